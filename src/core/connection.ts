@@ -1,0 +1,549 @@
+// One logical WebSocket session over many sockets: owns the state machine and wires queue, backoff and heartbeat.
+
+import { EventEmitter } from 'node:events';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import { defaultBackoff, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
+import { systemClock, type CancelTimer, type Clock } from './clock.js';
+import { classifyError, WsxError } from './errors.js';
+import type { ConnectionEvents, ConnectionSnapshot, Counters, HandshakeInfo, State, StateChange } from './events.js';
+import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { defaultRetry, isRetryable, type RetryPolicy } from './retry-policy.js';
+import { defaultQueueLimits, SendQueue, type Outgoing, type SendQueueLimits } from './send-queue.js';
+import { describeClose } from './close-codes.js';
+import { validateUrl } from './url.js';
+
+export interface TlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** false skips certificate verification (-k). Default true. */
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+export interface ConnectionOptions {
+  /** ws://, wss:// or ws+unix:// URL (already normalised by the caller). */
+  url: string;
+  protocols?: string[];
+  headers?: Record<string, string>;
+  origin?: string;
+  tls?: TlsOptions;
+  /** An http.Agent for proxies. */
+  agent?: import('node:http').Agent;
+  /** Follow 3xx on the upgrade request. Default false. */
+  followRedirects?: boolean;
+  /** Default 10. */
+  maxRedirects?: number;
+  /** Called before a redirect is followed; throw a WsxError to refuse it. May edit the request headers. */
+  onRedirect?: (from: URL, to: URL, req: ClientRequest) => void;
+  /** Opening handshake limit, ms. Default 10000: ws has none, and a silent server would hang us forever. */
+  handshakeTimeoutMs?: number;
+  /** Closing handshake limit, ms. Default 2000 (ws: 30000), so quitting never hangs. */
+  closeTimeoutMs?: number;
+  /** Largest incoming message, bytes. Default 64 MiB; larger ones close the socket with 1009. */
+  maxPayloadBytes?: number;
+  /** Offer permessage-deflate. Default false: it costs memory per connection and CPU per message. */
+  compress?: boolean;
+  reconnect?: Partial<RetryPolicy>;
+  backoff?: Partial<BackoffPolicy>;
+  /** false turns the heartbeat off. */
+  heartbeat?: (Partial<HeartbeatOptions> & { appMessage?: string }) | false;
+  queue?: Partial<SendQueueLimits>;
+  /** Bytes in the socket's buffer above which the queue stops feeding it. Default 1 MiB. */
+  highWaterBytes?: number;
+}
+
+export interface ConnectionDeps {
+  clock?: Clock;
+  /** Aborting it closes the connection (code 1000) and stops everything. */
+  signal?: AbortSignal;
+  /** Random source for backoff jitter, [0, 1). */
+  random?: () => number;
+}
+
+export interface SendOptions {
+  /** Drop the message if it cannot be written within this many ms. Omit for guaranteed delivery. */
+  deadlineMs?: number;
+  /** Send as a binary frame (default: text for strings, binary for Buffers). */
+  binary?: boolean;
+}
+
+const MiB = 1024 * 1024;
+
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly url: string;
+  private readonly options: ConnectionOptions;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly backoff: BackoffPolicy;
+  private readonly heartbeatOptions: (HeartbeatOptions & { appMessage?: string }) | undefined;
+  private readonly highWaterBytes: number;
+  private readonly queue: SendQueue;
+  private readonly signal: AbortSignal | undefined;
+
+  private state: State = 'idle';
+  private attempt = 0;
+  private retries = 0;
+  private opens = 0;
+  private sendSeq = 0;
+  private receiveSeq = 0;
+  private counters: Omit<Counters, 'queued'> = {
+    sent: 0, received: 0, dropped: 0, reconnects: 0, bytesSent: 0, bytesReceived: 0, unconfirmed: 0,
+  };
+  private openedAt: number | undefined;
+  private retryAt: number | undefined;
+  private rttMs: number | undefined;
+  private protocol = '';
+  private extensions = '';
+  private lastClose: { code: number; reason: string } | undefined;
+  private lastError: WsxError | undefined;
+
+  private socket: WebSocket | undefined;
+  private heartbeat: Heartbeat | undefined;
+  /** The failure that is ending the current socket, if any; the first one wins. */
+  private socketError: WsxError | undefined;
+  private inFlight = 0;
+  private isProducerPaused = false;
+  private isClosingByUser = false;
+  private cancelRetry: CancelTimer | undefined;
+  private cancelDeadline: CancelTimer | undefined;
+  private deadlineTimerAt: number | undefined;
+  private closeWaiters: (() => void)[] = [];
+  private flushWaiters: ((isFlushed: boolean) => void)[] = [];
+  private readonly onAbort = () => void this.close(1000, '');
+
+  /** Throws a WsxError ('invalid-url' or 'invalid-option') at once for bad options; opens nothing until start(). */
+  constructor(options: ConnectionOptions, deps: ConnectionDeps = {}) {
+    super();
+    this.url = validateUrl(options.url);
+    this.options = options;
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? Math.random;
+    this.retry = { ...defaultRetry, ...options.reconnect };
+    this.backoff = { ...defaultBackoff, ...options.backoff };
+    this.heartbeatOptions = options.heartbeat === false ? undefined : { ...defaultHeartbeat, ...options.heartbeat };
+    this.highWaterBytes = options.highWaterBytes ?? MiB;
+    this.queue = new SendQueue({ ...defaultQueueLimits, ...options.queue });
+    for (const [name, value] of [
+      ['handshakeTimeoutMs', options.handshakeTimeoutMs],
+      ['closeTimeoutMs', options.closeTimeoutMs],
+      ['maxPayloadBytes', options.maxPayloadBytes],
+      ['heartbeat.intervalMs', this.heartbeatOptions?.intervalMs],
+      ['heartbeat.timeoutMs', this.heartbeatOptions?.timeoutMs],
+    ] as const) {
+      if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+        throw new WsxError('invalid-option', `${name} must be a positive number, got ${value}`);
+      }
+    }
+    this.signal = deps.signal;
+    this.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Opens the first socket. Messages sent before start() wait in the queue. */
+  start(): void {
+    if (this.state !== 'idle') return;
+    if (this.signal?.aborted) {
+      void this.close();
+      return;
+    }
+    this.connect();
+  }
+
+  /**
+   * Queues a message and writes it as soon as the socket can take it, in order.
+   * Returns false when the queue is full: the producer should wait for `drain` (the message is kept).
+   * A message with `deadlineMs` that is still queued when the deadline passes leaves as a `dropped` event.
+   */
+  send(data: string | Buffer, opts: SendOptions = {}): boolean {
+    const now = this.clock.now();
+    const msg: Outgoing = {
+      seq: ++this.sendSeq,
+      data,
+      isBinary: opts.binary ?? typeof data !== 'string',
+      bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length,
+      queuedAt: now,
+      deadlineAt: opts.deadlineMs === undefined ? undefined : now + opts.deadlineMs,
+    };
+    if (this.state === 'closed' || this.isClosingByUser) {
+      this.drop(msg, 'closed');
+      return false;
+    }
+    const socket = this.socket;
+    // Fast path: nothing waiting and room in the socket, so write now and keep the queue out of it.
+    if (this.state === 'open' && socket && this.queue.length === 0 && socket.bufferedAmount < this.highWaterBytes) {
+      this.write(socket, msg);
+      return true;
+    }
+    const hasRoom = this.queue.push(msg);
+    if (!hasRoom) this.isProducerPaused = true;
+    if (msg.deadlineAt !== undefined) this.armDeadlineTimer();
+    return hasRoom;
+  }
+
+  /** Resolves true once the queue is empty and the socket has written everything; false if it closes first. */
+  flushed(): Promise<boolean> {
+    if (this.state === 'closed') return Promise.resolve(this.queue.length === 0 && this.inFlight === 0);
+    if (this.isFlushed()) return Promise.resolve(true);
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  /** Sends a protocol ping now (the heartbeat sends its own). */
+  ping(data: string | Buffer = Buffer.alloc(0)): void {
+    if (this.state !== 'open' || !this.socket) throw new WsxError('invalid-option', 'cannot ping: the connection is not open');
+    this.socket.ping(data);
+    this.emit('ping', { at: this.clock.now() });
+  }
+
+  /** Drops the current socket (or the wait) and starts a fresh attempt now, with the backoff reset. */
+  reconnect(): void {
+    if (this.state === 'closed' || this.isClosingByUser) return;
+    this.retries = 0;
+    if (this.state === 'waiting' || this.state === 'idle') {
+      this.cancelRetry?.();
+      this.connect();
+      return;
+    }
+    if (this.socket) {
+      this.socketError ??= new WsxError('network', 'reconnect requested');
+      this.forceRetryNow = true;
+      this.socket.terminate();
+    }
+  }
+  private forceRetryNow = false;
+
+  /**
+   * Closes with `code` (default 1000) and stops every timer and socket. Messages still queued are dropped
+   * with why 'closed' (await flushed() first to deliver them). Resolves when nothing is left running.
+   */
+  close(code = 1000, reason = ''): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    if (this.isClosingByUser) return done;
+    this.isClosingByUser = true;
+    const socket = this.socket;
+    if (this.state === 'open' && socket) {
+      this.moveTo('closing', 'closing');
+      this.heartbeat?.stop();
+      socket.close(code, reason);
+    } else if (this.state === 'connecting' && socket) {
+      socket.terminate();
+    } else {
+      this.finish('closed by user');
+    }
+    return done;
+  }
+
+  snapshot(): ConnectionSnapshot {
+    return Object.freeze({
+      state: this.state,
+      url: this.url,
+      attempt: this.attempt,
+      openedAt: this.openedAt,
+      retryAt: this.retryAt,
+      rttMs: this.rttMs,
+      protocol: this.protocol,
+      extensions: this.extensions,
+      lastClose: this.lastClose,
+      lastError: this.lastError,
+      counters: Object.freeze({ ...this.counters, queued: this.queue.length }),
+    });
+  }
+
+  get currentState(): State {
+    return this.state;
+  }
+
+  // ---- one attempt -------------------------------------------------------------------------------------
+
+  private connect(): void {
+    this.attempt++;
+    this.retryAt = undefined;
+    this.cancelRetry = undefined;
+    this.socketError = undefined;
+    this.forceRetryNow = false;
+    this.moveTo('connecting', this.attempt === 1 ? 'connecting' : `reconnect attempt ${this.attempt}`);
+    const o = this.options;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.url, o.protocols ?? [], {
+        headers: o.headers,
+        origin: o.origin,
+        agent: o.agent,
+        handshakeTimeout: o.handshakeTimeoutMs ?? 10_000,
+        closeTimeout: o.closeTimeoutMs ?? 2_000,
+        maxPayload: o.maxPayloadBytes ?? 64 * MiB,
+        perMessageDeflate: o.compress ?? false,
+        followRedirects: o.followRedirects ?? false,
+        maxRedirects: o.maxRedirects ?? 10,
+        ...o.tls,
+      } as WebSocket.ClientOptions);
+    } catch (err) {
+      // ws throws synchronously only for inputs validateUrl should have caught; report, never crash.
+      this.socketError = classifyError(err);
+      setImmediate(() => this.socketEnded(1006, ''));
+      return;
+    }
+    this.socket = socket;
+    this.bind(socket);
+  }
+
+  private bind(socket: WebSocket): void {
+    const isCurrent = () => this.socket === socket;
+    socket.on('upgrade', (res: IncomingMessage) => {
+      if (!isCurrent()) return;
+      const req = (socket as unknown as { _req?: ClientRequest })._req;
+      this.pendingHandshake = {
+        url: socket.url,
+        request: {
+          method: req?.method ?? 'GET',
+          path: req?.path ?? '/',
+          headers: (req?.getHeaders() ?? {}) as Record<string, string | string[]>,
+        },
+        response: { statusCode: res.statusCode ?? 101, statusMessage: res.statusMessage ?? '', headers: res.headers },
+        protocol: '',
+        extensions: '',
+      };
+    });
+    socket.on('open', () => {
+      if (!isCurrent()) return;
+      this.retries = 0;
+      if (this.opens++ > 0) this.counters.reconnects++;
+      this.openedAt = this.clock.now();
+      this.protocol = socket.protocol;
+      this.extensions = socket.extensions;
+      if (this.pendingHandshake) {
+        this.emit('handshake', { ...this.pendingHandshake, protocol: socket.protocol, extensions: socket.extensions });
+        this.pendingHandshake = undefined;
+      }
+      this.startHeartbeat(socket);
+      this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
+      this.flush();
+    });
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isCurrent()) return;
+      this.heartbeat?.sawActivity();
+      this.counters.received++;
+      this.counters.bytesReceived += data.length;
+      this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
+    });
+    socket.on('ping', () => {
+      if (isCurrent()) this.heartbeat?.sawActivity();
+    });
+    socket.on('pong', (payload: Buffer) => {
+      if (!isCurrent()) return;
+      const rttMs = this.heartbeat?.sawPong(payload);
+      if (rttMs !== undefined) this.rttMs = rttMs;
+      this.emit('pong', { rttMs });
+    });
+    socket.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
+      if (!isCurrent()) return;
+      this.readRefusal(socket, req, res);
+    });
+    if (this.options.followRedirects) {
+      socket.on('redirect', (to: string, req: ClientRequest) => {
+        if (!isCurrent()) return;
+        const from = this.lastRequestUrl ?? this.url;
+        this.lastRequestUrl = to;
+        try {
+          this.options.onRedirect?.(new URL(from), new URL(to), req);
+          this.emit('redirect', { from, to });
+        } catch (err) {
+          this.socketError ??= classifyError(err);
+          req.destroy();
+          socket.terminate();
+        }
+      });
+    }
+    socket.on('error', (err: Error) => {
+      if (isCurrent()) this.socketError ??= classifyError(err);
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      if (isCurrent()) this.socketEnded(code, reason.toString());
+    });
+  }
+  private pendingHandshake: HandshakeInfo | undefined;
+  private lastRequestUrl: string | undefined;
+
+  /** A non-101 answer to the upgrade: keep the status line and a short body for the error message. */
+  private readRefusal(socket: WebSocket, req: ClientRequest, res: IncomingMessage): void {
+    const status = res.statusCode ?? 0;
+    const statusLine = `HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}`.trim();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => {
+      const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 200);
+      const hint = status === 401 || status === 403 ? 'check credentials: -H, --auth, --bearer-env'
+        : status === 404 ? 'check the path in the URL'
+        : status >= 500 ? 'the server failed; try again later'
+        : status >= 300 && status < 400 ? 'the server redirects; add -L to follow'
+        : undefined;
+      this.socketError ??= new WsxError('http-status', `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`, {
+        ...(hint ? { hint } : {}),
+        details: { status, statusLine, body },
+      });
+      req.destroy();
+      socket.terminate();
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (size < 1024) chunks.push(chunk);
+      size += chunk.length;
+    });
+    res.once('end', finish);
+    res.once('error', finish);
+    res.once('close', () => {
+      if (!res.complete) finish();
+    });
+  }
+
+  private startHeartbeat(socket: WebSocket): void {
+    const hb = this.heartbeatOptions;
+    if (!hb) return;
+    this.heartbeat = new Heartbeat(hb, this.clock, {
+      ping: (payload) => {
+        socket.ping(payload);
+        this.emit('ping', { at: this.clock.now() });
+        if (hb.appMessage !== undefined) this.send(hb.appMessage, { deadlineMs: hb.intervalMs });
+      },
+      dead: (silentForMs) => {
+        this.socketError ??= new WsxError('heartbeat-timeout', `no answer to ping for ${Math.round(silentForMs)} ms: the server looks dead`, {
+          hint: 'wsx reconnects if --reconnect is on',
+        });
+        socket.terminate();
+      },
+    });
+    this.heartbeat.start();
+  }
+
+  /** The socket is gone: decide between waiting for another attempt and closing for good. */
+  private socketEnded(code: number, reason: string): void {
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    this.socket = undefined;
+    this.openedAt = undefined;
+    this.pendingHandshake = undefined;
+    this.lastRequestUrl = undefined;
+    if (this.isClosingByUser) {
+      this.lastClose = { code, reason };
+      this.finish('closed by user', { closeCode: code, closeReason: reason });
+      return;
+    }
+    let cause = this.socketError;
+    // ws reports 1006 when it failed the connection itself; the code it sent is the real one.
+    const closeCode = cause?.details.closeCode ?? code;
+    if (!cause && closeCode !== 1000 && closeCode !== 1001) {
+      cause = new WsxError('closed-by-peer', describeClose(closeCode, reason), { details: { closeCode, closeReason: reason } });
+    }
+    this.lastClose = { code: closeCode, reason };
+    if (cause) {
+      this.lastError = cause;
+      // EventEmitter throws on an 'error' nobody listens to; the failure is in the state change anyway.
+      if (this.listenerCount('error') > 0) this.emit('error', cause);
+    }
+    const what = cause ? cause.message : describeClose(closeCode, reason);
+    const extra = { closeCode, closeReason: reason, ...(cause ? { error: cause } : {}) };
+    const mayRetry = this.forceRetryNow || (this.retry.enabled && isRetryable(cause, closeCode, this.retry));
+    if (mayRetry && this.retries < this.retry.maxRetries) {
+      this.retries++;
+      const delayMs = this.forceRetryNow ? 0 : reconnectDelayMs(this.retries, this.backoff, this.random);
+      this.retryAt = this.clock.now() + delayMs;
+      this.moveTo('waiting', what, { ...extra, retryInMs: delayMs });
+      this.cancelRetry = this.clock.setTimer(delayMs, () => this.connect());
+      return;
+    }
+    const why = mayRetry ? `${what}; gave up after ${this.retries} retries` : what;
+    this.finish(why, extra);
+  }
+
+  private finish(reason: string, extra: Partial<StateChange> = {}): void {
+    this.cancelRetry?.();
+    this.cancelDeadline?.();
+    this.cancelRetry = this.cancelDeadline = undefined;
+    this.deadlineTimerAt = undefined;
+    this.retryAt = undefined;
+    this.heartbeat?.stop();
+    this.signal?.removeEventListener('abort', this.onAbort);
+    for (const msg of this.queue.takeAll()) this.drop(msg, 'closed');
+    this.moveTo('closed', reason, extra);
+    for (const resolve of this.flushWaiters.splice(0)) resolve(false);
+    for (const resolve of this.closeWaiters.splice(0)) resolve();
+  }
+
+  private moveTo(to: State, reason: string, extra: Partial<StateChange> = {}): void {
+    const from = this.state;
+    this.state = to;
+    this.emit('state', { from, to, reason, attempt: this.attempt, ...extra });
+  }
+
+  // ---- writing -----------------------------------------------------------------------------------------
+
+  private flush(): void {
+    const socket = this.socket;
+    if (this.state !== 'open' || !socket) return;
+    const now = this.clock.now();
+    while (socket.bufferedAmount < this.highWaterBytes && this.socket === socket) {
+      const msg = this.queue.shift();
+      if (!msg) break;
+      if (msg.deadlineAt !== undefined && msg.deadlineAt <= now) this.drop(msg, 'deadline');
+      else this.write(socket, msg);
+    }
+    if (this.isProducerPaused && this.queue.hasRoom()) {
+      this.isProducerPaused = false;
+      this.emit('drain');
+    }
+    this.checkFlushed();
+  }
+
+  private write(socket: WebSocket, msg: Outgoing): void {
+    this.inFlight++;
+    socket.send(msg.data, { binary: msg.isBinary }, this.onWritten);
+    this.counters.sent++;
+    this.counters.bytesSent += msg.bytes;
+    if (this.listenerCount('sent') > 0) this.emit('sent', msg);
+  }
+
+  // One shared callback for every write: a closure per message would cost more than the write.
+  private readonly onWritten = (err?: Error): void => {
+    this.inFlight--;
+    if (err) {
+      this.counters.unconfirmed++;
+      this.checkFlushed();
+      return;
+    }
+    if (this.queue.length > 0) this.flush();
+    else this.checkFlushed();
+  };
+
+  private isFlushed(): boolean {
+    return this.queue.length === 0 && this.inFlight === 0 && (this.socket?.bufferedAmount ?? 0) === 0;
+  }
+
+  private checkFlushed(): void {
+    if (this.flushWaiters.length === 0 || !this.isFlushed() || this.state !== 'open') return;
+    for (const resolve of this.flushWaiters.splice(0)) resolve(true);
+  }
+
+  private drop(msg: Outgoing, why: 'deadline' | 'closed'): void {
+    this.counters.dropped++;
+    this.emit('dropped', { msg, why });
+  }
+
+  private armDeadlineTimer(): void {
+    const next = this.queue.nextDeadline();
+    if (next === undefined || (this.deadlineTimerAt !== undefined && this.deadlineTimerAt <= next)) return;
+    this.cancelDeadline?.();
+    this.deadlineTimerAt = next;
+    this.cancelDeadline = this.clock.setTimer(Math.max(0, next - this.clock.now()), () => {
+      this.cancelDeadline = undefined;
+      this.deadlineTimerAt = undefined;
+      for (const msg of this.queue.expire(this.clock.now())) this.drop(msg, 'deadline');
+      if (this.isProducerPaused && this.queue.hasRoom()) {
+        this.isProducerPaused = false;
+        this.emit('drain');
+      }
+      this.armDeadlineTimer();
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// WsxError: every failure the core reports, with a `kind` that code branches on and the original error as `cause`.
+
+export type WsxErrorKind =
+  | 'invalid-url'
+  | 'invalid-option'
+  | 'refused'
+  | 'dns'
+  | 'tls'
+  | 'http-status'
+  | 'timeout'
+  | 'network'
+  | 'proxy'
+  | 'protocol'
+  | 'message-too-big'
+  | 'heartbeat-timeout'
+  | 'closed-by-peer'
+  | 'expectation-failed'
+  | 'io';
+
+export interface WsxErrorDetails {
+  /** HTTP status of a refused upgrade. */
+  status?: number;
+  /** "HTTP/1.1 403 Forbidden" for a refused upgrade. */
+  statusLine?: string;
+  /** The first bytes of a refused upgrade's response body. */
+  body?: string;
+  /** The WebSocket close code that ended the connection (sent by the peer, or by us on a protocol error). */
+  closeCode?: number;
+  /** The close reason the peer gave. */
+  closeReason?: string;
+  /** Node's error code, e.g. ECONNREFUSED or CERT_HAS_EXPIRED. */
+  code?: string;
+}
+
+export class WsxError extends Error {
+  override readonly name = 'WsxError';
+  readonly kind: WsxErrorKind;
+  /** What to try, shown after the message in parentheses. */
+  readonly hint: string | undefined;
+  readonly details: WsxErrorDetails;
+
+  constructor(kind: WsxErrorKind, message: string, opts: { hint?: string; cause?: unknown; details?: WsxErrorDetails } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.kind = kind;
+    this.hint = opts.hint;
+    this.details = opts.details ?? {};
+  }
+
+  /** One line for a person: "connection refused (is the server running?)". */
+  describe(): string {
+    return this.hint ? `${this.message} (${this.hint})` : this.message;
+  }
+}
+
+// Node and OpenSSL codes for certificate checks, named in the user's words.
+const tlsReasons: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'the server certificate has expired',
+  CERT_NOT_YET_VALID: 'the server certificate is not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the server certificate does not match the host name',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends in an unknown (self-signed) CA',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server certificate is signed by an unknown CA',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the server certificate is signed by an unknown CA',
+  UNABLE_TO_GET_ISSUER_CERT: 'the server certificate is signed by an unknown CA',
+};
+
+// ws error codes for a peer that broke the protocol, and the close code ws sends for each (RFC 6455 §7.4.1).
+const protocolCloseCodes: Record<string, number> = {
+  WS_ERR_INVALID_UTF8: 1007,
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+};
+
+/** Turns whatever `ws`, `net`, `dns` or `tls` threw during a connection into a WsxError. */
+export function classifyError(err: unknown): WsxError {
+  if (err instanceof WsxError) return err;
+  const e = err as NodeJS.ErrnoException & { code?: string };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const message = e instanceof Error ? e.message : String(err);
+  const details: WsxErrorDetails = code ? { code } : {};
+  if (code === 'ECONNREFUSED') return new WsxError('refused', 'connection refused', { hint: 'is the server running?', cause: err, details });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    return new WsxError('dns', `host name not found (${code})`, { hint: 'check the host name', cause: err, details });
+  }
+  if (code === 'ETIMEDOUT' || message === 'Opening handshake has timed out') {
+    return new WsxError('timeout', 'the opening handshake timed out', { hint: 'is the server answering? see --connect-timeout', cause: err, details });
+  }
+  if (code && code in tlsReasons) {
+    return new WsxError('tls', `TLS: ${tlsReasons[code]} (${code})`, { hint: 'pass --ca FILE to trust a private CA, or -k to skip verification', cause: err, details });
+  }
+  if (code && (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO')) {
+    return new WsxError('tls', `TLS handshake failed: ${message}`, { hint: 'is this a wss:// server? check --cert/--key', cause: err, details });
+  }
+  if (code && code.startsWith('WS_ERR_')) {
+    const closeCode = protocolCloseCodes[code] ?? 1002;
+    const kind = closeCode === 1009 ? 'message-too-big' : 'protocol';
+    const hint = kind === 'message-too-big' ? 'raise --max-message-size' : 'the server broke the WebSocket protocol';
+    return new WsxError(kind, `${message} (closed with ${closeCode})`, { hint, cause: err, details: { ...details, closeCode } });
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ECONNABORTED') {
+    return new WsxError('network', `network error (${code})`, { cause: err, details });
+  }
+  if (/Sec-WebSocket|Upgrade header|subprotocol|extension/i.test(message)) {
+    return new WsxError('protocol', `bad handshake: ${message}`, { cause: err, details });
+  }
+  return new WsxError('network', message, { cause: err, details });
+}

@@ -1,0 +1,92 @@
+// Loopback servers for tests, each misbehaving in one named way. All listen on 127.0.0.1, port 0.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
+
+export interface TestServer {
+  wss: WebSocketServer;
+  port: number;
+  url: string;
+  /** Every message received, as text, in arrival order across connections. */
+  received: string[];
+  clients: () => WebSocket[];
+  /** Kills every client socket abruptly (no close frame) and stops listening. */
+  kill: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * A ws server that records what it receives. mode 'echo' replies with each message;
+ * 'silent' only records. Pass `port` to restart a server on the port a killed one used.
+ */
+export async function startServer(opts: { mode?: 'echo' | 'silent'; port?: number; ws?: ServerOptions } = {}): Promise<TestServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: opts.port ?? 0, ...opts.ws });
+  await once(wss, 'listening');
+  const port = (wss.address() as { port: number }).port;
+  const received: string[] = [];
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => {
+      received.push(isBinary ? `<binary ${(data as Buffer).length}>` : data.toString());
+      if (opts.mode === 'echo') ws.send(data, { binary: isBinary });
+    });
+  });
+  const stop = async (abrupt: boolean) => {
+    for (const ws of wss.clients) abrupt ? ws.terminate() : ws.close(1001, 'server closing');
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  };
+  return {
+    wss,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    received,
+    clients: () => [...wss.clients],
+    kill: () => stop(true),
+    close: () => stop(true),
+  };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (connections are refused). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A TCP server that accepts connections and never answers: a handshake that hangs. */
+export async function startStallingServer(): Promise<{ port: number; url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Resolves with the next message a server-side socket receives. */
+export function nextMessage(ws: WebSocket): Promise<string> {
+  return new Promise((resolve) => ws.once('message', (data) => resolve(data.toString())));
+}
+
+/** Polls `check` until it returns true; fails after `timeoutMs` with `describe()` in the message. */
+export async function until(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
