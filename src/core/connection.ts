@@ -197,6 +197,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.emit('ping', { at: this.clock.now() });
   }
 
+  /**
+   * Stops reading from the socket (TCP backpressure reaches the server) until resumeIncoming().
+   * Holds across reconnects. For consumers whose output is slower than the network.
+   */
+  pauseIncoming(): void {
+    if (this.isIncomingPaused) return;
+    this.isIncomingPaused = true;
+    this.socket?.pause();
+    // Unread pongs are not a dead server: the watchdog rests while we are the slow side.
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+  }
+
+  resumeIncoming(): void {
+    if (!this.isIncomingPaused) return;
+    this.isIncomingPaused = false;
+    const socket = this.socket;
+    if (!socket) return;
+    socket.resume();
+    if (this.state === 'open') this.startHeartbeat(socket);
+  }
+  private isIncomingPaused = false;
+
   /** Drops the current socket (or the wait) and starts a fresh attempt now, with the backoff reset. */
   reconnect(): void {
     if (this.state === 'closed' || this.isClosingByUser) return;
@@ -241,6 +264,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       state: this.state,
       url: this.url,
       attempt: this.attempt,
+      hasOpened: this.opens > 0,
       openedAt: this.openedAt,
       retryAt: this.retryAt,
       rttMs: this.rttMs,
@@ -318,7 +342,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.emit('handshake', { ...this.pendingHandshake, protocol: socket.protocol, extensions: socket.extensions });
         this.pendingHandshake = undefined;
       }
-      this.startHeartbeat(socket);
+      if (this.isIncomingPaused) socket.pause();
+      else this.startHeartbeat(socket);
       this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
       this.flush();
     });

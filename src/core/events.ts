@@ -73,6 +73,8 @@ export interface ConnectionSnapshot {
   state: State;
   url: string;
   attempt: number;
+  /** True once any socket has opened: a later failure is a lost connection, not a failed connect. */
+  hasOpened: boolean;
   /** Clock time the current socket opened, ms. */
   openedAt: number | undefined;
   /** Clock time of the next attempt while waiting, ms. */

@@ -1,0 +1,75 @@
+// The entry point: parse flags, pick the mode, run it, and turn the outcome into an exit code.
+
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { WsxError } from '../core/errors.js';
+import { ExitCode } from './exit-codes.js';
+import { buildOptions, type Options } from './options.js';
+import { buildProgram, type RawFlags } from './program.js';
+import { addServeCommand } from './serve-command.js';
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function fail(message: string, err?: unknown, isVerbose = false): void {
+  process.stderr.write(`wsx: ${message}\n`);
+  if (isVerbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+}
+
+/** Runs one mode; the mode modules load lazily so pipe and script runs never load React. */
+async function runMode(options: Options): Promise<number> {
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  switch (options.mode) {
+    case 'interactive': {
+      const { runInteractive } = await import('../modes/interactive.js');
+      return runInteractive(options);
+    }
+    case 'script': {
+      const { runScript } = await import('../modes/script.js');
+      return runScript(options, io);
+    }
+    case 'pipe': {
+      const { runPipe } = await import('../modes/pipe.js');
+      return runPipe(options, io);
+    }
+  }
+}
+
+/**
+ * Runs wsx with `argv` (process.argv shape). Sets process.exitCode and returns; it never calls
+ * process.exit, so whatever is still on its way to a stdout pipe gets there.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const isVerbose = argv.includes('-v') || argv.includes('--verbose');
+  const program = buildProgram(readVersion());
+  program.exitOverride();
+  program.configureOutput({
+    outputError: (text, write) => write(`wsx: ${text.replace(/^error: /, '').trim()} (see wsx --help)\n`),
+  });
+  let code: number = ExitCode.ok;
+  addServeCommand(program, (serveCode) => (code = serveCode));
+  program.action(async (url: string | undefined, flags: RawFlags) => {
+    const options = buildOptions(url, flags, {
+      env: process.env,
+      isStdinTty: process.stdin.isTTY === true,
+      isStdoutTty: process.stdout.isTTY === true,
+    });
+    code = await runMode(options);
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    } else if (err instanceof WsxError) {
+      fail(err.describe(), err, isVerbose);
+      code = err.kind === 'invalid-option' || err.kind === 'invalid-url' ? ExitCode.usage : ExitCode.runtime;
+    } else {
+      fail(`internal error: ${(err as Error)?.message ?? String(err)}${isVerbose ? '' : ' (run with --verbose for the stack trace)'}`, err, isVerbose);
+      code = ExitCode.runtime;
+    }
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,150 @@
+// The commander program: flags, their groups in --help, and the examples. Parsing only; options.ts validates.
+
+import { Command, Option } from 'commander';
+
+/** Flag values exactly as commander hands them over, before validation. */
+export interface RawFlags {
+  header: string[];
+  headerFile?: string;
+  auth?: string;
+  authEnv?: string;
+  bearerEnv?: string;
+  subprotocol: string[];
+  origin?: string;
+  connectTimeout: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  insecure?: boolean;
+  servername?: string;
+  proxy?: string | false;
+  location?: boolean;
+  maxRedirects: string;
+  compress?: boolean;
+  maxMessageSize: string;
+  showHandshake?: boolean;
+  tui: boolean;
+  null?: boolean;
+  binary?: boolean;
+  inputFormat: string;
+  binaryOut: string;
+  jsonl?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  showPingPong?: boolean;
+  timestamps?: boolean;
+  pretty?: boolean;
+  reconnect?: boolean;
+  maxRetries?: string;
+  pingInterval: string;
+  pingTimeout: string;
+  appPing?: string;
+  dropAfter?: string;
+  queueLimit: string;
+  execute: string[];
+  resend?: boolean;
+  count?: string;
+  timeout?: string;
+  wait: string;
+  demo?: boolean;
+  /** --expect and --expect-json in the order given: they are matched in that order. */
+  expectations: { kind: 'regex' | 'json'; text: string }[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const examples = `
+Examples:
+  wsx ws://localhost:8080/chat                       interactive session (in a terminal)
+  wsx --demo                                         try it against a built-in echo server
+  seq 1 1000 | wsx ws://localhost:8080 > replies.txt pipe: stdin lines out, replies to stdout
+  wsx wss://api.example.com -H "Authorization: Bearer $T" -x '{"op":"ping"}' --expect pong --timeout 5s
+  wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
+
+Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
+Exit codes: 0 ok, 1 runtime error, 2 usage, 3 could not connect, 4 timeout or expectation
+not met, 5 server closed abnormally, 130/143 interrupted. NO_COLOR turns colour off.`;
+
+/** Builds the program; `onRun` receives the URL argument and the flags, `onServe` the serve subcommand's. */
+export function buildProgram(version: string): Command {
+  const expectations: RawFlags['expectations'] = [];
+  const program = new Command('wsx')
+    .description('A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.')
+    .usage('[options] <url>\n       wsx serve [options]')
+    .argument('[url]', 'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed) or ws+unix://')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', examples);
+
+  program.optionsGroup('Connection:');
+  program
+    .option('-H, --header <"Name: value">', 'add a request header (repeatable)', collect)
+    .option('--header-file <file>', 'read headers from a file, one "Name: value" per line (keeps tokens out of argv)')
+    .option('--auth <user:pass>', 'HTTP Basic credentials for the upgrade request')
+    .option('--auth-env <VAR>', 'read Basic credentials "user:pass" from environment variable VAR')
+    .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
+    .option('-s, --subprotocol <name>', 'offer a subprotocol (repeatable); the chosen one is shown', collect)
+    .option('-o, --origin <origin>', 'set the Origin header')
+    .option('--connect-timeout <duration>', 'limit for the opening handshake', '10s')
+    .option('--ca <file>', 'trust the CA certificates in this PEM file (wss://)')
+    .option('--cert <file>', 'client certificate, PEM (mutual TLS)')
+    .option('--key <file>', 'client private key, PEM (mutual TLS)')
+    .option('--passphrase <text>', 'passphrase of an encrypted --key')
+    .option('-k, --insecure', 'do not verify the server certificate (prints a warning)')
+    .option('--servername <name>', 'TLS server name (SNI) to send and verify')
+    .option('--proxy <url>', 'HTTP proxy for the connection (CONNECT); default from HTTPS_PROXY/HTTP_PROXY')
+    .option('--no-proxy', 'ignore HTTPS_PROXY/HTTP_PROXY')
+    .option('-L, --location', 'follow redirects on the upgrade request')
+    .option('--max-redirects <n>', 'most redirects to follow with -L', '10')
+    .option('--compress', 'offer permessage-deflate (off by default: it costs memory per connection and CPU per message)')
+    .option('--max-message-size <bytes>', 'largest incoming message; larger ones close with 1009 (k, M, G suffixes)', '64M')
+    .option('--show-handshake', 'print the upgrade request and response headers to stderr (secrets masked)');
+
+  program.optionsGroup('Input/Output:');
+  program
+    .option('--no-tui', 'line mode even on a terminal')
+    .option('-0, --null', 'split stdin on NUL bytes instead of newlines')
+    .option('--binary', 'send each stdin record as a binary frame')
+    .addOption(new Option('--input-format <format>', 'decode each stdin record before sending').choices(['raw', 'base64', 'hex']).default('raw'))
+    .addOption(new Option('--binary-out <format>', 'how received binary messages are written').choices(['base64', 'hex', 'raw']).default('base64'))
+    .option('--jsonl', 'write one JSON object per event to stdout (recv, send, open, close, drop, ...)')
+    .option('-q, --quiet', 'print only errors on stderr')
+    .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')
+    .option('-P, --show-ping-pong', 'show pings and pongs (interactive session, --jsonl)')
+    .option('--timestamps', 'show a time on each message in the interactive session')
+    .option('--pretty', 'pretty-print JSON messages in the interactive session');
+
+  program.optionsGroup('Reliability:');
+  program
+    .option('--reconnect', 'reconnect when the connection drops (default in the interactive session)')
+    .option('--no-reconnect', 'never reconnect')
+    .option('--max-retries <n>', 'give up after this many reconnect attempts in a row')
+    .option('--ping-interval <duration>', 'send a protocol ping this often; 0 turns the heartbeat off', '30s')
+    .option('--ping-timeout <duration>', 'a ping unanswered for this long means the server is dead', '10s')
+    .option('--app-ping <message>', 'also send this message every ping interval (for servers that need one)')
+    .option('--drop-after <duration>', 'drop a message that cannot be sent within this time (default: never drop)')
+    .option('--queue-limit <n>', 'messages queued before input is paused', '10000');
+
+  program.optionsGroup('Scripting:');
+  program
+    .option('-x, --execute <message>', 'send this message once connected (repeatable, in order)', collect)
+    .option('--expect <regex>', 'wait for a text message matching this (repeatable, matched in order)', (v: string) => {
+      expectations.push({ kind: 'regex', text: v });
+      return v;
+    })
+    .option('--expect-json <path=value>', 'wait for a JSON message with this field, e.g. type=pong, data.items[0].id=7', (v: string) => {
+      expectations.push({ kind: 'json', text: v });
+      return v;
+    })
+    .option('--count <n>', 'exit after receiving this many messages')
+    .option('--timeout <duration>', 'limit for the whole run (exit code 4 when reached)')
+    .option('--wait <duration>', 'after input ends, wait this long without messages before closing', '1s')
+    .option('--resend', 'send the -x messages again after each reconnect')
+    .option('--demo', 'start a built-in echo server and connect to it');
+
+  program.optionsGroup('');
+  program.setOptionValue('expectations', expectations);
+  return program;
+}

@@ -1,0 +1,16 @@
+// --show-handshake: the upgrade request and response as text, with secret header values masked.
+
+import type { HandshakeInfo } from '../core/events.js';
+
+/** Lines to print: "> GET /path HTTP/1.1", "> Header: value", "< HTTP/1.1 101 …", "< Header: value". */
+export function describeHandshake(info: HandshakeInfo, secretHeaders: Set<string>): string[] {
+  const show = (name: string, value: string | string[] | number | undefined) => {
+    const text = Array.isArray(value) ? value.join(', ') : String(value ?? '');
+    return `${name}: ${secretHeaders.has(name.toLowerCase()) ? '***' : text}`;
+  };
+  const lines = [`> ${info.request.method} ${info.request.path} HTTP/1.1`];
+  for (const [name, value] of Object.entries(info.request.headers)) lines.push(`> ${show(name, value)}`);
+  lines.push(`< HTTP/1.1 ${info.response.statusCode} ${info.response.statusMessage}`);
+  for (const [name, value] of Object.entries(info.response.headers)) lines.push(`< ${show(name, value)}`);
+  return lines;
+}

@@ -1,0 +1,247 @@
+// What pipe and script mode share: a Connection wired to stdout and stderr, and the rules for when a run ends.
+
+import type { Writable } from 'node:stream';
+import { Connection } from '../core/connection.js';
+import { WsxError } from '../core/errors.js';
+import type { Incoming, StateChange } from '../core/events.js';
+import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
+import type { Options } from '../cli/options.js';
+import { formatDuration } from '../text/duration.js';
+import { Diagnostics } from './diagnostics.js';
+import { describeHandshake } from './handshake-view.js';
+import { StdoutSink } from './stdout-sink.js';
+
+export interface Io {
+  stdin: NodeJS.ReadStream;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export interface SessionHooks {
+  /** Each text message, decoded. */
+  onText?(text: string): void;
+  /** Each time a socket opens (the first time and after every reconnect). */
+  onOpen?(isReconnect: boolean): void;
+  /** The exit code and message for a run the server ended cleanly (default: 0, no message). */
+  onPeerClosed?(change: StateChange): { code: number; message?: string } | undefined;
+  /** The verdict when --count messages have arrived (default: 0). */
+  onCountReached?(): { code: number; message?: string };
+  /** The message for --timeout (default "timed out after …"). */
+  describeTimeout?(): string;
+  /** Stop reading input: called once when the run ends. */
+  stopInput?(): void;
+}
+
+const NL = Buffer.from('\n');
+const NUL = Buffer.from('\0');
+
+export class LineSession {
+  readonly conn: Connection;
+  readonly diag: Diagnostics;
+  private readonly sink: StdoutSink;
+  private readonly delimiter: Buffer;
+  private hooks: SessionHooks = {};
+  private received = 0;
+  private isEnding = false;
+  private cancelLinger: (() => void) | undefined;
+  private lingerMs: number | undefined;
+  private timeoutHandle: NodeJS.Timeout | undefined;
+  private resolveDone!: (code: number) => void;
+  readonly done: Promise<number> = new Promise((resolve) => (this.resolveDone = resolve));
+  private readonly onSigint = () => this.signalled(ExitCode.interrupted);
+  private readonly onSigterm = () => this.signalled(ExitCode.terminated);
+
+  constructor(
+    readonly options: Options,
+    readonly io: Io,
+    connectionOverrides: Partial<Options['connection']> = {},
+  ) {
+    this.diag = new Diagnostics(io.stderr, { isQuiet: options.isQuiet, isVerbose: options.isVerbose, secrets: options.secrets });
+    this.conn = new Connection({ ...options.connection, ...connectionOverrides });
+    this.delimiter = options.delimiter === 'null' ? NUL : NL;
+    this.sink = new StdoutSink(io.stdout, {
+      onClosed: (err) => {
+        if (err) void this.end(ExitCode.runtime, `cannot write to stdout: ${err.code ?? err.message}`);
+        else void this.end(ExitCode.ok);
+      },
+      onPause: () => this.conn.pauseIncoming(),
+      onResume: () => this.conn.resumeIncoming(),
+    });
+  }
+
+  /** Starts connecting; resolves with the exit code once everything is closed and stdout is flushed. */
+  start(hooks: SessionHooks): Promise<number> {
+    this.hooks = hooks;
+    const { conn, options } = this;
+    conn.on('message', (msg) => this.onMessage(msg));
+    conn.on('state', (change) => this.onState(change));
+    conn.on('error', () => {}); // carried by the state change that follows; see onState
+    conn.on('dropped', ({ msg, why }) => {
+      if (options.isJsonl) this.event('drop', { why, type: msg.isBinary ? 'binary' : 'text', data: this.payload(msg.data, msg.isBinary) });
+    });
+    if (options.isJsonl) {
+      conn.on('sent', (msg) => this.event('send', { type: msg.isBinary ? 'binary' : 'text', data: this.payload(msg.data, msg.isBinary) }));
+      conn.on('ping', () => this.event('ping', {}));
+      conn.on('pong', ({ rttMs }) => this.event('pong', { rtt_ms: rttMs ?? null }));
+    }
+    conn.on('handshake', (info) => {
+      if (options.showHandshake) this.diag.block(describeHandshake(info, options.secretHeaders));
+      if (info.protocol) this.diag.info(`server chose subprotocol ${info.protocol}`);
+      if (options.connection.compress) this.diag.info(info.extensions.includes('permessage-deflate') ? 'compression: accepted' : 'compression: the server declined');
+    });
+    conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
+    process.on('SIGINT', this.onSigint);
+    process.on('SIGTERM', this.onSigterm);
+    if (options.timeoutMs !== undefined) {
+      this.timeoutHandle = setTimeout(() => {
+        void this.end(ExitCode.expectation, this.hooks.describeTimeout?.() ?? `timed out after ${formatDuration(options.timeoutMs!)}`);
+      }, options.timeoutMs);
+    }
+    if (options.isInsecure) this.diag.warn('TLS certificate verification is off (-k): the connection can be intercepted');
+    conn.start();
+    return this.done;
+  }
+
+  /**
+   * No more input: once the socket is open and every queued message is written, wait for replies until
+   * `lingerMs` pass with no message (the --wait rule), then close normally.
+   */
+  async inputEnded(lingerMs = this.options.waitMs): Promise<void> {
+    const isOpen = await this.opened();
+    if (!isOpen || this.isEnding) return;
+    const isFlushed = await this.conn.flushed();
+    if (!isFlushed || this.isEnding) return;
+    this.lingerMs = lingerMs;
+    this.restartLinger();
+  }
+
+  /** Ends the run: stops input and timers, closes with 1000, flushes stdout, then resolves `done`. */
+  async end(code: number, message?: string, err?: WsxError): Promise<void> {
+    if (this.isEnding) return;
+    this.isEnding = true;
+    if (message) this.diag.error(message, err);
+    this.cancelLinger?.();
+    clearTimeout(this.timeoutHandle);
+    this.hooks.stopInput?.();
+    await this.conn.close(1000);
+    this.summarise();
+    await this.sink.flush();
+    process.off('SIGINT', this.onSigint);
+    process.off('SIGTERM', this.onSigterm);
+    this.resolveDone(code);
+  }
+
+  /** Resolves true when a socket is open (now or later), false if the connection closes first. */
+  private opened(): Promise<boolean> {
+    const state = this.conn.currentState;
+    if (state === 'open') return Promise.resolve(true);
+    if (state === 'closed') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onState = (change: StateChange) => {
+        if (change.to !== 'open' && change.to !== 'closed') return;
+        this.conn.off('state', onState);
+        resolve(change.to === 'open');
+      };
+      this.conn.on('state', onState);
+    });
+  }
+
+  private restartLinger(): void {
+    if (this.lingerMs === undefined || this.isEnding) return;
+    this.cancelLinger?.();
+    const handle = setTimeout(() => void this.end(ExitCode.ok), this.lingerMs);
+    this.cancelLinger = () => clearTimeout(handle);
+  }
+
+  private onMessage(msg: Incoming): void {
+    if (this.isEnding) return;
+    this.received++;
+    const { options } = this;
+    if (options.isJsonl) {
+      this.event('recv', { type: msg.isBinary ? 'binary' : 'text', data: this.payload(msg.data, msg.isBinary) });
+    } else if (!msg.isBinary) {
+      this.sink.write(msg.data);
+      this.sink.write(this.delimiter);
+    } else if (options.binaryOut === 'raw') {
+      this.sink.write(msg.data);
+    } else {
+      this.sink.write(msg.data.toString(options.binaryOut === 'hex' ? 'hex' : 'base64'));
+      this.sink.write(this.delimiter);
+    }
+    if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'));
+    if (this.isEnding) return;
+    if (options.count !== undefined && this.received >= options.count) {
+      const verdict = this.hooks.onCountReached?.() ?? { code: ExitCode.ok };
+      void this.end(verdict.code, verdict.message);
+      return;
+    }
+    this.restartLinger();
+  }
+
+  private onState(change: StateChange): void {
+    const { options } = this;
+    if (change.to === 'open') {
+      const snap = this.conn.snapshot();
+      const isReconnect = snap.counters.reconnects > 0;
+      if (isReconnect) this.diag.warn(`reconnected to ${this.conn.url}`);
+      else this.diag.info(`connected to ${this.conn.url}`);
+      if (options.isJsonl) this.event('open', { url: this.conn.url, protocol: snap.protocol, reconnect: isReconnect });
+      this.hooks.onOpen?.(isReconnect);
+    } else if (change.to === 'waiting') {
+      const why = change.error ? change.error.describe() : change.reason;
+      this.diag.warn(`${why}; reconnecting in ${formatDuration(change.retryInMs ?? 0)} (attempt ${change.attempt + 1})`);
+      if (options.isJsonl) {
+        if (change.closeCode !== undefined && change.closeCode !== 1006) this.event('close', { code: change.closeCode, reason: change.closeReason ?? '' });
+        this.event('reconnect', { attempt: change.attempt + 1, retry_in_ms: change.retryInMs, reason: why });
+      }
+    } else if (change.to === 'closed') {
+      if (options.isJsonl) {
+        if (change.error) this.event('error', { kind: change.error.kind, message: this.diag.clean(change.error.describe()) });
+        this.event('close', { code: change.closeCode ?? null, reason: change.closeReason ?? '' });
+      }
+      if (this.isEnding) return;
+      // The server or a failure ended the run.
+      const err = change.error;
+      if (err) {
+        const hasOpened = this.conn.snapshot().hasOpened;
+        const what = err.kind === 'closed-by-peer' ? err.describe()
+          : hasOpened ? `connection to ${this.conn.url} lost: ${err.describe()}`
+          : `cannot connect to ${this.conn.url}: ${err.describe()}`;
+        void this.end(exitCodeFor(err, hasOpened), what, err);
+        return;
+      }
+      const verdict = this.hooks.onPeerClosed?.(change);
+      this.diag.info(change.reason);
+      void this.end(verdict?.code ?? ExitCode.ok, verdict?.message);
+    }
+  }
+
+  private signalled(code: number): void {
+    if (this.isEnding) {
+      // A second Ctrl+C while closing: the user wants out now.
+      process.exit(code);
+    }
+    void this.end(code);
+  }
+
+  private summarise(): void {
+    const { counters } = this.conn.snapshot();
+    if (counters.dropped > 0) {
+      const why = this.options.dropAfterMs !== undefined ? `not sent within ${formatDuration(this.options.dropAfterMs)} or still queued at close` : 'still queued when the connection closed';
+      this.diag.error(`${counters.dropped} message${counters.dropped === 1 ? '' : 's'} dropped (${why})`);
+    }
+    if (counters.unconfirmed > 0) {
+      this.diag.error(`${counters.unconfirmed} message${counters.unconfirmed === 1 ? ' was' : 's were'} being written when the connection dropped; delivery unconfirmed`);
+    }
+    this.diag.info(`sent ${counters.sent}, received ${counters.received}, dropped ${counters.dropped}, reconnects ${counters.reconnects}`);
+  }
+
+  private payload(data: string | Buffer, isBinary: boolean): string {
+    if (typeof data === 'string') return data;
+    return isBinary ? data.toString(this.options.binaryOut === 'hex' ? 'hex' : 'base64') : data.toString('utf8');
+  }
+
+  private event(event: string, fields: Record<string, unknown>): void {
+    this.sink.write(`${JSON.stringify({ t: new Date().toISOString(), event, ...fields })}\n`);
+  }
+}

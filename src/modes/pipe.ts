@@ -1,0 +1,59 @@
+// Pipe mode: stdin records become messages, messages become stdout lines. Nothing is lost at EOF.
+
+import { ExitCode } from '../cli/exit-codes.js';
+import type { Options } from '../cli/options.js';
+import { RecordSplitter } from '../text/record-splitter.js';
+import { LineSession, type Io } from './line-session.js';
+
+/** Runs until input ends and replies stop (--wait), --count, --timeout, the server closes, or a signal. */
+export async function runPipe(options: Options, io: Io): Promise<number> {
+  const session = new LineSession(options, io);
+  const { conn } = session;
+  const stdin = io.stdin;
+  const splitter = new RecordSplitter(options.delimiter === 'null' ? 0 : 0x0a, options.delimiter === 'newline');
+  const sendOptions = options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs };
+  let isInputStopped = false;
+
+  const decode = (record: Buffer): string | Buffer | undefined => {
+    if (!options.isBinaryInput) return record.toString('utf8');
+    if (options.inputFormat === 'raw') return record;
+    const text = record.toString('latin1').trim();
+    const valid = options.inputFormat === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;
+    if (!valid.test(text)) {
+      session.diag.error(`skipped a stdin record that is not ${options.inputFormat}: "${text.slice(0, 40)}"`);
+      return undefined;
+    }
+    return Buffer.from(text, options.inputFormat);
+  };
+
+  const sendRecords = (records: Buffer[]) => {
+    let hasRoom = true;
+    for (const record of records) {
+      const data = decode(record);
+      if (data !== undefined) hasRoom = conn.send(data, { ...sendOptions, binary: options.isBinaryInput });
+    }
+    // Backpressure: a full queue pauses stdin until the connection drains it.
+    if (!hasRoom && !isInputStopped) stdin.pause();
+  };
+
+  conn.on('drain', () => {
+    if (!isInputStopped) stdin.resume();
+  });
+
+  stdin.on('data', (chunk: Buffer) => sendRecords(splitter.push(chunk)));
+  stdin.once('end', () => {
+    sendRecords(splitter.end());
+    void session.inputEnded();
+  });
+  stdin.on('error', (err: NodeJS.ErrnoException) => {
+    void session.end(ExitCode.runtime, `cannot read stdin: ${err.code ?? err.message}`);
+  });
+
+  return session.start({
+    stopInput() {
+      isInputStopped = true;
+      stdin.pause();
+      stdin.destroy();
+    },
+  });
+}

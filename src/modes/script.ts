@@ -1,0 +1,61 @@
+// Script mode for CI smoke tests: send the -x messages, wait for the expectations in order, exit with a verdict.
+
+import { ExitCode } from '../cli/exit-codes.js';
+import type { Options } from '../cli/options.js';
+import { closeCodeName } from '../core/close-codes.js';
+import { formatDuration } from '../text/duration.js';
+import { preview } from '../text/sanitize.js';
+import { LineSession, type Io } from './line-session.js';
+
+/** With expectations and no --timeout, a smoke test still ends: after this long, ms. */
+export const defaultScriptTimeoutMs = 10_000;
+
+export async function runScript(options: Options, io: Io): Promise<number> {
+  const expectations = options.expectations;
+  const timeoutMs = options.timeoutMs ?? (expectations.length > 0 ? defaultScriptTimeoutMs : undefined);
+  const session = new LineSession({ ...options, timeoutMs }, io);
+  const { conn } = session;
+  const recent: string[] = [];
+  let matched = 0;
+
+  const sendAll = () => {
+    for (const message of options.execute) conn.send(message);
+  };
+  const pending = () => {
+    const next = expectations[matched]!;
+    const seen = recent.length > 0 ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}` : '; no text message arrived';
+    return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}`;
+  };
+
+  // Queued before the socket opens, sent in order once it does.
+  sendAll();
+  if (expectations.length === 0) void session.inputEnded();
+
+  return session.start({
+    onOpen(isReconnect) {
+      if (isReconnect && options.resend) sendAll();
+    },
+    onText(text) {
+      recent.push(text);
+      if (recent.length > 3) recent.shift();
+      if (matched < expectations.length && expectations[matched]!.matches(text)) {
+        matched++;
+        if (matched === expectations.length) void session.end(ExitCode.ok);
+      }
+    },
+    onCountReached() {
+      if (matched >= expectations.length) return { code: ExitCode.ok };
+      return { code: ExitCode.expectation, message: `received ${options.count} messages without a match for ${pending()}` };
+    },
+    onPeerClosed(change) {
+      if (matched >= expectations.length) return undefined;
+      const how = change.closeCode === undefined ? 'the server closed' : `the server closed with ${closeCodeName(change.closeCode)}`;
+      return { code: ExitCode.expectation, message: `${how} before a match for ${pending()}` };
+    },
+    describeTimeout() {
+      const limit = formatDuration(timeoutMs ?? 0);
+      if (!conn.snapshot().hasOpened) return `timed out after ${limit} before connecting to ${conn.url}`;
+      return matched < expectations.length ? `timed out after ${limit} waiting for ${pending()}` : `timed out after ${limit}`;
+    },
+  });
+}
