@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { freePort, startServer, until, type TestServer } from '../helpers/servers.js';
+import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+async function server(opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const s = await startServer(opts);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+describe('pipe mode', () => {
+  it('delivers 100,000 piped lines to the server exactly once and in order', async () => {
+    const s = await server();
+    const input = Array.from({ length: 100_000 }, (_, i) => `line-${i}`).join('\n') + '\n';
+    const result = await runWsx([s.url, '--wait', '100ms'], { input, killAfterMs: 20_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    await until(() => s.received.length >= 100_000, 2000, () => `server got ${s.received.length}`);
+    expect(s.received.length).toBe(100_000);
+    const outOfPlace = s.received.findIndex((m, i) => m !== `line-${i}`);
+    expect(outOfPlace).toBe(-1);
+  }, 20_000);
+
+  it('queues input while the server is down and, with --reconnect, delivers all of it once the server appears', async () => {
+    const port = await freePort();
+    const child = spawnWsx([`ws://127.0.0.1:${port}`, '--reconnect', '--wait', '100ms']);
+    const done = collect(child, { input: Array.from({ length: 1000 }, (_, i) => `q${i}`).join('\n') + '\n' });
+    await waitForOutput(child.stderr, /reconnecting in/);
+    const s = await server({ port });
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(s.received).toEqual(Array.from({ length: 1000 }, (_, i) => `q${i}`));
+  });
+
+  it('fails fast with exit code 3 when the first connection is refused and --reconnect is off', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const result = await runWsx([`ws://127.0.0.1:${port}`], { input: 'a\n' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(
+      `wsx: cannot connect to ws://127.0.0.1:${port}/: connection refused (is the server running?)\n` +
+        'wsx: 1 message dropped (still queued when the connection closed)\n',
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('lingers after EOF until replies stop: a server answering 200 ms late still reaches stdout', async () => {
+    const s = await server();
+    s.wss.on('connection', (ws) => ws.on('message', (d) => setTimeout(() => ws.send(`re:${d}`), 200)));
+    const result = await runWsx([s.url], { input: 'a\nb\nc\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('re:a\nre:b\nre:c\n');
+  });
+
+  it('writes every received byte to stdout before exiting (10 MB burst, then a quick close)', async () => {
+    const s = await server();
+    const chunk = 'z'.repeat(5000);
+    s.wss.on('connection', (ws) => {
+      for (let i = 0; i < 2000; i++) ws.send(`${i}:${chunk}`);
+      ws.close(1000);
+    });
+    const result = await runWsx([s.url], { killAfterMs: 15_000 });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines.length).toBe(2001);
+    expect(lines[1999]).toBe(`1999:${chunk}`);
+  }, 15_000);
+
+  it('handles CRLF input and NUL-separated records with -0', async () => {
+    const s = await server();
+    await runWsx([s.url, '--wait', '0'], { input: 'one\r\ntwo\r\n' });
+    const r = await runWsx([s.url, '-0', '--wait', '0'], { input: 'multi\nline\0second\0' });
+    expect(r.code).toBe(0);
+    expect(s.received).toEqual(['one', 'two', 'multi\nline', 'second']);
+  });
+
+  it('echoes text byte-exact: control characters and invalid-looking text pass through unchanged', async () => {
+    const s = await server({ mode: 'echo' });
+    const line = 'tab\there \x1b[31mred\x1b[0m é 🎉';
+    const result = await runWsx([s.url, '--wait', '200ms'], { input: `${line}\n` });
+    expect(result.stdout).toBe(`${line}\n`);
+  });
+
+  it('exits 0 with empty stderr when stdout is closed early (| head -1)', async () => {
+    const s = await server({ mode: 'echo' });
+    const child = spawn('bash', ['-c', `seq 1 20000 | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} | head -1; echo "status=\${PIPESTATUS[1]}" >&2`]);
+    const result = await collect(child as never, { killAfterMs: 15_000 });
+    expect(result.stdout).toBe('1\n');
+    expect(result.stderr).toBe('status=0\n');
+  }, 15_000);
+
+  it('runs with no stdin at all (closed fd 0) and still prints what the server says', async () => {
+    const s = await server();
+    s.wss.on('connection', (ws) => ws.send('hello from server'));
+    const child = spawn('bash', ['-c', `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --wait 200ms <&-`]);
+    const result = await collect(child as never);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('hello from server\n');
+  });
+
+  it('round-trips binary frames given as base64 and as hex', async () => {
+    const s = await server({ mode: 'echo' });
+    const b64 = ['AAEC/w==', 'aGVsbG8='];
+    const r1 = await runWsx([s.url, '--binary', '--input-format', 'base64', '--wait', '200ms'], { input: b64.join('\n') + '\n' });
+    expect(r1.stdout).toBe(b64.join('\n') + '\n');
+    const r2 = await runWsx([s.url, '--binary', '--input-format', 'hex', '--binary-out', 'hex', '--wait', '200ms'], { input: '0001ff\ndeadbeef\n' });
+    expect(r2.stdout).toBe('0001ff\ndeadbeef\n');
+    expect(s.received).toEqual(['<binary 4>', '<binary 5>', '<binary 3>', '<binary 4>']);
+  });
+
+  it('writes one parseable JSON object per event with --jsonl', async () => {
+    const s = await server({ mode: 'echo' });
+    const result = await runWsx([s.url, '--jsonl', '--wait', '200ms'], { input: 'hi\n' });
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; t: string; data?: string; code?: number });
+    expect(events.map((e) => e.event)).toEqual(['open', 'send', 'recv', 'close']);
+    expect(events[2]).toMatchObject({ event: 'recv', type: 'text', data: 'hi' });
+    expect(events[3]).toMatchObject({ code: 1000 });
+    expect(Number.isNaN(Date.parse(events[0]!.t))).toBe(false);
+  });
+
+  it('drops input that cannot be sent within --drop-after and reports the count on stderr', async () => {
+    const port = await freePort();
+    const result = await runWsx([`ws://127.0.0.1:${port}`, '--reconnect', '--max-retries', '1', '--drop-after', '50ms'], { input: 'a\nb\n' });
+    expect(result.stderr).toMatch(/2 messages dropped \(not sent within 50ms/);
+    expect(result.code).toBe(3);
+  });
+
+  it('closes with 1000 and exits 130 on SIGINT', async () => {
+    const s = await server();
+    const closed = new Promise<number>((resolve) => s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
+    const child = spawnWsx([s.url, '-v']);
+    const done = collect(child, { input: undefined });
+    child.stdin.write('x\n');
+    await waitForOutput(child.stderr, /connected to/);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    expect(await closed).toBe(1000);
+  });
+
+  it('never loads ink or react in pipe or script mode', async () => {
+    const s = await server({ mode: 'echo' });
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-imports-'));
+    const log = join(dir, 'imports.log');
+    const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
+    const env = { WSX_IMPORT_LOG: log, NODE_OPTIONS: `--import ${hook}` };
+    await runWsx([s.url, '--wait', '0'], { input: 'a\n', env });
+    await runWsx([s.url, '-x', 'ping', '--expect', 'ping'], { env });
+    const loaded = readFileSync(log, 'utf8');
+    expect(loaded).toContain('/dist/modes/pipe.js');
+    expect(loaded).toContain('/dist/modes/script.js');
+    expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
+  });
+});
