@@ -276,6 +276,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
   }
 
+  /** The oldest `limit` messages still waiting to be written (for a view of the queue). */
+  queuedMessages(limit: number): readonly Outgoing[] {
+    return this.queue.peekMany(limit);
+  }
+
   get currentState(): State {
     return this.state;
   }

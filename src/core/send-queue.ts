@@ -63,6 +63,11 @@ export class SendQueue {
     return this.items[this.head];
   }
 
+  /** The first `limit` messages, oldest first, without removing them. */
+  peekMany(limit: number): Outgoing[] {
+    return this.items.slice(this.head, this.head + limit) as Outgoing[];
+  }
+
   shift(): Outgoing | undefined {
     const msg = this.items[this.head];
     if (msg === undefined) return undefined;

@@ -1,8 +1,78 @@
-// Interactive session: placeholder until the Ink UI lands (issue 4).
+// Interactive session: the Ink UI over one Connection (and, with --demo, a built-in echo server).
 
-import { WsxError } from '../core/errors.js';
 import type { Options } from '../cli/options.js';
+import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
+import { Connection } from '../core/connection.js';
+import { sanitize } from '../text/sanitize.js';
 
-export async function runInteractive(_options: Options): Promise<number> {
-  throw new WsxError('invalid-option', 'the interactive session is not built yet', { hint: 'use --no-tui for line mode' });
+/** Typed messages wait this long for a connection before they are dropped and shown as such, ms. */
+export const defaultTypedDeadlineMs = 30_000;
+
+export async function runInteractive(options: Options): Promise<number> {
+  // Loaded here, not at the top: pipe and script runs never pay for React.
+  const [{ render }, React, { App }, { SessionStore }, history, { WsxServer }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../ui/App.js'),
+    import('../ui/session-store.js'),
+    import('../ui/history-file.js'),
+    import('../server/server.js'),
+  ]);
+
+  let server: InstanceType<typeof WsxServer> | undefined;
+  let url = options.url;
+  if (options.isDemo) {
+    server = new WsxServer({ port: 0, mode: 'echo' });
+    url = `${await server.listen()}/`;
+    process.stdout.write(`wsx demo: built-in echo server on ${url} — type a message and press Enter; /help lists commands; Ctrl+C quits\n`);
+  }
+
+  const conn = new Connection({ ...options.connection, url });
+  let finalError: import('../core/errors.js').WsxError | undefined;
+  conn.on('state', (change) => {
+    if (change.to === 'closed') finalError = change.error;
+  });
+  const store = new SessionStore(conn, { showPingPong: options.showPingPong });
+  const historyFile = history.historyPath(url, process.env);
+  let hasReportedHistoryError = false;
+  let isForced = false;
+
+  const app = render(
+    React.createElement(App, {
+      conn,
+      store,
+      dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
+      format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
+      history: history.loadHistory(historyFile),
+      onHistory(line: string) {
+        try {
+          history.appendHistory(historyFile, line);
+        } catch (err) {
+          if (!hasReportedHistoryError) store.add({ kind: 'info', at: Date.now(), text: `history not saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+          hasReportedHistoryError = true;
+        }
+      },
+      onForceExit() {
+        isForced = true;
+        app.unmount();
+      },
+    }),
+    { exitOnCtrlC: false, patchConsole: false },
+  );
+  if (options.isInsecure) store.add({ kind: 'state', at: Date.now(), text: 'TLS certificate verification is off (-k)', tone: 'warn' });
+  conn.start();
+  await app.waitUntilExit();
+  store.dispose();
+  if (isForced) {
+    process.exitCode = ExitCode.interrupted;
+    process.exit(ExitCode.interrupted);
+  }
+  await conn.close(1000);
+  await server?.close();
+  // A failure that ended the session (not the user's quit) decides the exit code.
+  if (finalError) {
+    process.stderr.write(`wsx: ${sanitize(finalError.describe())}\n`);
+    return exitCodeFor(finalError, conn.snapshot().hasOpened);
+  }
+  return ExitCode.ok;
 }

@@ -1,0 +1,100 @@
+// The session log: one entry per event, formatted into terminal lines that are printed once and forgotten.
+
+import chalk from 'chalk';
+import { sanitize } from '../text/sanitize.js';
+
+export type LogEntry =
+  | { kind: 'sent'; at: number; data: string | Buffer; isBinary: boolean }
+  | { kind: 'received'; at: number; data: Buffer; isBinary: boolean }
+  | { kind: 'dropped'; at: number; data: string | Buffer; isBinary: boolean; why: string }
+  | { kind: 'state'; at: number; text: string; tone: 'good' | 'warn' | 'bad' }
+  | { kind: 'ping'; at: number }
+  | { kind: 'pong'; at: number; rttMs: number | undefined }
+  | { kind: 'info'; at: number; text: string }
+  | { kind: 'skipped'; at: number; count: number };
+
+export interface FormatOptions {
+  showTimestamps: boolean;
+  isPretty: boolean;
+}
+
+/** Longest message text shown in full; the rest is summarised so one huge message cannot flood the screen. */
+export const maxShownChars = 4000;
+
+const KiB = 1024;
+
+export function formatBytes(bytes: number): string {
+  if (bytes < KiB) return `${bytes} B`;
+  if (bytes < KiB * KiB) return `${+(bytes / KiB).toFixed(1)} KiB`;
+  return `${+(bytes / KiB / KiB).toFixed(1)} MiB`;
+}
+
+function binaryPreview(data: Buffer): string {
+  const shown = [...data.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `${chalk.dim(`⟨binary ${formatBytes(data.length)}⟩`)} ${shown}${data.length > 16 ? ' …' : ''}`;
+}
+
+/** Colours a pretty-printed JSON text: keys, strings, numbers, literals. Input is already JSON.stringify output. */
+function colourJson(json: string): string {
+  return json.replace(/("(?:[^"\\]|\\.)*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (m, str, colon, lit, num) => {
+    if (str) return colon ? chalk.cyan(str) + colon : chalk.green(str);
+    if (lit) return chalk.magenta(lit);
+    if (num) return chalk.yellow(num);
+    return m;
+  });
+}
+
+/** Message text for display: sanitised, pretty JSON when asked and possible, cut at maxShownChars. */
+export function messageText(raw: string, isPretty: boolean): string {
+  let text = raw;
+  if (isPretty && /^\s*[[{]/.test(raw)) {
+    try {
+      // JSON.stringify escapes C0 controls inside strings; sanitize below catches C1 and bidi characters.
+      return colourJson(sanitize(JSON.stringify(JSON.parse(raw), null, 2), { keepNewlines: true }));
+    } catch {
+      // not JSON after all: show as text
+    }
+  }
+  if (text.length > maxShownChars) text = `${text.slice(0, maxShownChars)}${chalk.dim(` … (+${text.length - maxShownChars} chars)`)}`;
+  return sanitize(text, { keepNewlines: true });
+}
+
+function payload(data: string | Buffer, isBinary: boolean, isPretty: boolean): string {
+  if (isBinary) return binaryPreview(typeof data === 'string' ? Buffer.from(data) : data);
+  return messageText(typeof data === 'string' ? data : data.toString('utf8'), isPretty);
+}
+
+function clock(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return chalk.dim(`${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} `);
+}
+
+/** One entry as terminal text (may span lines); continuation lines are indented under the payload. */
+export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
+  const prefix = opts.showTimestamps ? clock(entry.at) : '';
+  const line = (mark: string, body: string) => {
+    const indent = ' '.repeat((opts.showTimestamps ? 13 : 0) + 2);
+    return `${prefix}${mark} ${body.split('\n').join(`\n${indent}`)}`;
+  };
+  switch (entry.kind) {
+    case 'sent':
+      return line(chalk.blue('→'), payload(entry.data, entry.isBinary, opts.isPretty));
+    case 'received':
+      return line(chalk.green('←'), payload(entry.data, entry.isBinary, opts.isPretty));
+    case 'dropped':
+      return line(chalk.red('✕'), `${chalk.strikethrough(payload(entry.data, entry.isBinary, false))} ${chalk.red(`dropped: ${entry.why}`)}`);
+    case 'state': {
+      const colour = entry.tone === 'good' ? chalk.green : entry.tone === 'warn' ? chalk.yellow : chalk.red;
+      return line(colour('•'), colour(sanitize(entry.text)));
+    }
+    case 'ping':
+      return line(chalk.dim('•'), chalk.dim('ping'));
+    case 'pong':
+      return line(chalk.dim('•'), chalk.dim(entry.rttMs === undefined ? 'pong' : `pong ${entry.rttMs} ms`));
+    case 'info':
+      return line(chalk.dim('·'), sanitize(entry.text, { keepNewlines: true }));
+    case 'skipped':
+      return line(chalk.dim('…'), chalk.dim(`${entry.count} more entries not shown (the feed is faster than the screen; counters include them)`));
+  }
+}

@@ -1,0 +1,133 @@
+// Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
+
+import type { Connection } from '../core/connection.js';
+import type { ConnectionSnapshot, Drop, Incoming, Outgoing, StateChange } from '../core/events.js';
+import { describeStateChange } from './state-label.js';
+import type { LogEntry } from './log-entry.js';
+
+export interface SessionView {
+  snap: ConnectionSnapshot;
+  /** The oldest queued messages, for the queue panel. */
+  queued: readonly Outgoing[];
+  /** How many queued messages exist beyond `queued`. */
+  moreQueued: number;
+  /** Clock time of this view, ms (countdowns are computed against it). */
+  now: number;
+  /** Changes whenever new log entries are waiting in takeEntries(). */
+  entriesVersion: number;
+}
+
+export interface StoreOptions {
+  showPingPong: boolean;
+  /** Ms between published views. Default 33 (about 30 per second). */
+  flushMs?: number;
+  /** Log entries kept between flushes; beyond this, the oldest are summarised as "N more". Default 200. */
+  maxPendingEntries?: number;
+  now?: () => number;
+}
+
+const queuePreviewCount = 5;
+
+export class SessionStore {
+  private view: SessionView;
+  private listeners = new Set<() => void>();
+  private pending: LogEntry[] = [];
+  private skipped = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
+  private readonly detach: () => void;
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly conn: Connection,
+    options: StoreOptions,
+  ) {
+    this.flushMs = options.flushMs ?? 33;
+    this.maxPending = options.maxPendingEntries ?? 200;
+    this.now = options.now ?? Date.now;
+    this.view = this.buildView(0);
+    const onMessage = (msg: Incoming) => this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary });
+    const onSent = (msg: Outgoing) => this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary });
+    const onDropped = ({ msg, why }: Drop) =>
+      this.add({ kind: 'dropped', at: this.now(), data: msg.data, isBinary: msg.isBinary, why: why === 'deadline' ? 'not sent in time' : 'connection closed' });
+    const onState = (change: StateChange) => {
+      const described = describeStateChange(change);
+      if (described) this.add({ kind: 'state', at: this.now(), ...described });
+      else this.schedule();
+    };
+    const onPing = () => (options.showPingPong ? this.add({ kind: 'ping', at: this.now() }) : undefined);
+    const onPong = ({ rttMs }: { rttMs: number | undefined }) =>
+      options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule();
+    const onError = () => {}; // each failure also arrives as a state change, which is what the log shows
+    conn.on('message', onMessage);
+    conn.on('sent', onSent);
+    conn.on('dropped', onDropped);
+    conn.on('state', onState);
+    conn.on('ping', onPing);
+    conn.on('pong', onPong);
+    conn.on('error', onError);
+    this.detach = () => {
+      conn.off('message', onMessage);
+      conn.off('sent', onSent);
+      conn.off('dropped', onDropped);
+      conn.off('state', onState);
+      conn.off('ping', onPing);
+      conn.off('pong', onPong);
+      conn.off('error', onError);
+    };
+    // Countdowns ("retry in 3s", "up 2m", "27s left") move even when nothing happens.
+    this.ticker = setInterval(() => this.schedule(), 1000);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getView = (): SessionView => this.view;
+
+  /** An entry from the UI itself (help text, a command's result). */
+  add(entry: LogEntry): void {
+    this.pending.push(entry);
+    if (this.pending.length > this.maxPending) {
+      this.pending.shift();
+      this.skipped++;
+    }
+    this.schedule();
+  }
+
+  /** Removes and returns the entries waiting to be printed, with a summary of any that were skipped. */
+  takeEntries(): LogEntry[] {
+    const taken = this.pending;
+    this.pending = [];
+    if (this.skipped > 0) {
+      taken.unshift({ kind: 'skipped', at: this.now(), count: this.skipped });
+      this.skipped = 0;
+    }
+    return taken;
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    clearTimeout(this.flushTimer);
+    this.detach();
+    this.listeners.clear();
+  }
+
+  private schedule(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.view = this.buildView(this.view.entriesVersion + (this.pending.length > 0 || this.skipped > 0 ? 1 : 0));
+      for (const listener of this.listeners) listener();
+    }, this.flushMs);
+  }
+
+  private buildView(entriesVersion: number): SessionView {
+    const snap = this.conn.snapshot();
+    const queued = this.conn.queuedMessages(queuePreviewCount);
+    return { snap, queued, moreQueued: Math.max(0, snap.counters.queued - queued.length), now: this.now(), entriesVersion };
+  }
+}
