@@ -82,6 +82,7 @@ export function App({ conn, store, dropAfterMs, format: initialFormat, history, 
   const info = (text: string) => store.add({ kind: 'info', at: Date.now(), text });
   const send = (data: string | Buffer, isBinary: boolean) => {
     conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
+    store.refresh();
   };
 
   const run = (command: Command) => {

@@ -55,8 +55,11 @@ export function messageText(raw: string, isPretty: boolean): string {
       // not JSON after all: show as text
     }
   }
-  if (text.length > maxShownChars) text = `${text.slice(0, maxShownChars)}${chalk.dim(` … (+${text.length - maxShownChars} chars)`)}`;
-  return sanitize(text, { keepNewlines: true });
+  // Cut first, then sanitise the text alone: the dimmed suffix carries colour codes of our own.
+  const hidden = text.length - maxShownChars;
+  if (hidden > 0) text = text.slice(0, maxShownChars);
+  const clean = sanitize(text, { keepNewlines: true });
+  return hidden > 0 ? `${clean}${chalk.dim(` … (+${hidden} chars)`)}` : clean;
 }
 
 function payload(data: string | Buffer, isBinary: boolean, isPretty: boolean): string {

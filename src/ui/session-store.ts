@@ -98,6 +98,11 @@ export class SessionStore {
     this.schedule();
   }
 
+  /** Publishes a fresh view soon: for changes the connection emits no event for (a message queued offline). */
+  refresh(): void {
+    this.schedule();
+  }
+
   /** Removes and returns the entries waiting to be printed, with a summary of any that were skipped. */
   takeEntries(): LogEntry[] {
     const taken = this.pending;

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { App } from '../../src/ui/App.js';
+import { SessionStore } from '../../src/ui/session-store.js';
+import { Connection } from '../../src/core/connection.js';
+import { freePort, startServer } from '../helpers/servers.js';
+import { stateReached } from '../helpers/connection.js';
+import { waitForOutput } from '../helpers/ink.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } = {}) {
+  const conn = new Connection({ url, heartbeat: false, reconnect: { enabled: opts.reconnect ?? false }, backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 } });
+  const store = new SessionStore(conn, { showPingPong: false, flushMs: 5 });
+  const history: string[] = [];
+  const instance = render(
+    <App conn={conn} store={store} dropAfterMs={opts.dropAfterMs ?? 30_000} format={{ showTimestamps: false, isPretty: false }} history={[]} onHistory={(l) => history.push(l)} />,
+  );
+  cleanups.push(async () => {
+    instance.unmount();
+    store.dispose();
+    await conn.close();
+  });
+  conn.start();
+  return { conn, store, instance, history };
+}
+
+describe('App', () => {
+  it('sends a typed line and shows it and the echo in the log, and records it in history', async () => {
+    const s = await startServer({ mode: 'echo' });
+    cleanups.push(() => s.close());
+    const { conn, instance, history } = mount(s.url);
+    await stateReached(conn, 'open');
+    instance.stdin.write('hello');
+    await waitForOutput(instance, '› hello');
+    instance.stdin.write('\r');
+    const out = await waitForOutput(instance, '← hello');
+    expect(out).toContain('→ hello');
+    expect(history).toEqual(['hello']);
+    expect(s.received).toEqual(['hello']);
+  });
+
+  it('shows a message typed offline as queued with its time left, then as dropped when the deadline passes', async () => {
+    const port = await freePort();
+    const { conn, instance } = mount(`ws://127.0.0.1:${port}`, { reconnect: true, dropAfterMs: 1500 });
+    await stateReached(conn, 'waiting');
+    instance.stdin.write('later\r');
+    const queued = await waitForOutput(instance, '… queued later');
+    expect(queued).toMatch(/… queued later {2}1\.\ds left/);
+    await waitForOutput(instance, '✕ later dropped: not sent in time');
+    expect(conn.snapshot().counters.dropped).toBe(1);
+  });
+
+  it('escapes hostile server text in the rendered output', async () => {
+    const s = await startServer();
+    cleanups.push(() => s.close());
+    s.wss.on('connection', (ws) => ws.send('X\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\u009b31m\rY'));
+    const { instance } = mount(s.url);
+    const out = await waitForOutput(instance, '← X');
+    expect(out).toContain('← X\\e[2J\\e]0;pwned\\x07\\e]8;;http://evil\\e\\link\\x9b31m\\rY');
+    const raw = instance.frames.join('');
+    expect(raw).not.toContain('\x1b[2J');
+    expect(raw).not.toContain('\x1b]0;');
+    expect(raw).not.toContain('\u009b');
+  });
+
+  it('runs slash commands: /help lists them, an unknown one gets a hint, /binary sends bytes', async () => {
+    const s = await startServer();
+    cleanups.push(() => s.close());
+    const { conn, instance } = mount(s.url);
+    await stateReached(conn, 'open');
+    instance.stdin.write('/help\r');
+    await waitForOutput(instance, '/reconnect');
+    instance.stdin.write('/nope\r');
+    await waitForOutput(instance, 'unknown command /nope');
+    instance.stdin.write('/binary 0001ff\r');
+    await waitForOutput(instance, '→ ⟨binary 3 B⟩ 00 01 ff');
+    expect(s.received).toEqual(['<binary 3>']);
+  });
+
+  it('closes with 1000 on Ctrl+C and exits', async () => {
+    const s = await startServer();
+    cleanups.push(() => s.close());
+    const closeCode = new Promise<number>((resolve) => s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
+    const { conn, instance } = mount(s.url);
+    await stateReached(conn, 'open');
+    instance.stdin.write('\x03');
+    expect(await closeCode).toBe(1000);
+    await stateReached(conn, 'closed').catch(() => undefined);
+    expect(conn.currentState).toBe('closed');
+  });
+});
