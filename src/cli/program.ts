@@ -76,6 +76,8 @@ export function buildProgram(version: string): Command {
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(true)
+    // `wsx serve --jsonl` must reach serve's own flags, not the client's flags of the same name.
+    .enablePositionalOptions()
     .addHelpText('after', examples);
 
   program.optionsGroup('Connection:');

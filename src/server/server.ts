@@ -92,9 +92,10 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   /** Starts listening; resolves with the ws:// URL clients use. */
   async listen(): Promise<string> {
     this.http.listen(this.options.port, this.options.host);
+    // ws re-emits the http server's errors (EADDRINUSE) on itself: listen there, or they are thrown.
     await Promise.race([
       once(this.http, 'listening'),
-      once(this.http, 'error').then(([err]) => Promise.reject(err)),
+      once(this.wss, 'error').then(([err]) => Promise.reject(err as Error)),
     ]);
     const address = this.http.address() as { address: string; port: number };
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
