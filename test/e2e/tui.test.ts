@@ -70,4 +70,18 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     const files = execFileSync('ls', [historyDir], { encoding: 'utf8' }).trim().split('\n');
     expect(readFileSync(join(historyDir, files[0]!), 'utf8')).toBe('"hello tmux"\n"typed offline"\n"/quit"\n');
   }, 25_000);
+
+  it('--demo starts its own echo server, says so, and Ctrl+C stops both with exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
+    const session = `wsx-demo-${process.pid}-${Date.now()}`;
+    tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
+    cleanups.push(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    tmux('send-keys', '-t', session, `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`, 'Enter');
+    await screenShows(session, 'wsx demo: built-in echo server on ws://127.0.0.1:');
+    await screenShows(session, '● open');
+    tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');
+    await screenShows(session, '← {"hello":"demo"}');
+    tmux('send-keys', '-t', session, 'C-c', '');
+    await screenShows(session, 'WSX_EXIT=0');
+  }, 15_000);
 });

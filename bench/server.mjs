@@ -1,0 +1,34 @@
+// The benchmark's loopback server, in its own process: `sink` counts messages per connection and reports
+// each count to the parent over IPC when the connection closes; `echo` replies; `flood` sends RATE
+// messages a second for SECONDS to each client.
+import { WebSocketServer } from 'ws';
+
+const mode = process.argv[2] ?? 'sink';
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+wss.on('listening', () => process.send({ port: wss.address().port }));
+wss.on('connection', (ws) => {
+  let count = 0;
+  let inOrder = true;
+  ws.on('message', (data, isBinary) => {
+    if (mode === 'echo') ws.send(data, { binary: isBinary });
+    // Lines are "<n> <padding>": check that n counts up from 1 with no gap or repeat.
+    else if (inOrder && Number.parseInt(data.toString('latin1', 0, 12), 10) !== count + 1) inOrder = false;
+    count++;
+  });
+  ws.on('close', () => process.send({ received: count, inOrder }));
+  if (mode === 'flood') {
+    const rate = Number(process.env.RATE ?? 10000);
+    const seconds = Number(process.env.SECONDS ?? 5);
+    let sent = 0;
+    const perTick = rate / 100;
+    const timer = setInterval(() => {
+      for (let i = 0; i < perTick; i++) ws.send(`{"seq":${++sent},"price":${(Math.random() * 100).toFixed(2)},"sym":"WSX"}`);
+      if (sent >= rate * seconds) {
+        clearInterval(timer);
+        process.send({ floodDone: sent });
+      }
+    }, 10);
+    ws.on('close', () => clearInterval(timer));
+  }
+});
+process.on('disconnect', () => process.exit(0));
