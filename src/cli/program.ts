@@ -113,6 +113,7 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--binary-out <format>', 'how received binary messages are written').choices(['base64', 'hex', 'raw']).default('base64'))
     .option('--jsonl', 'write one JSON object per event to stdout (recv, send, open, close, drop, ...)')
     .option('-q, --quiet', 'print only errors on stderr')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')
     .option('-P, --show-ping-pong', 'show pings and pongs (interactive session, --jsonl)')
     .option('--timestamps', 'show a time on each message in the interactive session')
