@@ -56,6 +56,10 @@ export async function main(argv: string[]): Promise<void> {
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: process.stdout.isTTY === true,
     });
+    if (options.proxy) {
+      const { HttpsProxyAgent } = await import('https-proxy-agent');
+      options.connection.agent = new HttpsProxyAgent(options.proxy);
+    }
     code = await runMode(options);
   });
   try {

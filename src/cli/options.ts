@@ -7,6 +7,7 @@ import { normalizeUrl } from '../core/url.js';
 import { parseDuration } from '../text/duration.js';
 import type { RawFlags } from './program.js';
 import { parseExpectation, type Expectation } from './expectations.js';
+import { describeProxy, resolveProxy } from './proxy.js';
 
 export type Mode = 'interactive' | 'pipe' | 'script';
 
@@ -94,6 +95,20 @@ function fromEnv(env: Environment, flag: string, name: string): string {
   const value = env.env[name];
   if (value === undefined || value === '') throw usage(`${flag}: environment variable ${name} is not set`);
   return value;
+}
+
+// Headers that carry credentials: never sent to another origin after a redirect.
+const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * -L rules. ws follows a wss:// → ws:// redirect and, once a redirect listener exists, stops stripping
+ * credentials itself; so wsx refuses the downgrade and strips them on any change of origin.
+ */
+export function guardRedirect(from: URL, to: URL, req: import('node:http').ClientRequest, original: URL): void {
+  if (from.protocol === 'wss:' && to.protocol !== 'wss:') {
+    throw new WsxError('redirect', `refused a redirect from ${from} to ${to}: it would drop TLS`, { hint: 'connect to the ws:// URL yourself if you mean it' });
+  }
+  if (to.origin !== original.origin) for (const name of credentialHeaders) req.removeHeader(name);
 }
 
 /** Validates `flags` and builds the Options every mode runs from. */
@@ -187,7 +202,13 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
   if (flags.servername) tls.servername = flags.servername;
   if (Object.keys(tls).length > 0) connection.tls = tls;
 
-  const proxy = flags.proxy === false ? undefined : (flags.proxy ?? undefined);
+  const proxy = resolveProxy(url, flags.proxy);
+  if (proxy) {
+    const password = new URL(proxy).password;
+    if (password) secrets.push(decodeURIComponent(password));
+    connection.proxyLabel = describeProxy(proxy);
+  }
+  if (connection.followRedirects) connection.onRedirect = guardRedirect;
 
   return {
     url,

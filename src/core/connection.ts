@@ -36,8 +36,13 @@ export interface ConnectionOptions {
   followRedirects?: boolean;
   /** Default 10. */
   maxRedirects?: number;
-  /** Called before a redirect is followed; throw a WsxError to refuse it. May edit the request headers. */
-  onRedirect?: (from: URL, to: URL, req: ClientRequest) => void;
+  /**
+   * Called before a redirect is followed, with the previous and next URL, the request (headers may still
+   * be removed) and the URL first asked for. Throw a WsxError to refuse the redirect.
+   */
+  onRedirect?: (from: URL, to: URL, req: ClientRequest, original: URL) => void;
+  /** The proxy in use, without secrets, for messages: a refused connection then names the proxy. */
+  proxyLabel?: string;
   /** Opening handshake limit, ms. Default 10000: ws has none, and a silent server would hang us forever. */
   handshakeTimeoutMs?: number;
   /** Closing handshake limit, ms. Default 2000 (ws: 30000), so quitting never hangs. */
@@ -378,17 +383,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         const from = this.lastRequestUrl ?? this.url;
         this.lastRequestUrl = to;
         try {
-          this.options.onRedirect?.(new URL(from), new URL(to), req);
+          this.options.onRedirect?.(new URL(from), new URL(to), req, new URL(this.url));
           this.emit('redirect', { from, to });
         } catch (err) {
           this.socketError ??= classifyError(err);
-          req.destroy();
+          // terminate() marks the request aborted before ws sends it, so nothing reaches the new URL.
           socket.terminate();
         }
       });
     }
     socket.on('error', (err: Error) => {
-      if (isCurrent()) this.socketError ??= classifyError(err);
+      if (isCurrent()) this.socketError ??= this.viaProxy(classifyError(err));
     });
     socket.on('close', (code: number, reason: Buffer) => {
       if (isCurrent()) this.socketEnded(code, reason.toString());
@@ -396,6 +401,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
   private pendingHandshake: HandshakeInfo | undefined;
   private lastRequestUrl: string | undefined;
+
+  /** Before the upgrade, a refused or unknown host is the proxy's, when there is one: say so. */
+  private viaProxy(err: WsxError): WsxError {
+    const proxy = this.options.proxyLabel;
+    if (!proxy || this.state !== 'connecting' || (err.kind !== 'refused' && err.kind !== 'dns' && err.kind !== 'network')) return err;
+    return new WsxError('proxy', `proxy ${proxy} unreachable: ${err.message}`, { hint: 'check --proxy or HTTPS_PROXY/HTTP_PROXY; --no-proxy ignores them', cause: err, details: err.details });
+  }
 
   /** A non-101 answer to the upgrade: keep the status line and a short body for the error message. */
   private readRefusal(socket: WebSocket, req: ClientRequest, res: IncomingMessage): void {
@@ -410,10 +422,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         : status >= 500 ? 'the server failed; try again later'
         : status >= 300 && status < 400 ? 'the server redirects; add -L to follow'
         : undefined;
-      this.socketError ??= new WsxError('http-status', `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`, {
-        ...(hint ? { hint } : {}),
-        details: { status, statusLine, body },
-      });
+      // 407 comes from the proxy (https-proxy-agent hands its CONNECT answer over as the response).
+      this.socketError ??= status === 407
+        ? new WsxError('proxy', `proxy refused: ${statusLine}`, { hint: 'check the user:pass in --proxy or HTTPS_PROXY', details: { status, statusLine } })
+        : new WsxError('http-status', `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`, {
+            ...(hint ? { hint } : {}),
+            details: { status, statusLine, body },
+          });
       req.destroy();
       socket.terminate();
     };

@@ -10,6 +10,7 @@ export type WsxErrorKind =
   | 'timeout'
   | 'network'
   | 'proxy'
+  | 'redirect'
   | 'protocol'
   | 'message-too-big'
   | 'heartbeat-timeout'

@@ -2,6 +2,7 @@
 
 import { chalkStderr } from 'chalk';
 import type { WsxError } from '../core/errors.js';
+import { maskSecrets } from '../text/mask.js';
 import { sanitize } from '../text/sanitize.js';
 
 export interface DiagnosticsOptions {
@@ -19,9 +20,7 @@ export class Diagnostics {
 
   /** Masks every secret in `text` and escapes control characters the peer may have sent. */
   clean(text: string): string {
-    let out = text;
-    for (const secret of this.options.secrets) out = out.split(secret).join('***');
-    return sanitize(out);
+    return sanitize(maskSecrets(text, this.options.secrets));
   }
 
   /** A failure: always printed. With --verbose, the cause chain and stack follow. */
@@ -39,6 +38,11 @@ export class Diagnostics {
   /** Something the user should know even in a pipe (drops, reconnects); silenced by -q. */
   warn(message: string): void {
     if (!this.options.isQuiet) this.write(`${chalkStderr.yellow('wsx:')} ${this.clean(message)}`);
+  }
+
+  /** Something the user asked about (the negotiated subprotocol or compression); silenced by -q. */
+  note(message: string): void {
+    if (!this.options.isQuiet) this.write(`${chalkStderr.dim('wsx:')} ${this.clean(message)}`);
   }
 
   /** Detail for --verbose only. */

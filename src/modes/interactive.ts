@@ -4,6 +4,8 @@ import type { Options } from '../cli/options.js';
 import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
 import { Connection } from '../core/connection.js';
 import { sanitize } from '../text/sanitize.js';
+import { maskSecrets } from '../text/mask.js';
+import { describeHandshake } from './handshake-view.js';
 
 /** Typed messages wait this long for a connection before they are dropped and shown as such, ms. */
 export const defaultTypedDeadlineMs = 30_000;
@@ -59,6 +61,17 @@ export async function runInteractive(options: Options): Promise<number> {
     }),
     { exitOnCtrlC: false, patchConsole: false },
   );
+  conn.on('handshake', (info) => {
+    const at = Date.now();
+    if (options.showHandshake) {
+      const lines = describeHandshake(info, options.secretHeaders).map((line) => maskSecrets(line, options.secrets));
+      store.add({ kind: 'info', at, text: lines.join('\n') });
+    }
+    if (options.connection.compress) {
+      store.add({ kind: 'info', at, text: info.extensions.includes('permessage-deflate') ? 'compression: the server accepted permessage-deflate' : 'compression: the server declined permessage-deflate' });
+    }
+    if (options.connection.protocols?.length) store.add({ kind: 'info', at, text: info.protocol ? `the server chose subprotocol ${info.protocol}` : 'the server chose no subprotocol' });
+  });
   if (options.isInsecure) store.add({ kind: 'state', at: Date.now(), text: 'TLS certificate verification is off (-k)', tone: 'warn' });
   conn.start();
   await app.waitUntilExit();
@@ -71,7 +84,7 @@ export async function runInteractive(options: Options): Promise<number> {
   await server?.close();
   // A failure that ended the session (not the user's quit) decides the exit code.
   if (finalError) {
-    process.stderr.write(`wsx: ${sanitize(finalError.describe())}\n`);
+    process.stderr.write(`wsx: ${sanitize(maskSecrets(finalError.describe(), options.secrets))}\n`);
     return exitCodeFor(finalError, conn.snapshot().hasOpened);
   }
   return ExitCode.ok;

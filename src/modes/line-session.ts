@@ -86,8 +86,9 @@ export class LineSession {
     }
     conn.on('handshake', (info) => {
       if (options.showHandshake) this.diag.block(describeHandshake(info, options.secretHeaders));
-      if (info.protocol) this.diag.info(`server chose subprotocol ${info.protocol}`);
-      if (options.connection.compress) this.diag.info(info.extensions.includes('permessage-deflate') ? 'compression: accepted' : 'compression: the server declined');
+      if (info.protocol) this.diag.note(`the server chose subprotocol ${info.protocol}`);
+      else if (options.connection.protocols?.length) this.diag.note('the server chose no subprotocol');
+      if (options.connection.compress) this.diag.note(info.extensions.includes('permessage-deflate') ? 'compression: the server accepted permessage-deflate' : 'compression: the server declined permessage-deflate');
     });
     conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
     process.on('SIGINT', this.onSigint);
@@ -97,6 +98,7 @@ export class LineSession {
         void this.end(ExitCode.expectation, this.hooks.describeTimeout?.() ?? `timed out after ${formatDuration(options.timeoutMs!)}`);
       }, options.timeoutMs);
     }
+    if (options.connection.proxyLabel) this.diag.info(`via proxy ${options.connection.proxyLabel}`);
     if (options.isInsecure) this.diag.warn('TLS certificate verification is off (-k): the connection can be intercepted');
     conn.start();
     return this.done;
