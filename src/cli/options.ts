@@ -1,5 +1,6 @@
 // Flags → one validated Options object that every mode shares. Every mistake throws before a socket opens.
 
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
@@ -111,6 +112,18 @@ export function guardRedirect(from: URL, to: URL, req: import('node:http').Clien
   if (to.origin !== original.origin) for (const name of credentialHeaders) req.removeHeader(name);
 }
 
+/** Fails at once, naming the flag, when --key cannot be read with the --passphrase given (or without one). */
+function checkKey(key: Buffer | string, passphrase: string | undefined): void {
+  // PKCS#8 "BEGIN ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED": OpenSSL would try to prompt.
+  if (passphrase === undefined && /ENCRYPTED/.test(key.toString())) throw usage('--key is encrypted', 'give its passphrase with --passphrase');
+  try {
+    createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
+  } catch (err) {
+    if (passphrase !== undefined && /bad decrypt/i.test((err as Error).message)) throw usage('--passphrase does not decrypt --key');
+    throw usage(`--key is not a private key in PEM format (${(err as Error).message})`);
+  }
+}
+
 /** Validates `flags` and builds the Options every mode runs from. */
 export function buildOptions(urlArg: string | undefined, given: RawFlags, env: Environment): Options {
   // Repeatable flags are undefined when never given.
@@ -198,6 +211,7 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     tls.passphrase = flags.passphrase;
     secrets.push(flags.passphrase);
   }
+  if (tls.key) checkKey(tls.key, tls.passphrase);
   if (flags.insecure) tls.rejectUnauthorized = false;
   if (flags.servername) tls.servername = flags.servername;
   if (Object.keys(tls).length > 0) connection.tls = tls;

@@ -97,6 +97,18 @@ describe('TLS', () => {
     expect(seen.headers).toHaveLength(1);
   });
 
+  it('reads an encrypted --key with --passphrase, and names a missing or wrong one as a usage error', async () => {
+    execFileSync('openssl', ['pkey', '-in', 'client.key', '-aes256', '-passout', 'pass:pw-1', '-out', 'client-enc.key'], { cwd: dir });
+    const { port } = await echoOn(tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }));
+    const base = [`wss://localhost:${port}`, '--ca', file('ca.crt'), '--cert', file('client.crt'), '--key', file('client-enc.key')];
+    const ok = await runWsx([...base, '--passphrase', 'pw-1', '-x', 'hi', '--expect', '^hi$']);
+    expect(ok.code).toBe(0);
+    const missing = await runWsx([...base, '-x', 'hi']);
+    expect([missing.code, missing.stderr]).toEqual([2, 'wsx: --key is encrypted (give its passphrase with --passphrase)\n']);
+    const wrong = await runWsx([...base, '--passphrase', 'nope', '-x', 'hi']);
+    expect([wrong.code, wrong.stderr]).toEqual([2, 'wsx: --passphrase does not decrypt --key\n']);
+  });
+
   it('rejects --cert without --key as a usage error', async () => {
     const r = await runWsx(['wss://localhost:1', '--cert', file('client.crt')]);
     expect(r.code).toBe(2);
