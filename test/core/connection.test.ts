@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { once } from 'node:events';
-import { WebSocketServer } from 'ws';
 import { createServer } from 'node:http';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import type { Drop } from '../../src/core/events.js';
@@ -10,24 +10,17 @@ import { recordStates, stateReached } from '../helpers/connection.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { seededRandom } from '../../src/core/backoff.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const defer = cleanupAfterEach();
 
 function connect(options: ConnectionOptions, deps?: ConstructorParameters<typeof Connection>[1]): Connection {
   const conn = new Connection({ heartbeat: false, ...options }, deps);
   conn.on('error', () => {});
-  cleanups.push(() => conn.close());
+  defer(() => conn.close());
   conn.start();
   return conn;
 }
 
-async function server(opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(opts);
-  cleanups.push(() => s.close());
-  return s;
-}
+const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
 
 const fastRetry = { reconnect: { enabled: true }, backoff: { baseMs: 40, capMs: 80, floorMs: 10 } };
 
@@ -125,7 +118,7 @@ describe('Connection: failures', () => {
 
   it('times out a handshake the server never answers', async () => {
     const stall = await startStallingServer();
-    cleanups.push(() => stall.close());
+    defer(() => stall.close());
     const conn = connect({ url: stall.url, handshakeTimeoutMs: 150 });
     const closed = await stateReached(conn, 'closed');
     expect(closed.error?.kind).toBe('timeout');
@@ -136,7 +129,7 @@ describe('Connection: failures', () => {
     http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 13\r\n\r\ntoken expired'));
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
-    cleanups.push(() => new Promise((r) => http.close(r)));
+    defer(() => new Promise((r) => http.close(r)));
     const port = (http.address() as { port: number }).port;
     const conn = connect({ url: `ws://127.0.0.1:${port}/x`, ...fastRetry });
     const closed = await stateReached(conn, 'closed');
@@ -151,7 +144,7 @@ describe('Connection: failures', () => {
     http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n'));
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
-    cleanups.push(() => new Promise((r) => http.close(r)));
+    defer(() => new Promise((r) => http.close(r)));
     const port = (http.address() as { port: number }).port;
     const conn = connect({ url: `ws://127.0.0.1:${port}`, ...fastRetry, reconnect: { enabled: true, maxRetries: 2 } });
     const closed = await stateReached(conn, 'closed', 3000);

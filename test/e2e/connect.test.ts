@@ -1,7 +1,8 @@
 // Reaching real-world servers: TLS, headers and auth, handshake view, redirects, unix sockets,
 // compression, size limits and HTTP proxies. Every server and the proxy run on loopback in the test.
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,10 +14,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx } from '../helpers/run-wsx.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const defer = cleanupAfterEach();
 
 const dir = mkdtempSync(join(tmpdir(), 'wsx-connect-'));
 const file = (name: string) => join(dir, name);
@@ -49,7 +47,7 @@ async function echoOn(server: Server, opts: ConstructorParameters<typeof WebSock
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  cleanups.push(async () => {
+  defer(async () => {
     for (const c of wss.clients) c.terminate();
     wss.close();
     server.closeAllConnections?.();
@@ -182,7 +180,7 @@ describe('redirects', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const port = (server.address() as { port: number }).port;
-    cleanups.push(() => new Promise((r) => server.close(r)));
+    defer(() => new Promise((r) => server.close(r)));
     return { port, seen };
   }
 
@@ -227,7 +225,7 @@ describe('redirects', () => {
     });
     same.listen(0, '127.0.0.1');
     await once(same, 'listening');
-    cleanups.push(() => {
+    defer(() => {
       for (const c of wss.clients) c.terminate();
       same.closeAllConnections();
       return new Promise((r) => same.close(r));
@@ -256,7 +254,7 @@ describe('transport', () => {
     const sock = file('wsx.sock');
     server.listen(sock);
     await once(server, 'listening');
-    cleanups.push(() => {
+    defer(() => {
       for (const c of wss.clients) c.terminate();
       return new Promise((r) => server.close(r));
     });
@@ -286,7 +284,7 @@ describe('transport', () => {
     }));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    cleanups.push(() => new Promise((r) => { wss.close(); server.closeAllConnections(); server.close(r); }));
+    defer(() => new Promise((r) => { wss.close(); server.closeAllConnections(); server.close(r); }));
     const r = await runWsx([`ws://127.0.0.1:${(server.address() as { port: number }).port}`, '--max-message-size', '1k', '--expect', 'x']);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('Max payload size exceeded (closed with 1009) (raise --max-message-size)');
@@ -321,7 +319,7 @@ describe('HTTP proxy (CONNECT)', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    cleanups.push(() => {
+    defer(() => {
       for (const s of sockets) s.destroy();
       return new Promise((r) => server.close(r));
     });

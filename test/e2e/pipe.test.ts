@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { freePort, startServer, until, type TestServer } from '../helpers/servers.js';
+import { freePort, until, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-async function server(opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(opts);
-  cleanups.push(() => s.close());
-  return s;
-}
+const defer = cleanupAfterEach();
+const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
 
 describe('pipe mode', () => {
   it('delivers 100,000 piped lines to the server exactly once and in order', async () => {

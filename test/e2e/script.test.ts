@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
-import { freePort, startServer, type TestServer } from '../helpers/servers.js';
+import { freePort, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, wsxBin } from '../helpers/run-wsx.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-async function server(opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(opts);
-  cleanups.push(() => s.close());
-  return s;
-}
+const defer = cleanupAfterEach();
+const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
 
 describe('script mode', () => {
   it('sends -x messages in order, succeeds as soon as the expectation matches, exit 0', async () => {
@@ -71,7 +65,7 @@ describe('script mode', () => {
     http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nbad token!!!'));
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
-    cleanups.push(() => new Promise((r) => http.close(r)));
+    defer(() => new Promise((r) => http.close(r)));
     const port = (http.address() as { port: number }).port;
     const result = await runWsx([`127.0.0.1:${port}/api`, '-x', 'hi', '--expect', 'x']);
     expect(result.code).toBe(3);

@@ -1,6 +1,7 @@
 // The whole interactive program in a real terminal: tmux runs it, send-keys types, capture-pane reads.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +12,7 @@ import { wsxBin } from '../helpers/run-wsx.js';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('tmux is not installed: skipping the whole-program TUI test (.ci/run installs it)');
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const defer = cleanupAfterEach();
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
@@ -36,11 +34,11 @@ async function screenShows(session: string, text: string, timeoutMs = 5000): Pro
 describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   it('echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
     let server: TestServer = await startServer({ mode: 'echo' });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
     const session = `wsx-test-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '35', 'bash', '--norc', '--noprofile');
-    cleanups.push(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
     const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`;
     tmux('send-keys', '-t', session, command, 'Enter');
 
@@ -75,7 +73,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
     const session = `wsx-demo-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
-    cleanups.push(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
     tmux('send-keys', '-t', session, `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`, 'Enter');
     await screenShows(session, 'wsx demo: built-in echo server on ws://127.0.0.1:');
     await screenShows(session, '● open');

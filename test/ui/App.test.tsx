@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
 import { SessionStore } from '../../src/ui/session-store.js';
@@ -7,10 +8,7 @@ import { freePort, startServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const defer = cleanupAfterEach();
 
 function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } = {}) {
   const conn = new Connection({ url, heartbeat: false, reconnect: { enabled: opts.reconnect ?? false }, backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 } });
@@ -19,7 +17,7 @@ function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } 
   const instance = render(
     <App conn={conn} store={store} dropAfterMs={opts.dropAfterMs ?? 30_000} format={{ showTimestamps: false, isPretty: false }} history={[]} onHistory={(l) => history.push(l)} />,
   );
-  cleanups.push(async () => {
+  defer(async () => {
     instance.unmount();
     store.dispose();
     await conn.close();
@@ -31,7 +29,7 @@ function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } 
 describe('App', () => {
   it('sends a typed line and shows it and the echo in the log, and records it in history', async () => {
     const s = await startServer({ mode: 'echo' });
-    cleanups.push(() => s.close());
+    defer(() => s.close());
     const { conn, instance, history } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('hello');
@@ -56,7 +54,7 @@ describe('App', () => {
 
   it('escapes hostile server text in the rendered output', async () => {
     const s = await startServer();
-    cleanups.push(() => s.close());
+    defer(() => s.close());
     s.wss.on('connection', (ws) => ws.send('X\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\u009b31m\rY'));
     const { instance } = mount(s.url);
     const out = await waitForOutput(instance, '← X');
@@ -69,7 +67,7 @@ describe('App', () => {
 
   it('runs slash commands: /help lists them, an unknown one gets a hint, /binary sends bytes', async () => {
     const s = await startServer();
-    cleanups.push(() => s.close());
+    defer(() => s.close());
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('/help\r');
@@ -83,7 +81,7 @@ describe('App', () => {
 
   it('closes with 1000 on Ctrl+C and exits', async () => {
     const s = await startServer();
-    cleanups.push(() => s.close());
+    defer(() => s.close());
     const closeCode = new Promise<number>((resolve) => s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');

@@ -1,0 +1,22 @@
+// One cleanup list per test file, run in reverse after each test, and servers that register themselves on it.
+
+import { afterEach } from 'vitest';
+import { startServer, type TestServer } from './servers.js';
+
+export type Defer = (fn: () => Promise<unknown> | void) => void;
+
+/** Call at the top of a test file; returns `defer`, whose functions run (last first) after each test. */
+export function cleanupAfterEach(): Defer {
+  const cleanups: (() => Promise<unknown> | void)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  });
+  return (fn) => void cleanups.push(fn);
+}
+
+/** startServer() closed after the test. */
+export async function serverUntilCleanup(defer: Defer, opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const s = await startServer(opts);
+  defer(() => s.close());
+  return s;
+}
