@@ -24,10 +24,6 @@ export function exitCodeFor(err: WsxError, hasOpened: boolean): ExitCodeValue {
     case 'invalid-url':
     case 'invalid-option':
       return ExitCode.usage;
-    case 'expectation-failed':
-      return ExitCode.expectation;
-    case 'io':
-      return ExitCode.runtime;
     case 'closed-by-peer':
     case 'protocol':
     case 'message-too-big':

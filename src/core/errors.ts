@@ -14,9 +14,7 @@ export type WsxErrorKind =
   | 'protocol'
   | 'message-too-big'
   | 'heartbeat-timeout'
-  | 'closed-by-peer'
-  | 'expectation-failed'
-  | 'io';
+  | 'closed-by-peer';
 
 export interface WsxErrorDetails {
   /** HTTP status of a refused upgrade. */
