@@ -119,7 +119,8 @@ async function smoke() {
 async function tuiFlood() {
   if (spawnSync('tmux', ['-V']).status !== 0) return { skipped: 'tmux is not installed' };
   const rate = 10_000;
-  const seconds = 5;
+  // WSX_BENCH_FLOOD_SECONDS lengthens the flood, to check that peak memory does not grow with it.
+  const seconds = Number(process.env.WSX_BENCH_FLOOD_SECONDS ?? 5);
   const server = await startServer('flood', { RATE: String(rate), SECONDS: String(seconds) });
   const usageFile = join(work, 'tui-usage.json');
   const session = `wsx-bench-${process.pid}`;
@@ -136,8 +137,11 @@ async function tuiFlood() {
     `CI=false NO_COLOR=1 XDG_STATE_HOME=${work} NODE_OPTIONS=--import=${usageHook} WSX_BENCH_USAGE=${usageFile}`,
     `${process.execPath} ${join(root, 'bin/wsx.js')} ${server.url} --ping-interval 0`,
   ].join(' ');
+  const startedAt = Date.now();
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
   try {
+    await waitFor(() => screen().includes('● '), 10_000, 'the first frame');
+    const firstFrameMs = Date.now() - startedAt;
     await waitFor(() => screen().includes('● open'), 10_000, 'the open state');
     // Input stays live under the flood: time from a key press to the key on screen.
     await waitFor(() => /↓ [1-9]\d{3,} received/.test(screen()), 10_000, 'the flood');
@@ -151,7 +155,7 @@ async function tuiFlood() {
     tmux('send-keys', '-t', session, 'C-c', '');
     await waitFor(() => existsSync(usageFile), 10_000, 'the TUI exiting');
     const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
-    return { messages: total, seconds, keyEchoMs, cpuMs: usage.cpuMs, rssMiB: usage.maxRssKiB / 1024 };
+    return { messages: total, seconds, firstFrameMs, keyEchoMs, cpuMs: usage.cpuMs, rssMiB: usage.maxRssKiB / 1024 };
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
     server.stop();
@@ -161,6 +165,14 @@ async function tuiFlood() {
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const verdict = (ok) => (ok ? 'ok' : 'MISSED');
 
+// WSX_BENCH_ONLY=tui runs just the TUI flood (the other parts need the comparison clients).
+const only = process.env.WSX_BENCH_ONLY;
+if (only === 'tui') {
+  const tui = await tuiFlood();
+  rmSync(work, { recursive: true, force: true });
+  console.log(JSON.stringify(tui));
+  process.exit(0);
+}
 const tp = await throughput();
 const sm = await smoke();
 const tui = await tuiFlood();
@@ -187,4 +199,5 @@ if ('skipped' in tui) console.log(`\nTUI flood: skipped (${tui.skipped})`);
 else {
   console.log(`\nTUI flood: ${tui.messages} messages at ${tui.messages / tui.seconds}/s for ${tui.seconds} s into the interactive session in tmux`);
   console.log(`  CPU time ${fmt(tui.cpuMs)} ms, peak RSS ${fmt(tui.rssMiB, 1)} MiB, key press to screen during the flood ${tui.keyEchoMs} ms`);
+  console.log(`  start to first frame ${tui.firstFrameMs} ms (tmux start, Node start, module load, first render)`);
 }
