@@ -128,16 +128,22 @@ describe('pipe mode', () => {
     expect(result.code).toBe(3);
   });
 
-  it('closes with 1000 and exits 130 on SIGINT', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('closes with 1000 and exits %s → %i', async (signal, exitCode) => {
     const s = await server();
     const closed = new Promise<number>((resolve) => s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
     const child = spawnWsx([s.url, '-v']);
-    const done = collect(child, { input: undefined });
+    // stdin stays open, so only the signal can end the run.
+    const done = collect(child, { keepStdinOpen: true });
     child.stdin.write('x\n');
     await waitForOutput(child.stderr, /connected to/);
-    child.kill('SIGINT');
-    expect((await done).code).toBe(130);
+    await until(() => s.received.length === 1, 2000, () => 'x not received');
+    child.kill(signal);
+    expect((await done).code).toBe(exitCode);
     expect(await closed).toBe(1000);
+    expect(s.received).toEqual(['x']);
   });
 
   it('never loads ink or react in pipe or script mode', async () => {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { freePort, type TestServer } from '../helpers/servers.js';
-import { collect, runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
 const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
@@ -124,5 +124,22 @@ describe('script mode', () => {
     for (const group of ['Connection:', 'Input/Output:', 'Reliability:', 'Scripting:', 'Examples:']) expect(help.stdout).toContain(group);
     const version = await runWsx(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('with --reconnect --resend, sends the -x messages again after a reconnect (and only then)', async () => {
+    const s1 = await server();
+    // The first server drops the client right after the first message; the second one answers.
+    s1.wss.on('connection', (ws) => ws.on('message', () => ws.terminate()));
+    const port = s1.port;
+    const child = spawnWsx([s1.url, '--reconnect', '--resend', '-x', 'hello', '--expect', '^welcome back$', '--timeout', '8s']);
+    const done = collect(child);
+    await waitForOutput(child.stderr, /reconnecting in/);
+    await s1.close();
+    const s2 = await server({ port });
+    s2.wss.on('connection', (ws) => ws.on('message', (d) => ws.send(String(d) === 'hello' ? 'welcome back' : 'what?')));
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(s1.received).toEqual(['hello']);
+    expect(s2.received).toEqual(['hello']);
   });
 });

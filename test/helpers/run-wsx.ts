@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Written to stdin, then stdin is closed. Omit for an empty stdin (/dev/null). */
   input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
+  /** Leave stdin open (the test ends the run some other way). */
+  keepStdinOpen?: boolean;
   /** Kill the child (and fail) after this long, ms. Default 8000. */
   killAfterMs?: number;
 }
@@ -44,7 +46,7 @@ export function collect(child: ChildProcessWithoutNullStreams, opts: RunOptions 
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin.on('error', () => {}); // a child that exits early closes its stdin
   if (opts.input !== undefined) child.stdin.end(opts.input);
-  else child.stdin.end();
+  else if (!opts.keepStdinOpen) child.stdin.end();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
