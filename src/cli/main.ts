@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { WsxError } from '../core/errors.js';
 import { ExitCode } from './exit-codes.js';
-import { buildOptions, type Options } from './options.js';
+import { buildOptions, checkKey, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
 
@@ -56,6 +56,13 @@ export async function main(argv: string[]): Promise<void> {
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: process.stdout.isTTY === true,
     });
+    const tls = options.connection.tls;
+    if (options.isKeyPassphraseNeeded && tls?.key) {
+      const { promptHidden } = await import('./prompt.js');
+      tls.passphrase = await promptHidden('Passphrase for --key: ');
+      options.secrets.push(tls.passphrase);
+      checkKey(tls.key, tls.passphrase);
+    }
     if (options.proxy) {
       const { HttpsProxyAgent } = await import('https-proxy-agent');
       options.connection.agent = new HttpsProxyAgent(options.proxy);

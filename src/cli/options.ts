@@ -41,6 +41,8 @@ export interface Options {
   timeoutMs: number | undefined;
   waitMs: number;
   isDemo: boolean;
+  /** --key is encrypted, no --passphrase was given and stdin is a terminal: ask for it. */
+  isKeyPassphraseNeeded: boolean;
 }
 
 export interface Environment {
@@ -112,10 +114,15 @@ export function guardRedirect(from: URL, to: URL, req: import('node:http').Clien
   if (to.origin !== original.origin) for (const name of credentialHeaders) req.removeHeader(name);
 }
 
+/** PKCS#8 "BEGIN ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED". */
+export function isEncryptedKey(key: Buffer | string): boolean {
+  return /ENCRYPTED/.test(key.toString());
+}
+
 /** Fails at once, naming the flag, when --key cannot be read with the --passphrase given (or without one). */
-function checkKey(key: Buffer | string, passphrase: string | undefined): void {
-  // PKCS#8 "BEGIN ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED": OpenSSL would try to prompt.
-  if (passphrase === undefined && /ENCRYPTED/.test(key.toString())) throw usage('--key is encrypted', 'give its passphrase with --passphrase');
+export function checkKey(key: Buffer | string, passphrase: string | undefined): void {
+  // Without a passphrase OpenSSL would try to prompt on its own; say what to do instead.
+  if (passphrase === undefined && isEncryptedKey(key)) throw usage('--key is encrypted', 'give its passphrase with --passphrase');
   try {
     createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
   } catch (err) {
@@ -211,7 +218,9 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     tls.passphrase = flags.passphrase;
     secrets.push(flags.passphrase);
   }
-  if (tls.key) checkKey(tls.key, tls.passphrase);
+  // On a terminal, main asks for a missing passphrase instead (isKeyPassphraseNeeded).
+  const isKeyPassphraseNeeded = tls.key !== undefined && tls.passphrase === undefined && isEncryptedKey(tls.key) && env.isStdinTty;
+  if (tls.key && !isKeyPassphraseNeeded) checkKey(tls.key, tls.passphrase);
   if (flags.insecure) tls.rejectUnauthorized = false;
   if (flags.servername) tls.servername = flags.servername;
   if (Object.keys(tls).length > 0) connection.tls = tls;
@@ -251,5 +260,6 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     timeoutMs: flags.timeout === undefined ? undefined : duration('--timeout', flags.timeout),
     waitMs: duration('--wait', flags.wait, true),
     isDemo,
+    isKeyPassphraseNeeded,
   };
 }

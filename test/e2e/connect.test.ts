@@ -4,15 +4,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { once } from 'node:events';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { runWsx } from '../helpers/run-wsx.js';
+import { runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -29,6 +30,7 @@ beforeAll(() => {
     openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name === 'server' ? 'localhost' : 'wsx client'}`);
     openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', ...(name === 'server' ? ['-extfile', 'san.ext'] : []));
   }
+  openssl('pkey', '-in', 'client.key', '-aes256', '-passout', 'pass:pw-1', '-out', 'client-enc.key');
 });
 
 interface Seen {
@@ -96,7 +98,6 @@ describe('TLS', () => {
   });
 
   it('reads an encrypted --key with --passphrase, and names a missing or wrong one as a usage error', async () => {
-    execFileSync('openssl', ['pkey', '-in', 'client.key', '-aes256', '-passout', 'pass:pw-1', '-out', 'client-enc.key'], { cwd: dir });
     const { port } = await echoOn(tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }));
     const base = [`wss://localhost:${port}`, '--ca', file('ca.crt'), '--cert', file('client.crt'), '--key', file('client-enc.key')];
     const ok = await runWsx([...base, '--passphrase', 'pw-1', '-x', 'hi', '--expect', '^hi$']);
@@ -105,6 +106,21 @@ describe('TLS', () => {
     expect([missing.code, missing.stderr]).toEqual([2, 'wsx: --key is encrypted (give its passphrase with --passphrase)\n']);
     const wrong = await runWsx([...base, '--passphrase', 'nope', '-x', 'hi']);
     expect([wrong.code, wrong.stderr]).toEqual([2, 'wsx: --passphrase does not decrypt --key\n']);
+  });
+
+  it.skipIf(spawnSync('tmux', ['-V']).status !== 0)('asks for the passphrase of an encrypted --key on a terminal, without echoing it', async () => {
+    const { port } = await echoOn(tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }));
+    const session = `wsx-pass-${process.pid}-${Date.now()}`;
+    const status = file('pass-status');
+    const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} wss://localhost:${port} --ca ${file('ca.crt')} --cert ${file('client.crt')} --key ${file('client-enc.key')} -x hi --expect '^hi$'; echo $? > ${status}`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '20', 'bash', '--norc', '-c', `${command}; sleep 5`]);
+    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+    await until(() => screen().includes('Passphrase for --key:'), 5000, () => screen());
+    execFileSync('tmux', ['send-keys', '-t', session, 'pw-1', 'Enter']);
+    await until(() => existsSync(status), 5000, () => screen());
+    expect(readFileSync(status, 'utf8').trim()).toBe('0');
+    expect(screen()).not.toContain('pw-1');
   });
 
   it('rejects --cert without --key as a usage error', async () => {
