@@ -12,6 +12,7 @@ import { defaultRetry, isRetryable, type RetryPolicy } from './retry-policy.js';
 import { defaultQueueLimits, SendQueue, type Outgoing, type SendQueueLimits } from './send-queue.js';
 import { describeClose } from './close-codes.js';
 import { validateUrl } from './url.js';
+import { captureHandshake, readRefusal } from './handshake.js';
 
 export interface TlsOptions {
   ca?: string | Buffer;
@@ -116,6 +117,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private cancelRetry: CancelTimer | undefined;
   private cancelDeadline: CancelTimer | undefined;
   private deadlineTimerAt: number | undefined;
+  private isIncomingPaused = false;
+  /** reconnect() asked for a new attempt now, whatever ended the socket. */
+  private forceRetryNow = false;
+  /** The current socket's 101 response, emitted as `handshake` once the socket opens. */
+  private pendingHandshake: HandshakeInfo | undefined;
+  /** The URL the last redirect led to, for the next redirect's `from`. */
+  private lastRequestUrl: string | undefined;
   private closeWaiters: (() => void)[] = [];
   private flushWaiters: ((isFlushed: boolean) => void)[] = [];
   private readonly onAbort = () => void this.close(1000, '');
@@ -223,7 +231,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     socket.resume();
     if (this.state === 'open') this.startHeartbeat(socket);
   }
-  private isIncomingPaused = false;
 
   /** Drops the current socket (or the wait) and starts a fresh attempt now, with the backoff reset. */
   reconnect(): void {
@@ -240,7 +247,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket.terminate();
     }
   }
-  private forceRetryNow = false;
 
   /**
    * Closes with `code` (default 1000) and stops every timer and socket. Messages still queued are dropped
@@ -327,19 +333,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private bind(socket: WebSocket): void {
     const isCurrent = () => this.socket === socket;
     socket.on('upgrade', (res: IncomingMessage) => {
-      if (!isCurrent()) return;
-      const req = (socket as unknown as { _req?: ClientRequest })._req;
-      this.pendingHandshake = {
-        url: socket.url,
-        request: {
-          method: req?.method ?? 'GET',
-          path: req?.path ?? '/',
-          headers: (req?.getHeaders() ?? {}) as Record<string, string | string[]>,
-        },
-        response: { statusCode: res.statusCode ?? 101, statusMessage: res.statusMessage ?? '', headers: res.headers },
-        protocol: '',
-        extensions: '',
-      };
+      if (isCurrent()) this.pendingHandshake = captureHandshake(socket, res);
     });
     socket.on('open', () => {
       if (!isCurrent()) return;
@@ -375,7 +369,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     socket.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
       if (!isCurrent()) return;
-      this.readRefusal(socket, req, res);
+      void readRefusal(res).then((err) => {
+        this.socketError ??= err;
+        req.destroy();
+        socket.terminate();
+      });
     });
     if (this.options.followRedirects) {
       socket.on('redirect', (to: string, req: ClientRequest) => {
@@ -399,48 +397,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (isCurrent()) this.socketEnded(code, reason.toString());
     });
   }
-  private pendingHandshake: HandshakeInfo | undefined;
-  private lastRequestUrl: string | undefined;
 
   /** Before the upgrade, a refused or unknown host is the proxy's, when there is one: say so. */
   private viaProxy(err: WsxError): WsxError {
     const proxy = this.options.proxyLabel;
     if (!proxy || this.state !== 'connecting' || (err.kind !== 'refused' && err.kind !== 'dns' && err.kind !== 'network')) return err;
     return new WsxError('proxy', `proxy ${proxy} unreachable: ${err.message}`, { hint: 'check --proxy or HTTPS_PROXY/HTTP_PROXY; --no-proxy ignores them', cause: err, details: err.details });
-  }
-
-  /** A non-101 answer to the upgrade: keep the status line and a short body for the error message. */
-  private readRefusal(socket: WebSocket, req: ClientRequest, res: IncomingMessage): void {
-    const status = res.statusCode ?? 0;
-    const statusLine = `HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}`.trim();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = () => {
-      const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 200);
-      const hint = status === 401 || status === 403 ? 'check credentials: -H, --auth, --bearer-env'
-        : status === 404 ? 'check the path in the URL'
-        : status >= 500 ? 'the server failed; try again later'
-        : status >= 300 && status < 400 ? 'the server redirects; add -L to follow'
-        : undefined;
-      // 407 comes from the proxy (https-proxy-agent hands its CONNECT answer over as the response).
-      this.socketError ??= status === 407
-        ? new WsxError('proxy', `proxy refused: ${statusLine}`, { hint: 'check the user:pass in --proxy or HTTPS_PROXY', details: { status, statusLine } })
-        : new WsxError('http-status', `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`, {
-            ...(hint ? { hint } : {}),
-            details: { status, statusLine, body },
-          });
-      req.destroy();
-      socket.terminate();
-    };
-    res.on('data', (chunk: Buffer) => {
-      if (size < 1024) chunks.push(chunk);
-      size += chunk.length;
-    });
-    res.once('end', finish);
-    res.once('error', finish);
-    res.once('close', () => {
-      if (!res.complete) finish();
-    });
   }
 
   private startHeartbeat(socket: WebSocket): void {
