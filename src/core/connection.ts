@@ -6,75 +6,17 @@ import WebSocket from 'ws';
 import { defaultBackoff, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { classifyError, WsxError } from './errors.js';
-import type { ConnectionEvents, ConnectionSnapshot, Counters, HandshakeInfo, State, StateChange } from './events.js';
+import type { ConnectionEvents, ConnectionSnapshot, Counters, DropReason, HandshakeInfo, State, StateChange } from './events.js';
 import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { defaultRetry, isRetryable, type RetryPolicy } from './retry-policy.js';
-import { defaultQueueLimits, SendQueue, type Outgoing, type SendQueueLimits } from './send-queue.js';
+import { defaultQueueLimits, SendQueue, type Outgoing } from './send-queue.js';
 import { describeClose } from './close-codes.js';
 import { validateUrl } from './url.js';
+import type { ConnectionDeps, ConnectionOptions, SendOptions } from './connection-options.js';
 import { captureHandshake, readRefusal } from './handshake.js';
+import { Outbox } from './outbox.js';
 
-export interface TlsOptions {
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  passphrase?: string;
-  /** false skips certificate verification (-k). Default true. */
-  rejectUnauthorized?: boolean;
-  servername?: string;
-}
-
-export interface ConnectionOptions {
-  /** ws://, wss:// or ws+unix:// URL (already normalised by the caller). */
-  url: string;
-  protocols?: string[];
-  headers?: Record<string, string>;
-  origin?: string;
-  tls?: TlsOptions;
-  /** An http.Agent for proxies. */
-  agent?: import('node:http').Agent;
-  /** Follow 3xx on the upgrade request. Default false. */
-  followRedirects?: boolean;
-  /** Default 10. */
-  maxRedirects?: number;
-  /**
-   * Called before a redirect is followed, with the previous and next URL, the request (headers may still
-   * be removed) and the URL first asked for. Throw a WsxError to refuse the redirect.
-   */
-  onRedirect?: (from: URL, to: URL, req: ClientRequest, original: URL) => void;
-  /** The proxy in use, without secrets, for messages: a refused connection then names the proxy. */
-  proxyLabel?: string;
-  /** Opening handshake limit, ms. Default 10000: ws has none, and a silent server would hang us forever. */
-  handshakeTimeoutMs?: number;
-  /** Closing handshake limit, ms. Default 2000 (ws: 30000), so quitting never hangs. */
-  closeTimeoutMs?: number;
-  /** Largest incoming message, bytes. Default 64 MiB; larger ones close the socket with 1009. */
-  maxPayloadBytes?: number;
-  /** Offer permessage-deflate. Default false: it costs memory per connection and CPU per message. */
-  compress?: boolean;
-  reconnect?: Partial<RetryPolicy>;
-  backoff?: Partial<BackoffPolicy>;
-  /** false turns the heartbeat off. */
-  heartbeat?: (Partial<HeartbeatOptions> & { appMessage?: string }) | false;
-  queue?: Partial<SendQueueLimits>;
-  /** Bytes in the socket's buffer above which the queue stops feeding it. Default 1 MiB. */
-  highWaterBytes?: number;
-}
-
-export interface ConnectionDeps {
-  clock?: Clock;
-  /** Aborting it closes the connection (code 1000) and stops everything. */
-  signal?: AbortSignal;
-  /** Random source for backoff jitter, [0, 1). */
-  random?: () => number;
-}
-
-export interface SendOptions {
-  /** Drop the message if it cannot be written within this many ms. Omit for guaranteed delivery. */
-  deadlineMs?: number;
-  /** Send as a binary frame (default: text for strings, binary for Buffers). */
-  binary?: boolean;
-}
+export type { ConnectionDeps, ConnectionOptions, SendOptions, TlsOptions } from './connection-options.js';
 
 const MiB = 1024 * 1024;
 
@@ -86,9 +28,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly retry: RetryPolicy;
   private readonly backoff: BackoffPolicy;
   private readonly heartbeatOptions: (HeartbeatOptions & { appMessage?: string }) | undefined;
-  private readonly highWaterBytes: number;
-  private readonly queue: SendQueue;
   private readonly signal: AbortSignal | undefined;
+  private readonly outbox: Outbox;
 
   private state: State = 'idle';
   private attempt = 0;
@@ -111,12 +52,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private heartbeat: Heartbeat | undefined;
   /** The failure that is ending the current socket, if any; the first one wins. */
   private socketError: WsxError | undefined;
-  private inFlight = 0;
-  private isProducerPaused = false;
   private isClosingByUser = false;
   private cancelRetry: CancelTimer | undefined;
-  private cancelDeadline: CancelTimer | undefined;
-  private deadlineTimerAt: number | undefined;
   private isIncomingPaused = false;
   /** reconnect() asked for a new attempt now, whatever ended the socket. */
   private forceRetryNow = false;
@@ -125,7 +62,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The URL the last redirect led to, for the next redirect's `from`. */
   private lastRequestUrl: string | undefined;
   private closeWaiters: (() => void)[] = [];
-  private flushWaiters: ((isFlushed: boolean) => void)[] = [];
   private readonly onAbort = () => void this.close(1000, '');
 
   /** Throws a WsxError ('invalid-url' or 'invalid-option') at once for bad options; opens nothing until start(). */
@@ -138,8 +74,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.retry = { ...defaultRetry, ...options.reconnect };
     this.backoff = { ...defaultBackoff, ...options.backoff };
     this.heartbeatOptions = options.heartbeat === false ? undefined : { ...defaultHeartbeat, ...options.heartbeat };
-    this.highWaterBytes = options.highWaterBytes ?? MiB;
-    this.queue = new SendQueue({ ...defaultQueueLimits, ...options.queue });
+    this.outbox = new Outbox(new SendQueue({ ...defaultQueueLimits, ...options.queue }), this.clock, options.highWaterBytes ?? MiB, {
+      sent: (msg) => {
+        this.counters.sent++;
+        this.counters.bytesSent += msg.bytes;
+        if (this.listenerCount('sent') > 0) this.emit('sent', msg);
+      },
+      dropped: (msg, why) => this.onDropped(msg, why),
+      drain: () => this.emit('drain'),
+      unconfirmed: () => this.counters.unconfirmed++,
+    });
     for (const [name, value] of [
       ['handshakeTimeoutMs', options.handshakeTimeoutMs],
       ['closeTimeoutMs', options.closeTimeoutMs],
@@ -180,27 +124,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       queuedAt: now,
       deadlineAt: opts.deadlineMs === undefined ? undefined : now + opts.deadlineMs,
     };
-    if (this.state === 'closed' || this.isClosingByUser) {
-      this.drop(msg, 'closed');
+    if (this.isClosingByUser) {
+      this.onDropped(msg, 'closed');
       return false;
     }
-    const socket = this.socket;
-    // Fast path: nothing waiting and room in the socket, so write now and keep the queue out of it.
-    if (this.state === 'open' && socket && this.queue.length === 0 && socket.bufferedAmount < this.highWaterBytes) {
-      this.write(socket, msg);
-      return true;
-    }
-    const hasRoom = this.queue.push(msg);
-    if (!hasRoom) this.isProducerPaused = true;
-    if (msg.deadlineAt !== undefined) this.armDeadlineTimer();
-    return hasRoom;
+    return this.outbox.offer(msg);
   }
 
   /** Resolves true once the queue is empty and the socket has written everything; false if it closes first. */
   flushed(): Promise<boolean> {
-    if (this.state === 'closed') return Promise.resolve(this.queue.length === 0 && this.inFlight === 0);
-    if (this.isFlushed()) return Promise.resolve(true);
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
+    return this.outbox.flushed();
   }
 
   /** Sends a protocol ping now (the heartbeat sends its own). */
@@ -259,6 +192,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.isClosingByUser = true;
     const socket = this.socket;
     if (this.state === 'open' && socket) {
+      this.outbox.detach();
       this.moveTo('closing', 'closing');
       this.heartbeat?.stop();
       socket.close(code, reason);
@@ -283,13 +217,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       extensions: this.extensions,
       lastClose: this.lastClose,
       lastError: this.lastError,
-      counters: Object.freeze({ ...this.counters, queued: this.queue.length }),
+      counters: Object.freeze({ ...this.counters, queued: this.outbox.length }),
     });
   }
 
   /** The oldest `limit` messages still waiting to be written (for a view of the queue). */
   queuedMessages(limit: number): readonly Outgoing[] {
-    return this.queue.peekMany(limit);
+    return this.outbox.waiting(limit);
   }
 
   get currentState(): State {
@@ -349,7 +283,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (this.isIncomingPaused) socket.pause();
       else this.startHeartbeat(socket);
       this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
-      this.flush();
+      this.outbox.attach(socket);
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isCurrent()) return;
@@ -429,6 +363,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.heartbeat?.stop();
     this.heartbeat = undefined;
     this.socket = undefined;
+    this.outbox.detach();
     this.openedAt = undefined;
     this.pendingHandshake = undefined;
     this.lastRequestUrl = undefined;
@@ -466,15 +401,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private finish(reason: string, extra: Partial<StateChange> = {}): void {
     this.cancelRetry?.();
-    this.cancelDeadline?.();
-    this.cancelRetry = this.cancelDeadline = undefined;
-    this.deadlineTimerAt = undefined;
+    this.cancelRetry = undefined;
     this.retryAt = undefined;
     this.heartbeat?.stop();
     this.signal?.removeEventListener('abort', this.onAbort);
-    for (const msg of this.queue.takeAll()) this.drop(msg, 'closed');
+    this.outbox.close();
     this.moveTo('closed', reason, extra);
-    for (const resolve of this.flushWaiters.splice(0)) resolve(false);
     for (const resolve of this.closeWaiters.splice(0)) resolve();
   }
 
@@ -484,73 +416,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.emit('state', { from, to, reason, attempt: this.attempt, ...extra });
   }
 
-  // ---- writing -----------------------------------------------------------------------------------------
-
-  private flush(): void {
-    const socket = this.socket;
-    if (this.state !== 'open' || !socket) return;
-    const now = this.clock.now();
-    while (socket.bufferedAmount < this.highWaterBytes && this.socket === socket) {
-      const msg = this.queue.shift();
-      if (!msg) break;
-      if (msg.deadlineAt !== undefined && msg.deadlineAt <= now) this.drop(msg, 'deadline');
-      else this.write(socket, msg);
-    }
-    if (this.isProducerPaused && this.queue.hasRoom()) {
-      this.isProducerPaused = false;
-      this.emit('drain');
-    }
-    this.checkFlushed();
-  }
-
-  private write(socket: WebSocket, msg: Outgoing): void {
-    this.inFlight++;
-    socket.send(msg.data, { binary: msg.isBinary }, this.onWritten);
-    this.counters.sent++;
-    this.counters.bytesSent += msg.bytes;
-    if (this.listenerCount('sent') > 0) this.emit('sent', msg);
-  }
-
-  // One shared callback for every write: a closure per message would cost more than the write.
-  private readonly onWritten = (err?: Error): void => {
-    this.inFlight--;
-    if (err) {
-      this.counters.unconfirmed++;
-      this.checkFlushed();
-      return;
-    }
-    if (this.queue.length > 0) this.flush();
-    else this.checkFlushed();
-  };
-
-  private isFlushed(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0 && (this.socket?.bufferedAmount ?? 0) === 0;
-  }
-
-  private checkFlushed(): void {
-    if (this.flushWaiters.length === 0 || !this.isFlushed() || this.state !== 'open') return;
-    for (const resolve of this.flushWaiters.splice(0)) resolve(true);
-  }
-
-  private drop(msg: Outgoing, why: 'deadline' | 'closed'): void {
+  private onDropped(msg: Outgoing, why: DropReason): void {
     this.counters.dropped++;
     this.emit('dropped', { msg, why });
-  }
-
-  private armDeadlineTimer(): void {
-    const next = this.queue.nextDeadline();
-    if (next === undefined || (this.deadlineTimerAt !== undefined && this.deadlineTimerAt <= next)) return;
-    this.cancelDeadline?.();
-    this.deadlineTimerAt = next;
-    this.cancelDeadline = this.clock.setTimer(Math.max(0, next - this.clock.now()), () => {
-      this.cancelDeadline = undefined;
-      this.deadlineTimerAt = undefined;
-      for (const msg of this.queue.expire(this.clock.now())) this.drop(msg, 'deadline');
-      if (this.isProducerPaused && this.queue.hasRoom()) {
-        this.isProducerPaused = false;
-        this.emit('drain');
-      }
-      this.armDeadlineTimer();
-    });
   }
 }

@@ -1,0 +1,70 @@
+// What a Connection is created with: where to connect, how, and the policies for retry, liveness and queueing.
+
+import type { Agent, ClientRequest } from 'node:http';
+import type { BackoffPolicy } from './backoff.js';
+import type { Clock } from './clock.js';
+import type { HeartbeatOptions } from './heartbeat.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { SendQueueLimits } from './send-queue.js';
+
+export interface TlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** false skips certificate verification (-k). Default true. */
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+export interface ConnectionOptions {
+  /** ws://, wss:// or ws+unix:// URL (already normalised by the caller). */
+  url: string;
+  protocols?: string[];
+  headers?: Record<string, string>;
+  origin?: string;
+  tls?: TlsOptions;
+  /** An http.Agent for proxies. */
+  agent?: Agent;
+  /** Follow 3xx on the upgrade request. Default false. */
+  followRedirects?: boolean;
+  /** Default 10. */
+  maxRedirects?: number;
+  /**
+   * Called before a redirect is followed, with the previous and next URL, the request (headers may still
+   * be removed) and the URL first asked for. Throw a WsxError to refuse the redirect.
+   */
+  onRedirect?: (from: URL, to: URL, req: ClientRequest, original: URL) => void;
+  /** The proxy in use, without secrets, for messages: a refused connection then names the proxy. */
+  proxyLabel?: string;
+  /** Opening handshake limit, ms. Default 10000: ws has none, and a silent server would hang us forever. */
+  handshakeTimeoutMs?: number;
+  /** Closing handshake limit, ms. Default 2000 (ws: 30000), so quitting never hangs. */
+  closeTimeoutMs?: number;
+  /** Largest incoming message, bytes. Default 64 MiB; larger ones close the socket with 1009. */
+  maxPayloadBytes?: number;
+  /** Offer permessage-deflate. Default false: it costs memory per connection and CPU per message. */
+  compress?: boolean;
+  reconnect?: Partial<RetryPolicy>;
+  backoff?: Partial<BackoffPolicy>;
+  /** false turns the heartbeat off. */
+  heartbeat?: (Partial<HeartbeatOptions> & { appMessage?: string }) | false;
+  queue?: Partial<SendQueueLimits>;
+  /** Bytes in the socket's buffer above which the queue stops feeding it. Default 1 MiB. */
+  highWaterBytes?: number;
+}
+
+export interface ConnectionDeps {
+  clock?: Clock;
+  /** Aborting it closes the connection (code 1000) and stops everything. */
+  signal?: AbortSignal;
+  /** Random source for backoff jitter, [0, 1). */
+  random?: () => number;
+}
+
+export interface SendOptions {
+  /** Drop the message if it cannot be written within this many ms. Omit for guaranteed delivery. */
+  deadlineMs?: number;
+  /** Send as a binary frame (default: text for strings, binary for Buffers). */
+  binary?: boolean;
+}
