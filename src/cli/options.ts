@@ -1,7 +1,7 @@
 // Flags → one validated Options object that every mode shares. Every mistake throws before a socket opens.
 
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { ConnectionOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import { normalizeUrl } from '../core/url.js';
@@ -121,6 +121,8 @@ export function isEncryptedKey(key: Buffer | string): boolean {
 
 /** Fails at once, naming the flag, when --key cannot be read with the --passphrase given (or without one). */
 export function checkKey(key: Buffer | string, passphrase: string | undefined): void {
+  // Loaded only here: node:crypto costs ~4 ms of start-up that runs without --key do not need.
+  const { createPrivateKey } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   // Without a passphrase OpenSSL would try to prompt on its own; say what to do instead.
   if (passphrase === undefined && isEncryptedKey(key)) throw usage('--key is encrypted', 'give its passphrase with --passphrase');
   try {
