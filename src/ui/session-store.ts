@@ -1,7 +1,7 @@
 // Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
 
 import type { Connection } from '../core/connection.js';
-import type { ConnectionSnapshot, Drop, Incoming, Outgoing, StateChange } from '../core/events.js';
+import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../core/events.js';
 import { describeStateChange } from './state-label.js';
 import type { LogEntry } from './log-entry.js';
 
@@ -48,35 +48,25 @@ export class SessionStore {
     this.maxPending = options.maxPendingEntries ?? 200;
     this.now = options.now ?? Date.now;
     this.view = this.buildView(0);
-    const onMessage = (msg: Incoming) => this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary });
-    const onSent = (msg: Outgoing) => this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary });
-    const onDropped = ({ msg, why }: Drop) =>
-      this.add({ kind: 'dropped', at: this.now(), data: msg.data, isBinary: msg.isBinary, why: why === 'deadline' ? 'not sent in time' : 'connection closed' });
-    const onState = (change: StateChange) => {
+    const unsubscribers: (() => void)[] = [];
+    // One list of subscriptions: each `listen` also records how to undo itself.
+    const listen = <K extends keyof ConnectionEvents>(event: K, listener: (...args: ConnectionEvents[K]) => void) => {
+      conn.on(event, listener as never);
+      unsubscribers.push(() => conn.off(event, listener as never));
+    };
+    listen('message', (msg) => this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary }));
+    listen('sent', (msg) => this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }));
+    listen('dropped', ({ msg, why }) =>
+      this.add({ kind: 'dropped', at: this.now(), data: msg.data, isBinary: msg.isBinary, why: why === 'deadline' ? 'not sent in time' : 'connection closed' }));
+    listen('state', (change) => {
       const described = describeStateChange(change);
       if (described) this.add({ kind: 'state', at: this.now(), ...described });
       else this.schedule();
-    };
-    const onPing = () => (options.showPingPong ? this.add({ kind: 'ping', at: this.now() }) : undefined);
-    const onPong = ({ rttMs }: { rttMs: number | undefined }) =>
-      options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule();
-    const onError = () => {}; // each failure also arrives as a state change, which is what the log shows
-    conn.on('message', onMessage);
-    conn.on('sent', onSent);
-    conn.on('dropped', onDropped);
-    conn.on('state', onState);
-    conn.on('ping', onPing);
-    conn.on('pong', onPong);
-    conn.on('error', onError);
-    this.detach = () => {
-      conn.off('message', onMessage);
-      conn.off('sent', onSent);
-      conn.off('dropped', onDropped);
-      conn.off('state', onState);
-      conn.off('ping', onPing);
-      conn.off('pong', onPong);
-      conn.off('error', onError);
-    };
+    });
+    listen('ping', () => (options.showPingPong ? this.add({ kind: 'ping', at: this.now() }) : undefined));
+    listen('pong', ({ rttMs }) => (options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule()));
+    listen('error', () => {}); // each failure also arrives as a state change, which is what the log shows
+    this.detach = () => unsubscribers.forEach((off) => off());
     // Countdowns ("retry in 3s", "up 2m", "27s left") move even when nothing happens.
     this.ticker = setInterval(() => this.schedule(), 1000);
   }
