@@ -91,9 +91,11 @@ export function classifyError(err: unknown): WsxError {
   }
   if (code && code.startsWith('WS_ERR_')) {
     const closeCode = protocolCloseCodes[code] ?? 1002;
-    const kind = closeCode === 1009 ? 'message-too-big' : 'protocol';
-    const hint = kind === 'message-too-big' ? 'raise --max-message-size' : 'the server broke the WebSocket protocol';
-    return new WsxError(kind, `${message} (closed with ${closeCode})`, { hint, cause: err, details: { ...details, closeCode } });
+    const what = message.replace(/^Invalid WebSocket frame: /, '');
+    if (closeCode === 1009) {
+      return new WsxError('message-too-big', `an incoming message is over the size limit; closed with 1009`, { hint: 'raise --max-message-size', cause: err, details: { ...details, closeCode } });
+    }
+    return new WsxError('protocol', `the server broke the WebSocket protocol (${what}); closed with ${closeCode}`, { cause: err, details: { ...details, closeCode } });
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ECONNABORTED') {
     return new WsxError('network', `network error (${code})`, { cause: err, details });

@@ -303,7 +303,7 @@ describe('transport', () => {
     defer(() => new Promise((r) => { wss.close(); server.closeAllConnections(); server.close(r); }));
     const r = await runWsx([`ws://127.0.0.1:${(server.address() as { port: number }).port}`, '--max-message-size', '1k', '--expect', 'x']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('Max payload size exceeded (closed with 1009) (raise --max-message-size)');
+    expect(r.stderr).toContain('an incoming message is over the size limit; closed with 1009 (raise --max-message-size)');
     expect(await closeCode).toBe(1009);
   });
 });

@@ -60,6 +60,14 @@ describe('script mode', () => {
     expect(result.stderr).toBe('wsx: closed by server: 1011 internal server error "db down"\n');
   });
 
+  it('exits 5 naming the protocol error when the server sends invalid UTF-8 (ws itself reports 1006)', async () => {
+    const s = await server();
+    s.wss.on('connection', (ws) => ws.send(Buffer.from([0x61, 0xc3, 0x28]), { binary: false }));
+    const result = await runWsx([s.url, '--expect', 'x']);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe(`wsx: connection to ${s.url}/ lost: the server broke the WebSocket protocol (invalid UTF-8 sequence); closed with 1007\n`);
+  });
+
   it('exits 3 and shows the status line when the upgrade is refused with HTTP 401', async () => {
     const http = createServer();
     http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nbad token!!!'));
