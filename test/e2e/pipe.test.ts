@@ -91,6 +91,14 @@ describe('pipe mode', () => {
     expect(result.stderr).toBe('status=0\n');
   }, 15_000);
 
+  it('exits 1 with one line when stdout cannot be written (disk full)', async () => {
+    const s = await server({ mode: 'echo' });
+    const child = spawn('bash', ['-c', `echo hello | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --wait 200ms > /dev/full`]);
+    const result = await collect(child as never);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+  });
+
   it('runs with no stdin at all (closed fd 0) and still prints what the server says', async () => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.send('hello from server'));
