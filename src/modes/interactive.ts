@@ -12,18 +12,18 @@ export const defaultTypedDeadlineMs = 30_000;
 
 export async function runInteractive(options: Options): Promise<number> {
   // Loaded here, not at the top: pipe and script runs never pay for React.
-  const [{ render }, React, { App }, { SessionStore }, history, { WsxServer }] = await Promise.all([
+  const [{ render }, React, { App }, { SessionStore }, history] = await Promise.all([
     import('ink'),
     import('react'),
     import('../ui/App.js'),
     import('../ui/session-store.js'),
     import('../ui/history-file.js'),
-    import('../server/server.js'),
   ]);
 
-  let server: InstanceType<typeof WsxServer> | undefined;
+  let server: import('../server/server.js').WsxServer | undefined;
   let url = options.url;
   if (options.isDemo) {
+    const { WsxServer } = await import('../server/server.js');
     server = new WsxServer({ port: 0, mode: 'echo' });
     url = `${await server.listen()}/`;
     process.stdout.write(`wsx demo: built-in echo server on ${url} — type a message and press Enter; /help lists commands; Ctrl+C quits\n`);

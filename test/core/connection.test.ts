@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import type { Drop } from '../../src/core/events.js';
 import { WsxError } from '../../src/core/errors.js';
-import { freePort, startServer, startStallingServer, until, type TestServer } from '../helpers/servers.js';
+import { freePort, startRefusingServer, startServer, startStallingServer, until, type TestServer } from '../helpers/servers.js';
 import { recordStates, stateReached } from '../helpers/connection.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { seededRandom } from '../../src/core/backoff.js';
@@ -125,13 +124,9 @@ describe('Connection: failures', () => {
   });
 
   it('reports an HTTP refusal with its status line and body, and does not retry a 403', async () => {
-    const http = createServer((_req, res) => res.writeHead(403, { 'content-type': 'text/plain' }).end('token expired'));
-    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 13\r\n\r\ntoken expired'));
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    defer(() => new Promise((r) => http.close(r)));
-    const port = (http.address() as { port: number }).port;
-    const conn = connect({ url: `ws://127.0.0.1:${port}/x`, ...fastRetry });
+    const refusing = await startRefusingServer('HTTP/1.1 403 Forbidden\r\nContent-Length: 13\r\n\r\ntoken expired');
+    defer(refusing.close);
+    const conn = connect({ url: `${refusing.url}/x`, ...fastRetry });
     const closed = await stateReached(conn, 'closed');
     expect(closed.error?.kind).toBe('http-status');
     expect(closed.error?.details.status).toBe(403);
@@ -140,13 +135,9 @@ describe('Connection: failures', () => {
   });
 
   it('retries an HTTP 503 on the upgrade', async () => {
-    const http = createServer();
-    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n'));
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    defer(() => new Promise((r) => http.close(r)));
-    const port = (http.address() as { port: number }).port;
-    const conn = connect({ url: `ws://127.0.0.1:${port}`, ...fastRetry, reconnect: { enabled: true, maxRetries: 2 } });
+    const refusing = await startRefusingServer('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+    defer(refusing.close);
+    const conn = connect({ url: refusing.url, ...fastRetry, reconnect: { enabled: true, maxRetries: 2 } });
     const closed = await stateReached(conn, 'closed', 3000);
     expect(closed.reason).toContain('gave up after 2 retries');
     expect(conn.snapshot().attempt).toBe(3);

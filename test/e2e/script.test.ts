@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
-import { freePort, type TestServer } from '../helpers/servers.js';
+import { freePort, startRefusingServer, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
@@ -69,12 +67,9 @@ describe('script mode', () => {
   });
 
   it('exits 3 and shows the status line when the upgrade is refused with HTTP 401', async () => {
-    const http = createServer();
-    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nbad token!!!'));
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    defer(() => new Promise((r) => http.close(r)));
-    const port = (http.address() as { port: number }).port;
+    const refusing = await startRefusingServer('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nbad token!!!');
+    defer(refusing.close);
+    const { port } = refusing;
     const result = await runWsx([`127.0.0.1:${port}/api`, '-x', 'hi', '--expect', 'x']);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`wsx: cannot connect to ws://127.0.0.1:${port}/api: server answered HTTP/1.1 401 Unauthorized instead of upgrading: bad token!!! (check credentials`);

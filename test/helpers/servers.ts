@@ -2,6 +2,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
 
 export interface TestServer {
@@ -89,4 +90,14 @@ export async function until(check: () => boolean, timeoutMs: number, describe: (
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** An HTTP server that answers every upgrade request with `response` (a raw status line, headers and body). */
+export async function startRefusingServer(response: string): Promise<{ port: number; url: string; close: () => Promise<void> }> {
+  const http = createHttpServer();
+  http.on('upgrade', (_req, socket: Socket) => socket.end(response));
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const port = (http.address() as { port: number }).port;
+  return { port, url: `ws://127.0.0.1:${port}`, close: () => new Promise((resolve) => http.close(() => resolve())) };
 }
