@@ -55,10 +55,6 @@ export class SendQueue {
     return this.isBelow(0.5);
   }
 
-  isFull(): boolean {
-    return !this.isBelow(1);
-  }
-
   peek(): Outgoing | undefined {
     return this.items[this.head];
   }

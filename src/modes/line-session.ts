@@ -44,7 +44,8 @@ export class LineSession {
   private received = 0;
   private isEnding = false;
   private cancelLinger: (() => void) | undefined;
-  private lingerMs: number | undefined;
+  /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
+  private isLingering = false;
   private timeoutHandle: NodeJS.Timeout | undefined;
   private resolveDone!: (code: number) => void;
   readonly done: Promise<number> = new Promise((resolve) => (this.resolveDone = resolve));
@@ -54,10 +55,9 @@ export class LineSession {
   constructor(
     readonly options: Options,
     readonly io: Io,
-    connectionOverrides: Partial<Options['connection']> = {},
   ) {
     this.diag = new Diagnostics(io.stderr, { isQuiet: options.isQuiet, isVerbose: options.isVerbose, secrets: options.secrets });
-    this.conn = new Connection({ ...options.connection, ...connectionOverrides });
+    this.conn = new Connection(options.connection);
     this.delimiter = options.delimiter === 'null' ? NUL : NL;
     this.sink = new StdoutSink(io.stdout, {
       onClosed: (err) => {
@@ -106,14 +106,14 @@ export class LineSession {
 
   /**
    * No more input: once the socket is open and every queued message is written, wait for replies until
-   * `lingerMs` pass with no message (the --wait rule), then close normally.
+   * --wait passes with no message, then close normally.
    */
-  async inputEnded(lingerMs = this.options.waitMs): Promise<void> {
+  async inputEnded(): Promise<void> {
     const isOpen = await this.opened();
     if (!isOpen || this.isEnding) return;
     const isFlushed = await this.conn.flushed();
     if (!isFlushed || this.isEnding) return;
-    this.lingerMs = lingerMs;
+    this.isLingering = true;
     this.restartLinger();
   }
 
@@ -149,9 +149,9 @@ export class LineSession {
   }
 
   private restartLinger(): void {
-    if (this.lingerMs === undefined || this.isEnding) return;
+    if (!this.isLingering || this.isEnding) return;
     this.cancelLinger?.();
-    const handle = setTimeout(() => void this.end(ExitCode.ok), this.lingerMs);
+    const handle = setTimeout(() => void this.end(ExitCode.ok), this.options.waitMs);
     this.cancelLinger = () => clearTimeout(handle);
   }
 

@@ -37,10 +37,6 @@ export class StdoutSink {
     });
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
   write(chunk: string | Buffer): void {
     if (this.isClosed) return;
     if (!this.isCorked) {
