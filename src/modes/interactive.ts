@@ -5,7 +5,7 @@ import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
 import { Connection } from '../core/connection.js';
 import { sanitize } from '../text/sanitize.js';
 import { maskSecrets } from '../text/mask.js';
-import { describeHandshake } from './handshake-view.js';
+import { describeHandshake, negotiationNotes } from './handshake-view.js';
 
 /** Typed messages wait this long for a connection before they are dropped and shown as such, ms. */
 export const defaultTypedDeadlineMs = 30_000;
@@ -67,10 +67,8 @@ export async function runInteractive(options: Options): Promise<number> {
       const lines = describeHandshake(info, options.secretHeaders).map((line) => maskSecrets(line, options.secrets));
       store.add({ kind: 'info', at, text: lines.join('\n') });
     }
-    if (options.connection.compress) {
-      store.add({ kind: 'info', at, text: info.extensions.includes('permessage-deflate') ? 'compression: the server accepted permessage-deflate' : 'compression: the server declined permessage-deflate' });
-    }
-    if (options.connection.protocols?.length) store.add({ kind: 'info', at, text: info.protocol ? `the server chose subprotocol ${info.protocol}` : 'the server chose no subprotocol' });
+    const offered = { protocols: options.connection.protocols ?? [], compress: options.connection.compress === true };
+    for (const text of negotiationNotes(info, offered)) store.add({ kind: 'info', at, text });
   });
   if (options.isInsecure) store.add({ kind: 'state', at: Date.now(), text: 'TLS certificate verification is off (-k)', tone: 'warn' });
   conn.start();

@@ -8,7 +8,7 @@ import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
 import type { Options } from '../cli/options.js';
 import { formatDuration } from '../text/duration.js';
 import { Diagnostics } from './diagnostics.js';
-import { describeHandshake } from './handshake-view.js';
+import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { StdoutSink } from './stdout-sink.js';
 
 export interface Io {
@@ -77,18 +77,17 @@ export class LineSession {
     conn.on('state', (change) => this.onState(change));
     conn.on('error', () => {}); // carried by the state change that follows; see onState
     conn.on('dropped', ({ msg, why }) => {
-      if (options.isJsonl) this.event('drop', { why, type: msg.isBinary ? 'binary' : 'text', data: this.payload(msg.data, msg.isBinary) });
+      if (options.isJsonl) this.event('drop', { why, ...this.frame(msg.data, msg.isBinary) });
     });
     if (options.isJsonl) {
-      conn.on('sent', (msg) => this.event('send', { type: msg.isBinary ? 'binary' : 'text', data: this.payload(msg.data, msg.isBinary) }));
+      conn.on('sent', (msg) => this.event('send', this.frame(msg.data, msg.isBinary)));
       conn.on('ping', () => this.event('ping', {}));
       conn.on('pong', ({ rttMs }) => this.event('pong', { rtt_ms: rttMs ?? null }));
     }
     conn.on('handshake', (info) => {
       if (options.showHandshake) this.diag.block(describeHandshake(info, options.secretHeaders));
-      if (info.protocol) this.diag.note(`the server chose subprotocol ${info.protocol}`);
-      else if (options.connection.protocols?.length) this.diag.note('the server chose no subprotocol');
-      if (options.connection.compress) this.diag.note(info.extensions.includes('permessage-deflate') ? 'compression: the server accepted permessage-deflate' : 'compression: the server declined permessage-deflate');
+      const offered = { protocols: options.connection.protocols ?? [], compress: options.connection.compress === true };
+      for (const note of negotiationNotes(info, offered)) this.diag.note(note);
     });
     conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
     process.on('SIGINT', this.onSigint);
@@ -160,7 +159,7 @@ export class LineSession {
     this.received++;
     const { options } = this;
     if (options.isJsonl) {
-      this.event('recv', { type: msg.isBinary ? 'binary' : 'text', data: this.payload(msg.data, msg.isBinary) });
+      this.event('recv', this.frame(msg.data, msg.isBinary));
     } else if (!msg.isBinary) {
       this.sink.write(msg.data);
       this.sink.write(this.delimiter);
@@ -238,9 +237,10 @@ export class LineSession {
     this.diag.info(`sent ${counters.sent}, received ${counters.received}, dropped ${counters.dropped}, reconnects ${counters.reconnects}`);
   }
 
-  private payload(data: string | Buffer, isBinary: boolean): string {
-    if (typeof data === 'string') return data;
-    return isBinary ? data.toString(this.options.binaryOut === 'hex' ? 'hex' : 'base64') : data.toString('utf8');
+  /** A message's --jsonl fields: its type, and its data as text or in the --binary-out encoding. */
+  private frame(data: string | Buffer, isBinary: boolean): { type: 'binary' | 'text'; data: string } {
+    if (typeof data === 'string') return { type: isBinary ? 'binary' : 'text', data };
+    return isBinary ? { type: 'binary', data: data.toString(this.options.binaryOut === 'hex' ? 'hex' : 'base64') } : { type: 'text', data: data.toString('utf8') };
   }
 
   private event(event: string, fields: Record<string, unknown>): void {
