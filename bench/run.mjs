@@ -19,9 +19,28 @@ const clients = {
   wscat: (url) => [process.execPath, join(root, 'node_modules/wscat/bin/wscat'), '-c', url],
 };
 const smokeClients = {
-  wsx: (url) => [process.execPath, join(root, 'bin/wsx.js'), url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'],
+  wsx: (url) => [
+    process.execPath,
+    join(root, 'bin/wsx.js'),
+    url,
+    '-x',
+    'ping',
+    '--expect',
+    '^ping$',
+    '--timeout',
+    '5s',
+  ],
   raw: (url) => [process.execPath, join(root, 'bench/raw-smoke.mjs'), url],
-  wscat: (url) => [process.execPath, join(root, 'node_modules/wscat/bin/wscat'), '-c', url, '-x', 'ping', '-w', '0'],
+  wscat: (url) => [
+    process.execPath,
+    join(root, 'node_modules/wscat/bin/wscat'),
+    '-c',
+    url,
+    '-x',
+    'ping',
+    '-w',
+    '0',
+  ],
 };
 
 function median(xs) {
@@ -31,11 +50,19 @@ function median(xs) {
 
 function withDeadline(promise, ms, what) {
   let timer;
-  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function startServer(mode, env = {}) {
-  const child = fork(join(root, 'bench/server.mjs'), [mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(join(root, 'bench/server.mjs'), [mode], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const messages = [];
   const waiters = [];
   child.on('message', (m) => {
@@ -58,7 +85,13 @@ async function runClient(argv, { stdinFile, env = {} } = {}) {
   const started = performance.now();
   const child = spawn(argv[0], argv.slice(1), {
     stdio: [stdinFile ? openSync(stdinFile, 'r') : 'ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${usageHook}`, WSX_BENCH_USAGE: usageFile, ...env },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      NODE_OPTIONS: `--import ${usageHook}`,
+      WSX_BENCH_USAGE: usageFile,
+      ...env,
+    },
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -66,7 +99,9 @@ async function runClient(argv, { stdinFile, env = {} } = {}) {
   const code = await new Promise((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   const wallMs = performance.now() - started;
-  const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { maxRssKiB: NaN, cpuMs: NaN };
+  const usage = existsSync(usageFile)
+    ? JSON.parse(readFileSync(usageFile, 'utf8'))
+    : { maxRssKiB: NaN, cpuMs: NaN };
   return { code, wallMs, stderr, ...usage };
 }
 
@@ -82,7 +117,9 @@ async function throughput() {
     for (let r = 0; r < THROUGHPUT_RUNS; r++) {
       const server = await startServer('sink');
       const result = await runClient(argv(server.url), { stdinFile: input });
-      const report = await server.next((m) => m.received !== undefined, 5000).catch(() => ({ received: 0, inOrder: false }));
+      const report = await server
+        .next((m) => m.received !== undefined, 5000)
+        .catch(() => ({ received: 0, inOrder: false }));
       server.stop();
       runs.push({ ...result, received: report.received, inOrder: report.inOrder });
     }
@@ -155,7 +192,14 @@ async function tuiFlood() {
     tmux('send-keys', '-t', session, 'C-c', '');
     await waitFor(() => existsSync(usageFile), 10_000, 'the TUI exiting');
     const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
-    return { messages: total, seconds, firstFrameMs, keyEchoMs, cpuMs: usage.cpuMs, rssMiB: usage.maxRssKiB / 1024 };
+    return {
+      messages: total,
+      seconds,
+      firstFrameMs,
+      keyEchoMs,
+      cpuMs: usage.cpuMs,
+      rssMiB: usage.maxRssKiB / 1024,
+    };
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
     server.stop();
@@ -183,21 +227,43 @@ const rawSmoke = sm.find((r) => r.name === 'raw');
 const wsx = tp.find((r) => r.name === 'wsx');
 const wsxSmoke = sm.find((r) => r.name === 'wsx');
 
-console.log(`\nPipe throughput: ${LINES} lines of 64 bytes into a counting server, median of ${THROUGHPUT_RUNS} runs`);
+console.log(
+  `\nPipe throughput: ${LINES} lines of 64 bytes into a counting server, median of ${THROUGHPUT_RUNS} runs`,
+);
 console.log('client  wall ms  msgs/s    peak RSS MiB  received  in order');
-for (const r of tp) console.log(`${r.name.padEnd(7)} ${fmt(r.wallMs).padStart(7)}  ${fmt(r.msgsPerSec).padStart(8)}  ${fmt(r.rssMiB, 1).padStart(12)}  ${String(r.received).padStart(8)}  ${r.inOrder ? 'yes' : 'NO'}`);
+for (const r of tp)
+  console.log(
+    `${r.name.padEnd(7)} ${fmt(r.wallMs).padStart(7)}  ${fmt(r.msgsPerSec).padStart(8)}  ${fmt(r.rssMiB, 1).padStart(12)}  ${String(r.received).padStart(8)}  ${r.inOrder ? 'yes' : 'NO'}`,
+  );
 console.log(`\nSmoke round trip: connect, send, get the echo, exit; median of ${SMOKE_RUNS} runs`);
 console.log('client  median ms  peak RSS MiB  failed runs');
-for (const r of sm) console.log(`${r.name.padEnd(7)} ${fmt(r.medianMs).padStart(9)}  ${fmt(r.rssMiB, 1).padStart(12)}  ${r.failures}`);
+for (const r of sm)
+  console.log(
+    `${r.name.padEnd(7)} ${fmt(r.medianMs).padStart(9)}  ${fmt(r.rssMiB, 1).padStart(12)}  ${r.failures}`,
+  );
 console.log('(wscat -x … -w 0 exits without waiting for the reply: its time is not a round trip.)');
 console.log('\nTargets (wsx vs the raw ws script):');
-console.log(`  throughput ≥ 0.8×: ${fmt(wsx.msgsPerSec / raw.msgsPerSec, 2)}× ${verdict(wsx.msgsPerSec >= 0.8 * raw.msgsPerSec)}`);
-console.log(`  smoke round trip ≤ 1.3×: ${fmt(wsxSmoke.medianMs / rawSmoke.medianMs, 2)}× ${verdict(wsxSmoke.medianMs <= 1.3 * rawSmoke.medianMs)}`);
-console.log(`  peak RSS ≤ 1.5× (pipe): ${fmt(wsx.rssMiB / raw.rssMiB, 2)}× ${verdict(wsx.rssMiB <= 1.5 * raw.rssMiB)}`);
-console.log(`  zero lost messages: ${wsx.received === LINES && wsx.inOrder ? 'ok' : 'MISSED'} (${wsx.received} of ${LINES})`);
+console.log(
+  `  throughput ≥ 0.8×: ${fmt(wsx.msgsPerSec / raw.msgsPerSec, 2)}× ${verdict(wsx.msgsPerSec >= 0.8 * raw.msgsPerSec)}`,
+);
+console.log(
+  `  smoke round trip ≤ 1.3×: ${fmt(wsxSmoke.medianMs / rawSmoke.medianMs, 2)}× ${verdict(wsxSmoke.medianMs <= 1.3 * rawSmoke.medianMs)}`,
+);
+console.log(
+  `  peak RSS ≤ 1.5× (pipe): ${fmt(wsx.rssMiB / raw.rssMiB, 2)}× ${verdict(wsx.rssMiB <= 1.5 * raw.rssMiB)}`,
+);
+console.log(
+  `  zero lost messages: ${wsx.received === LINES && wsx.inOrder ? 'ok' : 'MISSED'} (${wsx.received} of ${LINES})`,
+);
 if ('skipped' in tui) console.log(`\nTUI flood: skipped (${tui.skipped})`);
 else {
-  console.log(`\nTUI flood: ${tui.messages} messages at ${tui.messages / tui.seconds}/s for ${tui.seconds} s into the interactive session in tmux`);
-  console.log(`  CPU time ${fmt(tui.cpuMs)} ms, peak RSS ${fmt(tui.rssMiB, 1)} MiB, key press to screen during the flood ${tui.keyEchoMs} ms`);
-  console.log(`  start to first frame ${tui.firstFrameMs} ms (tmux start, Node start, module load, first render)`);
+  console.log(
+    `\nTUI flood: ${tui.messages} messages at ${tui.messages / tui.seconds}/s for ${tui.seconds} s into the interactive session in tmux`,
+  );
+  console.log(
+    `  CPU time ${fmt(tui.cpuMs)} ms, peak RSS ${fmt(tui.rssMiB, 1)} MiB, key press to screen during the flood ${tui.keyEchoMs} ms`,
+  );
+  console.log(
+    `  start to first frame ${tui.firstFrameMs} ms (tmux start, Node start, module load, first render)`,
+  );
 }

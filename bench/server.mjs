@@ -22,7 +22,8 @@ wss.on('connection', (ws) => {
     let sent = 0;
     const perTick = rate / 100;
     const timer = setInterval(() => {
-      for (let i = 0; i < perTick; i++) ws.send(`{"seq":${++sent},"price":${(Math.random() * 100).toFixed(2)},"sym":"WSX"}`);
+      for (let i = 0; i < perTick; i++)
+        ws.send(`{"seq":${++sent},"price":${(Math.random() * 100).toFixed(2)},"sym":"WSX"}`);
       if (sent >= rate * seconds) {
         clearInterval(timer);
         process.send({ floodDone: sent });

@@ -13,7 +13,9 @@ describe('parseDuration', () => {
     [' 10S ', 10_000],
   ])('reads %j as %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'abc', '5 seconds', '-1s', '1d', 's'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'abc', '5 seconds', '-1s', '1d', 's'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 
   it('formats back in the largest fitting unit', () => {
     expect([250, 1500, 120_000, 5_400_000].map(formatDuration)).toEqual(['250ms', '1.5s', '2m', '1.5h']);
@@ -24,7 +26,11 @@ describe('sanitize', () => {
   it.each([
     ['clear screen', '\x1b[2Jhi', '\\e[2Jhi'],
     ['OSC 0 title', '\x1b]0;pwned\x07', '\\e]0;pwned\\x07'],
-    ['OSC 8 link', '\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\', '\\e]8;;http://evil\\e\\click\\e]8;;\\e\\'],
+    [
+      'OSC 8 link',
+      '\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\',
+      '\\e]8;;http://evil\\e\\click\\e]8;;\\e\\',
+    ],
     ['8-bit CSI', 'a\u009b2Jb', 'a\\x9b2Jb'],
     ['carriage return overwrite', 'safe\rEVIL', 'safe\\rEVIL'],
     ['bidi override', 'abc\u202edef', 'abc\\u202edef'],

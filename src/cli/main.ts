@@ -3,13 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { WsxError } from '../core/errors.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../outcome.js';
 import { buildOptions, checkKey, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
 
 function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -78,7 +80,11 @@ export async function main(argv: string[]): Promise<void> {
       fail(err.describe(), err, isVerbose);
       code = err.kind === 'invalid-option' || err.kind === 'invalid-url' ? ExitCode.usage : ExitCode.runtime;
     } else {
-      fail(`internal error: ${(err as Error)?.message ?? String(err)}${isVerbose ? '' : ' (run with --verbose for the stack trace)'}`, err, isVerbose);
+      fail(
+        `internal error: ${(err as Error)?.message ?? String(err)}${isVerbose ? '' : ' (run with --verbose for the stack trace)'}`,
+        err,
+        isVerbose,
+      );
       code = ExitCode.runtime;
     }
   }

@@ -7,43 +7,11 @@ import { WsxError } from '../core/errors.js';
 import { normalizeUrl } from '../core/url.js';
 import { parseDuration } from '../text/duration.js';
 import type { RawFlags } from './program.js';
-import { parseExpectation, type Expectation } from './expectations.js';
+import { parseExpectation } from '../match/expectations.js';
+import type { Mode, Options } from '../options.js';
+
+export type { Mode, Options } from '../options.js';
 import { describeProxy, resolveProxy } from './proxy.js';
-
-export type Mode = 'interactive' | 'pipe' | 'script';
-
-export interface Options {
-  url: string;
-  mode: Mode;
-  connection: ConnectionOptions;
-  /** Header names whose values are secret and print as ***. Lower case. */
-  secretHeaders: Set<string>;
-  /** Secret strings (header values, passwords) that must never be printed. */
-  secrets: string[];
-  proxy: string | undefined;
-  delimiter: 'newline' | 'null';
-  isBinaryInput: boolean;
-  inputFormat: 'raw' | 'base64' | 'hex';
-  binaryOut: 'base64' | 'hex' | 'raw';
-  isJsonl: boolean;
-  isQuiet: boolean;
-  isVerbose: boolean;
-  showPingPong: boolean;
-  showTimestamps: boolean;
-  isPretty: boolean;
-  showHandshake: boolean;
-  isInsecure: boolean;
-  dropAfterMs: number | undefined;
-  execute: string[];
-  expectations: Expectation[];
-  resend: boolean;
-  count: number | undefined;
-  timeoutMs: number | undefined;
-  waitMs: number;
-  isDemo: boolean;
-  /** --key is encrypted, no --passphrase was given and stdin is a terminal: ask for it. */
-  isKeyPassphraseNeeded: boolean;
-}
 
 export interface Environment {
   env: NodeJS.ProcessEnv;
@@ -58,7 +26,8 @@ function usage(message: string, hint?: string): WsxError {
 
 function duration(flag: string, text: string, allowZero = false): number {
   const ms = parseDuration(text);
-  if (ms === undefined || (!allowZero && ms === 0)) throw usage(`${flag}: "${text}" is not a duration`, 'use e.g. 500ms, 5s, 2m');
+  if (ms === undefined || (!allowZero && ms === 0))
+    throw usage(`${flag}: "${text}" is not a duration`, 'use e.g. 500ms, 5s, 2m');
   return ms;
 }
 
@@ -90,7 +59,9 @@ function readText(env: Environment, flag: string, path: string): Buffer {
   try {
     return (env.readFile ?? readFileSync)(path);
   } catch (err) {
-    throw usage(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw usage(
+      `${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -107,9 +78,16 @@ const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
  * -L rules. ws follows a wss:// → ws:// redirect and, once a redirect listener exists, stops stripping
  * credentials itself; so wsx refuses the downgrade and strips them on any change of origin.
  */
-export function guardRedirect(from: URL, to: URL, req: import('node:http').ClientRequest, original: URL): void {
+export function guardRedirect(
+  from: URL,
+  to: URL,
+  req: import('node:http').ClientRequest,
+  original: URL,
+): void {
   if (from.protocol === 'wss:' && to.protocol !== 'wss:') {
-    throw new WsxError('redirect', `refused a redirect from ${from} to ${to}: it would drop TLS`, { hint: 'connect to the ws:// URL yourself if you mean it' });
+    throw new WsxError('redirect', `refused a redirect from ${from.href} to ${to.href}: it would drop TLS`, {
+      hint: 'connect to the ws:// URL yourself if you mean it',
+    });
   }
   if (to.origin !== original.origin) for (const name of credentialHeaders) req.removeHeader(name);
 }
@@ -124,11 +102,13 @@ export function checkKey(key: Buffer | string, passphrase: string | undefined): 
   // Loaded only here: node:crypto costs ~4 ms of start-up that runs without --key do not need.
   const { createPrivateKey } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   // Without a passphrase OpenSSL would try to prompt on its own; say what to do instead.
-  if (passphrase === undefined && isEncryptedKey(key)) throw usage('--key is encrypted', 'give its passphrase with --passphrase');
+  if (passphrase === undefined && isEncryptedKey(key))
+    throw usage('--key is encrypted', 'give its passphrase with --passphrase');
   try {
     createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
   } catch (err) {
-    if (passphrase !== undefined && /bad decrypt/i.test((err as Error).message)) throw usage('--passphrase does not decrypt --key');
+    if (passphrase !== undefined && /bad decrypt/i.test((err as Error).message))
+      throw usage('--passphrase does not decrypt --key');
     throw usage(`--key is not a private key in PEM format (${(err as Error).message})`);
   }
 }
@@ -136,7 +116,12 @@ export function checkKey(key: Buffer | string, passphrase: string | undefined): 
 /** Validates `flags` and builds the Options every mode runs from. */
 export function buildOptions(urlArg: string | undefined, given: RawFlags, env: Environment): Options {
   // Repeatable flags are undefined when never given.
-  const flags: RawFlags = { ...given, header: given.header ?? [], subprotocol: given.subprotocol ?? [], execute: given.execute ?? [] };
+  const flags: RawFlags = {
+    ...given,
+    header: given.header ?? [],
+    subprotocol: given.subprotocol ?? [],
+    execute: given.execute ?? [],
+  };
   const isDemo = flags.demo === true;
   if (!isDemo && !urlArg) throw usage('missing URL', 'e.g. wsx ws://localhost:8080, or wsx --demo to try it');
   if (isDemo && urlArg) throw usage('--demo starts its own server: give no URL with it');
@@ -180,18 +165,25 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     headers['Authorization'] = `Bearer ${token}`;
     secrets.push(token);
   }
-  for (const [name, value] of Object.entries(headers)) if (secretHeaders.has(name.toLowerCase())) secrets.push(value);
+  for (const [name, value] of Object.entries(headers))
+    if (secretHeaders.has(name.toLowerCase())) secrets.push(value);
 
   const maxMessageSize = parseBytes(flags.maxMessageSize);
-  if (!maxMessageSize) throw usage(`--max-message-size: "${flags.maxMessageSize}" is not a size`, 'use e.g. 65536, 512k, 64M');
+  if (!maxMessageSize)
+    throw usage(`--max-message-size: "${flags.maxMessageSize}" is not a size`, 'use e.g. 65536, 512k, 64M');
   const pingIntervalMs = duration('--ping-interval', flags.pingInterval, true);
   const pingTimeoutMs = duration('--ping-timeout', flags.pingTimeout);
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw usage('--cert and --key go together');
 
   const expectations = flags.expectations.map((e) => parseExpectation(e.kind, e.text));
   const isScript = flags.execute.length > 0 || expectations.length > 0;
-  const mode: Mode = isScript ? 'script' : isDemo || (flags.tui && env.isStdinTty && env.isStdoutTty) ? 'interactive' : 'pipe';
-  if (isDemo && mode !== 'interactive') throw usage('--demo needs a terminal (stdin and stdout must be TTYs)');
+  const mode: Mode = isScript
+    ? 'script'
+    : isDemo || (flags.tui && env.isStdinTty && env.isStdoutTty)
+      ? 'interactive'
+      : 'pipe';
+  if (isDemo && mode !== 'interactive')
+    throw usage('--demo needs a terminal (stdin and stdout must be TTYs)');
   if (flags.inputFormat !== 'raw' && !flags.binary) throw usage('--input-format goes with --binary');
 
   const connection: ConnectionOptions = {
@@ -208,7 +200,14 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
       enabled: flags.reconnect ?? mode === 'interactive',
       maxRetries: flags.maxRetries === undefined ? Infinity : positiveInt('--max-retries', flags.maxRetries),
     },
-    heartbeat: pingIntervalMs === 0 ? false : { intervalMs: pingIntervalMs, timeoutMs: pingTimeoutMs, ...(flags.appPing !== undefined ? { appMessage: flags.appPing } : {}) },
+    heartbeat:
+      pingIntervalMs === 0
+        ? false
+        : {
+            intervalMs: pingIntervalMs,
+            timeoutMs: pingTimeoutMs,
+            ...(flags.appPing !== undefined ? { appMessage: flags.appPing } : {}),
+          },
     queue: { maxMessages: positiveInt('--queue-limit', flags.queueLimit) },
   };
   if (flags.origin) connection.origin = flags.origin;
@@ -221,7 +220,8 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     secrets.push(flags.passphrase);
   }
   // On a terminal, main asks for a missing passphrase instead (isKeyPassphraseNeeded).
-  const isKeyPassphraseNeeded = tls.key !== undefined && tls.passphrase === undefined && isEncryptedKey(tls.key) && env.isStdinTty;
+  const isKeyPassphraseNeeded =
+    tls.key !== undefined && tls.passphrase === undefined && isEncryptedKey(tls.key) && env.isStdinTty;
   if (tls.key && !isKeyPassphraseNeeded) checkKey(tls.key, tls.passphrase);
   if (flags.insecure) tls.rejectUnauthorized = false;
   if (flags.servername) tls.servername = flags.servername;

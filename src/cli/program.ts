@@ -70,9 +70,14 @@ not met, 5 server closed abnormally, 130/143 interrupted. NO_COLOR turns colour 
 export function buildProgram(version: string): Command {
   const expectations: RawFlags['expectations'] = [];
   const program = new Command('wsx')
-    .description('A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.')
+    .description(
+      'A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.',
+    )
     .usage('[options] <url>\n       wsx serve [options]')
-    .argument('[url]', 'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed) or ws+unix://')
+    .argument(
+      '[url]',
+      'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed) or ws+unix://',
+    )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(true)
@@ -83,7 +88,10 @@ export function buildProgram(version: string): Command {
   program.optionsGroup('Connection:');
   program
     .option('-H, --header <"Name: value">', 'add a request header (repeatable)', collect)
-    .option('--header-file <file>', 'read headers from a file, one "Name: value" per line (keeps tokens out of argv)')
+    .option(
+      '--header-file <file>',
+      'read headers from a file, one "Name: value" per line (keeps tokens out of argv)',
+    )
     .option('--auth <user:pass>', 'HTTP Basic credentials for the upgrade request')
     .option('--auth-env <VAR>', 'read Basic credentials "user:pass" from environment variable VAR')
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
@@ -100,8 +108,15 @@ export function buildProgram(version: string): Command {
     .option('--no-proxy', 'ignore HTTPS_PROXY/HTTP_PROXY')
     .option('-L, --location', 'follow redirects on the upgrade request')
     .option('--max-redirects <n>', 'most redirects to follow with -L', '10')
-    .option('--compress', 'offer permessage-deflate (off by default: it costs memory per connection and CPU per message)')
-    .option('--max-message-size <bytes>', 'largest incoming message; larger ones close with 1009 (k, M, G suffixes)', '64M')
+    .option(
+      '--compress',
+      'offer permessage-deflate (off by default: it costs memory per connection and CPU per message)',
+    )
+    .option(
+      '--max-message-size <bytes>',
+      'largest incoming message; larger ones close with 1009 (k, M, G suffixes)',
+      '64M',
+    )
     .option('--show-handshake', 'print the upgrade request and response headers to stderr (secrets masked)');
 
   program.optionsGroup('Input/Output:');
@@ -109,8 +124,16 @@ export function buildProgram(version: string): Command {
     .option('--no-tui', 'line mode even on a terminal')
     .option('-0, --null', 'split stdin on NUL bytes instead of newlines')
     .option('--binary', 'send each stdin record as a binary frame')
-    .addOption(new Option('--input-format <format>', 'decode each stdin record before sending').choices(['raw', 'base64', 'hex']).default('raw'))
-    .addOption(new Option('--binary-out <format>', 'how received binary messages are written').choices(['base64', 'hex', 'raw']).default('base64'))
+    .addOption(
+      new Option('--input-format <format>', 'decode each stdin record before sending')
+        .choices(['raw', 'base64', 'hex'])
+        .default('raw'),
+    )
+    .addOption(
+      new Option('--binary-out <format>', 'how received binary messages are written')
+        .choices(['base64', 'hex', 'raw'])
+        .default('base64'),
+    )
     .option('--jsonl', 'write one JSON object per event to stdout (recv, send, open, close, drop, ...)')
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
@@ -127,20 +150,31 @@ export function buildProgram(version: string): Command {
     .option('--ping-interval <duration>', 'send a protocol ping this often; 0 turns the heartbeat off', '30s')
     .option('--ping-timeout <duration>', 'a ping unanswered for this long means the server is dead', '10s')
     .option('--app-ping <message>', 'also send this message every ping interval (for servers that need one)')
-    .option('--drop-after <duration>', 'drop a message that cannot be sent within this time (default: never drop)')
+    .option(
+      '--drop-after <duration>',
+      'drop a message that cannot be sent within this time (default: never drop)',
+    )
     .option('--queue-limit <n>', 'messages queued before input is paused', '10000');
 
   program.optionsGroup('Scripting:');
   program
     .option('-x, --execute <message>', 'send this message once connected (repeatable, in order)', collect)
-    .option('--expect <regex>', 'wait for a text message matching this (repeatable, matched in order)', (v: string) => {
-      expectations.push({ kind: 'regex', text: v });
-      return v;
-    })
-    .option('--expect-json <path=value>', 'wait for a JSON message with this field, e.g. type=pong, data.items[0].id=7', (v: string) => {
-      expectations.push({ kind: 'json', text: v });
-      return v;
-    })
+    .option(
+      '--expect <regex>',
+      'wait for a text message matching this (repeatable, matched in order)',
+      (v: string) => {
+        expectations.push({ kind: 'regex', text: v });
+        return v;
+      },
+    )
+    .option(
+      '--expect-json <path=value>',
+      'wait for a JSON message with this field, e.g. type=pong, data.items[0].id=7',
+      (v: string) => {
+        expectations.push({ kind: 'json', text: v });
+        return v;
+      },
+    )
     .option('--count <n>', 'exit after receiving this many messages')
     .option('--timeout <duration>', 'limit for the whole run (exit code 4 when reached)')
     .option('--wait <duration>', 'after input ends, wait this long without messages before closing', '1s')

@@ -16,7 +16,9 @@ export function promptHidden(question: string): Promise<string> {
     };
     rl.on('SIGINT', () => {
       rl.close();
-      reject(new WsxError('invalid-option', 'no passphrase given for --key', { hint: 'or pass --passphrase' }));
+      reject(
+        new WsxError('invalid-option', 'no passphrase given for --key', { hint: 'or pass --passphrase' }),
+      );
     });
     rl.question(question, (answer) => {
       rl.close();

@@ -14,8 +14,11 @@ export function resolveProxy(wsUrl: string, flag: string | false | undefined): s
   let proxy = flag;
   if (proxy === undefined) {
     // Most runs have no proxy variable at all; only then is proxy-from-env (~5 ms to load) needed.
-    if (!Object.entries(process.env).some(([name, value]) => value && /_proxy$/i.test(name))) return undefined;
-    const { getProxyForUrl } = createRequire(import.meta.url)('proxy-from-env') as typeof import('proxy-from-env');
+    if (!Object.entries(process.env).some(([name, value]) => value && /_proxy$/i.test(name)))
+      return undefined;
+    const { getProxyForUrl } = createRequire(import.meta.url)(
+      'proxy-from-env',
+    ) as typeof import('proxy-from-env');
     // It picks the variable by scheme: ask as http(s) so wss:// uses HTTPS_PROXY.
     proxy = getProxyForUrl(wsUrl.replace(/^ws/, 'http')) || undefined;
   }
@@ -24,10 +27,16 @@ export function resolveProxy(wsUrl: string, flag: string | false | undefined): s
   try {
     url = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
   } catch {
-    throw new WsxError('invalid-option', `--proxy: "${proxy}" is not a URL`, { hint: 'e.g. http://proxy.example:3128' });
+    throw new WsxError('invalid-option', `--proxy: "${proxy}" is not a URL`, {
+      hint: 'e.g. http://proxy.example:3128',
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new WsxError('invalid-option', `--proxy: ${url.protocol.replace(/:$/, '')} proxies are not supported`, { hint: 'use an HTTP proxy (CONNECT): http://host:port' });
+    throw new WsxError(
+      'invalid-option',
+      `--proxy: ${url.protocol.replace(/:$/, '')} proxies are not supported`,
+      { hint: 'use an HTTP proxy (CONNECT): http://host:port' },
+    );
   }
   return url.toString();
 }

@@ -17,7 +17,11 @@ export const defaultBackoff: BackoffPolicy = { baseMs: 1000, capMs: 30_000, floo
  * as RFC 6455 §7.2.3 asks, so clients dropped together do not return together.
  * `random` returns a number in [0, 1), like Math.random.
  */
-export function reconnectDelayMs(retry: number, policy: BackoffPolicy = defaultBackoff, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  retry: number,
+  policy: BackoffPolicy = defaultBackoff,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, Math.min(retry - 1, 30));
   const ceilingMs = Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
   const floorMs = Math.min(policy.floorMs, ceilingMs);

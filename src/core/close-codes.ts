@@ -20,7 +20,13 @@ const names: Record<number, string> = {
 
 /** "1000 normal closure", "4001 application code" */
 export function closeCodeName(code: number): string {
-  const name = names[code] ?? (code >= 4000 && code <= 4999 ? 'application code' : code >= 3000 && code <= 3999 ? 'registered code' : 'unknown code');
+  const name =
+    names[code] ??
+    (code >= 4000 && code <= 4999
+      ? 'application code'
+      : code >= 3000 && code <= 3999
+        ? 'registered code'
+        : 'unknown code');
   return `${code} ${name}`;
 }
 

@@ -6,7 +6,15 @@ import WebSocket from 'ws';
 import { defaultBackoff, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { classifyError, WsxError } from './errors.js';
-import type { ConnectionEvents, ConnectionSnapshot, Counters, DropReason, HandshakeInfo, State, StateChange } from './events.js';
+import type {
+  ConnectionEvents,
+  ConnectionSnapshot,
+  Counters,
+  DropReason,
+  HandshakeInfo,
+  State,
+  StateChange,
+} from './events.js';
 import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { defaultRetry, isRetryable, type RetryPolicy } from './retry-policy.js';
 import { defaultQueueLimits, SendQueue, type Outgoing } from './send-queue.js';
@@ -38,7 +46,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private sendSeq = 0;
   private receiveSeq = 0;
   private counters: Omit<Counters, 'queued'> = {
-    sent: 0, received: 0, dropped: 0, reconnects: 0, bytesSent: 0, bytesReceived: 0, unconfirmed: 0,
+    sent: 0,
+    received: 0,
+    dropped: 0,
+    reconnects: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    unconfirmed: 0,
   };
   private openedAt: number | undefined;
   private retryAt: number | undefined;
@@ -73,17 +87,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.random = deps.random ?? Math.random;
     this.retry = { ...defaultRetry, ...options.reconnect };
     this.backoff = { ...defaultBackoff, ...options.backoff };
-    this.heartbeatOptions = options.heartbeat === false ? undefined : { ...defaultHeartbeat, ...options.heartbeat };
-    this.outbox = new Outbox(new SendQueue({ ...defaultQueueLimits, ...options.queue }), this.clock, options.highWaterBytes ?? MiB, {
-      sent: (msg) => {
-        this.counters.sent++;
-        this.counters.bytesSent += msg.bytes;
-        if (this.listenerCount('sent') > 0) this.emit('sent', msg);
+    this.heartbeatOptions =
+      options.heartbeat === false ? undefined : { ...defaultHeartbeat, ...options.heartbeat };
+    this.outbox = new Outbox(
+      new SendQueue({ ...defaultQueueLimits, ...options.queue }),
+      this.clock,
+      options.highWaterBytes ?? MiB,
+      {
+        sent: (msg) => {
+          this.counters.sent++;
+          this.counters.bytesSent += msg.bytes;
+          if (this.listenerCount('sent') > 0) this.emit('sent', msg);
+        },
+        dropped: (msg, why) => this.onDropped(msg, why),
+        drain: () => this.emit('drain'),
+        unconfirmed: () => this.counters.unconfirmed++,
       },
-      dropped: (msg, why) => this.onDropped(msg, why),
-      drain: () => this.emit('drain'),
-      unconfirmed: () => this.counters.unconfirmed++,
-    });
+    );
     for (const [name, value] of [
       ['handshakeTimeoutMs', options.handshakeTimeoutMs],
       ['closeTimeoutMs', options.closeTimeoutMs],
@@ -138,7 +158,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Sends a protocol ping now (the heartbeat sends its own). */
   ping(data: string | Buffer = Buffer.alloc(0)): void {
-    if (this.state !== 'open' || !this.socket) throw new WsxError('invalid-option', 'cannot ping: the connection is not open');
+    if (this.state !== 'open' || !this.socket)
+      throw new WsxError('invalid-option', 'cannot ping: the connection is not open');
     this.socket.ping(data);
     this.emit('ping', { at: this.clock.now() });
   }
@@ -277,7 +298,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.protocol = socket.protocol;
       this.extensions = socket.extensions;
       if (this.pendingHandshake) {
-        this.emit('handshake', { ...this.pendingHandshake, protocol: socket.protocol, extensions: socket.extensions });
+        this.emit('handshake', {
+          ...this.pendingHandshake,
+          protocol: socket.protocol,
+          extensions: socket.extensions,
+        });
         this.pendingHandshake = undefined;
       }
       if (this.isIncomingPaused) socket.pause();
@@ -335,8 +360,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Before the upgrade, a refused or unknown host is the proxy's, when there is one: say so. */
   private viaProxy(err: WsxError): WsxError {
     const proxy = this.options.proxyLabel;
-    if (!proxy || this.state !== 'connecting' || (err.kind !== 'refused' && err.kind !== 'dns' && err.kind !== 'network')) return err;
-    return new WsxError('proxy', `proxy ${proxy} unreachable: ${err.message}`, { hint: 'check --proxy or HTTPS_PROXY/HTTP_PROXY; --no-proxy ignores them', cause: err, details: err.details });
+    if (
+      !proxy ||
+      this.state !== 'connecting' ||
+      (err.kind !== 'refused' && err.kind !== 'dns' && err.kind !== 'network')
+    )
+      return err;
+    return new WsxError('proxy', `proxy ${proxy} unreachable: ${err.message}`, {
+      hint: 'check --proxy or HTTPS_PROXY/HTTP_PROXY; --no-proxy ignores them',
+      cause: err,
+      details: err.details,
+    });
   }
 
   private startHeartbeat(socket: WebSocket): void {
@@ -349,9 +383,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         if (hb.appMessage !== undefined) this.send(hb.appMessage, { deadlineMs: hb.intervalMs });
       },
       dead: (silentForMs) => {
-        this.socketError ??= new WsxError('heartbeat-timeout', `no answer to ping for ${Math.round(silentForMs)} ms: the server looks dead`, {
-          hint: 'wsx reconnects if --reconnect is on',
-        });
+        this.socketError ??= new WsxError(
+          'heartbeat-timeout',
+          `no answer to ping for ${Math.round(silentForMs)} ms: the server looks dead`,
+          {
+            hint: 'wsx reconnects if --reconnect is on',
+          },
+        );
         socket.terminate();
       },
     });
@@ -376,7 +414,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // ws reports 1006 when it failed the connection itself; the code it sent is the real one.
     const closeCode = cause?.details.closeCode ?? code;
     if (!cause && closeCode !== 1000 && closeCode !== 1001) {
-      cause = new WsxError('closed-by-peer', describeClose(closeCode, reason), { details: { closeCode, closeReason: reason } });
+      cause = new WsxError('closed-by-peer', describeClose(closeCode, reason), {
+        details: { closeCode, closeReason: reason },
+      });
     }
     this.lastClose = { code: closeCode, reason };
     if (cause) {

@@ -38,7 +38,11 @@ export class WsxError extends Error {
   readonly hint: string | undefined;
   readonly details: WsxErrorDetails;
 
-  constructor(kind: WsxErrorKind, message: string, opts: { hint?: string; cause?: unknown; details?: WsxErrorDetails } = {}) {
+  constructor(
+    kind: WsxErrorKind,
+    message: string,
+    opts: { hint?: string; cause?: unknown; details?: WsxErrorDetails } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.kind = kind;
     this.hint = opts.hint;
@@ -76,28 +80,63 @@ export function classifyError(err: unknown): WsxError {
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = e instanceof Error ? e.message : String(err);
   const details: WsxErrorDetails = code ? { code } : {};
-  if (code === 'ECONNREFUSED') return new WsxError('refused', 'connection refused', { hint: 'is the server running?', cause: err, details });
+  if (code === 'ECONNREFUSED')
+    return new WsxError('refused', 'connection refused', {
+      hint: 'is the server running?',
+      cause: err,
+      details,
+    });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return new WsxError('dns', `host name not found (${code})`, { hint: 'check the host name', cause: err, details });
+    return new WsxError('dns', `host name not found (${code})`, {
+      hint: 'check the host name',
+      cause: err,
+      details,
+    });
   }
   if (code === 'ETIMEDOUT' || message === 'Opening handshake has timed out') {
-    return new WsxError('timeout', 'the opening handshake timed out', { hint: 'is the server answering? see --connect-timeout', cause: err, details });
+    return new WsxError('timeout', 'the opening handshake timed out', {
+      hint: 'is the server answering? see --connect-timeout',
+      cause: err,
+      details,
+    });
   }
   if (code && code in tlsReasons) {
-    return new WsxError('tls', `TLS: ${tlsReasons[code]} (${code})`, { hint: 'pass --ca FILE to trust a private CA, or -k to skip verification', cause: err, details });
+    return new WsxError('tls', `TLS: ${tlsReasons[code]} (${code})`, {
+      hint: 'pass --ca FILE to trust a private CA, or -k to skip verification',
+      cause: err,
+      details,
+    });
   }
   if (code && (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO')) {
-    return new WsxError('tls', `TLS handshake failed: ${message}`, { hint: 'is this a wss:// server? check --cert/--key', cause: err, details });
+    return new WsxError('tls', `TLS handshake failed: ${message}`, {
+      hint: 'is this a wss:// server? check --cert/--key',
+      cause: err,
+      details,
+    });
   }
   if (code && code.startsWith('WS_ERR_')) {
     const closeCode = protocolCloseCodes[code] ?? 1002;
     const what = message.replace(/^Invalid WebSocket frame: /, '');
     if (closeCode === 1009) {
-      return new WsxError('message-too-big', `an incoming message is over the size limit; closed with 1009`, { hint: 'raise --max-message-size', cause: err, details: { ...details, closeCode } });
+      return new WsxError('message-too-big', `an incoming message is over the size limit; closed with 1009`, {
+        hint: 'raise --max-message-size',
+        cause: err,
+        details: { ...details, closeCode },
+      });
     }
-    return new WsxError('protocol', `the server broke the WebSocket protocol (${what}); closed with ${closeCode}`, { cause: err, details: { ...details, closeCode } });
+    return new WsxError(
+      'protocol',
+      `the server broke the WebSocket protocol (${what}); closed with ${closeCode}`,
+      { cause: err, details: { ...details, closeCode } },
+    );
   }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ECONNABORTED') {
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'ECONNABORTED'
+  ) {
     return new WsxError('network', `network error (${code})`, { cause: err, details });
   }
   if (/Sec-WebSocket|Upgrade header|subprotocol|extension/i.test(message)) {

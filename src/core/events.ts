@@ -47,7 +47,11 @@ export interface Drop {
 export interface HandshakeInfo {
   url: string;
   request: { method: string; path: string; headers: Record<string, string | string[]> };
-  response: { statusCode: number; statusMessage: string; headers: Record<string, string | string[] | undefined> };
+  response: {
+    statusCode: number;
+    statusMessage: string;
+    headers: Record<string, string | string[] | undefined>;
+  };
   /** The subprotocol the server chose, '' if none. */
   protocol: string;
   /** Negotiated extensions, e.g. "permessage-deflate" ('' if none). */

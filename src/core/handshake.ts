@@ -18,7 +18,11 @@ export function captureHandshake(socket: WebSocket, res: IncomingMessage): Hands
       path: req?.path ?? '/',
       headers: (req?.getHeaders() ?? {}) as Record<string, string | string[]>,
     },
-    response: { statusCode: res.statusCode ?? 101, statusMessage: res.statusMessage ?? '', headers: res.headers },
+    response: {
+      statusCode: res.statusCode ?? 101,
+      statusMessage: res.statusMessage ?? '',
+      headers: res.headers,
+    },
     protocol: '',
     extensions: '',
   };
@@ -40,7 +44,12 @@ export function readRefusal(res: IncomingMessage): Promise<WsxError> {
   const status = res.statusCode ?? 0;
   const statusLine = `HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}`.trim();
   if (status === 407) {
-    return Promise.resolve(new WsxError('proxy', `proxy refused: ${statusLine}`, { hint: 'check the user:pass in --proxy or HTTPS_PROXY', details: { status, statusLine } }));
+    return Promise.resolve(
+      new WsxError('proxy', `proxy refused: ${statusLine}`, {
+        hint: 'check the user:pass in --proxy or HTTPS_PROXY',
+        details: { status, statusLine },
+      }),
+    );
   }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -52,10 +61,16 @@ export function readRefusal(res: IncomingMessage): Promise<WsxError> {
       clearTimeout(timer);
       const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 200);
       const hint = hintFor(status);
-      resolve(new WsxError('http-status', `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`, {
-        ...(hint ? { hint } : {}),
-        details: { status, statusLine, body },
-      }));
+      resolve(
+        new WsxError(
+          'http-status',
+          `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`,
+          {
+            ...(hint ? { hint } : {}),
+            details: { status, statusLine, body },
+          },
+        ),
+      );
     };
     const timer = setTimeout(finish, refusalBodyWaitMs);
     res.on('data', (chunk: Buffer) => {

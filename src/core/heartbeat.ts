@@ -50,7 +50,8 @@ export class Heartbeat {
   /** Records a pong; returns the round-trip time in ms if it answers our latest ping. */
   sawPong(payload: Buffer): number | undefined {
     this.sawActivity();
-    if (payload.length === 4 && payload.readUInt32BE(0) === this.pingCount) return this.clock.now() - this.pingSentAt;
+    if (payload.length === 4 && payload.readUInt32BE(0) === this.pingCount)
+      return this.clock.now() - this.pingSentAt;
     return undefined;
   }
 

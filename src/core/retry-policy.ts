@@ -22,7 +22,11 @@ const transientCloseCodes = new Set([1001, 1005, 1006, 1011, 1012, 1013, 1014]);
  * 1001 1005 1006 1011 1012 1013 1014. Fatal: TLS, HTTP 4xx, protocol errors, 1002 1003 1007 1008 1009 1010,
  * and 4000-4999 (application codes usually mean "go away": auth, bans). 1000 follows retryOnNormalClose.
  */
-export function isRetryable(cause: WsxError | undefined, closeCode: number | undefined, policy: RetryPolicy): boolean {
+export function isRetryable(
+  cause: WsxError | undefined,
+  closeCode: number | undefined,
+  policy: RetryPolicy,
+): boolean {
   if (cause && cause.kind !== 'closed-by-peer') {
     switch (cause.kind) {
       case 'refused':

@@ -126,6 +126,8 @@ export class SendQueue {
   }
 
   private isBelow(fraction: number): boolean {
-    return this.length < this.limits.maxMessages * fraction && this.queuedBytes < this.limits.maxBytes * fraction;
+    return (
+      this.length < this.limits.maxMessages * fraction && this.queuedBytes < this.limits.maxBytes * fraction
+    );
   }
 }

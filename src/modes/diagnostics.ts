@@ -47,7 +47,8 @@ export class Diagnostics {
 
   /** Detail for --verbose only. */
   info(message: string): void {
-    if (this.options.isVerbose && !this.options.isQuiet) this.write(`${chalkStderr.dim('wsx:')} ${this.clean(message)}`);
+    if (this.options.isVerbose && !this.options.isQuiet)
+      this.write(`${chalkStderr.dim('wsx:')} ${this.clean(message)}`);
   }
 
   /** Multi-line blocks the user asked for (--show-handshake); secrets are masked by the caller's rules too. */

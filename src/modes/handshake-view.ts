@@ -19,12 +19,17 @@ export function describeHandshake(info: HandshakeInfo, secretHeaders: Set<string
  * What the server made of what we offered, in words: the subprotocol it chose (or none, when we offered
  * some) and, when we offered compression, whether it accepted. Empty when there is nothing to say.
  */
-export function negotiationNotes(info: HandshakeInfo, offered: { protocols: readonly string[]; compress: boolean }): string[] {
+export function negotiationNotes(
+  info: HandshakeInfo,
+  offered: { protocols: readonly string[]; compress: boolean },
+): string[] {
   const notes: string[] = [];
   if (info.protocol) notes.push(`the server chose subprotocol ${info.protocol}`);
   else if (offered.protocols.length > 0) notes.push('the server chose no subprotocol');
   if (offered.compress) {
-    notes.push(`compression: the server ${info.extensions.includes('permessage-deflate') ? 'accepted' : 'declined'} permessage-deflate`);
+    notes.push(
+      `compression: the server ${info.extensions.includes('permessage-deflate') ? 'accepted' : 'declined'} permessage-deflate`,
+    );
   }
   return notes;
 }

@@ -1,7 +1,7 @@
 // Interactive session: the Ink UI over one Connection (and, with --demo, a built-in echo server).
 
-import type { Options } from '../cli/options.js';
-import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
+import type { Options } from '../options.js';
+import { ExitCode, exitCodeFor } from '../outcome.js';
 import { Connection } from '../core/connection.js';
 import { sanitize } from '../text/sanitize.js';
 import { maskSecrets } from '../text/mask.js';
@@ -26,7 +26,9 @@ export async function runInteractive(options: Options): Promise<number> {
     const { WsxServer } = await import('../server/server.js');
     server = new WsxServer({ port: 0, mode: 'echo' });
     url = `${await server.listen()}/`;
-    process.stdout.write(`wsx demo: built-in echo server on ${url} — type a message and press Enter; /help lists commands; Ctrl+C quits\n`);
+    process.stdout.write(
+      `wsx demo: built-in echo server on ${url} — type a message and press Enter; /help lists commands; Ctrl+C quits\n`,
+    );
   }
 
   const conn = new Connection({ ...options.connection, url });
@@ -50,7 +52,12 @@ export async function runInteractive(options: Options): Promise<number> {
         try {
           history.appendHistory(historyFile, line);
         } catch (err) {
-          if (!hasReportedHistoryError) store.add({ kind: 'info', at: Date.now(), text: `history not saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+          if (!hasReportedHistoryError)
+            store.add({
+              kind: 'info',
+              at: Date.now(),
+              text: `history not saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+            });
           hasReportedHistoryError = true;
         }
       },
@@ -64,13 +71,24 @@ export async function runInteractive(options: Options): Promise<number> {
   conn.on('handshake', (info) => {
     const at = Date.now();
     if (options.showHandshake) {
-      const lines = describeHandshake(info, options.secretHeaders).map((line) => maskSecrets(line, options.secrets));
+      const lines = describeHandshake(info, options.secretHeaders).map((line) =>
+        maskSecrets(line, options.secrets),
+      );
       store.add({ kind: 'info', at, text: lines.join('\n') });
     }
-    const offered = { protocols: options.connection.protocols ?? [], compress: options.connection.compress === true };
+    const offered = {
+      protocols: options.connection.protocols ?? [],
+      compress: options.connection.compress === true,
+    };
     for (const text of negotiationNotes(info, offered)) store.add({ kind: 'info', at, text });
   });
-  if (options.isInsecure) store.add({ kind: 'state', at: Date.now(), text: 'TLS certificate verification is off (-k)', tone: 'warn' });
+  if (options.isInsecure)
+    store.add({
+      kind: 'state',
+      at: Date.now(),
+      text: 'TLS certificate verification is off (-k)',
+      tone: 'warn',
+    });
   conn.start();
   await app.waitUntilExit();
   store.dispose();

@@ -4,8 +4,8 @@ import type { Writable } from 'node:stream';
 import { Connection } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
-import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
-import type { Options } from '../cli/options.js';
+import { ExitCode, exitCodeFor } from '../outcome.js';
+import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
 import { Diagnostics } from './diagnostics.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
@@ -56,7 +56,11 @@ export class LineSession {
     readonly options: Options,
     readonly io: Io,
   ) {
-    this.diag = new Diagnostics(io.stderr, { isQuiet: options.isQuiet, isVerbose: options.isVerbose, secrets: options.secrets });
+    this.diag = new Diagnostics(io.stderr, {
+      isQuiet: options.isQuiet,
+      isVerbose: options.isVerbose,
+      secrets: options.secrets,
+    });
     this.conn = new Connection(options.connection);
     this.delimiter = options.delimiter === 'null' ? NUL : NL;
     this.sink = new StdoutSink(io.stdout, {
@@ -86,7 +90,10 @@ export class LineSession {
     }
     conn.on('handshake', (info) => {
       if (options.showHandshake) this.diag.block(describeHandshake(info, options.secretHeaders));
-      const offered = { protocols: options.connection.protocols ?? [], compress: options.connection.compress === true };
+      const offered = {
+        protocols: options.connection.protocols ?? [],
+        compress: options.connection.compress === true,
+      };
       for (const note of negotiationNotes(info, offered)) this.diag.note(note);
     });
     conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
@@ -94,11 +101,15 @@ export class LineSession {
     process.on('SIGTERM', this.onSigterm);
     if (options.timeoutMs !== undefined) {
       this.timeoutHandle = setTimeout(() => {
-        void this.end(ExitCode.expectation, this.hooks.describeTimeout?.() ?? `timed out after ${formatDuration(options.timeoutMs!)}`);
+        void this.end(
+          ExitCode.expectation,
+          this.hooks.describeTimeout?.() ?? `timed out after ${formatDuration(options.timeoutMs!)}`,
+        );
       }, options.timeoutMs);
     }
     if (options.connection.proxyLabel) this.diag.info(`via proxy ${options.connection.proxyLabel}`);
-    if (options.isInsecure) this.diag.warn('TLS certificate verification is off (-k): the connection can be intercepted');
+    if (options.isInsecure)
+      this.diag.warn('TLS certificate verification is off (-k): the connection can be intercepted');
     conn.start();
     return this.done;
   }
@@ -186,18 +197,23 @@ export class LineSession {
       const isReconnect = snap.counters.reconnects > 0;
       if (isReconnect) this.diag.warn(`reconnected to ${this.conn.url}`);
       else this.diag.info(`connected to ${this.conn.url}`);
-      if (options.isJsonl) this.event('open', { url: this.conn.url, protocol: snap.protocol, reconnect: isReconnect });
+      if (options.isJsonl)
+        this.event('open', { url: this.conn.url, protocol: snap.protocol, reconnect: isReconnect });
       this.hooks.onOpen?.(isReconnect);
     } else if (change.to === 'waiting') {
       const why = change.error ? change.error.describe() : change.reason;
-      this.diag.warn(`${why}; reconnecting in ${formatDuration(change.retryInMs ?? 0)} (attempt ${change.attempt + 1})`);
+      this.diag.warn(
+        `${why}; reconnecting in ${formatDuration(change.retryInMs ?? 0)} (attempt ${change.attempt + 1})`,
+      );
       if (options.isJsonl) {
-        if (change.closeCode !== undefined && change.closeCode !== 1006) this.event('close', { code: change.closeCode, reason: change.closeReason ?? '' });
+        if (change.closeCode !== undefined && change.closeCode !== 1006)
+          this.event('close', { code: change.closeCode, reason: change.closeReason ?? '' });
         this.event('reconnect', { attempt: change.attempt + 1, retry_in_ms: change.retryInMs, reason: why });
       }
     } else if (change.to === 'closed') {
       if (options.isJsonl) {
-        if (change.error) this.event('error', { kind: change.error.kind, message: this.diag.clean(change.error.describe()) });
+        if (change.error)
+          this.event('error', { kind: change.error.kind, message: this.diag.clean(change.error.describe()) });
         this.event('close', { code: change.closeCode ?? null, reason: change.closeReason ?? '' });
       }
       if (this.isEnding) return;
@@ -205,9 +221,12 @@ export class LineSession {
       const err = change.error;
       if (err) {
         const hasOpened = this.conn.snapshot().hasOpened;
-        const what = err.kind === 'closed-by-peer' ? err.describe()
-          : hasOpened ? `connection to ${this.conn.url} lost: ${err.describe()}`
-          : `cannot connect to ${this.conn.url}: ${err.describe()}`;
+        const what =
+          err.kind === 'closed-by-peer'
+            ? err.describe()
+            : hasOpened
+              ? `connection to ${this.conn.url} lost: ${err.describe()}`
+              : `cannot connect to ${this.conn.url}: ${err.describe()}`;
         void this.end(exitCodeFor(err, hasOpened), what, err);
         return;
       }
@@ -228,19 +247,28 @@ export class LineSession {
   private summarise(): void {
     const { counters } = this.conn.snapshot();
     if (counters.dropped > 0) {
-      const why = this.options.dropAfterMs !== undefined ? `not sent within ${formatDuration(this.options.dropAfterMs)} or still queued at close` : 'still queued when the connection closed';
+      const why =
+        this.options.dropAfterMs !== undefined
+          ? `not sent within ${formatDuration(this.options.dropAfterMs)} or still queued at close`
+          : 'still queued when the connection closed';
       this.diag.error(`${counters.dropped} message${counters.dropped === 1 ? '' : 's'} dropped (${why})`);
     }
     if (counters.unconfirmed > 0) {
-      this.diag.error(`${counters.unconfirmed} message${counters.unconfirmed === 1 ? ' was' : 's were'} being written when the connection dropped; delivery unconfirmed`);
+      this.diag.error(
+        `${counters.unconfirmed} message${counters.unconfirmed === 1 ? ' was' : 's were'} being written when the connection dropped; delivery unconfirmed`,
+      );
     }
-    this.diag.info(`sent ${counters.sent}, received ${counters.received}, dropped ${counters.dropped}, reconnects ${counters.reconnects}`);
+    this.diag.info(
+      `sent ${counters.sent}, received ${counters.received}, dropped ${counters.dropped}, reconnects ${counters.reconnects}`,
+    );
   }
 
   /** A message's --jsonl fields: its type, and its data as text or in the --binary-out encoding. */
   private frame(data: string | Buffer, isBinary: boolean): { type: 'binary' | 'text'; data: string } {
     if (typeof data === 'string') return { type: isBinary ? 'binary' : 'text', data };
-    return isBinary ? { type: 'binary', data: data.toString(this.options.binaryOut === 'hex' ? 'hex' : 'base64') } : { type: 'text', data: data.toString('utf8') };
+    return isBinary
+      ? { type: 'binary', data: data.toString(this.options.binaryOut === 'hex' ? 'hex' : 'base64') }
+      : { type: 'text', data: data.toString('utf8') };
   }
 
   private event(event: string, fields: Record<string, unknown>): void {

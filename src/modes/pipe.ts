@@ -1,7 +1,7 @@
 // Pipe mode: stdin records become messages, messages become stdout lines. Nothing is lost at EOF.
 
-import { ExitCode } from '../cli/exit-codes.js';
-import type { Options } from '../cli/options.js';
+import { ExitCode } from '../outcome.js';
+import type { Options } from '../options.js';
 import { RecordSplitter } from '../text/record-splitter.js';
 import { LineSession, type Io } from './line-session.js';
 
@@ -10,7 +10,10 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
   const session = new LineSession(options, io);
   const { conn } = session;
   const stdin = io.stdin;
-  const splitter = new RecordSplitter(options.delimiter === 'null' ? 0 : 0x0a, options.delimiter === 'newline');
+  const splitter = new RecordSplitter(
+    options.delimiter === 'null' ? 0 : 0x0a,
+    options.delimiter === 'newline',
+  );
   const sendOptions = options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs };
   let isInputStopped = false;
 

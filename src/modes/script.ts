@@ -1,7 +1,7 @@
 // Script mode for CI smoke tests: send the -x messages, wait for the expectations in order, exit with a verdict.
 
-import { ExitCode } from '../cli/exit-codes.js';
-import type { Options } from '../cli/options.js';
+import { ExitCode } from '../outcome.js';
+import type { Options } from '../options.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
@@ -23,7 +23,10 @@ export async function runScript(options: Options, io: Io): Promise<number> {
   };
   const pending = () => {
     const next = expectations[matched]!;
-    const seen = recent.length > 0 ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}` : '; no text message arrived';
+    const seen =
+      recent.length > 0
+        ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}`
+        : '; no text message arrived';
     return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}`;
   };
 
@@ -45,17 +48,25 @@ export async function runScript(options: Options, io: Io): Promise<number> {
     },
     onCountReached() {
       if (matched >= expectations.length) return { code: ExitCode.ok };
-      return { code: ExitCode.expectation, message: `received ${options.count} messages without a match for ${pending()}` };
+      return {
+        code: ExitCode.expectation,
+        message: `received ${options.count} messages without a match for ${pending()}`,
+      };
     },
     onPeerClosed(change) {
       if (matched >= expectations.length) return undefined;
-      const how = change.closeCode === undefined ? 'the server closed' : `the server closed with ${closeCodeName(change.closeCode)}`;
+      const how =
+        change.closeCode === undefined
+          ? 'the server closed'
+          : `the server closed with ${closeCodeName(change.closeCode)}`;
       return { code: ExitCode.expectation, message: `${how} before a match for ${pending()}` };
     },
     describeTimeout() {
       const limit = formatDuration(timeoutMs ?? 0);
       if (!conn.snapshot().hasOpened) return `timed out after ${limit} before connecting to ${conn.url}`;
-      return matched < expectations.length ? `timed out after ${limit} waiting for ${pending()}` : `timed out after ${limit}`;
+      return matched < expectations.length
+        ? `timed out after ${limit} waiting for ${pending()}`
+        : `timed out after ${limit}`;
     },
   });
 }

@@ -1,24 +1,30 @@
 // `wsx serve` in a terminal or a CI script: readiness line on stdout, connection log on stderr, clean shutdown.
 
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../outcome.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { WsxServer, type ServerOptions } from '../server/server.js';
 import { sanitize } from '../text/sanitize.js';
 
-export async function runServe(options: ServerOptions, output: { isJsonl: boolean; isQuiet: boolean }): Promise<number> {
+export async function runServe(
+  options: ServerOptions,
+  output: { isJsonl: boolean; isQuiet: boolean },
+): Promise<number> {
   const server = new WsxServer(options);
   const log = (line: string) => {
     if (!output.isQuiet) process.stderr.write(`wsx serve: ${sanitize(line)}\n`);
   };
   const event = (name: string, fields: Record<string, unknown>) => {
-    if (output.isJsonl) process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), event: name, ...fields })}\n`);
+    if (output.isJsonl)
+      process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), event: name, ...fields })}\n`);
   };
   server.on('connection', ({ id, remote, clients }) => {
     log(`client ${id} connected from ${remote} (${clients} connected)`);
     event('connect', { id, remote, clients });
   });
   server.on('disconnect', ({ id, code, reason, why, messages, clients }) => {
-    log(`client ${id} left: ${closeCodeName(code)}${reason ? ` "${reason}"` : ''}, ${why}; ${messages} messages (${clients} connected)`);
+    log(
+      `client ${id} left: ${closeCodeName(code)}${reason ? ` "${reason}"` : ''}, ${why}; ${messages} messages (${clients} connected)`,
+    );
     event('disconnect', { id, code, reason, why, messages, clients });
   });
   server.on('refused', ({ remote, status, why }) => {
@@ -27,7 +33,12 @@ export async function runServe(options: ServerOptions, output: { isJsonl: boolea
   });
   if (output.isJsonl) {
     server.on('message', ({ id, data, isBinary }) => {
-      event('message', { id, type: isBinary ? 'binary' : 'text', bytes: data.length, data: isBinary ? data.toString('base64') : data.toString('utf8') });
+      event('message', {
+        id,
+        type: isBinary ? 'binary' : 'text',
+        bytes: data.length,
+        data: isBinary ? data.toString('base64') : data.toString('utf8'),
+      });
     });
   }
 
@@ -36,8 +47,11 @@ export async function runServe(options: ServerOptions, output: { isJsonl: boolea
     url = await server.listen();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const hint = code === 'EADDRINUSE' ? ' (port in use: pick another with --port, or --port 0 for a free one)' : '';
-    process.stderr.write(`wsx serve: cannot listen on ${options.host}:${options.port}: ${code ?? (err as Error).message}${hint}\n`);
+    const hint =
+      code === 'EADDRINUSE' ? ' (port in use: pick another with --port, or --port 0 for a free one)' : '';
+    process.stderr.write(
+      `wsx serve: cannot listen on ${options.host}:${options.port}: ${code ?? (err as Error).message}${hint}\n`,
+    );
     return ExitCode.runtime;
   }
   // The readiness line: a CI script waits for it before connecting.
@@ -51,7 +65,8 @@ export async function runServe(options: ServerOptions, output: { isJsonl: boolea
   });
   log(`${signal}: closing every client with 1001`);
   if (options.mode === 'sink') {
-    for (const s of server.stats()) log(`client ${s.id} (${s.remote}): ${s.messages} messages, ${s.bytes} bytes`);
+    for (const s of server.stats())
+      log(`client ${s.id} (${s.remote}): ${s.messages} messages, ${s.bytes} bytes`);
   }
   await server.close();
   return ExitCode.ok;

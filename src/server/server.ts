@@ -72,14 +72,23 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     super();
     this.options = { ...defaultServerOptions, ...options };
     this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('This is a WebSocket server: connect with ws://\n');
+      res
+        .writeHead(426, { 'content-type': 'text/plain' })
+        .end('This is a WebSocket server: connect with ws://\n');
     });
     this.wss = new WebSocketServer({
       server: this.http,
       maxPayload: this.options.maxPayloadBytes,
-      verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) => {
+      verifyClient: (
+        info: { req: IncomingMessage },
+        done: (ok: boolean, status?: number, message?: string) => void,
+      ) => {
         if (this.clients.size >= this.options.maxClients) {
-          this.emit('refused', { remote: remoteOf(info.req), status: 503, why: `at --max-clients ${this.options.maxClients}` });
+          this.emit('refused', {
+            remote: remoteOf(info.req),
+            status: 503,
+            why: `at --max-clients ${this.options.maxClients}`,
+          });
           done(false, 503, 'Too many clients');
           return;
         }
@@ -134,13 +143,17 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     const client: Client = {
       ws,
       stats,
-      heartbeat: new Heartbeat({ intervalMs: this.options.pingIntervalMs, timeoutMs: this.options.pingTimeoutMs }, systemClock, {
-        ping: (payload) => ws.ping(payload),
-        dead: (silentForMs) => {
-          client.endedBecause = `no pong for ${silentForMs} ms`;
-          ws.terminate();
+      heartbeat: new Heartbeat(
+        { intervalMs: this.options.pingIntervalMs, timeoutMs: this.options.pingTimeoutMs },
+        systemClock,
+        {
+          ping: (payload) => ws.ping(payload),
+          dead: (silentForMs) => {
+            client.endedBecause = `no pong for ${silentForMs} ms`;
+            ws.terminate();
+          },
         },
-      }),
+      ),
     };
     this.clients.set(ws, client);
     client.heartbeat.start();

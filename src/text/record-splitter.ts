@@ -39,6 +39,8 @@ export class RecordSplitter {
   }
 
   private trim(record: Buffer): Buffer {
-    return this.stripCr && record.length > 0 && record[record.length - 1] === 0x0d ? record.subarray(0, -1) : record;
+    return this.stripCr && record.length > 0 && record[record.length - 1] === 0x0d
+      ? record.subarray(0, -1)
+      : record;
   }
 }

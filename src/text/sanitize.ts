@@ -11,7 +11,9 @@ function escape(ch: string): string {
   if (ch === '\r') return '\\r';
   if (ch === '\t') return '\\t';
   if (ch === '\x1b') return '\\e';
-  return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  return code > 0xff
+    ? `\\u${code.toString(16).padStart(4, '0')}`
+    : `\\x${code.toString(16).padStart(2, '0')}`;
 }
 
 /**
@@ -27,5 +29,7 @@ export function sanitize(text: string, opts: { keepNewlines?: boolean } = {}): s
 /** sanitize() and cut to `maxChars`, with an ellipsis naming how much was left out. */
 export function preview(text: string, maxChars: number): string {
   const clean = sanitize(text);
-  return clean.length <= maxChars ? clean : `${clean.slice(0, maxChars)}… (+${clean.length - maxChars} chars)`;
+  return clean.length <= maxChars
+    ? clean
+    : `${clean.slice(0, maxChars)}… (+${clean.length - maxChars} chars)`;
 }

@@ -41,7 +41,16 @@ export function keyToActions(input: string, key: Key): InputAction[] {
   // Most terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`: both erase backwards.
   if (key.backspace || key.delete) return [{ type: key.meta ? 'deleteWordBack' : 'backspace' }];
   if (key.ctrl) {
-    const byKey: Record<string, EditorAction['type']> = { a: 'home', e: 'end', b: 'left', f: 'right', w: 'deleteWordBack', u: 'deleteToStart', k: 'deleteToEnd', d: 'deleteForward' };
+    const byKey: Record<string, EditorAction['type']> = {
+      a: 'home',
+      e: 'end',
+      b: 'left',
+      f: 'right',
+      w: 'deleteWordBack',
+      u: 'deleteToStart',
+      k: 'deleteToEnd',
+      d: 'deleteForward',
+    };
     const type = byKey[input];
     return type ? [{ type } as EditorAction] : [];
   }
@@ -58,13 +67,22 @@ export function keyToActions(input: string, key: Key): InputAction[] {
   return actions;
 }
 
-export function App({ conn, store, dropAfterMs, format: initialFormat, history, onHistory, onForceExit }: AppProps) {
+export function App({
+  conn,
+  store,
+  dropAfterMs,
+  format: initialFormat,
+  history,
+  onHistory,
+  onForceExit,
+}: AppProps) {
   const view = useSessionView(store);
   const { write } = useStdout();
   const { exit } = useApp();
   const [format, setFormat] = useState(initialFormat);
   const [input, dispatch] = useReducer(inputReducer, history, createInput);
   const formatRef = useRef(format);
+  // eslint-disable-next-line react-hooks/refs -- the stdout writer reads the latest format without re-subscribing
   formatRef.current = format;
   const lastCtrlC = useRef(0);
 
@@ -117,7 +135,8 @@ export function App({ conn, store, dropAfterMs, format: initialFormat, history, 
             }
             send(text ?? data, text === undefined);
           },
-          (err: NodeJS.ErrnoException) => info(`/file: cannot read ${command.path}: ${err.code ?? err.message}`),
+          (err: NodeJS.ErrnoException) =>
+            info(`/file: cannot read ${command.path}: ${err.code ?? err.message}`),
         );
         return;
       case 'pretty':
@@ -150,8 +169,10 @@ export function App({ conn, store, dropAfterMs, format: initialFormat, history, 
     dispatch({ type: 'taken', count: lines.length });
     for (const line of lines) {
       onHistory?.(line);
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- commands run once per submitted line, after the reducer settled
       run(parseCommand(line));
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs per submitted batch; run/onHistory are read fresh each time
   }, [input.outbox]);
 
   useInput((typed, key) => {
@@ -178,4 +199,3 @@ export function App({ conn, store, dropAfterMs, format: initialFormat, history, 
     </Box>
   );
 }
-

@@ -12,8 +12,16 @@ export function QueuePanel({ view }: { view: SessionView }) {
       {view.queued.map((msg) => (
         <Text key={msg.seq} wrap="truncate-end">
           <Text color="yellow">… queued </Text>
-          <Text>{msg.isBinary ? `⟨binary ${msg.bytes} B⟩` : preview(typeof msg.data === 'string' ? msg.data : msg.data.toString('utf8'), 60)}</Text>
-          <Text dimColor>{msg.deadlineAt === undefined ? '  (kept until sent)' : `  ${formatDuration(Math.max(0, msg.deadlineAt - view.now))} left`}</Text>
+          <Text>
+            {msg.isBinary
+              ? `⟨binary ${msg.bytes} B⟩`
+              : preview(typeof msg.data === 'string' ? msg.data : msg.data.toString('utf8'), 60)}
+          </Text>
+          <Text dimColor>
+            {msg.deadlineAt === undefined
+              ? '  (kept until sent)'
+              : `  ${formatDuration(Math.max(0, msg.deadlineAt - view.now))} left`}
+          </Text>
         </Text>
       ))}
       {view.moreQueued > 0 && <Text dimColor>… and {view.moreQueued} more queued</Text>}

@@ -21,15 +21,16 @@ export function StatusLine({ view }: { view: SessionView }) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text color={colour} bold>● {label}</Text>
-        <Text>  {snap.url}</Text>
-        {snap.openedAt !== undefined && <Text dimColor>  up {formatDuration(now - snap.openedAt)}</Text>}
-        {snap.rttMs !== undefined && <Text dimColor>  rtt {snap.rttMs} ms</Text>}
-        {snap.protocol !== '' && <Text dimColor>  [{sanitize(snap.protocol)}]</Text>}
+        <Text color={colour} bold>{`● ${label}`}</Text>
+        <Text>{`  ${snap.url}`}</Text>
+        {snap.openedAt !== undefined && <Text dimColor>{`  up ${formatDuration(now - snap.openedAt)}`}</Text>}
+        {snap.rttMs !== undefined && <Text dimColor>{`  rtt ${snap.rttMs} ms`}</Text>}
+        {snap.protocol !== '' && <Text dimColor>{`  [${sanitize(snap.protocol)}]`}</Text>}
       </Text>
       <Text wrap="truncate-end" dimColor>
-        ↑ {counters.sent} sent  ↓ {counters.received} received  {counters.queued} queued{'  '}
-        <Text color={counters.dropped > 0 ? 'red' : undefined}>{counters.dropped} dropped</Text>  {counters.reconnects} reconnects
+        {`↑ ${counters.sent} sent  ↓ ${counters.received} received  ${counters.queued} queued  `}
+        <Text color={counters.dropped > 0 ? 'red' : undefined}>{`${counters.dropped} dropped`}</Text>
+        {`  ${counters.reconnects} reconnects`}
       </Text>
     </Box>
   );

@@ -9,7 +9,10 @@ import { historyLimit } from './line-editor.js';
 /** The history file for `url`: readable name plus a hash, so different URLs never share a file. */
 export function historyPath(url: string, env: NodeJS.ProcessEnv): string {
   const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  const readable = url.replace(/^[a-z+]+:\/\//i, '').replace(/[^a-z0-9.-]+/gi, '_').slice(0, 60);
+  const readable = url
+    .replace(/^[a-z+]+:\/\//i, '')
+    .replace(/[^a-z0-9.-]+/gi, '_')
+    .slice(0, 60);
   const hash = createHash('sha256').update(url).digest('hex').slice(0, 10);
   return join(base, 'wsx', 'history', `${readable}-${hash}.jsonl`);
 }

@@ -48,7 +48,11 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
   const { text, cursor } = state;
   switch (action.type) {
     case 'insert':
-      return { ...state, text: text.slice(0, cursor) + action.text + text.slice(cursor), cursor: cursor + action.text.length };
+      return {
+        ...state,
+        text: text.slice(0, cursor) + action.text + text.slice(cursor),
+        cursor: cursor + action.text.length,
+      };
     case 'left':
       return { ...state, cursor: Math.max(0, cursor - 1) };
     case 'right':
@@ -105,7 +109,8 @@ export function submit(state: EditorState): { state: EditorState; submitted: str
     return { state: { ...state, text, cursor: text.length }, submitted: undefined };
   }
   const submitted = state.text;
-  if (submitted.trim() === '') return { state: editorReducer(state, { type: 'clear' }), submitted: undefined };
+  if (submitted.trim() === '')
+    return { state: editorReducer(state, { type: 'clear' }), submitted: undefined };
   const isRepeat = state.history[state.history.length - 1] === submitted;
   const history = isRepeat ? state.history : [...state.history, submitted].slice(-historyLimit);
   return { state: { ...createEditor(history) }, submitted };
@@ -127,7 +132,10 @@ export function inputReducer(state: InputState, action: InputAction): InputState
   switch (action.type) {
     case 'submit': {
       const result = submit(state.editor);
-      return { editor: result.state, outbox: result.submitted === undefined ? state.outbox : [...state.outbox, result.submitted] };
+      return {
+        editor: result.state,
+        outbox: result.submitted === undefined ? state.outbox : [...state.outbox, result.submitted],
+      };
     }
     case 'taken':
       return { ...state, outbox: state.outbox.slice(action.count) };

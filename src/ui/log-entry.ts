@@ -36,12 +36,15 @@ function binaryPreview(data: Buffer): string {
 
 /** Colours a pretty-printed JSON text: keys, strings, numbers, literals. Input is already JSON.stringify output. */
 function colourJson(json: string): string {
-  return json.replace(/("(?:[^"\\]|\\.)*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (m, str, colon, lit, num) => {
-    if (str) return colon ? chalk.cyan(str) + colon : chalk.green(str);
-    if (lit) return chalk.magenta(lit);
-    if (num) return chalk.yellow(num);
-    return m;
-  });
+  return json.replace(
+    /("(?:[^"\\]|\\.)*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+    (m, str, colon, lit, num) => {
+      if (str) return colon ? chalk.cyan(str) + colon : chalk.green(str);
+      if (lit) return chalk.magenta(lit);
+      if (num) return chalk.yellow(num);
+      return m;
+    },
+  );
 }
 
 /** Message text for display: sanitised, pretty JSON when asked and possible, cut at maxShownChars. */
@@ -70,7 +73,9 @@ function payload(data: string | Buffer, isBinary: boolean, isPretty: boolean): s
 function clock(at: number): string {
   const d = new Date(at);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return chalk.dim(`${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} `);
+  return chalk.dim(
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} `,
+  );
 }
 
 /** One entry as terminal text (may span lines); continuation lines are indented under the payload. */
@@ -86,7 +91,10 @@ export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
     case 'received':
       return line(chalk.green('←'), payload(entry.data, entry.isBinary, opts.isPretty));
     case 'dropped':
-      return line(chalk.red('✕'), `${chalk.strikethrough(payload(entry.data, entry.isBinary, false))} ${chalk.red(`dropped: ${entry.why}`)}`);
+      return line(
+        chalk.red('✕'),
+        `${chalk.strikethrough(payload(entry.data, entry.isBinary, false))} ${chalk.red(`dropped: ${entry.why}`)}`,
+      );
     case 'state': {
       const colour = entry.tone === 'good' ? chalk.green : entry.tone === 'warn' ? chalk.yellow : chalk.red;
       return line(colour('•'), colour(sanitize(entry.text)));
@@ -98,6 +106,11 @@ export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
     case 'info':
       return line(chalk.dim('·'), sanitize(entry.text, { keepNewlines: true }));
     case 'skipped':
-      return line(chalk.dim('…'), chalk.dim(`${entry.count} more entries not shown (the feed is faster than the screen; counters include them)`));
+      return line(
+        chalk.dim('…'),
+        chalk.dim(
+          `${entry.count} more entries not shown (the feed is faster than the screen; counters include them)`,
+        ),
+      );
   }
 }

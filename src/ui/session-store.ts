@@ -50,21 +50,37 @@ export class SessionStore {
     this.view = this.buildView(0);
     const unsubscribers: (() => void)[] = [];
     // One list of subscriptions: each `listen` also records how to undo itself.
-    const listen = <K extends keyof ConnectionEvents>(event: K, listener: (...args: ConnectionEvents[K]) => void) => {
+    const listen = <K extends keyof ConnectionEvents>(
+      event: K,
+      listener: (...args: ConnectionEvents[K]) => void,
+    ) => {
       conn.on(event, listener as never);
       unsubscribers.push(() => conn.off(event, listener as never));
     };
-    listen('message', (msg) => this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary }));
-    listen('sent', (msg) => this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }));
+    listen('message', (msg) =>
+      this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+    );
+    listen('sent', (msg) =>
+      this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+    );
     listen('dropped', ({ msg, why }) =>
-      this.add({ kind: 'dropped', at: this.now(), data: msg.data, isBinary: msg.isBinary, why: why === 'deadline' ? 'not sent in time' : 'connection closed' }));
+      this.add({
+        kind: 'dropped',
+        at: this.now(),
+        data: msg.data,
+        isBinary: msg.isBinary,
+        why: why === 'deadline' ? 'not sent in time' : 'connection closed',
+      }),
+    );
     listen('state', (change) => {
       const described = describeStateChange(change);
       if (described) this.add({ kind: 'state', at: this.now(), ...described });
       else this.schedule();
     });
     listen('ping', () => (options.showPingPong ? this.add({ kind: 'ping', at: this.now() }) : undefined));
-    listen('pong', ({ rttMs }) => (options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule()));
+    listen('pong', ({ rttMs }) =>
+      options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule(),
+    );
     listen('error', () => {}); // each failure also arrives as a state change, which is what the log shows
     this.detach = () => unsubscribers.forEach((off) => off());
     // Countdowns ("retry in 3s", "up 2m", "27s left") move even when nothing happens.
@@ -115,7 +131,9 @@ export class SessionStore {
     if (this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.view = this.buildView(this.view.entriesVersion + (this.pending.length > 0 || this.skipped > 0 ? 1 : 0));
+      this.view = this.buildView(
+        this.view.entriesVersion + (this.pending.length > 0 || this.skipped > 0 ? 1 : 0),
+      );
       for (const listener of this.listeners) listener();
     }, this.flushMs);
   }
@@ -123,6 +141,12 @@ export class SessionStore {
   private buildView(entriesVersion: number): SessionView {
     const snap = this.conn.snapshot();
     const queued = this.conn.queuedMessages(queuePreviewCount);
-    return { snap, queued, moreQueued: Math.max(0, snap.counters.queued - queued.length), now: this.now(), entriesVersion };
+    return {
+      snap,
+      queued,
+      moreQueued: Math.max(0, snap.counters.queued - queued.length),
+      now: this.now(),
+      entriesVersion,
+    };
   }
 }

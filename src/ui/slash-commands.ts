@@ -46,27 +46,34 @@ export function parseCommand(line: string): Command {
       const code = Number(codeText);
       // RFC 6455 §7.4: an endpoint may send 1000 or 3000-4999; the rest are reserved or not for sending.
       if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
-        return { type: 'invalid', message: `/close: ${codeText} is not a code a client may send (1000 or 3000-4999)` };
+        return {
+          type: 'invalid',
+          message: `/close: ${codeText} is not a code a client may send (1000 or 3000-4999)`,
+        };
       }
       const text = reason.join(' ');
       // RFC 6455 §5.5: control frame payloads are at most 125 bytes, 2 of them for the code.
-      if (Buffer.byteLength(text) > 123) return { type: 'invalid', message: '/close: the reason is longer than 123 bytes' };
+      if (Buffer.byteLength(text) > 123)
+        return { type: 'invalid', message: '/close: the reason is longer than 123 bytes' };
       return { type: 'close', code, reason: text };
     }
     case 'reconnect':
       return { type: 'reconnect' };
     case 'binary': {
       const hex = rest.replace(/\s+/g, '');
-      if (hex === '' || !/^(?:[0-9a-f]{2})+$/i.test(hex)) return { type: 'invalid', message: '/binary: give bytes as hex, e.g. /binary 00ff10' };
+      if (hex === '' || !/^(?:[0-9a-f]{2})+$/i.test(hex))
+        return { type: 'invalid', message: '/binary: give bytes as hex, e.g. /binary 00ff10' };
       return { type: 'binary', data: Buffer.from(hex, 'hex') };
     }
     case 'base64': {
       const b64 = rest.trim();
-      if (b64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return { type: 'invalid', message: '/base64: give bytes as base64, e.g. /base64 AAEC' };
+      if (b64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+        return { type: 'invalid', message: '/base64: give bytes as base64, e.g. /base64 AAEC' };
       return { type: 'binary', data: Buffer.from(b64, 'base64') };
     }
     case 'file':
-      if (rest.trim() === '') return { type: 'invalid', message: '/file: give a path, e.g. /file payload.json' };
+      if (rest.trim() === '')
+        return { type: 'invalid', message: '/file: give a path, e.g. /file payload.json' };
       return { type: 'file', path: rest.trim() };
     case 'pretty':
       return { type: 'pretty' };
@@ -82,6 +89,9 @@ export function parseCommand(line: string): Command {
     case 'q':
       return { type: 'quit' };
     default:
-      return { type: 'invalid', message: `unknown command /${name}: /help lists them; //text sends text starting with /` };
+      return {
+        type: 'invalid',
+        message: `unknown command /${name}: /help lists them; //text sends text starting with /`,
+      };
   }
 }

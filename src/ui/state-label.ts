@@ -21,30 +21,46 @@ export function stateTone(state: State): Tone {
 }
 
 /** The status line's state word: "open", "connecting…", "waiting — retry #3 in 4s", "closed 1006". */
-export function stateLabel(state: State, opts: { attempt: number; retryInMs?: number; closeCode?: number; closeReason?: string }): string {
+export function stateLabel(
+  state: State,
+  opts: { attempt: number; retryInMs?: number; closeCode?: number; closeReason?: string },
+): string {
   switch (state) {
     case 'connecting':
       return opts.attempt > 1 ? `connecting… (attempt ${opts.attempt})` : 'connecting…';
     case 'waiting':
       return `waiting — retry #${opts.attempt} in ${formatDuration(Math.max(0, opts.retryInMs ?? 0))}`;
     case 'closed':
-      return opts.closeCode === undefined ? 'closed' : `closed ${opts.closeCode}${opts.closeReason ? ` "${opts.closeReason}"` : ''}`;
+      return opts.closeCode === undefined
+        ? 'closed'
+        : `closed ${opts.closeCode}${opts.closeReason ? ` "${opts.closeReason}"` : ''}`;
     default:
       return state;
   }
 }
 
 /** A log line for a state change worth recording, or undefined for the routine ones. */
-export function describeStateChange(change: StateChange): { text: string; tone: 'good' | 'warn' | 'bad' } | undefined {
+export function describeStateChange(
+  change: StateChange,
+): { text: string; tone: 'good' | 'warn' | 'bad' } | undefined {
   switch (change.to) {
     case 'open':
-      return { text: change.attempt > 1 ? `connected again (attempt ${change.attempt})${change.reason !== 'open' ? `: ${change.reason}` : ''}` : `connected${change.reason !== 'open' ? `: ${change.reason}` : ''}`, tone: 'good' };
+      return {
+        text:
+          change.attempt > 1
+            ? `connected again (attempt ${change.attempt})${change.reason !== 'open' ? `: ${change.reason}` : ''}`
+            : `connected${change.reason !== 'open' ? `: ${change.reason}` : ''}`,
+        tone: 'good',
+      };
     case 'waiting': {
       const why = change.error ? change.error.describe() : change.reason;
       return { text: `${why} — reconnecting in ${formatDuration(change.retryInMs ?? 0)}`, tone: 'warn' };
     }
     case 'closed':
-      return { text: change.error ? change.error.describe() : change.reason, tone: change.error ? 'bad' : 'warn' };
+      return {
+        text: change.error ? change.error.describe() : change.reason,
+        tone: change.error ? 'bad' : 'warn',
+      };
     default:
       return undefined;
   }

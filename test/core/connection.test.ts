@@ -4,7 +4,14 @@ import { once } from 'node:events';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import type { Drop } from '../../src/core/events.js';
 import { WsxError } from '../../src/core/errors.js';
-import { freePort, startRefusingServer, startServer, startStallingServer, until, type TestServer } from '../helpers/servers.js';
+import {
+  freePort,
+  startRefusingServer,
+  startServer,
+  startStallingServer,
+  until,
+  type TestServer,
+} from '../helpers/servers.js';
 import { recordStates, stateReached } from '../helpers/connection.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { seededRandom } from '../../src/core/backoff.js';
@@ -19,7 +26,8 @@ function connect(options: ConnectionOptions, deps?: ConstructorParameters<typeof
   return conn;
 }
 
-const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
+const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> =>
+  serverUntilCleanup(defer, opts);
 
 const fastRetry = { reconnect: { enabled: true }, backoff: { baseMs: 40, capMs: 80, floorMs: 10 } };
 
@@ -35,7 +43,11 @@ describe('Connection: delivery', () => {
     const s = await server({ port });
     await stateReached(conn, 'open');
     expect(await conn.flushed()).toBe(true);
-    await until(() => s.received.length >= 500, 2000, () => `server got ${s.received.length}`);
+    await until(
+      () => s.received.length >= 500,
+      2000,
+      () => `server got ${s.received.length}`,
+    );
     expect(s.received).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
     expect(conn.snapshot().counters).toMatchObject({ sent: 500, dropped: 0, queued: 0 });
   });
@@ -48,12 +60,23 @@ describe('Connection: delivery', () => {
     conn.send('late-1', { deadlineMs: 50 });
     conn.send('kept');
     conn.send('late-2', { deadlineMs: 80 });
-    await until(() => drops.length === 2, 2000, () => `drops: ${drops.length}`);
-    expect(drops.map((d) => [d.msg.data, d.why])).toEqual([['late-1', 'deadline'], ['late-2', 'deadline']]);
+    await until(
+      () => drops.length === 2,
+      2000,
+      () => `drops: ${drops.length}`,
+    );
+    expect(drops.map((d) => [d.msg.data, d.why])).toEqual([
+      ['late-1', 'deadline'],
+      ['late-2', 'deadline'],
+    ]);
     const s = await server({ port });
     await stateReached(conn, 'open');
     await conn.flushed();
-    await until(() => s.received.length >= 1, 2000, () => 'nothing received');
+    await until(
+      () => s.received.length >= 1,
+      2000,
+      () => 'nothing received',
+    );
     await conn.close();
     expect(s.received).toEqual(['kept']);
     expect(conn.snapshot().counters.dropped).toBe(2);
@@ -65,7 +88,11 @@ describe('Connection: delivery', () => {
     await stateReached(conn, 'open');
     for (let i = 0; i < 100; i++) conn.send(`before-${i}`);
     await conn.flushed();
-    await until(() => s1.received.length === 100, 2000, () => `got ${s1.received.length}`);
+    await until(
+      () => s1.received.length === 100,
+      2000,
+      () => `got ${s1.received.length}`,
+    );
     const states = recordStates(conn);
     await s1.kill();
     await stateReached(conn, 'waiting');
@@ -73,7 +100,11 @@ describe('Connection: delivery', () => {
     const s2 = await server({ port: s1.port });
     await stateReached(conn, 'open', 3000);
     await conn.flushed();
-    await until(() => s2.received.length >= 100, 2000, () => `got ${s2.received.length}`);
+    await until(
+      () => s2.received.length >= 100,
+      2000,
+      () => `got ${s2.received.length}`,
+    );
     expect(s2.received).toEqual(Array.from({ length: 100 }, (_, i) => `after-${i}`));
     const path = states.map((c) => c.to).filter((to, i, all) => to !== all[i - 1]);
     expect(path[0]).toBe('waiting');
@@ -84,9 +115,17 @@ describe('Connection: delivery', () => {
 
   it('asks the producer to pause when a server stops reading, keeps memory bounded, and resumes on drain', async () => {
     const s = await server();
-    const conn = connect({ url: s.url, queue: { maxMessages: 50, maxBytes: 1024 * 1024 }, highWaterBytes: 256 * 1024 });
+    const conn = connect({
+      url: s.url,
+      queue: { maxMessages: 50, maxBytes: 1024 * 1024 },
+      highWaterBytes: 256 * 1024,
+    });
     await stateReached(conn, 'open');
-    await until(() => s.clients().length === 1, 2000, () => 'no client');
+    await until(
+      () => s.clients().length === 1,
+      2000,
+      () => 'no client',
+    );
     const serverSide = s.clients()[0]!;
     (serverSide as unknown as { _socket: import('node:net').Socket })._socket.pause();
     const chunk = 'x'.repeat(64 * 1024);
@@ -102,7 +141,11 @@ describe('Connection: delivery', () => {
     (serverSide as unknown as { _socket: import('node:net').Socket })._socket.resume();
     await drained;
     expect(await conn.flushed()).toBe(true);
-    await until(() => s.received.length === accepted + 1, 3000, () => `got ${s.received.length} of ${accepted + 1}`);
+    await until(
+      () => s.received.length === accepted + 1,
+      3000,
+      () => `got ${s.received.length} of ${accepted + 1}`,
+    );
   });
 });
 
@@ -124,18 +167,24 @@ describe('Connection: failures', () => {
   });
 
   it('reports an HTTP refusal with its status line and body, and does not retry a 403', async () => {
-    const refusing = await startRefusingServer('HTTP/1.1 403 Forbidden\r\nContent-Length: 13\r\n\r\ntoken expired');
+    const refusing = await startRefusingServer(
+      'HTTP/1.1 403 Forbidden\r\nContent-Length: 13\r\n\r\ntoken expired',
+    );
     defer(refusing.close);
     const conn = connect({ url: `${refusing.url}/x`, ...fastRetry });
     const closed = await stateReached(conn, 'closed');
     expect(closed.error?.kind).toBe('http-status');
     expect(closed.error?.details.status).toBe(403);
-    expect(closed.error?.message).toBe('server answered HTTP/1.1 403 Forbidden instead of upgrading: token expired');
+    expect(closed.error?.message).toBe(
+      'server answered HTTP/1.1 403 Forbidden instead of upgrading: token expired',
+    );
     expect(conn.snapshot().attempt).toBe(1);
   });
 
   it('retries an HTTP 503 on the upgrade', async () => {
-    const refusing = await startRefusingServer('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+    const refusing = await startRefusingServer(
+      'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n',
+    );
     defer(refusing.close);
     const conn = connect({ url: refusing.url, ...fastRetry, reconnect: { enabled: true, maxRetries: 2 } });
     const closed = await stateReached(conn, 'closed', 3000);
@@ -174,7 +223,9 @@ describe('Connection: failures', () => {
 
   it('throws an invalid-url error at construction, before any socket opens', () => {
     expect(() => new Connection({ url: 'http://example.com' })).toThrow(/unsupported scheme/);
-    expect(() => new Connection({ url: 'ws://x', handshakeTimeoutMs: -1 })).toThrow(/handshakeTimeoutMs must be a positive number/);
+    expect(() => new Connection({ url: 'ws://x', handshakeTimeoutMs: -1 })).toThrow(
+      /handshakeTimeoutMs must be a positive number/,
+    );
   });
 });
 
@@ -188,7 +239,11 @@ describe('Connection: reconnect decisions by close code', () => {
   ] as const)('a server close with %i leads to %s', async (code, expected) => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.close(code, 'bye'));
-    const conn = connect({ url: s.url, reconnect: { enabled: true }, backoff: { baseMs: 5000, capMs: 5000, floorMs: 5000 } });
+    const conn = connect({
+      url: s.url,
+      reconnect: { enabled: true },
+      backoff: { baseMs: 5000, capMs: 5000, floorMs: 5000 },
+    });
     await stateReached(conn, 'open');
     const next = await Promise.race([stateReached(conn, 'closed'), stateReached(conn, 'waiting')]);
     expect(next.to).toBe(expected);
@@ -199,7 +254,11 @@ describe('Connection: reconnect decisions by close code', () => {
   it('reconnects after a 1000 close when retryOnNormalClose is set', async () => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.close(1000));
-    const conn = connect({ url: s.url, reconnect: { enabled: true, retryOnNormalClose: true }, backoff: { baseMs: 5000, capMs: 5000, floorMs: 5000 } });
+    const conn = connect({
+      url: s.url,
+      reconnect: { enabled: true, retryOnNormalClose: true },
+      backoff: { baseMs: 5000, capMs: 5000, floorMs: 5000 },
+    });
     expect((await stateReached(conn, 'waiting')).closeCode).toBe(1000);
   });
 
@@ -207,7 +266,11 @@ describe('Connection: reconnect decisions by close code', () => {
     const port = await freePort();
     const clock = new FakeClock();
     const conn = connect(
-      { url: `ws://127.0.0.1:${port}`, reconnect: { enabled: true, maxRetries: 5 }, backoff: { baseMs: 1000, capMs: 4000, floorMs: 100 } },
+      {
+        url: `ws://127.0.0.1:${port}`,
+        reconnect: { enabled: true, maxRetries: 5 },
+        backoff: { baseMs: 1000, capMs: 4000, floorMs: 100 },
+      },
       { clock, random: seededRandom(3) },
     );
     const delays: number[] = [];
@@ -255,16 +318,25 @@ describe('Connection: heartbeat', () => {
 
   it('sends the application heartbeat message each interval when asked', async () => {
     const s = await server();
-    const conn = connect({ url: s.url, heartbeat: { intervalMs: 40, timeoutMs: 1000, appMessage: '{"type":"ping"}' } });
+    const conn = connect({
+      url: s.url,
+      heartbeat: { intervalMs: 40, timeoutMs: 1000, appMessage: '{"type":"ping"}' },
+    });
     await stateReached(conn, 'open');
-    await until(() => s.received.length >= 2, 2000, () => `got ${s.received.length}`);
+    await until(
+      () => s.received.length >= 2,
+      2000,
+      () => `got ${s.received.length}`,
+    );
     expect(s.received.slice(0, 2)).toEqual(['{"type":"ping"}', '{"type":"ping"}']);
   });
 });
 
 describe('Connection: cancellation', () => {
   function activeHandles(): string[] {
-    return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout' || r === 'TCPServerWrap');
+    return process
+      .getActiveResourcesInfo()
+      .filter((r) => r === 'TCPSocketWrap' || r === 'Timeout' || r === 'TCPServerWrap');
   }
 
   it('closes promptly while connecting, waiting and open, leaving no sockets or timers', async () => {
@@ -275,7 +347,11 @@ describe('Connection: cancellation', () => {
 
     const connecting = new Connection({ url: stall.url, heartbeat: { intervalMs: 50, timeoutMs: 50 } });
     connecting.start();
-    const waiting = new Connection({ url: `ws://127.0.0.1:${port}`, reconnect: { enabled: true }, backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 } });
+    const waiting = new Connection({
+      url: `ws://127.0.0.1:${port}`,
+      reconnect: { enabled: true },
+      backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 },
+    });
     waiting.on('error', () => {});
     waiting.start();
     await stateReached(waiting, 'waiting');
@@ -291,13 +367,24 @@ describe('Connection: cancellation', () => {
 
     await stall.close();
     await s.close();
-    await until(() => activeHandles().length <= before, 1000, () => `left running: ${activeHandles().join(', ')}`);
+    await until(
+      () => activeHandles().length <= before,
+      1000,
+      () => `left running: ${activeHandles().join(', ')}`,
+    );
   });
 
   it('stops everything when the caller aborts its signal', async () => {
     const port = await freePort();
     const ac = new AbortController();
-    const conn = new Connection({ url: `ws://127.0.0.1:${port}`, reconnect: { enabled: true }, backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 } }, { signal: ac.signal });
+    const conn = new Connection(
+      {
+        url: `ws://127.0.0.1:${port}`,
+        reconnect: { enabled: true },
+        backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 },
+      },
+      { signal: ac.signal },
+    );
     conn.on('error', () => {});
     conn.start();
     await stateReached(conn, 'waiting');
@@ -316,7 +403,9 @@ describe('Connection: cancellation', () => {
         if (c.to === 'open') { conn.send('hi', { deadlineMs: 60000 }); await conn.close(); process.stdout.write('closed ' + Date.now()); }
       });
       conn.start();`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const [code] = await once(child, 'exit');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, WsxError } from '../../src/core/errors.js';
 import { isRetryable, defaultRetry } from '../../src/core/retry-policy.js';
-import { exitCodeFor } from '../../src/cli/exit-codes.js';
+import { exitCodeFor } from '../../src/outcome.js';
 
 function errno(code: string, message = code): Error {
   return Object.assign(new Error(message), { code });
@@ -12,9 +12,21 @@ describe('classifyError', () => {
     ['ECONNREFUSED', 'refused', 'connection refused (is the server running?)'],
     ['ENOTFOUND', 'dns', 'host name not found (ENOTFOUND) (check the host name)'],
     ['EAI_AGAIN', 'dns', 'host name not found (EAI_AGAIN) (check the host name)'],
-    ['ETIMEDOUT', 'timeout', 'the opening handshake timed out (is the server answering? see --connect-timeout)'],
-    ['CERT_HAS_EXPIRED', 'tls', 'TLS: the server certificate has expired (CERT_HAS_EXPIRED) (pass --ca FILE to trust a private CA, or -k to skip verification)'],
-    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls', 'TLS: the server certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT) (pass --ca FILE to trust a private CA, or -k to skip verification)'],
+    [
+      'ETIMEDOUT',
+      'timeout',
+      'the opening handshake timed out (is the server answering? see --connect-timeout)',
+    ],
+    [
+      'CERT_HAS_EXPIRED',
+      'tls',
+      'TLS: the server certificate has expired (CERT_HAS_EXPIRED) (pass --ca FILE to trust a private CA, or -k to skip verification)',
+    ],
+    [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'tls',
+      'TLS: the server certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT) (pass --ca FILE to trust a private CA, or -k to skip verification)',
+    ],
     ['ECONNRESET', 'network', 'network error (ECONNRESET)'],
   ])('%s → %s', (code, kind, text) => {
     const err = classifyError(errno(code));
@@ -25,7 +37,9 @@ describe('classifyError', () => {
   });
 
   it('names the close code ws sent for protocol errors', () => {
-    expect(classifyError(errno('WS_ERR_INVALID_UTF8', 'Invalid UTF-8 sequence')).details.closeCode).toBe(1007);
+    expect(classifyError(errno('WS_ERR_INVALID_UTF8', 'Invalid UTF-8 sequence')).details.closeCode).toBe(
+      1007,
+    );
     const big = classifyError(errno('WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'Max payload size exceeded'));
     expect([big.kind, big.details.closeCode]).toEqual(['message-too-big', 1009]);
     expect(classifyError(errno('WS_ERR_UNEXPECTED_MASK', 'MASK must be clear')).details.closeCode).toBe(1002);
@@ -42,10 +56,28 @@ describe('isRetryable', () => {
   const on = { ...defaultRetry, enabled: true };
   const http = (status: number) => new WsxError('http-status', 's', { details: { status } });
   it('retries transient failures and refuses fatal ones', () => {
-    expect(['refused', 'dns', 'timeout', 'network', 'heartbeat-timeout', 'proxy'].every((k) => isRetryable(new WsxError(k as never, ''), 1006, on))).toBe(true);
-    expect(['tls', 'protocol', 'message-too-big', 'redirect'].some((k) => isRetryable(new WsxError(k as never, ''), 1006, on))).toBe(false);
-    expect([500, 503, 408, 429].map((s) => isRetryable(http(s), undefined, on))).toEqual([true, true, true, true]);
-    expect([400, 401, 403, 404].map((s) => isRetryable(http(s), undefined, on))).toEqual([false, false, false, false]);
+    expect(
+      ['refused', 'dns', 'timeout', 'network', 'heartbeat-timeout', 'proxy'].every((k) =>
+        isRetryable(new WsxError(k as never, ''), 1006, on),
+      ),
+    ).toBe(true);
+    expect(
+      ['tls', 'protocol', 'message-too-big', 'redirect'].some((k) =>
+        isRetryable(new WsxError(k as never, ''), 1006, on),
+      ),
+    ).toBe(false);
+    expect([500, 503, 408, 429].map((s) => isRetryable(http(s), undefined, on))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([400, 401, 403, 404].map((s) => isRetryable(http(s), undefined, on))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -6,7 +6,10 @@ function setup(intervalMs: number, timeoutMs: number) {
   const clock = new FakeClock();
   const pings: Buffer[] = [];
   const deaths: number[] = [];
-  const hb = new Heartbeat({ intervalMs, timeoutMs }, clock, { ping: (p) => pings.push(p), dead: (ms) => deaths.push(ms) });
+  const hb = new Heartbeat({ intervalMs, timeoutMs }, clock, {
+    ping: (p) => pings.push(p),
+    dead: (ms) => deaths.push(ms),
+  });
   hb.start();
   return { clock, pings, deaths, hb };
 }

@@ -10,7 +10,12 @@ describe('SendQueue', () => {
   it('keeps messages in order', () => {
     const q = new SendQueue();
     ['a', 'b', 'c'].forEach((d) => q.push(msg(d)));
-    expect([q.shift()?.data, q.shift()?.data, q.shift()?.data, q.shift()]).toEqual(['a', 'b', 'c', undefined]);
+    expect([q.shift()?.data, q.shift()?.data, q.shift()?.data, q.shift()]).toEqual([
+      'a',
+      'b',
+      'c',
+      undefined,
+    ]);
   });
 
   it('says full at the message limit but still keeps the message, and has room again at half', () => {

@@ -24,11 +24,47 @@ beforeAll(() => {
   // A throwaway CA, a server certificate for localhost/127.0.0.1 and a client certificate, all signed by it.
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=wsx test CA');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=wsx test CA',
+  );
   writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   for (const name of ['server', 'client']) {
-    openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name === 'server' ? 'localhost' : 'wsx client'}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', ...(name === 'server' ? ['-extfile', 'san.ext'] : []));
+    openssl(
+      'req',
+      ...ec,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${name === 'server' ? 'localhost' : 'wsx client'}`,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      ...(name === 'server' ? ['-extfile', 'san.ext'] : []),
+    );
   }
   openssl('pkey', '-in', 'client.key', '-aes256', '-passout', 'pass:pw-1', '-out', 'client-enc.key');
 });
@@ -39,7 +75,10 @@ interface Seen {
 }
 
 /** An echo server on `server` (http or https) that records each upgrade request's headers. */
-async function echoOn(server: Server, opts: ConstructorParameters<typeof WebSocketServer>[0] = {}): Promise<{ port: number; seen: Seen }> {
+async function echoOn(
+  server: Server,
+  opts: ConstructorParameters<typeof WebSocketServer>[0] = {},
+): Promise<{ port: number; seen: Seen }> {
   const seen: Seen = { headers: [], url: [] };
   const wss = new WebSocketServer({ server, ...opts });
   wss.on('connection', (ws, req) => {
@@ -59,17 +98,31 @@ async function echoOn(server: Server, opts: ConstructorParameters<typeof WebSock
 }
 
 function tlsServer(extra: object = {}) {
-  return createHttpsServer({ key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')), ...extra });
+  return createHttpsServer({
+    key: readFileSync(file('server.key')),
+    cert: readFileSync(file('server.crt')),
+    ...extra,
+  });
 }
 
 describe('TLS', () => {
   it('connects to wss:// with --ca and refuses without it, naming the unknown CA', async () => {
     const { port } = await echoOn(tlsServer());
-    const ok = await runWsx([`wss://localhost:${port}`, '--ca', file('ca.crt'), '-x', 'hi', '--expect', '^hi$']);
+    const ok = await runWsx([
+      `wss://localhost:${port}`,
+      '--ca',
+      file('ca.crt'),
+      '-x',
+      'hi',
+      '--expect',
+      '^hi$',
+    ]);
     expect(ok.code).toBe(0);
     const refused = await runWsx([`wss://localhost:${port}`, '-x', 'hi', '--expect', '^hi$']);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('TLS: the server certificate is signed by an unknown CA (UNABLE_TO_VERIFY_LEAF_SIGNATURE)');
+    expect(refused.stderr).toContain(
+      'TLS: the server certificate is signed by an unknown CA (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+    );
   });
 
   it('connects with -k and warns that verification is off', async () => {
@@ -81,15 +134,41 @@ describe('TLS', () => {
 
   it('names a host name mismatch as such', async () => {
     const { port } = await echoOn(tlsServer());
-    const r = await runWsx([`wss://127.0.0.1:${port}`, '--ca', file('ca.crt'), '--servername', 'other.example', '-x', 'hi', '--expect', 'hi']);
+    const r = await runWsx([
+      `wss://127.0.0.1:${port}`,
+      '--ca',
+      file('ca.crt'),
+      '--servername',
+      'other.example',
+      '-x',
+      'hi',
+      '--expect',
+      'hi',
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('the server certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID)');
+    expect(r.stderr).toContain(
+      'the server certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID)',
+    );
   });
 
   it('does mutual TLS with --cert/--key and is refused without them', async () => {
-    const { port, seen } = await echoOn(tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }));
+    const { port, seen } = await echoOn(
+      tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }),
+    );
     const url = `wss://localhost:${port}`;
-    const ok = await runWsx([url, '--ca', file('ca.crt'), '--cert', file('client.crt'), '--key', file('client.key'), '-x', 'hi', '--expect', '^hi$']);
+    const ok = await runWsx([
+      url,
+      '--ca',
+      file('ca.crt'),
+      '--cert',
+      file('client.crt'),
+      '--key',
+      file('client.key'),
+      '-x',
+      'hi',
+      '--expect',
+      '^hi$',
+    ]);
     expect(ok.code).toBe(0);
     const refused = await runWsx([url, '--ca', file('ca.crt'), '-x', 'hi', '--expect', 'hi']);
     expect(refused.code).toBe(3);
@@ -98,30 +177,69 @@ describe('TLS', () => {
   });
 
   it('reads an encrypted --key with --passphrase, and names a missing or wrong one as a usage error', async () => {
-    const { port } = await echoOn(tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }));
-    const base = [`wss://localhost:${port}`, '--ca', file('ca.crt'), '--cert', file('client.crt'), '--key', file('client-enc.key')];
+    const { port } = await echoOn(
+      tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }),
+    );
+    const base = [
+      `wss://localhost:${port}`,
+      '--ca',
+      file('ca.crt'),
+      '--cert',
+      file('client.crt'),
+      '--key',
+      file('client-enc.key'),
+    ];
     const ok = await runWsx([...base, '--passphrase', 'pw-1', '-x', 'hi', '--expect', '^hi$']);
     expect(ok.code).toBe(0);
     const missing = await runWsx([...base, '-x', 'hi']);
-    expect([missing.code, missing.stderr]).toEqual([2, 'wsx: --key is encrypted (give its passphrase with --passphrase)\n']);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      'wsx: --key is encrypted (give its passphrase with --passphrase)\n',
+    ]);
     const wrong = await runWsx([...base, '--passphrase', 'nope', '-x', 'hi']);
     expect([wrong.code, wrong.stderr]).toEqual([2, 'wsx: --passphrase does not decrypt --key\n']);
   });
 
-  it.skipIf(spawnSync('tmux', ['-V']).status !== 0)('asks for the passphrase of an encrypted --key on a terminal, without echoing it', async () => {
-    const { port } = await echoOn(tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }));
-    const session = `wsx-pass-${process.pid}-${Date.now()}`;
-    const status = file('pass-status');
-    const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} wss://localhost:${port} --ca ${file('ca.crt')} --cert ${file('client.crt')} --key ${file('client-enc.key')} -x hi --expect '^hi$'; echo $? > ${status}`;
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '20', 'bash', '--norc', '-c', `${command}; sleep 5`]);
-    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
-    await until(() => screen().includes('Passphrase for --key:'), 5000, () => screen());
-    execFileSync('tmux', ['send-keys', '-t', session, 'pw-1', 'Enter']);
-    await until(() => existsSync(status), 5000, () => screen());
-    expect(readFileSync(status, 'utf8').trim()).toBe('0');
-    expect(screen()).not.toContain('pw-1');
-  });
+  it.skipIf(spawnSync('tmux', ['-V']).status !== 0)(
+    'asks for the passphrase of an encrypted --key on a terminal, without echoing it',
+    async () => {
+      const { port } = await echoOn(
+        tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }),
+      );
+      const session = `wsx-pass-${process.pid}-${Date.now()}`;
+      const status = file('pass-status');
+      const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} wss://localhost:${port} --ca ${file('ca.crt')} --cert ${file('client.crt')} --key ${file('client-enc.key')} -x hi --expect '^hi$'; echo $? > ${status}`;
+      execFileSync('tmux', [
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '100',
+        '-y',
+        '20',
+        'bash',
+        '--norc',
+        '-c',
+        `${command}; sleep 5`,
+      ]);
+      defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+      const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+      await until(
+        () => screen().includes('Passphrase for --key:'),
+        5000,
+        () => screen(),
+      );
+      execFileSync('tmux', ['send-keys', '-t', session, 'pw-1', 'Enter']);
+      await until(
+        () => existsSync(status),
+        5000,
+        () => screen(),
+      );
+      expect(readFileSync(status, 'utf8').trim()).toBe('0');
+      expect(screen()).not.toContain('pw-1');
+    },
+  );
 
   it('rejects --cert without --key as a usage error', async () => {
     const r = await runWsx(['wss://localhost:1', '--cert', file('client.crt')]);
@@ -132,10 +250,30 @@ describe('TLS', () => {
 
 describe('headers, auth, subprotocols, origin', () => {
   it('sends every header exactly as given and shows the chosen subprotocol', async () => {
-    const { port, seen } = await echoOn(createHttpServer(), { handleProtocols: (protocols) => (protocols.has('chat.v1') ? 'chat.v1' : false) });
+    const { port, seen } = await echoOn(createHttpServer(), {
+      handleProtocols: (protocols) => (protocols.has('chat.v1') ? 'chat.v1' : false),
+    });
     writeFileSync(file('headers.txt'), '# a comment\nX-Api-Key: key-from-file\n\nX-Tenant: acme\n');
     const r = await runWsx(
-      [`ws://127.0.0.1:${port}/p`, '-H', 'X-Trace: abc 123', '--header-file', file('headers.txt'), '--bearer-env', 'WSX_TOKEN', '-s', 'chat.v2', '-s', 'chat.v1', '-o', 'https://app.example', '-x', 'hi', '--expect', 'hi'],
+      [
+        `ws://127.0.0.1:${port}/p`,
+        '-H',
+        'X-Trace: abc 123',
+        '--header-file',
+        file('headers.txt'),
+        '--bearer-env',
+        'WSX_TOKEN',
+        '-s',
+        'chat.v2',
+        '-s',
+        'chat.v1',
+        '-o',
+        'https://app.example',
+        '-x',
+        'hi',
+        '--expect',
+        'hi',
+      ],
       { env: { WSX_TOKEN: 'tok-123' } },
     );
     expect(r.code).toBe(0);
@@ -154,9 +292,15 @@ describe('headers, auth, subprotocols, origin', () => {
     const { port, seen } = await echoOn(createHttpServer());
     const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
     await runWsx([`ws://127.0.0.1:${port}`, '--auth', 'ann:pw1', '-x', 'a', '--expect', 'a']);
-    await runWsx([`ws://127.0.0.1:${port}`, '--auth-env', 'CREDS', '-x', 'a', '--expect', 'a'], { env: { CREDS: 'bob:pw2' } });
+    await runWsx([`ws://127.0.0.1:${port}`, '--auth-env', 'CREDS', '-x', 'a', '--expect', 'a'], {
+      env: { CREDS: 'bob:pw2' },
+    });
     await runWsx([`ws://cy:p%40w3@127.0.0.1:${port}`, '-x', 'a', '--expect', 'a']);
-    expect(seen.headers.map((h) => h.authorization)).toEqual([basic('ann:pw1'), basic('bob:pw2'), basic('cy:p@w3')]);
+    expect(seen.headers.map((h) => h.authorization)).toEqual([
+      basic('ann:pw1'),
+      basic('bob:pw2'),
+      basic('cy:p@w3'),
+    ]);
   });
 
   it('names a missing environment variable as a usage error', async () => {
@@ -170,7 +314,21 @@ describe('headers, auth, subprotocols, origin', () => {
     writeFileSync(file('secret-headers.txt'), 'X-Api-Key: file-secret-9f8e7d\n');
     const secrets = ['bearer-secret-1a2b3c', 'file-secret-9f8e7d', 'cookie-secret-5x6y', 'pw-secret-4q5r'];
     const r = await runWsx(
-      [`ws://user:pw-secret-4q5r@127.0.0.1:${port}/chat`, '--show-handshake', '--header-file', file('secret-headers.txt'), '-H', 'Cookie: sid=cookie-secret-5x6y', '--bearer-env', 'T', '-x', 'hi', '--expect', 'hi', '-v'],
+      [
+        `ws://user:pw-secret-4q5r@127.0.0.1:${port}/chat`,
+        '--show-handshake',
+        '--header-file',
+        file('secret-headers.txt'),
+        '-H',
+        'Cookie: sid=cookie-secret-5x6y',
+        '--bearer-env',
+        'T',
+        '-x',
+        'hi',
+        '--expect',
+        'hi',
+        '-v',
+      ],
       { env: { T: 'bearer-secret-1a2b3c' } },
     );
     expect(r.code).toBe(0);
@@ -186,7 +344,10 @@ describe('headers, auth, subprotocols, origin', () => {
 
 describe('redirects', () => {
   /** An HTTP server that answers every upgrade with a redirect to `location(req)`. */
-  async function redirector(location: (req: IncomingMessage, port: number) => string, make = () => createHttpServer()) {
+  async function redirector(
+    location: (req: IncomingMessage, port: number) => string,
+    make = () => createHttpServer(),
+  ) {
     const server = make();
     const seen: IncomingMessage['headers'][] = [];
     server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
@@ -208,12 +369,23 @@ describe('redirects', () => {
     expect(target.seen.url).toEqual(['/moved']);
     const notFollowed = await runWsx([`ws://127.0.0.1:${from.port}/old`, '-x', 'hi', '--expect', 'hi']);
     expect(notFollowed.code).toBe(3);
-    expect(notFollowed.stderr).toContain('HTTP/1.1 302 Found instead of upgrading (the server redirects; add -L to follow)');
+    expect(notFollowed.stderr).toContain(
+      'HTTP/1.1 302 Found instead of upgrading (the server redirects; add -L to follow)',
+    );
   });
 
   it('stops after --max-redirects', async () => {
     const loop = await redirector((req, port) => `ws://127.0.0.1:${port}${req.url}x`);
-    const r = await runWsx([`ws://127.0.0.1:${loop.port}/`, '-L', '--max-redirects', '2', '-x', 'hi', '--expect', 'hi']);
+    const r = await runWsx([
+      `ws://127.0.0.1:${loop.port}/`,
+      '-L',
+      '--max-redirects',
+      '2',
+      '-x',
+      'hi',
+      '--expect',
+      'hi',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('Maximum redirects exceeded');
     expect(loop.seen).toHaveLength(3);
@@ -222,7 +394,14 @@ describe('redirects', () => {
   it('drops Authorization, Cookie and Proxy-Authorization on a cross-origin redirect, keeps them on the same origin', async () => {
     const target = await echoOn(createHttpServer());
     const cross = await redirector(() => `ws://127.0.0.1:${target.port}/`);
-    const secrets = ['-H', 'Authorization: Bearer t0ken', '-H', 'Cookie: sid=1', '-H', 'Proxy-Authorization: Basic eA=='];
+    const secrets = [
+      '-H',
+      'Authorization: Bearer t0ken',
+      '-H',
+      'Cookie: sid=1',
+      '-H',
+      'Proxy-Authorization: Basic eA==',
+    ];
     const r = await runWsx([`ws://127.0.0.1:${cross.port}/`, '-L', ...secrets, '-x', 'hi', '--expect', 'hi']);
     expect(r.code).toBe(0);
     expect(cross.seen[0]).toMatchObject({ authorization: 'Bearer t0ken', cookie: 'sid=1' });
@@ -235,7 +414,8 @@ describe('redirects', () => {
     const wss = new WebSocketServer({ noServer: true });
     const sameSeen: IncomingMessage['headers'][] = [];
     same.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      if (req.url === '/a') return void socket.end(`HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n`);
+      if (req.url === '/a')
+        return void socket.end(`HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n`);
       sameSeen.push(req.headers);
       wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (d) => ws.send(String(d))));
     });
@@ -254,10 +434,26 @@ describe('redirects', () => {
 
   it('refuses a redirect from wss:// to ws:// and never contacts the plain server', async () => {
     const plain = await echoOn(createHttpServer());
-    const secure = await redirector(() => `ws://127.0.0.1:${plain.port}/`, () => tlsServer() as unknown as Server);
-    const r = await runWsx([`wss://localhost:${secure.port}/`, '--ca', file('ca.crt'), '-L', '-H', 'Authorization: Bearer s3cret', '-x', 'hi', '--expect', 'hi']);
+    const secure = await redirector(
+      () => `ws://127.0.0.1:${plain.port}/`,
+      () => tlsServer(),
+    );
+    const r = await runWsx([
+      `wss://localhost:${secure.port}/`,
+      '--ca',
+      file('ca.crt'),
+      '-L',
+      '-H',
+      'Authorization: Bearer s3cret',
+      '-x',
+      'hi',
+      '--expect',
+      'hi',
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`refused a redirect from wss://localhost:${secure.port}/ to ws://127.0.0.1:${plain.port}/: it would drop TLS`);
+    expect(r.stderr).toContain(
+      `refused a redirect from wss://localhost:${secure.port}/ to ws://127.0.0.1:${plain.port}/: it would drop TLS`,
+    );
     expect(plain.seen.headers).toHaveLength(0);
   });
 });
@@ -281,7 +477,10 @@ describe('transport', () => {
   it('negotiates permessage-deflate with --compress, says so, and round-trips 1 MiB', async () => {
     const { port, seen } = await echoOn(createHttpServer(), { perMessageDeflate: true });
     const big = 'abc'.repeat(349_526).slice(0, 1024 * 1024);
-    const r = await runWsx([`ws://127.0.0.1:${port}`, '--compress', '--wait', '300ms'], { input: `${big}\n`, killAfterMs: 10_000 });
+    const r = await runWsx([`ws://127.0.0.1:${port}`, '--compress', '--wait', '300ms'], {
+      input: `${big}\n`,
+      killAfterMs: 10_000,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('wsx: compression: the server accepted permessage-deflate\n');
     expect(r.stdout).toBe(`${big}\n`);
@@ -294,16 +493,33 @@ describe('transport', () => {
   it('closes with 1009 and exits 5 when a message exceeds --max-message-size', async () => {
     const server = createHttpServer();
     const wss = new WebSocketServer({ server });
-    const closeCode = new Promise<number>((resolve) => wss.on('connection', (ws) => {
-      ws.on('close', (code) => resolve(code));
-      ws.send('z'.repeat(2048));
-    }));
+    const closeCode = new Promise<number>((resolve) =>
+      wss.on('connection', (ws) => {
+        ws.on('close', (code) => resolve(code));
+        ws.send('z'.repeat(2048));
+      }),
+    );
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    defer(() => new Promise((r) => { wss.close(); server.closeAllConnections(); server.close(r); }));
-    const r = await runWsx([`ws://127.0.0.1:${(server.address() as { port: number }).port}`, '--max-message-size', '1k', '--expect', 'x']);
+    defer(
+      () =>
+        new Promise((r) => {
+          wss.close();
+          server.closeAllConnections();
+          server.close(r);
+        }),
+    );
+    const r = await runWsx([
+      `ws://127.0.0.1:${(server.address() as { port: number }).port}`,
+      '--max-message-size',
+      '1k',
+      '--expect',
+      'x',
+    ]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('an incoming message is over the size limit; closed with 1009 (raise --max-message-size)');
+    expect(r.stderr).toContain(
+      'an incoming message is over the size limit; closed with 1009 (raise --max-message-size)',
+    );
     expect(await closeCode).toBe(1009);
   });
 });
@@ -318,7 +534,9 @@ describe('HTTP proxy (CONNECT)', () => {
       sockets.add(client);
       const expected = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
       if (req.headers['proxy-authorization'] !== expected) {
-        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n');
+        client.end(
+          'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n',
+        );
         return;
       }
       tunnels.push(req.url ?? '');
@@ -346,14 +564,28 @@ describe('HTTP proxy (CONNECT)', () => {
     const target = await echoOn(createHttpServer());
     const p = await proxy();
     const url = `ws://127.0.0.1:${target.port}`;
-    const viaFlag = await runWsx([url, '--proxy', `http://pu:pp@127.0.0.1:${p.port}`, '-x', 'hi', '--expect', '^hi$']);
+    const viaFlag = await runWsx([
+      url,
+      '--proxy',
+      `http://pu:pp@127.0.0.1:${p.port}`,
+      '-x',
+      'hi',
+      '--expect',
+      '^hi$',
+    ]);
     expect(viaFlag.code).toBe(0);
     expect(viaFlag.stderr).toBe('');
-    const viaEnv = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], { env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '' } });
+    const viaEnv = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], {
+      env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '' },
+    });
     expect(viaEnv.code).toBe(0);
     expect(p.tunnels).toEqual([`127.0.0.1:${target.port}`, `127.0.0.1:${target.port}`]);
-    const bypass = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], { env: { http_proxy: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '127.0.0.1' } });
-    const ignored = await runWsx([url, '--no-proxy', '-x', 'hi', '--expect', '^hi$'], { env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}` } });
+    const bypass = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], {
+      env: { http_proxy: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '127.0.0.1' },
+    });
+    const ignored = await runWsx([url, '--no-proxy', '-x', 'hi', '--expect', '^hi$'], {
+      env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}` },
+    });
     expect([bypass.code, ignored.code]).toEqual([0, 0]);
     expect(p.tunnels).toHaveLength(2);
   });
@@ -362,7 +594,15 @@ describe('HTTP proxy (CONNECT)', () => {
     const target = await echoOn(createHttpServer());
     const p = await proxy();
     const url = `ws://127.0.0.1:${target.port}`;
-    const wrong = await runWsx([url, '--proxy', `http://pu:wrong-pass-77@127.0.0.1:${p.port}`, '-x', 'hi', '--expect', 'hi']);
+    const wrong = await runWsx([
+      url,
+      '--proxy',
+      `http://pu:wrong-pass-77@127.0.0.1:${p.port}`,
+      '-x',
+      'hi',
+      '--expect',
+      'hi',
+    ]);
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('proxy refused: HTTP/1.1 407 Proxy Authentication Required');
     expect(wrong.stderr).not.toContain('wrong-pass-77');

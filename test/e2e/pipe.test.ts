@@ -8,7 +8,8 @@ import { freePort, until, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
-const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
+const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> =>
+  serverUntilCleanup(defer, opts);
 
 describe('pipe mode', () => {
   it('delivers 100,000 piped lines to the server exactly once and in order', async () => {
@@ -17,7 +18,11 @@ describe('pipe mode', () => {
     const result = await runWsx([s.url, '--wait', '100ms'], { input, killAfterMs: 20_000 });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    await until(() => s.received.length >= 100_000, 2000, () => `server got ${s.received.length}`);
+    await until(
+      () => s.received.length >= 100_000,
+      2000,
+      () => `server got ${s.received.length}`,
+    );
     expect(s.received.length).toBe(100_000);
     const outOfPlace = s.received.findIndex((m, i) => m !== `line-${i}`);
     expect(outOfPlace).toBe(-1);
@@ -85,16 +90,22 @@ describe('pipe mode', () => {
 
   it('exits 0 with empty stderr when stdout is closed early (| head -1)', async () => {
     const s = await server({ mode: 'echo' });
-    const child = spawn('bash', ['-c', `seq 1 20000 | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} | head -1; echo "status=\${PIPESTATUS[1]}" >&2`]);
-    const result = await collect(child as never, { killAfterMs: 15_000 });
+    const child = spawn('bash', [
+      '-c',
+      `seq 1 20000 | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} | head -1; echo "status=\${PIPESTATUS[1]}" >&2`,
+    ]);
+    const result = await collect(child, { killAfterMs: 15_000 });
     expect(result.stdout).toBe('1\n');
     expect(result.stderr).toBe('status=0\n');
   }, 15_000);
 
   it('exits 1 with one line when stdout cannot be written (disk full)', async () => {
     const s = await server({ mode: 'echo' });
-    const child = spawn('bash', ['-c', `echo hello | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --wait 200ms > /dev/full`]);
-    const result = await collect(child as never);
+    const child = spawn('bash', [
+      '-c',
+      `echo hello | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --wait 200ms > /dev/full`,
+    ]);
+    const result = await collect(child);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
   });
@@ -102,8 +113,11 @@ describe('pipe mode', () => {
   it('runs with no stdin at all (closed fd 0) and still prints what the server says', async () => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.send('hello from server'));
-    const child = spawn('bash', ['-c', `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --wait 200ms <&-`]);
-    const result = await collect(child as never);
+    const child = spawn('bash', [
+      '-c',
+      `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --wait 200ms <&-`,
+    ]);
+    const result = await collect(child);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('hello from server\n');
@@ -112,9 +126,14 @@ describe('pipe mode', () => {
   it('round-trips binary frames given as base64 and as hex', async () => {
     const s = await server({ mode: 'echo' });
     const b64 = ['AAEC/w==', 'aGVsbG8='];
-    const r1 = await runWsx([s.url, '--binary', '--input-format', 'base64', '--wait', '200ms'], { input: b64.join('\n') + '\n' });
+    const r1 = await runWsx([s.url, '--binary', '--input-format', 'base64', '--wait', '200ms'], {
+      input: b64.join('\n') + '\n',
+    });
     expect(r1.stdout).toBe(b64.join('\n') + '\n');
-    const r2 = await runWsx([s.url, '--binary', '--input-format', 'hex', '--binary-out', 'hex', '--wait', '200ms'], { input: '0001ff\ndeadbeef\n' });
+    const r2 = await runWsx(
+      [s.url, '--binary', '--input-format', 'hex', '--binary-out', 'hex', '--wait', '200ms'],
+      { input: '0001ff\ndeadbeef\n' },
+    );
     expect(r2.stdout).toBe('0001ff\ndeadbeef\n');
     expect(s.received).toEqual(['<binary 4>', '<binary 5>', '<binary 3>', '<binary 4>']);
   });
@@ -122,7 +141,10 @@ describe('pipe mode', () => {
   it('writes one parseable JSON object per event with --jsonl', async () => {
     const s = await server({ mode: 'echo' });
     const result = await runWsx([s.url, '--jsonl', '--wait', '200ms'], { input: 'hi\n' });
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; t: string; data?: string; code?: number });
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; t: string; data?: string; code?: number });
     expect(events.map((e) => e.event)).toEqual(['open', 'send', 'recv', 'close']);
     expect(events[2]).toMatchObject({ event: 'recv', type: 'text', data: 'hi' });
     expect(events[3]).toMatchObject({ code: 1000 });
@@ -131,7 +153,10 @@ describe('pipe mode', () => {
 
   it('drops input that cannot be sent within --drop-after and reports the count on stderr', async () => {
     const port = await freePort();
-    const result = await runWsx([`ws://127.0.0.1:${port}`, '--reconnect', '--max-retries', '1', '--drop-after', '50ms'], { input: 'a\nb\n' });
+    const result = await runWsx(
+      [`ws://127.0.0.1:${port}`, '--reconnect', '--max-retries', '1', '--drop-after', '50ms'],
+      { input: 'a\nb\n' },
+    );
     expect(result.stderr).toMatch(/2 messages dropped \(not sent within 50ms/);
     expect(result.code).toBe(3);
   });
@@ -141,13 +166,19 @@ describe('pipe mode', () => {
     ['SIGTERM', 143],
   ] as const)('closes with 1000 and exits %s → %i', async (signal, exitCode) => {
     const s = await server();
-    const closed = new Promise<number>((resolve) => s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
+    const closed = new Promise<number>((resolve) =>
+      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
+    );
     const child = spawnWsx([s.url, '-v']);
     // stdin stays open, so only the signal can end the run.
     const done = collect(child, { keepStdinOpen: true });
     child.stdin.write('x\n');
     await waitForOutput(child.stderr, /connected to/);
-    await until(() => s.received.length === 1, 2000, () => 'x not received');
+    await until(
+      () => s.received.length === 1,
+      2000,
+      () => 'x not received',
+    );
     child.kill(signal);
     expect((await done).code).toBe(exitCode);
     expect(await closed).toBe(1000);

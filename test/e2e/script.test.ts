@@ -5,14 +5,27 @@ import { freePort, startRefusingServer, type TestServer } from '../helpers/serve
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
-const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> => serverUntilCleanup(defer, opts);
+const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> =>
+  serverUntilCleanup(defer, opts);
 
 describe('script mode', () => {
   it('sends -x messages in order, succeeds as soon as the expectation matches, exit 0', async () => {
     const s = await server();
-    s.wss.on('connection', (ws) => ws.on('message', (d) => ws.send(String(d) === '{"op":"ping"}' ? '{"type":"pong"}' : 'ack')));
+    s.wss.on('connection', (ws) =>
+      ws.on('message', (d) => ws.send(String(d) === '{"op":"ping"}' ? '{"type":"pong"}' : 'ack')),
+    );
     const started = Date.now();
-    const result = await runWsx([s.url, '-x', 'first', '-x', '{"op":"ping"}', '--expect', 'pong', '--timeout', '5s']);
+    const result = await runWsx([
+      s.url,
+      '-x',
+      'first',
+      '-x',
+      '{"op":"ping"}',
+      '--expect',
+      'pong',
+      '--timeout',
+      '5s',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('ack\n{"type":"pong"}\n');
@@ -27,10 +40,26 @@ describe('script mode', () => {
       ws.send('{"data":{"items":[{"id":7}]}}');
       ws.send('ready');
     });
-    const ok = await runWsx([s.url, '--expect-json', 'type=hello', '--expect-json', 'data.items[0].id=7', '--expect', '^ready$']);
+    const ok = await runWsx([
+      s.url,
+      '--expect-json',
+      'type=hello',
+      '--expect-json',
+      'data.items[0].id=7',
+      '--expect',
+      '^ready$',
+    ]);
     expect(ok.code).toBe(0);
     // Out of order: "hello" is consumed before the first expectation (ready) matches, so the second never does.
-    const bad = await runWsx([s.url, '--expect', '^ready$', '--expect-json', 'type=hello', '--timeout', '300ms']);
+    const bad = await runWsx([
+      s.url,
+      '--expect',
+      '^ready$',
+      '--expect-json',
+      'type=hello',
+      '--timeout',
+      '300ms',
+    ]);
     expect(bad.code).toBe(4);
     expect(bad.stderr).toContain('waiting for type=hello (expectation 2 of 2)');
   });
@@ -39,7 +68,9 @@ describe('script mode', () => {
     const s = await server({ mode: 'echo' });
     const result = await runWsx([s.url, '-x', 'ping', '--expect', 'pong', '--timeout', '300ms']);
     expect(result.code).toBe(4);
-    expect(result.stderr).toBe('wsx: timed out after 300ms waiting for /pong/ (expectation 1 of 1); last messages: "ping"\n');
+    expect(result.stderr).toBe(
+      'wsx: timed out after 300ms waiting for /pong/ (expectation 1 of 1); last messages: "ping"\n',
+    );
   });
 
   it('exits 4 when the server closes normally before the expectation matched', async () => {
@@ -47,7 +78,9 @@ describe('script mode', () => {
     s.wss.on('connection', (ws) => ws.close(1000, 'bye'));
     const result = await runWsx([s.url, '--expect', 'pong']);
     expect(result.code).toBe(4);
-    expect(result.stderr).toBe('wsx: the server closed with 1000 normal closure before a match for /pong/ (expectation 1 of 1); no text message arrived\n');
+    expect(result.stderr).toBe(
+      'wsx: the server closed with 1000 normal closure before a match for /pong/ (expectation 1 of 1); no text message arrived\n',
+    );
   });
 
   it('exits 5 when the server closes abnormally, showing code and reason', async () => {
@@ -63,16 +96,22 @@ describe('script mode', () => {
     s.wss.on('connection', (ws) => ws.send(Buffer.from([0x61, 0xc3, 0x28]), { binary: false }));
     const result = await runWsx([s.url, '--expect', 'x']);
     expect(result.code).toBe(5);
-    expect(result.stderr).toBe(`wsx: connection to ${s.url}/ lost: the server broke the WebSocket protocol (invalid UTF-8 sequence); closed with 1007\n`);
+    expect(result.stderr).toBe(
+      `wsx: connection to ${s.url}/ lost: the server broke the WebSocket protocol (invalid UTF-8 sequence); closed with 1007\n`,
+    );
   });
 
   it('exits 3 and shows the status line when the upgrade is refused with HTTP 401', async () => {
-    const refusing = await startRefusingServer('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nbad token!!!');
+    const refusing = await startRefusingServer(
+      'HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nbad token!!!',
+    );
     defer(refusing.close);
     const { port } = refusing;
     const result = await runWsx([`127.0.0.1:${port}/api`, '-x', 'hi', '--expect', 'x']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`wsx: cannot connect to ws://127.0.0.1:${port}/api: server answered HTTP/1.1 401 Unauthorized instead of upgrading: bad token!!! (check credentials`);
+    expect(result.stderr).toContain(
+      `wsx: cannot connect to ws://127.0.0.1:${port}/api: server answered HTTP/1.1 401 Unauthorized instead of upgrading: bad token!!! (check credentials`,
+    );
   });
 
   it('exits 3 for a refused connection', async () => {
@@ -98,8 +137,11 @@ describe('script mode', () => {
 
   it('works with no stdin at all, as in CI', async () => {
     const s = await server({ mode: 'echo' });
-    const child = spawn('bash', ['-c', `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} -x ping --expect ping <&-`]);
-    const result = await collect(child as never);
+    const child = spawn('bash', [
+      '-c',
+      `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} -x ping --expect ping <&-`,
+    ]);
+    const result = await collect(child);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('ping\n');
   });
@@ -124,7 +166,8 @@ describe('script mode', () => {
   it('prints --help with grouped options and --version', async () => {
     const help = await runWsx(['--help']);
     expect(help.code).toBe(0);
-    for (const group of ['Connection:', 'Input/Output:', 'Reliability:', 'Scripting:', 'Examples:']) expect(help.stdout).toContain(group);
+    for (const group of ['Connection:', 'Input/Output:', 'Reliability:', 'Scripting:', 'Examples:'])
+      expect(help.stdout).toContain(group);
     const version = await runWsx(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -134,12 +177,24 @@ describe('script mode', () => {
     // The first server drops the client right after the first message; the second one answers.
     s1.wss.on('connection', (ws) => ws.on('message', () => ws.terminate()));
     const port = s1.port;
-    const child = spawnWsx([s1.url, '--reconnect', '--resend', '-x', 'hello', '--expect', '^welcome back$', '--timeout', '8s']);
+    const child = spawnWsx([
+      s1.url,
+      '--reconnect',
+      '--resend',
+      '-x',
+      'hello',
+      '--expect',
+      '^welcome back$',
+      '--timeout',
+      '8s',
+    ]);
     const done = collect(child);
     await waitForOutput(child.stderr, /reconnecting in/);
     await s1.close();
     const s2 = await server({ port });
-    s2.wss.on('connection', (ws) => ws.on('message', (d) => ws.send(String(d) === 'hello' ? 'welcome back' : 'what?')));
+    s2.wss.on('connection', (ws) =>
+      ws.on('message', (d) => ws.send(String(d) === 'hello' ? 'welcome back' : 'what?')),
+    );
     const result = await done;
     expect(result.code).toBe(0);
     expect(s1.received).toEqual(['hello']);

@@ -16,7 +16,9 @@ afterEach(async () => {
   }
 });
 
-async function serve(...args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
+async function serve(
+  ...args: string[]
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
   const child = spawnWsx(['serve', '--port', '0', ...args]);
   children.push(child);
   let stderr = '';
@@ -156,7 +158,10 @@ describe('wsx serve', () => {
     await until(() => out.includes('"disconnect"'));
     child.kill('SIGINT');
     await once(child, 'exit');
-    const events = out.trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: string }).event);
     expect(events).toEqual(['listening', 'connect', 'message', 'disconnect']);
   });
 

@@ -10,7 +10,8 @@ import { startServer, until, type TestServer } from '../helpers/servers.js';
 import { wsxBin } from '../helpers/run-wsx.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) console.warn('tmux is not installed: skipping the whole-program TUI test (.ci/run installs it)');
+if (!hasTmux)
+  console.warn('tmux is not installed: skipping the whole-program TUI test (.ci/run installs it)');
 
 const defer = cleanupAfterEach();
 
@@ -54,7 +55,9 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     server = await startServer({ mode: 'echo', port });
     await screenShows(session, '← typed offline', 8000);
     expect(server.received).toEqual(['typed offline']);
-    expect(tmux('capture-pane', '-p', '-t', session)).toMatch(/↑ 2 sent {2}↓ 2 received {2}0 queued {2}0 dropped {2}1 reconnects/);
+    expect(tmux('capture-pane', '-p', '-t', session)).toMatch(
+      /↑ 2 sent {2}↓ 2 received {2}0 queued {2}0 dropped {2}1 reconnects/,
+    );
 
     tmux('send-keys', '-t', session, '/quit', 'Enter');
     await screenShows(session, 'WSX_EXIT=0');
@@ -66,7 +69,9 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     const historyDir = join(dir, 'wsx', 'history');
     expect(existsSync(historyDir)).toBe(true);
     const files = execFileSync('ls', [historyDir], { encoding: 'utf8' }).trim().split('\n');
-    expect(readFileSync(join(historyDir, files[0]!), 'utf8')).toBe('"hello tmux"\n"typed offline"\n"/quit"\n');
+    expect(readFileSync(join(historyDir, files[0]!), 'utf8')).toBe(
+      '"hello tmux"\n"typed offline"\n"/quit"\n',
+    );
   }, 25_000);
 
   it('--demo starts its own echo server, says so, and Ctrl+C stops both with exit 0', async () => {
@@ -74,7 +79,13 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     const session = `wsx-demo-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
     defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-    tmux('send-keys', '-t', session, `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`, 'Enter');
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
     await screenShows(session, 'wsx demo: built-in echo server on ws://127.0.0.1:');
     await screenShows(session, '● open');
     tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');

@@ -15,7 +15,10 @@ export function cleanupAfterEach(): Defer {
 }
 
 /** startServer() closed after the test. */
-export async function serverUntilCleanup(defer: Defer, opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
+export async function serverUntilCleanup(
+  defer: Defer,
+  opts?: Parameters<typeof startServer>[0],
+): Promise<TestServer> {
   const s = await startServer(opts);
   defer(() => s.close());
   return s;

@@ -24,7 +24,11 @@ export function stateReached(conn: Connection, state: State, timeoutMs = 2000): 
     };
     const timer = setTimeout(() => {
       conn.off('state', onState);
-      reject(new Error(`state "${state}" not reached within ${timeoutMs} ms; saw: ${seen.join(' → ') || 'nothing'} (now ${conn.currentState})`));
+      reject(
+        new Error(
+          `state "${state}" not reached within ${timeoutMs} ms; saw: ${seen.join(' → ') || 'nothing'} (now ${conn.currentState})`,
+        ),
+      );
     }, timeoutMs);
     conn.on('state', onState);
   });

@@ -7,12 +7,19 @@ export function stripAnsi(text: string): string {
 }
 
 /** Resolves with all output so far once it contains `text`; fails after `timeoutMs` showing the last frame. */
-export async function waitForOutput(instance: { frames: string[]; lastFrame(): string | undefined }, text: string, timeoutMs = 3000): Promise<string> {
+export async function waitForOutput(
+  instance: { frames: string[]; lastFrame(): string | undefined },
+  text: string,
+  timeoutMs = 3000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const all = stripAnsi(instance.frames.join(''));
     if (all.includes(text)) return all;
-    if (Date.now() > deadline) throw new Error(`"${text}" not shown within ${timeoutMs} ms; last frame:\n${stripAnsi(instance.lastFrame() ?? '')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `"${text}" not shown within ${timeoutMs} ms; last frame:\n${stripAnsi(instance.lastFrame() ?? '')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

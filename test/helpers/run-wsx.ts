@@ -61,7 +61,11 @@ export function collect(child: ChildProcessWithoutNullStreams, opts: RunOptions 
 }
 
 /** Resolves when `stream` has printed text matching `pattern`; rejects after `timeoutMs`. */
-export function waitForOutput(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+export function waitForOutput(
+  stream: NodeJS.ReadableStream,
+  pattern: RegExp,
+  timeoutMs = 5000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (d: Buffer) => {

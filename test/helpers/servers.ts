@@ -21,7 +21,9 @@ export interface TestServer {
  * A ws server that records what it receives. mode 'echo' replies with each message;
  * 'silent' only records. Pass `port` to restart a server on the port a killed one used.
  */
-export async function startServer(opts: { mode?: 'echo' | 'silent'; port?: number; ws?: ServerOptions } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { mode?: 'echo' | 'silent'; port?: number; ws?: ServerOptions } = {},
+): Promise<TestServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: opts.port ?? 0, ...opts.ws });
   await once(wss, 'listening');
   const port = (wss.address() as { port: number }).port;
@@ -33,7 +35,10 @@ export async function startServer(opts: { mode?: 'echo' | 'silent'; port?: numbe
     });
   });
   const stop = async (abrupt: boolean) => {
-    for (const ws of wss.clients) abrupt ? ws.terminate() : ws.close(1001, 'server closing');
+    for (const ws of wss.clients) {
+      if (abrupt) ws.terminate();
+      else ws.close(1001, 'server closing');
+    }
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
   return {
@@ -58,7 +63,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** A TCP server that accepts connections and never answers: a handshake that hangs. */
-export async function startStallingServer(): Promise<{ port: number; url: string; close: () => Promise<void> }> {
+export async function startStallingServer(): Promise<{
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -93,11 +102,17 @@ export async function until(check: () => boolean, timeoutMs: number, describe: (
 }
 
 /** An HTTP server that answers every upgrade request with `response` (a raw status line, headers and body). */
-export async function startRefusingServer(response: string): Promise<{ port: number; url: string; close: () => Promise<void> }> {
+export async function startRefusingServer(
+  response: string,
+): Promise<{ port: number; url: string; close: () => Promise<void> }> {
   const http = createHttpServer();
   http.on('upgrade', (_req, socket: Socket) => socket.end(response));
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const port = (http.address() as { port: number }).port;
-  return { port, url: `ws://127.0.0.1:${port}`, close: () => new Promise((resolve) => http.close(() => resolve())) };
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
+  };
 }

@@ -11,11 +11,23 @@ import { waitForOutput } from '../helpers/ink.js';
 const defer = cleanupAfterEach();
 
 function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } = {}) {
-  const conn = new Connection({ url, heartbeat: false, reconnect: { enabled: opts.reconnect ?? false }, backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 } });
+  const conn = new Connection({
+    url,
+    heartbeat: false,
+    reconnect: { enabled: opts.reconnect ?? false },
+    backoff: { baseMs: 60_000, capMs: 60_000, floorMs: 60_000 },
+  });
   const store = new SessionStore(conn, { showPingPong: false, flushMs: 5 });
   const history: string[] = [];
   const instance = render(
-    <App conn={conn} store={store} dropAfterMs={opts.dropAfterMs ?? 30_000} format={{ showTimestamps: false, isPretty: false }} history={[]} onHistory={(l) => history.push(l)} />,
+    <App
+      conn={conn}
+      store={store}
+      dropAfterMs={opts.dropAfterMs ?? 30_000}
+      format={{ showTimestamps: false, isPretty: false }}
+      history={[]}
+      onHistory={(l) => history.push(l)}
+    />,
   );
   defer(async () => {
     instance.unmount();
@@ -55,7 +67,9 @@ describe('App', () => {
   it('escapes hostile server text in the rendered output', async () => {
     const s = await startServer();
     defer(() => s.close());
-    s.wss.on('connection', (ws) => ws.send('X\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\u009b31m\rY'));
+    s.wss.on('connection', (ws) =>
+      ws.send('X\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\u009b31m\rY'),
+    );
     const { instance } = mount(s.url);
     const out = await waitForOutput(instance, '← X');
     expect(out).toContain('← X\\e[2J\\e]0;pwned\\x07\\e]8;;http://evil\\e\\link\\x9b31m\\rY');
@@ -82,7 +96,9 @@ describe('App', () => {
   it('closes with 1000 on Ctrl+C and exits', async () => {
     const s = await startServer();
     defer(() => s.close());
-    const closeCode = new Promise<number>((resolve) => s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
+    const closeCode = new Promise<number>((resolve) =>
+      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
+    );
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('\x03');

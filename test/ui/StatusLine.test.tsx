@@ -9,12 +9,33 @@ const now = 1_000_000;
 function view(snap: Partial<ConnectionSnapshot>): SessionView {
   return {
     snap: {
-      state: 'open', url: 'ws://127.0.0.1:9000/', attempt: 1, hasOpened: true, openedAt: undefined, retryAt: undefined, rttMs: undefined,
-      protocol: '', extensions: '', lastClose: undefined, lastError: undefined,
-      counters: { sent: 3, received: 5, dropped: 1, queued: 2, reconnects: 4, bytesSent: 0, bytesReceived: 0, unconfirmed: 0 },
+      state: 'open',
+      url: 'ws://127.0.0.1:9000/',
+      attempt: 1,
+      hasOpened: true,
+      openedAt: undefined,
+      retryAt: undefined,
+      rttMs: undefined,
+      protocol: '',
+      extensions: '',
+      lastClose: undefined,
+      lastError: undefined,
+      counters: {
+        sent: 3,
+        received: 5,
+        dropped: 1,
+        queued: 2,
+        reconnects: 4,
+        bytesSent: 0,
+        bytesReceived: 0,
+        unconfirmed: 0,
+      },
       ...snap,
     },
-    queued: [], moreQueued: 0, now, entriesVersion: 0,
+    queued: [],
+    moreQueued: 0,
+    now,
+    entriesVersion: 0,
   };
 }
 const shown = (v: SessionView) => stripAnsi(render(<StatusLine view={v} />).lastFrame() ?? '');
@@ -32,7 +53,9 @@ describe('StatusLine', () => {
   });
 
   it('shows waiting with the next attempt number and a countdown', () => {
-    expect(shown(view({ state: 'waiting', attempt: 2, retryAt: now + 4000 }))).toContain('● waiting — retry #3 in 4s');
+    expect(shown(view({ state: 'waiting', attempt: 2, retryAt: now + 4000 }))).toContain(
+      '● waiting — retry #3 in 4s',
+    );
   });
 
   it('shows closing, idle and closed with the close code and a sanitised reason', () => {

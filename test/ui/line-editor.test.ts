@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { createEditor, createInput, editorReducer, inputReducer, submit, type EditorAction, type EditorState } from '../../src/ui/line-editor.js';
+import {
+  createEditor,
+  createInput,
+  editorReducer,
+  inputReducer,
+  submit,
+  type EditorAction,
+  type EditorState,
+} from '../../src/ui/line-editor.js';
 
 function apply(state: EditorState, ...actions: EditorAction[]): EditorState {
   return actions.reduce(editorReducer, state);
 }
-const typed = (text: string, history: string[] = []) => apply(createEditor(history), { type: 'insert', text });
+const typed = (text: string, history: string[] = []) =>
+  apply(createEditor(history), { type: 'insert', text });
 
 describe('line editor', () => {
   it('inserts at the cursor and moves with left, right, home and end', () => {
-    const s = apply(typed('hllo'), { type: 'home' }, { type: 'right' }, { type: 'insert', text: 'e' }, { type: 'end' }, { type: 'insert', text: '!' });
+    const s = apply(
+      typed('hllo'),
+      { type: 'home' },
+      { type: 'right' },
+      { type: 'insert', text: 'e' },
+      { type: 'end' },
+      { type: 'insert', text: '!' },
+    );
     expect([s.text, s.cursor]).toEqual(['hello!', 6]);
   });
 
@@ -16,7 +32,9 @@ describe('line editor', () => {
     expect(apply(typed('abc'), { type: 'backspace' }).text).toBe('ab');
     expect(apply(typed('abc'), { type: 'home' }, { type: 'deleteForward' }).text).toBe('bc');
     expect(apply(typed('send hello world'), { type: 'deleteWordBack' }).text).toBe('send hello ');
-    expect(apply(typed('one two'), { type: 'left' }, { type: 'left' }, { type: 'deleteToStart' })).toMatchObject({ text: 'wo', cursor: 0 });
+    expect(
+      apply(typed('one two'), { type: 'left' }, { type: 'left' }, { type: 'deleteToStart' }),
+    ).toMatchObject({ text: 'wo', cursor: 0 });
     expect(apply(typed('one two'), { type: 'wordLeft' }, { type: 'deleteToEnd' }).text).toBe('one ');
   });
 

@@ -9,7 +9,9 @@ describe('log entries', () => {
   it('marks each kind with its symbol', () => {
     expect(show({ kind: 'sent', at: 0, data: 'hi', isBinary: false })).toBe('→ hi');
     expect(show({ kind: 'received', at: 0, data: Buffer.from('yo'), isBinary: false })).toBe('← yo');
-    expect(show({ kind: 'dropped', at: 0, data: 'late', isBinary: false, why: 'not sent in time' })).toBe('✕ late dropped: not sent in time');
+    expect(show({ kind: 'dropped', at: 0, data: 'late', isBinary: false, why: 'not sent in time' })).toBe(
+      '✕ late dropped: not sent in time',
+    );
     expect(show({ kind: 'state', at: 0, text: 'connected', tone: 'good' })).toBe('• connected');
     expect(show({ kind: 'pong', at: 0, rttMs: 4 })).toBe('• pong 4 ms');
     expect(show({ kind: 'ping', at: 0 })).toBe('• ping');
@@ -18,16 +20,25 @@ describe('log entries', () => {
 
   it('shows binary as size and a hex preview', () => {
     const data = Buffer.from(Array.from({ length: 20 }, (_, i) => i));
-    expect(show({ kind: 'received', at: 0, data, isBinary: true })).toBe('← ⟨binary 20 B⟩ 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f …');
+    expect(show({ kind: 'received', at: 0, data, isBinary: true })).toBe(
+      '← ⟨binary 20 B⟩ 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f …',
+    );
   });
 
   it('adds a timestamp when asked and indents continuation lines under the payload', () => {
     const at = new Date(2026, 0, 1, 9, 5, 7, 42).getTime();
-    expect(show({ kind: 'received', at, data: Buffer.from('a\nb'), isBinary: false }, { showTimestamps: true, isPretty: false })).toBe('09:05:07.042 ← a\n               b');
+    expect(
+      show(
+        { kind: 'received', at, data: Buffer.from('a\nb'), isBinary: false },
+        { showTimestamps: true, isPretty: false },
+      ),
+    ).toBe('09:05:07.042 ← a\n               b');
   });
 
   it('pretty-prints JSON when asked and leaves other text alone', () => {
-    expect(stripAnsi(messageText('{"a":[1,{"b":null}]}', true))).toBe('{\n  "a": [\n    1,\n    {\n      "b": null\n    }\n  ]\n}');
+    expect(stripAnsi(messageText('{"a":[1,{"b":null}]}', true))).toBe(
+      '{\n  "a": [\n    1,\n    {\n      "b": null\n    }\n  ]\n}',
+    );
     expect(stripAnsi(messageText('{not json', true))).toBe('{not json');
     expect(stripAnsi(messageText('{"a":1}', false))).toBe('{"a":1}');
   });
@@ -38,7 +49,12 @@ describe('log entries', () => {
     expect(out).not.toMatch(/[\x1b\u009b\r\x07]/);
     expect(out).toContain('A\\e[2JB\\e]0;title\\x07C\\e]8;;http://x\\e\\D\\x9b31mE\\rF');
     // Pretty JSON too: C1 characters inside strings survive JSON.stringify, so they are escaped after it.
-    expect(formatEntry({ kind: 'received', at: 0, data: Buffer.from('{"x":"\u009b2J\u202e"}'), isBinary: false }, { ...plain, isPretty: true })).not.toMatch(/[\u009b\u202e]/);
+    expect(
+      formatEntry(
+        { kind: 'received', at: 0, data: Buffer.from('{"x":"\u009b2J\u202e"}'), isBinary: false },
+        { ...plain, isPretty: true },
+      ),
+    ).not.toMatch(/[\u009b\u202e]/);
   });
 
   it('keeps its own colour codes intact after sanitising the server text', async () => {
@@ -55,6 +71,8 @@ describe('log entries', () => {
   });
 
   it('cuts a huge message and says how much is hidden', () => {
-    expect(show({ kind: 'received', at: 0, data: Buffer.from('x'.repeat(5000)), isBinary: false })).toMatch(/x … \(\+1000 chars\)$/);
+    expect(show({ kind: 'received', at: 0, data: Buffer.from('x'.repeat(5000)), isBinary: false })).toMatch(
+      /x … \(\+1000 chars\)$/,
+    );
   });
 });

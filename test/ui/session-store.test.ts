@@ -44,6 +44,7 @@ describe('SessionStore', () => {
     const { conn, store } = setup();
     expect(conn.listenerCount('message')).toBe(1);
     store.dispose();
-    for (const event of ['message', 'sent', 'dropped', 'state', 'ping', 'pong', 'error'] as const) expect(conn.listenerCount(event)).toBe(0);
+    for (const event of ['message', 'sent', 'dropped', 'state', 'ping', 'pong', 'error'] as const)
+      expect(conn.listenerCount(event)).toBe(0);
   });
 });

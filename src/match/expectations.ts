@@ -16,12 +16,17 @@ export function parsePath(path: string): (string | number)[] {
   let consumed = 0;
   for (let m = re.exec(path); m; m = re.exec(path)) {
     const gap = path.slice(consumed, m.index);
-    if (gap !== '' && gap !== '.') throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, { hint: 'e.g. type=pong or data.items[0].id=7' });
+    if (gap !== '' && gap !== '.')
+      throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, {
+        hint: 'e.g. type=pong or data.items[0].id=7',
+      });
     parts.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
     consumed = m.index + m[0].length;
   }
   if (parts.length === 0 || consumed !== path.length) {
-    throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, { hint: 'e.g. type=pong or data.items[0].id=7' });
+    throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, {
+      hint: 'e.g. type=pong or data.items[0].id=7',
+    });
   }
   return parts;
 }
@@ -29,7 +34,8 @@ export function parsePath(path: string): (string | number)[] {
 function lookup(value: unknown, path: (string | number)[]): { found: boolean; value?: unknown } {
   let current = value;
   for (const key of path) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return { found: false };
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key))
+      return { found: false };
     current = (current as Record<string | number, unknown>)[key];
   }
   return { found: true, value: current };
@@ -47,12 +53,18 @@ export function parseExpectation(kind: 'regex' | 'json', text: string): Expectat
     try {
       re = new RegExp(text);
     } catch (err) {
-      throw new WsxError('invalid-option', `--expect: invalid regular expression /${text}/: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+      throw new WsxError(
+        'invalid-option',
+        `--expect: invalid regular expression /${text}/: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`,
+      );
     }
     return { label: `/${text}/`, matches: (message) => re.test(message) };
   }
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new WsxError('invalid-option', `--expect-json: expected path=value, got "${text}"`, { hint: 'e.g. type=pong' });
+  if (eq <= 0)
+    throw new WsxError('invalid-option', `--expect-json: expected path=value, got "${text}"`, {
+      hint: 'e.g. type=pong',
+    });
   const path = parsePath(text.slice(0, eq));
   const raw = text.slice(eq + 1);
   let expected: unknown = raw;

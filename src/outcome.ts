@@ -1,6 +1,6 @@
 // Exit codes: one table, printed the same way in the README's "Exit codes" section.
 
-import type { WsxError } from '../core/errors.js';
+import type { WsxError } from './core/errors.js';
 
 export const ExitCode = {
   ok: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExpectation, parsePath } from '../../src/cli/expectations.js';
+import { parseExpectation, parsePath } from '../../src/match/expectations.js';
 
 describe('parsePath', () => {
   it('reads dotted keys and array indexes', () => {

@@ -1,0 +1,39 @@
+// The validated run settings every mode reads: built from flags by cli/options.ts, below the modes so they need no cli/ import.
+
+import type { ConnectionOptions } from './core/connection.js';
+import type { Expectation } from './match/expectations.js';
+
+export type Mode = 'interactive' | 'pipe' | 'script';
+
+export interface Options {
+  url: string;
+  mode: Mode;
+  connection: ConnectionOptions;
+  /** Header names whose values are secret and print as ***. Lower case. */
+  secretHeaders: Set<string>;
+  /** Secret strings (header values, passwords) that must never be printed. */
+  secrets: string[];
+  proxy: string | undefined;
+  delimiter: 'newline' | 'null';
+  isBinaryInput: boolean;
+  inputFormat: 'raw' | 'base64' | 'hex';
+  binaryOut: 'base64' | 'hex' | 'raw';
+  isJsonl: boolean;
+  isQuiet: boolean;
+  isVerbose: boolean;
+  showPingPong: boolean;
+  showTimestamps: boolean;
+  isPretty: boolean;
+  showHandshake: boolean;
+  isInsecure: boolean;
+  dropAfterMs: number | undefined;
+  execute: string[];
+  expectations: Expectation[];
+  resend: boolean;
+  count: number | undefined;
+  timeoutMs: number | undefined;
+  waitMs: number;
+  isDemo: boolean;
+  /** --key is encrypted, no --passphrase was given and stdin is a terminal: ask for it. */
+  isKeyPassphraseNeeded: boolean;
+}
