@@ -37,7 +37,10 @@ export interface ConnectionOptions {
   onRedirect?: (from: URL, to: URL, req: ClientRequest, original: URL) => void;
   /** The proxy in use, without secrets, for messages: a refused connection then names the proxy. */
   proxyLabel?: string;
-  /** Opening handshake limit, ms. Default 10000: ws has none, and a silent server would hang us forever. */
+  /**
+   * Deadline for the whole opening handshake (TCP, TLS, proxy CONNECT, HTTP upgrade), ms. Default 10000:
+   * ws has none, and a silent (or byte-dripping) server would hang us forever.
+   */
   handshakeTimeoutMs?: number;
   /** Closing handshake limit, ms. Default 2000 (ws: 30000), so quitting never hangs. */
   closeTimeoutMs?: number;
@@ -68,3 +71,16 @@ export interface SendOptions {
   /** Send as a binary frame (default: text for strings, binary for Buffers). */
   binary?: boolean;
 }
+
+const MiB = 1024 * 1024;
+
+/** Defaults for the core's own options, in one place (policies keep theirs next to their code). */
+export const connectionDefaults = Object.freeze({
+  handshakeTimeoutMs: 10_000,
+  closeTimeoutMs: 2_000,
+  maxPayloadBytes: 64 * MiB,
+  compress: false,
+  followRedirects: false,
+  maxRedirects: 10,
+  highWaterBytes: MiB,
+} as const);

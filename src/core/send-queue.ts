@@ -78,6 +78,17 @@ export class SendQueue {
     return msg;
   }
 
+  /** Puts `msgs` (oldest first, all older than anything queued) back at the head, past the limits if need be. */
+  unshiftAll(msgs: readonly Outgoing[]): void {
+    if (msgs.length === 0) return;
+    this.items = [...msgs, ...this.items.slice(this.head)];
+    this.head = 0;
+    for (const msg of msgs) {
+      this.queuedBytes += msg.bytes;
+      if (msg.deadlineAt !== undefined) this.withDeadline++;
+    }
+  }
+
   /** Removes and returns every message whose deadline is at or before `now`, oldest first. */
   expire(now: number): Outgoing[] {
     if (this.withDeadline === 0) return [];
