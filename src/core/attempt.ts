@@ -1,6 +1,6 @@
 // One connection attempt: its socket, its timers and the first failure that ends it, dropped with it.
 
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { CancelTimer, Clock } from './clock.js';
@@ -22,6 +22,7 @@ export interface AttemptSettings {
   proxyLabel: string | undefined;
   followRedirects: boolean;
   onRedirect: ((from: URL, to: URL, req: ClientRequest, original: URL) => void) | undefined;
+  agentFor: ((signal: AbortSignal) => Agent) | undefined;
 }
 
 /** What an attempt tells its Connection. Nothing is called after `ended`. */
@@ -60,6 +61,8 @@ export class Attempt {
   /** Our own close or terminate is under way: failures after it are its consequences, not causes. */
   private isClosedByUs = false;
   private isEnded = false;
+  /** Aborted when the attempt ends: whatever the attempt's agent still has open dies with it. */
+  private readonly lifetime = new AbortController();
 
   constructor(
     readonly number: number,
@@ -74,7 +77,10 @@ export class Attempt {
     const s = this.settings;
     let socket: WebSocket;
     try {
-      socket = new WebSocket(s.url, s.protocols, s.wsOptions);
+      const wsOptions = s.agentFor
+        ? { ...s.wsOptions, agent: s.agentFor(this.lifetime.signal) }
+        : s.wsOptions;
+      socket = new WebSocket(s.url, s.protocols, wsOptions);
     } catch (err) {
       // ws throws synchronously only for inputs validateUrl should have caught; report, never crash.
       this.fail(classifyError(err));
@@ -285,6 +291,7 @@ export class Attempt {
     this.rawSocket?.off('data', this.rawOnData);
     this.rawSocket = undefined;
     this.socket = undefined;
+    this.lifetime.abort();
     this.hooks.ended(code, reason.toString());
   };
 }

@@ -26,6 +26,12 @@ export interface ConnectionOptions {
   tls?: TlsOptions;
   /** An http.Agent for proxies. */
   agent?: Agent;
+  /**
+   * Makes an http.Agent for one attempt (a proxy's, typically); its sockets must die with `signal`,
+   * aborted when the attempt ends. Preferred over `agent`: a proxy that never answers CONNECT otherwise
+   * leaves its socket open after the attempt gave up, and the process cannot exit (issue 15).
+   */
+  agentFor?: (signal: AbortSignal) => Agent;
   /** Follow 3xx on the upgrade request. Default false. */
   followRedirects?: boolean;
   /** Default 10. */

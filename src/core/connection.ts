@@ -132,6 +132,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       proxyLabel: options.proxyLabel,
       followRedirects: options.followRedirects ?? d.followRedirects,
       onRedirect: options.onRedirect,
+      agentFor: options.agentFor,
     };
     this.signal = deps.signal;
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
