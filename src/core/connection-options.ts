@@ -1,11 +1,11 @@
 // What a Connection is created with: where to connect, how, and the policies for retry, liveness and queueing.
 
 import type { Agent, ClientRequest } from 'node:http';
-import type { BackoffPolicy } from './backoff.js';
+import { defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
-import type { HeartbeatOptions } from './heartbeat.js';
-import type { RetryPolicy } from './retry-policy.js';
-import type { SendQueueLimits } from './send-queue.js';
+import { defaultHeartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { defaultRetry, type RetryPolicy } from './retry-policy.js';
+import { defaultQueueLimits, type SendQueueLimits } from './send-queue.js';
 
 export interface TlsOptions {
   ca?: string | Buffer;
@@ -80,8 +80,12 @@ export interface SendOptions {
 
 const MiB = 1024 * 1024;
 
-/** Defaults for the core's own options, in one place (policies keep theirs next to their code). */
+/** Defaults for every option of the core, in one frozen place. */
 export const connectionDefaults = Object.freeze({
+  reconnect: defaultRetry,
+  backoff: defaultBackoff,
+  heartbeat: defaultHeartbeat,
+  queue: defaultQueueLimits,
   handshakeTimeoutMs: 10_000,
   closeTimeoutMs: 2_000,
   maxPayloadBytes: 64 * MiB,

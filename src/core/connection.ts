@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
 import { Attempt, type AttemptSettings } from './attempt.js';
-import { defaultBackoff, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
+import { reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { describeClose } from './close-codes.js';
 import {
@@ -21,10 +21,10 @@ import type {
   State,
   StateChange,
 } from './events.js';
-import { defaultHeartbeat, type HeartbeatOptions } from './heartbeat.js';
+import type { HeartbeatOptions } from './heartbeat.js';
 import { Outbox } from './outbox.js';
-import { defaultRetry, isRetryable, type RetryPolicy } from './retry-policy.js';
-import { defaultQueueLimits, SendQueue, type Outgoing } from './send-queue.js';
+import { isRetryable, type RetryPolicy } from './retry-policy.js';
+import { SendQueue, type Outgoing } from './send-queue.js';
 import { validateUrl } from './url.js';
 
 export type { ConnectionDeps, ConnectionOptions, SendOptions, TlsOptions } from './connection-options.js';
@@ -78,14 +78,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.url = validateUrl(options.url);
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
-    this.retry = { ...defaultRetry, ...options.reconnect };
-    this.backoff = { ...defaultBackoff, ...options.backoff };
+    const d = connectionDefaults;
+    this.retry = { ...d.reconnect, ...options.reconnect };
+    this.backoff = { ...d.backoff, ...options.backoff };
     this.heartbeatOptions =
-      options.heartbeat === false ? undefined : { ...defaultHeartbeat, ...options.heartbeat };
+      options.heartbeat === false ? undefined : { ...d.heartbeat, ...options.heartbeat };
     this.outbox = new Outbox(
-      new SendQueue({ ...defaultQueueLimits, ...options.queue }),
+      new SendQueue({ ...d.queue, ...options.queue }),
       this.clock,
-      options.highWaterBytes ?? connectionDefaults.highWaterBytes,
+      options.highWaterBytes ?? d.highWaterBytes,
       {
         sent: (msg) => {
           this.counters.sent++;
@@ -109,7 +110,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         throw new WsxError('invalid-option', `${name} must be a positive number, got ${value}`);
       }
     }
-    const d = connectionDefaults;
     const handshakeTimeoutMs = options.handshakeTimeoutMs ?? d.handshakeTimeoutMs;
     this.attemptSettings = {
       url: this.url,

@@ -19,7 +19,10 @@ export interface SendQueueLimits {
   maxBytes: number;
 }
 
-export const defaultQueueLimits: SendQueueLimits = { maxMessages: 10_000, maxBytes: 16 * 1024 * 1024 };
+export const defaultQueueLimits: SendQueueLimits = Object.freeze({
+  maxMessages: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+});
 
 /**
  * FIFO of outgoing messages. The limits are soft, like a stream's highWaterMark: push() always keeps the
