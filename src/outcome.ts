@@ -24,8 +24,10 @@ export function exitCodeFor(err: WsxError, hasOpened: boolean): ExitCodeValue {
     case 'invalid-url':
     case 'invalid-option':
       return ExitCode.usage;
-    case 'closed-by-peer':
     case 'protocol':
+      // A 101 wsx rejects (bad Sec-WebSocket-Accept, a subprotocol or extension not offered) never opened.
+      return hasOpened ? ExitCode.abnormalClose : ExitCode.connect;
+    case 'closed-by-peer':
     case 'message-too-big':
     case 'heartbeat-timeout':
       return ExitCode.abnormalClose;

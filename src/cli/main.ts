@@ -65,9 +65,11 @@ export async function main(argv: string[]): Promise<void> {
       options.secrets.push(tls.passphrase);
       checkKey(tls.key, tls.passphrase);
     }
-    if (options.proxy) {
+    const proxy = options.proxy;
+    if (proxy) {
       const { HttpsProxyAgent } = await import('https-proxy-agent');
-      options.connection.agent = new HttpsProxyAgent(options.proxy);
+      // One agent per attempt, its CONNECT socket closed when the attempt ends (a silent proxy, issue 15).
+      options.connection.agentFor = (signal) => new HttpsProxyAgent(proxy, { signal });
     }
     code = await runMode(options);
   });

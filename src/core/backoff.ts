@@ -9,7 +9,7 @@ export interface BackoffPolicy {
   floorMs: number;
 }
 
-export const defaultBackoff: BackoffPolicy = { baseMs: 1000, capMs: 30_000, floorMs: 100 };
+export const defaultBackoff: BackoffPolicy = Object.freeze({ baseMs: 1000, capMs: 30_000, floorMs: 100 });
 
 /**
  * Delay before reconnect attempt `retry` (1 for the first retry), ms.

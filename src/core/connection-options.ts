@@ -1,11 +1,11 @@
 // What a Connection is created with: where to connect, how, and the policies for retry, liveness and queueing.
 
 import type { Agent, ClientRequest } from 'node:http';
-import type { BackoffPolicy } from './backoff.js';
+import { defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
-import type { HeartbeatOptions } from './heartbeat.js';
-import type { RetryPolicy } from './retry-policy.js';
-import type { SendQueueLimits } from './send-queue.js';
+import { defaultHeartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { defaultRetry, type RetryPolicy } from './retry-policy.js';
+import { defaultQueueLimits, type SendQueueLimits } from './send-queue.js';
 
 export interface TlsOptions {
   ca?: string | Buffer;
@@ -26,6 +26,12 @@ export interface ConnectionOptions {
   tls?: TlsOptions;
   /** An http.Agent for proxies. */
   agent?: Agent;
+  /**
+   * Makes an http.Agent for one attempt (a proxy's, typically); its sockets must die with `signal`,
+   * aborted when the attempt ends. Preferred over `agent`: a proxy that never answers CONNECT otherwise
+   * leaves its socket open after the attempt gave up, and the process cannot exit (issue 15).
+   */
+  agentFor?: (signal: AbortSignal) => Agent;
   /** Follow 3xx on the upgrade request. Default false. */
   followRedirects?: boolean;
   /** Default 10. */
@@ -37,7 +43,10 @@ export interface ConnectionOptions {
   onRedirect?: (from: URL, to: URL, req: ClientRequest, original: URL) => void;
   /** The proxy in use, without secrets, for messages: a refused connection then names the proxy. */
   proxyLabel?: string;
-  /** Opening handshake limit, ms. Default 10000: ws has none, and a silent server would hang us forever. */
+  /**
+   * Deadline for the whole opening handshake (TCP, TLS, proxy CONNECT, HTTP upgrade), ms. Default 10000:
+   * ws has none, and a silent (or byte-dripping) server would hang us forever.
+   */
   handshakeTimeoutMs?: number;
   /** Closing handshake limit, ms. Default 2000 (ws: 30000), so quitting never hangs. */
   closeTimeoutMs?: number;
@@ -68,3 +77,20 @@ export interface SendOptions {
   /** Send as a binary frame (default: text for strings, binary for Buffers). */
   binary?: boolean;
 }
+
+const MiB = 1024 * 1024;
+
+/** Defaults for every option of the core, in one frozen place. */
+export const connectionDefaults = Object.freeze({
+  reconnect: defaultRetry,
+  backoff: defaultBackoff,
+  heartbeat: defaultHeartbeat,
+  queue: defaultQueueLimits,
+  handshakeTimeoutMs: 10_000,
+  closeTimeoutMs: 2_000,
+  maxPayloadBytes: 64 * MiB,
+  compress: false,
+  followRedirects: false,
+  maxRedirects: 10,
+  highWaterBytes: MiB,
+} as const);

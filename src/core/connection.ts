@@ -1,36 +1,36 @@
 // One logical WebSocket session over many sockets: owns the state machine and wires queue, backoff and heartbeat.
 
 import { EventEmitter } from 'node:events';
-import type { ClientRequest, IncomingMessage } from 'node:http';
-import WebSocket from 'ws';
-import { defaultBackoff, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
+import type WebSocket from 'ws';
+import { Attempt, type AttemptSettings } from './attempt.js';
+import { reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
-import { classifyError, WsxError } from './errors.js';
+import { describeClose } from './close-codes.js';
+import {
+  connectionDefaults,
+  type ConnectionDeps,
+  type ConnectionOptions,
+  type SendOptions,
+} from './connection-options.js';
+import { WsxError } from './errors.js';
 import type {
   ConnectionEvents,
   ConnectionSnapshot,
   Counters,
   DropReason,
-  HandshakeInfo,
   State,
   StateChange,
 } from './events.js';
-import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
-import { defaultRetry, isRetryable, type RetryPolicy } from './retry-policy.js';
-import { defaultQueueLimits, SendQueue, type Outgoing } from './send-queue.js';
-import { describeClose } from './close-codes.js';
-import { validateUrl } from './url.js';
-import type { ConnectionDeps, ConnectionOptions, SendOptions } from './connection-options.js';
-import { captureHandshake, readRefusal } from './handshake.js';
+import type { HeartbeatOptions } from './heartbeat.js';
 import { Outbox } from './outbox.js';
+import { isRetryable, type RetryPolicy } from './retry-policy.js';
+import { SendQueue, type Outgoing } from './send-queue.js';
+import { validateUrl } from './url.js';
 
 export type { ConnectionDeps, ConnectionOptions, SendOptions, TlsOptions } from './connection-options.js';
 
-const MiB = 1024 * 1024;
-
 export class Connection extends EventEmitter<ConnectionEvents> {
   readonly url: string;
-  private readonly options: ConnectionOptions;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly retry: RetryPolicy;
@@ -38,9 +38,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly heartbeatOptions: (HeartbeatOptions & { appMessage?: string }) | undefined;
   private readonly signal: AbortSignal | undefined;
   private readonly outbox: Outbox;
+  private readonly attemptSettings: AttemptSettings;
 
   private state: State = 'idle';
-  private attempt = 0;
+  private attemptCount = 0;
   private retries = 0;
   private opens = 0;
   private sendSeq = 0;
@@ -52,6 +53,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     reconnects: 0,
     bytesSent: 0,
     bytesReceived: 0,
+    wireBytesReceived: 0,
     unconfirmed: 0,
   };
   private openedAt: number | undefined;
@@ -62,19 +64,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private lastClose: { code: number; reason: string } | undefined;
   private lastError: WsxError | undefined;
 
-  private socket: WebSocket | undefined;
-  private heartbeat: Heartbeat | undefined;
-  /** The failure that is ending the current socket, if any; the first one wins. */
-  private socketError: WsxError | undefined;
+  /** The socket being opened or open now, with everything that dies with it. */
+  private attempt: Attempt | undefined;
   private isClosingByUser = false;
   private cancelRetry: CancelTimer | undefined;
   private isIncomingPaused = false;
-  /** reconnect() asked for a new attempt now, whatever ended the socket. */
-  private forceRetryNow = false;
-  /** The current socket's 101 response, emitted as `handshake` once the socket opens. */
-  private pendingHandshake: HandshakeInfo | undefined;
-  /** The URL the last redirect led to, for the next redirect's `from`. */
-  private lastRequestUrl: string | undefined;
   private closeWaiters: (() => void)[] = [];
   private readonly onAbort = () => void this.close(1000, '');
 
@@ -82,17 +76,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(options: ConnectionOptions, deps: ConnectionDeps = {}) {
     super();
     this.url = validateUrl(options.url);
-    this.options = options;
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
-    this.retry = { ...defaultRetry, ...options.reconnect };
-    this.backoff = { ...defaultBackoff, ...options.backoff };
+    const d = connectionDefaults;
+    this.retry = { ...d.reconnect, ...options.reconnect };
+    this.backoff = { ...d.backoff, ...options.backoff };
     this.heartbeatOptions =
-      options.heartbeat === false ? undefined : { ...defaultHeartbeat, ...options.heartbeat };
+      options.heartbeat === false ? undefined : { ...d.heartbeat, ...options.heartbeat };
     this.outbox = new Outbox(
-      new SendQueue({ ...defaultQueueLimits, ...options.queue }),
+      new SendQueue({ ...d.queue, ...options.queue }),
       this.clock,
-      options.highWaterBytes ?? MiB,
+      options.highWaterBytes ?? d.highWaterBytes,
       {
         sent: (msg) => {
           this.counters.sent++;
@@ -101,7 +95,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         },
         dropped: (msg, why) => this.onDropped(msg, why),
         drain: () => this.emit('drain'),
-        unconfirmed: () => this.counters.unconfirmed++,
+        unconfirmed: (count) => (this.counters.unconfirmed += count),
       },
     );
     for (const [name, value] of [
@@ -110,11 +104,36 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       ['maxPayloadBytes', options.maxPayloadBytes],
       ['heartbeat.intervalMs', this.heartbeatOptions?.intervalMs],
       ['heartbeat.timeoutMs', this.heartbeatOptions?.timeoutMs],
+      ['reconnect.stableAfterMs', options.reconnect?.stableAfterMs],
     ] as const) {
       if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
         throw new WsxError('invalid-option', `${name} must be a positive number, got ${value}`);
       }
     }
+    const handshakeTimeoutMs = options.handshakeTimeoutMs ?? d.handshakeTimeoutMs;
+    this.attemptSettings = {
+      url: this.url,
+      protocols: options.protocols ?? [],
+      wsOptions: {
+        headers: options.headers,
+        origin: options.origin,
+        agent: options.agent,
+        handshakeTimeout: handshakeTimeoutMs,
+        closeTimeout: options.closeTimeoutMs ?? d.closeTimeoutMs,
+        maxPayload: options.maxPayloadBytes ?? d.maxPayloadBytes,
+        perMessageDeflate: options.compress ?? d.compress,
+        followRedirects: options.followRedirects ?? d.followRedirects,
+        maxRedirects: options.maxRedirects ?? d.maxRedirects,
+        ...options.tls,
+      } as WebSocket.ClientOptions,
+      handshakeTimeoutMs,
+      stableAfterMs: this.retry.stableAfterMs,
+      heartbeat: this.heartbeatOptions,
+      proxyLabel: options.proxyLabel,
+      followRedirects: options.followRedirects ?? d.followRedirects,
+      onRedirect: options.onRedirect,
+      agentFor: options.agentFor,
+    };
     this.signal = deps.signal;
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -133,6 +152,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * Queues a message and writes it as soon as the socket can take it, in order.
    * Returns false when the queue is full: the producer should wait for `drain` (the message is kept).
    * A message with `deadlineMs` that is still queued when the deadline passes leaves as a `dropped` event.
+   * A write cut off by a lost socket before it reached the kernel is written again on the next socket.
    */
   send(data: string | Buffer, opts: SendOptions = {}): boolean {
     const now = this.clock.now();
@@ -158,32 +178,27 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Sends a protocol ping now (the heartbeat sends its own). */
   ping(data: string | Buffer = Buffer.alloc(0)): void {
-    if (this.state !== 'open' || !this.socket)
+    if (this.state !== 'open' || !this.attempt)
       throw new WsxError('invalid-option', 'cannot ping: the connection is not open');
-    this.socket.ping(data);
+    this.attempt.ping(data);
     this.emit('ping', { at: this.clock.now() });
   }
 
   /**
    * Stops reading from the socket (TCP backpressure reaches the server) until resumeIncoming().
-   * Holds across reconnects. For consumers whose output is slower than the network.
+   * Holds across reconnects. For consumers whose output is slower than the network. While paused,
+   * `wireBytesReceived` stands still: silence wsx causes is not the server's.
    */
   pauseIncoming(): void {
     if (this.isIncomingPaused) return;
     this.isIncomingPaused = true;
-    this.socket?.pause();
-    // Unread pongs are not a dead server: the watchdog rests while we are the slow side.
-    this.heartbeat?.stop();
-    this.heartbeat = undefined;
+    this.attempt?.pause();
   }
 
   resumeIncoming(): void {
     if (!this.isIncomingPaused) return;
     this.isIncomingPaused = false;
-    const socket = this.socket;
-    if (!socket) return;
-    socket.resume();
-    if (this.state === 'open') this.startHeartbeat(socket);
+    this.attempt?.resume();
   }
 
   /** Drops the current socket (or the wait) and starts a fresh attempt now, with the backoff reset. */
@@ -195,30 +210,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.connect();
       return;
     }
-    if (this.socket) {
-      this.socketError ??= new WsxError('network', 'reconnect requested');
-      this.forceRetryNow = true;
-      this.socket.terminate();
-    }
+    this.attempt?.abort(new WsxError('network', 'reconnect requested'), true);
   }
 
   /**
    * Closes with `code` (default 1000) and stops every timer and socket. Messages still queued are dropped
    * with why 'closed' (await flushed() first to deliver them). Resolves when nothing is left running.
+   *
+   * The final `state` change to 'closed' carries `error` (and the close code wsx sent) when a failure was
+   * already ending the socket before this call, e.g. ws failed the connection with 1007 and the server
+   * never answered: the first failure wins over a later close of ours.
    */
   close(code = 1000, reason = ''): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
     const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
     if (this.isClosingByUser) return done;
     this.isClosingByUser = true;
-    const socket = this.socket;
-    if (this.state === 'open' && socket) {
+    const attempt = this.attempt;
+    if (this.state === 'open' && attempt) {
       this.outbox.detach();
       this.moveTo('closing', 'closing');
-      this.heartbeat?.stop();
-      socket.close(code, reason);
-    } else if (this.state === 'connecting' && socket) {
-      socket.terminate();
+      attempt.close(code, reason);
+    } else if (this.state === 'connecting' && attempt) {
+      attempt.close(code, reason);
     } else {
       this.finish('closed by user');
     }
@@ -229,8 +243,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return Object.freeze({
       state: this.state,
       url: this.url,
-      attempt: this.attempt,
+      attempt: this.attemptCount,
       hasOpened: this.opens > 0,
+      isIncomingPaused: this.isIncomingPaused,
       openedAt: this.openedAt,
       retryAt: this.retryAt,
       rttMs: this.rttMs,
@@ -254,182 +269,93 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   // ---- one attempt -------------------------------------------------------------------------------------
 
   private connect(): void {
-    this.attempt++;
+    this.attemptCount++;
     this.retryAt = undefined;
     this.cancelRetry = undefined;
-    this.socketError = undefined;
-    this.forceRetryNow = false;
-    this.moveTo('connecting', this.attempt === 1 ? 'connecting' : `reconnect attempt ${this.attempt}`);
-    const o = this.options;
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(this.url, o.protocols ?? [], {
-        headers: o.headers,
-        origin: o.origin,
-        agent: o.agent,
-        handshakeTimeout: o.handshakeTimeoutMs ?? 10_000,
-        closeTimeout: o.closeTimeoutMs ?? 2_000,
-        maxPayload: o.maxPayloadBytes ?? 64 * MiB,
-        perMessageDeflate: o.compress ?? false,
-        followRedirects: o.followRedirects ?? false,
-        maxRedirects: o.maxRedirects ?? 10,
-        ...o.tls,
-      } as WebSocket.ClientOptions);
-    } catch (err) {
-      // ws throws synchronously only for inputs validateUrl should have caught; report, never crash.
-      this.socketError = classifyError(err);
-      setImmediate(() => this.socketEnded(1006, ''));
-      return;
-    }
-    this.socket = socket;
-    this.bind(socket);
-  }
-
-  private bind(socket: WebSocket): void {
-    const isCurrent = () => this.socket === socket;
-    socket.on('upgrade', (res: IncomingMessage) => {
-      if (isCurrent()) this.pendingHandshake = captureHandshake(socket, res);
-    });
-    socket.on('open', () => {
-      if (!isCurrent()) return;
-      this.retries = 0;
-      if (this.opens++ > 0) this.counters.reconnects++;
-      this.openedAt = this.clock.now();
-      this.protocol = socket.protocol;
-      this.extensions = socket.extensions;
-      if (this.pendingHandshake) {
-        this.emit('handshake', {
-          ...this.pendingHandshake,
-          protocol: socket.protocol,
-          extensions: socket.extensions,
-        });
-        this.pendingHandshake = undefined;
-      }
-      if (this.isIncomingPaused) socket.pause();
-      else this.startHeartbeat(socket);
-      this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
-      this.outbox.attach(socket);
-    });
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isCurrent()) return;
-      this.heartbeat?.sawActivity();
-      this.counters.received++;
-      this.counters.bytesReceived += data.length;
-      this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
-    });
-    socket.on('ping', () => {
-      if (isCurrent()) this.heartbeat?.sawActivity();
-    });
-    socket.on('pong', (payload: Buffer) => {
-      if (!isCurrent()) return;
-      const rttMs = this.heartbeat?.sawPong(payload);
-      if (rttMs !== undefined) this.rttMs = rttMs;
-      this.emit('pong', { rttMs });
-    });
-    socket.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
-      if (!isCurrent()) return;
-      void readRefusal(res).then((err) => {
-        this.socketError ??= err;
-        req.destroy();
-        socket.terminate();
-      });
-    });
-    if (this.options.followRedirects) {
-      socket.on('redirect', (to: string, req: ClientRequest) => {
-        if (!isCurrent()) return;
-        const from = this.lastRequestUrl ?? this.url;
-        this.lastRequestUrl = to;
-        try {
-          this.options.onRedirect?.(new URL(from), new URL(to), req, new URL(this.url));
-          this.emit('redirect', { from, to });
-        } catch (err) {
-          this.socketError ??= classifyError(err);
-          // terminate() marks the request aborted before ws sends it, so nothing reaches the new URL.
-          socket.terminate();
-        }
-      });
-    }
-    socket.on('error', (err: Error) => {
-      if (isCurrent()) this.socketError ??= this.viaProxy(classifyError(err));
-    });
-    socket.on('close', (code: number, reason: Buffer) => {
-      if (isCurrent()) this.socketEnded(code, reason.toString());
-    });
-  }
-
-  /** Before the upgrade, a refused or unknown host is the proxy's, when there is one: say so. */
-  private viaProxy(err: WsxError): WsxError {
-    const proxy = this.options.proxyLabel;
-    if (
-      !proxy ||
-      this.state !== 'connecting' ||
-      (err.kind !== 'refused' && err.kind !== 'dns' && err.kind !== 'network')
-    )
-      return err;
-    return new WsxError('proxy', `proxy ${proxy} unreachable: ${err.message}`, {
-      hint: 'check --proxy or HTTPS_PROXY/HTTP_PROXY; --no-proxy ignores them',
-      cause: err,
-      details: err.details,
-    });
-  }
-
-  private startHeartbeat(socket: WebSocket): void {
-    const hb = this.heartbeatOptions;
-    if (!hb) return;
-    this.heartbeat = new Heartbeat(hb, this.clock, {
-      ping: (payload) => {
-        socket.ping(payload);
-        this.emit('ping', { at: this.clock.now() });
-        if (hb.appMessage !== undefined) this.send(hb.appMessage, { deadlineMs: hb.intervalMs });
+    this.moveTo(
+      'connecting',
+      this.attemptCount === 1 ? 'connecting' : `reconnect attempt ${this.attemptCount}`,
+    );
+    const attempt: Attempt = new Attempt(
+      this.attemptCount,
+      this.attemptSettings,
+      this.clock,
+      {
+        opened: (socket, handshake) => {
+          if (this.opens++ > 0) this.counters.reconnects++;
+          this.openedAt = this.clock.now();
+          this.protocol = socket.protocol;
+          this.extensions = socket.extensions;
+          if (handshake)
+            this.emit('handshake', {
+              ...handshake,
+              protocol: socket.protocol,
+              extensions: socket.extensions,
+            });
+          this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
+          // A listener to 'open' may have closed already.
+          if (!this.isClosingByUser) this.outbox.attach(socket);
+        },
+        // Healthy at last: the next failure starts the retry count and the backoff again.
+        stable: () => (this.retries = 0),
+        message: (data, isBinary) => {
+          this.counters.received++;
+          this.counters.bytesReceived += data.length;
+          this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
+        },
+        wireBytes: (count) => (this.counters.wireBytesReceived += count),
+        pinged: () => {
+          this.emit('ping', { at: this.clock.now() });
+          const appMessage = this.heartbeatOptions?.appMessage;
+          if (appMessage !== undefined)
+            this.send(appMessage, { deadlineMs: this.heartbeatOptions?.intervalMs });
+        },
+        pong: (rttMs) => {
+          if (rttMs !== undefined) this.rttMs = rttMs;
+          this.emit('pong', { rttMs });
+        },
+        redirected: (from, to) => this.emit('redirect', { from, to }),
+        ended: (code, reason) => this.attemptEnded(attempt, code, reason),
       },
-      dead: (silentForMs) => {
-        this.socketError ??= new WsxError(
-          'heartbeat-timeout',
-          `no answer to ping for ${Math.round(silentForMs)} ms: the server looks dead`,
-          {
-            hint: 'wsx reconnects if --reconnect is on',
-          },
-        );
-        socket.terminate();
-      },
-    });
-    this.heartbeat.start();
+      this.isIncomingPaused,
+    );
+    this.attempt = attempt;
+    attempt.start();
   }
 
-  /** The socket is gone: decide between waiting for another attempt and closing for good. */
-  private socketEnded(code: number, reason: string): void {
-    this.heartbeat?.stop();
-    this.heartbeat = undefined;
-    this.socket = undefined;
-    this.outbox.detach();
-    this.openedAt = undefined;
-    this.pendingHandshake = undefined;
-    this.lastRequestUrl = undefined;
-    if (this.isClosingByUser) {
-      this.lastClose = { code, reason };
-      this.finish('closed by user', { closeCode: code, closeReason: reason });
-      return;
-    }
-    let cause = this.socketError;
+  /** The attempt's socket is gone: decide between waiting for another attempt and closing for good. */
+  private attemptEnded(attempt: Attempt, code: number, reason: string): void {
+    if (this.attempt !== attempt) return;
+    this.attempt = undefined;
+    const cause = attempt.error;
     // ws reports 1006 when it failed the connection itself; the code it sent is the real one.
     const closeCode = cause?.details.closeCode ?? code;
-    if (!cause && closeCode !== 1000 && closeCode !== 1001) {
-      cause = new WsxError('closed-by-peer', describeClose(closeCode, reason), {
+    this.outbox.detach(cause !== undefined || closeCode === 1006);
+    this.openedAt = undefined;
+    this.lastClose = { code: closeCode, reason };
+    if (this.isClosingByUser) {
+      if (cause) this.lastError = cause;
+      this.finish('closed by user', { closeCode, closeReason: reason, ...(cause ? { error: cause } : {}) });
+      return;
+    }
+    let failure = cause;
+    if (!failure && closeCode !== 1000 && closeCode !== 1001) {
+      failure = new WsxError('closed-by-peer', describeClose(closeCode, reason), {
         details: { closeCode, closeReason: reason },
       });
     }
-    this.lastClose = { code: closeCode, reason };
-    if (cause) {
-      this.lastError = cause;
+    if (failure) {
+      this.lastError = failure;
       // EventEmitter throws on an 'error' nobody listens to; the failure is in the state change anyway.
-      if (this.listenerCount('error') > 0) this.emit('error', cause);
+      if (this.listenerCount('error') > 0) this.emit('error', failure);
     }
-    const what = cause ? cause.message : describeClose(closeCode, reason);
-    const extra = { closeCode, closeReason: reason, ...(cause ? { error: cause } : {}) };
-    const mayRetry = this.forceRetryNow || (this.retry.enabled && isRetryable(cause, closeCode, this.retry));
+    const what = failure ? failure.message : describeClose(closeCode, reason);
+    const extra = { closeCode, closeReason: reason, ...(failure ? { error: failure } : {}) };
+    const mayRetry =
+      attempt.isForcedRetry || (this.retry.enabled && isRetryable(failure, closeCode, this.retry));
     if (mayRetry && this.retries < this.retry.maxRetries) {
       this.retries++;
-      const delayMs = this.forceRetryNow ? 0 : reconnectDelayMs(this.retries, this.backoff, this.random);
+      const delayMs = attempt.isForcedRetry ? 0 : this.retryDelayMs(failure);
       this.retryAt = this.clock.now() + delayMs;
       this.moveTo('waiting', what, { ...extra, retryInMs: delayMs });
       this.cancelRetry = this.clock.setTimer(delayMs, () => this.connect());
@@ -439,11 +365,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.finish(why, extra);
   }
 
+  /** The backoff delay, or longer when a 503/429 said when to come back (Retry-After, capped). */
+  private retryDelayMs(failure: WsxError | undefined): number {
+    const delayMs = reconnectDelayMs(this.retries, this.backoff, this.random);
+    const retryAfterMs = failure?.details.retryAfterMs;
+    if (retryAfterMs === undefined) return delayMs;
+    return Math.max(delayMs, Math.min(retryAfterMs, this.retry.maxRetryAfterMs));
+  }
+
   private finish(reason: string, extra: Partial<StateChange> = {}): void {
     this.cancelRetry?.();
     this.cancelRetry = undefined;
     this.retryAt = undefined;
-    this.heartbeat?.stop();
     this.signal?.removeEventListener('abort', this.onAbort);
     this.outbox.close();
     this.moveTo('closed', reason, extra);
@@ -453,7 +386,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private moveTo(to: State, reason: string, extra: Partial<StateChange> = {}): void {
     const from = this.state;
     this.state = to;
-    this.emit('state', { from, to, reason, attempt: this.attempt, ...extra });
+    this.emit('state', { from, to, reason, attempt: this.attemptCount, ...extra });
   }
 
   private onDropped(msg: Outgoing, why: DropReason): void {

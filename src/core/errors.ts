@@ -29,6 +29,8 @@ export interface WsxErrorDetails {
   closeReason?: string;
   /** Node's error code, e.g. ECONNREFUSED or CERT_HAS_EXPIRED. */
   code?: string;
+  /** A refused upgrade's Retry-After, ms. */
+  retryAfterMs?: number;
 }
 
 export class WsxError extends Error {
@@ -68,10 +70,22 @@ const tlsReasons: Record<string, string> = {
 };
 
 // ws error codes for a peer that broke the protocol, and the close code ws sends for each (RFC 6455 §7.4.1).
+// ws attaches the code it sent under a private symbol; this table is the fallback if that ever moves.
 const protocolCloseCodes: Record<string, number> = {
   WS_ERR_INVALID_UTF8: 1007,
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1009,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
 };
+
+/** The close code ws sent when it failed the connection itself (its `Symbol('status-code')` on the error). */
+function wsStatusCode(err: object, code: string): number {
+  for (const sym of Object.getOwnPropertySymbols(err)) {
+    const value: unknown = (err as Record<symbol, unknown>)[sym];
+    if (sym.description === 'status-code' && typeof value === 'number') return value;
+  }
+  return protocolCloseCodes[code] ?? 1002;
+}
 
 /** Turns whatever `ws`, `net`, `dns` or `tls` threw during a connection into a WsxError. */
 export function classifyError(err: unknown): WsxError {
@@ -115,7 +129,7 @@ export function classifyError(err: unknown): WsxError {
     });
   }
   if (code && code.startsWith('WS_ERR_')) {
-    const closeCode = protocolCloseCodes[code] ?? 1002;
+    const closeCode = wsStatusCode(e, code);
     const what = message.replace(/^Invalid WebSocket frame: /, '');
     if (closeCode === 1009) {
       return new WsxError('message-too-big', `an incoming message is over the size limit; closed with 1009`, {

@@ -23,7 +23,11 @@ export interface StateChange {
   /** The close code that ended the socket, when one did. */
   closeCode?: number;
   closeReason?: string;
-  /** The failure behind this change, when there was one (also emitted once as `error`). */
+  /**
+   * The failure behind this change, when there was one (also emitted once as `error`, except after the
+   * user's close). The final change to 'closed' carries it even when the user closed, if the failure
+   * came first: the first failure wins over a later close of ours.
+   */
   error?: WsxError;
 }
 
@@ -68,8 +72,18 @@ export interface Counters {
   /** Successful opens after the first. */
   reconnects: number;
   bytesSent: number;
+  /** Payload bytes of complete messages received. */
   bytesReceived: number;
-  /** Messages handed to a socket whose write never completed because the socket died. */
+  /**
+   * Bytes read from the socket(s), frames and headers included, complete messages or not: a sign of
+   * life while a long message is still arriving. Stands still while incoming is paused.
+   */
+  wireBytesReceived: number;
+  /**
+   * Messages the kernel had accepted on a socket that was then lost without a closing handshake: they may
+   * or may not have arrived (TCP does not say). Writes that never reached the kernel are not counted
+   * here: they are written again on the next socket, or dropped (`dropped`) if there is none.
+   */
   unconfirmed: number;
 }
 
@@ -79,6 +93,8 @@ export interface ConnectionSnapshot {
   attempt: number;
   /** True once any socket has opened: a later failure is a lost connection, not a failed connect. */
   hasOpened: boolean;
+  /** wsx stopped reading (pauseIncoming) because its consumer is slower than the network. */
+  isIncomingPaused: boolean;
   /** Clock time the current socket opened, ms. */
   openedAt: number | undefined;
   /** Clock time of the next attempt while waiting, ms. */

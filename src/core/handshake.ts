@@ -36,6 +36,15 @@ function hintFor(status: number): string | undefined {
   return undefined;
 }
 
+/** Retry-After as ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or bad. */
+export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
 /**
  * A non-101 answer to the upgrade as a WsxError: the status line and the first 200 characters of the body.
  * 407 is the proxy's answer (https-proxy-agent hands its CONNECT response over as the upgrade's response).
@@ -61,13 +70,14 @@ export function readRefusal(res: IncomingMessage): Promise<WsxError> {
       clearTimeout(timer);
       const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 200);
       const hint = hintFor(status);
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after'], Date.now());
       resolve(
         new WsxError(
           'http-status',
           `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`,
           {
             ...(hint ? { hint } : {}),
-            details: { status, statusLine, body },
+            details: { status, statusLine, body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
           },
         ),
       );

@@ -5,11 +5,11 @@ import type { CancelTimer, Clock } from './clock.js';
 export interface HeartbeatOptions {
   /** Time between pings, ms. Default 30000. */
   intervalMs: number;
-  /** How long after a ping some inbound frame must arrive, ms. Default 10000. */
+  /** How long after a ping some inbound bytes must arrive, ms. Default 10000. */
   timeoutMs: number;
 }
 
-export const defaultHeartbeat: HeartbeatOptions = { intervalMs: 30_000, timeoutMs: 10_000 };
+export const defaultHeartbeat: HeartbeatOptions = Object.freeze({ intervalMs: 30_000, timeoutMs: 10_000 });
 
 export interface HeartbeatHooks {
   /** Send a ping carrying `payload`. */
@@ -19,8 +19,9 @@ export interface HeartbeatHooks {
 }
 
 /**
- * One heartbeat per socket. Any inbound frame counts as a sign of life (`sawActivity`), which only records
- * the time: a busy stream costs one assignment per message, not a timer reset. A pong whose payload matches
+ * One heartbeat per socket. Any bytes received count as a sign of life (`sawActivity`, called per chunk
+ * read, so a long message arriving slowly is not silence), which only records the time: a busy stream
+ * costs one assignment per chunk, not a timer reset. A pong whose payload matches
  * the last ping gives the round-trip time.
  */
 export class Heartbeat {

@@ -11,18 +11,65 @@ export interface OutboxHooks {
   dropped(msg: Outgoing, why: DropReason): void;
   /** The queue went from full back to half: a paused producer may resume. */
   drain(): void;
-  /** A write the socket accepted failed because the socket died. */
-  unconfirmed(): void;
+  /**
+   * `count` messages reached the kernel on a socket that was then lost without a closing handshake: they
+   * may or may not have arrived (TCP tells the application nothing about what the peer read).
+   */
+  unconfirmed(count: number): void;
+}
+
+/** One attached socket and the messages written to it whose callback has not come back yet, in order. */
+class Channel {
+  private readonly pending: Outgoing[] = [];
+  private head = 0;
+  /** Messages the kernel accepted on this socket. */
+  confirmedByKernel = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    onWritten: (channel: Channel, err: Error | undefined) => void,
+  ) {
+    // One callback per socket, not per write: a closure per message would cost more than the write.
+    this.written = (err) => onWritten(this, err);
+  }
+
+  readonly written: (err?: Error) => void;
+
+  get inFlight(): number {
+    return this.pending.length - this.head;
+  }
+
+  push(msg: Outgoing): void {
+    this.pending.push(msg);
+  }
+
+  /** ws calls write callbacks in write order; the oldest pending message is the one answered. */
+  shift(): Outgoing {
+    const msg = this.pending[this.head]!;
+    this.pending[this.head++] = undefined as unknown as Outgoing;
+    if (this.head > 1024 && this.head * 2 > this.pending.length) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
+    }
+    return msg;
+  }
 }
 
 /**
  * Messages go straight to the socket while it is open, has room (bufferedAmount under the high-water
  * mark) and nothing is waiting; otherwise they wait in the queue, in order, until the next write callback
  * or the next socket. A message whose deadline passes while it waits is dropped.
+ *
+ * A write whose callback fails never left the process (the socket died with it still in ws's or Node's
+ * buffer): it goes back to the head of the queue, in order, and is written again on the next socket
+ * (issue 15). Only what the kernel had already accepted may be lost; that is counted as `unconfirmed`.
  */
 export class Outbox {
-  private socket: WebSocket | undefined;
-  private inFlight = 0;
+  private channel: Channel | undefined;
+  /** Channels detached while writes were still in flight: their callbacks are still to come. */
+  private draining = new Set<Channel>();
+  /** Failed writes waiting to go back to the head of the queue, oldest first. */
+  private failed: Outgoing[] = [];
   private isProducerPaused = false;
   private isClosed = false;
   private cancelDeadline: CancelTimer | undefined;
@@ -38,7 +85,7 @@ export class Outbox {
   ) {}
 
   get length(): number {
-    return this.queue.length;
+    return this.queue.length + this.failed.length;
   }
 
   /** The oldest `limit` waiting messages. */
@@ -52,10 +99,10 @@ export class Outbox {
       this.hooks.dropped(msg, 'closed');
       return false;
     }
-    const socket = this.socket;
+    const channel = this.channel;
     // Fast path: nothing waiting and room in the socket, so write now and keep the queue out of it.
-    if (socket && this.queue.length === 0 && socket.bufferedAmount < this.highWaterBytes) {
-      this.write(socket, msg);
+    if (channel && this.length === 0 && channel.socket.bufferedAmount < this.highWaterBytes) {
+      this.write(channel, msg);
       return true;
     }
     const hasRoom = this.queue.push(msg);
@@ -64,20 +111,29 @@ export class Outbox {
     return hasRoom;
   }
 
-  /** An open socket to write to; the queue starts flowing into it. */
+  /** An open socket to write to; failed writes go first, then the queue flows into it. */
   attach(socket: WebSocket): void {
-    this.socket = socket;
+    this.requeueFailed();
+    this.channel = new Channel(socket, this.onWritten);
     this.flush();
   }
 
-  /** The socket is closing or gone: keep messages queued for the next one. */
-  detach(): void {
-    this.socket = undefined;
+  /**
+   * The socket is closing or gone: keep messages queued for the next one. `isLost` (no closing handshake)
+   * counts what the kernel accepted on it as unconfirmed.
+   */
+  detach(isLost = false): void {
+    const channel = this.channel;
+    this.channel = undefined;
+    if (!channel) return;
+    if (isLost && channel.confirmedByKernel > 0) this.hooks.unconfirmed(channel.confirmedByKernel);
+    channel.confirmedByKernel = 0;
+    if (channel.inFlight > 0) this.draining.add(channel);
   }
 
   /** Resolves true once nothing is queued or being written on an open socket; false if close() comes first. */
   flushed(): Promise<boolean> {
-    if (this.isClosed) return Promise.resolve(this.queue.length === 0 && this.inFlight === 0);
+    if (this.isClosed) return Promise.resolve(this.length === 0 && this.inFlight() === 0);
     if (this.isFlushed()) return Promise.resolve(true);
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
@@ -85,44 +141,68 @@ export class Outbox {
   /** For good: drops what is queued (why 'closed'), stops the deadline timer, answers flush waiters with false. */
   close(): void {
     this.isClosed = true;
-    this.socket = undefined;
+    this.channel = undefined;
     this.cancelDeadline?.();
     this.cancelDeadline = this.deadlineTimerAt = undefined;
+    this.requeueFailed();
     for (const msg of this.queue.takeAll()) this.hooks.dropped(msg, 'closed');
     for (const resolve of this.flushWaiters.splice(0)) resolve(false);
   }
 
+  private requeueFailed(): void {
+    if (this.failed.length === 0) return;
+    const failed = this.failed;
+    this.failed = [];
+    this.queue.unshiftAll(failed);
+    if (!this.isClosed && failed.some((msg) => msg.deadlineAt !== undefined)) this.armDeadlineTimer();
+  }
+
+  private inFlight(): number {
+    let count = this.channel?.inFlight ?? 0;
+    for (const channel of this.draining) count += channel.inFlight;
+    return count;
+  }
+
   private flush(): void {
-    const socket = this.socket;
-    if (!socket) return;
+    const channel = this.channel;
+    if (!channel) return;
     const now = this.clock.now();
-    while (socket.bufferedAmount < this.highWaterBytes && this.socket === socket) {
+    while (channel.socket.bufferedAmount < this.highWaterBytes && this.channel === channel) {
       const msg = this.queue.shift();
       if (!msg) break;
       if (msg.deadlineAt !== undefined && msg.deadlineAt <= now) this.hooks.dropped(msg, 'deadline');
-      else this.write(socket, msg);
+      else this.write(channel, msg);
     }
     this.maybeDrain();
     this.checkFlushed();
   }
 
-  private write(socket: WebSocket, msg: Outgoing): void {
-    this.inFlight++;
-    socket.send(msg.data, { binary: msg.isBinary }, this.onWritten);
+  private write(channel: Channel, msg: Outgoing): void {
+    channel.push(msg);
+    channel.socket.send(msg.data, { binary: msg.isBinary }, channel.written);
     this.hooks.sent(msg);
   }
 
-  // One shared callback for every write: a closure per message would cost more than the write.
-  private readonly onWritten = (err?: Error): void => {
-    this.inFlight--;
+  private readonly onWritten = (channel: Channel, err: Error | undefined): void => {
+    const msg = channel.shift();
+    if (channel.inFlight === 0) this.draining.delete(channel);
     if (err) {
-      this.hooks.unconfirmed();
-      this.checkFlushed();
+      // Never reached the kernel: written again, ahead of the rest, on the next socket.
+      this.failed.push(msg);
+      if (this.isClosed) this.requeueAndDropAll();
       return;
     }
+    channel.confirmedByKernel++;
+    if (channel !== this.channel) return;
     if (this.queue.length > 0) this.flush();
     else this.checkFlushed();
   };
+
+  /** A failed write reported after close(): nothing will send it any more. */
+  private requeueAndDropAll(): void {
+    this.requeueFailed();
+    for (const msg of this.queue.takeAll()) this.hooks.dropped(msg, 'closed');
+  }
 
   private maybeDrain(): void {
     if (this.isProducerPaused && this.queue.hasRoom()) {
@@ -132,11 +212,11 @@ export class Outbox {
   }
 
   private isFlushed(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0 && (this.socket?.bufferedAmount ?? 0) === 0;
+    return this.length === 0 && this.inFlight() === 0 && (this.channel?.socket.bufferedAmount ?? 0) === 0;
   }
 
   private checkFlushed(): void {
-    if (this.flushWaiters.length === 0 || !this.socket || !this.isFlushed()) return;
+    if (this.flushWaiters.length === 0 || !this.channel || !this.isFlushed()) return;
     for (const resolve of this.flushWaiters.splice(0)) resolve(true);
   }
 

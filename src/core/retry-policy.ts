@@ -9,9 +9,23 @@ export interface RetryPolicy {
   maxRetries: number;
   /** Reconnect after the server closes with 1000. Default false: a deliberate goodbye. */
   retryOnNormalClose: boolean;
+  /**
+   * A socket counts as healthy only once it has stayed open this long, ms; only then do the retry count
+   * and the backoff start again. Default 5000: a server that accepts and drops at once (a crash loop, a
+   * full backend) otherwise gets two reconnects a second forever, and maxRetries never stops it.
+   */
+  stableAfterMs: number;
+  /** Longest Retry-After (on a 503 or 429 upgrade response) honoured, ms. Default 60000. */
+  maxRetryAfterMs: number;
 }
 
-export const defaultRetry: RetryPolicy = { enabled: false, maxRetries: Infinity, retryOnNormalClose: false };
+export const defaultRetry: RetryPolicy = Object.freeze({
+  enabled: false,
+  maxRetries: Infinity,
+  retryOnNormalClose: false,
+  stableAfterMs: 5_000,
+  maxRetryAfterMs: 60_000,
+});
 
 // RFC 6455 §7.4.1 and the IANA registry: codes that say "come back later" rather than "you are wrong".
 const transientCloseCodes = new Set([1001, 1005, 1006, 1011, 1012, 1013, 1014]);

@@ -19,7 +19,10 @@ export interface SendQueueLimits {
   maxBytes: number;
 }
 
-export const defaultQueueLimits: SendQueueLimits = { maxMessages: 10_000, maxBytes: 16 * 1024 * 1024 };
+export const defaultQueueLimits: SendQueueLimits = Object.freeze({
+  maxMessages: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+});
 
 /**
  * FIFO of outgoing messages. The limits are soft, like a stream's highWaterMark: push() always keeps the
@@ -76,6 +79,17 @@ export class SendQueue {
       this.head = 0;
     }
     return msg;
+  }
+
+  /** Puts `msgs` (oldest first, all older than anything queued) back at the head, past the limits if need be. */
+  unshiftAll(msgs: readonly Outgoing[]): void {
+    if (msgs.length === 0) return;
+    this.items = [...msgs, ...this.items.slice(this.head)];
+    this.head = 0;
+    for (const msg of msgs) {
+      this.queuedBytes += msg.bytes;
+      if (msg.deadlineAt !== undefined) this.withDeadline++;
+    }
   }
 
   /** Removes and returns every message whose deadline is at or before `now`, oldest first. */

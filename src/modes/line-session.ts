@@ -46,6 +46,8 @@ export class LineSession {
   private cancelLinger: (() => void) | undefined;
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
   private isLingering = false;
+  /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
+  private closedChange: StateChange | undefined;
   private timeoutHandle: NodeJS.Timeout | undefined;
   private resolveDone!: (code: number) => void;
   readonly done: Promise<number> = new Promise((resolve) => (this.resolveDone = resolve));
@@ -136,6 +138,13 @@ export class LineSession {
     clearTimeout(this.timeoutHandle);
     this.hooks.stopInput?.();
     await this.conn.close(1000);
+    // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
+    const failure = this.closedChange?.error;
+    if (code === ExitCode.ok && failure) {
+      const outcome = this.failureOutcome(failure);
+      code = outcome.code;
+      this.diag.error(outcome.what, failure);
+    }
     this.summarise();
     await this.sink.flush();
     process.off('SIGINT', this.onSigint);
@@ -158,10 +167,24 @@ export class LineSession {
     });
   }
 
+  /**
+   * Ends the run once --wait passes in silence. Silence is measured in bytes on the wire, not messages (a
+   * long message still arriving is not silence), and not while wsx itself stopped reading because stdout
+   * is slow (issue 15): each check that sees bytes or a pause waits another --wait.
+   */
   private restartLinger(): void {
     if (!this.isLingering || this.isEnding) return;
     this.cancelLinger?.();
-    const handle = setTimeout(() => void this.end(ExitCode.ok), this.options.waitMs);
+    const before = this.conn.snapshot();
+    const handle = setTimeout(() => {
+      const now = this.conn.snapshot();
+      const isSilent =
+        now.counters.wireBytesReceived === before.counters.wireBytesReceived &&
+        !before.isIncomingPaused &&
+        !now.isIncomingPaused;
+      if (isSilent) void this.end(ExitCode.ok);
+      else this.restartLinger();
+    }, this.options.waitMs);
     this.cancelLinger = () => clearTimeout(handle);
   }
 
@@ -185,9 +208,7 @@ export class LineSession {
     if (options.count !== undefined && this.received >= options.count) {
       const verdict = this.hooks.onCountReached?.() ?? { code: ExitCode.ok };
       void this.end(verdict.code, verdict.message);
-      return;
     }
-    this.restartLinger();
   }
 
   private onState(change: StateChange): void {
@@ -211,6 +232,7 @@ export class LineSession {
         this.event('reconnect', { attempt: change.attempt + 1, retry_in_ms: change.retryInMs, reason: why });
       }
     } else if (change.to === 'closed') {
+      this.closedChange = change;
       if (options.isJsonl) {
         if (change.error)
           this.event('error', { kind: change.error.kind, message: this.diag.clean(change.error.describe()) });
@@ -220,20 +242,26 @@ export class LineSession {
       // The server or a failure ended the run.
       const err = change.error;
       if (err) {
-        const hasOpened = this.conn.snapshot().hasOpened;
-        const what =
-          err.kind === 'closed-by-peer'
-            ? err.describe()
-            : hasOpened
-              ? `connection to ${this.conn.url} lost: ${err.describe()}`
-              : `cannot connect to ${this.conn.url}: ${err.describe()}`;
-        void this.end(exitCodeFor(err, hasOpened), what, err);
+        const { code, what } = this.failureOutcome(err);
+        void this.end(code, what, err);
         return;
       }
       const verdict = this.hooks.onPeerClosed?.(change);
       this.diag.info(change.reason);
       void this.end(verdict?.code ?? ExitCode.ok, verdict?.message);
     }
+  }
+
+  /** The exit code and the stderr line for a failure that ended the connection. */
+  private failureOutcome(err: WsxError): { code: number; what: string } {
+    const hasOpened = this.conn.snapshot().hasOpened;
+    const what =
+      err.kind === 'closed-by-peer'
+        ? err.describe()
+        : hasOpened
+          ? `connection to ${this.conn.url} lost: ${err.describe()}`
+          : `cannot connect to ${this.conn.url}: ${err.describe()}`;
+    return { code: exitCodeFor(err, hasOpened), what };
   }
 
   private signalled(code: number): void {
