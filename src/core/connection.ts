@@ -228,7 +228,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   snapshot(): ConnectionSnapshot {
     return Object.freeze({
       state: this.state,
-      url: this.url,
+      url: this.options.displayUrl ?? this.url,
       attempt: this.attempt,
       hasOpened: this.opens > 0,
       openedAt: this.openedAt,

@@ -525,7 +525,10 @@ describe('transport', () => {
 });
 
 describe('HTTP proxy (CONNECT)', () => {
-  /** A CONNECT proxy with Basic auth that records each tunnel's target. */
+  /**
+   * A CONNECT proxy with Basic auth that records each tunnel's target. It reaches every target on
+   * 127.0.0.1, so a test can name a host that is not loopback (echo.test) without any traffic leaving it.
+   */
   async function proxy(user = 'pu', pass = 'pp') {
     const tunnels: string[] = [];
     const server = createHttpServer();
@@ -540,8 +543,8 @@ describe('HTTP proxy (CONNECT)', () => {
         return;
       }
       tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = netConnect(Number(port), host, () => {
+      const port = (req.url ?? '').split(':')[1];
+      const upstream = netConnect(Number(port), '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
@@ -560,14 +563,14 @@ describe('HTTP proxy (CONNECT)', () => {
     return { port: (server.address() as { port: number }).port, tunnels };
   }
 
-  it('tunnels through --proxy with credentials, and through HTTP_PROXY; NO_PROXY bypasses it', async () => {
+  it('tunnels through --proxy with credentials, and through HTTP_PROXY for a host that is not loopback', async () => {
     const target = await echoOn(createHttpServer());
     const p = await proxy();
-    const url = `ws://127.0.0.1:${target.port}`;
+    const proxyUrl = `http://pu:pp@127.0.0.1:${p.port}`;
     const viaFlag = await runWsx([
-      url,
+      `ws://127.0.0.1:${target.port}`,
       '--proxy',
-      `http://pu:pp@127.0.0.1:${p.port}`,
+      proxyUrl,
       '-x',
       'hi',
       '--expect',
@@ -575,19 +578,28 @@ describe('HTTP proxy (CONNECT)', () => {
     ]);
     expect(viaFlag.code).toBe(0);
     expect(viaFlag.stderr).toBe('');
-    const viaEnv = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], {
-      env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '' },
+    const named = `ws://echo.test:${target.port}`;
+    const viaEnv = await runWsx([named, '-x', 'hi', '--expect', '^hi$'], {
+      env: { HTTP_PROXY: proxyUrl, NO_PROXY: '' },
     });
     expect(viaEnv.code).toBe(0);
-    expect(p.tunnels).toEqual([`127.0.0.1:${target.port}`, `127.0.0.1:${target.port}`]);
-    const bypass = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], {
-      env: { http_proxy: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '127.0.0.1' },
-    });
-    const ignored = await runWsx([url, '--no-proxy', '-x', 'hi', '--expect', '^hi$'], {
-      env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}` },
-    });
-    expect([bypass.code, ignored.code]).toEqual([0, 0]);
+    expect(p.tunnels).toEqual([`127.0.0.1:${target.port}`, `echo.test:${target.port}`]);
+    // NO_PROXY and --no-proxy would go direct to echo.test, a DNS lookup: test/cli/options.test.ts has them.
     expect(p.tunnels).toHaveLength(2);
+  });
+
+  it('never sends loopback through HTTP_PROXY/HTTPS_PROXY unless --proxy names the proxy', async () => {
+    const target = await echoOn(createHttpServer());
+    const p = await proxy();
+    const proxyUrl = `http://pu:pp@127.0.0.1:${p.port}`;
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const direct = await runWsx([`ws://${host}:${target.port}`, '-x', 'hi', '--expect', '^hi$'], {
+        env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: '' },
+      });
+      expect([host, direct.code, direct.stderr]).toEqual([host, 0, '']);
+    }
+    expect(p.tunnels).toEqual([]);
+    expect(target.seen.headers).toHaveLength(2);
   });
 
   it('names wrong proxy credentials and an unreachable proxy, without printing the password', async () => {
