@@ -11,12 +11,15 @@ const refusalBodyWaitMs = 500;
 /** The request ws sent and the 101 response, read at ws's 'upgrade' event (before ws drops the request). */
 export function captureHandshake(socket: WebSocket, res: IncomingMessage): HandshakeInfo {
   const req = (socket as unknown as { _req?: ClientRequest })._req;
+  const sent = (req?.getHeaders() ?? {}) as Record<string, string | string[]>;
+  // getHeaders() lower-cases names; the wire keeps the case they were given in (issue 9.3).
+  const names = req?.getRawHeaderNames() ?? Object.keys(sent);
   return {
     url: socket.url,
     request: {
       method: req?.method ?? 'GET',
       path: req?.path ?? '/',
-      headers: (req?.getHeaders() ?? {}) as Record<string, string | string[]>,
+      headers: Object.fromEntries(names.map((name) => [name, sent[name.toLowerCase()]!])),
     },
     response: {
       statusCode: res.statusCode ?? 101,

@@ -321,6 +321,8 @@ describe('headers, auth, subprotocols, origin', () => {
         file('secret-headers.txt'),
         '-H',
         'Cookie: sid=cookie-secret-5x6y',
+        '-H',
+        'X-Probe: visible',
         '--bearer-env',
         'T',
         '-x',
@@ -333,9 +335,12 @@ describe('headers, auth, subprotocols, origin', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('> GET /chat HTTP/1.1');
-    expect(r.stderr).toContain('> authorization: ***');
-    expect(r.stderr).toContain('> x-api-key: ***');
-    expect(r.stderr).toContain('> cookie: ***');
+    // Names as they went on the wire: the user's case, and ws's own Sec-WebSocket-Key (issue 9.3).
+    expect(r.stderr).toContain('> Authorization: ***');
+    expect(r.stderr).toContain('> X-Api-Key: ***');
+    expect(r.stderr).toContain('> Cookie: ***');
+    expect(r.stderr).toContain('> X-Probe: visible');
+    expect(r.stderr).toMatch(/^> Sec-WebSocket-Key: \S+$/m);
     expect(r.stderr).toContain('< HTTP/1.1 101 Switching Protocols');
     expect(r.stderr).toMatch(/< sec-websocket-accept: \S+/);
     for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
