@@ -345,6 +345,24 @@ describe('headers, auth, subprotocols, origin', () => {
     expect(r.stderr).toMatch(/< sec-websocket-accept: \S+/);
     for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
   });
+  it('--header-file with a short value masks the value only, never part of the name (issue 9.2)', async () => {
+    const { port, seen } = await echoOn(createHttpServer());
+    writeFileSync(file('short-headers.txt'), 'X-Token: tok\n');
+    const r = await runWsx([
+      `ws://127.0.0.1:${port}/`,
+      '--show-handshake',
+      '--header-file',
+      file('short-headers.txt'),
+      '-x',
+      'hi',
+      '--expect',
+      'hi',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^> X-Token: \*\*\*$/m);
+    expect(r.stderr).not.toContain('***en');
+    expect(seen.headers[0]!['x-token']).toBe('tok');
+  });
 });
 
 describe('redirects', () => {
