@@ -2,6 +2,7 @@
 
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
+import { bodyText } from '../text/body-text.js';
 import { WsxError } from './errors.js';
 import type { HandshakeInfo } from './events.js';
 
@@ -40,7 +41,8 @@ function hintFor(status: number): string | undefined {
 }
 
 /**
- * A non-101 answer to the upgrade as a WsxError: the status line and the first 200 characters of the body.
+ * A non-101 answer to the upgrade as a WsxError: the status line and the body as one short line (an
+ * HTML error page printed as one escaped line full of \n was unreadable, issue 9.10).
  * 407 is the proxy's answer (https-proxy-agent hands its CONNECT response over as the upgrade's response).
  */
 export function readRefusal(res: IncomingMessage): Promise<WsxError> {
@@ -62,12 +64,13 @@ export function readRefusal(res: IncomingMessage): Promise<WsxError> {
       if (isDone) return;
       isDone = true;
       clearTimeout(timer);
-      const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 200);
+      const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 1024);
+      const summary = bodyText(body, res.headers['content-type']);
       const hint = hintFor(status);
       resolve(
         new WsxError(
           'http-status',
-          `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`,
+          `server answered ${statusLine} instead of upgrading${summary ? `: ${summary}` : ''}`,
           {
             ...(hint ? { hint } : {}),
             details: { status, statusLine, body },

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { until } from '../helpers/servers.js';
+import { startRefusingServer, until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -147,7 +147,18 @@ describe('TLS', () => {
     ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(
-      'the server certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID)',
+      'the server certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID) ' +
+        '(connect by a name the certificate lists, or name the one to check with --servername)',
+    );
+  });
+
+  it('says a plain server does not speak TLS, on one line without OpenSSL internals (issue 9.10)', async () => {
+    const { port } = await echoOn(createHttpServer());
+    const r = await runWsx([`wss://127.0.0.1:${port}/`, '-x', 'hi']);
+    expect(r.code).toBe(3);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `wsx: cannot connect to wss://127.0.0.1:${port}/: TLS handshake failed: the server does not speak ` +
+        'TLS (wrong version number) (is it a plain ws:// server? try ws:// instead of wss://)',
     );
   });
 
@@ -362,6 +373,28 @@ describe('headers, auth, subprotocols, origin', () => {
     expect(r.stderr).toMatch(/^> X-Token: \*\*\*$/m);
     expect(r.stderr).not.toContain('***en');
     expect(seen.headers[0]!['x-token']).toBe('tok');
+  });
+});
+
+describe('error text (issue 9.10)', () => {
+  it('prints an HTML refusal body as its meaningful lines, and a -v stack on real lines', async () => {
+    const page =
+      '<!DOCTYPE html>\n<html>\n<head><title>401 Authorization Required</title></head>\n<body>\n' +
+      '<center><h1>401 Authorization Required</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n';
+    const refusing = await startRefusingServer(
+      `HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: ${page.length}\r\n\r\n${page}`,
+    );
+    defer(() => refusing.close());
+    const r = await runWsx([`${refusing.url}/`, '-x', 'hi', '-v']);
+    expect(r.code).toBe(3);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe(
+      `wsx: cannot connect to ${refusing.url}/: server answered HTTP/1.1 401 Unauthorized instead of ` +
+        'upgrading: 401 Authorization Required | nginx (check credentials: -H, --auth, --bearer-env)',
+    );
+    expect(r.stderr).not.toContain('\\n');
+    expect(lines[1]).toMatch(/^WsxError: server answered HTTP\/1\.1 401/);
+    expect(lines[2]).toMatch(/^\s+at /);
   });
 });
 
