@@ -147,7 +147,10 @@ export function buildProgram(version: string): Command {
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')
-    .option('-P, --show-ping-pong', 'show pings and pongs (interactive session, --jsonl)')
+    .option(
+      '-P, --show-ping-pong',
+      'show pings and pongs in the interactive session (--jsonl always has them)',
+    )
     .option('--timestamps', 'show a time on each message in the interactive session')
     .option('--pretty', 'pretty-print JSON messages in the interactive session');
 
