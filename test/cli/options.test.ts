@@ -102,6 +102,8 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [[url, '--proxy', 'socks5://127.0.0.1:1080'], '--proxy: socks5 proxies are not supported'],
     [[url, '--proxy', 'http://[bad'], '--proxy: "http://[bad" is not a URL'],
     [[url, '--expect-json', 'no-equals'], '--expect-json: expected path=value'],
+    [[url, '--expect', '('], '--expect: invalid regular expression /(/'],
+    [[url, '--input-format', 'base64', '--binary', '--count', '1.5'], '--count: "1.5" is not a whole'],
   ])('%j → %s', async (args, message) => {
     expect((await usageError(args)).message).toContain(message);
   });
