@@ -16,7 +16,7 @@ import {
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { chooseMode, ignoredFlagsWarning } from './mode.js';
 import type { RawFlags } from './program.js';
-import { describeProxy, proxyAgent, proxyPassword, resolveProxy } from './proxy.js';
+import { describeProxy, proxyAgentFactory, proxyPassword, resolveProxy } from './proxy.js';
 import { readTls } from './tls.js';
 
 export type { Mode, Options } from '../options.js';
@@ -54,7 +54,7 @@ export async function buildOptions(
   if (tls) connection.tls = tls;
   if (proxy) {
     connection.proxyLabel = describeProxy(proxy);
-    connection.agent = await proxyAgent(proxy);
+    connection.agent = (await proxyAgentFactory(proxy))();
   }
   return {
     ...outputOptions(flags),

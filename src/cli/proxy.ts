@@ -99,8 +99,11 @@ export function proxyPassword(proxy: string): string | undefined {
   return password ? decodeURIComponent(password) : undefined;
 }
 
-/** An agent that tunnels through `proxy` with HTTP CONNECT. Loaded only when a proxy is in use. */
-export async function proxyAgent(proxy: string): Promise<Agent> {
+/**
+ * Makes agents that tunnel through `proxy` with HTTP CONNECT, one per connection attempt; `signal` ends
+ * an attempt's CONNECT socket with it. https-proxy-agent is loaded only when a proxy is in use.
+ */
+export async function proxyAgentFactory(proxy: string): Promise<(signal?: AbortSignal) => Agent> {
   const { HttpsProxyAgent } = await import('https-proxy-agent');
-  return new HttpsProxyAgent(proxy);
+  return (signal) => new HttpsProxyAgent(proxy, signal ? { signal } : {});
 }
