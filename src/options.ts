@@ -6,7 +6,10 @@ import type { Expectation } from './match/expectations.js';
 export type Mode = 'interactive' | 'pipe' | 'script';
 
 export interface Options {
+  /** The URL to connect to (userinfo moved into an Authorization header). Never print it: see displayUrl. */
   url: string;
+  /** The URL as every output shows it: secret query values (token=, --mask-param …) as ***. */
+  displayUrl: string;
   mode: Mode;
   connection: ConnectionOptions;
   /** Header names whose values are secret and print as ***. Lower case. */
@@ -34,6 +37,6 @@ export interface Options {
   timeoutMs: number | undefined;
   waitMs: number;
   isDemo: boolean;
-  /** --key is encrypted, no --passphrase was given and stdin is a terminal: ask for it. */
-  isKeyPassphraseNeeded: boolean;
+  /** Things to tell the user before the run starts (flags the chosen mode ignores), one line each. */
+  warnings: string[];
 }

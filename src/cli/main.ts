@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { WsxError } from '../core/errors.js';
 import { ExitCode } from '../outcome.js';
-import { buildOptions, checkKey, type Options } from './options.js';
+import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
 
@@ -53,24 +53,12 @@ export async function main(argv: string[]): Promise<void> {
   let code: number = ExitCode.ok;
   addServeCommand(program, (serveCode) => (code = serveCode));
   program.action(async (url: string | undefined, flags: RawFlags) => {
-    const options = buildOptions(url, flags, {
+    const options = await buildOptions(url, flags, {
       env: process.env,
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: process.stdout.isTTY === true,
     });
-    const tls = options.connection.tls;
-    if (options.isKeyPassphraseNeeded && tls?.key) {
-      const { promptHidden } = await import('./prompt.js');
-      tls.passphrase = await promptHidden('Passphrase for --key: ');
-      options.secrets.push(tls.passphrase);
-      checkKey(tls.key, tls.passphrase);
-    }
-    const proxy = options.proxy;
-    if (proxy) {
-      const { HttpsProxyAgent } = await import('https-proxy-agent');
-      // One agent per attempt, its CONNECT socket closed when the attempt ends (a silent proxy, issue 15).
-      options.connection.agentFor = (signal) => new HttpsProxyAgent(proxy, { signal });
-    }
+    if (!options.isQuiet) for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
     code = await runMode(options);
   });
   try {

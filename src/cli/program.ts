@@ -9,6 +9,8 @@ export interface RawFlags {
   auth?: string;
   authEnv?: string;
   bearerEnv?: string;
+  /** Extra query parameter names whose values are masked in every output. */
+  maskParam: string[];
   subprotocol: string[];
   origin?: string;
   connectTimeout: string;
@@ -66,7 +68,7 @@ Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
 Exit codes: 0 ok, 1 runtime error, 2 usage, 3 could not connect, 4 timeout or expectation
 not met, 5 server closed abnormally, 130/143 interrupted. NO_COLOR turns colour off.`;
 
-/** Builds the program; `onRun` receives the URL argument and the flags, `onServe` the serve subcommand's. */
+/** Builds the program: flags, help and examples. main.ts adds the action and the serve subcommand. */
 export function buildProgram(version: string): Command {
   const expectations: RawFlags['expectations'] = [];
   const program = new Command('wsx')
@@ -80,6 +82,8 @@ export function buildProgram(version: string): Command {
     )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
+    // Without it `wsx help` would connect to ws://help/ (issue 9.7).
+    .helpCommand('help [command]', 'show this help, or the help of a command (wsx help serve)')
     .showSuggestionAfterError(true)
     // `wsx serve --jsonl` must reach serve's own flags, not the client's flags of the same name.
     .enablePositionalOptions()
@@ -95,6 +99,11 @@ export function buildProgram(version: string): Command {
     .option('--auth <user:pass>', 'HTTP Basic credentials for the upgrade request')
     .option('--auth-env <VAR>', 'read Basic credentials "user:pass" from environment variable VAR')
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
+    .option(
+      '--mask-param <name>',
+      'also mask this URL query parameter in all output (repeatable; token, key, sig, ... always are)',
+      collect,
+    )
     .option('-s, --subprotocol <name>', 'offer a subprotocol (repeatable); the chosen one is shown', collect)
     .option('-o, --origin <origin>', 'set the Origin header')
     .option('--connect-timeout <duration>', 'limit for the opening handshake', '10s')
@@ -138,7 +147,10 @@ export function buildProgram(version: string): Command {
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')
-    .option('-P, --show-ping-pong', 'show pings and pongs (interactive session, --jsonl)')
+    .option(
+      '-P, --show-ping-pong',
+      'show pings and pongs in the interactive session (--jsonl always has them)',
+    )
     .option('--timestamps', 'show a time on each message in the interactive session')
     .option('--pretty', 'pretty-print JSON messages in the interactive session');
 
@@ -152,7 +164,9 @@ export function buildProgram(version: string): Command {
     .option('--app-ping <message>', 'also send this message every ping interval (for servers that need one)')
     .option(
       '--drop-after <duration>',
-      'drop a message that cannot be sent within this time (default: never drop)',
+      // 30s is modes/interactive.ts's defaultTypedDeadlineMs (test/cli/program.test.ts keeps them equal).
+      'drop a message not sent within this time ' +
+        '(default: 30s in the interactive session; never in pipe and script runs)',
     )
     .option('--queue-limit <n>', 'messages queued before input is paused', '10000');
 

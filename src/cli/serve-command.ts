@@ -1,9 +1,7 @@
 // `wsx serve`: flags for the local server, validated before it listens.
 
 import { Command, Option } from 'commander';
-import { WsxError } from '../core/errors.js';
-import { parseDuration } from '../text/duration.js';
-import { parseBytes } from './options.js';
+import { bytesFlag, durationFlag, portFlag, positiveIntFlag } from './flag-values.js';
 import type { ServerOptions, ServeMode } from '../server/server.js';
 
 export interface ServeFlags {
@@ -19,34 +17,18 @@ export interface ServeFlags {
   quiet?: boolean;
 }
 
-function invalid(message: string): WsxError {
-  return new WsxError('invalid-option', message);
-}
-
+/** Validates serve's flags; throws a usage error naming the first bad one. */
 export function buildServerOptions(flags: ServeFlags): ServerOptions {
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw invalid(`--port: "${flags.port}" is not a port (0-65535; 0 picks a free one)`);
-  const maxClients = flags.maxClients === undefined ? Infinity : Number(flags.maxClients);
-  if (!(Number.isInteger(maxClients) || maxClients === Infinity) || maxClients < 1)
-    throw invalid(`--max-clients: "${flags.maxClients}" is not a whole number above 0`);
-  const maxPayloadBytes = parseBytes(flags.maxPayload);
-  if (!maxPayloadBytes) throw invalid(`--max-payload: "${flags.maxPayload}" is not a size (e.g. 1M)`);
-  const maxBufferedBytes = parseBytes(flags.maxBuffered);
-  if (!maxBufferedBytes) throw invalid(`--max-buffered: "${flags.maxBuffered}" is not a size (e.g. 4M)`);
-  const pingIntervalMs = parseDuration(flags.pingInterval);
-  const pingTimeoutMs = parseDuration(flags.pingTimeout);
-  if (!pingIntervalMs) throw invalid(`--ping-interval: "${flags.pingInterval}" is not a duration`);
-  if (!pingTimeoutMs) throw invalid(`--ping-timeout: "${flags.pingTimeout}" is not a duration`);
   return {
     host: flags.host,
-    port,
+    port: portFlag('--port', flags.port),
     mode: flags.mode,
-    maxClients,
-    maxPayloadBytes,
-    maxBufferedBytes,
-    pingIntervalMs,
-    pingTimeoutMs,
+    maxClients:
+      flags.maxClients === undefined ? Infinity : positiveIntFlag('--max-clients', flags.maxClients),
+    maxPayloadBytes: bytesFlag('--max-payload', flags.maxPayload),
+    maxBufferedBytes: bytesFlag('--max-buffered', flags.maxBuffered),
+    pingIntervalMs: durationFlag('--ping-interval', flags.pingInterval),
+    pingTimeoutMs: durationFlag('--ping-timeout', flags.pingTimeout),
   };
 }
 

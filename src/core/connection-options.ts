@@ -20,6 +20,8 @@ export interface TlsOptions {
 export interface ConnectionOptions {
   /** ws://, wss:// or ws+unix:// URL (already normalised by the caller). */
   url: string;
+  /** The URL as messages show it (secrets masked); snapshot().url reports it. Default: `url`. */
+  displayUrl?: string;
   protocols?: string[];
   headers?: Record<string, string>;
   origin?: string;

@@ -31,6 +31,8 @@ export type { ConnectionDeps, ConnectionOptions, SendOptions, TlsOptions } from 
 
 export class Connection extends EventEmitter<ConnectionEvents> {
   readonly url: string;
+  /** The URL as it may be printed: secrets in userinfo and the query masked (the caller's displayUrl). */
+  private readonly displayUrl: string;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly retry: RetryPolicy;
@@ -76,6 +78,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(options: ConnectionOptions, deps: ConnectionDeps = {}) {
     super();
     this.url = validateUrl(options.url);
+    this.displayUrl = options.displayUrl ?? this.url;
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
     const d = connectionDefaults;
@@ -242,7 +245,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   snapshot(): ConnectionSnapshot {
     return Object.freeze({
       state: this.state,
-      url: this.url,
+      url: this.displayUrl,
       attempt: this.attemptCount,
       hasOpened: this.opens > 0,
       isIncomingPaused: this.isIncomingPaused,

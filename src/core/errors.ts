@@ -116,13 +116,26 @@ export function classifyError(err: unknown): WsxError {
   }
   if (code && code in tlsReasons) {
     return new WsxError('tls', `TLS: ${tlsReasons[code]} (${code})`, {
-      hint: 'pass --ca FILE to trust a private CA, or -k to skip verification',
+      hint:
+        code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+          ? 'connect by a name the certificate lists, or name the one to check with --servername'
+          : 'pass --ca FILE to trust a private CA, or -k to skip verification',
       cause: err,
       details,
     });
   }
   if (code && (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO')) {
-    return new WsxError('tls', `TLS handshake failed: ${message}`, {
+    // OpenSSL's text is "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
+    // number:../deps/…/ssl3_record.c:350:\n"; its reason is the part a person can use (issue 9.10).
+    const reason = /error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+)/i.exec(message)?.[1]?.trim();
+    if (reason && /wrong version number|packet length too long|http request/i.test(reason)) {
+      return new WsxError('tls', `TLS handshake failed: the server does not speak TLS (${reason})`, {
+        hint: 'is it a plain ws:// server? try ws:// instead of wss://',
+        cause: err,
+        details,
+      });
+    }
+    return new WsxError('tls', `TLS handshake failed: ${reason ?? message.split('\n')[0]!.trim()}`, {
       hint: 'is this a wss:// server? check --cert/--key',
       cause: err,
       details,

@@ -89,6 +89,7 @@ export interface Counters {
 
 export interface ConnectionSnapshot {
   state: State;
+  /** The URL for display: ConnectionOptions.displayUrl, secrets masked. */
   url: string;
   attempt: number;
   /** True once any socket has opened: a later failure is a lost connection, not a failed connect. */

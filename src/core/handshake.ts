@@ -2,6 +2,7 @@
 
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
+import { bodyText } from '../text/body-text.js';
 import { WsxError } from './errors.js';
 import type { HandshakeInfo } from './events.js';
 
@@ -11,12 +12,15 @@ const refusalBodyWaitMs = 500;
 /** The request ws sent and the 101 response, read at ws's 'upgrade' event (before ws drops the request). */
 export function captureHandshake(socket: WebSocket, res: IncomingMessage): HandshakeInfo {
   const req = (socket as unknown as { _req?: ClientRequest })._req;
+  const sent = (req?.getHeaders() ?? {}) as Record<string, string | string[]>;
+  // getHeaders() lower-cases names; the wire keeps the case they were given in (issue 9.3).
+  const names = req?.getRawHeaderNames() ?? Object.keys(sent);
   return {
     url: socket.url,
     request: {
       method: req?.method ?? 'GET',
       path: req?.path ?? '/',
-      headers: (req?.getHeaders() ?? {}) as Record<string, string | string[]>,
+      headers: Object.fromEntries(names.map((name) => [name, sent[name.toLowerCase()]!])),
     },
     response: {
       statusCode: res.statusCode ?? 101,
@@ -46,7 +50,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
 }
 
 /**
- * A non-101 answer to the upgrade as a WsxError: the status line and the first 200 characters of the body.
+ * A non-101 answer to the upgrade as a WsxError: the status line and the body as one short line (an
+ * HTML error page printed as one escaped line full of \n was unreadable, issue 9.10).
  * 407 is the proxy's answer (https-proxy-agent hands its CONNECT response over as the upgrade's response).
  */
 export function readRefusal(res: IncomingMessage): Promise<WsxError> {
@@ -68,13 +73,14 @@ export function readRefusal(res: IncomingMessage): Promise<WsxError> {
       if (isDone) return;
       isDone = true;
       clearTimeout(timer);
-      const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 200);
+      const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 1024);
+      const summary = bodyText(body, res.headers['content-type']);
       const hint = hintFor(status);
       const retryAfterMs = parseRetryAfter(res.headers['retry-after'], Date.now());
       resolve(
         new WsxError(
           'http-status',
-          `server answered ${statusLine} instead of upgrading${body ? `: ${body}` : ''}`,
+          `server answered ${statusLine} instead of upgrading${summary ? `: ${summary}` : ''}`,
           {
             ...(hint ? { hint } : {}),
             details: { status, statusLine, body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },

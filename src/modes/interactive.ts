@@ -22,22 +22,23 @@ export async function runInteractive(options: Options): Promise<number> {
 
   let server: import('../server/server.js').WsxServer | undefined;
   let url = options.url;
+  let displayUrl = options.displayUrl;
   if (options.isDemo) {
     const { WsxServer } = await import('../server/server.js');
     server = new WsxServer({ port: 0, mode: 'echo' });
-    url = `${await server.listen()}/`;
+    url = displayUrl = `${await server.listen()}/`;
     process.stdout.write(
       `wsx demo: built-in echo server on ${url} — type a message and press Enter; /help lists commands; Ctrl+C quits\n`,
     );
   }
 
-  const conn = new Connection({ ...options.connection, url });
+  const conn = new Connection({ ...options.connection, url, displayUrl });
   let finalError: import('../core/errors.js').WsxError | undefined;
   conn.on('state', (change) => {
     if (change.to === 'closed') finalError = change.error;
   });
   const store = new SessionStore(conn, { showPingPong: options.showPingPong });
-  const historyFile = history.historyPath(url, process.env);
+  const historyFile = history.historyPath(displayUrl, process.env);
   let hasReportedHistoryError = false;
   let isForced = false;
 

@@ -216,10 +216,10 @@ export class LineSession {
     if (change.to === 'open') {
       const snap = this.conn.snapshot();
       const isReconnect = snap.counters.reconnects > 0;
-      if (isReconnect) this.diag.warn(`reconnected to ${this.conn.url}`);
-      else this.diag.info(`connected to ${this.conn.url}`);
+      if (isReconnect) this.diag.warn(`reconnected to ${options.displayUrl}`);
+      else this.diag.info(`connected to ${options.displayUrl}`);
       if (options.isJsonl)
-        this.event('open', { url: this.conn.url, protocol: snap.protocol, reconnect: isReconnect });
+        this.event('open', { url: options.displayUrl, protocol: snap.protocol, reconnect: isReconnect });
       this.hooks.onOpen?.(isReconnect);
     } else if (change.to === 'waiting') {
       const why = change.error ? change.error.describe() : change.reason;
@@ -259,8 +259,8 @@ export class LineSession {
       err.kind === 'closed-by-peer'
         ? err.describe()
         : hasOpened
-          ? `connection to ${this.conn.url} lost: ${err.describe()}`
-          : `cannot connect to ${this.conn.url}: ${err.describe()}`;
+          ? `connection to ${this.options.displayUrl} lost: ${err.describe()}`
+          : `cannot connect to ${this.options.displayUrl}: ${err.describe()}`;
     return { code: exitCodeFor(err, hasOpened), what };
   }
 

@@ -63,7 +63,8 @@ export async function runScript(options: Options, io: Io): Promise<number> {
     },
     describeTimeout() {
       const limit = formatDuration(timeoutMs ?? 0);
-      if (!conn.snapshot().hasOpened) return `timed out after ${limit} before connecting to ${conn.url}`;
+      if (!conn.snapshot().hasOpened)
+        return `timed out after ${limit} before connecting to ${options.displayUrl}`;
       return matched < expectations.length
         ? `timed out after ${limit} waiting for ${pending()}`
         : `timed out after ${limit}`;

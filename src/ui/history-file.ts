@@ -6,14 +6,20 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { historyLimit } from './line-editor.js';
 
-/** The history file for `url`: readable name plus a hash, so different URLs never share a file. */
-export function historyPath(url: string, env: NodeJS.ProcessEnv): string {
+/**
+ * The history file for `displayUrl`, the URL as wsx shows it (query secrets masked, no userinfo): a
+ * readable host and path plus a hash of that URL, so different URLs never share a file and no token ever
+ * reaches a file name (issue 9.1). The query is left out of the readable part.
+ */
+export function historyPath(displayUrl: string, env: NodeJS.ProcessEnv): string {
   const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  const readable = url
+  const readable = displayUrl
     .replace(/^[a-z+]+:\/\//i, '')
+    .replace(/^[^/@]*@/, '')
+    .replace(/[?#].*$/s, '')
     .replace(/[^a-z0-9.-]+/gi, '_')
     .slice(0, 60);
-  const hash = createHash('sha256').update(url).digest('hex').slice(0, 10);
+  const hash = createHash('sha256').update(displayUrl).digest('hex').slice(0, 10);
   return join(base, 'wsx', 'history', `${readable}-${hash}.jsonl`);
 }
 

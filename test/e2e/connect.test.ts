@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { until } from '../helpers/servers.js';
+import { startRefusingServer, until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -147,7 +147,18 @@ describe('TLS', () => {
     ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(
-      'the server certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID)',
+      'the server certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID) ' +
+        '(connect by a name the certificate lists, or name the one to check with --servername)',
+    );
+  });
+
+  it('says a plain server does not speak TLS, on one line without OpenSSL internals (issue 9.10)', async () => {
+    const { port } = await echoOn(createHttpServer());
+    const r = await runWsx([`wss://127.0.0.1:${port}/`, '-x', 'hi']);
+    expect(r.code).toBe(3);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `wsx: cannot connect to wss://127.0.0.1:${port}/: TLS handshake failed: the server does not speak ` +
+        'TLS (wrong version number) (is it a plain ws:// server? try ws:// instead of wss://)',
     );
   });
 
@@ -321,6 +332,8 @@ describe('headers, auth, subprotocols, origin', () => {
         file('secret-headers.txt'),
         '-H',
         'Cookie: sid=cookie-secret-5x6y',
+        '-H',
+        'X-Probe: visible',
         '--bearer-env',
         'T',
         '-x',
@@ -333,12 +346,55 @@ describe('headers, auth, subprotocols, origin', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('> GET /chat HTTP/1.1');
-    expect(r.stderr).toContain('> authorization: ***');
-    expect(r.stderr).toContain('> x-api-key: ***');
-    expect(r.stderr).toContain('> cookie: ***');
+    // Names as they went on the wire: the user's case, and ws's own Sec-WebSocket-Key (issue 9.3).
+    expect(r.stderr).toContain('> Authorization: ***');
+    expect(r.stderr).toContain('> X-Api-Key: ***');
+    expect(r.stderr).toContain('> Cookie: ***');
+    expect(r.stderr).toContain('> X-Probe: visible');
+    expect(r.stderr).toMatch(/^> Sec-WebSocket-Key: \S+$/m);
     expect(r.stderr).toContain('< HTTP/1.1 101 Switching Protocols');
     expect(r.stderr).toMatch(/< sec-websocket-accept: \S+/);
     for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+  it('--header-file with a short value masks the value only, never part of the name (issue 9.2)', async () => {
+    const { port, seen } = await echoOn(createHttpServer());
+    writeFileSync(file('short-headers.txt'), 'X-Token: tok\n');
+    const r = await runWsx([
+      `ws://127.0.0.1:${port}/`,
+      '--show-handshake',
+      '--header-file',
+      file('short-headers.txt'),
+      '-x',
+      'hi',
+      '--expect',
+      'hi',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^> X-Token: \*\*\*$/m);
+    expect(r.stderr).not.toContain('***en');
+    expect(seen.headers[0]!['x-token']).toBe('tok');
+  });
+});
+
+describe('error text (issue 9.10)', () => {
+  it('prints an HTML refusal body as its meaningful lines, and a -v stack on real lines', async () => {
+    const page =
+      '<!DOCTYPE html>\n<html>\n<head><title>401 Authorization Required</title></head>\n<body>\n' +
+      '<center><h1>401 Authorization Required</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n';
+    const refusing = await startRefusingServer(
+      `HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: ${page.length}\r\n\r\n${page}`,
+    );
+    defer(() => refusing.close());
+    const r = await runWsx([`${refusing.url}/`, '-x', 'hi', '-v']);
+    expect(r.code).toBe(3);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe(
+      `wsx: cannot connect to ${refusing.url}/: server answered HTTP/1.1 401 Unauthorized instead of ` +
+        'upgrading: 401 Authorization Required | nginx (check credentials: -H, --auth, --bearer-env)',
+    );
+    expect(r.stderr).not.toContain('\\n');
+    expect(lines[1]).toMatch(/^WsxError: server answered HTTP\/1\.1 401/);
+    expect(lines[2]).toMatch(/^\s+at /);
   });
 });
 
@@ -525,7 +581,10 @@ describe('transport', () => {
 });
 
 describe('HTTP proxy (CONNECT)', () => {
-  /** A CONNECT proxy with Basic auth that records each tunnel's target. */
+  /**
+   * A CONNECT proxy with Basic auth that records each tunnel's target. It reaches every target on
+   * 127.0.0.1, so a test can name a host that is not loopback (echo.test) without any traffic leaving it.
+   */
   async function proxy(user = 'pu', pass = 'pp') {
     const tunnels: string[] = [];
     const server = createHttpServer();
@@ -540,8 +599,8 @@ describe('HTTP proxy (CONNECT)', () => {
         return;
       }
       tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = netConnect(Number(port), host, () => {
+      const port = (req.url ?? '').split(':')[1];
+      const upstream = netConnect(Number(port), '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
@@ -560,14 +619,14 @@ describe('HTTP proxy (CONNECT)', () => {
     return { port: (server.address() as { port: number }).port, tunnels };
   }
 
-  it('tunnels through --proxy with credentials, and through HTTP_PROXY; NO_PROXY bypasses it', async () => {
+  it('tunnels through --proxy with credentials, and through HTTP_PROXY for a host that is not loopback', async () => {
     const target = await echoOn(createHttpServer());
     const p = await proxy();
-    const url = `ws://127.0.0.1:${target.port}`;
+    const proxyUrl = `http://pu:pp@127.0.0.1:${p.port}`;
     const viaFlag = await runWsx([
-      url,
+      `ws://127.0.0.1:${target.port}`,
       '--proxy',
-      `http://pu:pp@127.0.0.1:${p.port}`,
+      proxyUrl,
       '-x',
       'hi',
       '--expect',
@@ -575,19 +634,28 @@ describe('HTTP proxy (CONNECT)', () => {
     ]);
     expect(viaFlag.code).toBe(0);
     expect(viaFlag.stderr).toBe('');
-    const viaEnv = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], {
-      env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '' },
+    const named = `ws://echo.test:${target.port}`;
+    const viaEnv = await runWsx([named, '-x', 'hi', '--expect', '^hi$'], {
+      env: { HTTP_PROXY: proxyUrl, NO_PROXY: '' },
     });
     expect(viaEnv.code).toBe(0);
-    expect(p.tunnels).toEqual([`127.0.0.1:${target.port}`, `127.0.0.1:${target.port}`]);
-    const bypass = await runWsx([url, '-x', 'hi', '--expect', '^hi$'], {
-      env: { http_proxy: `http://pu:pp@127.0.0.1:${p.port}`, NO_PROXY: '127.0.0.1' },
-    });
-    const ignored = await runWsx([url, '--no-proxy', '-x', 'hi', '--expect', '^hi$'], {
-      env: { HTTP_PROXY: `http://pu:pp@127.0.0.1:${p.port}` },
-    });
-    expect([bypass.code, ignored.code]).toEqual([0, 0]);
+    expect(p.tunnels).toEqual([`127.0.0.1:${target.port}`, `echo.test:${target.port}`]);
+    // NO_PROXY and --no-proxy would go direct to echo.test, a DNS lookup: test/cli/options.test.ts has them.
     expect(p.tunnels).toHaveLength(2);
+  });
+
+  it('never sends loopback through HTTP_PROXY/HTTPS_PROXY unless --proxy names the proxy', async () => {
+    const target = await echoOn(createHttpServer());
+    const p = await proxy();
+    const proxyUrl = `http://pu:pp@127.0.0.1:${p.port}`;
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const direct = await runWsx([`ws://${host}:${target.port}`, '-x', 'hi', '--expect', '^hi$'], {
+        env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: '' },
+      });
+      expect([host, direct.code, direct.stderr]).toEqual([host, 0, '']);
+    }
+    expect(p.tunnels).toEqual([]);
+    expect(target.seen.headers).toHaveLength(2);
   });
 
   it('names wrong proxy credentials and an unreachable proxy, without printing the password', async () => {

@@ -1,0 +1,55 @@
+// The README's install steps, literally, from an empty folder outside the project (issue 9.6):
+// `npm pack`, then `npm install -g ./wsx-0.1.0.tgz` and `wsx`, or `npx --yes --package ./wsx-0.1.0.tgz wsx`.
+// npm runs with --offline: the dependencies come from the npm cache `npm ci` filled, never the network.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('../..', import.meta.url).pathname;
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Without the project's npm_* variables: vitest may run under `npm test`, the user's shell does not. */
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+
+/** npm, offline and quiet, in `cwd`. */
+function npm(args: string[], cwd: string) {
+  return run('npm', [...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    env,
+    timeout: 60_000,
+  });
+}
+
+describe('installing the packed tarball', () => {
+  it('npm install -g ./wsx-<version>.tgz, then wsx --version from an empty folder', async (ctx) => {
+    const work = mkdtempSync(join(tmpdir(), 'wsx-install-'));
+    // The suite built dist/ already (pretest); --ignore-scripts skips prepack's second build.
+    await npm(['pack', '--ignore-scripts', '--pack-destination', work], root);
+    const tgz = `./wsx-${version}.tgz`;
+    const prefix = join(work, 'global');
+    try {
+      await npm(['install', '-g', '--prefix', prefix, tgz], work);
+    } catch (err) {
+      // A machine whose npm cache lacks a dependency: installing would need the registry.
+      if (/ENOTCACHED/.test(String((err as { stderr?: string }).stderr ?? err))) {
+        console.warn('npm cache lacks a dependency: skipping the install test (run npm ci first)');
+        return ctx.skip();
+      }
+      throw err;
+    }
+    const empty = mkdtempSync(join(tmpdir(), 'wsx-empty-'));
+    const installed = await run(join(prefix, 'bin', 'wsx'), ['--version'], { cwd: empty });
+    expect(installed.stdout).toBe(`${version}\n`);
+    const npx = await run(
+      'npx',
+      ['--yes', '--offline', '--package', join(work, `wsx-${version}.tgz`), '--', 'wsx', 'help'],
+      { cwd: empty, env, timeout: 60_000 },
+    );
+    expect(npx.stdout).toContain('Usage: wsx [options] <url>');
+  }, 90_000);
+});
