@@ -3,6 +3,7 @@
 //
 // dist/cli/main.js        what bin/wsx.js imports: flags, options, commander, chalk (small, always needed)
 // dist/modes/<mode>.js    one file per mode, imported lazily by main: pipe, script, serve, interactive
+// dist/core/connection.js the Connection class, which the modes import from here too
 // dist/chunks/*.js        code shared by several of the above (the core, ws), and the chunks that only
 //                         the interactive mode imports: the TUI, ink and react (production build), so
 //                         pipe and script never load React. Each bundled module keeps its
@@ -24,6 +25,8 @@ const result = await build({
     'modes/script': 'src/modes/script.ts',
     'modes/serve': 'src/modes/serve.ts',
     'modes/interactive': 'src/modes/interactive.ts',
+    // The core on its own, for tests that drive a Connection in a child process (test/core).
+    'core/connection': 'src/core/connection.ts',
   },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
