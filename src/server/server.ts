@@ -158,7 +158,10 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       ? new Promise<void>((resolve) => this.http.close(() => resolve()))
       : Promise.resolve();
     this.http.closeIdleConnections();
+    // Held senders must read again to see the close frame and answer it.
     this.stopLagWatch();
+    for (const ws of this.pausedSenders) ws.resume();
+    this.pausedSenders.clear();
     const closing = [...this.clients.values()].map((client) =>
       this.closeClient(
         client,
