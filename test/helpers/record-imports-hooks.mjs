@@ -17,8 +17,9 @@ export async function load(url, context, next) {
   let lines = `${url}\n`;
   if (url.includes('/dist/') && result.source != null) {
     const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString();
-    for (const [, path] of source.matchAll(/^\/\/ (node_modules\/\S+)$/gm))
-      lines += `${root}${path} (bundled in ${url})\n`;
+    // The comment is relative to the build's folder; node_modules may sit further up (or be a symlink).
+    for (const [, path] of source.matchAll(/^\/\/ \S*?(node_modules\/\S+)$/gm))
+      lines += `${root}${path.slice(path.lastIndexOf('node_modules/'))} (bundled in ${url})\n`;
   }
   appendFileSync(log, lines);
   return result;
