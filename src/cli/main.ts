@@ -8,7 +8,11 @@ import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
 
+/** Baked in by scripts/build.mjs, so a run reads nothing from disk to know it (issue 14). */
+declare const WSX_VERSION: string | undefined;
+
 function readVersion(): string {
+  if (typeof WSX_VERSION === 'string') return WSX_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };

@@ -13,6 +13,8 @@ export interface ServeFlags {
   pingInterval: string;
   pingTimeout: string;
   maxBuffered: string;
+  lagTimeout: string;
+  closeTimeout: string;
   jsonl?: boolean;
   quiet?: boolean;
 }
@@ -29,6 +31,8 @@ export function buildServerOptions(flags: ServeFlags): ServerOptions {
     maxBufferedBytes: bytesFlag('--max-buffered', flags.maxBuffered),
     pingIntervalMs: durationFlag('--ping-interval', flags.pingInterval),
     pingTimeoutMs: durationFlag('--ping-timeout', flags.pingTimeout),
+    lagTimeoutMs: durationFlag('--lag-timeout', flags.lagTimeout),
+    closeTimeoutMs: durationFlag('--close-timeout', flags.closeTimeout),
   };
 }
 
@@ -53,8 +57,18 @@ export function addServeCommand(program: Command, done: (code: number) => void):
     .option('--max-payload <bytes>', 'close clients that send a larger message with 1009', '16M')
     .option(
       '--max-buffered <bytes>',
-      'broadcast: disconnect a client with more than this waiting to be sent',
+      'broadcast: a client with more than this waiting holds the room back (see --lag-timeout)',
       '4M',
+    )
+    .option(
+      '--lag-timeout <duration>',
+      'broadcast: disconnect a client that stays over --max-buffered this long',
+      '2s',
+    )
+    .option(
+      '--close-timeout <duration>',
+      'on shutdown, cut off a client that has not answered the close frame after this long',
+      '2s',
     )
     .option('--ping-interval <duration>', 'ping each client this often', '10s')
     .option('--ping-timeout <duration>', 'drop a client silent this long after a ping', '5s')
@@ -62,7 +76,7 @@ export function addServeCommand(program: Command, done: (code: number) => void):
     .option('-q, --quiet', 'do not log connections on stderr')
     .addHelpText(
       'after',
-      '\nOn start it prints "listening ws://HOST:PORT" to stdout (with --jsonl, a "listening" event).\nSIGINT/SIGTERM close every client with 1001 and exit 0.',
+      '\nOn start it prints "listening ws://HOST:PORT" to stdout (with --jsonl, a "listening" event).\nSIGINT/SIGTERM stop accepting at once, close every client with 1001 and exit 0;\na second signal exits at once.',
     )
     .action(async (flags: ServeFlags) => {
       const { runServe } = await import('../modes/serve.js');

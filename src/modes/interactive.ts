@@ -12,7 +12,8 @@ export const defaultTypedDeadlineMs = 30_000;
 
 export async function runInteractive(options: Options): Promise<number> {
   // Loaded here, not at the top: pipe and script runs never pay for React.
-  const [{ render }, React, { App }, { SessionStore }, history] = await Promise.all([
+  // `default`: a bundled CommonJS module (react in dist/) has no named exports on its namespace.
+  const [{ render }, { default: React }, { App }, { SessionStore }, history] = await Promise.all([
     import('ink'),
     import('react'),
     import('../ui/App.js'),

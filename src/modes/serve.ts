@@ -63,11 +63,20 @@ export async function runServe(
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  log(`${signal}: closing every client with 1001`);
+  // A second signal while closing means "now": exit without waiting for the close timeout.
+  const forceExit = (again: NodeJS.Signals) => {
+    log(`${again} again: exiting without waiting for clients`);
+    process.exit(ExitCode.ok);
+  };
+  process.once('SIGINT', forceExit);
+  process.once('SIGTERM', forceExit);
+  log(`${signal}: stopped accepting; closing every client with 1001`);
   if (options.mode === 'sink') {
     for (const s of server.stats())
       log(`client ${s.id} (${s.remote}): ${s.messages} messages, ${s.bytes} bytes`);
   }
   await server.close();
+  process.off('SIGINT', forceExit);
+  process.off('SIGTERM', forceExit);
   return ExitCode.ok;
 }

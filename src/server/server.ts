@@ -22,8 +22,15 @@ export interface ServerOptions {
   pingIntervalMs: number;
   /** A client silent this long after a ping is dropped, ms. Default 5000. */
   pingTimeoutMs: number;
-  /** Broadcast: a client with more than this many bytes waiting to be sent is disconnected. Default 4 MiB. */
+  /**
+   * Broadcast: while a client has more than this many bytes waiting to be sent, the room stops reading
+   * from its senders until it drains. Default 4 MiB.
+   */
   maxBufferedBytes: number;
+  /** Broadcast: a client that stays over maxBufferedBytes this long is disconnected, ms. Default 2000. */
+  lagTimeoutMs: number;
+  /** On close, a client that has not answered the close frame after this long is cut off, ms. Default 2000. */
+  closeTimeoutMs: number;
 }
 
 export const defaultServerOptions: ServerOptions = {
@@ -35,6 +42,8 @@ export const defaultServerOptions: ServerOptions = {
   pingIntervalMs: 10_000,
   pingTimeoutMs: 5_000,
   maxBufferedBytes: 4 * 1024 * 1024,
+  lagTimeoutMs: 2_000,
+  closeTimeoutMs: 2_000,
 };
 
 export interface ClientStats {
@@ -57,6 +66,8 @@ interface Client {
   heartbeat: Heartbeat;
   /** Why we ended it, when we did: heartbeat-timeout, too slow, shutting down. */
   endedBecause?: string;
+  /** Broadcast: when its waiting bytes last went over maxBufferedBytes (performance.now()), if they are. */
+  laggingSince?: number;
 }
 
 export class WsxServer extends EventEmitter<ServerEvents> {
@@ -67,6 +78,10 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   private readonly finished: ClientStats[] = [];
   private nextId = 1;
   private boundUrl: string | undefined;
+  private closing: Promise<void> | undefined;
+  /** Broadcast flow control: senders we paused because some client is over maxBufferedBytes. */
+  private readonly pausedSenders = new Set<WebSocket>();
+  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(options: Partial<ServerOptions> = {}) {
     super();
@@ -83,6 +98,11 @@ export class WsxServer extends EventEmitter<ServerEvents> {
         info: { req: IncomingMessage },
         done: (ok: boolean, status?: number, message?: string) => void,
       ) => {
+        // A handshake that raced with close(): nobody gets in once shutdown began (issue 15 #9).
+        if (this.closing) {
+          done(false, 503, 'Server shutting down');
+          return;
+        }
         if (this.clients.size >= this.options.maxClients) {
           this.emit('refused', {
             remote: remoteOf(info.req),
@@ -121,21 +141,55 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     return [...[...this.clients.values()].map((c) => ({ ...c.stats })), ...this.finished];
   }
 
-  /** Closes every client with `code` (default 1001 "server shutting down") and stops listening. */
-  async close(code = 1001, reason = 'server shutting down'): Promise<void> {
-    const closing = [...this.clients.values()].map(async (client) => {
-      client.endedBecause = reason;
-      const closed = once(client.ws, 'close');
-      client.ws.close(code, reason);
-      // A client that does not answer the close frame within 2 s is cut off.
-      const timer = setTimeout(() => client.ws.terminate(), 2000);
-      await closed;
-      clearTimeout(timer);
-    });
+  /**
+   * Shuts down: stops accepting at once, closes every client with `code` (default 1001 "server shutting
+   * down"), cuts off those that have not answered within closeTimeoutMs, and resolves when nothing is
+   * left running. Calling it again returns the same promise.
+   */
+  close(code = 1001, reason = 'server shutting down'): Promise<void> {
+    this.closing ??= this.shutDown(code, reason);
+    return this.closing;
+  }
+
+  private async shutDown(code: number, reason: string): Promise<void> {
+    // Issue 15 #9: close the listening socket first, so a client that reconnects the moment it is
+    // closed is refused by the kernel instead of getting back in while the others are being closed.
+    const stoppedListening = this.http.listening
+      ? new Promise<void>((resolve) => this.http.close(() => resolve()))
+      : Promise.resolve();
+    this.http.closeIdleConnections();
+    // Held senders must read again to see the close frame and answer it.
+    this.stopLagWatch();
+    for (const ws of this.pausedSenders) ws.resume();
+    this.pausedSenders.clear();
+    const closing = [...this.clients.values()].map((client) =>
+      this.closeClient(
+        client,
+        code,
+        reason,
+        `no answer to the close within ${this.options.closeTimeoutMs} ms`,
+      ),
+    );
     await Promise.all(closing);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    if (this.http.listening) await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    this.http.closeAllConnections?.();
+    // Upgraded sockets are gone by now; anything left is a half-sent HTTP request.
+    this.http.closeAllConnections();
+    await stoppedListening;
+  }
+
+  /** Sends a close frame; a client that does not answer within closeTimeoutMs is terminated. */
+  private async closeClient(client: Client, code: number, reason: string, cutOffWhy: string): Promise<void> {
+    client.endedBecause ??= reason;
+    if (client.ws.readyState === client.ws.CLOSED) return;
+    // Not events.once: it rejects on the 'error' that ws emits before 'close' on a broken socket.
+    const closed = new Promise((resolve) => client.ws.once('close', resolve));
+    client.ws.close(code, reason);
+    const timer = setTimeout(() => {
+      client.endedBecause = cutOffWhy;
+      client.ws.terminate();
+    }, this.options.closeTimeoutMs);
+    await closed;
+    clearTimeout(timer);
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
@@ -156,7 +210,6 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       ),
     };
     this.clients.set(ws, client);
-    client.heartbeat.start();
     ws.on('pong', () => client.heartbeat.sawActivity());
     ws.on('ping', () => client.heartbeat.sawActivity());
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -172,6 +225,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     ws.on('close', (code: number, reason: Buffer) => {
       client.heartbeat.stop();
       this.clients.delete(ws);
+      this.pausedSenders.delete(ws);
       this.finished.push({ ...stats });
       if (this.finished.length > 1000) this.finished.shift();
       this.emit('disconnect', {
@@ -183,6 +237,12 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       });
     });
     this.emit('connection', { id: stats.id, remote: stats.remote, clients: this.clients.size });
+    if (this.closing) {
+      // Finished its handshake while we were shutting down: it goes the same way as the others.
+      void this.closeClient(client, 1001, 'server shutting down', 'no answer to the close');
+      return;
+    }
+    client.heartbeat.start();
   }
 
   private route(from: Client, data: Buffer, isBinary: boolean): void {
@@ -195,16 +255,66 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       case 'broadcast':
         for (const client of this.clients.values()) {
           if (client === from || client.ws.readyState !== client.ws.OPEN) continue;
-          // A client that cannot keep up is cut off rather than buffering without bound or slowing the room.
-          if (client.ws.bufferedAmount > this.options.maxBufferedBytes) {
-            client.endedBecause = `too slow: more than ${this.options.maxBufferedBytes} bytes waiting`;
-            client.ws.terminate();
-            continue;
-          }
           client.ws.send(data, { binary: isBinary });
+          if (client.laggingSince === undefined && client.ws.bufferedAmount > this.options.maxBufferedBytes) {
+            client.laggingSince = performance.now();
+            this.holdSenders();
+          }
         }
     }
   }
+
+  /**
+   * Issue 9 #5: a burst fills even a fast reader's buffer for a moment, so being over maxBufferedBytes is
+   * no reason to cut anyone off. Instead the room stops reading from its senders (TCP pushes back on them)
+   * until every client is under the limit again; only a client that stays over it for lagTimeoutMs, while
+   * nothing new is added to its buffer, has fallen behind for real and is disconnected.
+   */
+  private holdSenders(): void {
+    for (const client of this.clients.values()) {
+      if (client.ws.isPaused) continue;
+      client.ws.pause();
+      this.pausedSenders.add(client.ws);
+    }
+    // Polled while someone lags: ws has no drain event, and 10 ms is short next to draining 4 MiB.
+    this.lagTimer ??= setInterval(() => this.checkLaggards(), 10);
+  }
+
+  private checkLaggards(): void {
+    const now = performance.now();
+    let isAnyoneLagging = false;
+    for (const client of this.clients.values()) {
+      if (client.laggingSince === undefined) continue;
+      const waiting = client.ws.bufferedAmount;
+      if (waiting <= this.options.maxBufferedBytes || client.ws.readyState !== client.ws.OPEN) {
+        client.laggingSince = undefined;
+      } else if (now - client.laggingSince >= this.options.lagTimeoutMs) {
+        client.laggingSince = undefined;
+        const why = `too slow: ${formatBytes(waiting)} waiting for over ${this.options.lagTimeoutMs} ms`;
+        // RFC 6455 §7.4.1: 1008 policy violation. The close frame waits behind the unread backlog, so a
+        // client that still does not read is terminated after closeTimeoutMs like any other.
+        client.endedBecause = why;
+        void this.closeClient(client, 1008, 'too slow', why);
+      } else {
+        isAnyoneLagging = true;
+      }
+    }
+    if (isAnyoneLagging) return;
+    this.stopLagWatch();
+    for (const ws of this.pausedSenders) ws.resume();
+    this.pausedSenders.clear();
+  }
+
+  private stopLagWatch(): void {
+    clearInterval(this.lagTimer);
+    this.lagTimer = undefined;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
 }
 
 function remoteOf(req: IncomingMessage): string {

@@ -120,6 +120,8 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [{ maxBuffered: '0' }, '--max-buffered: "0" is not a size'],
     [{ pingInterval: 'x' }, '--ping-interval: "x" is not a duration'],
     [{ pingTimeout: '0' }, '--ping-timeout: "0" is not a duration'],
+    [{ lagTimeout: 'soon' }, '--lag-timeout: "soon" is not a duration'],
+    [{ closeTimeout: '0' }, '--close-timeout: "0" is not a duration'],
   ])('wsx serve %j → %s (the same value parsers)', (bad, message) => {
     const flags: ServeFlags = {
       port: '0',
@@ -129,6 +131,8 @@ describe('buildOptions: every bad flag value names the flag', () => {
       pingInterval: '10s',
       pingTimeout: '5s',
       maxBuffered: '4M',
+      lagTimeout: '2s',
+      closeTimeout: '2s',
       ...bad,
     };
     expect(() => buildServerOptions(flags)).toThrow(message);

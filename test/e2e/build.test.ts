@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runWsx } from '../helpers/run-wsx.js';
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
+
+describe('the bundled build (npm run build)', () => {
+  it('lets the import recorder see React inside the dist chunk that bundles it', () => {
+    // The pipe test's "never loads React" relies on this: with a bundle, React is no node_modules file.
+    const chunks = readdirSync(join(dist, 'chunks')).map((name) => join(dist, 'chunks', name));
+    const withReact = chunks.find((file) =>
+      /\n\/\/ \S*node_modules\/react\//.test(readFileSync(file, 'utf8')),
+    );
+    expect(withReact).toBeDefined();
+    const log = join(mkdtempSync(join(tmpdir(), 'wsx-imports-')), 'imports.log');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', hook, '--input-type=module', '-e', `await import(${JSON.stringify(withReact)})`],
+      { env: { ...process.env, WSX_IMPORT_LOG: log }, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(readFileSync(log, 'utf8')).toMatch(
+      /node_modules\/react\/\S+ \(bundled in file:\/\/\S+\/dist\/chunks\//,
+    );
+  });
+
+  it('prints the version baked in at build time', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const result = await runWsx(['--version']);
+    expect(result.stdout.trim()).toBe(pkg.version);
+    expect(readFileSync(join(dist, 'cli/main.js'), 'utf8')).not.toContain('package.json');
+  });
+});
