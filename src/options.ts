@@ -36,4 +36,8 @@ export interface Options {
   isDemo: boolean;
   /** --key is encrypted, no --passphrase was given and stdin is a terminal: ask for it. */
   isKeyPassphraseNeeded: boolean;
+  /** Interactive session: print the log into the terminal's scrollback instead of the full-screen lens. */
+  isInline: boolean;
+  /** Interactive session: most log entries the full-screen lens keeps (default 10,000; 64 MiB cap too). */
+  scrollback: number | undefined;
 }

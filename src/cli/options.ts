@@ -263,5 +263,7 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     waitMs: duration('--wait', flags.wait, true),
     isDemo,
     isKeyPassphraseNeeded,
+    isInline: flags.inline === true,
+    scrollback: flags.scrollback === undefined ? undefined : positiveInt('--scrollback', flags.scrollback),
   };
 }

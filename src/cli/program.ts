@@ -48,6 +48,8 @@ export interface RawFlags {
   timeout?: string;
   wait: string;
   demo?: boolean;
+  inline?: boolean;
+  scrollback?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
 }
@@ -140,7 +142,12 @@ export function buildProgram(version: string): Command {
     .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')
     .option('-P, --show-ping-pong', 'show pings and pongs (interactive session, --jsonl)')
     .option('--timestamps', 'show a time on each message in the interactive session')
-    .option('--pretty', 'pretty-print JSON messages in the interactive session');
+    .option('--pretty', 'pretty-print JSON messages in the interactive session')
+    .option('--inline', 'interactive session: print the log into the scrollback instead of full screen')
+    .option(
+      '--scrollback <n>',
+      'interactive session: log entries kept on screen (default 10000, 64 MiB at most)',
+    );
 
   program.optionsGroup('Reliability:');
   program
