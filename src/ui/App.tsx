@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Connection } from '../core/connection.js';
 import type { Key } from './keys.js';
 import { entryText, formatEntry, inspectLines, type FormatOptions } from './log-entry.js';
 import { FilterIndex } from './log-filter.js';
 import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './Lens.js';
-import { InputLine } from './InputLine.js';
+import { InputLine, inputRows } from './InputLine.js';
 import { QueuePanel } from './QueuePanel.js';
 import { runCommand } from './run-command.js';
 import { collectLines, createUi, uiKey, type LogContext, type UiState } from './session-keys.js';
@@ -46,10 +46,8 @@ function reduce(state: UiState, action: Action): UiState {
   return collectLines(action.keys.reduce((s, key) => uiKey(s, key, action.ctx), state));
 }
 
-/** Rows the parts around the log take: used to size the viewport so the frame never exceeds the screen. */
-function inputRows(text: string): number {
-  return Math.min(6, text.split('\n').length);
-}
+/** Most screen rows the input line takes in the lens. */
+const maxInputRows = 6;
 
 /** Opens $VISUAL/$EDITOR on `draft` with the terminal handed over; returns the edited text or undefined. */
 function editInEditor(draft: string, setRawMode: (on: boolean) => void): string | undefined {
@@ -91,6 +89,8 @@ export function App({
   // eslint-disable-next-line react-hooks/refs -- the stdout writer reads the latest format without re-subscribing
   formatRef.current = format;
   const lastCtrlC = useRef(0);
+  // The inspector covers the log, where "copied" is written: it repeats the note for the message it shows.
+  const [copyNote, setCopyNote] = useState<{ seq: number; text: string } | undefined>(undefined);
   const [size, setSize] = useState({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
   useEffect(() => {
     const onResize = () => setSize({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
@@ -133,7 +133,13 @@ export function App({
 
   const queueRows = Math.min(view.queued.length, 5) + (view.moreQueued > 0 ? 1 : 0);
   // Status (2) + bar (1) + hint (1) + one spare row: a frame as tall as the screen makes Ink clear it each time.
-  const logRows = Math.max(3, size.rows - 5 - queueRows - inputRows(ui.input.editor.text));
+  const logRows = Math.max(
+    3,
+    size.rows -
+      5 -
+      queueRows -
+      Math.min(maxInputRows, inputRows(ui.input.editor.text, Math.max(8, size.columns - 4)).length),
+  );
   const inspected = ui.inspecting === undefined ? undefined : log?.get(ui.inspecting);
   const inspectorText = useMemo(() => (inspected ? inspectLines(inspected) : []), [inspected]);
 
@@ -144,7 +150,9 @@ export function App({
     inspectorLines: 0,
     textOf: () => undefined,
   });
-  useEffect(() => {
+  // A layout effect: it runs in the commit itself, so a key read right after a frame sees that frame's log
+  // (a passive effect may still be pending when the next chunk arrives).
+  useLayoutEffect(() => {
     ctxRef.current = {
       visible,
       hits,
@@ -214,7 +222,10 @@ export function App({
           const text = entryText(entry);
           if (onCopy) onCopy(text);
           else stdout.write(`\x1b]52;c;${Buffer.from(text).toString('base64')}\x07`);
-          info(`copied ${Buffer.byteLength(text)} B to the clipboard (OSC 52)`);
+          const note = `copied ${Buffer.byteLength(text)} B to the clipboard (OSC 52)`;
+          info(note);
+          // eslint-disable-next-line react-hooks/set-state-in-effect -- effects of keys run here, once per key
+          setCopyNote({ seq: effect.seq, text: note });
           break;
         }
         case 'openEditor': {
@@ -243,7 +254,7 @@ export function App({
       isOpen={isOpen}
       hasColour={hasColour}
       isFocused={ui.focus === 'input'}
-      maxRows={isLens ? 6 : undefined}
+      {...(isLens ? { box: { maxRows: maxInputRows, columns: size.columns } } : {})}
     />
   );
   if (!log)
@@ -263,7 +274,14 @@ export function App({
   if (ui.focus === 'help')
     body = <HelpPanel focus={ui.inspecting !== undefined ? 'inspector' : ui.focusBefore} rows={logRows} />;
   else if (ui.focus === 'inspector' && inspected)
-    body = <Inspector lines={inspectorText} top={ui.inspectorTop} rows={logRows} />;
+    body = (
+      <Inspector
+        lines={inspectorText}
+        top={ui.inspectorTop}
+        rows={logRows}
+        note={copyNote?.seq === ui.inspecting ? copyNote?.text : undefined}
+      />
+    );
   else
     body = (
       <LogView

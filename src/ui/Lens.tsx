@@ -97,7 +97,8 @@ export function LensBar(props: LensBarProps) {
   );
 }
 
-export function Inspector({ lines, top, rows }: { lines: readonly string[]; top: number; rows: number }) {
+export function Inspector(props: { lines: readonly string[]; top: number; rows: number; note?: string }) {
+  const { lines, top, rows, note } = props;
   const shown = lines.slice(top, top + rows - 1);
   const end = Math.min(lines.length, top + rows - 1);
   return (
@@ -105,7 +106,7 @@ export function Inspector({ lines, top, rows }: { lines: readonly string[]; top:
       <Text
         dimColor
         wrap="truncate-end"
-      >{`── message, lines ${top + 1}-${end} of ${lines.length} · Esc closes · y copies · e edits ──`}</Text>
+      >{`── message, lines ${top + 1}-${end} of ${lines.length} · Esc closes · y copies · e edits ──${note ? ` ${note}` : ''}`}</Text>
       {shown.map((line, i) => (
         <Text key={top + i} wrap="truncate-end">
           {line === '' ? ' ' : line}

@@ -125,7 +125,9 @@ function escapeSequence(
     return { key: key('escape', { meta: true }), next: end };
   }
   if (next === '\x1b') {
-    // ESC ESC [A: some terminals send Alt+arrow this way.
+    // ESC ESC [A: some terminals send Alt+arrow this way. ESC ESC alone is Escape pressed twice.
+    const after = input[i + 2];
+    if (after !== '[' && after !== 'O') return { key: key('escape'), next: i + 1 };
     const inner = escapeSequence(input, i + 1);
     if (inner === 'incomplete') return 'incomplete';
     if (typeof inner.key === 'object' && inner.key.kind === 'key')
@@ -134,7 +136,10 @@ function escapeSequence(
   }
   const code = next.codePointAt(0)!;
   const width = code > 0xffff ? 2 : 1;
-  if (code < 0x20 || code === 0x7f) return { key: controlKey(next, true), next: i + 2 };
+  // Alt+Enter and Alt+Backspace are real keys; ESC before another control key is Escape then that key
+  // (Escape and Tab pressed quickly, or sent in one write by tmux, arrive as ESC TAB).
+  if (next === '\r' || next === '\x7f') return { key: controlKey(next, true), next: i + 2 };
+  if (code < 0x20) return { key: key('escape'), next: i + 1 };
   return { key: key('char', { meta: true }, String.fromCodePoint(code)), next: i + 1 + width };
 }
 

@@ -2,13 +2,13 @@
 // useInput is not enough: it parses one key per chunk and drops the rest ("abc" + Ctrl+C arrives as "abc").
 
 import { useStdin } from 'ink';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { decodeKeys, initialDecoderState, type Key } from './keys.js';
 
 export function useKeys(onKeys: (keys: Key[]) => void): void {
   const { setRawMode, isRawModeSupported, internal_eventEmitter: emitter } = useStdin();
   const handler = useRef(onKeys);
-  useEffect(() => {
+  useLayoutEffect(() => {
     handler.current = onKeys;
   });
   useEffect(() => {

@@ -67,6 +67,13 @@ describe('decodeKeys', () => {
     ]);
   });
 
+  it('reads ESC before another control key as Escape then that key (Esc, Tab typed quickly)', () => {
+    expect(decode('\r\x1b\t')).toEqual([k('enter'), k('escape'), k('tab')]);
+    expect(decode('\x1b\x7f')).toEqual([k('backspace', { meta: true })]);
+    expect(decode('\x1b\x1b')).toEqual([k('escape'), k('escape')]);
+    expect(decode('\x1b\x1b[A')).toEqual([k('up', { meta: true })]);
+  });
+
   it('joins an escape sequence cut between two reads', () => {
     expect(decode('a\x1b[', '5~b')).toEqual([
       { kind: 'text', text: 'a' },
