@@ -15,7 +15,14 @@ import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './Lens.js';
 import { InputLine, inputRows } from './InputLine.js';
 import { QueuePanel } from './QueuePanel.js';
 import { runCommand } from './run-command.js';
-import { collectLines, createUi, uiKey, type LogContext, type UiState } from './session-keys.js';
+import {
+  collectLines,
+  createUi,
+  indexAtOrBefore,
+  uiKey,
+  type LogContext,
+  type UiState,
+} from './session-keys.js';
 import type { SessionStore } from './session-store.js';
 import { parseCommand } from './slash-commands.js';
 import { StatusLine } from './StatusLine.js';
@@ -267,9 +274,13 @@ export function App({
       </Box>
     );
 
-  const newest = visible[visible.length - 1] ?? 0;
-  const newSincePause =
-    ui.selected === undefined ? undefined : Math.max(0, log.lastSeq - (ui.pausedAt ?? newest));
+  // "N new": entries the filter lets through that arrived since following paused.
+  let newSincePause: number | undefined;
+  if (ui.selected !== undefined)
+    newSincePause =
+      ui.pausedAt === undefined || visible.length === 0
+        ? 0
+        : visible.length - 1 - indexAtOrBefore(visible, ui.pausedAt);
   let body;
   if (ui.focus === 'help')
     body = <HelpPanel focus={ui.inspecting !== undefined ? 'inspector' : ui.focusBefore} rows={logRows} />;

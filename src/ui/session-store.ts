@@ -67,8 +67,15 @@ export class SessionStore {
       conn.on(event, listener as never);
       unsubscribers.push(() => conn.off(event, listener as never));
     };
+    // A message from ws can be a view into the much larger chunk the socket read: kept in the lens's log
+    // for a long time, that view would pin the whole chunk. A copy holds only the message's own bytes.
     listen('message', (msg) =>
-      this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+      this.add({
+        kind: 'received',
+        at: this.now(),
+        data: this.log ? Buffer.from(msg.data) : msg.data,
+        isBinary: msg.isBinary,
+      }),
     );
     listen('sent', (msg) =>
       this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
