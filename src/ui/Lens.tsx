@@ -122,13 +122,16 @@ export function HelpPanel({ focus, rows }: { focus: Focus; rows: number }) {
   const title = { input: 'input line', log: 'log', inspector: 'message', prompt: 'filter' }[which];
   return (
     <Box flexDirection="column" height={rows} overflow="hidden">
-      <Text bold>{`Keys in the ${title} (any key closes this):`}</Text>
-      {keysHelp[which].map(([keys, what]) => (
-        <Text key={keys} wrap="truncate-end">{`  ${keys.padEnd(24)} ${what}`}</Text>
-      ))}
-      <Text dimColor>
-        {'  Anywhere: Ctrl+C quit · Ctrl+T timestamps · Ctrl+O pretty JSON · Tab switch focus'}
-      </Text>
+      {/* flexShrink 0: in a box too short for the list, cut the bottom, never squeeze the title away */}
+      <Box flexDirection="column" flexShrink={0}>
+        <Text bold>{`Keys in the ${title} (any key closes this):`}</Text>
+        {keysHelp[which].map(([keys, what]) => (
+          <Text key={keys} wrap="truncate-end">{`  ${keys.padEnd(24)} ${what}`}</Text>
+        ))}
+        <Text dimColor>
+          {'  Anywhere: Ctrl+C quit · Ctrl+T timestamps · Ctrl+O pretty JSON · Tab switch focus'}
+        </Text>
+      </Box>
     </Box>
   );
 }
