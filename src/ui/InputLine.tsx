@@ -16,19 +16,39 @@ export interface InputLineProps {
   box?: { maxRows: number; columns: number };
 }
 
-/** Screen rows of `text` as [start, end) offsets: split at newlines, then every `width` code points. */
+// Characters a terminal draws two columns wide: CJK, Hangul, full-width forms and emoji.
+const wide =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]|\p{Extended_Pictographic}/u;
+
+/** Columns a code point takes on screen: 2 for wide characters and emoji, else 1. */
+export function columnsOf(point: string): number {
+  return wide.test(point) ? 2 : 1;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Screen rows of `text` as [start, end) offsets: split at newlines, then every `width` columns, never inside
+ * a grapheme (👩‍💻 is three code points and one two-column character).
+ */
 export function inputRows(text: string, width: number): [number, number][] {
   const rows: [number, number][] = [];
   let offset = 0;
   for (const line of text.split('\n')) {
-    const points = [...line];
-    if (points.length === 0) rows.push([offset, offset]);
+    let start = offset;
     let at = offset;
-    for (let i = 0; i < points.length; i += width) {
-      const piece = points.slice(i, i + width).join('');
-      rows.push([at, at + piece.length]);
-      at += piece.length;
+    let used = 0;
+    for (const { segment: point } of graphemes.segment(line)) {
+      const cols = columnsOf(point);
+      if (used + cols > width) {
+        rows.push([start, at]);
+        start = at;
+        used = 0;
+      }
+      at += point.length;
+      used += cols;
     }
+    rows.push([start, at]);
     offset += line.length + 1;
   }
   return rows;

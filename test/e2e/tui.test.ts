@@ -76,24 +76,35 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
   }, 25_000);
 
-  it('--demo starts its own echo server, says so, and Ctrl+C stops both with exit 0', async () => {
+  it('--demo starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
     const session = `wsx-demo-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
     defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
     tmux(
       'send-keys',
       '-t',
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
+      `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
       'Enter',
     );
-    await screenShows(session, 'wsx demo: built-in echo server on ws://127.0.0.1:');
-    await screenShows(session, '● open');
+    await screenShows(session, ['wsx demo: echo server on ws://127.0.0.1:', '● open']);
+    expect(tmux('capture-pane', '-p', '-e', '-t', session)).toMatch(/\x1b\[[0-9;]*3[0-7]m/);
     tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');
     await screenShows(session, '← {"hello":"demo"}');
     tmux('send-keys', '-t', session, 'C-c', '');
-    await screenShows(session, 'WSX_EXIT=0');
+    // Back on the main screen: the banner printed before the lens opened, every line within 80 columns.
+    const screen = await screenShows(session, 'WSX_EXIT=0');
+    const banner = screen
+      .split('\n')
+      .filter((l) => l.startsWith('wsx demo') || l.startsWith('Type a message'));
+    expect(banner).toHaveLength(2);
+    for (const line of banner) expect(line.length).toBeLessThanOrEqual(80);
+    // The demo's port changes every run; its history file does not.
+    expect(execFileSync('ls', [join(dir, 'wsx', 'history')], { encoding: 'utf8' })).toMatch(
+      /^wsx-demo-[0-9a-f]+\.jsonl$/m,
+    );
   }, 15_000);
 
   it('lens: filters during a 10,000 msg/s flood, takes a multi-line paste as one message, opens it in full, survives a resize', async () => {
@@ -121,7 +132,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
       'send-keys',
       '-t',
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --scrollback 30000; echo "WSX_EXIT=$?"`,
+      `CI=false FORCE_COLOR=1 NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --scrollback 30000; echo "WSX_EXIT=$?"`,
       'Enter',
     );
     await screenShows(session, '● open');
@@ -185,7 +196,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
     expect(screen.split('\n').filter((l) => l.includes('── following')).length).toBe(1);
     expect(Math.max(...screen.split('\n').map((l) => l.length))).toBeLessThanOrEqual(70);
-    // NO_COLOR: not one colour escape on the screen.
+    // NO_COLOR wins over FORCE_COLOR: not one colour escape on the screen (the demo test is the control).
     expect(tmux('capture-pane', '-p', '-e', '-t', session)).not.toMatch(/\x1b\[[0-9;]*3[0-7]m/);
 
     tmux('send-keys', '-t', session, 'C-c', '');

@@ -7,7 +7,7 @@ import { Connection } from '../../src/core/connection.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { freePort, startRefusingServer, startServer } from '../helpers/servers.js';
+import { freePort, startRefusingServer, startServer, until } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
 
@@ -129,6 +129,12 @@ describe('App', () => {
     await stateReached(conn, 'open');
     instance.stdin.write('one\rtwo\rthree\r');
     await waitForOutput(instance, '→ three');
+    // Shown as sent once written to the socket: the server may read it a moment later.
+    await until(
+      () => s.received.length === 3,
+      3000,
+      () => `server received ${JSON.stringify(s.received)}`,
+    );
     expect(s.received).toEqual(['one', 'two', 'three']);
   });
 
@@ -168,6 +174,11 @@ describe('App', () => {
     const out = await waitForOutput(instance, 'cannot read');
     expect(out).toContain('wsx-no-such-file: no such file');
     expect(out).not.toContain('ENOENT');
+    await until(
+      () => s.received.length === 1,
+      3000,
+      () => 'the server got nothing',
+    );
     expect(s.received).toEqual(['{"from":"file"}']);
   });
 });

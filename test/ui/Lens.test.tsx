@@ -4,10 +4,10 @@ import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { App } from '../../src/ui/App.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
-import { startServer, type TestServer } from '../helpers/servers.js';
+import { startServer, until, type TestServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { stripAnsi, waitForOutput } from '../helpers/ink.js';
-import { InputLine } from '../../src/ui/InputLine.js';
+import { columnsOf, InputLine, inputRows } from '../../src/ui/InputLine.js';
 import { createEditor } from '../../src/ui/line-editor.js';
 
 const defer = cleanupAfterEach();
@@ -131,7 +131,11 @@ describe('the full-screen lens', () => {
     await frameShows(instance, '"op": "sub",');
     instance.stdin.write('\r');
     await waitForOutput(instance, '2 sent');
-    expect(server.received).toHaveLength(2);
+    await until(
+      () => server.received.length === 2,
+      3000,
+      () => `received ${server.received.length}`,
+    );
     expect(server.received[1]).toBe(server.received[0]);
   });
 
@@ -151,6 +155,39 @@ describe('the full-screen lens', () => {
     const frame = await frameShows(instance, 'Keys in the log');
     expect(frame).toContain('filter: a regex, !regex for the inverse');
     expect(frame).toContain('copy it (OSC 52)');
+  });
+});
+
+/** Columns a line takes on screen, per grapheme (👩‍💻 is one, two columns wide). */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const columns = (line: string) =>
+  [...graphemes.segment(line)].reduce((n, { segment }) => n + columnsOf([...segment][0]!), 0);
+
+describe('wide characters and emoji', () => {
+  it('keep every row of the lens within the terminal width, cut rather than wrapped', async () => {
+    const { server, instance } = await mountLens();
+    push(server, `${'日本語'.repeat(60)}🎉`, `emoji ${'👩‍💻🎉'.repeat(40)} end`);
+    const frame = await frameShows(instance, '← emoji');
+    const rows = frame.split('\n');
+    // Cut to the width, not wrapped onto the next row: the message's last character is not on screen.
+    expect(rows.filter((l) => l.includes('日本語'))).toHaveLength(1);
+    expect(frame).not.toContain('本語🎉');
+    // ink-testing-library's terminal is 100 columns wide.
+    for (const row of rows) expect(columns(row)).toBeLessThanOrEqual(100);
+    expect(rows[0]).toMatch(/^● open/);
+  });
+
+  it('wrap the input line by columns, a wide character never split across rows', () => {
+    expect(inputRows('日本語日本', 4)).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ]);
+    expect(inputRows('ab\n\ncd', 10)).toEqual([
+      [0, 2],
+      [3, 3],
+      [4, 6],
+    ]);
   });
 });
 
