@@ -1,13 +1,11 @@
 // The interactive session, composed: status, log (full-screen lens or printed inline), queue, input line.
 // Keys go through decodeKeys and uiKey (pure); commands through runCommand. The one component that exits.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Connection } from '../core/connection.js';
+import { chosenEditor, editDraft } from './edit-draft.js';
+import { createEditor, editorReducer } from './line-editor.js';
 import type { Key } from './keys.js';
 import { entryText, formatEntry, inspectLines, type FormatOptions } from './log-entry.js';
 import { FilterIndex } from './log-filter.js';
@@ -42,36 +40,31 @@ export interface AppProps {
   onHistory?: (line: string) => void;
   /** Called when the user forces an exit (Ctrl+C twice within a second). */
   onForceExit?: () => void;
+  /** The editor Ctrl+X opens, a shell command; default $VISUAL, $EDITOR, vi. */
+  editor?: string;
   /** Copies text to the user's clipboard; default: OSC 52 on stdout (works over SSH). */
   onCopy?: (text: string) => void;
 }
 
-type Action = { type: 'keys'; keys: Key[]; ctx: LogContext } | { type: 'taken'; count: number };
+type Action =
+  | { type: 'keys'; keys: Key[]; ctx: LogContext }
+  | { type: 'taken'; count: number }
+  | { type: 'draft'; text: string };
 
 function reduce(state: UiState, action: Action): UiState {
   if (action.type === 'taken') return { ...state, effects: state.effects.slice(action.count) };
+  if (action.type === 'draft') {
+    const editor = editorReducer(createEditor(state.input.editor.history), {
+      type: 'insert',
+      text: action.text,
+    });
+    return { ...state, input: { ...state.input, editor } };
+  }
   return collectLines(action.keys.reduce((s, key) => uiKey(s, key, action.ctx), state));
 }
 
 /** Most screen rows the input line takes in the lens. */
 const maxInputRows = 6;
-
-/** Opens $VISUAL/$EDITOR on `draft` with the terminal handed over; returns the edited text or undefined. */
-function editInEditor(draft: string, setRawMode: (on: boolean) => void): string | undefined {
-  const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-draft-'));
-  const file = join(dir, 'message.txt');
-  try {
-    writeFileSync(file, draft, { mode: 0o600 });
-    setRawMode(false);
-    const result = spawnSync(`${editor} "${file}"`, { stdio: 'inherit', shell: true });
-    if (result.status !== 0) return undefined;
-    return readFileSync(file, 'utf8').replace(/\n$/, '');
-  } finally {
-    setRawMode(true);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 export function App({
   conn,
@@ -83,6 +76,7 @@ export function App({
   onHistory,
   onForceExit,
   onCopy,
+  editor = chosenEditor(process.env),
 }: AppProps) {
   const view = useSessionView(store);
   const { stdout, write } = useStdout();
@@ -236,17 +230,13 @@ export function App({
           break;
         }
         case 'openEditor': {
-          const edited = editInEditor(ui.input.editor.text, setRawMode);
+          const edited = editDraft(ui.input.editor.text, editor, {
+            setRawMode,
+            // Back to the lens's screen modes; Ink redraws the whole frame on the next change.
+            restore: () => stdout.write(isLens ? '\x1b[?1049h\x1b[?2004h\x1b[2J\x1b[H' : '\x1b[?2004h'),
+          });
           if (edited === undefined) info('$EDITOR ended with an error: draft kept');
-          else
-            dispatch({
-              type: 'keys',
-              keys: [
-                { kind: 'key', name: 'char', ctrl: true, meta: false, shift: false, char: 'u' },
-                { kind: 'paste', text: edited },
-              ],
-              ctx: ctxRef.current,
-            });
+          else dispatch({ type: 'draft', text: edited });
           break;
         }
       }

@@ -12,7 +12,7 @@ import { createEditor } from '../../src/ui/line-editor.js';
 
 const defer = cleanupAfterEach();
 
-async function mountLens(opts: { maxEntries?: number } = {}) {
+async function mountLens(opts: { maxEntries?: number; editor?: string } = {}) {
   const server = await startServer({ mode: 'echo' });
   defer(() => server.close());
   const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
@@ -30,6 +30,7 @@ async function mountLens(opts: { maxEntries?: number } = {}) {
       format={{ showTimestamps: false, isPretty: false }}
       history={[]}
       onCopy={(text) => copied.push(text)}
+      editor={opts.editor ?? 'false'}
     />,
   );
   defer(async () => {
@@ -162,6 +163,31 @@ describe('the full-screen lens', () => {
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const columns = (line: string) =>
   [...graphemes.segment(line)].reduce((n, { segment }) => n + columnsOf([...segment][0]!), 0);
+
+describe('Ctrl+X', () => {
+  it('opens the editor on the draft and puts the edited text back, to send with Enter', async () => {
+    // A stand-in editor that edits the file it is given and exits 0.
+    const { server, instance } = await mountLens({
+      editor: "sed -i -e 's/draft/edited/' -e '$a second line'",
+    });
+    instance.stdin.write('my draft\x18');
+    await frameShows(instance, 'my edited');
+    instance.stdin.write('\r');
+    await until(
+      () => server.received.length === 1,
+      3000,
+      () => 'nothing sent',
+    );
+    expect(server.received).toEqual(['my edited\nsecond line']);
+  });
+
+  it('keeps the draft when the editor fails', async () => {
+    const { instance } = await mountLens({ editor: 'false' });
+    instance.stdin.write('keep me\x18');
+    const frame = await frameShows(instance, '$EDITOR ended with an error');
+    expect(frame).toContain('› keep me');
+  });
+});
 
 describe('wide characters and emoji', () => {
   it('keep every row of the lens within the terminal width, cut rather than wrapped', async () => {
