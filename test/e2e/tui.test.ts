@@ -35,14 +35,14 @@ async function screenShows(session: string, text: string | string[], timeoutMs =
 }
 
 describe.skipIf(!hasTmux)('interactive session in tmux', () => {
-  it('echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
+  it('--inline: echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
     let server: TestServer = await startServer({ mode: 'echo' });
     defer(() => server.close());
     const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
     const session = `wsx-test-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '35', 'bash', '--norc', '--noprofile');
     defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-    const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`;
+    const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --inline; echo "WSX_EXIT=$?"`;
     tmux('send-keys', '-t', session, command, 'Enter');
 
     await screenShows(session, '● open');
@@ -62,7 +62,8 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
 
     tmux('send-keys', '-t', session, '/quit', 'Enter');
-    await screenShows(session, 'WSX_EXIT=0');
+    // --inline printed the log into the terminal's own scrollback: it is still there after exit.
+    await screenShows(session, ['WSX_EXIT=0', '← hello tmux', '← typed offline']);
     // The terminal is usable again: the shell runs the next command and prints its output.
     tmux('send-keys', '-t', session, 'stty -a | grep -o -- "-\\?icanon" | head -1', 'Enter');
     const screen = await screenShows(session, 'icanon\n');
