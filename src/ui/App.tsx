@@ -66,6 +66,21 @@ function reduce(state: UiState, action: Action): UiState {
 /** Most screen rows the input line takes in the lens. */
 const maxInputRows = 6;
 
+/** The numbers in both ascending lists. */
+export function intersectSorted(a: readonly number[], b: readonly number[]): number[] {
+  const both: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      both.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return both;
+}
+
 export function App({
   conn,
   store,
@@ -123,13 +138,12 @@ export function App({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when entries arrive or the pattern changes
     [log, view.entriesVersion, filterPattern],
   );
+  // Search hits among the entries the filter shows: both lists are cached per entry and sorted, so this is
+  // a merge, not a regex run per entry per frame.
   const hits = useMemo(
-    () =>
-      log && searchPattern
-        ? searchIndex.visible(log).filter((seq) => filterPattern?.test(log.get(seq)!) ?? true)
-        : [],
+    () => (log && searchPattern ? intersectSorted(searchIndex.visible(log), visible) : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- as above
-    [log, view.entriesVersion, searchPattern, filterPattern],
+    [log, visible, searchPattern],
   );
 
   const queueRows = Math.min(view.queued.length, 5) + (view.moreQueued > 0 ? 1 : 0);

@@ -150,6 +150,23 @@ describe('the full-screen lens', () => {
     expect(frame).not.toContain('← m6');
   });
 
+  it('searches with s, counts the hits inside the filter, and n jumps to them', async () => {
+    const { server, instance } = await mountLens();
+    push(server, 'alpha 1', 'beta 1', 'alpha 2', 'beta 2', 'alpha 3');
+    await frameShows(instance, '← alpha 3');
+    instance.stdin.write('\tsalpha\r');
+    await frameShows(instance, 'search alpha 3 hits');
+    instance.stdin.write('n');
+    expect(await frameShows(instance, '▶ ← alpha 1')).toContain('paused');
+    instance.stdin.write('n');
+    let frame = await frameShows(instance, '▶ ← alpha 2');
+    expect(frame).toContain('paused');
+    // A filter narrows the search: hits are counted among what the filter lets through.
+    instance.stdin.write('/[23]\r');
+    frame = await frameShows(instance, 'search alpha 2 hits');
+    expect(frame).toContain('3 matching');
+  });
+
   it('shows the keys valid in the focus on ?', async () => {
     const { instance } = await mountLens();
     instance.stdin.write('\t?');
