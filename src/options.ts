@@ -39,4 +39,8 @@ export interface Options {
   isDemo: boolean;
   /** Things to tell the user before the run starts (flags the chosen mode ignores), one line each. */
   warnings: string[];
+  /** Interactive session: print the log into the terminal's scrollback instead of the full-screen lens. */
+  isInline: boolean;
+  /** Interactive session: most log entries the full-screen lens keeps (default 10,000; 64 MiB cap too). */
+  scrollback: number | undefined;
 }

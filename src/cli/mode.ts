@@ -33,6 +33,8 @@ const modeFlags: { flag: string; isGiven: (f: RawFlags) => boolean; modes: reado
   { flag: '--wait', isGiven: (f) => f.wait !== '1s', modes: ['pipe', 'script'] },
   { flag: '--pretty', isGiven: (f) => f.pretty === true, modes: ['interactive'] },
   { flag: '--timestamps', isGiven: (f) => f.timestamps === true, modes: ['interactive'] },
+  { flag: '--inline', isGiven: (f) => f.inline === true, modes: ['interactive'] },
+  { flag: '--scrollback', isGiven: (f) => f.scrollback !== undefined, modes: ['interactive'] },
   // Line modes report pings and pongs only as --jsonl events, and those come with or without -P.
   { flag: '--show-ping-pong', isGiven: (f) => f.showPingPong === true, modes: ['interactive'] },
   { flag: '--resend', isGiven: (f) => f.resend === true, modes: ['script'] },

@@ -153,5 +153,8 @@ function outputOptions(flags: RawFlags) {
     count: flags.count === undefined ? undefined : positiveIntFlag('--count', flags.count),
     timeoutMs: flags.timeout === undefined ? undefined : durationFlag('--timeout', flags.timeout),
     waitMs: durationFlag('--wait', flags.wait, { allowZero: true }),
+    isInline: flags.inline === true,
+    scrollback:
+      flags.scrollback === undefined ? undefined : positiveIntFlag('--scrollback', flags.scrollback),
   };
 }

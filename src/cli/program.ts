@@ -50,6 +50,8 @@ export interface RawFlags {
   timeout?: string;
   wait: string;
   demo?: boolean;
+  inline?: boolean;
+  scrollback?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
 }
@@ -152,7 +154,12 @@ export function buildProgram(version: string): Command {
       'show pings and pongs in the interactive session (--jsonl always has them)',
     )
     .option('--timestamps', 'show a time on each message in the interactive session')
-    .option('--pretty', 'pretty-print JSON messages in the interactive session');
+    .option('--pretty', 'pretty-print JSON messages in the interactive session')
+    .option('--inline', 'interactive session: print the log into the scrollback instead of full screen')
+    .option(
+      '--scrollback <n>',
+      'interactive session: log entries kept on screen (default 10000, 64 MiB at most)',
+    );
 
   program.optionsGroup('Reliability:');
   program

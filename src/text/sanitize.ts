@@ -2,10 +2,23 @@
 
 // C0 controls, DEL, C1 controls (0x9B is an 8-bit CSI a 0x00-0x1F filter misses), and the Unicode
 // bidi overrides and isolates that reorder what a reader sees (CVE-2021-42574, "Trojan Source").
-const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const unsafeWithNewline = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// Also the invisible ones that hide or split text (zero-width space and joiners, word joiner, BOM, soft hyphen,
+// LRM/RLM) and the line/paragraph separators U+2028/2029 that some terminals break lines on (issue 9 item 4).
+// A zero-width joiner between two pictographs is kept: it builds one emoji (👩‍💻) and hides nothing.
+const invisible = '\\u00ad\\u180e\\u200b\\u200c\\u200e\\u200f\\u2028\\u2029\\u2060-\\u2064\\ufeff';
+const strayJoiner = '(?<!\\p{Extended_Pictographic}\\ufe0f?)\\u200d|\\u200d(?!\\p{Extended_Pictographic})';
+const unsafe = new RegExp(
+  `\\x07{2,}|${strayJoiner}|[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069${invisible}]`,
+  'gu',
+);
+const unsafeWithNewline = new RegExp(
+  `\\x07{2,}|${strayJoiner}|[\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069${invisible}]`,
+  'gu',
+);
 
 function escape(ch: string): string {
+  // A run of BEL is one mark with a count: a server cannot fill the screen with \x07\x07\x07….
+  if (ch.length > 1) return `\\x07×${ch.length}`;
   const code = ch.charCodeAt(0);
   if (ch === '\n') return '\\n';
   if (ch === '\r') return '\\r';

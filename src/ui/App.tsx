@@ -1,16 +1,30 @@
-// The interactive session: log printed above, status, queue and input line below. The one component that exits.
+// The interactive session, composed: status, log (full-screen lens or printed inline), queue, input line.
+// Keys go through decodeKeys and uiKey (pure); commands through runCommand. The one component that exits.
 
-import { readFile } from 'node:fs/promises';
-import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { Box, Text, useApp, useStdin, useStdout } from 'ink';
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Connection } from '../core/connection.js';
-import { createInput, inputReducer, type EditorAction, type InputAction } from './line-editor.js';
-import { formatEntry, type FormatOptions } from './log-entry.js';
-import { InputLine } from './InputLine.js';
+import { chosenEditor, editDraft } from './edit-draft.js';
+import { createEditor, editorReducer } from './line-editor.js';
+import type { Key } from './keys.js';
+import { entryText, formatEntry, inspectLines, type FormatOptions } from './log-entry.js';
+import { FilterIndex } from './log-filter.js';
+import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './Lens.js';
+import { InputLine, inputRows } from './InputLine.js';
 import { QueuePanel } from './QueuePanel.js';
+import { runCommand } from './run-command.js';
+import {
+  collectLines,
+  createUi,
+  indexAtOrBefore,
+  uiKey,
+  type LogContext,
+  type UiState,
+} from './session-keys.js';
 import type { SessionStore } from './session-store.js';
-import { commandHelp, parseCommand, type Command } from './slash-commands.js';
+import { parseCommand } from './slash-commands.js';
 import { StatusLine } from './StatusLine.js';
+import { useKeys } from './use-keys.js';
 import { useSessionView } from './use-session-view.js';
 
 export interface AppProps {
@@ -20,51 +34,51 @@ export interface AppProps {
   dropAfterMs: number;
   format: FormatOptions;
   history: string[];
+  /** Colour is on (NO_COLOR and --no-color turn it off); without it the cursor and selection use marks. */
+  hasColour?: boolean;
   /** Called with each submitted line, to persist it. */
   onHistory?: (line: string) => void;
   /** Called when the user forces an exit (Ctrl+C twice within a second). */
   onForceExit?: () => void;
+  /** The editor Ctrl+X opens, a shell command; default $VISUAL, $EDITOR, vi. */
+  editor?: string;
+  /** Copies text to the user's clipboard; default: OSC 52 on stdout (works over SSH). */
+  onCopy?: (text: string) => void;
 }
 
-/**
- * Maps one key event to input actions. A CR inside typed input is Enter: a terminal may deliver "hello\r"
- * as one chunk. Multi-line messages use a trailing backslash instead.
- */
-export function keyToActions(input: string, key: Key): InputAction[] {
-  if (key.return) return [{ type: 'submit' }];
-  if (key.leftArrow) return [{ type: key.ctrl || key.meta ? 'wordLeft' : 'left' }];
-  if (key.rightArrow) return [{ type: key.ctrl || key.meta ? 'wordRight' : 'right' }];
-  if (key.upArrow) return [{ type: 'historyPrev' }];
-  if (key.downArrow) return [{ type: 'historyNext' }];
-  if (key.home) return [{ type: 'home' }];
-  if (key.end) return [{ type: 'end' }];
-  // Most terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`: both erase backwards.
-  if (key.backspace || key.delete) return [{ type: key.meta ? 'deleteWordBack' : 'backspace' }];
-  if (key.ctrl) {
-    const byKey: Record<string, EditorAction['type']> = {
-      a: 'home',
-      e: 'end',
-      b: 'left',
-      f: 'right',
-      w: 'deleteWordBack',
-      u: 'deleteToStart',
-      k: 'deleteToEnd',
-      d: 'deleteForward',
-    };
-    const type = byKey[input];
-    return type ? [{ type } as EditorAction] : [];
+type Action =
+  | { type: 'keys'; keys: Key[]; ctx: LogContext }
+  | { type: 'taken'; count: number }
+  | { type: 'draft'; text: string };
+
+function reduce(state: UiState, action: Action): UiState {
+  if (action.type === 'taken') return { ...state, effects: state.effects.slice(action.count) };
+  if (action.type === 'draft') {
+    const editor = editorReducer(createEditor(state.input.editor.history), {
+      type: 'insert',
+      text: action.text,
+    });
+    return { ...state, input: { ...state.input, editor } };
   }
-  if (key.meta && input === 'b') return [{ type: 'wordLeft' }];
-  if (key.meta && input === 'f') return [{ type: 'wordRight' }];
-  if (key.escape || key.tab || key.meta || input === '') return [];
-  const actions: InputAction[] = [];
-  input.split(/\r\n?/).forEach((part, i) => {
-    if (i > 0) actions.push({ type: 'submit' });
-    // Keep only printable text and newlines: a stray escape sequence must not land in a message.
-    const text = part.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
-    if (text) actions.push({ type: 'insert', text });
-  });
-  return actions;
+  return collectLines(action.keys.reduce((s, key) => uiKey(s, key, action.ctx), state));
+}
+
+/** Most screen rows the input line takes in the lens. */
+const maxInputRows = 6;
+
+/** The numbers in both ascending lists. */
+export function intersectSorted(a: readonly number[], b: readonly number[]): number[] {
+  const both: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      both.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return both;
 }
 
 export function App({
@@ -73,129 +87,249 @@ export function App({
   dropAfterMs,
   format: initialFormat,
   history,
+  hasColour = true,
   onHistory,
   onForceExit,
+  onCopy,
+  editor = chosenEditor(process.env),
 }: AppProps) {
   const view = useSessionView(store);
-  const { write } = useStdout();
+  const { stdout, write } = useStdout();
+  const { setRawMode } = useStdin();
   const { exit } = useApp();
+  const log = store.log;
+  const isLens = log !== undefined;
   const [format, setFormat] = useState(initialFormat);
-  const [input, dispatch] = useReducer(inputReducer, history, createInput);
+  const [ui, dispatch] = useReducer(reduce, undefined, () => createUi(history, isLens));
   const formatRef = useRef(format);
   // eslint-disable-next-line react-hooks/refs -- the stdout writer reads the latest format without re-subscribing
   formatRef.current = format;
   const lastCtrlC = useRef(0);
-
-  // Print new log entries above the live area, once; they then live in the terminal's scrollback only.
+  // The inspector covers the log, where "copied" is written: it repeats the note for the message it shows.
+  const [copyNote, setCopyNote] = useState<{ seq: number; text: string } | undefined>(undefined);
+  const [size, setSize] = useState({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
   useEffect(() => {
+    const onResize = () => setSize({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+
+  // Inline: print new log entries above the live area, once; they then live in the terminal's scrollback only.
+  useEffect(() => {
+    if (isLens) return;
     const entries = store.takeEntries();
     if (entries.length > 0) write(`${entries.map((e) => formatEntry(e, formatRef.current)).join('\n')}\n`);
-  }, [view.entriesVersion, store, write]);
+  }, [view.entriesVersion, store, write, isLens]);
 
   // The connection's final state ends the UI; runInteractive turns that state into the exit code.
   useEffect(() => {
     if (view.snap.state === 'closed') exit();
   }, [view.snap.state, exit]);
 
-  const info = (text: string) => store.add({ kind: 'info', at: Date.now(), text });
-  const send = (data: string | Buffer, isBinary: boolean) => {
-    conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
-    store.refresh();
-  };
+  // Caches that live as long as the session: created once, never replaced.
+  const [filterIndex] = useState(() => new FilterIndex());
+  const [searchIndex] = useState(() => new FilterIndex());
+  const filterPattern = filterIndex.use(ui.filter);
+  const searchPattern = searchIndex.use(ui.search);
+  const visible = useMemo(
+    () => (log ? filterIndex.visible(log) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when entries arrive or the pattern changes
+    [log, view.entriesVersion, filterPattern],
+  );
+  // Search hits among the entries the filter shows: both lists are cached per entry and sorted, so this is
+  // a merge, not a regex run per entry per frame.
+  const hits = useMemo(
+    () => (log && searchPattern ? intersectSorted(searchIndex.visible(log), visible) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- as above
+    [log, visible, searchPattern],
+  );
 
-  const run = (command: Command) => {
-    switch (command.type) {
-      case 'send':
-        return send(command.text, false);
-      case 'binary':
-        return send(command.data, true);
-      case 'ping':
-        try {
-          conn.ping(command.data);
-          info('ping sent');
-        } catch (err) {
-          info((err as Error).message);
-        }
-        return;
-      case 'close':
-        void conn.close(command.code, command.reason);
-        return;
-      case 'reconnect':
-        info('reconnecting now');
-        conn.reconnect();
-        return;
-      case 'file':
-        readFile(command.path).then(
-          (data) => {
-            let text: string | undefined;
-            try {
-              text = new TextDecoder('utf-8', { fatal: true }).decode(data);
-            } catch {
-              text = undefined;
-            }
-            send(text ?? data, text === undefined);
-          },
-          (err: NodeJS.ErrnoException) =>
-            info(`/file: cannot read ${command.path}: ${err.code ?? err.message}`),
-        );
-        return;
-      case 'pretty':
-        setFormat((f) => ({ ...f, isPretty: !f.isPretty }));
-        info(`pretty JSON ${format.isPretty ? 'off' : 'on'}`);
-        return;
-      case 'timestamps':
-        setFormat((f) => ({ ...f, showTimestamps: !f.showTimestamps }));
-        info(`timestamps ${format.showTimestamps ? 'off' : 'on'}`);
-        return;
-      case 'clear':
-        write('\x1b[2J\x1b[3J\x1b[H');
-        return;
-      case 'help':
-        info(commandHelp.map(([name, what]) => `${name.padEnd(24)} ${what}`).join('\n'));
-        return;
-      case 'quit':
-        void conn.close(1000);
-        return;
-      case 'invalid':
-        info(command.message);
-        return;
-    }
-  };
+  const queueRows = Math.min(view.queued.length, 5) + (view.moreQueued > 0 ? 1 : 0);
+  // Status (2) + bar (1) + hint (1) + one spare row: a frame as tall as the screen makes Ink clear it each time.
+  const logRows = Math.max(
+    3,
+    size.rows -
+      5 -
+      queueRows -
+      Math.min(maxInputRows, inputRows(ui.input.editor.text, Math.max(8, size.columns - 4)).length),
+  );
+  const inspected = ui.inspecting === undefined ? undefined : log?.get(ui.inspecting);
+  const inspectorText = useMemo(() => (inspected ? inspectLines(inspected) : []), [inspected]);
 
-  // Submitted lines are acted on after the reducer has settled, in the order they were typed.
-  useEffect(() => {
-    if (input.outbox.length === 0) return;
-    const lines = input.outbox;
-    dispatch({ type: 'taken', count: lines.length });
-    for (const line of lines) {
-      onHistory?.(line);
-      // eslint-disable-next-line react-hooks/set-state-in-effect -- commands run once per submitted line, after the reducer settled
-      run(parseCommand(line));
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs per submitted batch; run/onHistory are read fresh each time
-  }, [input.outbox]);
-
-  useInput((typed, key) => {
-    if (key.ctrl && typed === 'c') {
-      const now = Date.now();
-      if (now - lastCtrlC.current < 1000) onForceExit?.();
-      lastCtrlC.current = now;
-      info('closing… (Ctrl+C again to force)');
-      void conn.close(1000);
-      return;
-    }
-    if (key.ctrl && typed === 't') return run({ type: 'timestamps' });
-    if (key.ctrl && typed === 'o') return run({ type: 'pretty' });
-    if (key.ctrl && typed === 'l') return run({ type: 'clear' });
-    for (const action of keyToActions(typed, key)) dispatch(action);
+  const ctxRef = useRef<LogContext>({
+    visible: [],
+    hits: [],
+    pageRows: 10,
+    inspectorLines: 0,
+    textOf: () => undefined,
+  });
+  // A layout effect: it runs in the commit itself, so a key read right after a frame sees that frame's log
+  // (a passive effect may still be pending when the next chunk arrives).
+  useLayoutEffect(() => {
+    ctxRef.current = {
+      visible,
+      hits,
+      pageRows: logRows,
+      inspectorLines: inspectorText.length + 1,
+      textOf: (seq) => {
+        const entry = log?.get(seq);
+        if (!entry) return undefined;
+        const text = entryText(entry);
+        return 'isBinary' in entry && entry.isBinary ? `/binary ${text}` : text;
+      },
+    };
   });
 
+  useKeys((keys) => dispatch({ type: 'keys', keys, ctx: ctxRef.current }));
+
+  const info = (text: string) => store.add({ kind: 'info', at: Date.now(), text });
+  const commandContext = {
+    conn,
+    info,
+    send: (data: string | Buffer, isBinary: boolean) => {
+      conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
+      store.refresh();
+    },
+    togglePretty: () => {
+      setFormat((f) => ({ ...f, isPretty: !f.isPretty }));
+      info(`pretty JSON ${format.isPretty ? 'off' : 'on'}`);
+    },
+    toggleTimestamps: () => {
+      setFormat((f) => ({ ...f, showTimestamps: !f.showTimestamps }));
+      info(`timestamps ${format.showTimestamps ? 'off' : 'on'}`);
+    },
+    clear: () => (log ? store.clearLog() : write('\x1b[2J\x1b[3J\x1b[H')),
+  };
+
+  // Effects of keys (submitted lines, quit, copy …) run after the reducer has settled, in the order typed.
+  useEffect(() => {
+    if (ui.effects.length === 0) return;
+    const effects = ui.effects;
+    dispatch({ type: 'taken', count: effects.length });
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'line':
+          onHistory?.(effect.line);
+          runCommand(commandContext, parseCommand(effect.line));
+          break;
+        case 'quit': {
+          const now = Date.now();
+          if (now - lastCtrlC.current < 1000) onForceExit?.();
+          lastCtrlC.current = now;
+          info('closing… (Ctrl+C again to force)');
+          void conn.close(1000);
+          break;
+        }
+        case 'timestamps':
+          commandContext.toggleTimestamps();
+          break;
+        case 'pretty':
+          commandContext.togglePretty();
+          break;
+        case 'clear':
+          commandContext.clear();
+          break;
+        case 'copy': {
+          const entry = log?.get(effect.seq);
+          if (!entry) break;
+          const text = entryText(entry);
+          if (onCopy) onCopy(text);
+          else stdout.write(`\x1b]52;c;${Buffer.from(text).toString('base64')}\x07`);
+          const note = `copied ${Buffer.byteLength(text)} B to the clipboard (OSC 52)`;
+          info(note);
+          // eslint-disable-next-line react-hooks/set-state-in-effect -- effects of keys run here, once per key
+          setCopyNote({ seq: effect.seq, text: note });
+          break;
+        }
+        case 'openEditor': {
+          const edited = editDraft(ui.input.editor.text, editor, {
+            setRawMode,
+            // Back to the lens's screen modes; Ink redraws the whole frame on the next change.
+            restore: () => stdout.write(isLens ? '\x1b[?1049h\x1b[?2004h\x1b[2J\x1b[H' : '\x1b[?2004h'),
+          });
+          if (edited === undefined) info('$EDITOR ended with an error: draft kept');
+          else dispatch({ type: 'draft', text: edited });
+          break;
+        }
+      }
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs per batch of effects; the rest is read fresh
+  }, [ui.effects]);
+
+  const isOpen = view.snap.state === 'open';
+  const input = (
+    <InputLine
+      editor={ui.input.editor}
+      isOpen={isOpen}
+      hasColour={hasColour}
+      isFocused={ui.focus === 'input'}
+      {...(isLens ? { box: { maxRows: maxInputRows, columns: size.columns } } : {})}
+    />
+  );
+  if (!log)
+    return (
+      <Box flexDirection="column">
+        <StatusLine view={view} />
+        <QueuePanel view={view} />
+        {input}
+        <Text dimColor>{hintFor('input', false)}</Text>
+      </Box>
+    );
+
+  // "N new": entries the filter lets through that arrived since following paused.
+  let newSincePause: number | undefined;
+  if (ui.selected !== undefined)
+    newSincePause =
+      ui.pausedAt === undefined || visible.length === 0
+        ? 0
+        : visible.length - 1 - indexAtOrBefore(visible, ui.pausedAt);
+  let body;
+  if (ui.focus === 'help')
+    body = <HelpPanel focus={ui.inspecting !== undefined ? 'inspector' : ui.focusBefore} rows={logRows} />;
+  else if (ui.focus === 'inspector' && inspected)
+    body = (
+      <Inspector
+        lines={inspectorText}
+        top={ui.inspectorTop}
+        rows={logRows}
+        note={copyNote?.seq === ui.inspecting ? copyNote?.text : undefined}
+      />
+    );
+  else
+    body = (
+      <LogView
+        log={log}
+        visible={visible}
+        selected={ui.selected}
+        rows={logRows}
+        format={format}
+        isFocused={ui.focus === 'log'}
+        hasColour={hasColour}
+        version={view.entriesVersion}
+      />
+    );
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={size.columns}>
       <StatusLine view={view} />
+      {body}
+      <LensBar
+        log={log}
+        focus={ui.focus}
+        filter={ui.filter}
+        filterNote={filterPattern?.note}
+        matching={filterPattern ? visible.length : log.length}
+        search={ui.search}
+        hits={hits.length}
+        newSincePause={newSincePause}
+        hasColour={hasColour}
+      />
       <QueuePanel view={view} />
-      <InputLine editor={input.editor} isOpen={view.snap.state === 'open'} />
-      <Text dimColor>Enter send · \ then Enter for a new line · ↑↓ history · /help · Ctrl+C quit</Text>
+      {input}
+      <Text dimColor wrap="truncate-end">
+        {hintFor(ui.focus, true)}
+      </Text>
     </Box>
   );
 }

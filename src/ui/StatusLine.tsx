@@ -12,10 +12,12 @@ export function StatusLine({ view }: { view: SessionView }) {
   const { snap, now } = view;
   const { counters } = snap;
   const label = stateLabel(snap.state, {
-    attempt: snap.attempt + (snap.state === 'waiting' ? 1 : 0),
+    // While waiting, `attempt` counts the attempts made; the one coming is retry #attempt (issue 9 item 10).
+    attempt: snap.attempt,
     retryInMs: snap.retryAt === undefined ? undefined : snap.retryAt - now,
     closeCode: snap.lastClose?.code,
     closeReason: snap.lastClose?.reason === undefined ? undefined : sanitize(snap.lastClose.reason),
+    refusedStatus: snap.lastError?.kind === 'http-status' ? snap.lastError.details.statusLine : undefined,
   });
   const colour = toneColour[stateTone(snap.state)];
   return (

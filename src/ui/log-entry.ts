@@ -114,3 +114,107 @@ export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
       );
   }
 }
+
+/** An entry's payload as plain text, for filters, copying and editing: binary as hex. */
+export function entryText(entry: LogEntry): string {
+  switch (entry.kind) {
+    case 'sent':
+    case 'received':
+    case 'dropped':
+      if (entry.isBinary)
+        return (typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data).toString('hex');
+      return typeof entry.data === 'string' ? entry.data : entry.data.toString('utf8');
+    case 'state':
+    case 'info':
+      return entry.text;
+    case 'ping':
+      return 'ping';
+    case 'pong':
+      return 'pong';
+    case 'skipped':
+      return '';
+  }
+}
+
+/** Characters of a message looked at for one row: the terminal is never wider than this. */
+const rowChars = 1000;
+
+/** One entry as exactly one terminal line (the lens's row): newlines shown as ⏎, long text cut. */
+export function entryRow(entry: LogEntry, opts: FormatOptions): string {
+  const oneLine = (text: string) =>
+    sanitize(text.length > rowChars ? text.slice(0, rowChars) : text, { keepNewlines: true })
+      .replace(/\n/g, '⏎')
+      .replace(/\t/g, ' ');
+  switch (entry.kind) {
+    case 'sent':
+    case 'received':
+    case 'dropped': {
+      const data = entry.data;
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      let body = entry.isBinary
+        ? binaryPreview(typeof data === 'string' ? Buffer.from(data) : data)
+        : oneLine(
+            typeof data === 'string'
+              ? data.slice(0, rowChars * 2)
+              : data.subarray(0, rowChars * 4).toString('utf8'),
+          );
+      if (!entry.isBinary && size > rowChars) body += chalk.dim(` (${formatBytes(size)})`);
+      if (entry.kind === 'dropped')
+        body = `${chalk.strikethrough(body)} ${chalk.red(`dropped: ${entry.why}`)}`;
+      return `${opts.showTimestamps ? clock(entry.at) : ''}${rowMark(entry)} ${body}`;
+    }
+    case 'state':
+    case 'info':
+      return formatEntry({ ...entry, text: entry.text.replace(/\n/g, ' ⏎ ') }, opts);
+    default:
+      return formatEntry(entry, opts);
+  }
+}
+
+function rowMark(entry: LogEntry): string {
+  return entry.kind === 'sent'
+    ? chalk.blue('→')
+    : entry.kind === 'received'
+      ? chalk.green('←')
+      : chalk.red('✕');
+}
+
+/** The inspector's text: a header, then the whole message (pretty JSON when it is JSON, hex dump when binary). */
+export function inspectLines(entry: LogEntry): string[] {
+  const when = new Date(entry.at).toISOString();
+  if (entry.kind !== 'sent' && entry.kind !== 'received' && entry.kind !== 'dropped')
+    return [
+      chalk.dim(`${entry.kind} at ${when}`),
+      ...sanitize(entryText(entry), { keepNewlines: true }).split('\n'),
+    ];
+  const data = typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data;
+  const what = entry.isBinary ? 'binary' : 'text';
+  const header = chalk.dim(`${entry.kind} ${what} message, ${formatBytes(data.length)}, at ${when}`);
+  if (entry.isBinary) return [header, ...hexDump(data)];
+  const text = data.toString('utf8');
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      return [
+        header,
+        ...colourJson(sanitize(JSON.stringify(JSON.parse(text), null, 2), { keepNewlines: true })).split(
+          '\n',
+        ),
+      ];
+    } catch {
+      // not JSON after all: show as text
+    }
+  }
+  return [header, ...sanitize(text, { keepNewlines: true }).replace(/\t/g, '  ').split('\n')];
+}
+
+/** Classic 16-bytes-a-line hex dump: offset, hex, printable ASCII. */
+export function hexDump(data: Buffer): string[] {
+  const lines: string[] = [];
+  for (let at = 0; at < data.length; at += 16) {
+    const row = data.subarray(at, at + 16);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    const ascii = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${at.toString(16).padStart(8, '0')}  ${hex.padEnd(47)}  |${ascii}|`);
+  }
+  return lines;
+}

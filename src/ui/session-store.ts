@@ -4,6 +4,7 @@ import type { Connection } from '../core/connection.js';
 import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../core/events.js';
 import { describeStateChange } from './state-label.js';
 import type { LogEntry } from './log-entry.js';
+import { LogBuffer, type LogBufferLimits } from './log-buffer.js';
 
 export interface SessionView {
   snap: ConnectionSnapshot;
@@ -13,7 +14,7 @@ export interface SessionView {
   moreQueued: number;
   /** Clock time of this view, ms (countdowns are computed against it). */
   now: number;
-  /** Changes whenever new log entries are waiting in takeEntries(). */
+  /** Changes whenever new log entries are waiting in takeEntries() or were added to the lens's log. */
   entriesVersion: number;
 }
 
@@ -24,6 +25,11 @@ export interface StoreOptions {
   /** Log entries kept between flushes; beyond this, the oldest are summarised as "N more". Default 200. */
   maxPendingEntries?: number;
   now?: () => number;
+  /**
+   * Keep entries in a bounded ring for the full-screen lens instead of handing them out once (inline).
+   * Default: inline.
+   */
+  logLimits?: LogBufferLimits;
 }
 
 const queuePreviewCount = 5;
@@ -39,6 +45,9 @@ export class SessionStore {
   private readonly flushMs: number;
   private readonly maxPending: number;
   private readonly now: () => number;
+  private hasNewEntries = false;
+  /** The full-screen lens's entries; undefined in inline mode, where entries are printed once. */
+  readonly log: LogBuffer | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -47,6 +56,7 @@ export class SessionStore {
     this.flushMs = options.flushMs ?? 33;
     this.maxPending = options.maxPendingEntries ?? 200;
     this.now = options.now ?? Date.now;
+    this.log = options.logLimits ? new LogBuffer(options.logLimits) : undefined;
     this.view = this.buildView(0);
     const unsubscribers: (() => void)[] = [];
     // One list of subscriptions: each `listen` also records how to undo itself.
@@ -57,8 +67,15 @@ export class SessionStore {
       conn.on(event, listener as never);
       unsubscribers.push(() => conn.off(event, listener as never));
     };
+    // A message from ws can be a view into the much larger chunk the socket read: kept in the lens's log
+    // for a long time, that view would pin the whole chunk. A copy holds only the message's own bytes.
     listen('message', (msg) =>
-      this.add({ kind: 'received', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+      this.add({
+        kind: 'received',
+        at: this.now(),
+        data: this.log ? Buffer.from(msg.data) : msg.data,
+        isBinary: msg.isBinary,
+      }),
     );
     listen('sent', (msg) =>
       this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
@@ -96,11 +113,24 @@ export class SessionStore {
 
   /** An entry from the UI itself (help text, a command's result). */
   add(entry: LogEntry): void {
+    if (this.log) {
+      this.log.push(entry);
+      this.hasNewEntries = true;
+      this.schedule();
+      return;
+    }
     this.pending.push(entry);
     if (this.pending.length > this.maxPending) {
       this.pending.shift();
       this.skipped++;
     }
+    this.schedule();
+  }
+
+  /** Empties the lens's log (/clear, Ctrl+L): entries cleared by the user do not count as dropped. */
+  clearLog(): void {
+    this.log?.clear();
+    this.hasNewEntries = true;
     this.schedule();
   }
 
@@ -131,9 +161,9 @@ export class SessionStore {
     if (this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.view = this.buildView(
-        this.view.entriesVersion + (this.pending.length > 0 || this.skipped > 0 ? 1 : 0),
-      );
+      const isNew = this.hasNewEntries || this.pending.length > 0 || this.skipped > 0;
+      this.hasNewEntries = false;
+      this.view = this.buildView(this.view.entriesVersion + (isNew ? 1 : 0));
       for (const listener of this.listeners) listener();
     }, this.flushMs);
   }

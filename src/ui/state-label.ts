@@ -20,10 +20,19 @@ export function stateTone(state: State): Tone {
   }
 }
 
-/** The status line's state word: "open", "connecting…", "waiting — retry #3 in 4s", "closed 1006". */
+/**
+ * The status line's state word: "open", "connecting…", "waiting — retry #3 in 4s", "closed 1006",
+ * "refused: HTTP/1.1 401 Unauthorized" (an upgrade the server answered with an HTTP error never opened).
+ */
 export function stateLabel(
   state: State,
-  opts: { attempt: number; retryInMs?: number; closeCode?: number; closeReason?: string },
+  opts: {
+    attempt: number;
+    retryInMs?: number;
+    closeCode?: number;
+    closeReason?: string;
+    refusedStatus?: string;
+  },
 ): string {
   switch (state) {
     case 'connecting':
@@ -31,6 +40,7 @@ export function stateLabel(
     case 'waiting':
       return `waiting — retry #${opts.attempt} in ${formatDuration(Math.max(0, opts.retryInMs ?? 0))}`;
     case 'closed':
+      if (opts.refusedStatus !== undefined) return `refused: ${opts.refusedStatus}`;
       return opts.closeCode === undefined
         ? 'closed'
         : `closed ${opts.closeCode}${opts.closeReason ? ` "${opts.closeReason}"` : ''}`;

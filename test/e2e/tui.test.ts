@@ -19,28 +19,30 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-async function screenShows(session: string, text: string, timeoutMs = 5000): Promise<string> {
+async function screenShows(session: string, text: string | string[], timeoutMs = 5000): Promise<string> {
+  // Several texts must be on one capture: a capture can catch a frame half drawn.
+  const texts = typeof text === 'string' ? [text] : text;
   let screen = '';
   await until(
     () => {
       screen = tmux('capture-pane', '-p', '-t', session);
-      return screen.includes(text);
+      return texts.every((t) => screen.includes(t));
     },
     timeoutMs,
-    () => `"${text}" not on screen:\n${screen}`,
+    () => `${JSON.stringify(texts)} not on screen:\n${screen}`,
   );
   return screen;
 }
 
 describe.skipIf(!hasTmux)('interactive session in tmux', () => {
-  it('echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
+  it('--inline: echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
     let server: TestServer = await startServer({ mode: 'echo' });
     defer(() => server.close());
     const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
     const session = `wsx-test-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '35', 'bash', '--norc', '--noprofile');
     defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-    const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`;
+    const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --inline; echo "WSX_EXIT=$?"`;
     tmux('send-keys', '-t', session, command, 'Enter');
 
     await screenShows(session, '● open');
@@ -60,7 +62,8 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
 
     tmux('send-keys', '-t', session, '/quit', 'Enter');
-    await screenShows(session, 'WSX_EXIT=0');
+    // --inline printed the log into the terminal's own scrollback: it is still there after exit.
+    await screenShows(session, ['WSX_EXIT=0', '← hello tmux', '← typed offline']);
     // The terminal is usable again: the shell runs the next command and prints its output.
     tmux('send-keys', '-t', session, 'stty -a | grep -o -- "-\\?icanon" | head -1', 'Enter');
     const screen = await screenShows(session, 'icanon\n');
@@ -74,23 +77,130 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
   }, 25_000);
 
-  it('--demo starts its own echo server, says so, and Ctrl+C stops both with exit 0', async () => {
+  it('--demo starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
     const session = `wsx-demo-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
+    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
+    await screenShows(session, ['wsx demo: echo server on ws://127.0.0.1:', '● open']);
+    expect(tmux('capture-pane', '-p', '-e', '-t', session)).toMatch(/\x1b\[[0-9;]*3[0-7]m/);
+    tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');
+    await screenShows(session, '← {"hello":"demo"}');
+    tmux('send-keys', '-t', session, 'C-c', '');
+    // Back on the main screen: the banner printed before the lens opened, every line within 80 columns.
+    const screen = await screenShows(session, 'WSX_EXIT=0');
+    const banner = screen
+      .split('\n')
+      .filter((l) => l.startsWith('wsx demo') || l.startsWith('Type a message'));
+    expect(banner).toHaveLength(2);
+    for (const line of banner) expect(line.length).toBeLessThanOrEqual(80);
+    // The demo's port changes every run; its history file does not.
+    expect(execFileSync('ls', [join(dir, 'wsx', 'history')], { encoding: 'utf8' })).toMatch(
+      /^wsx-demo-[0-9a-f]+\.jsonl$/m,
+    );
+  }, 15_000);
+
+  it('lens: filters during a 10,000 msg/s flood, takes a multi-line paste as one message, opens it in full, survives a resize', async () => {
+    const server = await startServer({ mode: 'echo' });
+    defer(() => server.close());
+    // 100 messages every 10 ms for at most 2 s: 20,000 in all.
+    const total = 20_000;
+    let floodDone = false;
+    server.wss.on('connection', (ws) => {
+      let seq = 0;
+      const timer = setInterval(() => {
+        for (let i = 0; i < 100 && seq < total; i++) ws.send(`{"seq":${++seq},"sym":"WSX"}`);
+        if (seq >= total) {
+          clearInterval(timer);
+          floodDone = true;
+        }
+      }, 10);
+      ws.on('close', () => clearInterval(timer));
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-lens-'));
+    const session = `wsx-lens-${process.pid}-${Date.now()}`;
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'bash', '--norc', '--noprofile');
     defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
     tmux(
       'send-keys',
       '-t',
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
+      `CI=false FORCE_COLOR=1 NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --scrollback 30000; echo "WSX_EXIT=$?"`,
       'Enter',
     );
-    await screenShows(session, 'wsx demo: built-in echo server on ws://127.0.0.1:');
     await screenShows(session, '● open');
-    tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');
-    await screenShows(session, '← {"hello":"demo"}');
+    await until(
+      () => /↓ [1-9]\d{3,} received/.test(tmux('capture-pane', '-p', '-t', session)),
+      5000,
+      () => 'no flood on screen',
+    );
+
+    // Filter while the flood runs: the key is answered and the count shown.
+    const keyAt = Date.now();
+    tmux('send-keys', '-t', session, 'Tab', '/');
+    tmux('send-keys', '-t', session, '-l', '"seq":777,');
+    let screen = await screenShows(session, ['1 matching', '← {"seq":777,"sym":"WSX"}']);
+    const filterMs = Date.now() - keyAt;
+    expect(screen.split('\n').filter((l) => l.includes('← {"seq":'))).toEqual([
+      '  ← {"seq":777,"sym":"WSX"}',
+    ]);
+    expect(filterMs).toBeLessThan(2000); // generous under a loaded test machine; the bench reports the figure
+    tmux('send-keys', '-t', session, 'Enter', 'Escape', 'Tab');
+    await screenShows(session, '── following');
+
+    // A bracketed paste of multi-line JSON is one message, sent on Enter.
+    const big = `{\n  "op": "big",\n  "data": "${'x'.repeat(6000)}"\n}`;
+    tmux('set-buffer', '-b', session, big);
+    tmux('paste-buffer', '-p', '-b', session, '-t', session);
+    await screenShows(session, ' shown)');
+    tmux('send-keys', '-t', session, 'Enter');
+    await until(
+      () => server.received.length === 1,
+      5000,
+      () => `received ${server.received.length}`,
+    );
+    expect(server.received).toEqual([big]);
+    await until(
+      () => floodDone,
+      5000,
+      () => 'the flood did not end',
+    );
+    await screenShows(session, `↓ ${total + 1} received`, 8000);
+
+    // Find the echo among the flood with a filter and open it in full.
+    tmux('send-keys', '-t', session, 'Tab', '/');
+    tmux('send-keys', '-t', session, '-l', '"op"');
+    await screenShows(session, '2 matching'); // what was sent and its echo
+    tmux('send-keys', '-t', session, 'Enter', 'Enter');
+    screen = await screenShows(session, ['received text message, 5.9 KiB', '"op": "big",', 'of 5 ·']);
+    tmux('send-keys', '-t', session, 'Escape', 'Escape');
+    // --scrollback 30000 keeps the whole session: nothing dropped from the buffer.
+    await screenShows(session, '── following ── 20003 in buffer ──');
+
+    // A resize redraws cleanly: one status line, one hint line, nothing left over from the wider frame.
+    tmux('resize-window', '-t', session, '-x', '70', '-y', '20');
+    await until(
+      () => {
+        screen = tmux('capture-pane', '-p', '-t', session);
+        return screen.split('\n').filter((l) => l.startsWith('● open')).length === 1 && screen.includes('↑↓');
+      },
+      5000,
+      () => `after resize:\n${screen}`,
+    );
+    expect(screen.split('\n').filter((l) => l.includes('── following')).length).toBe(1);
+    expect(Math.max(...screen.split('\n').map((l) => l.length))).toBeLessThanOrEqual(70);
+    // NO_COLOR wins over FORCE_COLOR: not one colour escape on the screen (the demo test is the control).
+    expect(tmux('capture-pane', '-p', '-e', '-t', session)).not.toMatch(/\x1b\[[0-9;]*3[0-7]m/);
+
     tmux('send-keys', '-t', session, 'C-c', '');
     await screenShows(session, 'WSX_EXIT=0');
-  }, 15_000);
+  }, 30_000);
 });

@@ -4,7 +4,10 @@ import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
-import { freePort, startServer } from '../helpers/servers.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { freePort, startRefusingServer, startServer, until } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
 
@@ -105,5 +108,77 @@ describe('App', () => {
     expect(await closeCode).toBe(1000);
     await stateReached(conn, 'closed').catch(() => undefined);
     expect(conn.currentState).toBe('closed');
+  });
+
+  it('quits on a Ctrl+C that arrives in the same read as typed text (issue 15 item 14)', async () => {
+    const s = await startServer();
+    defer(() => s.close());
+    const closeCode = new Promise<number>((resolve) =>
+      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
+    );
+    const { conn, instance } = mount(s.url);
+    await stateReached(conn, 'open');
+    instance.stdin.write('abc\x03');
+    expect(await closeCode).toBe(1000);
+  });
+
+  it('sends every line of a chunk that holds several lines and their Enters', async () => {
+    const s = await startServer();
+    defer(() => s.close());
+    const { conn, instance } = mount(s.url);
+    await stateReached(conn, 'open');
+    instance.stdin.write('one\rtwo\rthree\r');
+    await waitForOutput(instance, '→ three');
+    // Shown as sent once written to the socket: the server may read it a moment later.
+    await until(
+      () => s.received.length === 3,
+      3000,
+      () => `server received ${JSON.stringify(s.received)}`,
+    );
+    expect(s.received).toEqual(['one', 'two', 'three']);
+  });
+
+  it('numbers the first retry after a refused connection #1, not #2 (issue 9 item 10)', async () => {
+    const port = await freePort();
+    const { conn, instance } = mount(`ws://127.0.0.1:${port}`, { reconnect: true });
+    await stateReached(conn, 'waiting');
+    const out = await waitForOutput(instance, 'waiting — retry #');
+    expect(out).toContain('waiting — retry #1 in');
+    expect(out).not.toContain('retry #2');
+  });
+
+  it('shows a 401 upgrade refusal as refused with its status, not as "closed 1006" (issue 9 item 10)', async () => {
+    const s = await startRefusingServer(
+      'HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbad token!!\n',
+    );
+    defer(() => s.close());
+    const { conn, instance } = mount(s.url);
+    await stateReached(conn, 'closed');
+    const out = await waitForOutput(instance, '● refused');
+    expect(out).toContain('● refused: HTTP/1.1 401 Unauthorized');
+    expect(out).not.toContain('closed 1006');
+  });
+
+  it('/file expands ~ to the home directory and names a missing file in words (issue 9 item 11)', async () => {
+    const s = await startServer();
+    defer(() => s.close());
+    const { conn, instance } = mount(s.url);
+    await stateReached(conn, 'open');
+    // A file under the real home directory, named through ~ (the test leaves nothing behind).
+    const dir = mkdtempSync(join(homedir(), '.wsx-test-'));
+    defer(() => import('node:fs').then((fs) => fs.rmSync(dir, { recursive: true, force: true })));
+    writeFileSync(join(dir, 'payload.json'), '{"from":"file"}');
+    instance.stdin.write(`/file ~/${relative(homedir(), join(dir, 'payload.json'))}\r`);
+    await waitForOutput(instance, '→ {"from":"file"}');
+    instance.stdin.write(`/file ${join(tmpdir(), 'wsx-no-such-file')}\r`);
+    const out = await waitForOutput(instance, 'cannot read');
+    expect(out).toContain('wsx-no-such-file: no such file');
+    expect(out).not.toContain('ENOENT');
+    await until(
+      () => s.received.length === 1,
+      3000,
+      () => 'the server got nothing',
+    );
+    expect(s.received).toEqual(['{"from":"file"}']);
   });
 });

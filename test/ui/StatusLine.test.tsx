@@ -54,9 +54,9 @@ describe('StatusLine', () => {
     expect(shown(view({ state: 'connecting', attempt: 3 }))).toContain('● connecting… (attempt 3)');
   });
 
-  it('shows waiting with the next attempt number and a countdown', () => {
+  it('shows waiting with the coming retry number (two attempts made: retry #2) and a countdown', () => {
     expect(shown(view({ state: 'waiting', attempt: 2, retryAt: now + 4000 }))).toContain(
-      '● waiting — retry #3 in 4s',
+      '● waiting — retry #2 in 4s',
     );
   });
 

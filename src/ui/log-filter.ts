@@ -1,0 +1,79 @@
+// The lens's filter and search: a pattern typed after `/` (or `s`) -> which buffer entries it lets through.
+// Today a regex, `!` in front for the inverse. The scenario matcher (src/match/, `json PATH == VALUE`) is meant
+// to plug in at compilePattern when it lands, so the filter speaks the same language as `expect`.
+
+import type { LogBuffer } from './log-buffer.js';
+import { entryText, type LogEntry } from './log-entry.js';
+
+export interface Pattern {
+  test: (entry: LogEntry) => boolean;
+  /** Set when the text is not a valid regex and is matched literally instead. */
+  note?: string;
+}
+
+/** Characters of one entry a pattern looks at: a 60 MiB message must not stall the screen. */
+const maxTestedChars = 64 * 1024;
+
+/**
+ * Compiles a filter text. Smart case: case-insensitive unless the pattern has a capital letter.
+ * An invalid regex is matched as literal text, with a note saying so.
+ */
+export function compilePattern(source: string): Pattern | undefined {
+  const isInverse = source.startsWith('!');
+  const body = isInverse ? source.slice(1) : source;
+  if (body === '') return undefined;
+  const flags = /[A-Z]/.test(body) ? '' : 'i';
+  let regex: RegExp;
+  let note: string | undefined;
+  try {
+    regex = new RegExp(body, flags);
+  } catch {
+    regex = new RegExp(body.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+    note = 'not a valid regex: matched as text';
+  }
+  const test = (entry: LogEntry) => regex.test(entryText(entry).slice(0, maxTestedChars)) !== isInverse;
+  return note ? { test, note } : { test };
+}
+
+/**
+ * Seqs of the entries a pattern lets through, oldest first. Results are cached per seq: while a flood arrives
+ * only the new entries are tested, not the whole buffer each frame.
+ */
+export class FilterIndex {
+  private source = '';
+  private pattern: Pattern | undefined;
+  private cache = new Map<number, boolean>();
+
+  /** Changes the pattern; returns it (undefined for none). */
+  use(source: string): Pattern | undefined {
+    if (source !== this.source) {
+      this.source = source;
+      this.pattern = compilePattern(source);
+      this.cache.clear();
+    }
+    return this.pattern;
+  }
+
+  /** Every seq in the buffer that matches (all of them when there is no pattern). */
+  visible(log: LogBuffer): number[] {
+    const seqs: number[] = [];
+    const pattern = this.pattern;
+    if (!pattern) {
+      for (let seq = log.firstSeq; seq <= log.lastSeq; seq++) seqs.push(seq);
+      return seqs;
+    }
+    // Forget entries that have left the buffer so the cache stays as bounded as the buffer.
+    if (this.cache.size > log.limits.maxEntries * 2) {
+      for (const seq of this.cache.keys()) if (seq < log.firstSeq) this.cache.delete(seq);
+    }
+    for (const entry of log.from(log.firstSeq)) {
+      let isMatch = this.cache.get(entry.seq);
+      if (isMatch === undefined) {
+        isMatch = pattern.test(entry);
+        this.cache.set(entry.seq, isMatch);
+      }
+      if (isMatch) seqs.push(entry.seq);
+    }
+    return seqs;
+  }
+}

@@ -1,0 +1,101 @@
+// Carries out a parsed slash command (or a plain message) against the connection; App only wires it up.
+
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Connection } from '../core/connection.js';
+import { commandHelp, type Command } from './slash-commands.js';
+
+export interface CommandContext {
+  conn: Connection;
+  /** Sends a message with the session's typed-message deadline. */
+  send: (data: string | Buffer, isBinary: boolean) => void;
+  /** Adds a line from wsx itself to the log. */
+  info: (text: string) => void;
+  togglePretty: () => void;
+  toggleTimestamps: () => void;
+  clear: () => void;
+  /** For `~` in /file; defaults to the user's home. */
+  home?: string;
+}
+
+/** `~` and `~/x` name the home directory, as in a shell (issue 9 item 11). */
+export function expandHome(path: string, home: string = homedir()): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/')) return join(home, path.slice(2));
+  return path;
+}
+
+/** A file error in words: "no such file" rather than ENOENT. */
+export function describeFileError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err.code ?? err.message;
+  }
+}
+
+async function sendFile(ctx: CommandContext, path: string): Promise<void> {
+  let data: Buffer;
+  try {
+    data = await readFile(expandHome(path, ctx.home));
+  } catch (err) {
+    ctx.info(`/file: cannot read ${path}: ${describeFileError(err as NodeJS.ErrnoException)}`);
+    return;
+  }
+  let text: string | undefined;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    text = undefined;
+  }
+  ctx.send(text ?? data, text === undefined);
+}
+
+export function runCommand(ctx: CommandContext, command: Command): void {
+  switch (command.type) {
+    case 'send':
+      return ctx.send(command.text, false);
+    case 'binary':
+      return ctx.send(command.data, true);
+    case 'ping':
+      try {
+        ctx.conn.ping(command.data);
+        ctx.info('ping sent');
+      } catch (err) {
+        ctx.info((err as Error).message);
+      }
+      return;
+    case 'close':
+      void ctx.conn.close(command.code, command.reason);
+      return;
+    case 'reconnect':
+      ctx.info('reconnecting now');
+      ctx.conn.reconnect();
+      return;
+    case 'file':
+      void sendFile(ctx, command.path);
+      return;
+    case 'pretty':
+      return ctx.togglePretty();
+    case 'timestamps':
+      return ctx.toggleTimestamps();
+    case 'clear':
+      return ctx.clear();
+    case 'help':
+      ctx.info(commandHelp.map(([name, what]) => `${name.padEnd(24)} ${what}`).join('\n'));
+      return;
+    case 'quit':
+      void ctx.conn.close(1000);
+      return;
+    case 'invalid':
+      ctx.info(command.message);
+      return;
+  }
+}

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { App } from '../../src/ui/App.js';
+import { SessionStore } from '../../src/ui/session-store.js';
+import { Connection } from '../../src/core/connection.js';
+import { startServer, until, type TestServer } from '../helpers/servers.js';
+import { stateReached } from '../helpers/connection.js';
+import { stripAnsi, waitForOutput } from '../helpers/ink.js';
+import { columnsOf, InputLine, inputRows } from '../../src/ui/InputLine.js';
+import { createEditor } from '../../src/ui/line-editor.js';
+
+const defer = cleanupAfterEach();
+
+async function mountLens(opts: { maxEntries?: number; editor?: string } = {}) {
+  const server = await startServer({ mode: 'echo' });
+  defer(() => server.close());
+  const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
+  const store = new SessionStore(conn, {
+    showPingPong: false,
+    flushMs: 5,
+    logLimits: { maxEntries: opts.maxEntries ?? 10_000, maxBytes: 64 * 1024 * 1024 },
+  });
+  const copied: string[] = [];
+  const instance = render(
+    <App
+      conn={conn}
+      store={store}
+      dropAfterMs={30_000}
+      format={{ showTimestamps: false, isPretty: false }}
+      history={[]}
+      onCopy={(text) => copied.push(text)}
+      editor={opts.editor ?? 'false'}
+    />,
+  );
+  defer(async () => {
+    instance.unmount();
+    store.dispose();
+    await conn.close();
+  });
+  conn.start();
+  await stateReached(conn, 'open');
+  return { server, conn, store, instance, copied };
+}
+
+/** Resolves with the last frame once it shows `text` (the lens redraws in place: older frames do not count). */
+async function frameShows(instance: { lastFrame(): string | undefined }, text: string, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = stripAnsi(instance.lastFrame() ?? '');
+    if (frame.includes(text)) return frame;
+    if (Date.now() > deadline) throw new Error(`"${text}" not in the last frame:\n${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function push(server: TestServer, ...messages: string[]) {
+  for (const ws of server.clients()) for (const m of messages) ws.send(m);
+}
+
+describe('the full-screen lens', () => {
+  it('follows new messages; ↑ in the log pauses with "paused, N new", End follows again', async () => {
+    const { server, instance } = await mountLens();
+    push(server, 'first', 'second');
+    await frameShows(instance, '← second');
+    instance.stdin.write('\t');
+    await frameShows(instance, 'End follow');
+    instance.stdin.write('\x1b[A');
+    await frameShows(instance, '▶ ← first');
+    push(server, 'third', 'fourth');
+    await frameShows(instance, 'paused, 2 new');
+    instance.stdin.write('\x1b[F');
+    const frame = await frameShows(instance, '── following');
+    expect(frame).toContain('← fourth');
+  });
+
+  it('filters with a regex and its count, ! inverts it, Esc clears it', async () => {
+    const { server, instance } = await mountLens();
+    push(server, '{"type":"error","id":1}', '{"type":"tick"}', '{"type":"error","id":2}');
+    await frameShows(instance, '"id":2');
+    instance.stdin.write('\t/type":"error');
+    let frame = await frameShows(instance, '2 matching');
+    expect(frame).toContain('"id":1');
+    expect(frame).not.toContain('tick');
+    instance.stdin.write('\r/');
+    instance.stdin.write('\x1b[H'); // Home in the prompt, then insert the ! for the inverse
+    instance.stdin.write('!\r');
+    frame = await frameShows(instance, '/!type":"error/');
+    expect(frame).toContain('tick');
+    expect(frame).not.toContain('"id":1');
+    instance.stdin.write('\x1b');
+    frame = await frameShows(instance, '── following ── 4 in buffer ──');
+    expect(frame).toContain('"id":1');
+  });
+
+  it('opens a long message in full as pretty JSON and scrolls it; y copies it', async () => {
+    const { server, instance, copied } = await mountLens();
+    const long = JSON.stringify({ items: Array.from({ length: 400 }, (_, i) => ({ id: i, name: `n${i}` })) });
+    expect(long.length).toBeGreaterThan(4000);
+    push(server, long);
+    await frameShows(instance, '← {"items"');
+    instance.stdin.write('\t\r');
+    let frame = await frameShows(instance, 'received text message');
+    expect(frame).toMatch(/lines 1-\d+ of 1605/);
+    expect(frame).toContain('"items": [');
+    instance.stdin.write('\x1b[F'); // End: the last lines of the message
+    frame = await frameShows(instance, '"name": "n399"');
+    expect(frame).toContain('of 1605');
+    instance.stdin.write('y');
+    await waitForOutput(instance, 'copied');
+    expect(copied).toEqual([long]);
+  });
+
+  it('shows a binary message as a hex dump in the inspector', async () => {
+    const { server, instance } = await mountLens();
+    for (const ws of server.clients()) ws.send(Buffer.from('\x00\x01wsx\xff', 'latin1'), { binary: true });
+    await frameShows(instance, '⟨binary 6 B⟩');
+    instance.stdin.write('\t\r');
+    const frame = await frameShows(instance, '00000000');
+    expect(frame).toContain('00000000  00 01 77 73 78 ff');
+    expect(frame).toContain('|..wsx.|');
+  });
+
+  it('sends a bracketed multi-line paste as one message on Enter, and e puts a message back to re-send', async () => {
+    const { server, instance } = await mountLens();
+    instance.stdin.write('\x1b[200~{\r  "op": "sub",\r  "ch": [1, 2]\r}\x1b[201~');
+    await frameShows(instance, '"ch": [1, 2]');
+    instance.stdin.write('\r');
+    await frameShows(instance, '← {⏎  "op"');
+    expect(server.received).toEqual(['{\n  "op": "sub",\n  "ch": [1, 2]\n}']);
+    instance.stdin.write('\te');
+    await frameShows(instance, '"op": "sub",');
+    instance.stdin.write('\r');
+    await waitForOutput(instance, '2 sent');
+    await until(
+      () => server.received.length === 2,
+      3000,
+      () => `received ${server.received.length}`,
+    );
+    expect(server.received[1]).toBe(server.received[0]);
+  });
+
+  it('keeps at most --scrollback entries and says how many left the buffer', async () => {
+    const { server, instance } = await mountLens({ maxEntries: 5 });
+    push(server, ...Array.from({ length: 12 }, (_, i) => `m${i}`));
+    const frame = await frameShows(instance, '← m11');
+    await frameShows(instance, '5 in buffer');
+    // connected + 12 messages = 13 entries; 5 kept.
+    expect(await frameShows(instance, '8 dropped from buffer')).toContain('5 in buffer');
+    expect(frame).not.toContain('← m6');
+  });
+
+  it('searches with s, counts the hits inside the filter, and n jumps to them', async () => {
+    const { server, instance } = await mountLens();
+    push(server, 'alpha 1', 'beta 1', 'alpha 2', 'beta 2', 'alpha 3');
+    await frameShows(instance, '← alpha 3');
+    instance.stdin.write('\tsalpha\r');
+    await frameShows(instance, 'search alpha 3 hits');
+    instance.stdin.write('n');
+    expect(await frameShows(instance, '▶ ← alpha 1')).toContain('paused');
+    instance.stdin.write('n');
+    let frame = await frameShows(instance, '▶ ← alpha 2');
+    expect(frame).toContain('paused');
+    // A filter narrows the search: hits are counted among what the filter lets through.
+    instance.stdin.write('/[23]\r');
+    frame = await frameShows(instance, 'search alpha 2 hits');
+    expect(frame).toContain('3 matching');
+  });
+
+  it('shows the keys valid in the focus on ?', async () => {
+    const { instance } = await mountLens();
+    instance.stdin.write('\t?');
+    const frame = await frameShows(instance, 'Keys in the log');
+    expect(frame).toContain('filter: a regex, !regex for the inverse');
+    expect(frame).toContain('copy it (OSC 52)');
+  });
+});
+
+/** Columns a line takes on screen, per grapheme (👩‍💻 is one, two columns wide). */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const columns = (line: string) =>
+  [...graphemes.segment(line)].reduce((n, { segment }) => n + columnsOf([...segment][0]!), 0);
+
+describe('Ctrl+X', () => {
+  it('opens the editor on the draft and puts the edited text back, to send with Enter', async () => {
+    // A stand-in editor that edits the file it is given and exits 0.
+    const { server, instance } = await mountLens({
+      editor: "sed -i -e 's/draft/edited/' -e '$a second line'",
+    });
+    instance.stdin.write('my draft\x18');
+    await frameShows(instance, 'my edited');
+    instance.stdin.write('\r');
+    await until(
+      () => server.received.length === 1,
+      3000,
+      () => 'nothing sent',
+    );
+    expect(server.received).toEqual(['my edited\nsecond line']);
+  });
+
+  it('keeps the draft when the editor fails', async () => {
+    const { instance } = await mountLens({ editor: 'false' });
+    instance.stdin.write('keep me\x18');
+    const frame = await frameShows(instance, '$EDITOR ended with an error');
+    expect(frame).toContain('› keep me');
+  });
+});
+
+describe('wide characters and emoji', () => {
+  it('keep every row of the lens within the terminal width, cut rather than wrapped', async () => {
+    const { server, instance } = await mountLens();
+    push(server, `${'日本語'.repeat(60)}🎉`, `emoji ${'👩‍💻🎉'.repeat(40)} end`);
+    const frame = await frameShows(instance, '← emoji');
+    const rows = frame.split('\n');
+    // Cut to the width, not wrapped onto the next row: the message's last character is not on screen.
+    expect(rows.filter((l) => l.includes('日本語'))).toHaveLength(1);
+    expect(frame).not.toContain('本語🎉');
+    // ink-testing-library's terminal is 100 columns wide.
+    for (const row of rows) expect(columns(row)).toBeLessThanOrEqual(100);
+    expect(rows[0]).toMatch(/^● open/);
+  });
+
+  it('wrap the input line by columns, a wide character never split across rows', () => {
+    expect(inputRows('日本語日本', 4)).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ]);
+    expect(inputRows('ab\n\ncd', 10)).toEqual([
+      [0, 2],
+      [3, 3],
+      [4, 6],
+    ]);
+  });
+});
+
+describe('InputLine without colour', () => {
+  it('draws the cursor as _ at the end and | before a character, with no inverse video', () => {
+    const at = (text: string, cursor: number) =>
+      render(
+        <InputLine editor={{ ...createEditor(), text, cursor }} isOpen hasColour={false} />,
+      ).lastFrame() ?? '';
+    expect(at('abc', 3)).toContain('› abc_');
+    expect(at('abc', 1)).toContain('› a|bc');
+    expect(at('abc', 1)).not.toContain('\x1b[7m');
+  });
+});
