@@ -1,0 +1,98 @@
+// A codec wired to a Connection: frames in and out, the protocol's opening on every socket, and its failures.
+
+import { EventEmitter } from 'node:events';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Connection } from '../core/connection.js';
+import type { WsxError } from '../core/errors.js';
+import type { StateChange } from '../core/events.js';
+import type { Codec, CodecContext, ProtocolMessage } from './codec.js';
+
+export type ProtocolEvents = {
+  message: [msg: ProtocolMessage];
+  /** The protocol's opening finished on a socket (every socket: it repeats after a reconnect). */
+  ready: [info: { detail: string; isReconnect: boolean }];
+  note: [text: string];
+  /** The protocol refused us for good; the connection is being closed. Emitted once. */
+  failure: [err: WsxError];
+};
+
+/**
+ * Sits between a mode and its Connection. The Connection knows nothing of protocols: this class listens to
+ * its `state` and `message` events, and the codec sends through `conn.send`. Create it before anything else
+ * listens to the connection, so its verdict on a closing socket (`failure`) is known to later listeners.
+ */
+export class ProtocolSession extends EventEmitter<ProtocolEvents> {
+  /** The failure that ended the run, once the protocol refused us. */
+  failure: WsxError | undefined;
+  private readyCount = 0;
+  private isReadyNow = false;
+  private readonly ctx: CodecContext;
+
+  constructor(
+    readonly conn: Connection,
+    readonly codec: Codec,
+    clock: Clock = systemClock,
+  ) {
+    super();
+    this.ctx = {
+      send: (frame) => void conn.send(frame),
+      deliver: (msg) => this.emit('message', msg),
+      ready: (detail) => {
+        this.isReadyNow = true;
+        this.emit('ready', { detail, isReconnect: this.readyCount++ > 0 });
+      },
+      note: (text) => this.emit('note', text),
+      reconnect: (why) => {
+        this.emit('note', `${why.message}; reconnecting`);
+        conn.reconnect();
+      },
+      fail: (err) => this.fail(err),
+      protocol: () => conn.snapshot().protocol,
+      now: () => clock.now(),
+      setTimer: (ms, fn) => clock.setTimer(ms, fn),
+    };
+    conn.on('state', (change) => this.onState(change));
+    conn.on('message', (frame) => {
+      if (!this.failure) codec.received(frame, this.ctx);
+    });
+  }
+
+  /** True once the protocol's opening has finished on any socket: a later failure is a lost connection. */
+  get hasBeenReady(): boolean {
+    return this.readyCount > 0;
+  }
+
+  /** True while the current socket has finished the protocol's opening. */
+  get isReady(): boolean {
+    return this.isReadyNow;
+  }
+
+  /** Sends one line the user typed. Throws InputError for a line the protocol cannot send. */
+  input(line: string): void {
+    this.codec.input(line, this.ctx);
+  }
+
+  private onState(change: StateChange): void {
+    if (change.to === 'open') {
+      this.isReadyNow = false;
+      this.codec.opened(this.ctx);
+      return;
+    }
+    if (change.from === 'open' || change.from === 'closing') {
+      this.isReadyNow = false;
+      const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
+      if (failure) this.fail(failure);
+    }
+    if (change.to === 'closed') this.codec.dispose();
+  }
+
+  private fail(err: WsxError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.isReadyNow = false;
+    this.codec.dispose();
+    this.emit('failure', err);
+    // Later: the state change being emitted now reaches every listener before the connection closes.
+    queueMicrotask(() => void this.conn.close(1000, ''));
+  }
+}
