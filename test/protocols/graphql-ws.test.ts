@@ -1,87 +1,15 @@
 // graphql-ws codec against the real graphql-ws server (graphql 16 schema) on loopback.
 
-import { EventEmitter, once } from 'node:events';
-import { createRequire } from 'node:module';
-// Renamed: it is no React hook, whatever its name says.
-import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
+import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { stateReached } from '../helpers/connection.js';
-import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { graphqlWsCodec } from '../../src/protocols/graphql-ws.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
+import { startGraphqlWs, subscriptionsStopped } from './servers.js';
 
 const defer = cleanupAfterEach();
-
-// graphql 16 has no "exports": Node gives graphql-ws its CommonJS build, vitest would give us the .mjs one,
-// and graphql refuses a schema from "another realm". Load the same copy graphql-ws gets.
-const { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(
-  import.meta.url,
-)('graphql') as typeof import('graphql');
-
-const subscriptionsStopped = new EventEmitter<{ stopped: [atCount: number] }>();
-
-const schema = new GraphQLSchema({
-  query: new GraphQLObjectType({
-    name: 'Query',
-    fields: {
-      hello: {
-        type: GraphQLString,
-        args: { name: { type: GraphQLString } },
-        resolve: (_root, args: { name?: string }) => `hello ${args.name ?? 'world'}`,
-      },
-    },
-  }),
-  subscription: new GraphQLObjectType({
-    name: 'Subscription',
-    fields: {
-      count: {
-        type: new GraphQLNonNull(GraphQLInt),
-        args: { to: { type: GraphQLInt }, delayMs: { type: GraphQLInt } },
-        subscribe: async function* (_root, args: { to?: number; delayMs?: number }) {
-          let n = 1;
-          try {
-            for (; n <= (args.to ?? 3); n++) {
-              if (args.delayMs) await new Promise((r) => setTimeout(r, args.delayMs));
-              yield { count: n };
-            }
-          } finally {
-            // Tells a test that the server stopped a subscription before its end (a client `complete`).
-            if (n <= (args.to ?? 3)) subscriptionsStopped.emit('stopped', n);
-          }
-        },
-      },
-    },
-  }),
-});
-
-/** A graphql-ws server; onConnect lets in only connection_init payloads with token "ok" when `needsToken`. */
-async function startGraphqlWs(
-  defer: Defer,
-  opts: { needsToken?: boolean } = {},
-): Promise<{ url: string; wss: WebSocketServer; inits: unknown[] }> {
-  const wss = new WebSocketServer({
-    host: '127.0.0.1',
-    port: 0,
-  });
-  await once(wss, 'listening');
-  const inits: unknown[] = [];
-  const server = serveGraphqlWs(
-    {
-      schema,
-      onConnect: (ctx) => {
-        inits.push(ctx.connectionParams);
-        return !opts.needsToken || (ctx.connectionParams as { token?: string } | undefined)?.token === 'ok';
-      },
-    },
-    wss,
-  );
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    await server.dispose();
-  });
-  return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/graphql`, wss, inits };
-}
 
 describe('graphql-ws codec', () => {
   it('sends connection_init with the --init payload and answers a query with its next, then complete', async () => {

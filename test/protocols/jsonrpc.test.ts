@@ -1,80 +1,12 @@
 // JSON-RPC codec against a JSON-RPC 2.0 server written here over ws: ids, errors, notifications, batches.
 
-import { once } from 'node:events';
-import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { jsonRpcCodec } from '../../src/protocols/jsonrpc.js';
 import { messages, nextMessage, openSession, readyReached } from './helpers.js';
+import { startJsonRpc } from './servers.js';
 
 const defer = cleanupAfterEach();
-
-interface Request {
-  jsonrpc: string;
-  id?: number | string;
-  method: string;
-  params?: unknown;
-}
-
-/**
- * add(a,b) answers at once; slow(ms) answers after ms (so a later request can overtake it); fail() answers
- * error -32000; subscribe() answers "0x1" and then sends two eth_subscription notifications.
- */
-async function startJsonRpc(defer: Defer): Promise<{ url: string; received: unknown[] }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await once(wss, 'listening');
-  const received: unknown[] = [];
-  const answer = (req: Request): object | undefined => {
-    const base = { jsonrpc: '2.0', id: req.id ?? null };
-    switch (req.method) {
-      case 'add': {
-        const [a, b] = req.params as number[];
-        return { ...base, result: a! + b! };
-      }
-      case 'fail':
-        return { ...base, error: { code: -32000, message: 'it failed', data: { why: 'asked to' } } };
-      default:
-        return { ...base, error: { code: -32601, message: 'Method not found' } };
-    }
-  };
-  wss.on('connection', (ws) => {
-    ws.on('message', (data) => {
-      const value = JSON.parse(data.toString()) as Request | Request[];
-      received.push(value);
-      if (Array.isArray(value)) {
-        ws.send(JSON.stringify(value.map(answer)));
-        return;
-      }
-      if (value.method === 'slow') {
-        const [ms] = value.params as number[];
-        setTimeout(() => ws.send(JSON.stringify({ jsonrpc: '2.0', id: value.id, result: 'slow done' })), ms);
-        return;
-      }
-      if (value.method === 'subscribe') {
-        ws.send(JSON.stringify({ jsonrpc: '2.0', id: value.id, result: '0x1' }));
-        for (const n of [1, 2]) {
-          ws.send(
-            JSON.stringify({
-              jsonrpc: '2.0',
-              method: 'eth_subscription',
-              params: { subscription: '0x1', result: n },
-            }),
-          );
-        }
-        return;
-      }
-      ws.send(JSON.stringify(answer(value)));
-    });
-  });
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
-      }),
-  );
-  return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, received };
-}
 
 describe('jsonrpc codec', () => {
   it('adds jsonrpc and an id to a request object and matches the response with a round-trip time', async () => {
@@ -146,7 +78,7 @@ describe('jsonrpc codec', () => {
     const { proto } = openSession(defer, jsonRpcCodec(), url);
     proto.input('[{"method":"add","params":[1,2]},{"method":"fail"},{"id":9,"method":"add","params":[0,0]}]');
     const got = await messages(proto, 3);
-    expect((received[0] as Request[]).map((r) => r.id)).toEqual([1, 2, 9]);
+    expect((received[0] as { id: unknown }[]).map((r) => r.id)).toEqual([1, 2, 9]);
     expect(got.map((m) => [m.id, m.kind, m.text])).toEqual([
       [1, 'response', '{"jsonrpc":"2.0","id":1,"result":3}'],
       [

@@ -1,55 +1,13 @@
 // Socket.IO codec against the real socket.io server on loopback: namespaces, acks, auth refusal, dead server.
 
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
 import { describe, expect, it } from 'vitest';
 import { stateReached } from '../helpers/connection.js';
-import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { socketIoCodec } from '../../src/protocols/socketio.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
+import { startSocketIo } from './servers.js';
 
 const defer = cleanupAfterEach();
-
-/** A socket.io server on 127.0.0.1 with the handlers the tests use; `url` is its http:// base. */
-async function startSocketIo(
-  defer: Defer,
-  opts: { pingIntervalMs?: number; pingTimeoutMs?: number; path?: string } = {},
-): Promise<{ io: Server; url: string }> {
-  const http = createServer();
-  const io = new Server(http, {
-    transports: ['websocket'],
-    pingInterval: opts.pingIntervalMs ?? 25_000,
-    pingTimeout: opts.pingTimeoutMs ?? 20_000,
-    ...(opts.path ? { path: opts.path } : {}),
-  });
-  io.on('connection', (socket) => {
-    socket.on('echo', (...args: unknown[]) => socket.emit('echo', ...args));
-    socket.on('add', (a: number, b: number, ack: (sum: number) => void) => ack(a + b));
-    socket.on('bytes', (data: Buffer, ack: (n: number, back: Buffer) => void) =>
-      ack(data.length, Buffer.from([1, 2, 3])),
-    );
-    socket.on('kick', () => socket.disconnect(true));
-    socket.emit('welcome', 'hello from /', { n: 1 });
-  });
-  io.of('/chat').on('connection', (socket) => {
-    socket.emit('welcome', 'hello from /chat');
-  });
-  io.of('/secure').use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: string };
-    if (auth.token === 'letmein') next();
-    else next(Object.assign(new Error('not authorized'), { data: { reason: 'bad token' } }));
-  });
-  io.of('/secure').on('connection', (socket) => socket.emit('secret', 42));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  defer(async () => {
-    io.disconnectSockets(true);
-    await io.close();
-  });
-  return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
-}
 
 describe('socketio codec', () => {
   it('builds the Engine.IO URL from an http:// base, with --path and the namespace from the URL path', () => {
@@ -143,7 +101,7 @@ describe('socketio codec', () => {
   });
 
   it('answers the server pings, so the connection outlives pingInterval + pingTimeout', async () => {
-    const { io, url } = await startSocketIo(defer, { pingIntervalMs: 50, pingTimeoutMs: 50 });
+    const { io, url } = await startSocketIo(defer, { pingIntervalMs: 50, pingTimeoutMs: 300 });
     const { proto, conn } = openSession(defer, socketIoCodec(), url);
     await readyReached(proto);
     const pongs: string[] = [];
@@ -151,7 +109,7 @@ describe('socketio codec', () => {
     const serverSocket = [...io.of('/').sockets.values()][0]!;
     await new Promise<void>((resolve, reject) => {
       let seen = 0;
-      const deadline = setTimeout(() => reject(new Error(`the server saw ${seen} pongs of 4`)), 2000);
+      const deadline = setTimeout(() => reject(new Error(`the server saw ${seen} pongs of 4`)), 3000);
       serverSocket.conn.on('packet', (p: { type: string }) => {
         if (p.type !== 'pong' || ++seen < 4) return;
         clearTimeout(deadline);
