@@ -48,8 +48,11 @@ export interface ProtocolMessage {
 
 /** What a codec may do: the ProtocolSession implements it over a Connection. */
 export interface CodecContext {
-  /** Hands a frame to the connection now (on the current socket). */
-  send(frame: string | Buffer): void;
+  /**
+   * Hands a frame to the connection now (on the current socket). `onWritten` is called with the clock time
+   * the socket took it, so round trips start then, not while the frame waited for the socket to open.
+   */
+  send(frame: string | Buffer, onWritten?: (at: number) => void): void;
   /** A decoded message for the user. */
   deliver(msg: ProtocolMessage): void;
   /** The protocol's opening is done on this socket: user frames flow. `detail` is for a diagnostic line. */

@@ -52,7 +52,7 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
   const subscribe = (ctx: CodecContext, id: string, op: Operation) => {
     op.sentAt = ctx.now();
     op.hasAnswered = false;
-    send(ctx, { id, type: 'subscribe', payload: op.payload });
+    ctx.send(JSON.stringify({ id, type: 'subscribe', payload: op.payload }), (at) => (op.sentAt = at));
   };
 
   const stopTimers = () => {

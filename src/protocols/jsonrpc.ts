@@ -19,7 +19,7 @@ export function jsonRpcCodec(): Codec {
   const pending = new Map<string, { method: string; sentAt: number }>();
 
   /** Fills in `jsonrpc` and a fresh `id` where missing; records the request. */
-  const prepare = (raw: unknown, now: number): Record<string, unknown> => {
+  const prepare = (raw: unknown, now: number, keys: string[]): Record<string, unknown> => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw new InputError('a JSON-RPC request is a JSON object with a "method"');
     const req: Record<string, unknown> = { jsonrpc: '2.0', ...(raw as Record<string, unknown>) };
@@ -29,8 +29,10 @@ export function jsonRpcCodec(): Codec {
       while (pending.has(JSON.stringify(nextId))) nextId++;
       req.id = nextId++;
     }
-    if (typeof req.id === 'string' || typeof req.id === 'number')
+    if (typeof req.id === 'string' || typeof req.id === 'number') {
+      keys.push(JSON.stringify(req.id));
       pending.set(JSON.stringify(req.id), { method: req.method, sentAt: now });
+    }
     return req;
   };
 
@@ -89,6 +91,15 @@ export function jsonRpcCodec(): Codec {
       const text = line.trim();
       if (text === '') return;
       const now = ctx.now();
+      const keys: string[] = [];
+      // The round trip starts when the socket takes the request.
+      const send = (frame: string) =>
+        ctx.send(frame, (at) => {
+          for (const key of keys) {
+            const req = pending.get(key);
+            if (req) req.sentAt = at;
+          }
+        });
       if (text.startsWith('{') || text.startsWith('[')) {
         let value: unknown;
         try {
@@ -98,9 +109,9 @@ export function jsonRpcCodec(): Codec {
         }
         if (Array.isArray(value)) {
           if (value.length === 0) throw new InputError('an empty batch is not a JSON-RPC request');
-          ctx.send(JSON.stringify(value.map((r) => prepare(r, now))));
+          send(JSON.stringify(value.map((r) => prepare(r, now, keys))));
         } else {
-          ctx.send(JSON.stringify(prepare(value, now)));
+          send(JSON.stringify(prepare(value, now, keys)));
         }
         return;
       }
@@ -118,7 +129,7 @@ export function jsonRpcCodec(): Codec {
         if (params === null || typeof params !== 'object')
           throw new InputError('JSON-RPC params are an array or an object');
       }
-      ctx.send(JSON.stringify(prepare(params === undefined ? { method } : { method, params }, now)));
+      send(JSON.stringify(prepare(params === undefined ? { method } : { method, params }, now, keys)));
     },
 
     dispose: () => {},

@@ -25,6 +25,10 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   /** The failure that ended the run, once the protocol refused us. */
   failure: WsxError | undefined;
   private readyCount = 0;
+  /** False once a frame of the current input() found the connection's queue full. */
+  private hasRoom = true;
+  /** Callbacks for frames not yet written, by the frame itself (equal frames are written in send order). */
+  private readonly writeWaiters = new Map<string | Buffer, ((at: number) => void)[]>();
   private isReadyNow = false;
   private readonly ctx: CodecContext;
 
@@ -35,7 +39,14 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   ) {
     super();
     this.ctx = {
-      send: (frame) => void conn.send(frame),
+      send: (frame, onWritten) => {
+        if (onWritten) {
+          const waiting = this.writeWaiters.get(frame);
+          if (waiting) waiting.push(onWritten);
+          else this.writeWaiters.set(frame, [onWritten]);
+        }
+        if (!conn.send(frame)) this.hasRoom = false;
+      },
       deliver: (msg) => this.emit('message', msg),
       ready: (detail) => {
         this.isReadyNow = true;
@@ -52,6 +63,14 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       setTimer: (ms, fn) => clock.setTimer(ms, fn),
     };
     conn.on('state', (change) => this.onState(change));
+    const settle = (data: string | Buffer, at: number | undefined) => {
+      const waiting = this.writeWaiters.get(data);
+      const next = waiting?.shift();
+      if (waiting?.length === 0) this.writeWaiters.delete(data);
+      if (next && at !== undefined) next(at);
+    };
+    conn.on('sent', (msg) => settle(msg.data, clock.now()));
+    conn.on('dropped', ({ msg }) => settle(msg.data, undefined));
     conn.on('message', (frame) => {
       if (!this.failure) codec.received(frame, this.ctx);
     });
@@ -67,9 +86,14 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     return this.isReadyNow;
   }
 
-  /** Sends one line the user typed. Throws InputError for a line the protocol cannot send. */
-  input(line: string): void {
+  /**
+   * Sends one line the user typed. Returns false when the connection's queue is full (wait for its
+   * `drain`), like Connection.send. Throws InputError for a line the protocol cannot send.
+   */
+  input(line: string): boolean {
+    this.hasRoom = true;
     this.codec.input(line, this.ctx);
+    return this.hasRoom;
   }
 
   private onState(change: StateChange): void {

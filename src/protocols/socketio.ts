@@ -45,8 +45,15 @@ export function socketIoCodec(opts: SocketIoOptions = {}): Codec {
     encodePacket(packet, true, (encoded: string | Buffer) => ctx.send(encoded));
 
   const sendPacket = (ctx: CodecContext, packet: Packet) => {
-    for (const part of encoder.encode(packet) as (string | Buffer)[])
-      sendEio(ctx, { type: 'message', data: part });
+    const parts = encoder.encode(packet) as (string | Buffer)[];
+    const ack = packet.id === undefined ? undefined : acks.get(packet.id);
+    parts.forEach((part, i) => {
+      // An ack's round trip starts when the socket takes the packet's last frame.
+      const onWritten = i === parts.length - 1 && ack ? (at: number) => (ack.sentAt = at) : undefined;
+      encodePacket({ type: 'message', data: part }, true, (encoded: string | Buffer) =>
+        ctx.send(encoded, onWritten),
+      );
+    });
   };
 
   /** A server that stops pinging past pingInterval + pingTimeout is gone (the client library's own rule). */

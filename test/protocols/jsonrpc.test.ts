@@ -1,5 +1,7 @@
 // JSON-RPC codec against a JSON-RPC 2.0 server written here over ws: ids, errors, notifications, batches.
 
+import { once } from 'node:events';
+import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { jsonRpcCodec } from '../../src/protocols/jsonrpc.js';
@@ -88,6 +90,32 @@ describe('jsonrpc codec', () => {
       ],
       [9, 'response', '{"jsonrpc":"2.0","id":9,"result":0}'],
     ]);
+  });
+
+  it('starts the round trip when the socket takes the request, not while it waits for the socket to open', async () => {
+    // The upgrade is held for 300 ms; the request typed meanwhile must not count that wait as its round trip.
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      verifyClient: (_info, done) => void setTimeout(() => done(true), 300),
+    });
+    await once(wss, 'listening');
+    defer(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    wss.on('connection', (ws) =>
+      ws.on('message', (d) => {
+        const req = JSON.parse(String(d)) as { id: number };
+        ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: 'ok' }));
+      }),
+    );
+    const { proto } = openSession(
+      defer,
+      jsonRpcCodec(),
+      `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
+    );
+    proto.input('ping');
+    const res = await nextMessage(proto);
+    expect(res.json).toEqual({ jsonrpc: '2.0', id: 1, result: 'ok' });
+    expect(res.rttMs).toBeLessThan(250);
   });
 
   it('refuses lines that are not requests', () => {
