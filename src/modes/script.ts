@@ -19,7 +19,7 @@ export async function runScript(options: Options, io: Io): Promise<number> {
   let matched = 0;
 
   const sendAll = () => {
-    for (const message of options.execute) conn.send(message);
+    for (const message of options.execute) session.sendLine(message);
   };
   const pending = () => {
     const next = expectations[matched]!;
