@@ -5,8 +5,8 @@ import { Connection, type SendOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
-import { InputError, type ProtocolMessage } from '../protocols/codec.js';
-import { createCodec } from '../protocols/index.js';
+import { InputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
+import { loadCodec } from '../protocols/index.js';
 import { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
@@ -60,17 +60,23 @@ export class LineSession {
   private readonly onSigint = () => this.signalled(ExitCode.interrupted);
   private readonly onSigterm = () => this.signalled(ExitCode.terminated);
 
+  /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
+  static async create(options: Options, io: Io): Promise<LineSession> {
+    const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
+    return new LineSession(options, io, codec);
+  }
+
   constructor(
     readonly options: Options,
     readonly io: Io,
+    codec?: Codec,
   ) {
     this.diag = new Diagnostics(io.stderr, {
       isQuiet: options.isQuiet,
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
-    if (options.proto) {
-      const codec = createCodec(options.proto.name, options.proto);
+    if (codec) {
       const c = options.connection;
       const target = codec.target(c.url, c.protocols ?? []);
       this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });

@@ -7,7 +7,7 @@ import { LineSession, type Io } from './line-session.js';
 
 /** Runs until input ends and replies stop (--wait), --count, --timeout, the server closes, or a signal. */
 export async function runPipe(options: Options, io: Io): Promise<number> {
-  const session = new LineSession(options, io);
+  const session = await LineSession.create(options, io);
   const { conn } = session;
   const stdin = io.stdin;
   const splitter = new RecordSplitter(

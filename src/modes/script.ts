@@ -13,7 +13,7 @@ export const defaultScriptTimeoutMs = 10_000;
 export async function runScript(options: Options, io: Io): Promise<number> {
   const expectations = options.expectations;
   const timeoutMs = options.timeoutMs ?? (expectations.length > 0 ? defaultScriptTimeoutMs : undefined);
-  const session = new LineSession({ ...options, timeoutMs }, io);
+  const session = await LineSession.create({ ...options, timeoutMs }, io);
   const { conn } = session;
   const recent: string[] = [];
   let matched = 0;

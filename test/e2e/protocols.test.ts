@@ -1,5 +1,8 @@
 // --proto socketio | jsonrpc | graphql-ws through the built bin/wsx.js, against the real servers on loopback.
 
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
@@ -175,6 +178,31 @@ describe('--proto graphql-ws', () => {
     );
     expect(result.stderr).not.toMatch(/reconnecting/);
     expect(result.code).toBe(3);
+  });
+});
+
+describe('--proto start-up', () => {
+  it("loads a protocol's code only when it is asked for", async () => {
+    const { url } = await startJsonRpc(defer);
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-imports-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
+    const logOf = async (args: string[]) => {
+      const log = join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
+      await runWsx([...args, url, '--wait', '0'], {
+        input: '{"method":"add","params":[1,1]}\n',
+        env: { WSX_IMPORT_LOG: log, NODE_OPTIONS: `--import ${hook}` },
+      });
+      return readFileSync(log, 'utf8');
+    };
+    const raw = await logOf([]);
+    expect(raw).toContain('/dist/modes/pipe.js');
+    expect(raw).not.toMatch(
+      /\/dist\/protocols\/(socketio|jsonrpc|graphql-ws)\.js|socket\.io-parser|engine\.io-parser/,
+    );
+    const rpc = await logOf(['--proto', 'jsonrpc']);
+    expect(rpc).toContain('/dist/protocols/jsonrpc.js');
+    expect(rpc).not.toMatch(/socket\.io-parser|engine\.io-parser/);
   });
 });
 
