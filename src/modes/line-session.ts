@@ -127,7 +127,10 @@ export class LineSession {
         protocols: options.connection.protocols ?? [],
         compress: options.connection.compress === true,
       };
-      for (const note of negotiationNotes(info, offered)) this.diag.note(note);
+      // A subprotocol that --proto offered (graphql-transport-ws) is no news; one the user offered with -s is.
+      const isProtoChoice = this.proto !== undefined && offered.protocols.length === 0;
+      for (const note of negotiationNotes(isProtoChoice ? { ...info, protocol: '' } : info, offered))
+        this.diag.note(note);
     });
     conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
     process.on('SIGINT', this.onSigint);

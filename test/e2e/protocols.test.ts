@@ -143,6 +143,7 @@ describe('--proto graphql-ws', () => {
       '{"data":{"count":2}}',
       '{"data":{"count":3}}',
     ]);
+    expect(result.stderr).toBe('');
     expect(inits).toEqual([{ token: 'ok' }]);
     expect(result.code).toBe(0);
     const query = await runWsx(['--proto', 'graphql-ws', '--init', '{"token":"ok"}', '--jsonl', '-q', url], {
