@@ -81,7 +81,7 @@ export class LineSession {
       const target = codec.target(c.url, c.protocols ?? []);
       this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });
       // Before any other listener: its verdict on a closing socket must be known when onState runs.
-      this.proto = new ProtocolSession(this.conn, codec);
+      this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
     } else {
       this.conn = new Connection(options.connection);
     }

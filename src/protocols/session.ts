@@ -3,7 +3,8 @@
 import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Connection } from '../core/connection.js';
-import type { WsxError } from '../core/errors.js';
+import { WsxError } from '../core/errors.js';
+import type { CancelTimer } from '../core/clock.js';
 import type { StateChange } from '../core/events.js';
 import type { Codec, CodecContext, ProtocolMessage } from './codec.js';
 
@@ -31,11 +32,17 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   private readonly writeWaiters = new Map<string | Buffer, ((at: number) => void)[]>();
   private isReadyNow = false;
   private readonly ctx: CodecContext;
+  private cancelOpeningTimer: CancelTimer | undefined;
 
+  /**
+   * `openingTimeoutMs` (default 10000, like the WebSocket handshake): a socket whose protocol opening has
+   * not finished by then is a failure, so a server that speaks another protocol cannot hang the run.
+   */
   constructor(
     readonly conn: Connection,
     readonly codec: Codec,
     clock: Clock = systemClock,
+    private readonly openingTimeoutMs = 10_000,
   ) {
     super();
     this.ctx = {
@@ -49,6 +56,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       },
       deliver: (msg) => this.emit('message', msg),
       ready: (detail) => {
+        this.cancelOpeningTimer?.();
         this.isReadyNow = true;
         this.emit('ready', { detail, isReconnect: this.readyCount++ > 0 });
       },
@@ -99,9 +107,21 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   private onState(change: StateChange): void {
     if (change.to === 'open') {
       this.isReadyNow = false;
+      this.cancelOpeningTimer = this.ctx.setTimer(this.openingTimeoutMs, () => {
+        this.fail(
+          new WsxError(
+            'timeout',
+            `the server did not finish the ${this.codec.name} opening within ${this.openingTimeoutMs} ms`,
+            {
+              hint: `does it speak ${this.codec.name}? check the URL${this.codec.name === 'socketio' ? ' and --path' : ''}`,
+            },
+          ),
+        );
+      });
       this.codec.opened(this.ctx);
       return;
     }
+    this.cancelOpeningTimer?.();
     if (change.from === 'open' || change.from === 'closing') {
       this.isReadyNow = false;
       const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
@@ -111,6 +131,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   }
 
   private fail(err: WsxError): void {
+    this.cancelOpeningTimer?.();
     if (this.failure) return;
     this.failure = err;
     this.isReadyNow = false;

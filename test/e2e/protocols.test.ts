@@ -196,14 +196,18 @@ describe('--proto start-up', () => {
       });
       return readFileSync(log, 'utf8');
     };
+    // The build bundles each codec into its own chunk (dist/chunks/socketio-HASH.js); the recorder also
+    // lists the node_modules paths bundled into each file it loads.
     const raw = await logOf([]);
     expect(raw).toContain('/dist/modes/pipe.js');
     expect(raw).not.toMatch(
-      /\/dist\/protocols\/(socketio|jsonrpc|graphql-ws)\.js|socket\.io-parser|engine\.io-parser/,
+      /\/dist\/chunks\/(socketio|jsonrpc|graphql-ws)-|node_modules\/(socket|engine)\.io-parser\//,
     );
     const rpc = await logOf(['--proto', 'jsonrpc']);
-    expect(rpc).toContain('/dist/protocols/jsonrpc.js');
-    expect(rpc).not.toMatch(/socket\.io-parser|engine\.io-parser/);
+    expect(rpc).toMatch(/\/dist\/chunks\/jsonrpc-\w+\.js/);
+    expect(rpc).not.toMatch(/\/dist\/chunks\/socketio-|node_modules\/(socket|engine)\.io-parser\//);
+    const sio = await logOf(['--proto', 'socketio', '--connect-timeout', '300ms']);
+    expect(sio).toMatch(/node_modules\/socket\.io-parser\//);
   });
 });
 

@@ -2,7 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { stateReached } from '../helpers/connection.js';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { Connection } from '../../src/core/connection.js';
+import { ProtocolSession } from '../../src/protocols/session.js';
 import { socketIoCodec } from '../../src/protocols/socketio.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startSocketIo } from './servers.js';
@@ -146,6 +148,22 @@ describe('socketio codec', () => {
     proto.input('["kick"]');
     const err = await failureReached(proto);
     expect(err.message).toBe('the Socket.IO server disconnected namespace /');
+    await stateReached(conn, 'closed');
+  });
+
+  it('a server that never sends the Engine.IO open packet is a timeout failure, not a hang', async () => {
+    const server = await serverUntilCleanup(defer);
+    const target = socketIoCodec().target(server.url, []);
+    const conn = new Connection({ url: target.url, heartbeat: false });
+    const proto = new ProtocolSession(conn, socketIoCodec(), undefined, 200);
+    conn.on('error', () => {});
+    defer(() => conn.close());
+    conn.start();
+    const err = await failureReached(proto);
+    expect(err.kind).toBe('timeout');
+    expect(err.describe()).toBe(
+      'the server did not finish the socketio opening within 200 ms (does it speak socketio? check the URL and --path)',
+    );
     await stateReached(conn, 'closed');
   });
 
