@@ -2,8 +2,13 @@
 
 import type { ConnectionOptions } from './core/connection.js';
 import type { Expectation } from './match/expectations.js';
+import type { ProtocolName } from './protocols/codec.js';
+import type { ProtocolOptions } from './protocols/index.js';
 
 export type Mode = 'interactive' | 'pipe' | 'script';
+
+/** --proto and the flags that go with it (--path, --namespace, --auth JSON, --init). */
+export type ProtoSettings = { name: Exclude<ProtocolName, 'raw'> } & ProtocolOptions;
 
 export interface Options {
   /** The URL to connect to (userinfo moved into an Authorization header). Never print it: see displayUrl. */
@@ -12,6 +17,8 @@ export interface Options {
   displayUrl: string;
   mode: Mode;
   connection: ConnectionOptions;
+  /** The protocol spoken on top of WebSocket; undefined for raw messages. */
+  proto: ProtoSettings | undefined;
   /** Header names whose values are secret and print as ***. Lower case. */
   secretHeaders: Set<string>;
   /** Secret strings (header values, passwords) that must never be printed. */

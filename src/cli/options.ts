@@ -16,6 +16,7 @@ import {
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { chooseMode, ignoredFlagsWarning } from './mode.js';
 import type { RawFlags } from './program.js';
+import { buildProtoSettings, isSocketIoAuth } from './proto-flags.js';
 import { describeProxy, proxyAgentFactory, proxyPassword, resolveProxy } from './proxy.js';
 import { readTls } from './tls.js';
 
@@ -42,7 +43,9 @@ export async function buildOptions(
 ): Promise<Options> {
   const flags = withRepeatables(given);
   const target = readTarget(urlArg, flags);
-  const credentials = readCredentials(target.url, flags, env.env, env.readFile);
+  // With --proto socketio, --auth '{…}' is the CONNECT payload, not HTTP Basic credentials.
+  const credentialFlags = isSocketIoAuth(flags) ? { ...flags, auth: undefined } : flags;
+  const credentials = readCredentials(target.url, credentialFlags, env.env, env.readFile);
   const expectations = flags.expectations.map((e) => parseExpectation(e.kind, e.text));
   const mode = chooseMode(flags, expectations.length > 0, env);
   const secrets = credentials.secrets;
@@ -62,6 +65,7 @@ export async function buildOptions(
     displayUrl: target.isDemo ? credentials.url : credentials.displayUrl,
     mode,
     connection,
+    proto: buildProtoSettings(flags, mode),
     secretHeaders: credentials.secretHeaders,
     secrets: keepMaskable(secrets),
     proxy,

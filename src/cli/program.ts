@@ -52,6 +52,10 @@ export interface RawFlags {
   demo?: boolean;
   inline?: boolean;
   scrollback?: string;
+  proto?: string;
+  path?: string;
+  namespace?: string;
+  init?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
 }
@@ -98,7 +102,10 @@ export function buildProgram(version: string): Command {
       '--header-file <file>',
       'read headers from a file, one "Name: value" per line (keeps tokens out of argv)',
     )
-    .option('--auth <user:pass>', 'HTTP Basic credentials for the upgrade request')
+    .option(
+      '--auth <user:pass>',
+      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload',
+    )
     .option('--auth-env <VAR>', 'read Basic credentials "user:pass" from environment variable VAR')
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
     .option(
@@ -129,6 +136,16 @@ export function buildProgram(version: string): Command {
       '64M',
     )
     .option('--show-handshake', 'print the upgrade request and response headers to stderr (secrets masked)');
+
+  program.optionsGroup('Protocols:');
+  program
+    .option(
+      '--proto <name>',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, graphql-ws (default raw)',
+    )
+    .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
+    .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')
+    .option('--init <json>', 'graphql-ws connection_init payload, a JSON object');
 
   program.optionsGroup('Input/Output:');
   program

@@ -1,12 +1,16 @@
 // What pipe and script mode share: a Connection wired to stdout and stderr, and the rules for when a run ends.
 
 import type { Writable } from 'node:stream';
-import { Connection } from '../core/connection.js';
+import { Connection, type SendOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
+import { InputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
+import { loadCodec } from '../protocols/index.js';
+import { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
+import { preview } from '../text/sanitize.js';
 import { Diagnostics } from './diagnostics.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { StdoutSink } from './stdout-sink.js';
@@ -37,6 +41,8 @@ const NUL = Buffer.from('\0');
 
 export class LineSession {
   readonly conn: Connection;
+  /** The --proto codec over `conn`; undefined for raw WebSocket (frames pass through untouched). */
+  readonly proto: ProtocolSession | undefined;
   readonly diag: Diagnostics;
   private readonly sink: StdoutSink;
   private readonly delimiter: Buffer;
@@ -54,16 +60,31 @@ export class LineSession {
   private readonly onSigint = () => this.signalled(ExitCode.interrupted);
   private readonly onSigterm = () => this.signalled(ExitCode.terminated);
 
+  /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
+  static async create(options: Options, io: Io): Promise<LineSession> {
+    const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
+    return new LineSession(options, io, codec);
+  }
+
   constructor(
     readonly options: Options,
     readonly io: Io,
+    codec?: Codec,
   ) {
     this.diag = new Diagnostics(io.stderr, {
       isQuiet: options.isQuiet,
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
-    this.conn = new Connection(options.connection);
+    if (codec) {
+      const c = options.connection;
+      const target = codec.target(c.url, c.protocols ?? []);
+      this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });
+      // Before any other listener: its verdict on a closing socket must be known when onState runs.
+      this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
+    } else {
+      this.conn = new Connection(options.connection);
+    }
     this.delimiter = options.delimiter === 'null' ? NUL : NL;
     this.sink = new StdoutSink(io.stdout, {
       onClosed: (err) => {
@@ -79,7 +100,17 @@ export class LineSession {
   start(hooks: SessionHooks): Promise<number> {
     this.hooks = hooks;
     const { conn, options } = this;
-    conn.on('message', (msg) => this.onMessage(msg));
+    const { proto } = this;
+    if (proto) {
+      proto.on('message', (msg) => this.onProtocolMessage(msg));
+      proto.on('ready', ({ detail, isReconnect }) => {
+        if (detail) this.diag.info(detail);
+        this.hooks.onOpen?.(isReconnect);
+      });
+      proto.on('note', (text) => this.diag.warn(text));
+    } else {
+      conn.on('message', (msg) => this.onMessage(msg));
+    }
     conn.on('state', (change) => this.onState(change));
     conn.on('error', () => {}); // carried by the state change that follows; see onState
     conn.on('dropped', ({ msg, why }) => {
@@ -96,7 +127,10 @@ export class LineSession {
         protocols: options.connection.protocols ?? [],
         compress: options.connection.compress === true,
       };
-      for (const note of negotiationNotes(info, offered)) this.diag.note(note);
+      // A subprotocol that --proto offered (graphql-transport-ws) is no news; one the user offered with -s is.
+      const isProtoChoice = this.proto !== undefined && offered.protocols.length === 0;
+      for (const note of negotiationNotes(isProtoChoice ? { ...info, protocol: '' } : info, offered))
+        this.diag.note(note);
     });
     conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
     process.on('SIGINT', this.onSigint);
@@ -152,18 +186,42 @@ export class LineSession {
     this.resolveDone(code);
   }
 
-  /** Resolves true when a socket is open (now or later), false if the connection closes first. */
+  /**
+   * Sends one line the user gave (stdin or -x): as it is, or through the --proto codec. Returns false when
+   * the queue is full. A line the protocol cannot send is skipped with one line on stderr.
+   */
+  sendLine(data: string | Buffer, opts: SendOptions = {}): boolean {
+    if (!this.proto) return this.conn.send(data, opts);
+    try {
+      return this.proto.input(data.toString());
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      this.diag.error(`skipped "${preview(data.toString(), 60)}": ${err.message}`);
+      return true;
+    }
+  }
+
+  /**
+   * Resolves true when a socket is open (now or later), false if the connection closes first. With --proto,
+   * open means the protocol's opening is done too (Socket.IO CONNECT answered, graphql-ws acknowledged).
+   */
   private opened(): Promise<boolean> {
-    const state = this.conn.currentState;
-    if (state === 'open') return Promise.resolve(true);
-    if (state === 'closed') return Promise.resolve(false);
+    const { proto, conn } = this;
+    if (conn.currentState === 'closed') return Promise.resolve(false);
+    if (proto ? proto.isReady : conn.currentState === 'open') return Promise.resolve(true);
     return new Promise((resolve) => {
-      const onState = (change: StateChange) => {
-        if (change.to !== 'open' && change.to !== 'closed') return;
-        this.conn.off('state', onState);
-        resolve(change.to === 'open');
+      const settle = (isOpen: boolean) => {
+        conn.off('state', onState);
+        proto?.off('ready', onReady);
+        resolve(isOpen);
       };
-      this.conn.on('state', onState);
+      const onState = (change: StateChange) => {
+        if (change.to === 'closed') settle(false);
+        else if (change.to === 'open' && !proto) settle(true);
+      };
+      const onReady = () => settle(true);
+      conn.on('state', onState);
+      proto?.on('ready', onReady);
     });
   }
 
@@ -186,6 +244,39 @@ export class LineSession {
       else this.restartLinger();
     }, this.options.waitMs);
     this.cancelLinger = () => clearTimeout(handle);
+  }
+
+  /**
+   * A message decoded by the --proto codec: its JSON on one stdout line (--jsonl adds kind, id, rtt_ms).
+   * A graphql-ws `complete` is a note on stderr, not data; JSON-RPC error responses also get one.
+   */
+  private onProtocolMessage(msg: ProtocolMessage): void {
+    if (this.isEnding) return;
+    const { options } = this;
+    const isData = msg.kind !== 'complete';
+    if (options.isJsonl) {
+      this.event(isData ? 'recv' : 'complete', {
+        ...(isData ? { type: 'text', data: msg.text, kind: msg.kind } : {}),
+        ...(msg.id === undefined ? {} : { id: msg.id }),
+        ...(msg.rttMs === undefined ? {} : { rtt_ms: msg.rttMs }),
+      });
+    } else if (isData) {
+      this.sink.write(msg.text);
+      this.sink.write(this.delimiter);
+    }
+    if (msg.kind === 'complete') this.diag.info(`operation ${msg.id ?? '?'} complete`);
+    else if (msg.isError)
+      this.diag.warn(`${msg.id === undefined ? 'error' : `${msg.id} failed`}: ${preview(msg.text, 200)}`);
+    if (!isData) return;
+    this.received++;
+    this.hooks.onText?.(msg.text);
+    if (this.isEnding) return;
+    if (options.count !== undefined && this.received >= options.count) {
+      const verdict = this.hooks.onCountReached?.() ?? { code: ExitCode.ok };
+      void this.end(verdict.code, verdict.message);
+      return;
+    }
+    this.restartLinger();
   }
 
   private onMessage(msg: Incoming): void {
@@ -220,8 +311,11 @@ export class LineSession {
       else this.diag.info(`connected to ${options.displayUrl}`);
       if (options.isJsonl)
         this.event('open', { url: options.displayUrl, protocol: snap.protocol, reconnect: isReconnect });
-      this.hooks.onOpen?.(isReconnect);
+      // With --proto, "open" for the hooks is the protocol's ready (see start).
+      if (!this.proto) this.hooks.onOpen?.(isReconnect);
     } else if (change.to === 'waiting') {
+      // The protocol refused us: the connection is closing for good, whatever the retry policy says.
+      if (this.proto?.failure) return;
       const why = change.error ? change.error.describe() : change.reason;
       this.diag.warn(
         `${why}; reconnecting in ${formatDuration(change.retryInMs ?? 0)} (attempt ${change.attempt + 1})`,
@@ -239,8 +333,9 @@ export class LineSession {
         this.event('close', { code: change.closeCode ?? null, reason: change.closeReason ?? '' });
       }
       if (this.isEnding) return;
-      // The server or a failure ended the run.
-      const err = change.error;
+      // The server or a failure ended the run; a protocol's refusal comes first (exit 3 before it was ready).
+      const protoFailure = this.proto?.failure;
+      const err = protoFailure ?? change.error;
       if (err) {
         const { code, what } = this.failureOutcome(err);
         void this.end(code, what, err);
@@ -254,9 +349,11 @@ export class LineSession {
 
   /** The exit code and the stderr line for a failure that ended the connection. */
   private failureOutcome(err: WsxError): { code: number; what: string } {
-    const hasOpened = this.conn.snapshot().hasOpened;
+    // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.
+    const isProtoFailure = err === this.proto?.failure;
+    const hasOpened = this.proto ? this.proto.hasBeenReady : this.conn.snapshot().hasOpened;
     const what =
-      err.kind === 'closed-by-peer'
+      err.kind === 'closed-by-peer' || isProtoFailure
         ? err.describe()
         : hasOpened
           ? `connection to ${this.options.displayUrl} lost: ${err.describe()}`

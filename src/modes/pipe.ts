@@ -7,7 +7,7 @@ import { LineSession, type Io } from './line-session.js';
 
 /** Runs until input ends and replies stop (--wait), --count, --timeout, the server closes, or a signal. */
 export async function runPipe(options: Options, io: Io): Promise<number> {
-  const session = new LineSession(options, io);
+  const session = await LineSession.create(options, io);
   const { conn } = session;
   const stdin = io.stdin;
   const splitter = new RecordSplitter(
@@ -33,7 +33,8 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
     let hasRoom = true;
     for (const record of records) {
       const data = decode(record);
-      if (data !== undefined) hasRoom = conn.send(data, { ...sendOptions, binary: options.isBinaryInput });
+      if (data !== undefined)
+        hasRoom = session.sendLine(data, { ...sendOptions, binary: options.isBinaryInput });
     }
     // Backpressure: a full queue pauses stdin until the connection drains it.
     if (!hasRoom && !isInputStopped) stdin.pause();

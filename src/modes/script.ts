@@ -13,13 +13,13 @@ export const defaultScriptTimeoutMs = 10_000;
 export async function runScript(options: Options, io: Io): Promise<number> {
   const expectations = options.expectations;
   const timeoutMs = options.timeoutMs ?? (expectations.length > 0 ? defaultScriptTimeoutMs : undefined);
-  const session = new LineSession({ ...options, timeoutMs }, io);
+  const session = await LineSession.create({ ...options, timeoutMs }, io);
   const { conn } = session;
   const recent: string[] = [];
   let matched = 0;
 
   const sendAll = () => {
-    for (const message of options.execute) conn.send(message);
+    for (const message of options.execute) session.sendLine(message);
   };
   const pending = () => {
     const next = expectations[matched]!;

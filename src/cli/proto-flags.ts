@@ -1,0 +1,66 @@
+// --proto and its flags (--path, --namespace, --auth JSON, --init JSON) → ProtoSettings, checked before connecting.
+
+import { WsxError } from '../core/errors.js';
+import { protocolNames } from '../protocols/index.js';
+import type { Mode, ProtoSettings } from '../options.js';
+import type { RawFlags } from './program.js';
+
+function usage(message: string, hint?: string): WsxError {
+  return new WsxError('invalid-option', message, hint ? { hint } : {});
+}
+
+function jsonObject(flag: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw usage(`${flag}: not valid JSON (${(err as Error).message})`, `e.g. ${flag} '{"token":"abc"}'`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw usage(`${flag}: expected a JSON object`, `e.g. ${flag} '{"token":"abc"}'`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * With --proto socketio, `--auth '{…}'` (a JSON object) is the CONNECT packet's auth payload;
+ * `--auth user:pass` stays HTTP Basic for the upgrade request, as without --proto.
+ */
+export function isSocketIoAuth(flags: RawFlags): boolean {
+  return flags.proto === 'socketio' && flags.auth !== undefined && flags.auth.trimStart().startsWith('{');
+}
+
+/** Validates --proto and its flags; undefined for raw WebSocket. */
+export function buildProtoSettings(flags: RawFlags, mode: Mode): ProtoSettings | undefined {
+  const name = flags.proto ?? 'raw';
+  if (!(protocolNames as readonly string[]).includes(name))
+    throw usage(`--proto: unknown protocol "${name}"`, `use one of ${protocolNames.join(', ')}`);
+  const onlyWith = (flag: string, value: unknown, proto: string) => {
+    if (value !== undefined && name !== proto) throw usage(`${flag} goes with --proto ${proto}`);
+  };
+  onlyWith('--path', flags.path, 'socketio');
+  onlyWith('--namespace', flags.namespace, 'socketio');
+  onlyWith('--init', flags.init, 'graphql-ws');
+  if (name === 'raw') return undefined;
+  if (flags.binary) throw usage(`--binary does not go with --proto ${name}: its messages are JSON lines`);
+  if (mode === 'interactive')
+    throw usage(
+      `--proto ${name} works in pipe and script mode for now, not in the interactive session`,
+      'pipe lines into it, or add --no-tui',
+    );
+  switch (name) {
+    case 'socketio': {
+      if (flags.namespace !== undefined && !flags.namespace.startsWith('/'))
+        throw usage(`--namespace: "${flags.namespace}" must start with /`);
+      return {
+        name,
+        ...(flags.path !== undefined ? { path: flags.path } : {}),
+        ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+        ...(isSocketIoAuth(flags) ? { auth: jsonObject('--auth', flags.auth!) } : {}),
+      };
+    }
+    case 'graphql-ws':
+      return { name, ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}) };
+    default:
+      return { name: name as 'jsonrpc' };
+  }
+}

@@ -1,0 +1,103 @@
+// The one interface every protocol on top of WebSocket implements; raw WebSocket is the codec that does nothing.
+
+import type { CancelTimer } from '../core/clock.js';
+import type { WsxError } from '../core/errors.js';
+import type { Incoming } from '../core/events.js';
+
+export type ProtocolName = 'raw' | 'socketio' | 'jsonrpc' | 'graphql-ws';
+
+/** What kind of thing a decoded message is, so modes can print, colour and count it. */
+export type MessageKind =
+  /** raw: the frame itself */
+  | 'frame'
+  /** socketio: an event the server emitted */
+  | 'event'
+  /** socketio: the answer to an emit with an ack */
+  | 'ack'
+  /** jsonrpc: a response (result or error) */
+  | 'response'
+  /** jsonrpc: a notification or a request from the server */
+  | 'notification'
+  /** graphql-ws: one result of an operation */
+  | 'next'
+  /** graphql-ws: an operation ended */
+  | 'complete'
+  /** a protocol-level error for one operation or request (graphql `error`, a JSON-RPC error response) */
+  | 'error'
+  /** a frame the codec could not read: shown as it came */
+  | 'invalid';
+
+/** One message for the user, decoded from one or more frames. */
+export interface ProtocolMessage {
+  kind: MessageKind;
+  /** One line of text for stdout (JSON for every protocol but raw text frames). */
+  text: string;
+  /** The raw codec hands binary frames through as bytes; `text` is then empty. */
+  binary?: Buffer;
+  /** The parsed JSON value, for `expect json …` and --jsonl. */
+  json?: unknown;
+  /** True for error responses and operation errors. */
+  isError?: boolean;
+  /** The request, ack or operation this answers. */
+  id?: string | number;
+  /** Round trip from our request to this answer, ms. */
+  rttMs?: number;
+  /** The frame this message ends with. */
+  frame: Incoming;
+}
+
+/** What a codec may do: the ProtocolSession implements it over a Connection. */
+export interface CodecContext {
+  /**
+   * Hands a frame to the connection now (on the current socket). `onWritten` is called with the clock time
+   * the socket took it, so round trips start then, not while the frame waited for the socket to open.
+   */
+  send(frame: string | Buffer, onWritten?: (at: number) => void): void;
+  /** A decoded message for the user. */
+  deliver(msg: ProtocolMessage): void;
+  /** The protocol's opening is done on this socket: user frames flow. `detail` is for a diagnostic line. */
+  ready(detail: string): void;
+  /** A diagnostic for stderr (not an error): "subscribed again to 2 operations". */
+  note(text: string): void;
+  /** The server looks dead or asked us to go: drop this socket and open a fresh one. */
+  reconnect(why: WsxError): void;
+  /** The protocol refused us for good (auth, unknown namespace): end the run with this failure. */
+  fail(err: WsxError): void;
+  /** The subprotocol the server chose for the current socket ('' if none). */
+  protocol(): string;
+  now(): number;
+  setTimer(ms: number, fn: () => void): CancelTimer;
+}
+
+/** Where to connect and which subprotocols to offer, derived from the URL the user gave. */
+export interface Target {
+  url: string;
+  protocols: string[];
+}
+
+/** A line the user typed that this protocol cannot send; the line is skipped. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+export interface Codec {
+  readonly name: ProtocolName;
+  /** The URL and subprotocols to open (called once, before the Connection is built). */
+  target(url: string, protocols: string[]): Target;
+  /** A socket opened (the first one and every one after a reconnect): begin the protocol's opening. */
+  opened(ctx: CodecContext): void;
+  /** One frame arrived. */
+  received(frame: Incoming, ctx: CodecContext): void;
+  /**
+   * The socket ended with `code`. Returns a failure when the code means the protocol refused us
+   * (graphql-ws 4401/4403), so the run ends instead of retrying.
+   */
+  closed(code: number, reason: string, ctx: CodecContext): WsxError | undefined;
+  /**
+   * Turns one input line into frames, sending them through `ctx` now or once the protocol is ready.
+   * Throws InputError for a line this protocol cannot send.
+   */
+  input(line: string, ctx: CodecContext): void;
+  /** Stops the codec's timers. */
+  dispose(): void;
+}

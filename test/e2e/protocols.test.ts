@@ -1,0 +1,226 @@
+// --proto socketio | jsonrpc | graphql-ws through the built bin/wsx.js, against the real servers on loopback.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { runWsx } from '../helpers/run-wsx.js';
+import { startGraphqlWs, startJsonRpc, startSocketIo } from '../protocols/servers.js';
+
+const defer = cleanupAfterEach();
+
+const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('--proto socketio', () => {
+  it('pipe: emits JSON-array lines, prints events as ["event",args…] and an ack with its answer', async () => {
+    const { url } = await startSocketIo(defer);
+    const result = await runWsx(['--proto', 'socketio', url], {
+      input: '["echo","hi",{"x":1}]\nack ["add",2,3]\n',
+    });
+    expect(result.stderr).toBe('');
+    expect(lines(result.stdout)).toEqual([
+      '["welcome","hello from /",{"n":1}]',
+      '["echo","hi",{"x":1}]',
+      '{"ack":0,"event":"add","args":[5]}',
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it('--jsonl gives the ack its rtt_ms; --namespace and --auth JSON reach the CONNECT packet', async () => {
+    const { url } = await startSocketIo(defer);
+    const result = await runWsx(
+      [
+        '--proto',
+        'socketio',
+        '--namespace',
+        '/secure',
+        '--auth',
+        '{"token":"letmein"}',
+        '--jsonl',
+        '-q',
+        url,
+      ],
+      { input: 'ack ["nothing-answers-this"]\n' },
+    );
+    const recv = jsonLines(result.stdout).filter((e) => e.event === 'recv');
+    expect(recv[0]).toMatchObject({ data: '["secret",42]', kind: 'event' });
+    expect(result.code).toBe(0);
+    const ack = await runWsx(['--proto', 'socketio', '--jsonl', '-q', url], { input: 'ack ["add",1,1]\n' });
+    const answer = jsonLines(ack.stdout).find((e) => e.kind === 'ack');
+    expect(answer).toMatchObject({ event: 'recv', data: '{"ack":0,"event":"add","args":[2]}', id: 0 });
+    expect(answer!.rtt_ms).toEqual(expect.any(Number));
+  });
+
+  it('a CONNECT refused by the server middleware exits 3 with the server message', async () => {
+    const { url } = await startSocketIo(defer);
+    const result = await runWsx([
+      '--proto',
+      'socketio',
+      '--namespace',
+      '/secure',
+      '--auth',
+      '{"token":"no"}',
+      url,
+    ]);
+    expect(result.stderr).toBe(
+      'wsx: the Socket.IO server refused namespace /secure: not authorized {"reason":"bad token"} (check --auth and --namespace)\n',
+    );
+    expect(result.code).toBe(3);
+  });
+
+  it('skips a line that is not an event array, saying why, and sends the rest', async () => {
+    const { url } = await startSocketIo(defer);
+    const result = await runWsx(['--proto', 'socketio', url], { input: 'hello\n["echo",1]\n' });
+    expect(result.stderr).toMatch(/^wsx: skipped "hello": a Socket.IO line is a JSON array/);
+    expect(lines(result.stdout)).toContain('["echo",1]');
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('--proto jsonrpc', () => {
+  it('pipe: one response per line as received, notifications as they come, errors also on stderr', async () => {
+    const { url } = await startJsonRpc(defer);
+    const result = await runWsx(['--proto', 'jsonrpc', url], {
+      input: 'slow [300]\nadd [1,2]\n{"method":"fail"}\nsubscribe ["newHeads"]\n',
+    });
+    expect(lines(result.stdout)).toEqual([
+      '{"jsonrpc":"2.0","id":2,"result":3}',
+      '{"jsonrpc":"2.0","id":3,"error":{"code":-32000,"message":"it failed","data":{"why":"asked to"}}}',
+      '{"jsonrpc":"2.0","id":4,"result":"0x1"}',
+      '{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":"0x1","result":1}}',
+      '{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":"0x1","result":2}}',
+      '{"jsonrpc":"2.0","id":1,"result":"slow done"}',
+    ]);
+    expect(result.stderr).toContain('wsx: 3 failed: {"jsonrpc":"2.0","id":3,"error":{"code":-32000');
+    expect(result.code).toBe(0);
+  });
+
+  it('--jsonl adds rtt_ms to each response', async () => {
+    const { url } = await startJsonRpc(defer);
+    const result = await runWsx(['--proto', 'jsonrpc', '--jsonl', '-q', url], {
+      input: 'slow [200]\nadd [1,2]\n',
+    });
+    const recv = jsonLines(result.stdout).filter((e) => e.event === 'recv');
+    expect(recv.map((e) => [e.id, e.kind])).toEqual([
+      [2, 'response'],
+      [1, 'response'],
+    ]);
+    expect(recv[1]!.rtt_ms as number).toBeGreaterThanOrEqual(190);
+    expect(recv[0]!.rtt_ms as number).toBeLessThan(recv[1]!.rtt_ms as number);
+  });
+
+  it('script: -x shorthand and --expect-json on the response, exit 0; a wrong result exits 4', async () => {
+    const { url } = await startJsonRpc(defer);
+    const ok = await runWsx(['--proto', 'jsonrpc', '-x', 'add [20,22]', '--expect-json', 'result=42', url]);
+    expect(ok.stdout).toBe('{"jsonrpc":"2.0","id":1,"result":42}\n');
+    expect(ok.code).toBe(0);
+    const bad = await runWsx([
+      '--proto',
+      'jsonrpc',
+      '-x',
+      'add [20,22]',
+      '--expect-json',
+      'result=43',
+      '--timeout',
+      '500ms',
+      url,
+    ]);
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toMatch(/timed out after 500ms waiting for result=43/);
+  });
+});
+
+describe('--proto graphql-ws', () => {
+  it('pipe: each next payload on one line; a query and a subscription of three values', async () => {
+    const { url, inits } = await startGraphqlWs(defer, { needsToken: true });
+    const result = await runWsx(['--proto', 'graphql-ws', '--init', '{"token":"ok"}', url], {
+      input: 'subscription { count }\n',
+    });
+    expect(lines(result.stdout)).toEqual([
+      '{"data":{"count":1}}',
+      '{"data":{"count":2}}',
+      '{"data":{"count":3}}',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(inits).toEqual([{ token: 'ok' }]);
+    expect(result.code).toBe(0);
+    const query = await runWsx(['--proto', 'graphql-ws', '--init', '{"token":"ok"}', '--jsonl', '-q', url], {
+      input: '{"query":"query Q($n: String) { hello(name: $n) }","variables":{"n":"wsx"}}\n',
+    });
+    const events = jsonLines(query.stdout).filter((e) => e.event === 'recv' || e.event === 'complete');
+    expect(events).toMatchObject([
+      { event: 'recv', data: '{"data":{"hello":"hello wsx"}}', kind: 'next', id: '1' },
+      { event: 'complete', id: '1' },
+    ]);
+    expect(events[0]!.rtt_ms).toEqual(expect.any(Number));
+  });
+
+  it('script: --expect-json on a next payload', async () => {
+    const { url } = await startGraphqlWs(defer);
+    const result = await runWsx([
+      '--proto',
+      'graphql-ws',
+      '-x',
+      '{ hello }',
+      '--expect-json',
+      'data.hello="hello world"',
+      url,
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it('an onConnect that refuses (close 4403) exits 3 as an auth failure', async () => {
+    const { url } = await startGraphqlWs(defer, { needsToken: true });
+    const result = await runWsx(['--proto', 'graphql-ws', '--init', '{"token":"bad"}', '--reconnect', url]);
+    expect(result.stderr).toContain(
+      'wsx: the GraphQL server refused the connection: 4403 Forbidden (check --init)\n',
+    );
+    expect(result.stderr).not.toMatch(/reconnecting/);
+    expect(result.code).toBe(3);
+  });
+});
+
+describe('--proto start-up', () => {
+  it("loads a protocol's code only when it is asked for", async () => {
+    const { url } = await startJsonRpc(defer);
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-imports-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
+    const logOf = async (args: string[]) => {
+      const log = join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
+      await runWsx([...args, url, '--wait', '0'], {
+        input: '{"method":"add","params":[1,1]}\n',
+        env: { WSX_IMPORT_LOG: log, NODE_OPTIONS: `--import ${hook}` },
+      });
+      return readFileSync(log, 'utf8');
+    };
+    // The build bundles each codec into its own chunk (dist/chunks/socketio-HASH.js); the recorder also
+    // lists the node_modules paths bundled into each file it loads.
+    const raw = await logOf([]);
+    expect(raw).toContain('/dist/modes/pipe.js');
+    expect(raw).not.toMatch(
+      /\/dist\/chunks\/(socketio|jsonrpc|graphql-ws)-|node_modules\/(socket|engine)\.io-parser\//,
+    );
+    const rpc = await logOf(['--proto', 'jsonrpc']);
+    expect(rpc).toMatch(/\/dist\/chunks\/jsonrpc-\w+\.js/);
+    expect(rpc).not.toMatch(/\/dist\/chunks\/socketio-|node_modules\/(socket|engine)\.io-parser\//);
+    const sio = await logOf(['--proto', 'socketio', '--connect-timeout', '300ms']);
+    expect(sio).toMatch(/node_modules\/socket\.io-parser\//);
+  });
+});
+
+describe('--proto flags', () => {
+  it('are checked before connecting: exit 2', async () => {
+    const unknown = await runWsx(['--proto', 'mqtt', 'ws://127.0.0.1:9']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--proto: unknown protocol "mqtt"/);
+    const nsp = await runWsx(['--namespace', '/chat', 'ws://127.0.0.1:9']);
+    expect(nsp.code).toBe(2);
+    expect(nsp.stderr).toMatch(/--namespace goes with --proto socketio/);
+    const init = await runWsx(['--proto', 'graphql-ws', '--init', '[1]', 'ws://127.0.0.1:9']);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toMatch(/--init: expected a JSON object/);
+  });
+});
