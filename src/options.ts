@@ -32,7 +32,10 @@ export interface Options {
   resend: boolean;
   count: number | undefined;
   timeoutMs: number | undefined;
+  /** After input ends, how long replies may pause before the run closes, ms. Infinity: --wait forever. */
   waitMs: number;
+  /** --no-input: stdin is not read; the run lasts until the server closes, --count, --timeout or a signal. */
+  isListenOnly: boolean;
   isDemo: boolean;
   /** --key is encrypted, no --passphrase was given and stdin is a terminal: ask for it. */
   isKeyPassphraseNeeded: boolean;

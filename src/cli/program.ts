@@ -25,6 +25,8 @@ export interface RawFlags {
   maxMessageSize: string;
   showHandshake?: boolean;
   tui: boolean;
+  /** false with --no-input: stdin is not read. */
+  input: boolean;
   null?: boolean;
   binary?: boolean;
   inputFormat: string;
@@ -122,6 +124,7 @@ export function buildProgram(version: string): Command {
   program.optionsGroup('Input/Output:');
   program
     .option('--no-tui', 'line mode even on a terminal')
+    .option('--no-input', 'do not read stdin: listen until the server closes, --count, --timeout or a signal')
     .option('-0, --null', 'split stdin on NUL bytes instead of newlines')
     .option('--binary', 'send each stdin record as a binary frame')
     .addOption(
@@ -177,7 +180,11 @@ export function buildProgram(version: string): Command {
     )
     .option('--count <n>', 'exit after receiving this many messages')
     .option('--timeout <duration>', 'limit for the whole run (exit code 4 when reached)')
-    .option('--wait <duration>', 'after input ends, wait this long without messages before closing', '1s')
+    .option(
+      '--wait <duration>',
+      'after input ends, wait this long without messages before closing ("forever": until the server closes)',
+      '1s',
+    )
     .option('--resend', 'send the -x messages again after each reconnect')
     .option('--demo', 'start a built-in echo server and connect to it');
 

@@ -5,6 +5,7 @@ import { WsxError } from '../core/errors.js';
 import { parseDuration } from '../text/duration.js';
 import { parseBytes } from './options.js';
 import type { ServerOptions, ServeMode } from '../server/server.js';
+import type { Outcome } from '../outcome.js';
 
 export interface ServeFlags {
   port: string;
@@ -50,8 +51,8 @@ export function buildServerOptions(flags: ServeFlags): ServerOptions {
   };
 }
 
-/** Adds the serve subcommand; `done` receives its exit code. */
-export function addServeCommand(program: Command, done: (code: number) => void): void {
+/** Adds the serve subcommand; `done` receives how it ended. */
+export function addServeCommand(program: Command, done: (outcome: Outcome) => void): void {
   program
     .command('serve')
     .description(
