@@ -65,8 +65,9 @@ Examples:
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
-Exit codes: 0 ok, 1 runtime error, 2 usage, 3 could not connect, 4 timeout or expectation
-not met, 5 server closed abnormally, 130/143 interrupted. NO_COLOR turns colour off.`;
+Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
+expectation not met, 5 connection ended abnormally or messages undelivered, 130/143 interrupted.
+NO_COLOR turns colour off.`;
 
 /** Builds the program; `onRun` receives the URL argument and the flags, `onServe` the serve subcommand's. */
 export function buildProgram(version: string): Command {

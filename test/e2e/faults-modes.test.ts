@@ -24,6 +24,13 @@ function peakRss(pid: number): number {
   }
 }
 
+/** Runs a shell command with a pseudo-terminal as its stdin and stdout (util-linux `script`). */
+function spawnInTerminal(command: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.FORCE_COLOR; // it would win over NO_COLOR
+  return spawn('script', ['-qc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+}
+
 describe('bad input on stdin', () => {
   it('refuses invalid UTF-8 in text mode: names the record, suggests --binary, exits 1, sends nothing corrupted', async () => {
     const s = await server();
@@ -213,7 +220,7 @@ describe('terminal safety outside the TUI', () => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.send(hostile));
     const command = `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --no-tui --no-input --count 1`;
-    const child = spawn('script', ['-qc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnInTerminal(command);
     const result = await collect(child);
     expect(result.stdout).toBe('\\e]0;pwned\\x07\\e[2Jhi\r\n');
   });
@@ -223,5 +230,22 @@ describe('terminal safety outside the TUI', () => {
     s.wss.on('connection', (ws) => ws.send(hostile));
     const result = await runWsx([s.url, '--no-input', '--count', '1']);
     expect(result.stdout).toBe(`${hostile}\n`);
+  });
+});
+
+describe('one verdict for every mode', () => {
+  it('the interactive session ends a refused connect with the same line and code as pipe mode', async () => {
+    const port = await freePort();
+    const line = `wsx: cannot connect to ws://127.0.0.1:${port}/: connection refused (is the server running?)`;
+    const piped = await runWsx([`ws://127.0.0.1:${port}`]);
+    expect(piped.stderr.split('\n')[0]).toBe(line);
+    // script -qc gives the session a terminal on stdin and stdout; its stderr lands there too.
+    const command = `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ws://127.0.0.1:${port} --no-reconnect; echo "exit=$?"`;
+    const child = spawnInTerminal(command);
+    const result = await collect(child);
+    // The session's own drawing and cursor codes come first; the verdict follows it on its own line.
+    const text = result.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+    expect(text).toContain(`${line}\r\nexit=3`);
+    expect(piped.code).toBe(3);
   });
 });
