@@ -179,7 +179,7 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
   const isScript = flags.execute.length > 0 || expectations.length > 0;
   const mode: Mode = isScript
     ? 'script'
-    : isDemo || (flags.tui && flags.input && env.isStdinTty && env.isStdoutTty)
+    : isDemo || (flags.tui && flags.input !== false && env.isStdinTty && env.isStdoutTty)
       ? 'interactive'
       : 'pipe';
   if (isDemo && mode !== 'interactive')
@@ -260,8 +260,8 @@ export function buildOptions(urlArg: string | undefined, given: RawFlags, env: E
     resend: flags.resend === true,
     count: flags.count === undefined ? undefined : positiveInt('--count', flags.count),
     timeoutMs: flags.timeout === undefined ? undefined : duration('--timeout', flags.timeout),
-    waitMs: flags.wait === 'forever' ? Infinity : duration('--wait', flags.wait, true),
-    isListenOnly: !flags.input,
+    waitMs: flags.wait.trim().toLowerCase() === 'forever' ? Infinity : duration('--wait', flags.wait, true),
+    isListenOnly: flags.input === false,
     isDemo,
     isKeyPassphraseNeeded,
   };

@@ -26,7 +26,7 @@ export interface RawFlags {
   showHandshake?: boolean;
   tui: boolean;
   /** false with --no-input: stdin is not read. */
-  input: boolean;
+  input?: boolean;
   null?: boolean;
   binary?: boolean;
   inputFormat: string;
