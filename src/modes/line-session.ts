@@ -187,6 +187,8 @@ export class LineSession {
   async endAfterFlush(ending: Ending): Promise<void> {
     if (this.isEnding || this.decidedEnding) return;
     this.decidedEnding = ending;
+    // No more input comes either: with --reconnect and nothing queued, there is nothing to wait for.
+    this.noMoreInput();
     if (await this.opened()) await this.conn.flushed();
     void this.end(ending);
   }

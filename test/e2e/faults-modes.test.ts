@@ -48,6 +48,16 @@ describe('bad input on stdin', () => {
     expect(s.received).toEqual(['good']);
   });
 
+  it('refuses invalid UTF-8 at once while the server is down with --reconnect, exit 1', async () => {
+    const port = await freePort();
+    const result = await runWsx([`ws://127.0.0.1:${port}`, '--reconnect'], {
+      input: Buffer.from([0x78, 0xc3, 0x0a]),
+      killAfterMs: 5000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/wsx: stdin record 1 is not valid UTF-8; not sent .*\n$/);
+  });
+
   it('refuses a stdin record larger than --max-message-size without waiting for its end', async () => {
     const s = await server();
     const child = spawnWsx([s.url, '--max-message-size', '1k']);
