@@ -70,7 +70,7 @@ export class LineSession {
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
-    this.conn = new Connection({ ...options.connection, highWaterBytes: Number(process.env.HW ?? 1048576) });
+    this.conn = new Connection(options.connection);
     const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
     this.output = {
       binaryOut: options.binaryOut,
