@@ -44,6 +44,11 @@ export interface RunFacts {
  */
 export type Ending =
   | { ended: 'completed' }
+  /**
+   * Script mode: every expectation matched. The smoke test's own verdict decides (0), even if a message
+   * was left unconfirmed by a connection that broke before a reconnect; undelivered ones are still named.
+   */
+  | { ended: 'expectations-met' }
   /** The connection failed; `error` says how. */
   | { ended: 'failed'; error: WsxError }
   /** --timeout passed; `message` says what was still awaited. */
@@ -122,7 +127,8 @@ function deliveryLines(delivery: DeliveryCounts | undefined, dropAfterMs: number
 
 /**
  * The exit code and stderr lines for `outcome`. The first thing that ended the run decides the code; a run
- * that would otherwise succeed but left messages undelivered exits 5 (3 if no socket ever opened), never 0.
+ * that would otherwise succeed but left messages undelivered exits 5 (3 if no socket ever opened), never 0,
+ * unless it was a script whose expectations all matched.
  * `isVerbose` only changes the wording of an internal error (the stack follows instead of a hint).
  */
 export function verdictFor(outcome: Outcome, opts: { isVerbose?: boolean } = {}): Verdict {
@@ -132,6 +138,8 @@ export function verdictFor(outcome: Outcome, opts: { isVerbose?: boolean } = {})
     case 'completed':
       if (undelivered.length === 0) return { code: ExitCode.ok, lines: [] };
       return { code: hasOpened ? ExitCode.abnormalClose : ExitCode.connect, lines: undelivered };
+    case 'expectations-met':
+      return { code: ExitCode.ok, lines: undelivered };
     case 'failed':
       return {
         code: exitCodeFor(outcome.error, hasOpened),

@@ -55,6 +55,18 @@ describe('verdictFor: one table from how a run ended to its exit code and stderr
     expect(verdictFor({ ended: 'completed', delivery: { dropped: 0, unconfirmed: 0 } }).code).toBe(0);
   });
 
+  it('lets a script whose expectations all matched exit 0, still naming what was not confirmed', () => {
+    const verdict = verdictFor({
+      ended: 'expectations-met',
+      hasOpened: true,
+      delivery: { dropped: 0, unconfirmed: 1 },
+    });
+    expect(verdict).toMatchObject({
+      code: 0,
+      lines: ['1 message was being written when the connection dropped; delivery unconfirmed'],
+    });
+  });
+
   it('keeps the code of what ended the run first, and names the undelivered messages after it', () => {
     const verdict = verdictFor({
       ended: 'timed-out',

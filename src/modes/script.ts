@@ -45,11 +45,12 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       if (recent.length > 3) recent.shift();
       if (matched < expectations.length && expectations[matched]!.matches(text)) {
         matched++;
-        if (matched === expectations.length) void session.end({ ended: 'completed' });
+        if (matched === expectations.length) void session.end({ ended: 'expectations-met' });
       }
     },
     onCountReached() {
-      if (matched >= expectations.length) return { ended: 'completed' };
+      if (matched >= expectations.length)
+        return expectations.length > 0 ? { ended: 'expectations-met' } : { ended: 'completed' };
       return {
         ended: 'unmet',
         message: `received ${options.count} messages without a match for ${pending()}`,
