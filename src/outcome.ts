@@ -24,6 +24,10 @@ export interface DeliveryCounts {
   dropped: number;
   /** Messages being written when a socket died: they may or may not have arrived. */
   unconfirmed: number;
+  /** The rest of the run's counters, for the --verbose summary line. */
+  sent?: number;
+  received?: number;
+  reconnects?: number;
 }
 
 /** Facts about the run that any ending may carry. */
@@ -72,6 +76,8 @@ export interface Verdict {
   lines: string[];
   /** The error whose stack --verbose prints after the first line. */
   cause?: Error;
+  /** For --verbose only, after the lines: "sent 3, received 2, dropped 0, reconnects 0". */
+  detail?: string;
 }
 
 /**
@@ -132,6 +138,17 @@ function deliveryLines(delivery: DeliveryCounts | undefined, dropAfterMs: number
  * `isVerbose` only changes the wording of an internal error (the stack follows instead of a hint).
  */
 export function verdictFor(outcome: Outcome, opts: { isVerbose?: boolean } = {}): Verdict {
+  const d = outcome.delivery;
+  const detail =
+    d?.sent === undefined
+      ? {}
+      : {
+          detail: `sent ${d.sent}, received ${d.received}, dropped ${d.dropped}, reconnects ${d.reconnects}`,
+        };
+  return { ...verdictLines(outcome, opts), ...detail };
+}
+
+function verdictLines(outcome: Outcome, opts: { isVerbose?: boolean }): Verdict {
   const undelivered = deliveryLines(outcome.delivery, outcome.dropAfterMs);
   const hasOpened = outcome.hasOpened === true;
   switch (outcome.ended) {

@@ -82,6 +82,14 @@ describe('verdictFor: one table from how a run ended to its exit code and stderr
     expect(verdictFor({ ended: 'interrupted', delivery: { dropped: 3, unconfirmed: 0 } }).code).toBe(130);
   });
 
+  it('adds the run counters as a --verbose detail line, after the verdict', () => {
+    const delivery = { dropped: 0, unconfirmed: 0, sent: 3, received: 2, reconnects: 1 };
+    expect(verdictFor({ ended: 'completed', hasOpened: true, delivery }).detail).toBe(
+      'sent 3, received 2, dropped 0, reconnects 1',
+    );
+    expect(verdictFor({ ended: 'completed' }).detail).toBeUndefined();
+  });
+
   it('hands the failure over as the cause, for --verbose to print its stack', () => {
     const error = err('protocol', 'bad frame');
     expect(verdictFor({ ended: 'failed', error, url, hasOpened: true }).cause).toBe(error);

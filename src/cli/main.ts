@@ -77,6 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     else outcome = outcomeOfThrown(err);
   }
   const verdict = verdictFor(outcome, { isVerbose });
-  new Diagnostics(process.stderr, { isQuiet: false, isVerbose, secrets }).verdict(verdict);
+  const isQuiet = argv.includes('-q') || argv.includes('--quiet');
+  new Diagnostics(process.stderr, { isQuiet, isVerbose, secrets }).verdict(verdict);
   process.exitCode = verdict.code;
 }

@@ -30,6 +30,7 @@ export class Diagnostics {
   /** How the run ended (outcome.ts words it): its first line carries the cause's stack with --verbose. */
   verdict(verdict: Verdict): void {
     verdict.lines.forEach((line, i) => this.error(line, i === 0 ? verdict.cause : undefined));
+    if (verdict.detail) this.info(verdict.detail);
   }
 
   /** A failure: always printed. With --verbose, the cause chain and stack follow. */

@@ -165,9 +165,6 @@ export class LineSession {
     await this.conn.close(1000);
     const snap = this.conn.snapshot();
     const { counters } = snap;
-    this.diag.info(
-      `sent ${counters.sent}, received ${counters.received}, dropped ${counters.dropped}, reconnects ${counters.reconnects}`,
-    );
     await this.sink.flush();
     process.off('SIGINT', this.onSigint);
     process.off('SIGTERM', this.onSigterm);
@@ -175,7 +172,13 @@ export class LineSession {
       ...ending,
       url: this.conn.url,
       hasOpened: snap.hasOpened,
-      delivery: { dropped: counters.dropped, unconfirmed: counters.unconfirmed },
+      delivery: {
+        dropped: counters.dropped,
+        unconfirmed: counters.unconfirmed,
+        sent: counters.sent,
+        received: counters.received,
+        reconnects: counters.reconnects,
+      },
       ...(this.options.dropAfterMs !== undefined ? { dropAfterMs: this.options.dropAfterMs } : {}),
     });
   }
