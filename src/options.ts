@@ -42,7 +42,10 @@ export interface Options {
   resend: boolean;
   count: number | undefined;
   timeoutMs: number | undefined;
+  /** After input ends, how long replies may pause before the run closes, ms. Infinity: --wait forever. */
   waitMs: number;
+  /** --no-input: stdin is not read; the run lasts until the server closes, --count, --timeout or a signal. */
+  isListenOnly: boolean;
   isDemo: boolean;
   /** Things to tell the user before the run starts (flags the chosen mode ignores), one line each. */
   warnings: string[];

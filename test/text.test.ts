@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../src/text/duration.js';
-import { preview, sanitize } from '../src/text/sanitize.js';
+import { RecordSplitter, tooLarge } from '../src/text/record-splitter.js';
+import { preview, sanitize, sanitizeJson } from '../src/text/sanitize.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -48,5 +49,61 @@ describe('sanitize', () => {
 
   it('cuts long previews and says how much is hidden', () => {
     expect(preview('x'.repeat(30), 10)).toBe('xxxxxxxxxx… (+20 chars)');
+  });
+});
+
+describe('sanitizeJson', () => {
+  it('writes what could drive a terminal as JSON escapes, so the line parses to the same value', () => {
+    const value = { data: 'a\u009b2J\u202eb\u2028c\x7f', n: 1 };
+    const line = sanitizeJson(JSON.stringify(value));
+    expect(line).toBe('{"data":"a\\u009b2J\\u202eb\\u2028c\\u007f","n":1}');
+    expect(JSON.parse(line)).toEqual(value);
+  });
+});
+
+describe('RecordSplitter', () => {
+  const take = (s: RecordSplitter) => {
+    const out: string[] = [];
+    for (let r = s.next(); r !== undefined; r = s.next())
+      out.push(r === tooLarge ? '<too large>' : r.toString());
+    return out;
+  };
+
+  it('splits across chunk boundaries, strips \\r before \\n, and keeps a last record with no delimiter', () => {
+    const s = new RecordSplitter(0x0a, true);
+    s.push(Buffer.from('one\r\ntw'));
+    expect(take(s)).toEqual(['one']);
+    s.push(Buffer.from('o\nthr'));
+    s.push(Buffer.from('ee'));
+    expect(take(s)).toEqual(['two']);
+    s.end();
+    expect(take(s)).toEqual(['three']);
+  });
+
+  it('hands out one record at a time, keeping the rest of the chunk for later', () => {
+    const s = new RecordSplitter(0x00, false);
+    s.push(Buffer.from('a\0b\0c\0'));
+    expect(s.next()?.toString()).toBe('a');
+    expect(take(s)).toEqual(['b', 'c']);
+  });
+
+  it('refuses a record as soon as it grows past the limit, before its end arrives, and then stops', () => {
+    const s = new RecordSplitter(0x0a, true, 8);
+    s.push(Buffer.from('short\n12345'));
+    expect(s.next()?.toString()).toBe('short');
+    expect(s.next()).toBeUndefined();
+    // 9 bytes could still be 8 and a \r; 10 cannot.
+    s.push(Buffer.from('6789'));
+    expect(s.next()).toBeUndefined();
+    s.push(Buffer.from('0'));
+    expect(s.next()).toBe(tooLarge);
+    s.push(Buffer.from('more\nlines\n'));
+    expect(s.next()).toBeUndefined();
+  });
+
+  it('refuses a record over the limit that arrives whole in one chunk, and accepts one exactly at it', () => {
+    const s = new RecordSplitter(0x0a, true, 4);
+    s.push(Buffer.from('abcd\r\nabcde\n'));
+    expect(take(s)).toEqual(['abcd', '<too large>']);
   });
 });

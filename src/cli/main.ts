@@ -1,9 +1,9 @@
-// The entry point: parse flags, pick the mode, run it, and turn the outcome into an exit code.
+// The entry point: parse flags, pick the mode, run it, and turn its outcome into the exit code and stderr lines.
 
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { WsxError } from '../core/errors.js';
-import { ExitCode } from '../outcome.js';
+import { Diagnostics } from '../modes/diagnostics.js';
+import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
@@ -19,13 +19,8 @@ function readVersion(): string {
   return pkg.version;
 }
 
-function fail(message: string, err?: unknown, isVerbose = false): void {
-  process.stderr.write(`wsx: ${message}\n`);
-  if (isVerbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-}
-
 /** Runs one mode; the mode modules load lazily so pipe and script runs never load React. */
-async function runMode(options: Options): Promise<number> {
+async function runMode(options: Options): Promise<Outcome> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   switch (options.mode) {
     case 'interactive': {
@@ -54,33 +49,29 @@ export async function main(argv: string[]): Promise<void> {
   program.configureOutput({
     outputError: (text, write) => write(`wsx: ${text.replace(/^error: /, '').trim()} (see wsx --help)\n`),
   });
-  let code: number = ExitCode.ok;
-  addServeCommand(program, (serveCode) => (code = serveCode));
+  let outcome: Outcome = { ended: 'completed' };
+  /** Strings the verdict must mask, known once the options are built. */
+  let secrets: string[] = [];
+  addServeCommand(program, (serveOutcome) => (outcome = serveOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const options = await buildOptions(url, flags, {
       env: process.env,
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: process.stdout.isTTY === true,
     });
+    secrets = options.secrets;
     if (!options.isQuiet) for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
-    code = await runMode(options);
+    outcome = await runMode(options);
   });
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) {
-      code = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    } else if (err instanceof WsxError) {
-      fail(err.describe(), err, isVerbose);
-      code = err.kind === 'invalid-option' || err.kind === 'invalid-url' ? ExitCode.usage : ExitCode.runtime;
-    } else {
-      fail(
-        `internal error: ${(err as Error)?.message ?? String(err)}${isVerbose ? '' : ' (run with --verbose for the stack trace)'}`,
-        err,
-        isVerbose,
-      );
-      code = ExitCode.runtime;
-    }
+    // Commander has printed its own usage error (or the help and version, which are no error).
+    if (err instanceof CommanderError) outcome = { ended: err.exitCode === 0 ? 'completed' : 'usage' };
+    else outcome = outcomeOfThrown(err);
   }
-  process.exitCode = code;
+  const verdict = verdictFor(outcome, { isVerbose });
+  const isQuiet = argv.includes('-q') || argv.includes('--quiet');
+  new Diagnostics(process.stderr, { isQuiet, isVerbose, secrets }).verdict(verdict);
+  process.exitCode = verdict.code;
 }

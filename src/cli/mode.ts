@@ -6,10 +6,10 @@ import { usage } from './flag-values.js';
 
 /**
  * Script mode with -x or an expectation; the interactive session for --demo, or when stdin and stdout are
- * terminals (unless --no-tui); pipe mode otherwise.
+ * terminals (unless --no-tui or --no-input); pipe mode otherwise.
  */
 export function chooseMode(
-  flags: Pick<RawFlags, 'tui' | 'demo' | 'execute'>,
+  flags: Pick<RawFlags, 'tui' | 'demo' | 'execute' | 'input'>,
   hasExpectations: boolean,
   tty: { isStdinTty: boolean; isStdoutTty: boolean },
 ): Mode {
@@ -18,7 +18,9 @@ export function chooseMode(
     if (isDemo) throw usage('--demo needs a terminal (stdin and stdout must be TTYs)');
     return 'script';
   }
-  if (isDemo || (flags.tui && tty.isStdinTty && tty.isStdoutTty)) return 'interactive';
+  // --no-input reads no keys either: it is a line mode even on a terminal.
+  if (isDemo || (flags.tui && flags.input !== false && tty.isStdinTty && tty.isStdoutTty))
+    return 'interactive';
   return 'pipe';
 }
 

@@ -156,7 +156,12 @@ function outputOptions(flags: RawFlags) {
     resend: flags.resend === true,
     count: flags.count === undefined ? undefined : positiveIntFlag('--count', flags.count),
     timeoutMs: flags.timeout === undefined ? undefined : durationFlag('--timeout', flags.timeout),
-    waitMs: durationFlag('--wait', flags.wait, { allowZero: true }),
+    // --wait forever: after the input, listen until the server closes, --count or --timeout (issue 9).
+    waitMs:
+      flags.wait.trim().toLowerCase() === 'forever'
+        ? Infinity
+        : durationFlag('--wait', flags.wait, { allowZero: true }),
+    isListenOnly: flags.input === false,
     isInline: flags.inline === true,
     scrollback:
       flags.scrollback === undefined ? undefined : positiveIntFlag('--scrollback', flags.scrollback),

@@ -27,6 +27,8 @@ export interface RawFlags {
   maxMessageSize: string;
   showHandshake?: boolean;
   tui: boolean;
+  /** false with --no-input: stdin is not read. */
+  input?: boolean;
   null?: boolean;
   binary?: boolean;
   inputFormat: string;
@@ -71,8 +73,9 @@ Examples:
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
-Exit codes: 0 ok, 1 runtime error, 2 usage, 3 could not connect, 4 timeout or expectation
-not met, 5 server closed abnormally, 130/143 interrupted. NO_COLOR turns colour off.`;
+Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
+expectation not met, 5 connection ended abnormally or messages undelivered, 130/143 interrupted.
+NO_COLOR turns colour off.`;
 
 /** Builds the program: flags, help and examples. main.ts adds the action and the serve subcommand. */
 export function buildProgram(version: string): Command {
@@ -150,6 +153,7 @@ export function buildProgram(version: string): Command {
   program.optionsGroup('Input/Output:');
   program
     .option('--no-tui', 'line mode even on a terminal')
+    .option('--no-input', 'do not read stdin: listen until the server closes, --count, --timeout or a signal')
     .option('-0, --null', 'split stdin on NUL bytes instead of newlines')
     .option('--binary', 'send each stdin record as a binary frame')
     .addOption(
@@ -215,7 +219,11 @@ export function buildProgram(version: string): Command {
     )
     .option('--count <n>', 'exit after receiving this many messages')
     .option('--timeout <duration>', 'limit for the whole run (exit code 4 when reached)')
-    .option('--wait <duration>', 'after input ends, wait this long without messages before closing', '1s')
+    .option(
+      '--wait <duration>',
+      'after input ends, wait this long without messages before closing ("forever": until the server closes)',
+      '1s',
+    )
     .option('--resend', 'send the -x messages again after each reconnect')
     .option('--demo', 'start a built-in echo server and connect to it');
 

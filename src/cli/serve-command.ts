@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { bytesFlag, durationFlag, portFlag, positiveIntFlag } from './flag-values.js';
 import type { ServerOptions, ServeMode } from '../server/server.js';
+import type { Outcome } from '../outcome.js';
 
 export interface ServeFlags {
   port: string;
@@ -36,8 +37,8 @@ export function buildServerOptions(flags: ServeFlags): ServerOptions {
   };
 }
 
-/** Adds the serve subcommand; `done` receives its exit code. */
-export function addServeCommand(program: Command, done: (code: number) => void): void {
+/** Adds the serve subcommand; `done` receives how it ended. */
+export function addServeCommand(program: Command, done: (outcome: Outcome) => void): void {
   program
     .command('serve')
     .description(

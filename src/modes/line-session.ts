@@ -2,9 +2,9 @@
 
 import type { Writable } from 'node:stream';
 import { Connection, type SendOptions } from '../core/connection.js';
-import { WsxError } from '../core/errors.js';
+import type { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
-import { ExitCode, exitCodeFor } from '../outcome.js';
+import { verdictFor, type Ending, type Outcome } from '../outcome.js';
 import { InputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
 import { ProtocolSession } from '../protocols/session.js';
@@ -13,6 +13,8 @@ import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
 import { Diagnostics } from './diagnostics.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
+import { JsonlWriter } from './jsonl.js';
+import { formatMessage, type MessageOutputFormat } from './message-output.js';
 import { StdoutSink } from './stdout-sink.js';
 
 export interface Io {
@@ -26,10 +28,10 @@ export interface SessionHooks {
   onText?(text: string): void;
   /** Each time a socket opens (the first time and after every reconnect). */
   onOpen?(isReconnect: boolean): void;
-  /** The exit code and message for a run the server ended cleanly (default: 0, no message). */
-  onPeerClosed?(change: StateChange): { code: number; message?: string } | undefined;
-  /** The verdict when --count messages have arrived (default: 0). */
-  onCountReached?(): { code: number; message?: string };
+  /** How a run the server ended cleanly ended (default: completed). */
+  onPeerClosed?(change: StateChange): Ending | undefined;
+  /** How the run ended when --count messages have arrived (default: completed). */
+  onCountReached?(): Ending;
   /** The message for --timeout (default "timed out after …"). */
   describeTimeout?(): string;
   /** Stop reading input: called once when the run ends. */
@@ -45,7 +47,8 @@ export class LineSession {
   readonly proto: ProtocolSession | undefined;
   readonly diag: Diagnostics;
   private readonly sink: StdoutSink;
-  private readonly delimiter: Buffer;
+  private readonly jsonl: JsonlWriter;
+  private readonly output: MessageOutputFormat;
   private hooks: SessionHooks = {};
   private received = 0;
   private isEnding = false;
@@ -54,11 +57,17 @@ export class LineSession {
   private isLingering = false;
   /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
   private closedChange: StateChange | undefined;
+  /** No more input will come (inputEnded was called), whether or not it has all been written. */
+  private hasInputEnded = false;
+  /** A failure already decided while what came before it is still being sent: it wins over later ones. */
+  private decidedEnding: Ending | undefined;
+  /** The failure behind the latest wait for a reconnect, if any. */
+  private retryCause: WsxError | undefined;
   private timeoutHandle: NodeJS.Timeout | undefined;
-  private resolveDone!: (code: number) => void;
-  readonly done: Promise<number> = new Promise((resolve) => (this.resolveDone = resolve));
-  private readonly onSigint = () => this.signalled(ExitCode.interrupted);
-  private readonly onSigterm = () => this.signalled(ExitCode.terminated);
+  private resolveDone!: (outcome: Outcome) => void;
+  readonly done: Promise<Outcome> = new Promise((resolve) => (this.resolveDone = resolve));
+  private readonly onSigint = () => this.signalled('interrupted');
+  private readonly onSigterm = () => this.signalled('terminated');
 
   /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
   static async create(options: Options, io: Io): Promise<LineSession> {
@@ -85,19 +94,30 @@ export class LineSession {
     } else {
       this.conn = new Connection(options.connection);
     }
-    this.delimiter = options.delimiter === 'null' ? NUL : NL;
+    const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
+    this.output = {
+      binaryOut: options.binaryOut,
+      delimiter: options.delimiter === 'null' ? NUL : NL,
+      isTerminal,
+    };
+    this.jsonl = new JsonlWriter((line) => this.sink.write(line), isTerminal);
     this.sink = new StdoutSink(io.stdout, {
       onClosed: (err) => {
-        if (err) void this.end(ExitCode.runtime, `cannot write to stdout: ${err.code ?? err.message}`);
-        else void this.end(ExitCode.ok);
+        if (err)
+          void this.end({
+            ended: 'local-error',
+            message: `cannot write to stdout: ${err.code ?? err.message}`,
+            error: err,
+          });
+        else void this.end({ ended: 'completed' });
       },
       onPause: () => this.conn.pauseIncoming(),
       onResume: () => this.conn.resumeIncoming(),
     });
   }
 
-  /** Starts connecting; resolves with the exit code once everything is closed and stdout is flushed. */
-  start(hooks: SessionHooks): Promise<number> {
+  /** Starts connecting; resolves with how the run ended once everything is closed and stdout is flushed. */
+  start(hooks: SessionHooks): Promise<Outcome> {
     this.hooks = hooks;
     const { conn, options } = this;
     const { proto } = this;
@@ -115,6 +135,7 @@ export class LineSession {
     conn.on('error', () => {}); // carried by the state change that follows; see onState
     conn.on('dropped', ({ msg, why }) => {
       if (options.isJsonl) this.event('drop', { why, ...this.frame(msg.data, msg.isBinary) });
+      if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
     });
     if (options.isJsonl) {
       conn.on('sent', (msg) => this.event('send', this.frame(msg.data, msg.isBinary)));
@@ -137,10 +158,10 @@ export class LineSession {
     process.on('SIGTERM', this.onSigterm);
     if (options.timeoutMs !== undefined) {
       this.timeoutHandle = setTimeout(() => {
-        void this.end(
-          ExitCode.expectation,
-          this.hooks.describeTimeout?.() ?? `timed out after ${formatDuration(options.timeoutMs!)}`,
-        );
+        void this.end({
+          ended: 'timed-out',
+          message: this.hooks.describeTimeout?.() ?? `timed out after ${formatDuration(options.timeoutMs!)}`,
+        });
       }, options.timeoutMs);
     }
     if (options.connection.proxyLabel) this.diag.info(`via proxy ${options.connection.proxyLabel}`);
@@ -155,6 +176,7 @@ export class LineSession {
    * --wait passes with no message, then close normally.
    */
   async inputEnded(): Promise<void> {
+    this.noMoreInput();
     const isOpen = await this.opened();
     if (!isOpen || this.isEnding) return;
     const isFlushed = await this.conn.flushed();
@@ -163,27 +185,73 @@ export class LineSession {
     this.restartLinger();
   }
 
-  /** Ends the run: stops input and timers, closes with 1000, flushes stdout, then resolves `done`. */
-  async end(code: number, message?: string, err?: WsxError): Promise<void> {
+  /**
+   * Ends the run (the first call decides how): stops input and timers, closes with 1000, flushes stdout,
+   * then resolves `done` with `ending` and the run's counts. Prints no verdict: the caller does.
+   */
+  async end(ending: Ending): Promise<void> {
     if (this.isEnding) return;
     this.isEnding = true;
-    if (message) this.diag.error(message, err);
+    // A signal still wins: the user asked to stop now.
+    if (this.decidedEnding && ending.ended !== 'interrupted' && ending.ended !== 'terminated')
+      ending = this.decidedEnding;
     this.cancelLinger?.();
     clearTimeout(this.timeoutHandle);
     this.hooks.stopInput?.();
     await this.conn.close(1000);
     // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
     const failure = this.closedChange?.error;
-    if (code === ExitCode.ok && failure) {
-      const outcome = this.failureOutcome(failure);
-      code = outcome.code;
-      this.diag.error(outcome.what, failure);
-    }
-    this.summarise();
+    if (ending.ended === 'completed' && failure) ending = { ended: 'failed', error: failure };
+    const snap = this.conn.snapshot();
+    const { counters } = snap;
     await this.sink.flush();
     process.off('SIGINT', this.onSigint);
     process.off('SIGTERM', this.onSigterm);
-    this.resolveDone(code);
+    // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.
+    const isProtoFailure = ending.ended === 'failed' && ending.error === this.proto?.failure;
+    this.resolveDone({
+      ...ending,
+      ...(isProtoFailure ? {} : { url: this.options.displayUrl }),
+      hasOpened: this.proto ? this.proto.hasBeenReady : snap.hasOpened,
+      delivery: {
+        dropped: counters.dropped,
+        unconfirmed: counters.unconfirmed,
+        sent: counters.sent,
+        received: counters.received,
+        reconnects: counters.reconnects,
+      },
+      ...(this.options.dropAfterMs !== undefined ? { dropAfterMs: this.options.dropAfterMs } : {}),
+    });
+  }
+
+  /**
+   * Ends the run as `ending` once everything sent so far is written (or the connection closes first, or
+   * --timeout passes: `ending` still decides). For input refused midway: what came before it is delivered.
+   */
+  async endAfterFlush(ending: Ending): Promise<void> {
+    if (this.isEnding || this.decidedEnding) return;
+    this.decidedEnding = ending;
+    // No more input comes either: with --reconnect and nothing queued, there is nothing to wait for.
+    this.noMoreInput();
+    if (await this.opened()) await this.conn.flushed();
+    void this.end(ending);
+  }
+
+  /**
+   * Called once input has ended (issue 15): while the connection waits to reconnect with nothing queued,
+   * there is nothing to reconnect for, so the run ends, failed by what broke the last socket. With
+   * messages queued it keeps retrying until they are sent, dropped (--drop-after), or --timeout passes.
+   */
+  private noMoreInput(): void {
+    this.hasInputEnded = true;
+    this.endIfNothingToSend();
+  }
+
+  private endIfNothingToSend(): void {
+    if (!this.hasInputEnded || this.isEnding) return;
+    const snap = this.conn.snapshot();
+    if (snap.state !== 'waiting' || snap.counters.queued > 0) return;
+    void this.end(this.retryCause ? { ended: 'failed', error: this.retryCause } : { ended: 'completed' });
   }
 
   /**
@@ -240,7 +308,7 @@ export class LineSession {
         now.counters.wireBytesReceived === before.counters.wireBytesReceived &&
         !before.isIncomingPaused &&
         !now.isIncomingPaused;
-      if (isSilent) void this.end(ExitCode.ok);
+      if (isSilent) void this.end({ ended: 'completed' });
       else this.restartLinger();
     }, this.options.waitMs);
     this.cancelLinger = () => clearTimeout(handle);
@@ -261,8 +329,7 @@ export class LineSession {
         ...(msg.rttMs === undefined ? {} : { rtt_ms: msg.rttMs }),
       });
     } else if (isData) {
-      this.sink.write(msg.text);
-      this.sink.write(this.delimiter);
+      for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
     }
     if (msg.kind === 'complete') this.diag.info(`operation ${msg.id ?? '?'} complete`);
     else if (msg.isError)
@@ -272,33 +339,21 @@ export class LineSession {
     this.hooks.onText?.(msg.text);
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
-      const verdict = this.hooks.onCountReached?.() ?? { code: ExitCode.ok };
-      void this.end(verdict.code, verdict.message);
-      return;
+      void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
     }
-    this.restartLinger();
   }
 
   private onMessage(msg: Incoming): void {
     if (this.isEnding) return;
     this.received++;
     const { options } = this;
-    if (options.isJsonl) {
-      this.event('recv', this.frame(msg.data, msg.isBinary));
-    } else if (!msg.isBinary) {
-      this.sink.write(msg.data);
-      this.sink.write(this.delimiter);
-    } else if (options.binaryOut === 'raw') {
-      this.sink.write(msg.data);
-    } else {
-      this.sink.write(msg.data.toString(options.binaryOut === 'hex' ? 'hex' : 'base64'));
-      this.sink.write(this.delimiter);
-    }
+    if (options.isJsonl) this.event('recv', this.frame(msg.data, msg.isBinary));
+    else for (const chunk of formatMessage(msg.data, msg.isBinary, this.output)) this.sink.write(chunk);
     if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'));
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
-      const verdict = this.hooks.onCountReached?.() ?? { code: ExitCode.ok };
-      void this.end(verdict.code, verdict.message);
+      void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
+      return;
     }
   }
 
@@ -316,6 +371,9 @@ export class LineSession {
     } else if (change.to === 'waiting') {
       // The protocol refused us: the connection is closing for good, whatever the retry policy says.
       if (this.proto?.failure) return;
+      this.retryCause = change.error;
+      // After this listener returns, the connection arms its retry timer; decide once that is done.
+      if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
       const why = change.error ? change.error.describe() : change.reason;
       this.diag.warn(
         `${why}; reconnecting in ${formatDuration(change.retryInMs ?? 0)} (attempt ${change.attempt + 1})`,
@@ -334,58 +392,22 @@ export class LineSession {
       }
       if (this.isEnding) return;
       // The server or a failure ended the run; a protocol's refusal comes first (exit 3 before it was ready).
-      const protoFailure = this.proto?.failure;
-      const err = protoFailure ?? change.error;
+      const err = this.proto?.failure ?? change.error;
       if (err) {
-        const { code, what } = this.failureOutcome(err);
-        void this.end(code, what, err);
+        void this.end({ ended: 'failed', error: err });
         return;
       }
-      const verdict = this.hooks.onPeerClosed?.(change);
       this.diag.info(change.reason);
-      void this.end(verdict?.code ?? ExitCode.ok, verdict?.message);
+      void this.end(this.hooks.onPeerClosed?.(change) ?? { ended: 'completed' });
     }
   }
 
-  /** The exit code and the stderr line for a failure that ended the connection. */
-  private failureOutcome(err: WsxError): { code: number; what: string } {
-    // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.
-    const isProtoFailure = err === this.proto?.failure;
-    const hasOpened = this.proto ? this.proto.hasBeenReady : this.conn.snapshot().hasOpened;
-    const what =
-      err.kind === 'closed-by-peer' || isProtoFailure
-        ? err.describe()
-        : hasOpened
-          ? `connection to ${this.options.displayUrl} lost: ${err.describe()}`
-          : `cannot connect to ${this.options.displayUrl}: ${err.describe()}`;
-    return { code: exitCodeFor(err, hasOpened), what };
-  }
-
-  private signalled(code: number): void {
+  private signalled(ended: 'interrupted' | 'terminated'): void {
     if (this.isEnding) {
       // A second Ctrl+C while closing: the user wants out now.
-      process.exit(code);
+      process.exit(verdictFor({ ended }).code);
     }
-    void this.end(code);
-  }
-
-  private summarise(): void {
-    const { counters } = this.conn.snapshot();
-    if (counters.dropped > 0) {
-      const why =
-        this.options.dropAfterMs !== undefined
-          ? `not sent within ${formatDuration(this.options.dropAfterMs)} or still queued at close`
-          : 'still queued when the connection closed';
-      this.diag.error(`${counters.dropped} message${counters.dropped === 1 ? '' : 's'} dropped (${why})`);
-    }
-    if (counters.unconfirmed > 0) {
-      this.diag.error(
-        `${counters.unconfirmed} message${counters.unconfirmed === 1 ? ' was' : 's were'} being written when the connection dropped; delivery unconfirmed`,
-      );
-    }
-    this.diag.info(
-      `sent ${counters.sent}, received ${counters.received}, dropped ${counters.dropped}, reconnects ${counters.reconnects}`,
-    );
+    void this.end({ ended });
   }
 
   /** A message's --jsonl fields: its type, and its data as text or in the --binary-out encoding. */
@@ -397,6 +419,6 @@ export class LineSession {
   }
 
   private event(event: string, fields: Record<string, unknown>): void {
-    this.sink.write(`${JSON.stringify({ t: new Date().toISOString(), event, ...fields })}\n`);
+    this.jsonl.event(event, fields);
   }
 }

@@ -1,24 +1,82 @@
 // Pipe mode: stdin records become messages, messages become stdout lines. Nothing is lost at EOF.
 
-import { ExitCode } from '../outcome.js';
+import { isUtf8 } from 'node:buffer';
+import { fstatSync } from 'node:fs';
+import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
-import { RecordSplitter } from '../text/record-splitter.js';
+import { RecordSplitter, tooLarge } from '../text/record-splitter.js';
 import { LineSession, type Io } from './line-session.js';
 
-/** Runs until input ends and replies stop (--wait), --count, --timeout, the server closes, or a signal. */
-export async function runPipe(options: Options, io: Io): Promise<number> {
+/** The ws default for --max-message-size, bytes, when the options leave it unset. */
+const defaultMaxMessageBytes = 64 * 1024 * 1024;
+
+/**
+ * Runs until input ends and replies stop (--wait), --count, --timeout, the server closes, or a signal.
+ * With --no-input stdin is never read, so only the last four end it.
+ */
+export async function runPipe(options: Options, io: Io): Promise<Outcome> {
+  const problem = options.isListenOnly ? undefined : stdinProblem(io.stdin);
+  if (problem) return { ended: 'local-error', message: problem };
   const session = await LineSession.create(options, io);
+  if (options.isListenOnly) return session.start({});
+  return readInput(session, options, io.stdin);
+}
+
+/** A stdin wsx cannot read records from, in words; undefined when it can (or it is not the process's). */
+function stdinProblem(stdin: NodeJS.ReadStream): string | undefined {
+  if (stdin !== process.stdin) return undefined;
+  try {
+    // Node hands a directory on fd 0 over as an empty stream: without this, `wsx URL < dir` would succeed.
+    if (fstatSync(0).isDirectory())
+      return 'cannot read stdin: it is a directory (redirect a file, or use --no-input to only listen)';
+  } catch {
+    // fd 0 closed: Node reads it as empty input, as it does </dev/null.
+  }
+  return undefined;
+}
+
+function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStream): Promise<Outcome> {
   const { conn } = session;
-  const stdin = io.stdin;
+  const maxMessageBytes = options.connection.maxPayloadBytes ?? defaultMaxMessageBytes;
+  // A record is refused once it grows past what its message may be, before it is buffered whole (issue 15).
+  const maxRecordBytes = !options.isBinaryInput
+    ? maxMessageBytes
+    : options.inputFormat === 'hex'
+      ? maxMessageBytes * 2
+      : options.inputFormat === 'base64'
+        ? Math.ceil(maxMessageBytes / 3) * 4
+        : maxMessageBytes;
   const splitter = new RecordSplitter(
     options.delimiter === 'null' ? 0 : 0x0a,
     options.delimiter === 'newline',
+    maxRecordBytes,
   );
-  const sendOptions = options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs };
+  // One object for every send: a fresh one per record is garbage the queue keeps alive long enough to promote.
+  const sendOptions = {
+    binary: options.isBinaryInput,
+    ...(options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs }),
+  };
+  let records = 0;
   let isInputStopped = false;
+  let isQueueFull = false;
+  let hasInputEnded = false;
 
-  const decode = (record: Buffer): string | Buffer | undefined => {
-    if (!options.isBinaryInput) return record.toString('utf8');
+  // Bad input stops reading; the records before it are still delivered, then the run fails.
+  const refuse = (message: string) => {
+    isInputStopped = true;
+    stdin.pause();
+    void session.endAfterFlush({ ended: 'local-error', message });
+  };
+
+  const decode = (record: Buffer): Buffer | undefined => {
+    // Text mode refuses invalid UTF-8 instead of sending U+FFFD (issue 15). The record goes out as the
+    // bytes it is, in a text frame: checking without decoding to a string made 200k lines 35% faster
+    // and a 60 MB line peak at 250 MiB instead of 325 MiB.
+    if (!options.isBinaryInput) {
+      if (isUtf8(record)) return record;
+      refuse(`stdin record ${records} is not valid UTF-8; not sent (use --binary to send bytes as they are)`);
+      return undefined;
+    }
     if (options.inputFormat === 'raw') return record;
     const text = record.toString('latin1').trim();
     const valid = options.inputFormat === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;
@@ -26,31 +84,65 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
       session.diag.error(`skipped a stdin record that is not ${options.inputFormat}: "${text.slice(0, 40)}"`);
       return undefined;
     }
-    return Buffer.from(text, options.inputFormat);
+    const bytes = Buffer.from(text, options.inputFormat);
+    if (bytes.length > maxMessageBytes) {
+      refuse(tooLargeMessage(records, maxMessageBytes));
+      return undefined;
+    }
+    return bytes;
   };
 
-  const sendRecords = (records: Buffer[]) => {
-    let hasRoom = true;
-    for (const record of records) {
+  // Takes records out of the splitter while the queue has room. A full queue pauses stdin with the rest
+  // of the chunk still in the splitter, so memory stays bounded whatever the input (issue 15).
+  const pump = () => {
+    while (!isInputStopped) {
+      const record = splitter.next();
+      if (record === undefined) break;
+      records++;
+      if (record === tooLarge) {
+        refuse(tooLargeMessage(records, maxMessageBytes));
+        return;
+      }
       const data = decode(record);
-      if (data !== undefined)
-        hasRoom = session.sendLine(data, { ...sendOptions, binary: options.isBinaryInput });
+      if (isInputStopped) return;
+      if (data === undefined) continue;
+      if (!session.sendLine(data, sendOptions)) {
+        isQueueFull = true;
+        stdin.pause();
+        return;
+      }
     }
-    // Backpressure: a full queue pauses stdin until the connection drains it.
-    if (!hasRoom && !isInputStopped) stdin.pause();
+    if (isInputStopped) return;
+    if (hasInputEnded) {
+      isInputStopped = true;
+      // --wait forever: after the input, listen as if it were still open.
+      if (options.waitMs !== Infinity) void session.inputEnded();
+    } else {
+      stdin.resume();
+    }
   };
 
   conn.on('drain', () => {
-    if (!isInputStopped) stdin.resume();
+    if (!isQueueFull) return;
+    isQueueFull = false;
+    pump();
   });
-
-  stdin.on('data', (chunk: Buffer) => sendRecords(splitter.push(chunk)));
+  stdin.on('data', (chunk: Buffer) => {
+    splitter.push(chunk);
+    if (!isQueueFull) pump();
+  });
   stdin.once('end', () => {
-    sendRecords(splitter.end());
-    void session.inputEnded();
+    hasInputEnded = true;
+    splitter.end();
+    if (!isQueueFull) pump();
   });
   stdin.on('error', (err: NodeJS.ErrnoException) => {
-    void session.end(ExitCode.runtime, `cannot read stdin: ${err.code ?? err.message}`);
+    isInputStopped = true;
+    void session.end({
+      ended: 'local-error',
+      message: `cannot read stdin: ${err.code ?? err.message}`,
+      error: err,
+    });
   });
 
   return session.start({
@@ -60,4 +152,8 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
       stdin.destroy();
     },
   });
+}
+
+function tooLargeMessage(record: number, maxBytes: number): string {
+  return `stdin record ${record} is larger than --max-message-size (${maxBytes} bytes); not sent (raise --max-message-size)`;
 }

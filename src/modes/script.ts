@@ -1,6 +1,6 @@
 // Script mode for CI smoke tests: send the -x messages, wait for the expectations in order, exit with a verdict.
 
-import { ExitCode } from '../outcome.js';
+import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { formatDuration } from '../text/duration.js';
@@ -10,7 +10,7 @@ import { LineSession, type Io } from './line-session.js';
 /** With expectations and no --timeout, a smoke test still ends: after this long, ms. */
 export const defaultScriptTimeoutMs = 10_000;
 
-export async function runScript(options: Options, io: Io): Promise<number> {
+export async function runScript(options: Options, io: Io): Promise<Outcome> {
   const expectations = options.expectations;
   const timeoutMs = options.timeoutMs ?? (expectations.length > 0 ? defaultScriptTimeoutMs : undefined);
   const session = await LineSession.create({ ...options, timeoutMs }, io);
@@ -32,7 +32,9 @@ export async function runScript(options: Options, io: Io): Promise<number> {
 
   // Queued before the socket opens, sent in order once it does.
   sendAll();
-  if (expectations.length === 0) void session.inputEnded();
+  // Nothing more to send: linger for replies, unless told to listen until the server closes (9.8).
+  const isListening = options.isListenOnly || options.waitMs === Infinity;
+  if (expectations.length === 0 && !isListening) void session.inputEnded();
 
   return session.start({
     onOpen(isReconnect) {
@@ -43,13 +45,14 @@ export async function runScript(options: Options, io: Io): Promise<number> {
       if (recent.length > 3) recent.shift();
       if (matched < expectations.length && expectations[matched]!.matches(text)) {
         matched++;
-        if (matched === expectations.length) void session.end(ExitCode.ok);
+        if (matched === expectations.length) void session.end({ ended: 'expectations-met' });
       }
     },
     onCountReached() {
-      if (matched >= expectations.length) return { code: ExitCode.ok };
+      if (matched >= expectations.length)
+        return expectations.length > 0 ? { ended: 'expectations-met' } : { ended: 'completed' };
       return {
-        code: ExitCode.expectation,
+        ended: 'unmet',
         message: `received ${options.count} messages without a match for ${pending()}`,
       };
     },
@@ -59,7 +62,7 @@ export async function runScript(options: Options, io: Io): Promise<number> {
         change.closeCode === undefined
           ? 'the server closed'
           : `the server closed with ${closeCodeName(change.closeCode)}`;
-      return { code: ExitCode.expectation, message: `${how} before a match for ${pending()}` };
+      return { ended: 'unmet', message: `${how} before a match for ${pending()}` };
     },
     describeTimeout() {
       const limit = formatDuration(timeoutMs ?? 0);

@@ -1,21 +1,27 @@
 // `wsx serve` in a terminal or a CI script: readiness line on stdout, connection log on stderr, clean shutdown.
 
-import { ExitCode } from '../outcome.js';
+import { verdictFor, type Outcome } from '../outcome.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { WsxServer, type ServerOptions } from '../server/server.js';
-import { sanitize } from '../text/sanitize.js';
+import { Diagnostics } from './diagnostics.js';
+import { JsonlWriter } from './jsonl.js';
 
+/** Serves until SIGINT or SIGTERM (a completed run), or fails to listen (a local error). */
 export async function runServe(
   options: ServerOptions,
   output: { isJsonl: boolean; isQuiet: boolean },
-): Promise<number> {
+): Promise<Outcome> {
   const server = new WsxServer(options);
-  const log = (line: string) => {
-    if (!output.isQuiet) process.stderr.write(`wsx serve: ${sanitize(line)}\n`);
-  };
+  const diag = new Diagnostics(process.stderr, {
+    isQuiet: output.isQuiet,
+    isVerbose: false,
+    secrets: [],
+    name: 'wsx serve',
+  });
+  const log = (line: string) => diag.note(line);
+  const jsonl = new JsonlWriter((line) => process.stdout.write(line), process.stdout.isTTY === true);
   const event = (name: string, fields: Record<string, unknown>) => {
-    if (output.isJsonl)
-      process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), event: name, ...fields })}\n`);
+    if (output.isJsonl) jsonl.event(name, fields);
   };
   server.on('connection', ({ id, remote, clients }) => {
     log(`client ${id} connected from ${remote} (${clients} connected)`);
@@ -49,10 +55,11 @@ export async function runServe(
     const code = (err as NodeJS.ErrnoException).code;
     const hint =
       code === 'EADDRINUSE' ? ' (port in use: pick another with --port, or --port 0 for a free one)' : '';
-    process.stderr.write(
-      `wsx serve: cannot listen on ${options.host}:${options.port}: ${code ?? (err as Error).message}${hint}\n`,
-    );
-    return ExitCode.runtime;
+    return {
+      ended: 'local-error',
+      message: `cannot listen on ${options.host}:${options.port}: ${code ?? (err as Error).message}${hint}`,
+      error: err as Error,
+    };
   }
   // The readiness line: a CI script waits for it before connecting.
   if (output.isJsonl) event('listening', { url, mode: options.mode });
@@ -66,7 +73,7 @@ export async function runServe(
   // A second signal while closing means "now": exit without waiting for the close timeout.
   const forceExit = (again: NodeJS.Signals) => {
     log(`${again} again: exiting without waiting for clients`);
-    process.exit(ExitCode.ok);
+    process.exit(verdictFor({ ended: 'completed' }).code);
   };
   process.once('SIGINT', forceExit);
   process.once('SIGTERM', forceExit);
@@ -78,5 +85,5 @@ export async function runServe(
   await server.close();
   process.off('SIGINT', forceExit);
   process.off('SIGTERM', forceExit);
-  return ExitCode.ok;
+  return { ended: 'completed' };
 }

@@ -1,41 +1,88 @@
-// Splits a byte stream into records on one delimiter byte, across chunk boundaries.
+// Splits a byte stream into records on one delimiter byte, across chunk boundaries, one record at a time.
+
+/** What next() returns for a record longer than `maxRecordBytes`: it was not kept. */
+export const tooLarge = Symbol('record too large');
 
 /**
- * push() returns the complete records in a chunk; end() returns the last one if the input did not end
- * with a delimiter. With `stripCr`, a record's trailing \r goes too (\r\n line endings).
+ * push() hands in a chunk; next() takes out one complete record at a time, so a caller whose consumer is
+ * full can stop taking and pause its source with the rest still here (at most the chunks pushed so far).
+ * end() says no more chunks come: next() then also returns a last record that had no delimiter.
+ * With `stripCr`, a record's trailing \r goes too (\r\n line endings). A record that grows past
+ * `maxRecordBytes` is not accumulated further: next() returns `tooLarge` and the splitter stops.
  */
 export class RecordSplitter {
-  private pending: Buffer[] = [];
+  /** Input not yet split, oldest first; the first one is read from `offset`. */
+  private chunks: Buffer[] = [];
+  private offset = 0;
+  /** The start of a record whose delimiter has not arrived yet. */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private isEnded = false;
+  private isBroken = false;
 
   constructor(
     private readonly delimiter: number,
     private readonly stripCr: boolean,
+    private readonly maxRecordBytes = Infinity,
   ) {}
 
-  push(chunk: Buffer): Buffer[] {
-    const records: Buffer[] = [];
-    let start = 0;
-    let at = chunk.indexOf(this.delimiter, start);
-    while (at !== -1) {
-      let record = chunk.subarray(start, at);
-      if (this.pending.length > 0) {
-        record = Buffer.concat([...this.pending, record]);
-        this.pending = [];
-      }
-      records.push(this.trim(record));
-      start = at + 1;
-      at = chunk.indexOf(this.delimiter, start);
-    }
-    // Copy the tail: the chunk's memory may be reused by the stream.
-    if (start < chunk.length) this.pending.push(Buffer.from(chunk.subarray(start)));
-    return records;
+  push(chunk: Buffer): void {
+    if (chunk.length > 0 && !this.isBroken) this.chunks.push(chunk);
   }
 
-  end(): Buffer[] {
-    if (this.pending.length === 0) return [];
-    const last = Buffer.concat(this.pending);
-    this.pending = [];
-    return [this.trim(last)];
+  /** No more input: the bytes after the last delimiter, if any, become the last record. */
+  end(): void {
+    this.isEnded = true;
+  }
+
+  /** The next complete record, `tooLarge`, or undefined when none is complete yet (or all are taken). */
+  next(): Buffer | typeof tooLarge | undefined {
+    if (this.isBroken) return undefined;
+    while (this.chunks.length > 0) {
+      const chunk = this.chunks[0]!;
+      const at = chunk.indexOf(this.delimiter, this.offset);
+      if (at === -1) {
+        // Copy the tail: the chunk's memory may be reused by the stream.
+        const tail = Buffer.from(chunk.subarray(this.offset));
+        this.chunks.shift();
+        this.offset = 0;
+        this.partial.push(tail);
+        this.partialBytes += tail.length;
+        if (this.partialBytes > this.maxRecordBytes + (this.stripCr ? 1 : 0)) return this.broken();
+        continue;
+      }
+      let record = chunk.subarray(this.offset, at);
+      this.offset = at + 1;
+      if (this.offset >= chunk.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
+      if (this.partial.length > 0) {
+        record = Buffer.concat([...this.partial, record]);
+        this.partial = [];
+        this.partialBytes = 0;
+      }
+      return this.checked(this.trim(record));
+    }
+    if (this.isEnded && this.partial.length > 0) {
+      const last = Buffer.concat(this.partial);
+      this.partial = [];
+      this.partialBytes = 0;
+      return this.checked(this.trim(last));
+    }
+    return undefined;
+  }
+
+  private checked(record: Buffer): Buffer | typeof tooLarge {
+    return record.length > this.maxRecordBytes ? this.broken() : record;
+  }
+
+  private broken(): typeof tooLarge {
+    this.isBroken = true;
+    this.chunks = [];
+    this.partial = [];
+    this.partialBytes = 0;
+    return tooLarge;
   }
 
   private trim(record: Buffer): Buffer {

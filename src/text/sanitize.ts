@@ -30,13 +30,24 @@ function escape(ch: string): string {
 }
 
 /**
- * Returns `text` with every control character shown as a visible escape (ESC as \e, CR as \r, 0x9b as \x9b),
- * so a server cannot move the cursor, clear the screen, set the title or write links.
- * With `keepNewlines`, \n and \t stay (for multi-line display); everything else is escaped.
+ * Returns `text` with every control character shown as a visible escape (ESC as \e, CR as \r, 0x9b as \x9b,
+ * U+200B as \u200b), so a server cannot move the cursor, clear the screen, set the title, write links or
+ * hide text. With `keepNewlines`, \n and \t stay (for multi-line display); everything else is escaped.
  */
 export function sanitize(text: string, opts: { keepNewlines?: boolean } = {}): string {
   if (opts.keepNewlines) return text.replace(unsafe, escape);
   return text.replace(unsafeWithNewline, escape);
+}
+
+/**
+ * For a JSON text on its way to a terminal: the characters sanitize() escapes, written as JSON \u escapes,
+ * so the line stays valid JSON that parses to the same value. JSON.stringify already escapes C0 controls
+ * but leaves DEL, C1 controls, bidi marks and U+2028/2029 raw.
+ */
+export function sanitizeJson(json: string): string {
+  // A match may be a run (BEL×n) or a surrogate-free pair: escape each UTF-16 unit.
+  const hex = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return json.replace(unsafeWithNewline, (match) => Array.from(match, hex).join(''));
 }
 
 /** sanitize() and cut to `maxChars`, with an ellipsis naming how much was left out. */
