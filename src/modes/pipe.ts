@@ -1,5 +1,6 @@
 // Pipe mode: stdin records become messages, messages become stdout lines. Nothing is lost at EOF.
 
+import { isUtf8 } from 'node:buffer';
 import { ExitCode } from '../outcome.js';
 import type { Options } from '../options.js';
 import { RecordSplitter } from '../text/record-splitter.js';
@@ -18,7 +19,9 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
   let isInputStopped = false;
 
   const decode = (record: Buffer): string | Buffer | undefined => {
-    if (!options.isBinaryInput) return record.toString('utf8');
+    // Valid UTF-8 goes as is (ws frames a Buffer without copying it to a string and back); anything else
+    // is decoded, which replaces invalid bytes with U+FFFD: a text frame must be valid UTF-8 (RFC 6455 §5.6).
+    if (!options.isBinaryInput) return isUtf8(record) ? record : record.toString('utf8');
     if (options.inputFormat === 'raw') return record;
     const text = record.toString('latin1').trim();
     const valid = options.inputFormat === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;

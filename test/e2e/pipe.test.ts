@@ -88,6 +88,20 @@ describe('pipe mode', () => {
     expect(result.stdout).toBe(`${line}\n`);
   });
 
+  it('sends stdin lines that are not valid UTF-8 as valid text frames, invalid bytes replaced by U+FFFD', async () => {
+    const s = await server();
+    const input = Buffer.concat([Buffer.from('ok é\n'), Buffer.from([0x61, 0xff, 0xfe, 0x62, 0x0a])]);
+    const result = await runWsx([s.url, '--wait', '0'], { input });
+    expect(result.code).toBe(0);
+    // ws closes with 1007 on an invalid text frame; both lines arriving proves the frames were valid.
+    await until(
+      () => s.received.length >= 2,
+      2000,
+      () => `server got ${JSON.stringify(s.received)}`,
+    );
+    expect(s.received).toEqual(['ok é', 'a\uFFFD\uFFFDb']);
+  });
+
   it('exits 0 with empty stderr when stdout is closed early (| head -1)', async () => {
     const s = await server({ mode: 'echo' });
     const child = spawn('bash', [
