@@ -46,6 +46,11 @@ export class LineSession {
   private cancelLinger: (() => void) | undefined;
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
   private isLingering = false;
+  /**
+   * Ended by --wait after input ended: replies the server sent before its Close frame still reach stdout
+   * while the closing handshake runs (issue 14: with --wait 0, most replies of a fast pipe came after ours).
+   */
+  private isPrintingUntilClosed = false;
   /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
   private closedChange: StateChange | undefined;
   private timeoutHandle: NodeJS.Timeout | undefined;
@@ -182,14 +187,16 @@ export class LineSession {
         now.counters.wireBytesReceived === before.counters.wireBytesReceived &&
         !before.isIncomingPaused &&
         !now.isIncomingPaused;
-      if (isSilent) void this.end(ExitCode.ok);
-      else this.restartLinger();
+      if (isSilent) {
+        this.isPrintingUntilClosed = true;
+        void this.end(ExitCode.ok);
+      } else this.restartLinger();
     }, this.options.waitMs);
     this.cancelLinger = () => clearTimeout(handle);
   }
 
   private onMessage(msg: Incoming): void {
-    if (this.isEnding) return;
+    if (this.isEnding && !this.isPrintingUntilClosed) return;
     this.received++;
     const { options } = this;
     if (options.isJsonl) {
@@ -203,6 +210,7 @@ export class LineSession {
       this.sink.write(msg.data.toString(options.binaryOut === 'hex' ? 'hex' : 'base64'));
       this.sink.write(this.delimiter);
     }
+    if (this.isEnding) return;
     if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'));
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {

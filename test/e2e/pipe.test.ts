@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { freePort, until, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
+import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
 
 const defer = cleanupAfterEach();
 const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> =>
@@ -57,6 +58,28 @@ describe('pipe mode', () => {
     const result = await runWsx([s.url], { input: 'a\nb\nc\n' });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('re:a\nre:b\nre:c\n');
+  });
+
+  it("with --wait 0, prints the replies that arrive after its close frame and before the server's", async () => {
+    // Answers only once the client's Close frame is in: three replies, then its own Close.
+    const s: RawServer = await startRawServer((socket, key) => {
+      socket.write(switchingProtocols(key));
+      let bytes = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        // Client frames are masked, payloads under 126 bytes here: 2 header bytes, 4 mask bytes, payload.
+        for (let at = 0; at + 2 <= bytes.length; at += 6 + (bytes[at + 1]! & 0x7f)) {
+          if ((bytes[at]! & 0x0f) !== 0x8) continue;
+          for (const reply of ['r1', 'r2', 'r3']) socket.write(frame(0x1, reply));
+          socket.end(frame(0x8, Buffer.from([0x03, 0xe8])));
+          return;
+        }
+      });
+    });
+    defer(() => s.close());
+    const result = await runWsx([s.url, '--wait', '0'], { input: 'hello\n' });
+    expect(result.stdout).toBe('r1\nr2\nr3\n');
+    expect(result.code).toBe(0);
   });
 
   it('writes every received byte to stdout before exiting (10 MB burst, then a quick close)', async () => {
