@@ -3,6 +3,8 @@
 /**
  * push() returns the complete records in a chunk; end() returns the last one if the input did not end
  * with a delimiter. With `stripCr`, a record's trailing \r goes too (\r\n line endings).
+ * Records are views into the chunk, not copies (pipe mode sends them as they are): a stream must not
+ * reuse a chunk's memory after emitting it, which Node's stdin streams never do.
  */
 export class RecordSplitter {
   private pending: Buffer[] = [];
@@ -26,7 +28,7 @@ export class RecordSplitter {
       start = at + 1;
       at = chunk.indexOf(this.delimiter, start);
     }
-    // Copy the tail: the chunk's memory may be reused by the stream.
+    // The tail waits for the next chunk: a copy of it lets this chunk be freed once its records are sent.
     if (start < chunk.length) this.pending.push(Buffer.from(chunk.subarray(start)));
     return records;
   }
