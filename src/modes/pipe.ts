@@ -18,10 +18,11 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
   const sendOptions = options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs };
   let isInputStopped = false;
 
-  const decode = (record: Buffer): string | Buffer | undefined => {
+  /** `isKnownUtf8`: the record lies inside a chunk already checked whole. */
+  const decode = (record: Buffer, isKnownUtf8: boolean): string | Buffer | undefined => {
     // Valid UTF-8 goes as is (ws frames a Buffer without copying it to a string and back); anything else
     // is decoded, which replaces invalid bytes with U+FFFD: a text frame must be valid UTF-8 (RFC 6455 §5.6).
-    if (!options.isBinaryInput) return isUtf8(record) ? record : record.toString('utf8');
+    if (!options.isBinaryInput) return isKnownUtf8 || isUtf8(record) ? record : record.toString('utf8');
     if (options.inputFormat === 'raw') return record;
     const text = record.toString('latin1').trim();
     const valid = options.inputFormat === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;
@@ -32,10 +33,14 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
     return Buffer.from(text, options.inputFormat);
   };
 
-  const sendRecords = (records: Buffer[]) => {
+  /**
+   * `isChunkUtf8`: the chunk the records came from is valid UTF-8 as a whole, so each record but the first
+   * is too (delimiters are ASCII, never inside a character); the first may start in the previous chunk.
+   */
+  const sendRecords = (records: Buffer[], isChunkUtf8 = false) => {
     let hasRoom = true;
-    for (const record of records) {
-      const data = decode(record);
+    for (let i = 0; i < records.length; i++) {
+      const data = decode(records[i]!, isChunkUtf8 && i > 0);
       if (data !== undefined) hasRoom = conn.send(data, { ...sendOptions, binary: options.isBinaryInput });
     }
     // Backpressure: a full queue pauses stdin until the connection drains it.
@@ -46,7 +51,10 @@ export async function runPipe(options: Options, io: Io): Promise<number> {
     if (!isInputStopped) stdin.resume();
   });
 
-  stdin.on('data', (chunk: Buffer) => sendRecords(splitter.push(chunk)));
+  // One UTF-8 check per chunk instead of one per line.
+  stdin.on('data', (chunk: Buffer) =>
+    sendRecords(splitter.push(chunk), !options.isBinaryInput && isUtf8(chunk)),
+  );
   stdin.once('end', () => {
     sendRecords(splitter.end());
     void session.inputEnded();

@@ -60,6 +60,32 @@ describe('pipe mode', () => {
     expect(result.stdout).toBe('re:a\nre:b\nre:c\n');
   });
 
+  it('checks a line split across stdin reads as a whole: valid halves of an invalid line, and the reverse', async () => {
+    const s = await server();
+    const child = spawnWsx([s.url, '--wait', '0']);
+    const done = collect(child, { keepStdinOpen: true });
+    const sent = (count: number) =>
+      until(
+        () => s.received.length >= count,
+        3000,
+        () => `server got ${JSON.stringify(s.received)}`,
+      );
+    // Each write is a separate read for wsx: the next is written only once the server has the line before.
+    child.stdin.write(Buffer.from('first\nx\xff', 'latin1'));
+    await sent(1);
+    // A valid chunk whose first line began with an invalid byte in the previous one.
+    child.stdin.write('y\né');
+    await sent(2);
+    child.stdin.write(Buffer.from([0x0a, 0xc3]));
+    await sent(3);
+    // An invalid chunk (it starts inside a character) whose first line is valid once joined.
+    child.stdin.end(Buffer.from([0xa9, 0x0a]));
+    const result = await done;
+    expect(result.code).toBe(0);
+    await sent(4);
+    expect(s.received).toEqual(['first', 'x\uFFFDy', 'é', 'é']);
+  });
+
   it("with --wait 0, prints the replies that arrive after its close frame and before the server's", async () => {
     // Answers only once the client's Close frame is in: three replies, then its own Close.
     const s: RawServer = await startRawServer((socket, key) => {
