@@ -2,6 +2,9 @@
 
 import type { Writable } from 'node:stream';
 
+/** Above this many bytes a tick's pieces are written one by one (corked), not copied into one Buffer. */
+const maxJoinBytes = 4 * 1024 * 1024;
+
 export interface SinkEvents {
   /** stdout is gone: `err` undefined for EPIPE (the reader left: stop quietly), else the write failure. */
   onClosed(err?: NodeJS.ErrnoException): void;
@@ -18,6 +21,7 @@ export interface SinkEvents {
 export class StdoutSink {
   /** Written since the last batch left, in order. */
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private isPaused = false;
   private isClosed = false;
 
@@ -30,6 +34,7 @@ export class StdoutSink {
       if (this.isClosed) return;
       this.isClosed = true;
       this.pending = [];
+      this.pendingBytes = 0;
       events.onClosed(err.code === 'EPIPE' ? undefined : err);
     });
     stream.on('drain', () => {
@@ -43,7 +48,9 @@ export class StdoutSink {
   write(chunk: string | Buffer): void {
     if (this.isClosed) return;
     if (this.pending.length === 0) process.nextTick(this.writePending);
-    this.pending.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.pending.push(piece);
+    this.pendingBytes += piece.length;
   }
 
   /** Resolves once everything written so far has left the process (or stdout is gone). */
@@ -63,9 +70,19 @@ export class StdoutSink {
   private readonly writePending = (): void => {
     const pending = this.pending;
     if (pending.length === 0 || this.isClosed) return;
+    const bytes = this.pendingBytes;
     this.pending = [];
-    const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-    if (!this.stream.write(batch) && !this.isPaused) {
+    this.pendingBytes = 0;
+    let hasRoom = true;
+    if (pending.length === 1 || bytes <= maxJoinBytes) {
+      hasRoom = this.stream.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, bytes));
+    } else {
+      // A large message is not worth a second copy of itself.
+      this.stream.cork();
+      for (const piece of pending) hasRoom = this.stream.write(piece);
+      this.stream.uncork();
+    }
+    if (!hasRoom && !this.isPaused) {
       this.isPaused = true;
       this.events.onPause();
     }

@@ -122,6 +122,21 @@ describe('pipe mode', () => {
     expect(lines[1999]).toBe(`1999:${chunk}`);
   }, 15_000);
 
+  it('writes a message larger than one batch (6 MiB) byte for byte, with the small ones around it', async () => {
+    const s = await server();
+    const big = 'b'.repeat(6 * 1024 * 1024);
+    s.wss.on('connection', (ws) => {
+      ws.send('before');
+      ws.send(big);
+      ws.send('after');
+      ws.close(1000);
+    });
+    const result = await runWsx([s.url], { killAfterMs: 15_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBe(big.length + 'before\nafter\n\n'.length);
+    expect(result.stdout === `before\n${big}\nafter\n`).toBe(true);
+  }, 15_000);
+
   it('handles CRLF input and NUL-separated records with -0', async () => {
     const s = await server();
     await runWsx([s.url, '--wait', '0'], { input: 'one\r\ntwo\r\n' });
