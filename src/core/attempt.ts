@@ -27,7 +27,8 @@ export interface AttemptSettings {
 
 /** What an attempt tells its Connection. Nothing is called after `ended`. */
 export interface AttemptHooks {
-  opened(socket: WebSocket, handshake: HandshakeInfo | undefined): void;
+  /** `transport` is the TCP (or TLS) socket under `socket`, when known: writes to it can be batched. */
+  opened(socket: WebSocket, handshake: HandshakeInfo | undefined, transport: Socket | undefined): void;
   /** The socket stayed open for stableAfterMs. */
   stable(): void;
   message(data: Buffer, isBinary: boolean): void;
@@ -228,7 +229,7 @@ export class Attempt {
     else this.startHeartbeat(socket);
     const handshake = this.handshake;
     this.handshake = undefined;
-    this.hooks.opened(socket, handshake);
+    this.hooks.opened(socket, handshake, this.rawSocket);
   };
 
   private readonly socketOnMessage = (data: Buffer, isBinary: boolean): void => {

@@ -284,7 +284,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.attemptSettings,
       this.clock,
       {
-        opened: (socket, handshake) => {
+        opened: (socket, handshake, transport) => {
           if (this.opens++ > 0) this.counters.reconnects++;
           this.openedAt = this.clock.now();
           this.protocol = socket.protocol;
@@ -297,7 +297,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
             });
           this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
           // A listener to 'open' may have closed already.
-          if (!this.isClosingByUser) this.outbox.attach(socket);
+          if (!this.isClosingByUser) this.outbox.attach(socket, transport);
         },
         // Healthy at last: the next failure starts the retry count and the backoff again.
         stable: () => (this.retries = 0),

@@ -1,5 +1,6 @@
 // The sending side of a connection: the timed-drop queue, the socket it feeds, deadlines and flush waiters.
 
+import type { Writable } from 'node:stream';
 import type WebSocket from 'ws';
 import type { CancelTimer, Clock } from './clock.js';
 import type { DropReason } from './events.js';
@@ -25,8 +26,12 @@ class Channel {
   /** Messages the kernel accepted on this socket. */
   confirmedByKernel = 0;
 
+  private isCorked = false;
+
   constructor(
     readonly socket: WebSocket,
+    /** The TCP (or TLS) socket under `socket`, if known. */
+    private readonly transport: Writable | undefined,
     onWritten: (channel: Channel, err: Error | undefined) => void,
   ) {
     // One callback per socket, not per write: a closure per message would cost more than the write.
@@ -34,6 +39,25 @@ class Channel {
   }
 
   readonly written: (err?: Error) => void;
+
+  /**
+   * Holds the transport's writes until the end of this tick, so every frame written in one tick (a stdin
+   * chunk's lines, a queue flush) leaves in one writev instead of one syscall each (issue 14: the syscalls
+   * were 40% of a pipe's CPU). ws corks per frame too; corks nest. A close or terminate within the tick
+   * is safe: end() uncorks, destroy() fails the held writes, which the Outbox then re-queues.
+   */
+  cork(): void {
+    const transport = this.transport;
+    if (this.isCorked || !transport) return;
+    this.isCorked = true;
+    transport.cork();
+    process.nextTick(this.uncork);
+  }
+
+  private readonly uncork = (): void => {
+    this.isCorked = false;
+    this.transport!.uncork();
+  };
 
   get inFlight(): number {
     return this.pending.length - this.head;
@@ -119,10 +143,13 @@ export class Outbox {
     return hasRoom;
   }
 
-  /** An open socket to write to; failed writes go first, then the queue flows into it. */
-  attach(socket: WebSocket): void {
+  /**
+   * An open socket to write to; failed writes go first, then the queue flows into it. `transport` (the
+   * socket under ws) lets writes of one tick leave together.
+   */
+  attach(socket: WebSocket, transport?: Writable): void {
     this.requeueFailed();
-    this.channel = new Channel(socket, this.onWritten);
+    this.channel = new Channel(socket, transport, this.onWritten);
     this.flush();
   }
 
@@ -190,6 +217,7 @@ export class Outbox {
   }
 
   private write(channel: Channel, msg: Outgoing): void {
+    channel.cork();
     channel.push(msg);
     channel.socket.send(msg.data, { binary: msg.isBinary }, channel.written);
     this.hooks.sent(msg);

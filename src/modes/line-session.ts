@@ -55,6 +55,11 @@ export class LineSession {
   private cancelLinger: (() => void) | undefined;
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
   private isLingering = false;
+  /**
+   * Ended by --wait after input ended: replies the server sent before its Close frame still reach stdout
+   * while the closing handshake runs (issue 14: with --wait 0, most replies of a fast pipe came after ours).
+   */
+  private isPrintingUntilClosed = false;
   /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
   private closedChange: StateChange | undefined;
   /** No more input will come (inputEnded was called), whether or not it has all been written. */
@@ -308,8 +313,10 @@ export class LineSession {
         now.counters.wireBytesReceived === before.counters.wireBytesReceived &&
         !before.isIncomingPaused &&
         !now.isIncomingPaused;
-      if (isSilent) void this.end({ ended: 'completed' });
-      else this.restartLinger();
+      if (isSilent) {
+        this.isPrintingUntilClosed = true;
+        void this.end({ ended: 'completed' });
+      } else this.restartLinger();
     }, this.options.waitMs);
     this.cancelLinger = () => clearTimeout(handle);
   }
@@ -344,11 +351,12 @@ export class LineSession {
   }
 
   private onMessage(msg: Incoming): void {
-    if (this.isEnding) return;
+    if (this.isEnding && !this.isPrintingUntilClosed) return;
     this.received++;
     const { options } = this;
     if (options.isJsonl) this.event('recv', this.frame(msg.data, msg.isBinary));
     else for (const chunk of formatMessage(msg.data, msg.isBinary, this.output)) this.sink.write(chunk);
+    if (this.isEnding) return;
     if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'));
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {

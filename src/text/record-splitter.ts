@@ -9,6 +9,8 @@ export const tooLarge = Symbol('record too large');
  * end() says no more chunks come: next() then also returns a last record that had no delimiter.
  * With `stripCr`, a record's trailing \r goes too (\r\n line endings). A record that grows past
  * `maxRecordBytes` is not accumulated further: next() returns `tooLarge` and the splitter stops.
+ * Records are views into the chunk, not copies (pipe mode sends them as they are): a stream must not
+ * reuse a chunk's memory after emitting it, which Node's stdin streams never do.
  */
 export class RecordSplitter {
   /** Input not yet split, oldest first; the first one is read from `offset`. */

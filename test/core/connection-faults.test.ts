@@ -16,7 +16,7 @@ import {
   startStatusServer,
   type RawServer,
 } from '../helpers/hostile-servers.js';
-import { until } from '../helpers/servers.js';
+import { startServer, until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -234,5 +234,25 @@ describe('Connection under faults: writes cut off by a connection reset', () => 
     expect(conn.snapshot().counters.unconfirmed).toBeGreaterThanOrEqual(lost);
     expect(seqs.length).toBeGreaterThan(2000);
     expect(conn.snapshot().counters.dropped).toBe(0);
+  });
+
+  it('re-sends, exactly once, a batch of writes cut off in the tick it was written (never confirmed)', async () => {
+    const s = await startServer();
+    defer(() => s.close());
+    const conn = connect({ url: s.url, reconnect: { enabled: true }, ...fastRetry });
+    await stateReached(conn, 'open');
+    const total = 100;
+    for (let i = 0; i < total; i++) conn.send(`m${i}`);
+    // Same tick: the batch is still held for one writev, so none of it reached the kernel.
+    conn.reconnect();
+    await stateReached(conn, 'open', 3000);
+    expect(await conn.flushed()).toBe(true);
+    await until(
+      () => s.received.length >= total,
+      3000,
+      () => `server got ${s.received.length}`,
+    );
+    expect(s.received).toEqual(Array.from({ length: total }, (_, i) => `m${i}`));
+    expect(conn.snapshot().counters.unconfirmed).toBe(0);
   });
 });

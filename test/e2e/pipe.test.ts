@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { freePort, until, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
+import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
 
 const defer = cleanupAfterEach();
 const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> =>
@@ -59,6 +60,50 @@ describe('pipe mode', () => {
     expect(result.stdout).toBe('re:a\nre:b\nre:c\n');
   });
 
+  it('checks a line split across stdin reads as a whole: a character cut between reads goes out intact', async () => {
+    const s = await server();
+    const child = spawnWsx([s.url, '--wait', '0']);
+    const done = collect(child, { keepStdinOpen: true });
+    const sent = (count: number) =>
+      until(
+        () => s.received.length >= count,
+        3000,
+        () => `server got ${JSON.stringify(s.received)}`,
+      );
+    // Each write is a separate read for wsx: the next is written only once the server has the line before.
+    child.stdin.write(Buffer.from([0x66, 0x69, 0x72, 0x73, 0x74, 0x0a, 0xc3])); // "first\n" and half an é
+    await sent(1);
+    // The chunk starts inside a character: invalid alone, valid once joined to the previous read.
+    child.stdin.end(Buffer.from([0xa9, 0x0a]));
+    const result = await done;
+    expect(result.stderr).not.toContain('not valid UTF-8');
+    expect(result.code).toBe(0);
+    await sent(2);
+    expect(s.received).toEqual(['first', 'é']);
+  });
+
+  it("with --wait 0, prints the replies that arrive after its close frame and before the server's", async () => {
+    // Answers only once the client's Close frame is in: three replies, then its own Close.
+    const s: RawServer = await startRawServer((socket, key) => {
+      socket.write(switchingProtocols(key));
+      let bytes = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        // Client frames are masked, payloads under 126 bytes here: 2 header bytes, 4 mask bytes, payload.
+        for (let at = 0; at + 2 <= bytes.length; at += 6 + (bytes[at + 1]! & 0x7f)) {
+          if ((bytes[at]! & 0x0f) !== 0x8) continue;
+          for (const reply of ['r1', 'r2', 'r3']) socket.write(frame(0x1, reply));
+          socket.end(frame(0x8, Buffer.from([0x03, 0xe8])));
+          return;
+        }
+      });
+    });
+    defer(() => s.close());
+    const result = await runWsx([s.url, '--wait', '0'], { input: 'hello\n' });
+    expect(result.stdout).toBe('r1\nr2\nr3\n');
+    expect(result.code).toBe(0);
+  });
+
   it('writes every received byte to stdout before exiting (10 MB burst, then a quick close)', async () => {
     const s = await server();
     const chunk = 'z'.repeat(5000);
@@ -71,6 +116,21 @@ describe('pipe mode', () => {
     const lines = result.stdout.split('\n');
     expect(lines.length).toBe(2001);
     expect(lines[1999]).toBe(`1999:${chunk}`);
+  }, 15_000);
+
+  it('writes a message larger than one batch (6 MiB) byte for byte, with the small ones around it', async () => {
+    const s = await server();
+    const big = 'b'.repeat(6 * 1024 * 1024);
+    s.wss.on('connection', (ws) => {
+      ws.send('before');
+      ws.send(big);
+      ws.send('after');
+      ws.close(1000);
+    });
+    const result = await runWsx([s.url], { killAfterMs: 15_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBe(big.length + 'before\nafter\n\n'.length);
+    expect(result.stdout === `before\n${big}\nafter\n`).toBe(true);
   }, 15_000);
 
   it('handles CRLF input and NUL-separated records with -0', async () => {
