@@ -7,6 +7,11 @@ import { ExitCode } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
+import { addProfilesCommand } from './profiles-command.js';
+import { findProfile } from '../config/config-file.js';
+import { configFile } from '../config/paths.js';
+import { usage } from './flag-values.js';
+import type { ProfileInput } from './options.js';
 
 /** Baked in by scripts/build.mjs, so a run reads nothing from disk to know it (issue 14). */
 declare const WSX_VERSION: string | undefined;
@@ -56,12 +61,31 @@ export async function main(argv: string[]): Promise<void> {
   });
   let code: number = ExitCode.ok;
   addServeCommand(program, (serveCode) => (code = serveCode));
+  const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+  addProfilesCommand(program, io, (profilesCode) => (code = profilesCode));
   program.action(async (url: string | undefined, flags: RawFlags) => {
-    const options = await buildOptions(url, flags, {
-      env: process.env,
-      isStdinTty: process.stdin.isTTY === true,
-      isStdoutTty: process.stdout.isTTY === true,
-    });
+    const isAtProfile = url?.startsWith('@') === true;
+    if (isAtProfile && flags.profile !== undefined)
+      throw usage('name the profile once: wsx @NAME or wsx --profile NAME');
+    const profileName = url?.startsWith('@') ? url.slice(1) : flags.profile;
+    const profile: ProfileInput | undefined =
+      profileName === undefined
+        ? undefined
+        : {
+            name: profileName,
+            profile: findProfile(configFile(process.env), profileName),
+            isGiven: (key) => program.getOptionValueSource(key) === 'cli',
+          };
+    const options = await buildOptions(
+      isAtProfile ? undefined : url,
+      flags,
+      {
+        env: process.env,
+        isStdinTty: process.stdin.isTTY === true,
+        isStdoutTty: process.stdout.isTTY === true,
+      },
+      profile,
+    );
     if (!options.isQuiet) for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
     code = await runMode(options);
   });
