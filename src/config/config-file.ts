@@ -200,12 +200,16 @@ function syntaxErrorOffset(text: string, message: string): number {
   const at = /at position (\d+)/.exec(message);
   if (at) return Number(at[1]);
   if (/end of JSON input/.test(message)) return text.length;
+  // A prefix cut inside a value fails "at the end": at its last position, or with "end of JSON input".
   const failsInside = (end: number) => {
     try {
       JSON.parse(text.slice(0, end));
       return false;
     } catch (err) {
-      return !/end of JSON input/.test((err as Error).message);
+      const cut = (err as Error).message;
+      const position = /at position (\d+)/.exec(cut);
+      if (position) return Number(position[1]) < end;
+      return !/end of JSON input/.test(cut);
     }
   };
   let low = 0;
@@ -248,7 +252,7 @@ export function parseConfig(text: string, file: string, opts: { isProjectFile?: 
     json = JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message
-      .replace(/,? ".*" is not valid JSON$/s, '')
+      .replace(/^(Unexpected token '[^']*'),.*$/s, '$1')
       .replace(/ in JSON at position \d+.*$/s, '');
     throw configError(
       file,
