@@ -8,7 +8,6 @@ import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
 import { addProfilesCommand } from './profiles-command.js';
-import { findProfile } from '../config/config-file.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
 import type { ProfileInput } from './options.js';
@@ -73,7 +72,10 @@ export async function main(argv: string[]): Promise<void> {
         ? undefined
         : {
             name: profileName,
-            profile: findProfile(configFile(process.env), profileName),
+            profile: (await import('../config/config-file.js')).findProfile(
+              configFile(process.env),
+              profileName,
+            ),
             isGiven: (key) => program.getOptionValueSource(key) === 'cli',
           };
     const options = await buildOptions(

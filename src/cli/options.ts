@@ -20,7 +20,7 @@ import { buildProtoSettings, isSocketIoAuth } from './proto-flags.js';
 import { describeProxy, proxyAgentFactory, proxyPassword, resolveProxy } from './proxy.js';
 import { readTls } from './tls.js';
 import type { Profile } from '../config/config-file.js';
-import { applyProfile, type IsGiven } from './profile-flags.js';
+import type { IsGiven } from './profile-flags.js';
 
 export type { Mode, Options } from '../options.js';
 
@@ -52,8 +52,16 @@ export async function buildOptions(
   env: Environment,
   profile?: ProfileInput,
 ): Promise<Options> {
+  // Loaded only with a profile: runs without one skip the config modules.
   const applied = profile
-    ? applyProfile(profile.name, profile.profile, urlArg, withRepeatables(given), profile.isGiven, env)
+    ? (await import('./profile-flags.js')).applyProfile(
+        profile.name,
+        profile.profile,
+        urlArg,
+        withRepeatables(given),
+        profile.isGiven,
+        env,
+      )
     : { urlArg, flags: given, secrets: [], secretHeaders: [] };
   const flags = withRepeatables(applied.flags);
   const target = readTarget(applied.urlArg, flags);

@@ -1,11 +1,15 @@
 // `wsx profiles`: list, add and remove saved connections in the config file.
 
 import { Command, type Option } from 'commander';
+import type { Profile } from '../config/config-file.js';
+import { namePattern } from '../config/names.js';
 import { configFile } from '../config/paths.js';
-import { namePattern, readConfig, writeConfig, type Profile } from '../config/config-file.js';
 import { maskUrl } from '../text/mask.js';
 import { usage } from './flag-values.js';
-import { profileFromFlags, type ProfileFlags } from './profile-flags.js';
+import type { ProfileFlags } from './profile-flags.js';
+
+/** Loaded only when a profiles command runs: a plain `wsx URL` never reads or parses a config file. */
+const configModule = () => import('../config/config-file.js');
 
 /** The client's flags `profiles add` takes (commander attribute names); --proto joins when main has it. */
 const savedFlags = new Set<string>([
@@ -81,7 +85,8 @@ A secret is never saved: give it as a reference, read when the profile is used:
   wsx profiles add stage wss://stage.example.com -H 'X-Api-Key: file:~/.tokens/stage'
 A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is refused.`,
     )
-    .action(() => {
+    .action(async () => {
+      const { readConfig } = await configModule();
       const config = readConfig(file());
       const names = Object.keys(config.profiles);
       if (names.length === 0)
@@ -100,8 +105,10 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is r
     .option('-f, --force', 'replace a profile of the same name');
   for (const option of program.options as Option[])
     if (savedFlags.has(option.attributeName())) add.addOption(option);
-  add.action((name: string, url: string, flags: ProfileFlags & { force?: boolean }) => {
+  add.action(async (name: string, url: string, flags: ProfileFlags & { force?: boolean }) => {
     checkName(name);
+    const { readConfig, writeConfig } = await configModule();
+    const { profileFromFlags } = await import('./profile-flags.js');
     const isGiven = (key: string) => add.getOptionValueSource(key) === 'cli';
     const profile = profileFromFlags(url, flags, isGiven, io.cwd);
     const config = readConfig(file());
@@ -123,7 +130,8 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is r
     .command('rm')
     .description('remove a saved connection')
     .argument('<name>', 'the profile to remove')
-    .action((name: string) => {
+    .action(async (name: string) => {
+      const { readConfig, writeConfig } = await configModule();
       const config = readConfig(file());
       if (!Object.hasOwn(config.profiles, name)) throw usage(`no profile "${name}" in ${file()}`);
       delete config.profiles[name];

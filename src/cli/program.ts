@@ -89,7 +89,7 @@ export function buildProgram(version: string): Command {
     )
     .argument(
       '[url]',
-      'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed) or ws+unix://',
+      'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed), ws+unix://, or @NAME (a profile)',
     )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')

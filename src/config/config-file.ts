@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WsxError } from '../core/errors.js';
 import { parseDuration } from '../text/duration.js';
+import { namePattern } from './names.js';
 import { isSecretRef } from './secret-ref.js';
 
 /** TLS files of a profile; `passphrase` is only ever an env:/file: reference. */
@@ -59,8 +60,7 @@ export interface Config {
   vars: Record<string, string>;
 }
 
-/** Names of profiles and saved messages: what a shell and a slash command can take without quoting. */
-export const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export { namePattern };
 
 export function emptyConfig(): Config {
   return { profiles: {}, messages: {}, vars: {} };
