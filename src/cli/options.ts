@@ -95,6 +95,7 @@ export async function buildOptions(
     proxy,
     expectations,
     isDemo: target.isDemo,
+    ...(profile ? { profile: profile.name } : {}),
     warnings: [ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
   };
 }
