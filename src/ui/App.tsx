@@ -177,6 +177,7 @@ export function App({
       hits,
       pageRows: logRows,
       inspectorLines: inspectorText.length + 1,
+      savedNames: messages?.list().map((m) => m.name) ?? [],
       textOf: (seq) => {
         const entry = log?.get(seq);
         if (!entry) return undefined;

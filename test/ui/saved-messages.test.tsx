@@ -109,6 +109,21 @@ describe('saved messages in the session', () => {
     expect(server.received[1]).toBe('{"sub":"news"}');
   });
 
+  it('Tab completes a saved name after /send', async () => {
+    const { server, instance } = await mount(configWithProfile());
+    instance.stdin.write('/send he');
+    await waitForOutput(instance, '/send he');
+    instance.stdin.write('\t');
+    await waitForOutput(instance, '/send hello');
+    instance.stdin.write('\r');
+    await until(
+      () => server.received.length === 1,
+      2000,
+      () => `received ${JSON.stringify(server.received)}`,
+    );
+    expect(server.received).toEqual(['{"op":"hello","user":"ann"}']);
+  });
+
   it('/save keeps the last message sent in the profile, and /saved lists it', async () => {
     const file = configWithProfile();
     const { server, instance } = await mount(file);
