@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Profile } from '../config/config-file.js';
 import { renderTemplate } from '../config/messages.js';
+import { expandHome } from '../config/paths.js';
 import { parseSecretRef, resolveSecretRef, type ResolveEnvironment } from '../config/secret-ref.js';
 import { normalizeUrl } from '../core/url.js';
 import { maskUrl } from '../text/mask.js';
@@ -110,14 +111,16 @@ export function applyProfile(
   const under = <K extends keyof ProfileFlags>(key: K, value: ProfileFlags[K] | undefined) => {
     if (value !== undefined && !isGiven(key)) flags[key] = value;
   };
-  under('headerFile', profile.headerFile);
+  // Paths saved as ~/… work for whoever runs the profile.
+  const path = (saved: string | undefined) => (saved === undefined ? undefined : expandHome(saved, env.env));
+  under('headerFile', path(profile.headerFile));
   under('subprotocol', profile.subprotocols);
   under('proto', profile.proto);
   under('origin', profile.origin);
   under('connectTimeout', profile.connectTimeout);
-  under('ca', profile.tls?.ca);
-  under('cert', profile.tls?.cert);
-  under('key', profile.tls?.key);
+  under('ca', path(profile.tls?.ca));
+  under('cert', path(profile.tls?.cert));
+  under('key', path(profile.tls?.key));
   if (profile.tls?.passphrase !== undefined && !isGiven('passphrase'))
     flags.passphrase = read(profile.tls.passphrase, 'tls.passphrase');
   under('insecure', profile.tls?.insecure);

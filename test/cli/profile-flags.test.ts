@@ -25,6 +25,7 @@ const environment = (env: NodeJS.ProcessEnv = {}): Environment => ({
   isStdoutTty: false,
   readFile: (path) => {
     if (path === '/h/.tokens/key') return Buffer.from('file-api-key-123\n');
+    if (path === '/h/headers.txt') return Buffer.from('X-From-File: hf-value-1\n');
     throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
   },
 });
@@ -95,6 +96,12 @@ describe('a profile under the flags', () => {
     const err = await withProfile([], prod, { HOME: '/h', FEED_TOKEN: 'f-123' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WsxError);
     expect((err as WsxError).message).toBe('profile prod: bearer: environment variable API_TOKEN is not set');
+  });
+
+  it('reads a header file saved as ~/…, from the home directory', async () => {
+    const options = await withProfile([], { ...prod, headerFile: '~/headers.txt' });
+    expect(options.connection.headers?.['X-From-File']).toBe('hf-value-1');
+    expect(options.secrets).toContain('hf-value-1');
   });
 
   it('passes a basic reference and a proto name through', async () => {
