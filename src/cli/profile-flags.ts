@@ -11,8 +11,8 @@ import { maskUrl } from '../text/mask.js';
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import type { RawFlags } from './program.js';
 
-/** RawFlags plus the flags a profile can set that main may not have yet (--proto is passed through). */
-export type ProfileFlags = RawFlags & { proto?: string };
+/** The flags a profile sets: the client's own (a profile's `proto` goes to --proto unchanged). */
+export type ProfileFlags = RawFlags;
 
 /** True when the user typed the flag (its RawFlags key), not when commander filled in a default. */
 export type IsGiven = (key: keyof ProfileFlags) => boolean;

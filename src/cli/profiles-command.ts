@@ -11,7 +11,7 @@ import type { ProfileFlags } from './profile-flags.js';
 /** Loaded only when a profiles command runs: a plain `wsx URL` never reads or parses a config file. */
 const configModule = () => import('../config/config-file.js');
 
-/** The client's flags `profiles add` takes (commander attribute names); --proto joins when main has it. */
+/** The client's flags `profiles add` takes (commander attribute names): the connection's, not the run's. */
 const savedFlags = new Set<string>([
   'header',
   'headerFile',

@@ -116,6 +116,18 @@ describe('a profile under the flags', () => {
       `Basic ${Buffer.from('ann:pass-word-1').toString('base64')}`,
     );
     expect(options.secrets).toEqual(expect.arrayContaining(['ann:pass-word-1', 'pass-word-1']));
+    expect(options.proto?.name).toBe('jsonrpc');
+  });
+
+  it('a typed --proto replaces the profile proto, and a bad saved one fails as --proto would', async () => {
+    const { url, flags, isGiven } = parse(['--proto', 'graphql-ws']);
+    const profile: Profile = { url: 'ws://127.0.0.1:9', proto: 'jsonrpc' };
+    const options = await buildOptions(url, flags, environment(), { name: 'p', profile, isGiven });
+    expect(options.proto?.name).toBe('graphql-ws');
+    const bad = await withProfile([], { url: 'ws://127.0.0.1:9', proto: 'carrier-pigeon' }).catch(
+      (e: unknown) => e,
+    );
+    expect((bad as WsxError).message).toMatch(/--proto/);
   });
 });
 
