@@ -47,6 +47,8 @@ export interface Options {
   /** --no-input: stdin is not read; the run lasts until the server closes, --count, --timeout or a signal. */
   isListenOnly: boolean;
   isDemo: boolean;
+  /** The saved connection this run was opened with (wsx @NAME): its saved messages come first. */
+  profile?: string;
   /** Things to tell the user before the run starts (flags the chosen mode ignores), one line each. */
   warnings: string[];
   /** Interactive session: print the log into the terminal's scrollback instead of the full-screen lens. */

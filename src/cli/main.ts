@@ -7,6 +7,10 @@ import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
 import { addServeCommand } from './serve-command.js';
+import { addProfilesCommand } from './profiles-command.js';
+import { configFile } from '../config/paths.js';
+import { usage } from './flag-values.js';
+import type { ProfileInput } from './options.js';
 
 /** Baked in by scripts/build.mjs, so a run reads nothing from disk to know it (issue 14). */
 declare const WSX_VERSION: string | undefined;
@@ -53,12 +57,34 @@ export async function main(argv: string[]): Promise<void> {
   /** Strings the verdict must mask, known once the options are built. */
   let secrets: string[] = [];
   addServeCommand(program, (serveOutcome) => (outcome = serveOutcome));
+  const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+  addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
   program.action(async (url: string | undefined, flags: RawFlags) => {
-    const options = await buildOptions(url, flags, {
-      env: process.env,
-      isStdinTty: process.stdin.isTTY === true,
-      isStdoutTty: process.stdout.isTTY === true,
-    });
+    const isAtProfile = url?.startsWith('@') === true;
+    if (isAtProfile && flags.profile !== undefined)
+      throw usage('name the profile once: wsx @NAME or wsx --profile NAME');
+    const profileName = url?.startsWith('@') ? url.slice(1) : flags.profile;
+    const profile: ProfileInput | undefined =
+      profileName === undefined
+        ? undefined
+        : {
+            name: profileName,
+            profile: (await import('../config/config-file.js')).findProfile(
+              configFile(process.env),
+              profileName,
+            ),
+            isGiven: (key) => program.getOptionValueSource(key) === 'cli',
+          };
+    const options = await buildOptions(
+      isAtProfile ? undefined : url,
+      flags,
+      {
+        env: process.env,
+        isStdinTty: process.stdin.isTTY === true,
+        isStdoutTty: process.stdout.isTTY === true,
+      },
+      profile,
+    );
     secrets = options.secrets;
     if (!options.isQuiet) for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
     outcome = await runMode(options);

@@ -19,6 +19,8 @@ import type { RawFlags } from './program.js';
 import { buildProtoSettings, isSocketIoAuth } from './proto-flags.js';
 import { describeProxy, proxyAgentFactory, proxyPassword, resolveProxy } from './proxy.js';
 import { readTls } from './tls.js';
+import type { Profile } from '../config/config-file.js';
+import type { IsGiven } from './profile-flags.js';
 
 export type { Mode, Options } from '../options.js';
 
@@ -32,20 +34,42 @@ export interface Environment {
   askSecret?: (question: string) => Promise<string>;
 }
 
+/** A saved connection to run under the flags (wsx @NAME): `isGiven` tells typed flags from defaults. */
+export interface ProfileInput {
+  name: string;
+  profile: Profile;
+  isGiven: IsGiven;
+}
+
 /**
  * Validates `given` and builds the Options every mode runs from: asks for an encrypted --key's passphrase
- * on a terminal and sets up the proxy agent. Throws a WsxError ('invalid-option' or 'invalid-url').
+ * on a terminal and sets up the proxy agent. A `profile` fills in every setting the flags leave out, before
+ * anything is validated. Throws a WsxError ('invalid-option' or 'invalid-url').
  */
 export async function buildOptions(
   urlArg: string | undefined,
   given: RawFlags,
   env: Environment,
+  profile?: ProfileInput,
 ): Promise<Options> {
-  const flags = withRepeatables(given);
-  const target = readTarget(urlArg, flags);
+  // Loaded only with a profile: runs without one skip the config modules.
+  const applied = profile
+    ? (await import('./profile-flags.js')).applyProfile(
+        profile.name,
+        profile.profile,
+        urlArg,
+        withRepeatables(given),
+        profile.isGiven,
+        env,
+      )
+    : { urlArg, flags: given, secrets: [], secretHeaders: [] };
+  const flags = withRepeatables(applied.flags);
+  const target = readTarget(applied.urlArg, flags);
   // With --proto socketio, --auth '{…}' is the CONNECT payload, not HTTP Basic credentials.
   const credentialFlags = isSocketIoAuth(flags) ? { ...flags, auth: undefined } : flags;
   const credentials = readCredentials(target.url, credentialFlags, env.env, env.readFile);
+  for (const name of applied.secretHeaders) credentials.secretHeaders.add(name);
+  credentials.secrets.push(...applied.secrets);
   const expectations = flags.expectations.map((e) => parseExpectation(e.kind, e.text));
   const mode = chooseMode(flags, expectations.length > 0, env);
   const secrets = credentials.secrets;
@@ -71,6 +95,7 @@ export async function buildOptions(
     proxy,
     expectations,
     isDemo: target.isDemo,
+    ...(profile ? { profile: profile.name } : {}),
     warnings: [ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
   };
 }

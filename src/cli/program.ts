@@ -4,6 +4,8 @@ import { Command, Option } from 'commander';
 
 /** Flag values exactly as commander hands them over, before validation. */
 export interface RawFlags {
+  /** A saved connection to open (also `wsx @NAME`); see config/ and profiles-command.ts. */
+  profile?: string;
   header: string[];
   headerFile?: string;
   auth?: string;
@@ -71,6 +73,7 @@ Examples:
   seq 1 1000 | wsx ws://localhost:8080 > replies.txt pipe: stdin lines out, replies to stdout
   wsx wss://api.example.com -H "Authorization: Bearer $T" -x '{"op":"ping"}' --expect pong --timeout 5s
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
+  wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
 Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
@@ -84,10 +87,12 @@ export function buildProgram(version: string): Command {
     .description(
       'A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.',
     )
-    .usage('[options] <url>\n       wsx serve [options]')
+    .usage(
+      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]',
+    )
     .argument(
       '[url]',
-      'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed) or ws+unix://',
+      'ws://, wss://, http(s):// (mapped to ws), host:port/path (ws:// assumed), ws+unix://, or @NAME (a profile)',
     )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
@@ -100,6 +105,10 @@ export function buildProgram(version: string): Command {
 
   program.optionsGroup('Connection:');
   program
+    .option(
+      '--profile <name>',
+      'open a saved connection (same as @NAME; see wsx profiles); flags here override it',
+    )
     .option('-H, --header <"Name: value">', 'add a request header (repeatable)', collect)
     .option(
       '--header-file <file>',

@@ -38,6 +38,17 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     import('chalk'),
     import('../ui/log-buffer.js'),
   ]);
+  // Saved messages for /send, /save, /saved. Read whole before the screen changes: a malformed config or
+  // project wsx.json stops the session here with its FILE:LINE line (exit 2), never half-loaded.
+  const [{ MessageStore }, paths] = await Promise.all([
+    import('../config/messages.js'),
+    import('../config/paths.js'),
+  ]);
+  const messages = MessageStore.load({
+    configFile: paths.configFile(process.env),
+    projectFile: paths.projectFile(process.cwd()),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  });
   // chalk honours --no-color but not NO_COLOR (no-color.org: set and not empty); Ink draws with the same chalk.
   if (process.env.NO_COLOR) chalk.level = 0;
   const hasColour = chalk.level > 0;
@@ -91,6 +102,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       hasColour,
       conn,
       store,
+      messages,
       dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
       format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
       history: history.loadHistory(historyFile),

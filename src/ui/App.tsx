@@ -12,7 +12,7 @@ import { FilterIndex } from './log-filter.js';
 import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './Lens.js';
 import { InputLine, inputRows } from './InputLine.js';
 import { QueuePanel } from './QueuePanel.js';
-import { runCommand } from './run-command.js';
+import { runCommand, type SavedMessages } from './run-command.js';
 import {
   collectLines,
   createUi,
@@ -44,6 +44,8 @@ export interface AppProps {
   editor?: string;
   /** Copies text to the user's clipboard; default: OSC 52 on stdout (works over SSH). */
   onCopy?: (text: string) => void;
+  /** Saved messages for /send, /save and /saved. */
+  messages?: SavedMessages;
 }
 
 type Action =
@@ -91,6 +93,7 @@ export function App({
   onHistory,
   onForceExit,
   onCopy,
+  messages,
   editor = chosenEditor(process.env),
 }: AppProps) {
   const view = useSessionView(store);
@@ -105,6 +108,7 @@ export function App({
   // eslint-disable-next-line react-hooks/refs -- the stdout writer reads the latest format without re-subscribing
   formatRef.current = format;
   const lastCtrlC = useRef(0);
+  const lastSent = useRef<string | undefined>(undefined);
   // The inspector covers the log, where "copied" is written: it repeats the note for the message it shows.
   const [copyNote, setCopyNote] = useState<{ seq: number; text: string } | undefined>(undefined);
   const [size, setSize] = useState({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
@@ -173,6 +177,7 @@ export function App({
       hits,
       pageRows: logRows,
       inspectorLines: inspectorText.length + 1,
+      savedNames: messages?.list().map((m) => m.name) ?? [],
       textOf: (seq) => {
         const entry = log?.get(seq);
         if (!entry) return undefined;
@@ -188,8 +193,11 @@ export function App({
   const commandContext = {
     conn,
     info,
+    ...(messages ? { messages } : {}),
+    lastSent: () => lastSent.current,
     send: (data: string | Buffer, isBinary: boolean) => {
       conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
+      if (typeof data === 'string') lastSent.current = data;
       store.refresh();
     },
     togglePretty: () => {

@@ -6,6 +6,14 @@ import { join } from 'node:path';
 import type { Connection } from '../core/connection.js';
 import { commandHelp, type Command } from './slash-commands.js';
 
+/** The saved messages a session can send and save (config/messages.ts's MessageStore fits). */
+export interface SavedMessages {
+  list(): { name: string; text: string; source: string }[];
+  /** The message with its placeholders filled in; throws an Error saying what is missing. */
+  render(name: string, env: NodeJS.ProcessEnv, vars?: Record<string, string>): string;
+  save(name: string, text: string): { source: string };
+}
+
 export interface CommandContext {
   conn: Connection;
   /** Sends a message with the session's typed-message deadline. */
@@ -17,6 +25,49 @@ export interface CommandContext {
   clear: () => void;
   /** For `~` in /file; defaults to the user's home. */
   home?: string;
+  /** Saved messages for /send, /save and /saved; absent, those commands say they are unavailable. */
+  messages?: SavedMessages;
+  /** The last text message sent, for /save. */
+  lastSent?: () => string | undefined;
+  /** For {{env.NAME}} in saved messages; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One line per saved message: name, where it is saved, and the start of its text. */
+function describeSaved(messages: SavedMessages): string {
+  const all = messages.list();
+  if (all.length === 0) return 'no saved messages yet: send one, then /save NAME';
+  const width = Math.max(...all.map((m) => m.name.length));
+  return all
+    .map((m) => {
+      const text = m.text.replace(/\s+/g, ' ');
+      return `${m.name.padEnd(width)}  ${m.source.padEnd(7)}  ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
+    })
+    .join('\n');
+}
+
+function runSaved(
+  ctx: CommandContext,
+  command: Extract<Command, { type: 'sendSaved' | 'save' | 'saved' }>,
+): void {
+  const messages = ctx.messages;
+  if (!messages) return ctx.info('saved messages are not available in this session');
+  try {
+    switch (command.type) {
+      case 'saved':
+        return ctx.info(describeSaved(messages));
+      case 'sendSaved':
+        return ctx.send(messages.render(command.name, ctx.env ?? process.env, command.vars), false);
+      case 'save': {
+        const last = ctx.lastSent?.();
+        if (last === undefined) return ctx.info('/save: nothing sent yet');
+        const { source } = messages.save(command.name, last);
+        return ctx.info(`saved ${command.name} (${source})`);
+      }
+    }
+  } catch (err) {
+    ctx.info(`/${command.type === 'sendSaved' ? 'send' : command.type}: ${(err as Error).message}`);
+  }
 }
 
 /** `~` and `~/x` name the home directory, as in a shell (issue 9 item 11). */
@@ -97,5 +148,9 @@ export function runCommand(ctx: CommandContext, command: Command): void {
     case 'invalid':
       ctx.info(command.message);
       return;
+    case 'sendSaved':
+    case 'save':
+    case 'saved':
+      return runSaved(ctx, command);
   }
 }

@@ -2,6 +2,7 @@
 // (send, quit, copy, open $EDITOR) leave as a list of effects the App carries out, in order.
 
 import type { Key } from './keys.js';
+import { completeSavedName } from './complete-name.js';
 import {
   createEditor,
   createInput,
@@ -59,6 +60,8 @@ export interface LogContext {
   inspectorLines: number;
   /** Text of an entry, for `e` (edit and re-send). */
   textOf: (seq: number) => string | undefined;
+  /** Saved-message names, for Tab after /send and /save. */
+  savedNames?: readonly string[];
 }
 
 export function createUi(history: readonly string[], isLens: boolean): UiState {
@@ -119,7 +122,7 @@ export function editingAction(key: Key): EditorAction | undefined {
   }
 }
 
-function inputKey(state: UiState, key: Key): UiState {
+function inputKey(state: UiState, key: Key, ctx: LogContext): UiState {
   const edit = (action: InputAction) => ({ ...state, input: inputReducer(state.input, action) });
   if (key.kind === 'text') {
     // A CR inside typed text is Enter (a terminal may deliver "hello\r" as one chunk): decodeKeys splits it.
@@ -131,6 +134,12 @@ function inputKey(state: UiState, key: Key): UiState {
   if (key.name === 'enter') return key.meta ? edit({ type: 'insert', text: '\n' }) : edit({ type: 'submit' });
   if (key.name === 'up') return edit({ type: 'historyPrev' });
   if (key.name === 'down') return edit({ type: 'historyNext' });
+  if (key.name === 'tab') {
+    const { text, cursor } = state.input.editor;
+    const completion = completeSavedName(text, cursor, ctx.savedNames ?? []);
+    if (completion !== undefined)
+      return completion === '' ? state : edit({ type: 'insert', text: completion });
+  }
   if (key.name === 'tab' && state.isLens) return { ...state, focus: 'log', focusBefore: 'log' };
   if (key.name === 'char' && key.ctrl && key.char === 'x') return effect(state, { type: 'openEditor' });
   const action = editingAction(key);
@@ -177,7 +186,7 @@ function selectedOrNewest(state: UiState, ctx: LogContext): number | undefined {
 }
 
 function logKey(state: UiState, typed: Key, ctx: LogContext): UiState {
-  if (typed.kind === 'paste') return inputKey({ ...state, focus: 'input', focusBefore: 'input' }, typed);
+  if (typed.kind === 'paste') return inputKey({ ...state, focus: 'input', focusBefore: 'input' }, typed, ctx);
   const key = typed.kind === 'text' ? charKey(typed.text) : typed;
   switch (key.name) {
     case 'tab':
@@ -343,7 +352,7 @@ export function uiKey(state: UiState, key: Key, ctx: LogContext): UiState {
     return [...key.text].reduce((s, char) => uiKey(s, { kind: 'text', text: char }, ctx), state);
   switch (state.focus) {
     case 'input':
-      return inputKey(state, key);
+      return inputKey(state, key, ctx);
     case 'log':
       return logKey(state, key, ctx);
     case 'filter':
@@ -374,7 +383,7 @@ export const keysHelp: Record<'input' | 'log' | 'inspector' | 'prompt', [string,
     ['Alt+Enter, \\ Enter', 'new line in the message'],
     ['↑ ↓', 'history'],
     ['Ctrl+X', 'edit the draft in $EDITOR'],
-    ['Tab', 'focus the log'],
+    ['Tab', 'focus the log (after /send or /save: complete a saved name)'],
     ['/help', 'slash commands'],
     ['Ctrl+C', 'quit (twice: force)'],
   ],

@@ -12,6 +12,10 @@ export type Command =
   | { type: 'clear' }
   | { type: 'help' }
   | { type: 'quit' }
+  /** A saved message by name (config/messages.ts), with `key=value` template variables typed after it. */
+  | { type: 'sendSaved'; name: string; vars: Record<string, string> }
+  | { type: 'save'; name: string }
+  | { type: 'saved' }
   | { type: 'invalid'; message: string };
 
 export const commandHelp: [string, string][] = [
@@ -24,6 +28,9 @@ export const commandHelp: [string, string][] = [
   ['/pretty', 'toggle JSON pretty-printing (Ctrl+O)'],
   ['/timestamps', 'toggle timestamps (Ctrl+T)'],
   ['/clear', 'clear the screen'],
+  ['/send <name> [k=v …]', 'send a saved message, filling {{k}} (see /saved)'],
+  ['/save <name>', 'save the last message sent under a name (in the profile, or global)'],
+  ['/saved', 'list the saved messages'],
   ['/help', 'this list'],
   ['/quit', 'close with 1000 and leave (Ctrl+C)'],
   ['//text', 'send a message that starts with /'],
@@ -88,6 +95,26 @@ export function parseCommand(line: string): Command {
     case 'exit':
     case 'q':
       return { type: 'quit' };
+    case 'send': {
+      const [savedName, ...assignments] = rest.split(/\s+/).filter(Boolean);
+      if (savedName === undefined)
+        return { type: 'invalid', message: '/send: give a saved message name (/saved lists them)' };
+      const vars: Record<string, string> = {};
+      for (const assignment of assignments) {
+        const eq = assignment.indexOf('=');
+        if (eq < 1) return { type: 'invalid', message: `/send: "${assignment}" is not name=value` };
+        vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+      }
+      return { type: 'sendSaved', name: savedName, vars };
+    }
+    case 'save': {
+      const savedName = rest.trim();
+      if (savedName === '' || /\s/.test(savedName))
+        return { type: 'invalid', message: '/save: give one name, e.g. /save hello' };
+      return { type: 'save', name: savedName };
+    }
+    case 'saved':
+      return { type: 'saved' };
     default:
       return {
         type: 'invalid',

@@ -1,0 +1,237 @@
+// Profiles and flags, both ways: a saved profile merged under the command line's flags (flags win), and
+// `wsx profiles add`'s flags turned into a profile that holds references to secrets, never secrets.
+
+import { isAbsolute, resolve } from 'node:path';
+import type { Profile } from '../config/config-file.js';
+import { renderTemplate } from '../config/messages.js';
+import { expandHome } from '../config/paths.js';
+import { parseSecretRef, resolveSecretRef, type ResolveEnvironment } from '../config/secret-ref.js';
+import { normalizeUrl } from '../core/url.js';
+import { maskUrl } from '../text/mask.js';
+import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import type { RawFlags } from './program.js';
+
+/** The flags a profile sets: the client's own (a profile's `proto` goes to --proto unchanged). */
+export type ProfileFlags = RawFlags;
+
+/** True when the user typed the flag (its RawFlags key), not when commander filled in a default. */
+export type IsGiven = (key: keyof ProfileFlags) => boolean;
+
+/** What a profile adds besides flag values: secrets it resolved, for masking. */
+export interface AppliedProfile {
+  urlArg: string | undefined;
+  flags: ProfileFlags;
+  /** Values read through env:/file: references (and {{env.NAME}} in the URL). */
+  secrets: string[];
+  /** Names of headers whose value came from a reference: they print as ***. */
+  secretHeaders: string[];
+}
+
+/** Header names that always carry credentials, lower case (the same three credentials.ts masks). */
+const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
+
+/** A header name that looks like it carries a secret: X-Api-Key, X-Auth-Token, Session-Id … */
+const secretLookingHeader = /auth|token|key|secret|passw|cookie|session|signature|credential/i;
+
+function headerName(line: string): string {
+  return line.slice(0, Math.max(0, line.indexOf(':'))).trim();
+}
+
+/** {{env.NAME}} values in a URL template, and the URL with them filled in. */
+function renderUrl(
+  template: string,
+  where: string,
+  env: NodeJS.ProcessEnv,
+): { url: string; secrets: string[] } {
+  const secrets: string[] = [];
+  for (const [, name] of template.matchAll(/\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
+    const value = env[name!];
+    if (value) secrets.push(value, encodeURIComponent(value));
+  }
+  try {
+    return { url: renderTemplate(template, {}, env), secrets };
+  } catch (err) {
+    throw usage(`${where}: url: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Merges `profile` under `given`: every setting the command line did not give comes from the profile.
+ * Headers merge by name (a -H of the same name wins), -s replaces the profile's subprotocols, and a URL on the
+ * command line replaces the profile's. References are read now; an unset variable or unreadable file throws
+ * a usage error naming the profile and the setting.
+ */
+export function applyProfile(
+  name: string,
+  profile: Profile,
+  urlArg: string | undefined,
+  given: ProfileFlags,
+  isGiven: IsGiven,
+  env: ResolveEnvironment,
+): AppliedProfile {
+  const where = `profile ${name}`;
+  const flags: ProfileFlags = { ...given };
+  const secrets: string[] = [];
+  const secretHeaders: string[] = [];
+  const read = (value: string, setting: string): string => {
+    const ref = parseSecretRef(value);
+    if (!ref) return value;
+    const secret = resolveSecretRef(ref, `${where}: ${setting}`, env);
+    secrets.push(secret);
+    return secret;
+  };
+  let url = urlArg;
+  if (url === undefined) {
+    const rendered = renderUrl(profile.url, where, env.env);
+    url = rendered.url;
+    secrets.push(...rendered.secrets);
+  }
+
+  const typedNames = new Set((given.header ?? []).map((line) => headerName(line).toLowerCase()));
+  const profileLines: string[] = [];
+  const addHeader = (header: string, value: string, isSecret: boolean) => {
+    if (typedNames.has(header.toLowerCase())) return;
+    profileLines.push(`${header}: ${value}`);
+    if (isSecret) secretHeaders.push(header.toLowerCase());
+  };
+  for (const [header, value] of Object.entries(profile.headers ?? {}))
+    addHeader(header, read(value, `headers.${header}`), parseSecretRef(value) !== undefined);
+  const typesAuth = isGiven('auth') || isGiven('authEnv') || isGiven('bearerEnv');
+  if (profile.bearer && !typesAuth)
+    addHeader('Authorization', `Bearer ${read(profile.bearer, 'bearer')}`, true);
+  if (profile.basic && !typesAuth) {
+    const basic = read(profile.basic, 'basic');
+    if (!basic.includes(':')) throw usage(`${where}: basic: expected user:pass`);
+    secrets.push(basic.split(/:(.*)/s)[1] ?? '');
+    addHeader('Authorization', `Basic ${Buffer.from(basic).toString('base64')}`, true);
+  }
+  flags.header = [...profileLines, ...(given.header ?? [])];
+  flags.maskParam = [...new Set([...(profile.maskParams ?? []), ...(given.maskParam ?? [])])];
+
+  const under = <K extends keyof ProfileFlags>(key: K, value: ProfileFlags[K] | undefined) => {
+    if (value !== undefined && !isGiven(key)) flags[key] = value;
+  };
+  // Paths saved as ~/… work for whoever runs the profile.
+  const path = (saved: string | undefined) => (saved === undefined ? undefined : expandHome(saved, env.env));
+  under('headerFile', path(profile.headerFile));
+  under('subprotocol', profile.subprotocols);
+  under('proto', profile.proto);
+  under('origin', profile.origin);
+  under('connectTimeout', profile.connectTimeout);
+  under('ca', path(profile.tls?.ca));
+  under('cert', path(profile.tls?.cert));
+  under('key', path(profile.tls?.key));
+  if (profile.tls?.passphrase !== undefined && !isGiven('passphrase'))
+    flags.passphrase = read(profile.tls.passphrase, 'tls.passphrase');
+  under('insecure', profile.tls?.insecure);
+  under('servername', profile.tls?.servername);
+  under('proxy', profile.proxy);
+  under('location', profile.followRedirects);
+  under('maxRedirects', profile.maxRedirects?.toString());
+  under('compress', profile.compress);
+  under('maxMessageSize', profile.maxMessageSize);
+  under('reconnect', profile.reconnect);
+  under('maxRetries', profile.maxRetries?.toString());
+  under('pingInterval', profile.pingInterval);
+  under('pingTimeout', profile.pingTimeout);
+  under('appPing', profile.appPing);
+  return { urlArg: url, flags, secrets, secretHeaders };
+}
+
+/** A file path saved in a profile works from any directory: made absolute, `~/` kept. */
+function savedPath(path: string, cwd: string): string {
+  return path.startsWith('~/') || isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function refuse(what: string, hint: string): never {
+  throw usage(`not saved: ${what}; a profile never stores a secret`, hint);
+}
+
+/**
+ * The profile that `wsx profiles add NAME URL [flags]` saves. Refuses (usage error, nothing written) any
+ * literal secret: a credential-looking -H value, --auth, --passphrase, a password in the URL or proxy, a
+ * secret query value. Each can be given as a reference instead (env:VAR, file:PATH, {{env.VAR}} in the URL).
+ */
+export function profileFromFlags(url: string, flags: ProfileFlags, isGiven: IsGiven, cwd: string): Profile {
+  const maskParams = flags.maskParam ?? [];
+  // Placeholders are references: check the URL with them taken out.
+  const bare = url.replace(/\{\{[^}]*\}\}/g, 'x');
+  const normalized = normalizeUrl(bare);
+  if (maskUrl(url, maskParams).secrets.some((s) => !/^\{\{[^}]*\}\}$/.test(s)))
+    refuse(
+      'the URL holds a password or a secret query value',
+      'write it as {{env.VAR}}, e.g. ?token={{env.API_TOKEN}}',
+    );
+  const profile: Profile = { url: bare === url ? normalized : url.trim() };
+
+  const headers: Record<string, string> = {};
+  for (const line of flags.header ?? []) {
+    const name = headerName(line);
+    if (!name) throw usage(`-H: "${line}" is not a header`, 'write it as "Name: value"');
+    const value = line.slice(line.indexOf(':') + 1).trim();
+    const isCredential = credentialHeaders.includes(name.toLowerCase()) || secretLookingHeader.test(name);
+    if (isCredential && !parseSecretRef(value))
+      refuse(
+        `-H ${name} looks like a credential`,
+        name.toLowerCase() === 'authorization'
+          ? `use --bearer-env VAR, or -H 'Authorization: env:VAR' with VAR holding the whole value`
+          : `give its value as env:VAR or file:PATH, e.g. -H '${name}: env:API_TOKEN'`,
+      );
+    headers[name] = value;
+  }
+  if (Object.keys(headers).length > 0) profile.headers = headers;
+  if (flags.headerFile) profile.headerFile = savedPath(flags.headerFile, cwd);
+  if (flags.bearerEnv) profile.bearer = `env:${flags.bearerEnv}`;
+  if (flags.auth !== undefined)
+    refuse('--auth is a password', 'use --auth-env VAR, a variable holding user:pass');
+  if (flags.authEnv) profile.basic = `env:${flags.authEnv}`;
+  if (flags.subprotocol && flags.subprotocol.length > 0) profile.subprotocols = flags.subprotocol;
+  if (flags.proto !== undefined) profile.proto = flags.proto;
+  if (flags.origin !== undefined) profile.origin = flags.origin;
+  if (maskParams.length > 0) profile.maskParams = maskParams;
+  if (isGiven('connectTimeout'))
+    profile.connectTimeout = checked(flags.connectTimeout, (v) => durationFlag('--connect-timeout', v));
+
+  const tls: NonNullable<Profile['tls']> = {};
+  if (flags.ca) tls.ca = savedPath(flags.ca, cwd);
+  if (flags.cert) tls.cert = savedPath(flags.cert, cwd);
+  if (flags.key) tls.key = savedPath(flags.key, cwd);
+  if (flags.passphrase !== undefined) {
+    if (!parseSecretRef(flags.passphrase))
+      refuse('--passphrase is a secret', 'give it as --passphrase env:VAR or --passphrase file:PATH');
+    tls.passphrase = flags.passphrase;
+  }
+  if (flags.insecure) tls.insecure = true;
+  if (flags.servername) tls.servername = flags.servername;
+  if (Object.keys(tls).length > 0) profile.tls = tls;
+
+  if (isGiven('proxy') && flags.proxy !== undefined) {
+    if (typeof flags.proxy === 'string' && maskUrl(flags.proxy).secrets.length > 0)
+      refuse(
+        'the --proxy URL holds a password',
+        'leave it out and set HTTPS_PROXY in the environment instead',
+      );
+    profile.proxy = flags.proxy;
+  }
+  if (flags.location) profile.followRedirects = true;
+  if (isGiven('maxRedirects')) profile.maxRedirects = positiveIntFlag('--max-redirects', flags.maxRedirects);
+  if (flags.compress) profile.compress = true;
+  if (isGiven('maxMessageSize'))
+    profile.maxMessageSize = checked(flags.maxMessageSize, (v) => bytesFlag('--max-message-size', v));
+  if (isGiven('reconnect') && flags.reconnect !== undefined) profile.reconnect = flags.reconnect;
+  if (flags.maxRetries !== undefined) profile.maxRetries = positiveIntFlag('--max-retries', flags.maxRetries);
+  if (isGiven('pingInterval'))
+    profile.pingInterval = checked(flags.pingInterval, (v) =>
+      durationFlag('--ping-interval', v, { allowZero: true }),
+    );
+  if (isGiven('pingTimeout'))
+    profile.pingTimeout = checked(flags.pingTimeout, (v) => durationFlag('--ping-timeout', v));
+  if (flags.appPing !== undefined) profile.appPing = flags.appPing;
+  return profile;
+}
+
+/** `value` after `check` accepted it (check throws the flag's usage error otherwise). */
+function checked(value: string, check: (v: string) => unknown): string {
+  check(value);
+  return value;
+}

@@ -1,0 +1,142 @@
+// `wsx profiles`: list, add and remove saved connections in the config file.
+
+import { Command, type Option } from 'commander';
+import type { Profile } from '../config/config-file.js';
+import { namePattern } from '../config/names.js';
+import { configFile } from '../config/paths.js';
+import { maskUrl } from '../text/mask.js';
+import { usage } from './flag-values.js';
+import type { ProfileFlags } from './profile-flags.js';
+
+/** Loaded only when a profiles command runs: a plain `wsx URL` never reads or parses a config file. */
+const configModule = () => import('../config/config-file.js');
+
+/** The client's flags `profiles add` takes (commander attribute names): the connection's, not the run's. */
+const savedFlags = new Set<string>([
+  'header',
+  'headerFile',
+  'auth',
+  'authEnv',
+  'bearerEnv',
+  'maskParam',
+  'subprotocol',
+  'proto',
+  'origin',
+  'connectTimeout',
+  'ca',
+  'cert',
+  'key',
+  'passphrase',
+  'insecure',
+  'servername',
+  'proxy',
+  'location',
+  'maxRedirects',
+  'compress',
+  'maxMessageSize',
+  'reconnect',
+  'maxRetries',
+  'pingInterval',
+  'pingTimeout',
+  'appPing',
+]);
+
+export interface ProfilesIo {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+function checkName(name: string): void {
+  if (!namePattern.test(name))
+    throw usage(`"${name}" is not a profile name`, 'use letters, digits, _ . - (e.g. prod, staging-eu)');
+}
+
+/** One line per profile: name, URL (secrets masked) and what else it sets. */
+export function describeProfile(name: string, profile: Profile): string {
+  const parts: string[] = [];
+  if (profile.bearer) parts.push(`bearer ${profile.bearer}`);
+  if (profile.basic) parts.push(`basic ${profile.basic}`);
+  const headers = Object.keys(profile.headers ?? {});
+  if (headers.length > 0) parts.push(`headers ${headers.join(', ')}`);
+  if (profile.headerFile) parts.push(`header file ${profile.headerFile}`);
+  if (profile.subprotocols) parts.push(`subprotocol ${profile.subprotocols.join(', ')}`);
+  if (profile.proto) parts.push(`proto ${profile.proto}`);
+  if (profile.tls) parts.push('tls');
+  if (profile.proxy !== undefined) parts.push(profile.proxy === false ? 'no proxy' : 'proxy');
+  const messages = Object.keys(profile.messages ?? {}).length;
+  if (messages > 0) parts.push(`${messages} saved message${messages === 1 ? '' : 's'}`);
+  const url = maskUrl(profile.url, profile.maskParams).displayUrl;
+  return `${name}  ${url}${parts.length > 0 ? `  (${parts.join('; ')})` : ''}`;
+}
+
+/** Adds `wsx profiles` with its `add` and `rm` subcommands; `done` receives the exit code. */
+export function addProfilesCommand(program: Command, io: ProfilesIo, done: () => void): void {
+  const file = () => configFile(io.env);
+  const profiles = program
+    .command('profiles')
+    .description('list saved connections; add or remove one (open one with wsx @NAME)')
+    .addHelpText(
+      'after',
+      `\nProfiles live in $XDG_CONFIG_HOME/wsx/config.json (default ~/.config/wsx/config.json).
+A secret is never saved: give it as a reference, read when the profile is used:
+  wsx profiles add prod wss://api.example.com/ws --bearer-env API_TOKEN
+  wsx profiles add stage wss://stage.example.com -H 'X-Api-Key: file:~/.tokens/stage'
+A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is refused.`,
+    )
+    .action(async () => {
+      const { readConfig } = await configModule();
+      const config = readConfig(file());
+      const names = Object.keys(config.profiles);
+      if (names.length === 0)
+        io.stderr.write(`wsx: no profiles in ${file()} (add one with wsx profiles add NAME URL)\n`);
+      for (const name of names) io.stdout.write(`${describeProfile(name, config.profiles[name]!)}\n`);
+      done();
+    });
+
+  const add = profiles
+    .command('add')
+    .description(
+      'save a connection: NAME, its URL and connection flags (secrets only as env:/file: references)',
+    )
+    .argument('<name>', 'the name to open it by: wsx @NAME')
+    .argument('<url>', 'the URL; a secret query value as {{env.VAR}}')
+    .option('-f, --force', 'replace a profile of the same name');
+  for (const option of program.options as Option[])
+    if (savedFlags.has(option.attributeName())) add.addOption(option);
+  add.action(async (name: string, url: string, flags: ProfileFlags & { force?: boolean }) => {
+    checkName(name);
+    const { readConfig, writeConfig } = await configModule();
+    const { profileFromFlags } = await import('./profile-flags.js');
+    const isGiven = (key: string) => add.getOptionValueSource(key) === 'cli';
+    const profile = profileFromFlags(url, flags, isGiven, io.cwd);
+    const config = readConfig(file());
+    if (Object.hasOwn(config.profiles, name) && !flags.force)
+      throw usage(`profile "${name}" exists`, 'add --force to replace it, or wsx profiles rm it first');
+    // A replaced profile keeps its saved messages and vars: they are not connection flags.
+    const old = config.profiles[name];
+    config.profiles[name] = {
+      ...profile,
+      ...(old?.vars ? { vars: old.vars } : {}),
+      ...(old?.messages ? { messages: old.messages } : {}),
+    };
+    writeConfig(file(), config);
+    io.stderr.write(`wsx: saved ${name} in ${file()}\n`);
+    done();
+  });
+
+  profiles
+    .command('rm')
+    .description('remove a saved connection')
+    .argument('<name>', 'the profile to remove')
+    .action(async (name: string) => {
+      const { readConfig, writeConfig } = await configModule();
+      const config = readConfig(file());
+      if (!Object.hasOwn(config.profiles, name)) throw usage(`no profile "${name}" in ${file()}`);
+      delete config.profiles[name];
+      writeConfig(file(), config);
+      io.stderr.write(`wsx: removed ${name} from ${file()}\n`);
+      done();
+    });
+}

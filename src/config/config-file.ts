@@ -1,0 +1,314 @@
+// The config file: named connections (profiles), saved messages and template variables, as JSON that
+// reads well in a diff. Read whole and validated whole: one mistake anywhere stops wsx with one line naming
+// the file, the line and the problem, so it never runs on half a config.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { WsxError } from '../core/errors.js';
+import { parseDuration } from '../text/duration.js';
+import { namePattern } from './names.js';
+import { isSecretRef } from './secret-ref.js';
+
+/** TLS files of a profile; `passphrase` is only ever an env:/file: reference. */
+export interface ProfileTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  insecure?: boolean;
+  servername?: string;
+}
+
+/** One saved connection. Field names follow the flags; durations and sizes are written as on the command line. */
+export interface Profile {
+  url: string;
+  /** Header values: literal, or env:/file: references (then secret and masked). */
+  headers?: Record<string, string>;
+  headerFile?: string;
+  /** env:/file: reference to a bearer token. */
+  bearer?: string;
+  /** env:/file: reference to Basic credentials "user:pass". */
+  basic?: string;
+  subprotocols?: string[];
+  /** Protocol codec name, handed to --proto as it is. */
+  proto?: string;
+  origin?: string;
+  maskParams?: string[];
+  connectTimeout?: string;
+  tls?: ProfileTls;
+  /** A proxy URL, or false for --no-proxy. */
+  proxy?: string | false;
+  followRedirects?: boolean;
+  maxRedirects?: number;
+  compress?: boolean;
+  maxMessageSize?: string;
+  reconnect?: boolean;
+  maxRetries?: number;
+  pingInterval?: string;
+  pingTimeout?: string;
+  appPing?: string;
+  /** Template variables for this profile's saved messages (and the global ones when it is used). */
+  vars?: Record<string, string>;
+  /** Saved messages, name → text with {{var}} templates. */
+  messages?: Record<string, string>;
+}
+
+export interface Config {
+  profiles: Record<string, Profile>;
+  /** Saved messages for every connection. */
+  messages: Record<string, string>;
+  vars: Record<string, string>;
+}
+
+export { namePattern };
+
+export function emptyConfig(): Config {
+  return { profiles: {}, messages: {}, vars: {} };
+}
+
+/** A problem at `path` inside the JSON document (keys from the root). */
+class Problem extends Error {
+  constructor(
+    readonly path: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Json = unknown;
+type Check = (value: Json, path: string[]) => void;
+
+const isObject = (v: Json): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const string: Check = (v, path) => {
+  if (typeof v !== 'string') throw new Problem(path, 'expected a string');
+};
+const boolean: Check = (v, path) => {
+  if (typeof v !== 'boolean') throw new Problem(path, 'expected true or false');
+};
+const count: Check = (v, path) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new Problem(path, 'expected a whole number above 0');
+};
+const duration =
+  (allowZero: boolean): Check =>
+  (v, path) => {
+    const ms = typeof v === 'string' ? parseDuration(v) : undefined;
+    if (ms === undefined || (!allowZero && ms === 0))
+      throw new Problem(path, `${JSON.stringify(v)} is not a duration (use e.g. 500ms, 5s, 2m)`);
+  };
+const size: Check = (v, path) => {
+  if (typeof v !== 'string' || !/^\s*\d+(?:\.\d+)?\s*[kmg]?(?:i?b)?\s*$/i.test(v) || parseFloat(v) <= 0)
+    throw new Problem(path, `${JSON.stringify(v)} is not a size (use e.g. 65536, 512k, 64M)`);
+};
+const strings: Check = (v, path) => {
+  if (!Array.isArray(v)) throw new Problem(path, 'expected a list of strings');
+  v.forEach((item, i) => string(item, [...path, String(i)]));
+};
+const stringMap: Check = (v, path) => {
+  if (!isObject(v)) throw new Problem(path, 'expected an object of "name": "text"');
+  for (const [key, item] of Object.entries(v)) string(item, [...path, key]);
+};
+const namedStrings: Check = (v, path) => {
+  stringMap(v, path);
+  for (const key of Object.keys(v as object))
+    if (!namePattern.test(key))
+      throw new Problem([...path, key], `"${key}" is not a name (letters, digits, _ . -)`);
+};
+const secretRef: Check = (v, path) => {
+  string(v, path);
+  if (!isSecretRef(v as string))
+    throw new Problem(path, 'secrets are never stored in the config: write env:VARIABLE or file:PATH');
+};
+const proxy: Check = (v, path) => {
+  if (v !== false) string(v, path);
+};
+const fields =
+  (shape: Record<string, Check>, required: string[] = []): Check =>
+  (v, path) => {
+    if (!isObject(v)) throw new Problem(path, 'expected an object');
+    for (const key of required) if (!(key in v)) throw new Problem(path, `"${key}" is missing`);
+    for (const [key, item] of Object.entries(v)) {
+      const check = shape[key];
+      if (!check)
+        throw new Problem([...path, key], `unknown field "${key}" (known: ${Object.keys(shape).join(', ')})`);
+      check(item, [...path, key]);
+    }
+  };
+
+const profileShape: Check = fields(
+  {
+    url: string,
+    headers: stringMap,
+    headerFile: string,
+    bearer: secretRef,
+    basic: secretRef,
+    subprotocols: strings,
+    proto: string,
+    origin: string,
+    maskParams: strings,
+    connectTimeout: duration(false),
+    tls: fields({
+      ca: string,
+      cert: string,
+      key: string,
+      passphrase: secretRef,
+      insecure: boolean,
+      servername: string,
+    }),
+    proxy,
+    followRedirects: boolean,
+    maxRedirects: count,
+    compress: boolean,
+    maxMessageSize: size,
+    reconnect: boolean,
+    maxRetries: count,
+    pingInterval: duration(true),
+    pingTimeout: duration(false),
+    appPing: string,
+    vars: stringMap,
+    messages: namedStrings,
+  },
+  ['url'],
+);
+
+const profilesShape: Check = (v, path) => {
+  if (!isObject(v)) throw new Problem(path, 'expected an object of "name": { "url": … }');
+  for (const [name, profile] of Object.entries(v)) {
+    if (!namePattern.test(name))
+      throw new Problem([...path, name], `"${name}" is not a profile name (letters, digits, _ . -)`);
+    profileShape(profile, [...path, name]);
+  }
+};
+
+const configShape: Check = fields({ profiles: profilesShape, messages: namedStrings, vars: stringMap });
+/** A project's wsx.json holds saved messages and their variables, never connections. */
+const projectShape: Check = fields({ messages: namedStrings, vars: stringMap });
+
+/** The 1-based line of character `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, Math.max(0, offset)).split('\n').length;
+}
+
+/**
+ * Where JSON.parse failed. Node 20 gives a position for most errors but not for "Unexpected token";
+ * then the shortest prefix that fails other than by ending early ends at the bad character.
+ */
+function syntaxErrorOffset(text: string, message: string): number {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/end of JSON input/.test(message)) return text.length;
+  // A prefix cut inside a value fails "at the end": at its last position, or with "end of JSON input".
+  const failsInside = (end: number) => {
+    try {
+      JSON.parse(text.slice(0, end));
+      return false;
+    } catch (err) {
+      const cut = (err as Error).message;
+      const position = /at position (\d+)/.exec(cut);
+      if (position) return Number(position[1]) < end;
+      return !/end of JSON input/.test(cut);
+    }
+  };
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (failsInside(mid + 1)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/**
+ * The line of the key at `path`: each key is looked for as `"key":` after the previous one. A key written
+ * with JSON escapes is not found; then the line of its parent is given, which is still close.
+ */
+function lineOfPath(text: string, path: string[]): number {
+  let from = 0;
+  for (const key of path) {
+    const pattern = new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`, 'g');
+    pattern.lastIndex = from;
+    const match = /^\d+$/.test(key) ? null : pattern.exec(text);
+    if (!match) break;
+    from = match.index;
+  }
+  return lineAt(text, from);
+}
+
+function configError(file: string, line: number, message: string): WsxError {
+  return new WsxError('invalid-option', `${file}:${line}: ${message}`);
+}
+
+/**
+ * Parses and validates a config file's text. Throws an 'invalid-option' WsxError (exit 2) whose message is
+ * `FILE:LINE: problem`, e.g. `…/config.json:7: profiles.prod.pingInterval: "3x" is not a duration`.
+ */
+export function parseConfig(text: string, file: string, opts: { isProjectFile?: boolean } = {}): Config {
+  let json: Json;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message
+      .replace(/^(Unexpected token '[^']*'),.*$/s, '$1')
+      .replace(/ in JSON at position \d+.*$/s, '');
+    throw configError(
+      file,
+      lineAt(text, syntaxErrorOffset(text, (err as Error).message)),
+      `not valid JSON: ${message}`,
+    );
+  }
+  try {
+    (opts.isProjectFile ? projectShape : configShape)(json, []);
+  } catch (err) {
+    if (!(err instanceof Problem)) throw err;
+    const where = err.path.length > 0 ? `${err.path.join('.')}: ` : '';
+    throw configError(file, lineOfPath(text, err.path), `${where}${err.message}`);
+  }
+  const valid = json as Partial<Config>;
+  return { profiles: valid.profiles ?? {}, messages: valid.messages ?? {}, vars: valid.vars ?? {} };
+}
+
+/** Reads and validates `file`; a file that does not exist is an empty config. */
+export function readConfig(file: string, opts: { isProjectFile?: boolean } = {}): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
+    throw new WsxError(
+      'invalid-option',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  return parseConfig(text, file, opts);
+}
+
+/** The profile `name` from `file`, or an 'invalid-option' WsxError saying where profiles are listed. */
+export function findProfile(file: string, name: string): Profile {
+  const { profiles } = readConfig(file);
+  const profile = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  if (!profile)
+    throw new WsxError('invalid-option', `no profile "${name}" in ${file}`, {
+      hint: 'wsx profiles lists them',
+    });
+  return profile;
+}
+
+/**
+ * Writes `config` to `file` (creating its directory): 2-space JSON with keys in the order given and empty
+ * sections left out, so a diff shows only what changed. Written to a temporary file and renamed, so a
+ * crash never leaves half a file.
+ */
+export function writeConfig(file: string, config: Config): void {
+  const out: Partial<Config> = {};
+  if (Object.keys(config.profiles).length > 0) out.profiles = config.profiles;
+  if (Object.keys(config.messages).length > 0) out.messages = config.messages;
+  if (Object.keys(config.vars).length > 0) out.vars = config.vars;
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(out, null, 2)}\n`);
+  renameSync(temporary, file);
+}

@@ -1,0 +1,252 @@
+// Saved connections end to end: `wsx profiles add` keeps a secret's reference, `wsx @NAME` reads it at run
+// time in pipe and script mode against a server that checks the header, and the secret shows nowhere.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { runWsx, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
+import { until } from '../helpers/servers.js';
+
+const defer = cleanupAfterEach();
+
+const token = 'SECRETMARK-profile-t0ken';
+
+/** A fresh XDG_CONFIG_HOME and HOME; `file` is where wsx keeps its config. */
+function configHome(): { env: NodeJS.ProcessEnv; file: string; home: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'wsx-profiles-'));
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  return {
+    env: { XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), HOME: home },
+    file: join(dir, 'config', 'wsx', 'config.json'),
+    home,
+  };
+}
+
+/** An echo server that accepts only `Authorization: Bearer <token>` and records each request's headers. */
+async function guardedServer() {
+  const requests: IncomingHttpHeaders[] = [];
+  const server = await serverUntilCleanup(defer, {
+    mode: 'echo',
+    ws: {
+      verifyClient: (info: { req: { headers: IncomingHttpHeaders } }) => {
+        requests.push(info.req.headers);
+        return info.req.headers.authorization === `Bearer ${token}`;
+      },
+    },
+  });
+  return { ...server, requests };
+}
+
+function expectNoSecret(r: WsxResult, configFile: string): void {
+  expect(r.stdout).not.toContain(token);
+  expect(r.stderr).not.toContain(token);
+  if (existsSync(configFile)) expect(readFileSync(configFile, 'utf8')).not.toContain(token);
+}
+
+describe('wsx profiles and wsx @NAME', () => {
+  it('saves --bearer-env as a reference and lists the profile', async () => {
+    const { env, file } = configHome();
+    const add = await runWsx(
+      ['profiles', 'add', 'prod', 'ws://127.0.0.1:1/feed', '--bearer-env', 'API_TOKEN', '-H', 'X-Team: core'],
+      {
+        env: { ...env, API_TOKEN: token },
+      },
+    );
+    expect(add.code).toBe(0);
+    expect(add.stderr).toBe(`wsx: saved prod in ${file}\n`);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { profiles: Record<string, unknown> };
+    expect(saved.profiles.prod).toEqual({
+      url: 'ws://127.0.0.1:1/feed',
+      headers: { 'X-Team': 'core' },
+      bearer: 'env:API_TOKEN',
+    });
+    expectNoSecret(add, file);
+    const list = await runWsx(['profiles'], { env });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toBe('prod  ws://127.0.0.1:1/feed  (bearer env:API_TOKEN; headers X-Team)\n');
+  });
+
+  it('opens @NAME in pipe mode with the secret read from the environment, and never prints it', async () => {
+    const server = await guardedServer();
+    const { env, file } = configHome();
+    const add = await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN'], { env });
+    expect(add.code).toBe(0);
+    const r = await runWsx(['@prod', '-v', '--show-handshake', '--wait', '200ms'], {
+      env: { ...env, API_TOKEN: token },
+      input: 'one\ntwo\n',
+    });
+    expect(r.stderr).toContain('Authorization: ***');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('one\ntwo\n');
+    expect(server.received).toEqual(['one', 'two']);
+    expectNoSecret(r, file);
+  });
+
+  it('opens --profile NAME in script mode; a typed -H overrides the saved one', async () => {
+    const server = await guardedServer();
+    const { env, file } = configHome();
+    await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN', '-H', 'X-Team: core'], {
+      env,
+    });
+    const r = await runWsx(
+      [
+        '--profile',
+        'prod',
+        '-H',
+        'x-team: edge',
+        '-x',
+        'ping-1',
+        '--expect',
+        'ping-1',
+        '--jsonl',
+        '--show-handshake',
+      ],
+      { env: { ...env, API_TOKEN: token } },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ping-1');
+    expect(server.requests.at(-1)?.['x-team']).toBe('edge');
+    expectNoSecret(r, file);
+  });
+
+  it('stops with exit 2 before connecting when the referenced variable is unset', async () => {
+    const server = await guardedServer();
+    const { env } = configHome();
+    await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN'], { env });
+    const r = await runWsx(['@prod'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('wsx: profile prod: bearer: environment variable API_TOKEN is not set\n');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('reads a header from a file: reference, masked in the handshake dump', async () => {
+    const server = await guardedServer();
+    const { env, file, home } = configHome();
+    writeFileSync(join(home, 'token'), `${token}\n`);
+    await runWsx(['profiles', 'add', 'filed', server.url, '-H', 'Authorization: file:~/token'], { env });
+    expect(readFileSync(file, 'utf8')).toContain('"Authorization": "file:~/token"');
+    writeFileSync(join(home, 'token'), `Bearer ${token}\n`);
+    const r = await runWsx(['@filed', '-x', 'hi', '--expect', 'hi', '--show-handshake'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Authorization: ***');
+    expectNoSecret(r, file);
+  });
+
+  it('refuses to save a literal credential and writes nothing', async () => {
+    const { env, file } = configHome();
+    const r = await runWsx(
+      ['profiles', 'add', 'leak', 'ws://127.0.0.1:1', '-H', `Authorization: Bearer ${token}`],
+      {
+        env,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^wsx: not saved: -H Authorization looks like a credential/);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('stops with one line naming the file and line of a malformed config, before connecting', async () => {
+    const server = await guardedServer();
+    const { env, file } = configHome();
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(
+      file,
+      `{\n  "profiles": {\n    "prod": {\n      "url": "${server.url}",\n      "reconnect": "often"\n    }\n  }\n}\n`,
+    );
+    const r = await runWsx(['@prod'], { env: { ...env, API_TOKEN: token } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`wsx: ${file}:5: profiles.prod.reconnect: expected true or false\n`);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('removes a profile, and says so when there is none to remove', async () => {
+    const { env, file } = configHome();
+    await runWsx(['profiles', 'add', 'a', 'ws://127.0.0.1:1'], { env });
+    const rm = await runWsx(['profiles', 'rm', 'a'], { env });
+    expect(rm.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({});
+    const again = await runWsx(['profiles', 'rm', 'a'], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`wsx: no profile "a" in ${file}\n`);
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
+  it('connects with the env-var secret, sends a saved message with /send, and never shows the secret', async () => {
+    const server = await guardedServer();
+    const { env, file } = configHome();
+    await runWsx(
+      ['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN', '--ping-interval', '0'],
+      {
+        env,
+      },
+    );
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { profiles: { prod: object } };
+    config.profiles.prod = {
+      ...config.profiles.prod,
+      messages: { hello: '{"op":"hello","user":"{{user}}"}' },
+    };
+    writeFileSync(file, JSON.stringify({ ...config, vars: { user: 'ann' } }));
+    const session = `wsx-profile-${process.pid}-${Date.now()}`;
+    // The secret goes into the session's environment (-e), never onto the screen as a typed command.
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-e',
+      `API_TOKEN=${token}`,
+      'bash',
+      '--norc',
+      '--noprofile',
+    );
+    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    const vars = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `CI=false NO_COLOR=1 ${vars} ${process.execPath} ${wsxBin} @prod --show-handshake; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
+    let screen = '';
+    const shows = (text: string) =>
+      until(
+        () => (screen = tmux('capture-pane', '-p', '-t', session)).includes(text),
+        5000,
+        () => `"${text}" not on screen:\n${screen}`,
+      );
+    await shows('● open');
+    await shows('Authorization: ***');
+    tmux('send-keys', '-t', session, '/send he', 'Tab', 'Enter');
+    await until(
+      () => server.received.length === 1,
+      5000,
+      () => `server received ${JSON.stringify(server.received)}`,
+    );
+    expect(server.received).toEqual(['{"op":"hello","user":"ann"}']);
+    await shows('← {"op":"hello","user":"ann"}');
+    expect(screen).not.toContain(token);
+    tmux('send-keys', '-t', session, '/quit', 'Enter');
+    await shows('WSX_EXIT=0');
+    expect(screen).not.toContain(token);
+    expect(readFileSync(file, 'utf8')).not.toContain(token);
+  });
+});
