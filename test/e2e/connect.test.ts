@@ -219,7 +219,7 @@ describe('TLS', () => {
       );
       const session = `wsx-pass-${process.pid}-${Date.now()}`;
       const status = file('pass-status');
-      const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} wss://localhost:${port} --ca ${file('ca.crt')} --cert ${file('client.crt')} --key ${file('client-enc.key')} -x hi --expect '^hi$'; echo $? > ${status}`;
+      const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} wss://localhost:${port} --ca ${file('ca.crt')} --cert ${file('client.crt')} --key ${file('client-enc.key')} -x hi --expect '^hi$'; echo $? > ${status}.part; mv ${status}.part ${status}`;
       execFileSync('tmux', [
         'new-session',
         '-d',
@@ -247,7 +247,8 @@ describe('TLS', () => {
         5000,
         () => screen(),
       );
-      expect(readFileSync(status, 'utf8').trim()).toBe('0');
+      // The status file appears whole (written, then renamed), so an empty read is not a race.
+      expect({ status: readFileSync(status, 'utf8').trim(), screen: screen() }).toMatchObject({ status: '0' });
       expect(screen()).not.toContain('pw-1');
     },
   );
