@@ -248,7 +248,9 @@ describe('TLS', () => {
         () => screen(),
       );
       // The status file appears whole (written, then renamed), so an empty read is not a race.
-      expect({ status: readFileSync(status, 'utf8').trim(), screen: screen() }).toMatchObject({ status: '0' });
+      expect({ status: readFileSync(status, 'utf8').trim(), screen: screen() }).toMatchObject({
+        status: '0',
+      });
       expect(screen()).not.toContain('pw-1');
     },
   );
