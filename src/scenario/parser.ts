@@ -74,6 +74,7 @@ export function parseScenario(file: string, text: string): Scenario {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const steps: Step[] = [];
   let url: string | undefined;
+  let connectLine: number | undefined;
   let hasExpect = false;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -93,6 +94,7 @@ export function parseScenario(file: string, text: string): Scenario {
         if (url !== undefined) throw new LineError('a second connect: one connection per file');
         if (steps.length > 0) throw new LineError('connect must come before the other steps');
         url = step.url;
+        connectLine = lineNo;
         continue;
       }
       if (step.verb === 'capture' && !hasExpect)
@@ -106,7 +108,7 @@ export function parseScenario(file: string, text: string): Scenario {
       throw err;
     }
   }
-  return { file, url, steps };
+  return { file, url, connectLine, steps };
 }
 
 /** `send <<END`, then the payload's lines, then a line that is exactly END. */

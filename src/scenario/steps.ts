@@ -50,5 +50,7 @@ export interface Scenario {
   file: string;
   /** From the file's `connect` line, if it has one. */
   url: string | undefined;
+  /** The line of that `connect`. */
+  connectLine: number | undefined;
   steps: Step[];
 }
