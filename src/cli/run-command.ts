@@ -17,6 +17,9 @@ export interface RunCommandFlags {
 /** The client's option groups `wsx run` shares, by their --help heading. */
 const sharedGroups = new Set(['Connection:', 'Reliability:']);
 
+/** Flags of those groups that belong to the line modes' output: a send step waits at most its step limit. */
+const notShared = new Set(['--show-handshake', '--drop-after']);
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function usage(message: string, hint?: string): WsxError {
@@ -51,6 +54,7 @@ export function addRunCommand(program: Command, done: (code: number) => void): v
     .option('--junit <file>', 'write a JUnit XML report (one testcase per file)')
     .option('--jsonl', 'write one JSON object per step to stdout instead of the human view');
   for (const option of program.options) {
+    if (notShared.has(option.long ?? '')) continue;
     if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
       run.addOption(option);
   }
