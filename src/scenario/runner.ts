@@ -1,9 +1,10 @@
-// Runs one scenario over one Connection: steps in order, each with its own time limit, every incoming
-// message kept in an inbox so a reply that arrives before its `expect` runs is never missed.
+// Runs scenario steps over one Connection. Every incoming message goes into an inbox, so a reply that arrives
+// before its `expect` runs is never missed. Steps advance synchronously on each event (message, pong, state,
+// timer), so by the time anyone else hears of a message, every expect it completes has completed.
 
 import { Connection, type ConnectionOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
-import type { StateChange } from '../core/events.js';
+import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { explainMismatch, lookup, matches, Subject, type Matcher } from '../match/matcher.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
@@ -11,16 +12,19 @@ import { formatDuration } from '../text/duration.js';
 import type { Scenario, Step } from './steps.js';
 import { encodePayload, fillTemplate } from './template.js';
 
-export interface RunSettings {
-  /** The connection to open; its url is the one the scenario runs against. */
-  connection: ConnectionOptions;
+export interface StepSettings {
   /** --var NAME=VALUE; captures add to a copy. */
   vars: ReadonlyMap<string, string>;
   env: NodeJS.ProcessEnv;
-  /** The limit of a step that has no `within`, ms (--step-timeout, default 10 s). */
+  /** The limit of a step that has no `within`, ms (--step-timeout, default 10 s); Infinity for none. */
   stepTimeoutMs: number;
   /** Aborting ends the run at once; a numeric reason is the exit code (130 for SIGINT). */
   signal?: AbortSignal;
+}
+
+export interface RunSettings extends StepSettings {
+  /** The connection to open; its url is the one the scenario runs against. */
+  connection: ConnectionOptions;
 }
 
 export interface SeenMessage {
@@ -40,13 +44,10 @@ export interface StepResult {
   error?: string;
 }
 
-export interface FileResult {
-  file: string;
-  url: string;
+export interface StepsOutcome {
   isOk: boolean;
-  /** 0, or the exit code of the first failure: 2, 3, 4, 5 (or 130/143 when interrupted). */
+  /** 0, or the exit code of the failure: 2, 3, 4, 5 (or 130/143 when interrupted). */
   code: number;
-  ms: number;
   steps: StepResult[];
   failure?: {
     /** The failing step (a `connect` step for a connection that never opened). */
@@ -57,8 +58,15 @@ export interface FileResult {
   };
 }
 
+export interface FileResult extends StepsOutcome {
+  file: string;
+  url: string;
+  ms: number;
+}
+
 export interface Reporter {
   fileStarted?(file: string, url: string): void;
+  /** Called synchronously as each step ends, in order. */
   stepDone?(file: string, result: StepResult): void;
   fileDone?(result: FileResult): void;
 }
@@ -79,19 +87,91 @@ interface InboxEntry {
   isIgnored?: boolean;
 }
 
-type Wait<T> = { kind: 'done'; value: T } | { kind: 'timeout' } | { kind: 'ended' };
+/** `true`: the step passed; a StepFailure: it failed; undefined: still waiting. */
+type Outcome = true | StepFailure | undefined;
 
-/** Runs `scenario`; never throws for a failed step (the result says what failed). */
+/** A step under way: how to tell whether it is done, and what its limit and the connection's end mean for it. */
+interface Active {
+  step: Step;
+  startedAt: number;
+  messages: SeenMessage[];
+  check(): Outcome;
+  /** How long the step may wait, ms (default: no limit). */
+  limitMs: number;
+  onTimeout(): true | StepFailure;
+  /** When the connection has ended; undefined: the connection's end does not concern this step (yet). */
+  onEnded?(): true | StepFailure;
+  hasTimedOut: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Opens a connection for `scenario`, runs a `connect` step and then the file's steps, and closes.
+ * Never throws for a failed step: the result says what failed.
+ */
 export async function runScenario(
   scenario: Scenario,
   settings: RunSettings,
   reporter: Reporter = {},
 ): Promise<FileResult> {
-  return new ScenarioRun(scenario, settings, reporter).run();
+  const started = Date.now();
+  const url = settings.connection.url;
+  reporter.fileStarted?.(scenario.file, url);
+  const connectStep: Step = { verb: 'connect', url, line: scenario.connectLine ?? 0, text: `connect ${url}` };
+  const fileReporter: Reporter = { stepDone: (_file, r) => reporter.stepDone?.(scenario.file, r) };
+  let outcome: StepsOutcome;
+  let conn: Connection | undefined;
+  try {
+    conn = new Connection(settings.connection, settings.signal ? { signal: settings.signal } : {});
+  } catch (err) {
+    const code = err instanceof WsxError ? exitCodeFor(err, false) : ExitCode.runtime;
+    const message = (err as Error).message;
+    reporter.stepDone?.(scenario.file, {
+      step: connectStep,
+      isOk: false,
+      ms: 0,
+      messages: [],
+      error: message,
+    });
+    outcome = {
+      isOk: false,
+      code,
+      steps: [],
+      failure: { step: connectStep, message, lastSeen: [] },
+    };
+  }
+  if (conn) {
+    const run = new StepRun(conn, [connectStep, ...scenario.steps], settings, fileReporter);
+    conn.start();
+    outcome = await run.done;
+    await conn.close(1000);
+  }
+  const result: FileResult = {
+    file: scenario.file,
+    url: conn?.url ?? url,
+    ms: Date.now() - started,
+    ...outcome!,
+  };
+  reporter.fileDone?.(result);
+  return result;
 }
 
-class ScenarioRun {
-  private conn!: Connection;
+/**
+ * Runs `steps` over `conn`, which the caller starts and closes (script mode's LineSession does). Listens from
+ * the call on, so create it before `conn.start()`. A `connect` step waits for the first open.
+ */
+export function runSteps(
+  conn: Connection,
+  steps: Step[],
+  settings: StepSettings,
+  reporter: Reporter = {},
+): Promise<StepsOutcome> {
+  return new StepRun(conn, steps, settings, reporter).done;
+}
+
+class StepRun {
+  readonly done: Promise<StepsOutcome>;
+  private resolveDone!: (outcome: StepsOutcome) => void;
   private readonly inbox: InboxEntry[] = [];
   /** Index of the next message no expect has looked at. */
   private cursor = 0;
@@ -100,228 +180,265 @@ class ScenarioRun {
   private readonly ignores: Matcher[] = [];
   private readonly vars: Map<string, string>;
   private pongs = 0;
-  /** How the socket ended: the final close, or a close before a reconnect. */
+  /** How the connection ended for good. */
   private ended: StateChange | undefined;
+  /** The first close of a socket: the final one, or one before a reconnect. */
+  private lastClose: StateChange | undefined;
   private isClosedByUs = false;
   private isCloseExpected = false;
-  private wake: (() => void) | undefined;
-  private readonly started = Date.now();
   private readonly results: StepResult[] = [];
+  private next = 0;
+  private active: Active | undefined;
+  private isFinished = false;
+  private isAdvancing = false;
+  private isAdvanceAgain = false;
+
+  private readonly onMessage = (msg: Incoming) => {
+    const text = msg.isBinary ? msg.data.toString('base64') : msg.data.toString('utf8');
+    this.inbox.push({ text, isBinary: msg.isBinary, subject: new Subject(text) });
+    this.advance();
+  };
+  private readonly onPong = () => {
+    this.pongs++;
+    this.advance();
+  };
+  private readonly onState = (change: StateChange) => {
+    // With --reconnect a socket may close and another open: steps keep waiting through that (`waiting`),
+    // but expect-close sees the close.
+    if (change.to === 'closed') this.ended = change;
+    if (change.to === 'closed' || (change.to === 'waiting' && change.closeCode !== undefined))
+      this.lastClose ??= change;
+    this.advance();
+  };
+  private readonly onError = () => {}; // carried by the state change
+  private readonly onAbort = () => this.advance();
 
   constructor(
-    private readonly scenario: Scenario,
-    private readonly settings: RunSettings,
+    private readonly conn: Connection,
+    private readonly steps: Step[],
+    private readonly settings: StepSettings,
     private readonly reporter: Reporter,
   ) {
     this.vars = new Map(settings.vars);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    conn.on('message', this.onMessage);
+    conn.on('pong', this.onPong);
+    conn.on('state', this.onState);
+    conn.on('error', this.onError);
+    settings.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.advance();
   }
 
-  async run(): Promise<FileResult> {
-    const url = this.settings.connection.url;
-    this.reporter.fileStarted?.(this.scenario.file, url);
-    const connectStep: Step = {
-      verb: 'connect',
-      url,
-      line: this.scenario.connectLine ?? 0,
-      text: `connect ${url}`,
-    };
+  /** Runs steps for as long as they complete without waiting. Re-entered by events a step itself causes. */
+  private advance(): void {
+    if (this.isAdvancing) {
+      this.isAdvanceAgain = true;
+      return;
+    }
+    this.isAdvancing = true;
     try {
-      this.conn = new Connection(
-        this.settings.connection,
-        this.settings.signal ? { signal: this.settings.signal } : {},
-      );
-    } catch (err) {
-      const code = err instanceof WsxError ? exitCodeFor(err, false) : ExitCode.runtime;
-      return this.finish(connectStep, 0, [], new StepFailure(code, (err as Error).message));
+      do {
+        this.isAdvanceAgain = false;
+        while (!this.isFinished) {
+          if (!this.active) {
+            if (this.next >= this.steps.length) {
+              this.finish(undefined);
+              break;
+            }
+            this.active = this.begin(this.steps[this.next++]!);
+          }
+          const outcome = this.poll(this.active);
+          if (outcome === undefined) break;
+          this.stepEnded(this.active, outcome);
+        }
+      } while (this.isAdvanceAgain && !this.isFinished);
+    } finally {
+      this.isAdvancing = false;
     }
-    this.listen();
-    this.conn.start();
-    let failure: { step: Step; at: number; messages: SeenMessage[]; err: StepFailure } | undefined;
-    const steps = [connectStep, ...this.scenario.steps];
-    for (const step of steps) {
-      const at = Date.now();
-      const messages: SeenMessage[] = [];
-      try {
-        await this.runStep(step, messages);
-        this.report({ step, isOk: true, ms: Date.now() - at, messages });
-      } catch (err) {
-        if (!(err instanceof StepFailure)) throw err;
-        failure = { step, at, messages, err };
-        break;
-      }
+  }
+
+  private poll(a: Active): Outcome {
+    const signal = this.settings.signal;
+    if (signal?.aborted) {
+      const reason: unknown = signal.reason;
+      return new StepFailure(typeof reason === 'number' ? reason : ExitCode.interrupted, 'interrupted');
     }
+    const outcome = a.check();
+    if (outcome !== undefined) return outcome;
+    if (this.ended && a.onEnded) return a.onEnded();
+    if (a.hasTimedOut) return a.onTimeout();
+    return undefined;
+  }
+
+  private stepEnded(a: Active, outcome: true | StepFailure): void {
+    clearTimeout(a.timer);
+    this.active = undefined;
+    const result: StepResult = {
+      step: a.step,
+      isOk: outcome === true,
+      ms: Date.now() - a.startedAt,
+      messages: a.messages,
+    };
+    if (outcome !== true) result.error = outcome.message;
+    this.results.push(result);
+    this.reporter.stepDone?.('', result);
+    if (outcome !== true) this.finish({ step: a.step, err: outcome });
+  }
+
+  private finish(failed: { step: Step; err: StepFailure } | undefined): void {
+    if (this.isFinished) return;
+    let failure = failed;
     if (!failure && this.ended?.error && !this.isCloseExpected && !this.isClosedByUs) {
       // The connection broke after the last step passed: still a failure of the run.
-      failure = {
-        step: steps[steps.length - 1]!,
-        at: Date.now(),
-        messages: [],
-        err: this.endedFailure('after the last step'),
-      };
+      failure = { step: this.steps[this.steps.length - 1]!, err: this.endedFailure('after the last step') };
     }
-    await this.conn.close(1000);
-    if (failure) return this.finish(failure.step, failure.at, failure.messages, failure.err);
-    return this.finish(undefined, 0, [], undefined);
-  }
-
-  private report(result: StepResult): void {
-    this.results.push(result);
-    this.reporter.stepDone?.(this.scenario.file, result);
-  }
-
-  private finish(
-    step: Step | undefined,
-    at: number,
-    messages: SeenMessage[],
-    err: StepFailure | undefined,
-  ): FileResult {
-    if (step && err) this.report({ step, isOk: false, ms: Date.now() - at, messages, error: err.message });
-    const result: FileResult = {
-      file: this.scenario.file,
-      url: this.settings.connection.url,
-      isOk: !err,
-      code: err ? err.code : ExitCode.ok,
-      ms: Date.now() - this.started,
+    this.isFinished = true;
+    this.conn.off('message', this.onMessage);
+    this.conn.off('pong', this.onPong);
+    this.conn.off('state', this.onState);
+    this.conn.off('error', this.onError);
+    this.settings.signal?.removeEventListener('abort', this.onAbort);
+    this.resolveDone({
+      isOk: !failure,
+      code: failure ? failure.err.code : ExitCode.ok,
       steps: this.results,
-      ...(step && err
-        ? { failure: { step, message: err.message, lastSeen: this.inbox.slice(-3).map((m) => m.text) } }
+      ...(failure
+        ? {
+            failure: {
+              step: failure.step,
+              message: failure.err.message,
+              lastSeen: this.inbox.slice(-3).map((m) => m.text),
+            },
+          }
         : {}),
+    });
+  }
+
+  /** Starts `step`: its side effects happen here, once; `check` then says when it is done. */
+  private begin(step: Step): Active {
+    const a: Active = {
+      step,
+      startedAt: Date.now(),
+      messages: [],
+      check: () => true,
+      limitMs: Infinity,
+      onTimeout: () => true,
+      hasTimedOut: false,
     };
-    this.reporter.fileDone?.(result);
-    return result;
-  }
-
-  private listen(): void {
-    const conn = this.conn;
-    conn.on('message', (msg) => {
-      const text = msg.isBinary ? msg.data.toString('base64') : msg.data.toString('utf8');
-      this.inbox.push({ text, isBinary: msg.isBinary, subject: new Subject(text) });
-      this.wake?.();
-    });
-    conn.on('pong', () => {
-      this.pongs++;
-      this.wake?.();
-    });
-    conn.on('error', () => {}); // carried by the state change
-    conn.on('state', (change) => {
-      if (change.to === 'closed' || (change.to === 'waiting' && change.closeCode !== undefined)) {
-        this.ended ??= change;
-        this.wake?.();
-      }
-      if (change.to === 'open' && this.ended && !this.ended.error && change.from !== 'closed') {
-        // Reconnected (--reconnect): the new socket is live again.
-        this.ended = undefined;
-      }
-      if (change.to === 'open') this.wake?.();
-    });
-    this.settings.signal?.addEventListener('abort', () => this.wake?.(), { once: true });
-  }
-
-  /**
-   * Waits until `check` returns a value, `deadline` (Date.now() ms) passes or the connection ends.
-   * `check` runs first, and again after every message, pong or state change.
-   */
-  private async waitFor<T>(
-    check: () => T | undefined,
-    deadline: number,
-    endsOnClose = true,
-  ): Promise<Wait<T>> {
-    for (;;) {
-      if (this.settings.signal?.aborted) {
-        const reason: unknown = this.settings.signal.reason;
-        throw new StepFailure(typeof reason === 'number' ? reason : ExitCode.interrupted, 'interrupted');
-      }
-      const value = check();
-      if (value !== undefined) return { kind: 'done', value };
-      if (endsOnClose && this.ended) return { kind: 'ended' };
-      const left = deadline - Date.now();
-      if (left <= 0) return { kind: 'timeout' };
-      await new Promise<void>((resolve) => {
-        // No timer for an open-ended wait: setTimeout turns Infinity into 1 ms.
-        const timer = Number.isFinite(left) ? setTimeout(resolve, left) : undefined;
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-  }
-
-  private limitMs(withinMs: number | undefined): number {
-    return withinMs ?? this.settings.stepTimeoutMs;
-  }
-
-  private async runStep(step: Step, seen: SeenMessage[]): Promise<void> {
+    const limit = (withinMs: number | undefined) => withinMs ?? this.settings.stepTimeoutMs;
+    const failNow = (err: StepFailure) => (a.check = () => err);
     switch (step.verb) {
       case 'connect':
-        return this.connect();
+        // The handshake has its own limit (--connect-timeout); this waits for its outcome.
+        a.check = () => (this.conn.currentState === 'open' ? true : undefined);
+        a.onEnded = () => {
+          const err = this.ended?.error;
+          const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
+          return new StepFailure(
+            err ? exitCodeFor(err, false) : ExitCode.connect,
+            `cannot connect to ${this.conn.url}: ${why}`,
+          );
+        };
+        break;
       case 'send':
-        return this.send(step);
+        this.beginSend(step, a, limit(undefined), failNow);
+        break;
       case 'expect':
-        return this.expect(step, seen);
+        this.beginExpect(step, a, limit(step.withinMs));
+        break;
       case 'expect-no':
-        return this.expectNo(step, seen);
-      case 'capture':
-        return this.capture(step);
+        this.beginExpectNo(step, a, limit(step.withinMs));
+        break;
+      case 'capture': {
+        const err = this.capture(step);
+        if (err) failNow(err);
+        break;
+      }
       case 'ignore':
         this.ignores.push(step.matcher);
-        return;
-      case 'sleep': {
-        const wait = await this.waitFor(() => undefined, Date.now() + step.ms);
-        if (wait.kind === 'ended' && this.ended?.error) throw this.endedFailure('during sleep');
-        return;
+        break;
+      case 'sleep':
+        a.limitMs = step.ms;
+        a.check = () => undefined;
+        a.onEnded = () => (this.ended?.error ? this.endedFailure('during sleep') : true);
+        break;
+      case 'ping': {
+        if (this.ended) {
+          failNow(this.endedFailure('before the ping'));
+          break;
+        }
+        const before = this.pongs;
+        try {
+          this.conn.ping();
+        } catch (err) {
+          failNow(new StepFailure(ExitCode.expectation, (err as Error).message));
+          break;
+        }
+        const ms = limit(undefined);
+        a.check = () => (this.pongs > before ? true : undefined);
+        a.onEnded = () => this.endedFailure('before the pong');
+        a.limitMs = ms;
+        a.onTimeout = () => new StepFailure(ExitCode.expectation, `no pong within ${formatDuration(ms)}`);
+        break;
       }
-      case 'ping':
-        return this.ping();
-      case 'close':
+      case 'close': {
         this.isClosedByUs = true;
-        await this.conn.close(step.code, step.reason);
-        return;
+        let isClosed = false;
+        a.check = () => (isClosed ? true : undefined);
+        void this.conn.close(step.code, step.reason).then(() => {
+          isClosed = true;
+          this.advance();
+        });
+        break;
+      }
       case 'expect-close':
-        return this.expectClose(step, seen);
+        this.beginExpectClose(step, a, limit(step.withinMs));
+        break;
     }
+    if (Number.isFinite(a.limitMs)) {
+      a.timer = setTimeout(() => {
+        a.hasTimedOut = true;
+        this.advance();
+      }, a.limitMs);
+    }
+    return a;
   }
 
-  private async connect(): Promise<void> {
-    // The handshake has its own limit (--connect-timeout); this waits for its outcome.
-    const wait = await this.waitFor(() => (this.conn.currentState === 'open' ? true : undefined), Infinity);
-    if (wait.kind === 'done') return;
-    const err = this.ended?.error;
-    const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
-    throw new StepFailure(
-      err ? exitCodeFor(err, false) : ExitCode.connect,
-      `cannot connect to ${this.conn.url}: ${why}`,
-    );
-  }
-
-  private async send(step: Extract<Step, { verb: 'send' }>): Promise<void> {
+  private beginSend(
+    step: Extract<Step, { verb: 'send' }>,
+    a: Active,
+    limitMs: number,
+    failNow: (err: StepFailure) => void,
+  ): void {
     const filled = fillTemplate(step.template, this.vars, this.settings.env);
-    if ('missing' in filled)
-      throw new StepFailure(
-        ExitCode.usage,
-        filled.missing.startsWith('env.')
-          ? `environment variable ${filled.missing.slice(4)} is not set`
-          : `unknown variable {{${filled.missing}}} (capture it first, or pass --var ${filled.missing}=VALUE)`,
-      );
+    if ('missing' in filled) {
+      const what = filled.missing.startsWith('env.')
+        ? `environment variable ${filled.missing.slice(4)} is not set`
+        : `unknown variable {{${filled.missing}}} (capture it first, or pass --var ${filled.missing}=VALUE)`;
+      return failNow(new StepFailure(ExitCode.usage, what));
+    }
     const payload = encodePayload(filled.text, step.encoding);
-    if (payload === undefined)
-      throw new StepFailure(
-        ExitCode.usage,
-        `${step.encoding === 'hex' ? 'send-hex' : 'send-base64'}: not ${step.encoding} after filling in variables`,
+    if (payload === undefined) {
+      const verb = step.encoding === 'hex' ? 'send-hex' : 'send-base64';
+      return failNow(
+        new StepFailure(ExitCode.usage, `${verb}: not ${step.encoding} after filling in variables`),
       );
-    if (this.ended) throw this.endedFailure('before the message was sent');
+    }
+    if (this.ended) return failNow(this.endedFailure('before the message was sent'));
     this.conn.send(payload, { binary: step.encoding !== 'text' });
     let isFlushed: boolean | undefined;
     void this.conn.flushed().then((ok) => {
       isFlushed = ok;
-      this.wake?.();
+      this.advance();
     });
-    const limit = this.limitMs(undefined);
-    const wait = await this.waitFor(() => isFlushed, Date.now() + limit, false);
-    if (wait.kind === 'timeout')
-      throw new StepFailure(ExitCode.expectation, `not sent within ${formatDuration(limit)}`);
-    if (wait.kind === 'done' && !wait.value) throw this.endedFailure('before the message was sent');
+    a.check = () =>
+      isFlushed === undefined
+        ? undefined
+        : isFlushed
+          ? true
+          : this.endedFailure('before the message was sent');
+    a.limitMs = limitMs;
+    a.onTimeout = () => new StepFailure(ExitCode.expectation, `not sent within ${formatDuration(limitMs)}`);
   }
 
   /** Whether an `ignore` drops this message; decided once, when a step first looks at it. */
@@ -330,20 +447,23 @@ class ScenarioRun {
     return entry.isIgnored;
   }
 
-  private async expect(step: Extract<Step, { verb: 'expect' }>, seen: SeenMessage[]): Promise<void> {
+  private beginExpect(step: Extract<Step, { verb: 'expect' }>, a: Active, limitMs: number): void {
     let index = step.mayReuseLast && this.lastMatch !== undefined ? this.lastMatch : this.cursor;
     let found = 0;
     let lastMiss: InboxEntry | undefined;
-    const limit = this.limitMs(step.withinMs);
-    const wait = await this.waitFor(() => {
+    a.check = () => {
       for (; index < this.inbox.length; index++) {
         const entry = this.inbox[index]!;
         if (this.isIgnored(entry)) {
-          seen.push({ text: entry.text, isBinary: entry.isBinary, role: 'ignored' });
+          a.messages.push({ text: entry.text, isBinary: entry.isBinary, role: 'ignored' });
           continue;
         }
         const isMatch = !entry.isBinary && matches(step.matcher, entry.subject);
-        seen.push({ text: entry.text, isBinary: entry.isBinary, role: isMatch ? 'matched' : 'skipped' });
+        a.messages.push({
+          text: entry.text,
+          isBinary: entry.isBinary,
+          role: isMatch ? 'matched' : 'skipped',
+        });
         if (!isMatch) {
           lastMiss = entry;
           continue;
@@ -354,111 +474,97 @@ class ScenarioRun {
           return true;
         }
       }
-      this.cursor = index;
+      this.cursor = Math.max(this.cursor, index);
       return undefined;
-    }, Date.now() + limit);
-    if (wait.kind === 'done') return;
-    const counted = step.count > 1 ? ` (${found} of ${step.count} arrived)` : '';
-    const why =
-      lastMiss && !lastMiss.isBinary
-        ? `; last message: ${explainMismatch(step.matcher, lastMiss.subject)}`
-        : '';
-    if (wait.kind === 'ended')
-      throw this.endedFailure(`before a match for ${step.matcher.label}${counted}${why}`);
-    throw new StepFailure(
-      ExitCode.expectation,
-      `timed out after ${formatDuration(limit)} waiting for ${step.matcher.label}${counted}${why || '; no message arrived'}`,
-    );
+    };
+    const why = () => {
+      const counted = step.count > 1 ? ` (${found} of ${step.count} arrived)` : '';
+      const miss =
+        lastMiss && !lastMiss.isBinary
+          ? `; last message: ${explainMismatch(step.matcher, lastMiss.subject)}`
+          : '';
+      return { counted, miss };
+    };
+    a.onEnded = () => {
+      const { counted, miss } = why();
+      return this.endedFailure(`before a match for ${step.matcher.label}${counted}${miss}`);
+    };
+    a.limitMs = limitMs;
+    a.onTimeout = () => {
+      const { counted, miss } = why();
+      return new StepFailure(
+        ExitCode.expectation,
+        `timed out after ${formatDuration(limitMs)} waiting for ${step.matcher.label}${counted}${miss || '; no message arrived'}`,
+      );
+    };
   }
 
-  private async expectNo(step: Extract<Step, { verb: 'expect-no' }>, seen: SeenMessage[]): Promise<void> {
+  private beginExpectNo(step: Extract<Step, { verb: 'expect-no' }>, a: Active, limitMs: number): void {
     // Looks without consuming: the next expect still sees these messages.
     let index = this.cursor;
-    const limit = this.limitMs(step.withinMs);
-    const wait = await this.waitFor(() => {
+    a.check = () => {
       for (; index < this.inbox.length; index++) {
         const entry = this.inbox[index]!;
         if (this.isIgnored(entry)) continue;
         const isMatch = !entry.isBinary && matches(step.matcher, entry.subject);
-        seen.push({ text: entry.text, isBinary: entry.isBinary, role: isMatch ? 'matched' : 'skipped' });
-        if (isMatch) return entry;
+        a.messages.push({
+          text: entry.text,
+          isBinary: entry.isBinary,
+          role: isMatch ? 'matched' : 'skipped',
+        });
+        if (isMatch)
+          return new StepFailure(
+            ExitCode.expectation,
+            `a message matched ${step.matcher.label} within ${formatDuration(limitMs)}`,
+          );
       }
       return undefined;
-    }, Date.now() + limit);
-    if (wait.kind === 'done')
-      throw new StepFailure(
-        ExitCode.expectation,
-        `a message matched ${step.matcher.label} within ${formatDuration(limit)}`,
-      );
-    if (wait.kind === 'ended' && this.ended?.error) throw this.endedFailure('while waiting');
+    };
+    a.onEnded = () => (this.ended?.error ? this.endedFailure('while waiting') : true);
+    a.limitMs = limitMs;
+    a.onTimeout = () => true;
   }
 
-  private capture(step: Extract<Step, { verb: 'capture' }>): void {
+  private capture(step: Extract<Step, { verb: 'capture' }>): StepFailure | undefined {
+    const fail = (why: string) => new StepFailure(ExitCode.expectation, `capture ${step.name}: ${why}`);
     const entry = this.lastMatch === undefined ? undefined : this.inbox[this.lastMatch];
-    if (!entry)
-      throw new StepFailure(ExitCode.expectation, `capture ${step.name}: no message was matched yet`);
+    if (!entry) return fail('no message was matched yet');
     if (step.from.kind === 'json') {
       const doc = entry.subject.json();
-      const field = doc.isJson ? lookup(doc.value, step.from.path) : { found: false };
-      if (!doc.isJson)
-        throw new StepFailure(ExitCode.expectation, `capture ${step.name}: the matched message is not JSON`);
-      if (!field.found)
-        throw new StepFailure(
-          ExitCode.expectation,
-          `capture ${step.name}: ${step.from.pathText} is missing in the matched message`,
-        );
+      if (!doc.isJson) return fail('the matched message is not JSON');
+      const field = lookup(doc.value, step.from.path);
+      if (!field.found) return fail(`${step.from.pathText} is missing in the matched message`);
       this.vars.set(step.name, typeof field.value === 'string' ? field.value : JSON.stringify(field.value));
-      return;
+      return undefined;
     }
     const m = step.from.re.exec(entry.text);
-    if (!m)
-      throw new StepFailure(
-        ExitCode.expectation,
-        `capture ${step.name}: ${String(step.from.re)} does not match the matched message`,
-      );
+    if (!m) return fail(`${String(step.from.re)} does not match the matched message`);
     this.vars.set(step.name, m[1] ?? m[0]);
+    return undefined;
   }
 
-  private async ping(): Promise<void> {
-    if (this.ended) throw this.endedFailure('before the ping');
-    const before = this.pongs;
-    this.conn.ping();
-    const limit = this.limitMs(undefined);
-    const wait = await this.waitFor(() => (this.pongs > before ? true : undefined), Date.now() + limit);
-    if (wait.kind === 'ended') throw this.endedFailure('before the pong');
-    if (wait.kind === 'timeout')
-      throw new StepFailure(ExitCode.expectation, `no pong within ${formatDuration(limit)}`);
-  }
-
-  private async expectClose(
-    step: Extract<Step, { verb: 'expect-close' }>,
-    seen: SeenMessage[],
-  ): Promise<void> {
+  private beginExpectClose(step: Extract<Step, { verb: 'expect-close' }>, a: Active, limitMs: number): void {
     this.isCloseExpected = true;
-    const limit = this.limitMs(step.withinMs);
-    const wait = await this.waitFor(
-      () => {
-        for (; this.cursor < this.inbox.length; this.cursor++) {
-          const entry = this.inbox[this.cursor]!;
-          seen.push({
-            text: entry.text,
-            isBinary: entry.isBinary,
-            role: this.isIgnored(entry) ? 'ignored' : 'skipped',
-          });
-        }
-        return this.ended;
-      },
-      Date.now() + limit,
-      false,
-    );
-    if (wait.kind !== 'done')
-      throw new StepFailure(ExitCode.expectation, `the server did not close within ${formatDuration(limit)}`);
-    const code = wait.value.closeCode;
-    if (step.code !== undefined && code !== step.code)
-      throw new StepFailure(
+    a.check = () => {
+      for (; this.cursor < this.inbox.length; this.cursor++) {
+        const entry = this.inbox[this.cursor]!;
+        a.messages.push({
+          text: entry.text,
+          isBinary: entry.isBinary,
+          role: this.isIgnored(entry) ? 'ignored' : 'skipped',
+        });
+      }
+      if (!this.lastClose) return undefined;
+      const code = this.lastClose.closeCode;
+      if (step.code === undefined || code === step.code) return true;
+      return new StepFailure(
         ExitCode.expectation,
         `the server closed with ${code === undefined ? 'no code' : closeCodeName(code)}, expected ${closeCodeName(step.code)}`,
       );
+    };
+    a.limitMs = limitMs;
+    a.onTimeout = () =>
+      new StepFailure(ExitCode.expectation, `the server did not close within ${formatDuration(limitMs)}`);
   }
 
   /** The failure for a connection that ended while a step needed it: 5 when abnormal, 4 when the server closed normally. */
