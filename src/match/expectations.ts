@@ -15,7 +15,7 @@ export interface Expectation {
   /** The same test in the matcher language, for the scenario engine. */
   matcher: Matcher;
   matches(text: string): boolean;
-  /** Why `text` does not match (the actual value and its type for JSON), or undefined when it does. */
+  /** Why `text` does not match, e.g. `data.id is "7" (string)`, or undefined when it does. */
   explain(text: string): string | undefined;
 }
 
@@ -35,7 +35,8 @@ function expectation(label: string, matcher: Matcher): Expectation {
     label,
     matcher,
     matches: (text) => matches(matcher, text),
-    explain: (text) => explainMismatch(matcher, text),
+    // The label is already shown next to this: only the reason, without the matcher's own label.
+    explain: (text) => explainMismatch(matcher, text)?.slice(matcher.label.length + 2),
   };
 }
 
