@@ -101,7 +101,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<number> 
   const firstFailure = results.find((r) => !r.isOk)?.code;
   if (request.junitPath !== undefined) {
     try {
-      writeFileSync(request.junitPath, junitReport(results, startedAt));
+      writeFileSync(request.junitPath, junitReport(results, startedAt, secrets));
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       io.stderr.write(`wsx: --junit: cannot write ${request.junitPath}: ${why}\n`);

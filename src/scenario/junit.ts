@@ -1,6 +1,7 @@
 // A JUnit XML report for `wsx run --junit FILE`: one testsuite, one testcase per scenario file, a failure
 // element naming the failing step. GitHub Actions and GitLab read this shape.
 
+import { maskSecrets } from '../text/mask.js';
 import type { FileResult } from './runner.js';
 
 // XML 1.0 §2.2: only TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF may appear, even escaped.
@@ -34,19 +35,29 @@ export function xmlAttr(text: string): string {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-/** The report for `results`, in run order. `suite` names the testsuite ("wsx run"). */
-export function junitReport(results: FileResult[], startedAt: Date, suite = 'wsx run'): string {
+/**
+ * The report for `results`, in run order. Every `secrets` string (tokens from -H, --header-file, --*-env)
+ * prints as ***, since reports are kept as CI artifacts. `suite` names the testsuite ("wsx run").
+ */
+export function junitReport(
+  results: FileResult[],
+  startedAt: Date,
+  secrets: readonly string[] = [],
+  suite = 'wsx run',
+): string {
+  const text = (s: string) => xmlText(maskSecrets(s, secrets));
+  const attr = (s: string) => xmlAttr(maskSecrets(s, secrets));
   const failures = results.filter((r) => !r.isOk).length;
   const totalMs = results.reduce((sum, r) => sum + r.ms, 0);
   const counts = `tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(totalMs)}"`;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlAttr(suite)}" ${counts}>`,
-    `  <testsuite name="${xmlAttr(suite)}" ${counts} timestamp="${startedAt.toISOString()}">`,
+    `<testsuites name="${attr(suite)}" ${counts}>`,
+    `  <testsuite name="${attr(suite)}" ${counts} timestamp="${startedAt.toISOString()}">`,
   ];
   for (const r of results) {
     out.push(
-      `    <testcase name="${xmlAttr(r.file)}" classname="wsx.run" file="${xmlAttr(r.file)}" time="${seconds(r.ms)}">`,
+      `    <testcase name="${attr(r.file)}" classname="wsx.run" file="${attr(r.file)}" time="${seconds(r.ms)}">`,
     );
     if (r.failure) {
       const f = r.failure;
@@ -58,14 +69,14 @@ export function junitReport(results: FileResult[], startedAt: Date, suite = 'wsx
         ...(f.lastSeen.length > 0 ? ['last messages:', ...f.lastSeen.map((m) => `  ${m}`)] : []),
       ].join('\n');
       out.push(
-        `      <failure message="${xmlAttr(`${where}: ${f.step.text}: ${f.message}`)}" type="${r.code === 4 ? 'expectation' : `exit ${r.code}`}">${xmlText(body)}</failure>`,
+        `      <failure message="${attr(`${where}: ${f.step.text}: ${f.message}`)}" type="${r.code === 4 ? 'expectation' : `exit ${r.code}`}">${text(body)}</failure>`,
       );
     }
     const log = r.steps.flatMap((s) => [
       `${s.isOk ? 'passed' : 'FAILED'} ${s.step.line > 0 ? `line ${s.step.line}: ` : ''}${s.step.text} (${s.ms}ms)`,
       ...s.messages.map((m) => `  <- ${m.role}: ${m.text}`),
     ]);
-    out.push(`      <system-out>${xmlText(log.join('\n'))}</system-out>`);
+    out.push(`      <system-out>${text(log.join('\n'))}</system-out>`);
     out.push('    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>', '');

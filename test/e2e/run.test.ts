@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
-import { freePort } from '../helpers/servers.js';
+import { collect, runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { freePort, nextMessage } from '../helpers/servers.js';
 import { startExpiringServer, startSilentServer } from '../scenario/conversation-servers.js';
 import { find, parseXml } from '../scenario/xml.js';
 
@@ -192,5 +192,23 @@ describe('wsx run', () => {
     ]);
     expect(events[2]!.messages).toEqual([{ type: 'text', data: '{"a":1}', role: 'matched' }]);
     expect(events[3]).toMatchObject({ file, code: 0 });
+  });
+
+  it('SIGINT ends the run at once with 130 and closes the connection with 1000', async () => {
+    const s = await startSilentServer(defer);
+    const closed = new Promise<number>((resolve) =>
+      s.wss.once('connection', (ws) => {
+        void nextMessage(ws).then(() => child.kill('SIGINT'));
+        ws.on('close', (code) => resolve(code));
+      }),
+    );
+    const file = scenarioFile(tempDir(), 'f.wsx', 'send x\nexpect /never/ within 20s\n');
+    const child = spawnWsx(['run', file, '--url', s.url]);
+    const started = Date.now();
+    const result = await collect(child);
+    expect(result.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await closed).toBe(1000);
+    expect(result.stderr).toBe(`wsx: ${file}:2: expect /never/ within 20s: interrupted\n`);
   });
 });

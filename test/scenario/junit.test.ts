@@ -81,6 +81,16 @@ describe('junitReport', () => {
     expect(find(cases[1]!, 'system-out')[0]!.text).toContain('<- skipped: ');
   });
 
+  it('masks secrets everywhere in the report', () => {
+    const result = failedResult('t.wsx');
+    result.failure!.lastSeen = ['{"token":"hunter2"}'];
+    result.failure!.message = 'timed out; last message: hunter2';
+    const xml = junitReport([result], new Date(), ['hunter2']);
+    expect(xml).not.toContain('hunter2');
+    expect(parseXml(xml).name).toBe('testsuites');
+    expect(xml).toContain('{"token":"***"}');
+  });
+
   it('escapes attribute and text characters', () => {
     expect(xmlAttr(`a"b'c<d>&\n`)).toBe('a&quot;b&apos;c&lt;d&gt;&amp;&#10;');
     expect(xmlText(']]>&<')).toBe(']]&gt;&amp;&lt;');
