@@ -4,7 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import { maskSecrets } from '../text/mask.js';
 import { preview } from '../text/sanitize.js';
-import type { FileResult, Reporter, SeenMessage, StepResult } from './runner.js';
+import type { FileResult, Reporter, SeenMessage, StepResult } from './results.js';
 
 /** Messages shown under one step before "… N more". */
 const maxMessagesPerStep = 20;

@@ -1,6 +1,6 @@
 // `wsx run --jsonl`: one JSON object per step and one per file on stdout, for machines.
 
-import type { FileResult, Reporter, StepResult } from './runner.js';
+import type { FileResult, Reporter, StepResult } from './results.js';
 
 /**
  * Events: `{"event":"step","file","line","step","status":"passed"|"failed","ms","messages":[{"type","data","role"}],"error"?}`

@@ -2,7 +2,7 @@
 // element naming the failing step. GitHub Actions and GitLab read this shape.
 
 import { maskSecrets } from '../text/mask.js';
-import type { FileResult } from './runner.js';
+import type { FileResult } from './results.js';
 
 // XML 1.0 §2.2: only TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF may appear, even escaped.
 // With the u flag a lone surrogate is one code point outside these ranges, so it is caught too.

@@ -2,74 +2,25 @@
 // before its `expect` runs is never missed. Steps advance synchronously on each event (message, pong, state,
 // timer), so by the time anyone else hears of a message, every expect it completes has completed.
 
-import { Connection, type ConnectionOptions } from '../core/connection.js';
+import { Connection } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
-import { explainMismatch, lookup, matches, Subject, type Matcher } from '../match/matcher.js';
+import { explainMismatch, lookup } from '../match/matcher.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import type { Scenario, Step } from './steps.js';
+import { Inbox } from './inbox.js';
+import type {
+  Reporter,
+  RunSettings,
+  SeenMessage,
+  StepResult,
+  StepSettings,
+  StepsOutcome,
+  FileResult,
+} from './results.js';
 import { encodePayload, fillTemplate } from './template.js';
-
-export interface StepSettings {
-  /** --var NAME=VALUE; captures add to a copy. */
-  vars: ReadonlyMap<string, string>;
-  env: NodeJS.ProcessEnv;
-  /** The limit of a step that has no `within`, ms (--step-timeout, default 10 s); Infinity for none. */
-  stepTimeoutMs: number;
-  /** Aborting ends the run at once; a numeric reason is the exit code (130 for SIGINT). */
-  signal?: AbortSignal;
-}
-
-export interface RunSettings extends StepSettings {
-  /** The connection to open; its url is the one the scenario runs against. */
-  connection: ConnectionOptions;
-}
-
-export interface SeenMessage {
-  text: string;
-  isBinary: boolean;
-  /** matched: counted by this step; skipped: matched nothing; ignored: dropped by an `ignore`. */
-  role: 'matched' | 'skipped' | 'ignored';
-}
-
-export interface StepResult {
-  step: Step;
-  isOk: boolean;
-  ms: number;
-  /** The messages this step looked at, in arrival order. */
-  messages: SeenMessage[];
-  /** What went wrong, one line, when the step failed. */
-  error?: string;
-}
-
-export interface StepsOutcome {
-  isOk: boolean;
-  /** 0, or the exit code of the failure: 2, 3, 4, 5 (or 130/143 when interrupted). */
-  code: number;
-  steps: StepResult[];
-  failure?: {
-    /** The failing step (a `connect` step for a connection that never opened). */
-    step: Step;
-    message: string;
-    /** The last messages that arrived, newest last. */
-    lastSeen: string[];
-  };
-}
-
-export interface FileResult extends StepsOutcome {
-  file: string;
-  url: string;
-  ms: number;
-}
-
-export interface Reporter {
-  fileStarted?(file: string, url: string): void;
-  /** Called synchronously as each step ends, in order. */
-  stepDone?(file: string, result: StepResult): void;
-  fileDone?(result: FileResult): void;
-}
 
 class StepFailure extends Error {
   constructor(
@@ -78,13 +29,6 @@ class StepFailure extends Error {
   ) {
     super(message);
   }
-}
-
-interface InboxEntry {
-  text: string;
-  isBinary: boolean;
-  subject: Subject;
-  isIgnored?: boolean;
 }
 
 /** `true`: the step passed; a StepFailure: it failed; undefined: still waiting. */
@@ -172,12 +116,7 @@ export function runSteps(
 class StepRun {
   readonly done: Promise<StepsOutcome>;
   private resolveDone!: (outcome: StepsOutcome) => void;
-  private readonly inbox: InboxEntry[] = [];
-  /** Index of the next message no expect has looked at. */
-  private cursor = 0;
-  /** Index of the message the last expect matched. */
-  private lastMatch: number | undefined;
-  private readonly ignores: Matcher[] = [];
+  private readonly inbox = new Inbox();
   private readonly vars: Map<string, string>;
   private pongs = 0;
   /** How the connection ended for good. */
@@ -194,8 +133,7 @@ class StepRun {
   private isAdvanceAgain = false;
 
   private readonly onMessage = (msg: Incoming) => {
-    const text = msg.isBinary ? msg.data.toString('base64') : msg.data.toString('utf8');
-    this.inbox.push({ text, isBinary: msg.isBinary, subject: new Subject(text) });
+    this.inbox.push(msg.data, msg.isBinary);
     this.advance();
   };
   private readonly onPong = () => {
@@ -307,7 +245,7 @@ class StepRun {
             failure: {
               step: failure.step,
               message: failure.err.message,
-              lastSeen: this.inbox.slice(-3).map((m) => m.text),
+              lastSeen: this.inbox.lastTexts(3),
             },
           }
         : {}),
@@ -355,7 +293,7 @@ class StepRun {
         break;
       }
       case 'ignore':
-        this.ignores.push(step.matcher);
+        this.inbox.ignore(step.matcher);
         break;
       case 'sleep':
         a.limitMs = step.ms;
@@ -441,44 +379,12 @@ class StepRun {
     a.onTimeout = () => new StepFailure(ExitCode.expectation, `not sent within ${formatDuration(limitMs)}`);
   }
 
-  /** Whether an `ignore` drops this message; decided once, when a step first looks at it. */
-  private isIgnored(entry: InboxEntry): boolean {
-    entry.isIgnored ??= !entry.isBinary && this.ignores.some((m) => matches(m, entry.subject));
-    return entry.isIgnored;
-  }
-
   private beginExpect(step: Extract<Step, { verb: 'expect' }>, a: Active, limitMs: number): void {
-    let index = step.mayReuseLast && this.lastMatch !== undefined ? this.lastMatch : this.cursor;
-    let found = 0;
-    let lastMiss: InboxEntry | undefined;
-    a.check = () => {
-      for (; index < this.inbox.length; index++) {
-        const entry = this.inbox[index]!;
-        if (this.isIgnored(entry)) {
-          a.messages.push({ text: entry.text, isBinary: entry.isBinary, role: 'ignored' });
-          continue;
-        }
-        const isMatch = !entry.isBinary && matches(step.matcher, entry.subject);
-        a.messages.push({
-          text: entry.text,
-          isBinary: entry.isBinary,
-          role: isMatch ? 'matched' : 'skipped',
-        });
-        if (!isMatch) {
-          lastMiss = entry;
-          continue;
-        }
-        if (++found === step.count) {
-          this.lastMatch = index;
-          this.cursor = index + 1;
-          return true;
-        }
-      }
-      this.cursor = Math.max(this.cursor, index);
-      return undefined;
-    };
+    const reading = this.inbox.expecting(step.matcher, step.count, step.mayReuseLast === true, a.messages);
+    a.check = () => (reading.scan() ? true : undefined);
     const why = () => {
-      const counted = step.count > 1 ? ` (${found} of ${step.count} arrived)` : '';
+      const counted = step.count > 1 ? ` (${reading.found()} of ${step.count} arrived)` : '';
+      const lastMiss = reading.lastMiss();
       const miss =
         lastMiss && !lastMiss.isBinary
           ? `; last message: ${explainMismatch(step.matcher, lastMiss.subject)}`
@@ -501,25 +407,14 @@ class StepRun {
 
   private beginExpectNo(step: Extract<Step, { verb: 'expect-no' }>, a: Active, limitMs: number): void {
     // Looks without consuming: the next expect still sees these messages.
-    let index = this.cursor;
-    a.check = () => {
-      for (; index < this.inbox.length; index++) {
-        const entry = this.inbox[index]!;
-        if (this.isIgnored(entry)) continue;
-        const isMatch = !entry.isBinary && matches(step.matcher, entry.subject);
-        a.messages.push({
-          text: entry.text,
-          isBinary: entry.isBinary,
-          role: isMatch ? 'matched' : 'skipped',
-        });
-        if (isMatch)
-          return new StepFailure(
+    const watch = this.inbox.watching(step.matcher, a.messages);
+    a.check = () =>
+      watch.scan()
+        ? new StepFailure(
             ExitCode.expectation,
             `a message matched ${step.matcher.label} within ${formatDuration(limitMs)}`,
-          );
-      }
-      return undefined;
-    };
+          )
+        : undefined;
     a.onEnded = () => (this.ended?.error ? this.endedFailure('while waiting') : true);
     a.limitMs = limitMs;
     a.onTimeout = () => true;
@@ -527,7 +422,7 @@ class StepRun {
 
   private capture(step: Extract<Step, { verb: 'capture' }>): StepFailure | undefined {
     const fail = (why: string) => new StepFailure(ExitCode.expectation, `capture ${step.name}: ${why}`);
-    const entry = this.lastMatch === undefined ? undefined : this.inbox[this.lastMatch];
+    const entry = this.inbox.lastMatched();
     if (!entry) return fail('no message was matched yet');
     if (step.from.kind === 'json') {
       const doc = entry.subject.json();
@@ -546,14 +441,7 @@ class StepRun {
   private beginExpectClose(step: Extract<Step, { verb: 'expect-close' }>, a: Active, limitMs: number): void {
     this.isCloseExpected = true;
     a.check = () => {
-      for (; this.cursor < this.inbox.length; this.cursor++) {
-        const entry = this.inbox[this.cursor]!;
-        a.messages.push({
-          text: entry.text,
-          isBinary: entry.isBinary,
-          role: this.isIgnored(entry) ? 'ignored' : 'skipped',
-        });
-      }
+      this.inbox.drain(a.messages);
       if (!this.lastClose) return undefined;
       const code = this.lastClose.closeCode;
       if (step.code === undefined || code === step.code) return true;

@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { HumanReporter } from '../../src/scenario/human-reporter.js';
 import { parseScenario } from '../../src/scenario/parser.js';
-import type { FileResult } from '../../src/scenario/runner.js';
+import type { FileResult } from '../../src/scenario/results.js';
 
 function output(write: (r: HumanReporter) => void, secrets: string[] = []): string {
   const out = new PassThrough();

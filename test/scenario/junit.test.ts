@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { junitReport, xmlAttr, xmlText } from '../../src/scenario/junit.js';
-import type { FileResult } from '../../src/scenario/runner.js';
+import type { FileResult } from '../../src/scenario/results.js';
 import { parseScenario } from '../../src/scenario/parser.js';
 import { find, parseXml } from './xml.js';
 

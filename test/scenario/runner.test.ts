@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { freePort, nextMessage } from '../helpers/servers.js';
 import { parseScenario } from '../../src/scenario/parser.js';
-import { runScenario, type FileResult, type StepResult } from '../../src/scenario/runner.js';
+import type { FileResult, StepResult } from '../../src/scenario/results.js';
+import { runScenario } from '../../src/scenario/runner.js';
 import {
   startExchangeServer,
   startExpiringServer,
