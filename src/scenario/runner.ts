@@ -59,7 +59,8 @@ export async function runScenario(
   reporter: Reporter = {},
 ): Promise<FileResult> {
   const started = Date.now();
-  const url = settings.connection.url;
+  // Shown everywhere instead of the real URL: its secret query values are masked.
+  const url = settings.connection.displayUrl ?? settings.connection.url;
   reporter.fileStarted?.(scenario.file, url);
   const connectStep: Step = { verb: 'connect', url, line: scenario.connectLine ?? 0, text: `connect ${url}` };
   const fileReporter: Reporter = { stepDone: (_file, r) => reporter.stepDone?.(scenario.file, r) };
@@ -92,7 +93,7 @@ export async function runScenario(
   }
   const result: FileResult = {
     file: scenario.file,
-    url: conn?.url ?? url,
+    url: conn?.snapshot().url ?? url,
     ms: Date.now() - started,
     ...outcome!,
   };
@@ -274,7 +275,7 @@ class StepRun {
           const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
           return new StepFailure(
             err ? exitCodeFor(err, false) : ExitCode.connect,
-            `cannot connect to ${this.conn.url}: ${why}`,
+            `cannot connect to ${this.conn.snapshot().url}: ${why}`,
           );
         };
         break;
