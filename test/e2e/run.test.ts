@@ -211,4 +211,19 @@ describe('wsx run', () => {
     expect(await closed).toBe(1000);
     expect(result.stderr).toBe(`wsx: ${file}:2: expect /never/ within 20s: interrupted\n`);
   });
+
+  it('never loads ink or react', async () => {
+    const s = await serverUntilCleanup(defer, { mode: 'echo' });
+    const dir = tempDir();
+    const log = join(dir, 'imports.log');
+    const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
+    const file = scenarioFile(dir, 'f.wsx', 'send a\nexpect /a/\n');
+    const result = await runWsx(['run', file, '--url', s.url], {
+      env: { WSX_IMPORT_LOG: log, NODE_OPTIONS: `--import ${hook}` },
+    });
+    expect(result.code).toBe(0);
+    const loaded = readFileSync(log, 'utf8');
+    expect(loaded).toContain('/dist/modes/run.js');
+    expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
+  });
 });
