@@ -2,7 +2,7 @@
 // ~60 modules (issue 14). `tsc` only typechecks (npm run typecheck); it no longer emits.
 //
 // dist/cli/main.js        what bin/wsx.js imports: flags, options, commander, chalk (small, always needed)
-// dist/modes/<mode>.js    one file per mode, imported lazily by main: pipe, script, serve, interactive
+// dist/modes/<mode>.js    one file per mode, imported lazily by main: pipe, script, serve, run, interactive
 // dist/core/connection.js the Connection class, which the modes import from here too
 // dist/chunks/*.js        code shared by several of the above (the core, ws), and the chunks that only
 //                         the interactive mode imports: the TUI, ink and react (production build), so
@@ -44,6 +44,7 @@ const result = await build({
     'modes/pipe': 'src/modes/pipe.ts',
     'modes/script': 'src/modes/script.ts',
     'modes/serve': 'src/modes/serve.ts',
+    'modes/run': 'src/modes/run.ts',
     'modes/interactive': 'src/modes/interactive.ts',
     // The core on its own, for tests that drive a Connection in a child process (test/core).
     'core/connection': 'src/core/connection.ts',

@@ -6,6 +6,7 @@ import { Diagnostics } from '../modes/diagnostics.js';
 import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
+import { addRunCommand } from './run-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addProfilesCommand } from './profiles-command.js';
 import { configFile } from '../config/paths.js';
@@ -59,6 +60,9 @@ export async function main(argv: string[]): Promise<void> {
   addServeCommand(program, (serveOutcome) => (outcome = serveOutcome));
   const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
   addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
+  /** `wsx run` prints its own per-file failures and returns the first failure's code (issue 11). */
+  let runCode: number | undefined;
+  addRunCommand(program, (code) => (runCode = code));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)
@@ -99,5 +103,5 @@ export async function main(argv: string[]): Promise<void> {
   const verdict = verdictFor(outcome, { isVerbose });
   const isQuiet = argv.includes('-q') || argv.includes('--quiet');
   new Diagnostics(process.stderr, { isQuiet, isVerbose, secrets }).verdict(verdict);
-  process.exitCode = verdict.code;
+  process.exitCode = runCode ?? verdict.code;
 }

@@ -74,6 +74,7 @@ Examples:
   wsx wss://api.example.com -H "Authorization: Bearer $T" -x '{"op":"ping"}' --expect pong --timeout 5s
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
+  wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
 Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
@@ -88,7 +89,7 @@ export function buildProgram(version: string): Command {
       'A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.',
     )
     .usage(
-      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]',
+      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>',
     )
     .argument(
       '[url]',

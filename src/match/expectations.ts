@@ -1,44 +1,43 @@
-// --expect and --expect-json: what a smoke test waits for, matched in order against incoming text messages.
+// --expect and --expect-json: the flags' spelling of the shared matcher (matcher.ts), matched in order.
 
-import { isDeepStrictEqual } from 'node:util';
 import { WsxError } from '../core/errors.js';
+import {
+  explainMismatch,
+  matches,
+  parsePath as parseMatcherPath,
+  type JsonPath,
+  type Matcher,
+} from './matcher.js';
 
 export interface Expectation {
   /** As the user wrote it, for messages: /pong/ or type=pong. */
   label: string;
+  /** The same test in the matcher language, for the scenario engine. */
+  matcher: Matcher;
   matches(text: string): boolean;
+  /** Why `text` does not match, e.g. `data.id is "7" (string)`, or undefined when it does. */
+  explain(text: string): string | undefined;
 }
 
-/** `data.items[0].id` → ['data', 'items', 0, 'id'] */
-export function parsePath(path: string): (string | number)[] {
-  const parts: (string | number)[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]/g;
-  let consumed = 0;
-  for (let m = re.exec(path); m; m = re.exec(path)) {
-    const gap = path.slice(consumed, m.index);
-    if (gap !== '' && gap !== '.')
-      throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, {
-        hint: 'e.g. type=pong or data.items[0].id=7',
-      });
-    parts.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
-    consumed = m.index + m[0].length;
-  }
-  if (parts.length === 0 || consumed !== path.length) {
+/** `data.items[0].id` → ['data', 'items', 0, 'id']; a usage error naming --expect-json otherwise. */
+export function parsePath(path: string): JsonPath {
+  try {
+    return parseMatcherPath(path);
+  } catch {
     throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, {
       hint: 'e.g. type=pong or data.items[0].id=7',
     });
   }
-  return parts;
 }
 
-function lookup(value: unknown, path: (string | number)[]): { found: boolean; value?: unknown } {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key))
-      return { found: false };
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return { found: true, value: current };
+function expectation(label: string, matcher: Matcher): Expectation {
+  return {
+    label,
+    matcher,
+    matches: (text) => matches(matcher, text),
+    // The label is already shown next to this: only the reason, without the matcher's own label.
+    explain: (text) => explainMismatch(matcher, text)?.slice(matcher.label.length + 2),
+  };
 }
 
 /**
@@ -58,32 +57,23 @@ export function parseExpectation(kind: 'regex' | 'json', text: string): Expectat
         `--expect: invalid regular expression /${text}/: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`,
       );
     }
-    return { label: `/${text}/`, matches: (message) => re.test(message) };
+    const label = `/${text}/`;
+    return expectation(label, { label, conditions: [{ kind: 'regex', re, label }] });
   }
   const eq = text.indexOf('=');
   if (eq <= 0)
     throw new WsxError('invalid-option', `--expect-json: expected path=value, got "${text}"`, {
       hint: 'e.g. type=pong',
     });
-  const path = parsePath(text.slice(0, eq));
+  const pathText = text.slice(0, eq);
+  const path = parsePath(pathText);
   const raw = text.slice(eq + 1);
-  let expected: unknown = raw;
+  let value: unknown = raw;
   try {
-    expected = JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     // not JSON: compare as a string
   }
-  return {
-    label: text,
-    matches(message) {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(message);
-      } catch {
-        return false;
-      }
-      const field = lookup(doc, path);
-      return field.found && isDeepStrictEqual(field.value, expected);
-    },
-  };
+  const label = `json ${pathText} == ${JSON.stringify(value)}`;
+  return expectation(text, { label, conditions: [{ kind: 'json', path, pathText, op: '==', value, label }] });
 }

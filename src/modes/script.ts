@@ -27,7 +27,11 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       recent.length > 0
         ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}`
         : '; no text message arrived';
-    return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}`;
+    // For --expect-json, what the last message held instead, with its type: 7 vs "7" (issue 15.12).
+    const last = recent.at(-1);
+    const why =
+      last !== undefined && next.matcher.conditions[0]?.kind === 'json' ? next.explain(last) : undefined;
+    return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}${why ? ` (${preview(why, 120)})` : ''}`;
   };
 
   // Queued before the socket opens, sent in order once it does.
@@ -43,10 +47,11 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
     onText(text) {
       recent.push(text);
       if (recent.length > 3) recent.shift();
-      if (matched < expectations.length && expectations[matched]!.matches(text)) {
-        matched++;
-        if (matched === expectations.length) void session.end({ ended: 'expectations-met' });
-      }
+      // One message may satisfy several expectations in a row (issue 15.12).
+      const before = matched;
+      while (matched < expectations.length && expectations[matched]!.matches(text)) matched++;
+      if (matched > before && matched === expectations.length)
+        void session.end({ ended: 'expectations-met' });
     },
     onCountReached() {
       if (matched >= expectations.length)

@@ -43,3 +43,12 @@ describe('parseExpectation', () => {
     expect(() => parseExpectation('json', 'type')).toThrow(/expected path=value/);
   });
 });
+
+describe('Expectation.explain', () => {
+  it('names the actual value and its type for --expect-json (issue 15.12)', () => {
+    expect(parseExpectation('json', 'data.id=7').explain('{"data":{"id":"7"}}')).toBe(
+      'data.id is "7" (string)',
+    );
+    expect(parseExpectation('json', 'type=pong').explain('{"type":"pong"}')).toBeUndefined();
+  });
+});

@@ -1,0 +1,108 @@
+// `wsx run FILE...`: scenario files, with every connection and reliability flag of the client.
+
+import type { Command } from 'commander';
+import { WsxError } from '../core/errors.js';
+import { parseDuration } from '../text/duration.js';
+import { buildOptions, type Options } from './options.js';
+import type { RawFlags } from './program.js';
+
+export interface RunCommandFlags {
+  url?: string;
+  var?: string[];
+  junit?: string;
+  jsonl?: boolean;
+  stepTimeout: string;
+}
+
+/** The client's option groups `wsx run` shares, by their --help heading. */
+const sharedGroups = new Set(['Connection:', 'Reliability:']);
+
+/** Flags of those groups that belong to the line modes' output: a send step waits at most its step limit. */
+const notShared = new Set(['--show-handshake', '--drop-after']);
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function usage(message: string, hint?: string): WsxError {
+  return new WsxError('invalid-option', message, hint ? { hint } : {});
+}
+
+/** `NAME=VALUE` pairs → a map; a bad name is a usage error. */
+export function parseVars(pairs: string[]): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq > 0 ? pair.slice(0, eq) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw usage(`--var: expected NAME=VALUE, got "${pair}"`, 'e.g. --var user=alice');
+    vars.set(name, pair.slice(eq + 1));
+  }
+  return vars;
+}
+
+/**
+ * Adds the run subcommand. It takes the client's Connection and Reliability flags (-H, -s, TLS, proxy,
+ * --reconnect …) from `program`, so a flag added there reaches `wsx run` too. Call after buildProgram.
+ */
+export function addRunCommand(program: Command, done: (code: number) => void): void {
+  const run = program
+    .command('run')
+    .description('run scenario files (*.wsx): send, expect, capture, close; exit 0 when every step passes')
+    .argument('<file...>', 'scenario files, run one after another')
+    .option('--url <url>', "connect here (supplies or overrides the file's connect line)")
+    .option('--var <NAME=VALUE>', 'a variable for {{NAME}} in send steps (repeatable)', collect)
+    .option('--step-timeout <duration>', 'limit for a step without "within"', '10s')
+    .option('--junit <file>', 'write a JUnit XML report (one testcase per file)')
+    .option('--jsonl', 'write one JSON object per step to stdout instead of the human view');
+  for (const option of program.options) {
+    if (notShared.has(option.long ?? '')) continue;
+    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
+      run.addOption(option);
+  }
+  run.addHelpText(
+    'after',
+    '\nExit codes: 0 every step passed, 2 usage or syntax (FILE:LINE), 3 could not connect,\n4 an expectation failed or timed out, 5 the connection ended abnormally. See the README, "Scenarios".',
+  );
+  run.action(async (files: string[], flags: RunCommandFlags & Partial<RawFlags>) => {
+    const stepTimeoutMs = parseDuration(flags.stepTimeout);
+    if (!stepTimeoutMs)
+      throw usage(`--step-timeout: "${flags.stepTimeout}" is not a duration`, 'use e.g. 500ms, 5s');
+    const vars = parseVars(flags.var ?? []);
+    // The client's flag set with run's values; what run does not have keeps the client's defaults.
+    const raw: RawFlags = {
+      ...(flags as RawFlags),
+      header: flags.header ?? [],
+      subprotocol: flags.subprotocol ?? [],
+      tui: false,
+      inputFormat: 'raw',
+      binaryOut: 'base64',
+      jsonl: false,
+      wait: '1s',
+      execute: [],
+      expectations: [],
+    };
+    // tui is off, so a terminal only lets buildOptions ask for an encrypted --key's passphrase.
+    const env = { env: process.env, isStdinTty: process.stdin.isTTY === true, isStdoutTty: false };
+    // One Options per URL: the passphrase is asked once however many files share it.
+    const byUrl = new Map<string, Promise<Options>>();
+    const { runFiles } = await import('../modes/run.js');
+    done(
+      await runFiles(
+        {
+          files,
+          url: flags.url,
+          vars,
+          stepTimeoutMs,
+          junitPath: flags.junit,
+          isJsonl: flags.jsonl === true,
+          env: process.env,
+          optionsFor: (url) => {
+            let options = byUrl.get(url);
+            if (!options) byUrl.set(url, (options = buildOptions(url, raw, env)));
+            return options;
+          },
+        },
+        { stdout: process.stdout, stderr: process.stderr },
+      ),
+    );
+  });
+}

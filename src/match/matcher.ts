@@ -1,0 +1,304 @@
+// The matcher language shared by `wsx run`'s expect/ignore/capture and by --expect/--expect-json:
+// `/regex/flags`, `json PATH OP VALUE`, `json PATH exists`, joined with `and`.
+
+import { isDeepStrictEqual } from 'node:util';
+
+/** A path into a JSON document: `data.items[0].id` → ['data', 'items', 0, 'id']. */
+export type JsonPath = (string | number)[];
+
+export type Condition =
+  | { kind: 'regex'; re: RegExp; label: string }
+  | {
+      kind: 'json';
+      path: JsonPath;
+      pathText: string;
+      op: '==' | '!=' | '<' | '>';
+      value: unknown;
+      label: string;
+    }
+  | { kind: 'json'; path: JsonPath; pathText: string; op: '=~'; re: RegExp; label: string }
+  | { kind: 'json'; path: JsonPath; pathText: string; op: 'exists'; label: string };
+
+export interface Matcher {
+  /** As written, normalised: `json type == "pong" and /ok/`. */
+  label: string;
+  conditions: Condition[];
+}
+
+/** A mistake in matcher text; `column` counts from 0 into the text given to the parser. */
+export class MatchSyntaxError extends Error {
+  override readonly name = 'MatchSyntaxError';
+  constructor(
+    message: string,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}
+
+// Flags that make sense for a test against one message; g and y make RegExp.test stateful.
+const allowedFlags = /^[imsuv]*$/;
+
+/** `data.items[0].id` → ['data', 'items', 0, 'id']; throws MatchSyntaxError for anything else. */
+export function parsePath(path: string): JsonPath {
+  const parts: JsonPath = [];
+  const re = /([^.[\]\s]+)|\[(\d+)\]/g;
+  let consumed = 0;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    const gap = path.slice(consumed, m.index);
+    // A dot separates keys, but never starts the path or follows another dot.
+    if (gap !== '' && !(gap === '.' && consumed > 0 && m[1] !== undefined)) break;
+    parts.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+    consumed = m.index + m[0].length;
+  }
+  if (parts.length === 0 || consumed !== path.length)
+    throw new MatchSyntaxError(`cannot read path "${path}" (write it like data.items[0].id)`, 0);
+  return parts;
+}
+
+/** Reads `/body/flags` starting at `start` (which holds the opening slash). Returns the regex and where it ended. */
+export function readRegex(text: string, start: number): { re: RegExp; end: number; label: string } {
+  let i = start + 1;
+  let isInClass = false;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') i++;
+    else if (ch === '[') isInClass = true;
+    else if (ch === ']') isInClass = false;
+    else if (ch === '/' && !isInClass) break;
+  }
+  if (i >= text.length) throw new MatchSyntaxError('unclosed regex: no closing /', start);
+  const body = text.slice(start + 1, i);
+  let end = i + 1;
+  while (end < text.length && /[a-z]/i.test(text[end]!)) end++;
+  const flags = text.slice(i + 1, end);
+  if (!allowedFlags.test(flags))
+    throw new MatchSyntaxError(`regex flags "${flags}": only i, m, s, u and v are allowed`, i + 1);
+  if (body === '') throw new MatchSyntaxError('empty regex //', start);
+  try {
+    return { re: new RegExp(body, flags), end, label: text.slice(start, end) };
+  } catch (err) {
+    const why = (err as Error).message.replace(/^Invalid regular expression: /, '');
+    throw new MatchSyntaxError(`invalid regex: ${why}`, start);
+  }
+}
+
+/** Reads one JSON value (a string, number, literal, object or array) starting at `start`. */
+export function readJsonValue(text: string, start: number): { value: unknown; end: number } {
+  let end = start;
+  const first = text[start];
+  if (first === '"') {
+    for (end = start + 1; end < text.length && text[end] !== '"'; end++) if (text[end] === '\\') end++;
+    end++;
+  } else if (first === '{' || first === '[') {
+    let depth = 0;
+    for (; end < text.length; end++) {
+      const ch = text[end];
+      if (ch === '"') {
+        for (end++; end < text.length && text[end] !== '"'; end++) if (text[end] === '\\') end++;
+      } else if (ch === '{' || ch === '[') depth++;
+      else if ((ch === '}' || ch === ']') && --depth === 0) {
+        end++;
+        break;
+      }
+    }
+  } else {
+    while (end < text.length && !/\s/.test(text[end]!)) end++;
+  }
+  const raw = text.slice(start, end);
+  try {
+    if (raw === '') throw new Error('nothing there');
+    return { value: JSON.parse(raw) as unknown, end };
+  } catch {
+    throw new MatchSyntaxError(
+      `invalid JSON value ${raw === '' ? '(none given)' : raw} (strings need double quotes: "pong")`,
+      start,
+    );
+  }
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}
+
+function wordAt(text: string, i: number): string {
+  return /^\S*/.exec(text.slice(i))![0];
+}
+
+const ops = ['==', '!=', '=~', '<', '>'] as const;
+
+function readCondition(text: string, start: number): { condition: Condition; end: number } {
+  if (text[start] === '/') {
+    const { re, end, label } = readRegex(text, start);
+    return { condition: { kind: 'regex', re, label }, end };
+  }
+  if (wordAt(text, start) !== 'json')
+    throw new MatchSyntaxError(
+      `expected /regex/ or json PATH ..., got "${wordAt(text, start) || 'nothing'}"`,
+      start,
+    );
+  let i = skipSpaces(text, start + 4);
+  const pathText = wordAt(text, i);
+  if (pathText === '') throw new MatchSyntaxError('json: missing PATH', i);
+  let path: JsonPath;
+  try {
+    path = parsePath(pathText);
+  } catch (err) {
+    throw new MatchSyntaxError((err as Error).message, i);
+  }
+  i = skipSpaces(text, i + pathText.length);
+  if (wordAt(text, i) === 'exists') {
+    return {
+      condition: { kind: 'json', path, pathText, op: 'exists', label: `json ${pathText} exists` },
+      end: i + 'exists'.length,
+    };
+  }
+  const op = ops.find((o) => text.startsWith(o, i));
+  if (!op)
+    throw new MatchSyntaxError(
+      `json ${pathText}: expected ==, !=, <, >, =~ or exists, got "${wordAt(text, i) || 'nothing'}"`,
+      i,
+    );
+  const valueAt = skipSpaces(text, i + op.length);
+  if (op === '=~') {
+    if (text[valueAt] !== '/') throw new MatchSyntaxError(`json ${pathText} =~ needs a /regex/`, valueAt);
+    const { re, end, label } = readRegex(text, valueAt);
+    return {
+      condition: { kind: 'json', path, pathText, op, re, label: `json ${pathText} =~ ${label}` },
+      end,
+    };
+  }
+  const { value, end } = readJsonValue(text, valueAt);
+  if ((op === '<' || op === '>') && typeof value !== 'number')
+    throw new MatchSyntaxError(
+      `json ${pathText} ${op} compares numbers, got ${JSON.stringify(value)}`,
+      valueAt,
+    );
+  return {
+    condition: {
+      kind: 'json',
+      path,
+      pathText,
+      op,
+      value,
+      label: `json ${pathText} ${op} ${JSON.stringify(value)}`,
+    },
+    end,
+  };
+}
+
+/**
+ * Reads a matcher from `text` at `start`, stopping at the end or at the first word after a condition that
+ * is not `and` (a scenario line goes on with `within 5s`). Throws MatchSyntaxError.
+ */
+export function readMatcher(text: string, start = 0): { matcher: Matcher; end: number } {
+  const conditions: Condition[] = [];
+  let i = skipSpaces(text, start);
+  for (;;) {
+    const { condition, end } = readCondition(text, i);
+    conditions.push(condition);
+    i = end;
+    if (i < text.length && !/\s/.test(text[i]!))
+      throw new MatchSyntaxError(`unexpected "${wordAt(text, i)}" after ${condition.label}`, i);
+    const next = skipSpaces(text, i);
+    if (wordAt(text, next) !== 'and') break;
+    i = skipSpaces(text, next + 3);
+  }
+  return { matcher: { label: conditions.map((c) => c.label).join(' and '), conditions }, end: i };
+}
+
+/** Parses a whole matcher; anything left over is an error. */
+export function parseMatcher(text: string): Matcher {
+  const { matcher, end } = readMatcher(text);
+  const rest = skipSpaces(text, end);
+  if (rest < text.length)
+    throw new MatchSyntaxError(`unexpected "${wordAt(text, rest)}": join conditions with "and"`, rest);
+  return matcher;
+}
+
+// ---- evaluating ----------------------------------------------------------------------------------------
+
+/** A message as the matcher sees it: its text, parsed as JSON at most once. */
+export class Subject {
+  private parsed: { isJson: boolean; value?: unknown } | undefined;
+  constructor(readonly text: string) {}
+
+  json(): { isJson: boolean; value?: unknown } {
+    if (!this.parsed) {
+      try {
+        this.parsed = { isJson: true, value: JSON.parse(this.text) as unknown };
+      } catch {
+        this.parsed = { isJson: false };
+      }
+    }
+    return this.parsed;
+  }
+}
+
+export function lookup(value: unknown, path: JsonPath): { found: boolean; value?: unknown } {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key))
+      return { found: false };
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return { found: true, value: current };
+}
+
+/** "7 (number)", "\"7\" (string)", "null (null)", "[1,2] (array)": so 7 vs "7" is obvious. */
+export function describeValue(value: unknown, maxChars = 60): string {
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  let shown = JSON.stringify(value) ?? String(value);
+  if (shown.length > maxChars) shown = `${shown.slice(0, maxChars)}…`;
+  return `${shown} (${type})`;
+}
+
+/** Why `condition` does not hold for `subject`, or undefined when it holds. */
+export function conditionMismatch(condition: Condition, subject: Subject): string | undefined {
+  if (condition.kind === 'regex') return condition.re.test(subject.text) ? undefined : 'no match';
+  const doc = subject.json();
+  if (!doc.isJson) return 'the message is not JSON';
+  const field = lookup(doc.value, condition.path);
+  const name = condition.pathText;
+  if (condition.op === 'exists') return field.found ? undefined : `${name} is missing`;
+  if (condition.op === '!=') {
+    if (!field.found || !isDeepStrictEqual(field.value, condition.value)) return undefined;
+    return `${name} is ${describeValue(field.value)}`;
+  }
+  if (!field.found) return `${name} is missing`;
+  const actual = field.value;
+  switch (condition.op) {
+    case '==':
+      return isDeepStrictEqual(actual, condition.value) ? undefined : `${name} is ${describeValue(actual)}`;
+    case '<':
+    case '>': {
+      if (typeof actual !== 'number') return `${name} is ${describeValue(actual)}, not a number`;
+      const holds =
+        condition.op === '<' ? actual < (condition.value as number) : actual > (condition.value as number);
+      return holds ? undefined : `${name} is ${describeValue(actual)}`;
+    }
+    case '=~':
+      if (typeof actual !== 'string') return `${name} is ${describeValue(actual)}, not a string`;
+      return condition.re.test(actual) ? undefined : `${name} is ${describeValue(actual)}`;
+  }
+}
+
+/** True when every condition holds for the same message. */
+export function matches(matcher: Matcher, subject: Subject | string): boolean {
+  const s = typeof subject === 'string' ? new Subject(subject) : subject;
+  return matcher.conditions.every((c) => conditionMismatch(c, s) === undefined);
+}
+
+/**
+ * Why `matcher` does not match: the first condition that fails and what the message held instead,
+ * e.g. `json data.id == 7: data.id is "7" (string)`. Undefined when it matches.
+ */
+export function explainMismatch(matcher: Matcher, subject: Subject | string): string | undefined {
+  const s = typeof subject === 'string' ? new Subject(subject) : subject;
+  for (const c of matcher.conditions) {
+    const why = conditionMismatch(c, s);
+    if (why !== undefined) return `${c.label}: ${why}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+// `wsx run FILE...`: parse every scenario first (a mistake is FILE:LINE, exit 2, nothing sent), then run
+// them one after another and exit with the first failure's code.
+
+import { writeFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
+import { ExitCode } from '../outcome.js';
+import type { Options } from '../options.js';
+import { HumanReporter } from '../scenario/human-reporter.js';
+import { JsonlReporter } from '../scenario/jsonl-reporter.js';
+import { junitReport } from '../scenario/junit.js';
+import { readScenario, ScenarioSyntaxError } from '../scenario/parser.js';
+import type { FileResult, Reporter } from '../scenario/results.js';
+import { runScenario } from '../scenario/runner.js';
+import type { Scenario } from '../scenario/steps.js';
+import { maskSecrets } from '../text/mask.js';
+import { sanitize } from '../text/sanitize.js';
+
+export interface RunRequest {
+  files: string[];
+  /** --url: supplies or overrides each file's `connect`. */
+  url: string | undefined;
+  /** --var NAME=VALUE. */
+  vars: Map<string, string>;
+  /** A step without `within` fails after this long, ms (--step-timeout). */
+  stepTimeoutMs: number;
+  /** --junit FILE. */
+  junitPath: string | undefined;
+  /** --jsonl: events on stdout instead of the human view. */
+  isJsonl: boolean;
+  /** Validated connection settings for a URL (the cli's flags applied); throws a usage WsxError. */
+  optionsFor(url: string): Promise<Options>;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RunIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+}
+
+export async function runFiles(request: RunRequest, io: RunIo): Promise<number> {
+  // Everything is checked before the first socket opens.
+  const plans: { scenario: Scenario; options: Options }[] = [];
+  try {
+    for (const file of request.files) {
+      const scenario = readScenario(file);
+      const url = request.url ?? scenario.url;
+      if (url === undefined)
+        throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');
+      plans.push({ scenario, options: await request.optionsFor(url) });
+    }
+  } catch (err) {
+    if (err instanceof ScenarioSyntaxError) {
+      io.stderr.write(`${sanitize(err.message)}\n`);
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+
+  const secrets = [...new Set(plans.flatMap((p) => p.options.secrets))];
+  const human = request.isJsonl
+    ? undefined
+    : new HumanReporter(
+        io.stdout,
+        new Chalk({ level: io.stdout.isTTY && !request.env.NO_COLOR ? 1 : 0 }),
+        secrets,
+      );
+  const reporter: Reporter = human ?? new JsonlReporter(io.stdout);
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(ExitCode.interrupted);
+  const onSigterm = () => controller.abort(ExitCode.terminated);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const startedAt = new Date();
+  const results: FileResult[] = [];
+  try {
+    for (const { scenario, options } of plans) {
+      if (controller.signal.aborted) break;
+      const result = await runScenario(
+        scenario,
+        {
+          connection: options.connection,
+          vars: request.vars,
+          env: request.env,
+          stepTimeoutMs: request.stepTimeoutMs,
+          signal: controller.signal,
+        },
+        reporter,
+      );
+      results.push(result);
+      if (!result.isOk) {
+        const f = result.failure!;
+        const at = f.step.line > 0 ? `${result.file}:${f.step.line}` : result.file;
+        io.stderr.write(`wsx: ${sanitize(maskSecrets(`${at}: ${f.step.text}: ${f.message}`, secrets))}\n`);
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+  human?.summary();
+  const firstFailure = results.find((r) => !r.isOk)?.code;
+  if (request.junitPath !== undefined) {
+    try {
+      writeFileSync(request.junitPath, junitReport(results, startedAt, secrets));
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      io.stderr.write(`wsx: --junit: cannot write ${request.junitPath}: ${why}\n`);
+      return firstFailure ?? ExitCode.runtime;
+    }
+  }
+  return firstFailure ?? (controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok);
+}

@@ -1,0 +1,311 @@
+// Reads a `.wsx` scenario: one step per line, `#` comment lines, blank lines ignored. The whole file is
+// checked before anything connects; every mistake is `FILE:LINE: what is wrong`.
+
+import { readFileSync } from 'node:fs';
+import { MatchSyntaxError, parsePath, readMatcher, readRegex, type Matcher } from '../match/matcher.js';
+import { parseDuration } from '../text/duration.js';
+import type { Scenario, Step } from './steps.js';
+
+export class ScenarioSyntaxError extends Error {
+  override readonly name = 'ScenarioSyntaxError';
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly what: string,
+  ) {
+    super(line === undefined ? `${file}: ${what}` : `${file}:${line}: ${what}`);
+  }
+}
+
+/** A mistake on the current line; the parser adds file and line number. */
+class LineError extends Error {}
+
+/** `{{name}}` or `{{env.NAME}}` in a send payload. */
+export const variablePattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const variableName = /^(?:env\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)$/;
+const captureName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Close codes an endpoint may send (RFC 6455 §7.4: 1004-1006 and 1015 never go on the wire). */
+export function isSendableCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+/** Reads and parses `file`. Throws ScenarioSyntaxError for a missing file, bad UTF-8 or any bad line. */
+export function readScenario(file: string): Scenario {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot read (${code ?? (err as Error).message})`;
+    throw new ScenarioSyntaxError(file, undefined, why);
+  }
+  return parseScenario(file, decodeUtf8(file, bytes));
+}
+
+function decodeUtf8(file: string, bytes: Buffer): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // Name the first line that is not UTF-8.
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const nl = bytes.indexOf(0x0a, start);
+      const end = nl === -1 ? bytes.length : nl;
+      try {
+        decoder.decode(bytes.subarray(start, end));
+      } catch {
+        throw new ScenarioSyntaxError(file, line, 'not UTF-8 text');
+      }
+      if (nl === -1) throw new ScenarioSyntaxError(file, undefined, 'not UTF-8 text');
+      start = nl + 1;
+    }
+  }
+}
+
+/** Parses scenario text; `file` names it in errors. */
+export function parseScenario(file: string, text: string): Scenario {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const steps: Step[] = [];
+  let url: string | undefined;
+  let connectLine: number | undefined;
+  let hasExpect = false;
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    try {
+      const verb = /^\S+/.exec(line)![0];
+      const rest = line.slice(verb.length).trim();
+      if (verb === 'send' && rest.startsWith('<<')) {
+        const { step, lastLine } = readHeredoc(lines, i, rest.slice(2).trim());
+        steps.push(step);
+        i = lastLine;
+        continue;
+      }
+      const step = parseStep(verb, rest, line, lineNo);
+      if (step.verb === 'connect') {
+        if (url !== undefined) throw new LineError('a second connect: one connection per file');
+        if (steps.length > 0) throw new LineError('connect must come before the other steps');
+        url = step.url;
+        connectLine = lineNo;
+        continue;
+      }
+      if (step.verb === 'capture' && !hasExpect)
+        throw new LineError(
+          'capture reads the message the last expect matched, and no expect comes before it',
+        );
+      if (step.verb === 'expect') hasExpect = true;
+      steps.push(step);
+    } catch (err) {
+      if (err instanceof LineError) throw new ScenarioSyntaxError(file, lineNo, err.message);
+      throw err;
+    }
+  }
+  return { file, url, connectLine, steps };
+}
+
+/** `send <<END`, then the payload's lines, then a line that is exactly END. */
+function readHeredoc(lines: string[], first: number, marker: string): { step: Step; lastLine: number } {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(marker))
+    throw new LineError('send <<WORD: WORD is the line that ends the payload, e.g. <<END');
+  for (let j = first + 1; j < lines.length; j++) {
+    if (lines[j]!.trim() === marker) {
+      const template = lines.slice(first + 1, j).join('\n');
+      checkTemplate(template);
+      const count = j - first - 1;
+      return {
+        step: {
+          verb: 'send',
+          template,
+          encoding: 'text',
+          line: first + 1,
+          text: `send <<${marker} (${count} line${count === 1 ? '' : 's'})`,
+        },
+        lastLine: j,
+      };
+    }
+  }
+  throw new LineError(`send <<${marker}: no line "${marker}" ends the payload`);
+}
+
+function parseStep(verb: string, rest: string, text: string, line: number): Step {
+  const at = { line, text };
+  switch (verb) {
+    case 'connect': {
+      const [target, comment] = splitWord(rest);
+      if (!target) throw new LineError('connect: missing URL');
+      noTrailing(comment, 'connect URL');
+      return { ...at, verb: 'connect', url: target };
+    }
+    case 'send':
+    case 'send-hex':
+    case 'send-base64': {
+      if (rest === '')
+        throw new LineError(`${verb}: missing payload (for an empty message: send <<END, then END)`);
+      checkTemplate(rest);
+      const encoding = verb === 'send' ? 'text' : verb === 'send-hex' ? 'hex' : 'base64';
+      if (!rest.includes('{{')) checkBinary(encoding, rest);
+      return { ...at, verb: 'send', template: rest, encoding };
+    }
+    case 'expect':
+      return parseExpect(rest, at);
+    case 'expect-close': {
+      let remaining = rest;
+      let code: number | undefined;
+      const [first, after] = splitWord(remaining);
+      if (/^\d+$/.test(first)) {
+        code = Number(first);
+        if (code < 1000 || code > 4999)
+          throw new LineError(`expect-close: ${first} is not a close code (1000-4999)`);
+        remaining = after;
+      }
+      const { withinMs, rest: tail } = readWithin(remaining);
+      noTrailing(tail, 'expect-close [CODE] [within DURATION]');
+      return { ...at, verb: 'expect-close', code, withinMs };
+    }
+    case 'capture':
+      return parseCapture(rest, at);
+    case 'ignore': {
+      const { matcher, rest: tail } = matcherAt(rest, 'ignore');
+      noTrailing(tail, 'ignore MATCHER');
+      return { ...at, verb: 'ignore', matcher };
+    }
+    case 'sleep': {
+      const [d, tail] = splitWord(rest);
+      const ms = d ? parseDuration(d) : undefined;
+      if (ms === undefined) throw new LineError(`sleep: "${d}" is not a duration (e.g. 500ms, 2s)`);
+      noTrailing(tail, 'sleep DURATION');
+      return { ...at, verb: 'sleep', ms };
+    }
+    case 'ping':
+      noTrailing(rest, 'ping');
+      return { ...at, verb: 'ping' };
+    case 'close': {
+      const [first, reason] = splitWord(rest);
+      if (first === '' || first.startsWith('#')) return { ...at, verb: 'close', code: 1000, reason: '' };
+      const code = Number(first);
+      if (!/^\d+$/.test(first) || !isSendableCloseCode(code))
+        throw new LineError(
+          `close: ${first} is not a close code wsx may send (1000-1003, 1007-1014, 3000-4999)`,
+        );
+      if (Buffer.byteLength(reason) > 123) throw new LineError('close: the reason is over 123 bytes');
+      return { ...at, verb: 'close', code, reason };
+    }
+    default:
+      throw new LineError(
+        `unknown step "${verb}" (steps: connect, send, send-hex, send-base64, expect, expect-close, capture, ignore, sleep, ping, close)`,
+      );
+  }
+}
+
+function parseExpect(rest: string, at: { line: number; text: string }): Step {
+  let remaining = rest;
+  const [first, afterFirst] = splitWord(remaining);
+  if (first === 'no') {
+    const { matcher, rest: tail } = matcherAt(afterFirst, 'expect no');
+    const { withinMs, rest: end } = readWithin(tail);
+    noTrailing(end, 'expect no MATCHER [within DURATION]');
+    return { ...at, verb: 'expect-no', matcher, withinMs };
+  }
+  let count = 1;
+  if (/^\d+$/.test(first)) {
+    count = Number(first);
+    if (count < 1) throw new LineError('expect: the count must be 1 or more');
+    remaining = afterFirst;
+  }
+  const { matcher, rest: tail } = matcherAt(remaining, 'expect');
+  const { withinMs, rest: end } = readWithin(tail);
+  noTrailing(end, 'expect [N] MATCHER [within DURATION]');
+  return { ...at, verb: 'expect', matcher, count, withinMs };
+}
+
+function parseCapture(rest: string, at: { line: number; text: string }): Step {
+  const m = /^(\S+)\s*=\s*(.*)$/.exec(rest);
+  if (!m) throw new LineError('capture: write capture NAME = json PATH, or capture NAME = /re(group)/');
+  const name = m[1]!;
+  if (!captureName.test(name) || name === 'env')
+    throw new LineError(`capture: "${name}" is not a variable name (letters, digits, _)`);
+  const source = m[2]!;
+  if (source.startsWith('/')) {
+    const { re, end } = regexAt(source, 0);
+    noTrailing(source.slice(end).trim(), 'capture NAME = /re(group)/');
+    return { ...at, verb: 'capture', name, from: { kind: 'regex', re } };
+  }
+  const [word, afterWord] = splitWord(source);
+  if (word !== 'json')
+    throw new LineError(`capture: expected json PATH or /re(group)/ after =, got "${word}"`);
+  const [pathText, tail] = splitWord(afterWord);
+  if (!pathText) throw new LineError('capture: missing PATH after json');
+  let path;
+  try {
+    path = parsePath(pathText);
+  } catch (err) {
+    throw new LineError(`capture: ${(err as Error).message}`);
+  }
+  noTrailing(tail, 'capture NAME = json PATH');
+  return { ...at, verb: 'capture', name, from: { kind: 'json', path, pathText } };
+}
+
+function matcherAt(text: string, verb: string): { matcher: Matcher; rest: string } {
+  if (text.trim() === '') throw new LineError(`${verb}: missing matcher (/regex/ or json PATH OP VALUE)`);
+  try {
+    const { matcher, end } = readMatcher(text);
+    return { matcher, rest: text.slice(end).trim() };
+  } catch (err) {
+    if (err instanceof MatchSyntaxError) throw new LineError(`${verb}: ${err.message}`);
+    throw err;
+  }
+}
+
+function regexAt(text: string, start: number): { re: RegExp; end: number } {
+  try {
+    return readRegex(text, start);
+  } catch (err) {
+    if (err instanceof MatchSyntaxError) throw new LineError(`capture: ${err.message}`);
+    throw err;
+  }
+}
+
+/** An optional `within DURATION` at the start of `text`. */
+function readWithin(text: string): { withinMs: number | undefined; rest: string } {
+  const [word, after] = splitWord(text);
+  if (word !== 'within') return { withinMs: undefined, rest: text };
+  const [d, rest] = splitWord(after);
+  const ms = d ? parseDuration(d) : undefined;
+  if (!ms) throw new LineError(`within: "${d}" is not a duration (e.g. 500ms, 5s)`);
+  return { withinMs: ms, rest };
+}
+
+function splitWord(text: string): [string, string] {
+  const t = text.trim();
+  const m = /^(\S*)\s*(.*)$/s.exec(t)!;
+  return [m[1]!, m[2]!];
+}
+
+/** Anything after a complete step must be a `# comment`. */
+function noTrailing(rest: string, form: string): void {
+  const t = rest.trim();
+  if (t !== '' && !t.startsWith('#'))
+    throw new LineError(`unexpected "${t.split(/\s/)[0]}" (the form is: ${form})`);
+}
+
+function checkTemplate(template: string): void {
+  for (const m of template.matchAll(variablePattern)) {
+    if (!variableName.test(m[1]!))
+      throw new LineError(`${m[0]} is not a variable: use {{name}} or {{env.NAME}}`);
+  }
+}
+
+function checkBinary(encoding: 'text' | 'hex' | 'base64', payload: string): void {
+  if (encoding === 'hex' && !/^(?:[0-9a-f]{2})*$/i.test(payload.replace(/\s+/g, '')))
+    throw new LineError('send-hex: not hex (pairs of 0-9, a-f; spaces allowed)');
+  if (encoding === 'base64' && !/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload))
+    throw new LineError('send-base64: not base64');
+}

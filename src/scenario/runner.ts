@@ -1,0 +1,475 @@
+// Runs scenario steps over one Connection. Every incoming message goes into an inbox, so a reply that arrives
+// before its `expect` runs is never missed. Steps advance synchronously on each event (message, pong, state,
+// timer), so by the time anyone else hears of a message, every expect it completes has completed.
+
+import { Connection } from '../core/connection.js';
+import { WsxError } from '../core/errors.js';
+import type { Incoming, StateChange } from '../core/events.js';
+import { closeCodeName } from '../core/close-codes.js';
+import { explainMismatch, lookup } from '../match/matcher.js';
+import { ExitCode, exitCodeFor } from '../outcome.js';
+import { formatDuration } from '../text/duration.js';
+import type { Scenario, Step } from './steps.js';
+import { Inbox } from './inbox.js';
+import type {
+  Reporter,
+  RunSettings,
+  SeenMessage,
+  StepResult,
+  StepSettings,
+  StepsOutcome,
+  FileResult,
+} from './results.js';
+import { encodePayload, fillTemplate } from './template.js';
+
+class StepFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `true`: the step passed; a StepFailure: it failed; undefined: still waiting. */
+type Outcome = true | StepFailure | undefined;
+
+/** A step under way: how to tell whether it is done, and what its limit and the connection's end mean for it. */
+interface Active {
+  step: Step;
+  startedAt: number;
+  messages: SeenMessage[];
+  check(): Outcome;
+  /** How long the step may wait, ms (default: no limit). */
+  limitMs: number;
+  onTimeout(): true | StepFailure;
+  /** When the connection has ended; undefined: the connection's end does not concern this step (yet). */
+  onEnded?(): true | StepFailure;
+  hasTimedOut: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Opens a connection for `scenario`, runs a `connect` step and then the file's steps, and closes.
+ * Never throws for a failed step: the result says what failed.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  settings: RunSettings,
+  reporter: Reporter = {},
+): Promise<FileResult> {
+  const started = Date.now();
+  // Shown everywhere instead of the real URL: its secret query values are masked.
+  const url = settings.connection.displayUrl ?? settings.connection.url;
+  reporter.fileStarted?.(scenario.file, url);
+  const connectStep: Step = { verb: 'connect', url, line: scenario.connectLine ?? 0, text: `connect ${url}` };
+  const fileReporter: Reporter = { stepDone: (_file, r) => reporter.stepDone?.(scenario.file, r) };
+  let outcome: StepsOutcome;
+  let conn: Connection | undefined;
+  try {
+    conn = new Connection(settings.connection, settings.signal ? { signal: settings.signal } : {});
+  } catch (err) {
+    const code = err instanceof WsxError ? exitCodeFor(err, false) : ExitCode.runtime;
+    const message = (err as Error).message;
+    reporter.stepDone?.(scenario.file, {
+      step: connectStep,
+      isOk: false,
+      ms: 0,
+      messages: [],
+      error: message,
+    });
+    outcome = {
+      isOk: false,
+      code,
+      steps: [],
+      failure: { step: connectStep, message, lastSeen: [] },
+    };
+  }
+  if (conn) {
+    const run = new StepRun(conn, [connectStep, ...scenario.steps], settings, fileReporter);
+    conn.start();
+    outcome = await run.done;
+    await conn.close(1000);
+  }
+  const result: FileResult = {
+    file: scenario.file,
+    url: conn?.snapshot().url ?? url,
+    ms: Date.now() - started,
+    ...outcome!,
+  };
+  reporter.fileDone?.(result);
+  return result;
+}
+
+/**
+ * Runs `steps` over `conn`, which the caller starts and closes (script mode's LineSession does). Listens from
+ * the call on, so create it before `conn.start()`. A `connect` step waits for the first open.
+ */
+export function runSteps(
+  conn: Connection,
+  steps: Step[],
+  settings: StepSettings,
+  reporter: Reporter = {},
+): Promise<StepsOutcome> {
+  return new StepRun(conn, steps, settings, reporter).done;
+}
+
+class StepRun {
+  readonly done: Promise<StepsOutcome>;
+  private resolveDone!: (outcome: StepsOutcome) => void;
+  private readonly inbox = new Inbox();
+  private readonly vars: Map<string, string>;
+  private pongs = 0;
+  /** How the connection ended for good. */
+  private ended: StateChange | undefined;
+  /** The first close of a socket: the final one, or one before a reconnect. */
+  private lastClose: StateChange | undefined;
+  private isClosedByUs = false;
+  private isCloseExpected = false;
+  private readonly results: StepResult[] = [];
+  private next = 0;
+  private active: Active | undefined;
+  private isFinished = false;
+  private isAdvancing = false;
+  private isAdvanceAgain = false;
+
+  private readonly onMessage = (msg: Incoming) => {
+    this.inbox.push(msg.data, msg.isBinary);
+    this.advance();
+  };
+  private readonly onPong = () => {
+    this.pongs++;
+    this.advance();
+  };
+  private readonly onState = (change: StateChange) => {
+    // With --reconnect a socket may close and another open: steps keep waiting through that (`waiting`),
+    // but expect-close sees the close.
+    if (change.to === 'closed') this.ended = change;
+    if (change.to === 'closed' || (change.to === 'waiting' && change.closeCode !== undefined))
+      this.lastClose ??= change;
+    this.advance();
+  };
+  private readonly onError = () => {}; // carried by the state change
+  private readonly onAbort = () => this.advance();
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly steps: Step[],
+    private readonly settings: StepSettings,
+    private readonly reporter: Reporter,
+  ) {
+    this.vars = new Map(settings.vars);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    conn.on('message', this.onMessage);
+    conn.on('pong', this.onPong);
+    conn.on('state', this.onState);
+    conn.on('error', this.onError);
+    settings.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.advance();
+  }
+
+  /** Runs steps for as long as they complete without waiting. Re-entered by events a step itself causes. */
+  private advance(): void {
+    if (this.isAdvancing) {
+      this.isAdvanceAgain = true;
+      return;
+    }
+    this.isAdvancing = true;
+    try {
+      do {
+        this.isAdvanceAgain = false;
+        while (!this.isFinished) {
+          if (!this.active) {
+            if (this.next >= this.steps.length) {
+              this.finish(undefined);
+              break;
+            }
+            this.active = this.begin(this.steps[this.next++]!);
+          }
+          const outcome = this.poll(this.active);
+          if (outcome === undefined) break;
+          this.stepEnded(this.active, outcome);
+        }
+      } while (this.isAdvanceAgain && !this.isFinished);
+    } finally {
+      this.isAdvancing = false;
+    }
+  }
+
+  private poll(a: Active): Outcome {
+    const signal = this.settings.signal;
+    if (signal?.aborted) {
+      const reason: unknown = signal.reason;
+      return new StepFailure(typeof reason === 'number' ? reason : ExitCode.interrupted, 'interrupted');
+    }
+    const outcome = a.check();
+    if (outcome !== undefined) return outcome;
+    if (this.ended && a.onEnded) return a.onEnded();
+    if (a.hasTimedOut) return a.onTimeout();
+    return undefined;
+  }
+
+  private stepEnded(a: Active, outcome: true | StepFailure): void {
+    clearTimeout(a.timer);
+    this.active = undefined;
+    const result: StepResult = {
+      step: a.step,
+      isOk: outcome === true,
+      ms: Date.now() - a.startedAt,
+      messages: a.messages,
+    };
+    if (outcome !== true) result.error = outcome.message;
+    this.results.push(result);
+    this.reporter.stepDone?.('', result);
+    if (outcome !== true) this.finish({ step: a.step, err: outcome });
+  }
+
+  private finish(failed: { step: Step; err: StepFailure } | undefined): void {
+    if (this.isFinished) return;
+    let failure = failed;
+    if (!failure && this.ended?.error && !this.isCloseExpected && !this.isClosedByUs) {
+      // The connection broke after the last step passed: still a failure of the run.
+      failure = { step: this.steps[this.steps.length - 1]!, err: this.endedFailure('after the last step') };
+    }
+    this.isFinished = true;
+    this.conn.off('message', this.onMessage);
+    this.conn.off('pong', this.onPong);
+    this.conn.off('state', this.onState);
+    this.conn.off('error', this.onError);
+    this.settings.signal?.removeEventListener('abort', this.onAbort);
+    this.resolveDone({
+      isOk: !failure,
+      code: failure ? failure.err.code : ExitCode.ok,
+      steps: this.results,
+      ...(failure
+        ? {
+            failure: {
+              step: failure.step,
+              message: failure.err.message,
+              lastSeen: this.inbox.lastTexts(3),
+            },
+          }
+        : {}),
+    });
+  }
+
+  /** Starts `step`: its side effects happen here, once; `check` then says when it is done. */
+  private begin(step: Step): Active {
+    const a: Active = {
+      step,
+      startedAt: Date.now(),
+      messages: [],
+      check: () => true,
+      limitMs: Infinity,
+      onTimeout: () => true,
+      hasTimedOut: false,
+    };
+    const limit = (withinMs: number | undefined) => withinMs ?? this.settings.stepTimeoutMs;
+    const failNow = (err: StepFailure) => (a.check = () => err);
+    switch (step.verb) {
+      case 'connect':
+        // The handshake has its own limit (--connect-timeout); this waits for its outcome.
+        a.check = () => (this.conn.currentState === 'open' ? true : undefined);
+        a.onEnded = () => {
+          const err = this.ended?.error;
+          const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
+          return new StepFailure(
+            err ? exitCodeFor(err, false) : ExitCode.connect,
+            `cannot connect to ${this.conn.snapshot().url}: ${why}`,
+          );
+        };
+        break;
+      case 'send':
+        this.beginSend(step, a, limit(undefined), failNow);
+        break;
+      case 'expect':
+        this.beginExpect(step, a, limit(step.withinMs));
+        break;
+      case 'expect-no':
+        this.beginExpectNo(step, a, limit(step.withinMs));
+        break;
+      case 'capture': {
+        const err = this.capture(step);
+        if (err) failNow(err);
+        break;
+      }
+      case 'ignore':
+        this.inbox.ignore(step.matcher);
+        break;
+      case 'sleep':
+        a.limitMs = step.ms;
+        a.check = () => undefined;
+        a.onEnded = () => (this.ended?.error ? this.endedFailure('during sleep') : true);
+        break;
+      case 'ping': {
+        if (this.ended) {
+          failNow(this.endedFailure('before the ping'));
+          break;
+        }
+        const before = this.pongs;
+        try {
+          this.conn.ping();
+        } catch (err) {
+          failNow(new StepFailure(ExitCode.expectation, (err as Error).message));
+          break;
+        }
+        const ms = limit(undefined);
+        a.check = () => (this.pongs > before ? true : undefined);
+        a.onEnded = () => this.endedFailure('before the pong');
+        a.limitMs = ms;
+        a.onTimeout = () => new StepFailure(ExitCode.expectation, `no pong within ${formatDuration(ms)}`);
+        break;
+      }
+      case 'close': {
+        this.isClosedByUs = true;
+        let isClosed = false;
+        a.check = () => (isClosed ? true : undefined);
+        void this.conn.close(step.code, step.reason).then(() => {
+          isClosed = true;
+          this.advance();
+        });
+        break;
+      }
+      case 'expect-close':
+        this.beginExpectClose(step, a, limit(step.withinMs));
+        break;
+    }
+    if (Number.isFinite(a.limitMs)) {
+      a.timer = setTimeout(() => {
+        a.hasTimedOut = true;
+        this.advance();
+      }, a.limitMs);
+    }
+    return a;
+  }
+
+  private beginSend(
+    step: Extract<Step, { verb: 'send' }>,
+    a: Active,
+    limitMs: number,
+    failNow: (err: StepFailure) => void,
+  ): void {
+    const filled = fillTemplate(step.template, this.vars, this.settings.env);
+    if ('missing' in filled) {
+      const what = filled.missing.startsWith('env.')
+        ? `environment variable ${filled.missing.slice(4)} is not set`
+        : `unknown variable {{${filled.missing}}} (capture it first, or pass --var ${filled.missing}=VALUE)`;
+      return failNow(new StepFailure(ExitCode.usage, what));
+    }
+    const payload = encodePayload(filled.text, step.encoding);
+    if (payload === undefined) {
+      const verb = step.encoding === 'hex' ? 'send-hex' : 'send-base64';
+      return failNow(
+        new StepFailure(ExitCode.usage, `${verb}: not ${step.encoding} after filling in variables`),
+      );
+    }
+    if (this.ended) return failNow(this.endedFailure('before the message was sent'));
+    this.conn.send(payload, { binary: step.encoding !== 'text' });
+    let isFlushed: boolean | undefined;
+    void this.conn.flushed().then((ok) => {
+      isFlushed = ok;
+      this.advance();
+    });
+    a.check = () =>
+      isFlushed === undefined
+        ? undefined
+        : isFlushed
+          ? true
+          : this.endedFailure('before the message was sent');
+    a.limitMs = limitMs;
+    a.onTimeout = () => new StepFailure(ExitCode.expectation, `not sent within ${formatDuration(limitMs)}`);
+  }
+
+  private beginExpect(step: Extract<Step, { verb: 'expect' }>, a: Active, limitMs: number): void {
+    const reading = this.inbox.expecting(step.matcher, step.count, step.mayReuseLast === true, a.messages);
+    a.check = () => (reading.scan() ? true : undefined);
+    const why = () => {
+      const counted = step.count > 1 ? ` (${reading.found()} of ${step.count} arrived)` : '';
+      const lastMiss = reading.lastMiss();
+      const miss =
+        lastMiss && !lastMiss.isBinary
+          ? `; last message: ${explainMismatch(step.matcher, lastMiss.subject)}`
+          : '';
+      return { counted, miss };
+    };
+    a.onEnded = () => {
+      const { counted, miss } = why();
+      return this.endedFailure(`before a match for ${step.matcher.label}${counted}${miss}`);
+    };
+    a.limitMs = limitMs;
+    a.onTimeout = () => {
+      const { counted, miss } = why();
+      return new StepFailure(
+        ExitCode.expectation,
+        `timed out after ${formatDuration(limitMs)} waiting for ${step.matcher.label}${counted}${miss || '; no message arrived'}`,
+      );
+    };
+  }
+
+  private beginExpectNo(step: Extract<Step, { verb: 'expect-no' }>, a: Active, limitMs: number): void {
+    // Looks without consuming: the next expect still sees these messages.
+    const watch = this.inbox.watching(step.matcher, a.messages);
+    a.check = () =>
+      watch.scan()
+        ? new StepFailure(
+            ExitCode.expectation,
+            `a message matched ${step.matcher.label} within ${formatDuration(limitMs)}`,
+          )
+        : undefined;
+    a.onEnded = () => (this.ended?.error ? this.endedFailure('while waiting') : true);
+    a.limitMs = limitMs;
+    a.onTimeout = () => true;
+  }
+
+  private capture(step: Extract<Step, { verb: 'capture' }>): StepFailure | undefined {
+    const fail = (why: string) => new StepFailure(ExitCode.expectation, `capture ${step.name}: ${why}`);
+    const entry = this.inbox.lastMatched();
+    if (!entry) return fail('no message was matched yet');
+    if (step.from.kind === 'json') {
+      const doc = entry.subject.json();
+      if (!doc.isJson) return fail('the matched message is not JSON');
+      const field = lookup(doc.value, step.from.path);
+      if (!field.found) return fail(`${step.from.pathText} is missing in the matched message`);
+      this.vars.set(step.name, typeof field.value === 'string' ? field.value : JSON.stringify(field.value));
+      return undefined;
+    }
+    const m = step.from.re.exec(entry.text);
+    if (!m) return fail(`${String(step.from.re)} does not match the matched message`);
+    this.vars.set(step.name, m[1] ?? m[0]);
+    return undefined;
+  }
+
+  private beginExpectClose(step: Extract<Step, { verb: 'expect-close' }>, a: Active, limitMs: number): void {
+    this.isCloseExpected = true;
+    a.check = () => {
+      this.inbox.drain(a.messages);
+      if (!this.lastClose) return undefined;
+      const code = this.lastClose.closeCode;
+      if (step.code === undefined || code === step.code) return true;
+      return new StepFailure(
+        ExitCode.expectation,
+        `the server closed with ${code === undefined ? 'no code' : closeCodeName(code)}, expected ${closeCodeName(step.code)}`,
+      );
+    };
+    a.limitMs = limitMs;
+    a.onTimeout = () =>
+      new StepFailure(ExitCode.expectation, `the server did not close within ${formatDuration(limitMs)}`);
+  }
+
+  /** The failure for a connection that ended while a step needed it: 5 when abnormal, 4 when the server closed normally. */
+  private endedFailure(when: string): StepFailure {
+    const change = this.ended;
+    const err = change?.error;
+    if (err) {
+      const what = err.kind === 'closed-by-peer' ? err.describe() : `connection lost: ${err.describe()}`;
+      return new StepFailure(exitCodeFor(err, true), `${what} ${when}`);
+    }
+    if (this.isClosedByUs)
+      return new StepFailure(ExitCode.expectation, `the connection was closed (by a close step) ${when}`);
+    const how =
+      change?.closeCode === undefined
+        ? 'the server closed'
+        : `the server closed with ${closeCodeName(change.closeCode)}`;
+    return new StepFailure(ExitCode.expectation, `${how} ${when}`);
+  }
+}
