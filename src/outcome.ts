@@ -66,7 +66,12 @@ export type Ending =
   /** A bug in wsx. */
   | { ended: 'internal'; error: unknown }
   | { ended: 'interrupted' }
-  | { ended: 'terminated' };
+  | { ended: 'terminated' }
+  /**
+   * `wsx run`: a scenario file failed. Its lines (FILE:LINE, step, what was expected) were printed as
+   * each file ended; `code` is the first failing file's, from this table (2 syntax, 3, 4 or 5).
+   */
+  | { ended: 'scenario-failed'; code: ExitCodeValue };
 
 export type Outcome = Ending & RunFacts;
 
@@ -190,6 +195,8 @@ function verdictLines(outcome: Outcome, opts: { isVerbose?: boolean }): Verdict 
       return { code: ExitCode.interrupted, lines: undelivered };
     case 'terminated':
       return { code: ExitCode.terminated, lines: undelivered };
+    case 'scenario-failed':
+      return { code: outcome.code, lines: [] };
   }
 }
 

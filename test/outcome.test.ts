@@ -90,6 +90,11 @@ describe('verdictFor: one table from how a run ended to its exit code and stderr
     expect(verdictFor({ ended: 'completed' }).detail).toBeUndefined();
   });
 
+  it("gives a failed wsx run the first failing file's code, adding no line (each file printed its own)", () => {
+    expect(verdictFor({ ended: 'scenario-failed', code: 4 })).toEqual({ code: 4, lines: [] });
+    expect(verdictFor({ ended: 'scenario-failed', code: 2 })).toEqual({ code: 2, lines: [] });
+  });
+
   it('hands the failure over as the cause, for --verbose to print its stack', () => {
     const error = err('protocol', 'bad frame');
     expect(verdictFor({ ended: 'failed', error, url, hasOpened: true }).cause).toBe(error);

@@ -60,9 +60,7 @@ export async function main(argv: string[]): Promise<void> {
   addServeCommand(program, (serveOutcome) => (outcome = serveOutcome));
   const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
   addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
-  /** `wsx run` prints its own per-file failures and returns the first failure's code (issue 11). */
-  let runCode: number | undefined;
-  addRunCommand(program, (code) => (runCode = code));
+  addRunCommand(program, (runOutcome) => (outcome = runOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)
@@ -103,5 +101,5 @@ export async function main(argv: string[]): Promise<void> {
   const verdict = verdictFor(outcome, { isVerbose });
   const isQuiet = argv.includes('-q') || argv.includes('--quiet');
   new Diagnostics(process.stderr, { isQuiet, isVerbose, secrets }).verdict(verdict);
-  process.exitCode = runCode ?? verdict.code;
+  process.exitCode = verdict.code;
 }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { WsxError } from '../core/errors.js';
 import { parseDuration } from '../text/duration.js';
+import type { Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import type { RawFlags } from './program.js';
 
@@ -43,7 +44,7 @@ export function parseVars(pairs: string[]): Map<string, string> {
  * Adds the run subcommand. It takes the client's Connection and Reliability flags (-H, -s, TLS, proxy,
  * --reconnect …) from `program`, so a flag added there reaches `wsx run` too. Call after buildProgram.
  */
-export function addRunCommand(program: Command, done: (code: number) => void): void {
+export function addRunCommand(program: Command, done: (outcome: Outcome) => void): void {
   const run = program
     .command('run')
     .description('run scenario files (*.wsx): send, expect, capture, close; exit 0 when every step passes')

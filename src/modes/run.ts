@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
-import { ExitCode } from '../outcome.js';
+import { ExitCode, type ExitCodeValue, type Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
 import { HumanReporter } from '../scenario/human-reporter.js';
 import { JsonlReporter } from '../scenario/jsonl-reporter.js';
@@ -37,7 +37,7 @@ export interface RunIo {
   stderr: NodeJS.WritableStream;
 }
 
-export async function runFiles(request: RunRequest, io: RunIo): Promise<number> {
+export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome> {
   // Everything is checked before the first socket opens.
   const plans: { scenario: Scenario; options: Options }[] = [];
   try {
@@ -51,7 +51,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<number> 
   } catch (err) {
     if (err instanceof ScenarioSyntaxError) {
       io.stderr.write(`${sanitize(err.message)}\n`);
-      return ExitCode.usage;
+      return { ended: 'scenario-failed', code: ExitCode.usage };
     }
     throw err;
   }
@@ -99,15 +99,21 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<number> 
     process.off('SIGTERM', onSigterm);
   }
   human?.summary();
-  const firstFailure = results.find((r) => !r.isOk)?.code;
+  // The runner picks each file's code from the same ExitCode table (2, 3, 4, 5, 130, 143).
+  const firstFailure = results.find((r) => !r.isOk)?.code as ExitCodeValue | undefined;
   if (request.junitPath !== undefined) {
     try {
       writeFileSync(request.junitPath, junitReport(results, startedAt, secrets));
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      io.stderr.write(`wsx: --junit: cannot write ${request.junitPath}: ${why}\n`);
-      return firstFailure ?? ExitCode.runtime;
+      const message = `--junit: cannot write ${request.junitPath}: ${why}`;
+      return firstFailure === undefined
+        ? { ended: 'local-error', message }
+        : (io.stderr.write(`wsx: ${message}\n`), { ended: 'scenario-failed', code: firstFailure });
     }
   }
-  return firstFailure ?? (controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok);
+  if (firstFailure !== undefined) return { ended: 'scenario-failed', code: firstFailure };
+  const aborted: unknown = controller.signal.reason;
+  if (!controller.signal.aborted) return { ended: 'completed' };
+  return aborted === ExitCode.terminated ? { ended: 'terminated' } : { ended: 'interrupted' };
 }
