@@ -146,7 +146,7 @@ export function hintFor(focus: Focus, isLens: boolean): string {
       return '↑↓ PgUp PgDn select · End follow · / filter · s search n N · Enter open · y copy · e edit · ? keys · Tab input';
     case 'filter':
     case 'search':
-      return 'type a regex (! in front: inverse) · Enter keep · Esc clear';
+      return 'a regex or json PATH == VALUE (! in front: inverse) · Enter keep · Esc clear';
     case 'inspector':
       return '↑↓ PgUp PgDn scroll · y copy · e edit and re-send · Esc close';
     case 'help':

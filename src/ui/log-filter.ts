@@ -1,7 +1,8 @@
 // The lens's filter and search: a pattern typed after `/` (or `s`) -> which buffer entries it lets through.
-// Today a regex, `!` in front for the inverse. The scenario matcher (src/match/, `json PATH == VALUE`) is meant
-// to plug in at compilePattern when it lands, so the filter speaks the same language as `expect`.
+// A regex, or the scenario matcher's language (`json PATH == VALUE and /re/`, as `expect` speaks it);
+// `!` in front for the inverse.
 
+import { MatchSyntaxError, matches, parseMatcher } from '../match/matcher.js';
 import type { LogBuffer } from './log-buffer.js';
 import { entryText, type LogEntry } from './log-entry.js';
 
@@ -15,13 +16,15 @@ export interface Pattern {
 const maxTestedChars = 64 * 1024;
 
 /**
- * Compiles a filter text. Smart case: case-insensitive unless the pattern has a capital letter.
- * An invalid regex is matched as literal text, with a note saying so.
+ * Compiles a filter text. `json …` is the matcher language of `expect` (messages only: a state line is not
+ * JSON). Anything else is a regex, smart case: case-insensitive unless the pattern has a capital letter.
+ * An invalid regex is matched as literal text, with a note saying so; an invalid matcher matches nothing.
  */
 export function compilePattern(source: string): Pattern | undefined {
   const isInverse = source.startsWith('!');
   const body = isInverse ? source.slice(1) : source;
   if (body === '') return undefined;
+  if (/^json\s/.test(body)) return compileMatcher(body, isInverse);
   const flags = /[A-Z]/.test(body) ? '' : 'i';
   let regex: RegExp;
   let note: string | undefined;
@@ -33,6 +36,18 @@ export function compilePattern(source: string): Pattern | undefined {
   }
   const test = (entry: LogEntry) => regex.test(entryText(entry).slice(0, maxTestedChars)) !== isInverse;
   return note ? { test, note } : { test };
+}
+
+function compileMatcher(body: string, isInverse: boolean): Pattern {
+  try {
+    const matcher = parseMatcher(body);
+    const isMessage = (entry: LogEntry) =>
+      (entry.kind === 'sent' || entry.kind === 'received' || entry.kind === 'dropped') && !entry.isBinary;
+    return { test: (entry) => (isMessage(entry) && matches(matcher, entryText(entry))) !== isInverse };
+  } catch (err) {
+    if (!(err instanceof MatchSyntaxError)) throw err;
+    return { test: () => isInverse, note: `not a valid matcher: ${err.message}` };
+  }
 }
 
 /**

@@ -34,7 +34,7 @@ export interface UiState {
   focusBefore: 'input' | 'log';
   /** The filter or search being typed. */
   prompt: EditorState;
-  /** The applied filter: a regex, `!regex` for the inverse, '' for none. */
+  /** The applied filter: a regex or a `json …` matcher, `!` in front for the inverse, '' for none. */
   filter: string;
   /** The applied search for n/N. */
   search: string;
@@ -390,7 +390,7 @@ export const keysHelp: Record<'input' | 'log' | 'inspector' | 'prompt', [string,
   log: [
     ['↑ ↓ j k PgUp PgDn', 'select (pauses following)'],
     ['Home End g G', 'oldest / newest (End follows again)'],
-    ['/', 'filter: a regex, !regex for the inverse'],
+    ['/', 'filter: a regex or json PATH == VALUE, ! in front for the inverse'],
     ['s, then n N', 'search, next / previous match'],
     ['Esc', 'clear the filter and search'],
     ['Enter', 'open the message in full'],

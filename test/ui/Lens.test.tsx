@@ -171,7 +171,7 @@ describe('the full-screen lens', () => {
     const { instance } = await mountLens();
     instance.stdin.write('\t?');
     const frame = await frameShows(instance, 'Keys in the log');
-    expect(frame).toContain('filter: a regex, !regex for the inverse');
+    expect(frame).toContain('filter: a regex or json PATH == VALUE, ! in front for the inverse');
     expect(frame).toContain('copy it (OSC 52)');
   });
 });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { compilePattern } from '../../src/ui/log-filter.js';
+import type { LogEntry } from '../../src/ui/log-entry.js';
+
+const received = (text: string): LogEntry => ({
+  kind: 'received',
+  at: 0,
+  data: Buffer.from(text),
+  isBinary: false,
+});
+const state = (text: string): LogEntry => ({ kind: 'state', at: 0, text, tone: 'good' });
+
+describe('the lens filter', () => {
+  it('speaks the expect matcher language: json PATH OP VALUE joined with and, on messages only', () => {
+    const pattern = compilePattern('json type == "price" and json qty > 2')!;
+    expect(pattern.note).toBeUndefined();
+    expect(pattern.test(received('{"type":"price","qty":3}'))).toBe(true);
+    expect(pattern.test(received('{"type":"price","qty":1}'))).toBe(false);
+    // 7 and "7" differ, as they do in a scenario's expect.
+    expect(compilePattern('json id == 7')!.test(received('{"id":"7"}'))).toBe(false);
+    expect(pattern.test(state('json type == "price"'))).toBe(false);
+  });
+
+  it('inverts a matcher with !, and names a matcher mistake instead of matching', () => {
+    const inverse = compilePattern('!json type == "heartbeat"')!;
+    expect(inverse.test(received('{"type":"heartbeat"}'))).toBe(false);
+    expect(inverse.test(received('{"type":"price"}'))).toBe(true);
+    const broken = compilePattern('json type ==')!;
+    expect(broken.note).toMatch(/^not a valid matcher: /);
+    expect(broken.test(received('{"type":"price"}'))).toBe(false);
+  });
+
+  it('keeps plain text a smart-case regex, and an invalid regex literal text', () => {
+    expect(compilePattern('PRICE')!.test(received('price'))).toBe(false);
+    expect(compilePattern('price')!.test(received('PRICE'))).toBe(true);
+    const literal = compilePattern('a(b')!;
+    expect(literal.note).toBe('not a valid regex: matched as text');
+    expect(literal.test(received('xa(by'))).toBe(true);
+  });
+});
