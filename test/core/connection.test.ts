@@ -127,7 +127,8 @@ describe('Connection: delivery', () => {
       () => 'no client',
     );
     const serverSide = s.clients()[0]!;
-    (serverSide as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    // ws's pause() stops reading the socket: the server reads nothing until resume().
+    serverSide.pause();
     const chunk = 'x'.repeat(64 * 1024);
     let accepted = 0;
     // Bounded: stop at the first "pause", or after 2000 messages (128 MiB) which would mean no backpressure.
@@ -138,7 +139,7 @@ describe('Connection: delivery', () => {
     // Kernel buffers took some, the socket's own buffer up to the high-water mark, the queue the rest.
     expect(snap.counters.queued * 64 * 1024).toBeLessThanOrEqual(4 * 1024 * 1024);
     const drained = once(conn, 'drain');
-    (serverSide as unknown as { _socket: import('node:net').Socket })._socket.resume();
+    serverSide.resume();
     await drained;
     expect(await conn.flushed()).toBe(true);
     await until(
