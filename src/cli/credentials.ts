@@ -6,6 +6,7 @@ import type { ClientRequest } from 'node:http';
 import { WsxError } from '../core/errors.js';
 import { maskUrl } from '../text/mask.js';
 import { envFlag, usage } from './flag-values.js';
+import type { RawFlags } from './program.js';
 
 /** Headers whose values are always secret, lower case. */
 const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
@@ -13,14 +14,11 @@ const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 /** Secrets shorter than this are not masked in free text: "a" or "pw" would mask half of every line. */
 const minSecretLength = 3;
 
-export interface CredentialFlags {
-  header: string[];
-  headerFile?: string;
-  auth?: string;
-  authEnv?: string;
-  bearerEnv?: string;
-  maskParam: string[];
-}
+/** The flags this file reads, as program.ts declares them. */
+export type CredentialFlags = Pick<
+  RawFlags,
+  'header' | 'headerFile' | 'auth' | 'authEnv' | 'bearerEnv' | 'maskParam'
+>;
 
 export interface Credentials {
   /** The URL to connect to: userinfo moved into an Authorization header, the query kept. */

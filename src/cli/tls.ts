@@ -4,15 +4,10 @@ import { createRequire } from 'node:module';
 import type { TlsOptions } from '../core/connection-options.js';
 import { usage } from './flag-values.js';
 import { readFlagFile, type ReadFile } from './credentials.js';
+import type { RawFlags } from './program.js';
 
-export interface TlsFlags {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  insecure?: boolean;
-  servername?: string;
-}
+/** The flags this file reads, as program.ts declares them. */
+export type TlsFlags = Pick<RawFlags, 'ca' | 'cert' | 'key' | 'passphrase' | 'insecure' | 'servername'>;
 
 export interface TlsEnvironment {
   isStdinTty: boolean;
