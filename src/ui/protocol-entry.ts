@@ -79,11 +79,11 @@ export function decodedEntry(msg: ProtocolMessage, at: number): DecodedEntry {
 export function inputHint(name: ProtocolName): string {
   switch (name) {
     case 'socketio':
-      return 'Socket.IO: type ["event", args…] to emit; ack ["event", args…] waits for the answer and shows its round trip';
+      return 'Socket.IO: ["event", args…] emits; ack ["event", args…] shows the answer and its round trip';
     case 'jsonrpc':
-      return 'JSON-RPC 2.0: type method [params] or a request object; responses show with their round trip';
+      return 'JSON-RPC 2.0: method [params] or a request object; responses show with their round trip';
     case 'graphql-ws':
-      return 'graphql-ws: type a GraphQL document or {"query","variables"}; results show per operation (#id)';
+      return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
     case 'raw':
       return '';
   }
