@@ -89,7 +89,7 @@ export async function buildOptions(
     displayUrl: target.isDemo ? credentials.url : credentials.displayUrl,
     mode,
     connection,
-    proto: buildProtoSettings(flags, mode),
+    proto: buildProtoSettings(flags),
     secretHeaders: credentials.secretHeaders,
     secrets: keepMaskable(secrets),
     proxy,

@@ -2,7 +2,7 @@
 
 import { WsxError } from '../core/errors.js';
 import { protocolNames } from '../protocols/index.js';
-import type { Mode, ProtoSettings } from '../options.js';
+import type { ProtoSettings } from '../options.js';
 import type { RawFlags } from './program.js';
 
 function usage(message: string, hint?: string): WsxError {
@@ -30,7 +30,7 @@ export function isSocketIoAuth(flags: RawFlags): boolean {
 }
 
 /** Validates --proto and its flags; undefined for raw WebSocket. */
-export function buildProtoSettings(flags: RawFlags, mode: Mode): ProtoSettings | undefined {
+export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   const name = flags.proto ?? 'raw';
   if (!(protocolNames as readonly string[]).includes(name))
     throw usage(`--proto: unknown protocol "${name}"`, `use one of ${protocolNames.join(', ')}`);
@@ -42,11 +42,6 @@ export function buildProtoSettings(flags: RawFlags, mode: Mode): ProtoSettings |
   onlyWith('--init', flags.init, 'graphql-ws');
   if (name === 'raw') return undefined;
   if (flags.binary) throw usage(`--binary does not go with --proto ${name}: its messages are JSON lines`);
-  if (mode === 'interactive')
-    throw usage(
-      `--proto ${name} works in pipe and script mode for now, not in the interactive session`,
-      'pipe lines into it, or add --no-tui',
-    );
   switch (name) {
     case 'socketio': {
       if (flags.namespace !== undefined && !flags.namespace.startsWith('/'))

@@ -16,7 +16,7 @@ export interface RunCommandFlags {
 }
 
 /** The client's option groups `wsx run` shares, by their --help heading. */
-const sharedGroups = new Set(['Connection:', 'Reliability:']);
+const sharedGroups = new Set(['Connection:', 'Reliability:', 'Protocols:']);
 
 /** Flags of those groups that belong to the line modes' output: a send step waits at most its step limit. */
 const notShared = new Set(['--show-handshake', '--drop-after']);
@@ -83,7 +83,7 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
     };
     // tui is off, so a terminal only lets buildOptions ask for an encrypted --key's passphrase.
     const env = { env: process.env, isStdinTty: process.stdin.isTTY === true, isStdoutTty: false };
-    // One Options per URL: the passphrase is asked once however many files share it.
+    // One Options per URL and protocol: the passphrase is asked once however many files share it.
     const byUrl = new Map<string, Promise<Options>>();
     const { runFiles } = await import('../modes/run.js');
     done(
@@ -96,9 +96,12 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
           junitPath: flags.junit,
           isJsonl: flags.jsonl === true,
           env: process.env,
-          optionsFor: (url) => {
-            let options = byUrl.get(url);
-            if (!options) byUrl.set(url, (options = buildOptions(url, raw, env)));
+          optionsFor: (url, proto) => {
+            // --proto on the command line wins over the file's `proto` line; --namespace, --init… go with either.
+            const withProto = { ...raw, ...(raw.proto === undefined && proto ? { proto } : {}) };
+            const key = `${withProto.proto ?? 'raw'} ${url}`;
+            let options = byUrl.get(key);
+            if (!options) byUrl.set(key, (options = buildOptions(url, withProto, env)));
             return options;
           },
         },

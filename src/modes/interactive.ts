@@ -3,6 +3,9 @@
 import type { Options } from '../options.js';
 import { verdictFor, type Outcome } from '../outcome.js';
 import { Connection } from '../core/connection.js';
+import { loadCodec } from '../protocols/index.js';
+import type { ProtocolSession } from '../protocols/session.js';
+import { inputHint } from '../ui/protocol-entry.js';
 import { maskSecrets } from '../text/mask.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 
@@ -67,7 +70,26 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     );
   }
 
-  const conn = new Connection({ ...options.connection, url, displayUrl });
+  // --proto: the codec decides the URL and subprotocols, and sits between the connection and the log.
+  let conn: Connection;
+  let proto: ProtocolSession | undefined;
+  if (options.proto) {
+    const [codec, { ProtocolSession: Session }] = await Promise.all([
+      loadCodec(options.proto.name, options.proto),
+      import('../protocols/session.js'),
+    ]);
+    const target = codec.target(url, options.connection.protocols ?? []);
+    conn = new Connection({
+      ...options.connection,
+      url: target.url,
+      displayUrl,
+      protocols: target.protocols,
+    });
+    // Before any other listener, as in pipe mode: its verdict on a closing socket must be known first.
+    proto = new Session(conn, codec, undefined, options.connection.handshakeTimeoutMs);
+  } else {
+    conn = new Connection({ ...options.connection, url, displayUrl });
+  }
   let finalError: import('../core/errors.js').WsxError | undefined;
   conn.on('state', (change) => {
     if (change.to === 'closed') finalError = change.error;
@@ -75,6 +97,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   const isLens = !options.isInline;
   const store = new SessionStore(conn, {
     showPingPong: options.showPingPong,
+    ...(proto ? { proto } : {}),
     ...(isLens
       ? { logLimits: { ...defaultLogLimits, maxEntries: options.scrollback ?? defaultLogLimits.maxEntries } }
       : {}),
@@ -85,6 +108,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       at: Date.now(),
       text: `wsx demo: echo server on ${url}; Enter sends, Tab goes to the log, ? there lists keys`,
     });
+  if (proto) store.add({ kind: 'info', at: Date.now(), text: inputHint(proto.codec.name) });
   // The demo's port changes every run: its history is keyed by a fixed name so it is found again.
   const historyFile = history.historyPath(options.isDemo ? 'wsx-demo' : displayUrl, process.env);
   let hasReportedHistoryError = false;
@@ -103,6 +127,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       conn,
       store,
       messages,
+      ...(proto ? { proto } : {}),
       dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
       format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
       history: history.loadHistory(historyFile),
@@ -138,7 +163,10 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       protocols: options.connection.protocols ?? [],
       compress: options.connection.compress === true,
     };
-    for (const text of negotiationNotes(info, offered)) store.add({ kind: 'info', at, text });
+    // A subprotocol that --proto offered (graphql-transport-ws) is no news; one the user offered with -s is.
+    const isProtoChoice = proto !== undefined && offered.protocols.length === 0;
+    for (const text of negotiationNotes(isProtoChoice ? { ...info, protocol: '' } : info, offered))
+      store.add({ kind: 'info', at, text });
   });
   if (options.isInsecure)
     store.add({
@@ -159,8 +187,15 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   }
   await conn.close(1000);
   await server?.close();
-  // A failure that ended the session (not the user's quit) decides the exit code and the line.
+  // A failure that ended the session (not the user's quit) decides the exit code and the line. A protocol's
+  // refusal comes first and names the server itself; with --proto "opened" means its opening finished.
+  if (proto?.failure) return { ended: 'failed', error: proto.failure, hasOpened: proto.hasBeenReady };
   if (finalError)
-    return { ended: 'failed', error: finalError, url: displayUrl, hasOpened: conn.snapshot().hasOpened };
+    return {
+      ended: 'failed',
+      error: finalError,
+      url: displayUrl,
+      hasOpened: proto ? proto.hasBeenReady : conn.snapshot().hasOpened,
+    };
   return { ended: 'completed' };
 }

@@ -27,8 +27,11 @@ export interface RunRequest {
   junitPath: string | undefined;
   /** --jsonl: events on stdout instead of the human view. */
   isJsonl: boolean;
-  /** Validated connection settings for a URL (the cli's flags applied); throws a usage WsxError. */
-  optionsFor(url: string): Promise<Options>;
+  /**
+   * Validated connection settings for a URL (the cli's flags applied), with the file's `proto` line if it
+   * has one; throws a usage WsxError.
+   */
+  optionsFor(url: string, proto?: string): Promise<Options>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -46,7 +49,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
       const url = request.url ?? scenario.url;
       if (url === undefined)
         throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');
-      plans.push({ scenario, options: await request.optionsFor(url) });
+      plans.push({ scenario, options: await request.optionsFor(url, scenario.proto) });
     }
   } catch (err) {
     if (err instanceof ScenarioSyntaxError) {
@@ -80,6 +83,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         scenario,
         {
           connection: options.connection,
+          ...(options.proto ? { proto: options.proto } : {}),
           vars: request.vars,
           env: request.env,
           stepTimeoutMs: request.stepTimeoutMs,

@@ -112,13 +112,15 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
         case 'connection_ack': {
           isAcked = true;
           const again = [...operations].filter(([, o]) => o.sentAt >= 0).length;
+          for (const [opId, o] of operations) subscribe(ctx, opId, o);
+          schedulePing(ctx);
+          // Last: a `ready` listener may subscribe at once (wsx run's send step), and that operation must
+          // not be in the map the loop above walks, or it goes out twice (the server closes with 4409).
           ctx.ready(
             again > 0
               ? `graphql-ws connected; subscribing again to ${again} operation(s)`
               : 'graphql-ws connected',
           );
-          for (const [opId, o] of operations) subscribe(ctx, opId, o);
-          schedulePing(ctx);
           return;
         }
         case 'ping':

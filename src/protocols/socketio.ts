@@ -74,8 +74,9 @@ export function socketIoCodec(opts: SocketIoOptions = {}): Codec {
       case PacketType.CONNECT: {
         isConnected = true;
         const sid = (packet.data as { sid?: string } | undefined)?.sid;
-        ctx.ready(`Socket.IO namespace ${nsp} connected${sid ? ` (sid ${sid})` : ''}`);
+        // The held emits first: a `ready` listener may emit at once, and that must come after them.
         for (const p of held.splice(0)) sendPacket(ctx, p);
+        ctx.ready(`Socket.IO namespace ${nsp} connected${sid ? ` (sid ${sid})` : ''}`);
         return;
       }
       case PacketType.CONNECT_ERROR: {

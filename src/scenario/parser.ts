@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { MatchSyntaxError, parsePath, readMatcher, readRegex, type Matcher } from '../match/matcher.js';
+import type { ProtocolName } from '../protocols/codec.js';
+import { protocolNames } from '../protocols/index.js';
 import { parseDuration } from '../text/duration.js';
 import type { Scenario, Step } from './steps.js';
 
@@ -76,6 +78,7 @@ export function parseScenario(file: string, text: string): Scenario {
   let url: string | undefined;
   let connectLine: number | undefined;
   let hasExpect = false;
+  let proto: ProtocolName | undefined;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.trim();
@@ -87,6 +90,15 @@ export function parseScenario(file: string, text: string): Scenario {
         const { step, lastLine } = readHeredoc(lines, i, rest.slice(2).trim());
         steps.push(step);
         i = lastLine;
+        continue;
+      }
+      if (verb === 'proto') {
+        // Which protocol the file speaks over WebSocket (--proto on the command line wins).
+        if (proto !== undefined) throw new LineError('a second proto: one protocol per file');
+        if (steps.length > 0) throw new LineError('proto must come before the steps');
+        if (!(protocolNames as readonly string[]).includes(rest))
+          throw new LineError(`proto: unknown protocol "${rest}" (use one of ${protocolNames.join(', ')})`);
+        proto = rest as ProtocolName;
         continue;
       }
       const step = parseStep(verb, rest, line, lineNo);
@@ -108,7 +120,7 @@ export function parseScenario(file: string, text: string): Scenario {
       throw err;
     }
   }
-  return { file, url, connectLine, steps };
+  return { file, url, connectLine, steps, ...(proto === undefined ? {} : { proto }) };
 }
 
 /** `send <<END`, then the payload's lines, then a line that is exactly END. */
@@ -200,7 +212,7 @@ function parseStep(verb: string, rest: string, text: string, line: number): Step
     }
     default:
       throw new LineError(
-        `unknown step "${verb}" (steps: connect, send, send-hex, send-base64, expect, expect-close, capture, ignore, sleep, ping, close)`,
+        `unknown step "${verb}" (steps: proto, connect, send, send-hex, send-base64, expect, expect-close, capture, ignore, sleep, ping, close)`,
       );
   }
 }

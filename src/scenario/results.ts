@@ -1,6 +1,8 @@
 // What running scenario steps produces, and who hears about it: the runner's outward surface.
 
 import type { ConnectionOptions } from '../core/connection.js';
+import type { ProtocolName } from '../protocols/codec.js';
+import type { ProtocolOptions } from '../protocols/index.js';
 import type { Step } from './steps.js';
 
 export interface StepSettings {
@@ -16,6 +18,11 @@ export interface StepSettings {
 export interface RunSettings extends StepSettings {
   /** The connection to open; its url is the one the scenario runs against. */
   connection: ConnectionOptions;
+  /**
+   * --proto (or the file's `proto` line): send steps go through the codec's input, expects read its decoded
+   * messages, and `connect` waits for the protocol's opening. Undefined: raw WebSocket.
+   */
+  proto?: { name: ProtocolName } & ProtocolOptions;
 }
 
 export interface SeenMessage {

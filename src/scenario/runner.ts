@@ -3,6 +3,9 @@
 // timer), so by the time anyone else hears of a message, every expect it completes has completed.
 
 import { Connection } from '../core/connection.js';
+import { InputError, type ProtocolMessage } from '../protocols/codec.js';
+import { loadCodec } from '../protocols/index.js';
+import { ProtocolSession } from '../protocols/session.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
@@ -66,8 +69,20 @@ export async function runScenario(
   const fileReporter: Reporter = { stepDone: (_file, r) => reporter.stepDone?.(scenario.file, r) };
   let outcome: StepsOutcome;
   let conn: Connection | undefined;
+  let proto: ProtocolSession | undefined;
   try {
-    conn = new Connection(settings.connection, settings.signal ? { signal: settings.signal } : {});
+    const deps = settings.signal ? { signal: settings.signal } : {};
+    if (settings.proto) {
+      // The codec decides the URL and subprotocols; the display URL stays the one the user gave.
+      const codec = await loadCodec(settings.proto.name, settings.proto);
+      const c = settings.connection;
+      const target = codec.target(c.url, c.protocols ?? []);
+      conn = new Connection({ ...c, url: target.url, protocols: target.protocols, displayUrl: url }, deps);
+      // Before the steps listen: its verdict on a closing socket must be known when they hear of it.
+      proto = new ProtocolSession(conn, codec, undefined, c.handshakeTimeoutMs);
+    } else {
+      conn = new Connection(settings.connection, deps);
+    }
   } catch (err) {
     const code = err instanceof WsxError ? exitCodeFor(err, false) : ExitCode.runtime;
     const message = (err as Error).message;
@@ -86,7 +101,7 @@ export async function runScenario(
     };
   }
   if (conn) {
-    const run = new StepRun(conn, [connectStep, ...scenario.steps], settings, fileReporter);
+    const run = new StepRun(conn, [connectStep, ...scenario.steps], settings, fileReporter, proto);
     conn.start();
     outcome = await run.done;
     await conn.close(1000);
@@ -137,6 +152,12 @@ class StepRun {
     this.inbox.push(msg.data, msg.isBinary);
     this.advance();
   };
+  /** With --proto: what the codec decoded, one JSON text each (a graphql-ws `complete` is no message). */
+  private readonly onProtocolMessage = (msg: ProtocolMessage) => {
+    if (msg.kind !== 'complete') this.inbox.push(Buffer.from(msg.text), false);
+    this.advance();
+  };
+  private readonly onReady = () => this.advance();
   private readonly onPong = () => {
     this.pongs++;
     this.advance();
@@ -157,10 +178,16 @@ class StepRun {
     private readonly steps: Step[],
     private readonly settings: StepSettings,
     private readonly reporter: Reporter,
+    private readonly proto?: ProtocolSession,
   ) {
     this.vars = new Map(settings.vars);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    conn.on('message', this.onMessage);
+    if (proto) {
+      proto.on('message', this.onProtocolMessage);
+      proto.on('ready', this.onReady);
+    } else {
+      conn.on('message', this.onMessage);
+    }
     conn.on('pong', this.onPong);
     conn.on('state', this.onState);
     conn.on('error', this.onError);
@@ -227,11 +254,14 @@ class StepRun {
   private finish(failed: { step: Step; err: StepFailure } | undefined): void {
     if (this.isFinished) return;
     let failure = failed;
-    if (!failure && this.ended?.error && !this.isCloseExpected && !this.isClosedByUs) {
+    const endedWith = this.proto?.failure ?? this.ended?.error;
+    if (!failure && endedWith && !this.isCloseExpected && !this.isClosedByUs) {
       // The connection broke after the last step passed: still a failure of the run.
       failure = { step: this.steps[this.steps.length - 1]!, err: this.endedFailure('after the last step') };
     }
     this.isFinished = true;
+    this.proto?.off('message', this.onProtocolMessage);
+    this.proto?.off('ready', this.onReady);
     this.conn.off('message', this.onMessage);
     this.conn.off('pong', this.onPong);
     this.conn.off('state', this.onState);
@@ -269,8 +299,13 @@ class StepRun {
     switch (step.verb) {
       case 'connect':
         // The handshake has its own limit (--connect-timeout); this waits for its outcome.
-        a.check = () => (this.conn.currentState === 'open' ? true : undefined);
+        // With --proto, open means the protocol's opening is done too (CONNECT answered, connection_ack).
+        a.check = () =>
+          (this.proto ? this.proto.isReady : this.conn.currentState === 'open') ? true : undefined;
         a.onEnded = () => {
+          // A protocol's refusal names the server itself: "the Socket.IO server refused namespace /x: …".
+          const refusal = this.proto?.failure;
+          if (refusal) return new StepFailure(exitCodeFor(refusal, false), refusal.describe());
           const err = this.ended?.error;
           const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
           return new StepFailure(
@@ -364,7 +399,21 @@ class StepRun {
       );
     }
     if (this.ended) return failNow(this.endedFailure('before the message was sent'));
-    this.conn.send(payload, { binary: step.encoding !== 'text' });
+    if (this.proto) {
+      const name = this.proto.codec.name;
+      if (step.encoding !== 'text')
+        return failNow(
+          new StepFailure(ExitCode.usage, `send-${step.encoding} does not go with --proto ${name}`),
+        );
+      try {
+        this.proto.input(filled.text);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        return failNow(new StepFailure(ExitCode.usage, `not a ${name} message: ${err.message}`));
+      }
+    } else {
+      this.conn.send(payload, { binary: step.encoding !== 'text' });
+    }
     let isFlushed: boolean | undefined;
     void this.conn.flushed().then((ok) => {
       isFlushed = ok;
@@ -459,6 +508,9 @@ class StepRun {
   /** The failure for a connection that ended while a step needed it: 5 when abnormal, 4 when the server closed normally. */
   private endedFailure(when: string): StepFailure {
     const change = this.ended;
+    const refusal = this.proto?.failure;
+    if (refusal)
+      return new StepFailure(exitCodeFor(refusal, this.proto.hasBeenReady), `${refusal.describe()} ${when}`);
     const err = change?.error;
     if (err) {
       const what = err.kind === 'closed-by-peer' ? err.describe() : `connection lost: ${err.describe()}`;

@@ -1,6 +1,7 @@
 // The steps of a scenario, as the parser builds them and the runner runs them.
 
 import type { JsonPath, Matcher } from '../match/matcher.js';
+import type { ProtocolName } from '../protocols/codec.js';
 
 interface At {
   /** 1-based line in the file (the first line of a multi-line step); 0 for steps built from flags. */
@@ -52,5 +53,7 @@ export interface Scenario {
   url: string | undefined;
   /** The line of that `connect`. */
   connectLine: number | undefined;
+  /** From the file's `proto NAME` line: the protocol spoken over WebSocket (--proto wins). */
+  proto?: ProtocolName;
   steps: Step[];
 }

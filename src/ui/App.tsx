@@ -4,6 +4,8 @@
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Connection } from '../core/connection.js';
+import { InputError } from '../protocols/codec.js';
+import type { ProtocolSession } from '../protocols/session.js';
 import { chosenEditor, editDraft } from './edit-draft.js';
 import { createEditor, editorReducer } from './line-editor.js';
 import type { Key } from './keys.js';
@@ -30,6 +32,8 @@ import { useSessionView } from './use-session-view.js';
 export interface AppProps {
   conn: Connection;
   store: SessionStore;
+  /** The --proto codec over `conn` (the store must have it too): typed lines go through its input. */
+  proto?: ProtocolSession;
   /** Deadline for typed messages, ms: a message still queued after this is dropped and shown as such. */
   dropAfterMs: number;
   format: FormatOptions;
@@ -86,6 +90,7 @@ export function intersectSorted(a: readonly number[], b: readonly number[]): num
 export function App({
   conn,
   store,
+  proto,
   dropAfterMs,
   format: initialFormat,
   history,
@@ -196,7 +201,8 @@ export function App({
     ...(messages ? { messages } : {}),
     lastSent: () => lastSent.current,
     send: (data: string | Buffer, isBinary: boolean) => {
-      conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
+      if (proto) sendThrough(proto, data, isBinary);
+      else conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
       if (typeof data === 'string') lastSent.current = data;
       store.refresh();
     },
@@ -209,6 +215,23 @@ export function App({
       info(`timestamps ${format.showTimestamps ? 'off' : 'on'}`);
     },
     clear: () => (log ? store.clearLog() : write('\x1b[2J\x1b[3J\x1b[H')),
+  };
+
+  /** A line through the --proto codec: logged as typed; a line the protocol cannot send is an info line. */
+  const sendThrough = (session: ProtocolSession, data: string | Buffer, isBinary: boolean) => {
+    if (isBinary) {
+      info(`binary messages do not go with --proto ${session.codec.name}: its messages are JSON lines`);
+      return;
+    }
+    const line = data.toString();
+    try {
+      session.input(line);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      info(`not sent: ${err.message}`);
+      return;
+    }
+    store.add({ kind: 'sent', at: Date.now(), data: line, isBinary: false });
   };
 
   // Effects of keys (submitted lines, quit, copy …) run after the reducer has settled, in the order typed.

@@ -25,6 +25,8 @@ export function entryBytes(entry: LogEntry): number {
     case 'state':
     case 'info':
       return overhead + entry.text.length * 2;
+    case 'decoded':
+      return overhead + (entry.text.length + entry.summary.length) * 2;
     default:
       return overhead;
   }

@@ -2,6 +2,7 @@
 
 import chalk from 'chalk';
 import { sanitize } from '../text/sanitize.js';
+import type { DecodedEntry } from './protocol-entry.js';
 
 export type LogEntry =
   | { kind: 'sent'; at: number; data: string | Buffer; isBinary: boolean }
@@ -11,7 +12,9 @@ export type LogEntry =
   | { kind: 'ping'; at: number }
   | { kind: 'pong'; at: number; rttMs: number | undefined }
   | { kind: 'info'; at: number; text: string }
-  | { kind: 'skipped'; at: number; count: number };
+  | { kind: 'skipped'; at: number; count: number }
+  /** A message decoded by the --proto codec. */
+  | DecodedEntry;
 
 export interface FormatOptions {
   showTimestamps: boolean;
@@ -105,6 +108,11 @@ export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
       return line(chalk.dim('•'), chalk.dim(entry.rttMs === undefined ? 'pong' : `pong ${entry.rttMs} ms`));
     case 'info':
       return line(chalk.dim('·'), sanitize(entry.text, { keepNewlines: true }));
+    case 'decoded':
+      return line(
+        decodedMark(entry),
+        decodedBody(entry, (t) => sanitize(t, { keepNewlines: true })),
+      );
     case 'skipped':
       return line(
         chalk.dim('…'),
@@ -126,6 +134,7 @@ export function entryText(entry: LogEntry): string {
       return typeof entry.data === 'string' ? entry.data : entry.data.toString('utf8');
     case 'state':
     case 'info':
+    case 'decoded':
       return entry.text;
     case 'ping':
       return 'ping';
@@ -166,9 +175,24 @@ export function entryRow(entry: LogEntry, opts: FormatOptions): string {
     case 'state':
     case 'info':
       return formatEntry({ ...entry, text: entry.text.replace(/\n/g, ' ⏎ ') }, opts);
+    case 'decoded':
+      return `${opts.showTimestamps ? clock(entry.at) : ''}${decodedMark(entry)} ${decodedBody(entry, oneLine)}`;
     default:
       return formatEntry(entry, opts);
   }
+}
+
+function decodedMark(entry: DecodedEntry): string {
+  return entry.isError ? chalk.red('⇠') : chalk.green('⇠');
+}
+
+/** A decoded message's summary, cleaned by `clean`, cut at maxShownChars, with its round trip. */
+function decodedBody(entry: DecodedEntry, clean: (text: string) => string): string {
+  const cut = entry.summary.length > maxShownChars;
+  const summary = clean(cut ? entry.summary.slice(0, maxShownChars) : entry.summary);
+  const body = entry.isError ? chalk.red(summary) : summary;
+  const rtt = entry.rttMs === undefined ? '' : chalk.dim(`  ${entry.rttMs} ms`);
+  return `${body}${cut ? chalk.dim(' …') : ''}${rtt}`;
 }
 
 function rowMark(entry: LogEntry): string {
@@ -182,6 +206,10 @@ function rowMark(entry: LogEntry): string {
 /** The inspector's text: a header, then the whole message (pretty JSON when it is JSON, hex dump when binary). */
 export function inspectLines(entry: LogEntry): string[] {
   const when = new Date(entry.at).toISOString();
+  if (entry.kind === 'decoded') {
+    const rtt = entry.rttMs === undefined ? '' : `, round trip ${entry.rttMs} ms`;
+    return [chalk.dim(`decoded message at ${when}${rtt}`), ...jsonOrText(entry.text)];
+  }
   if (entry.kind !== 'sent' && entry.kind !== 'received' && entry.kind !== 'dropped')
     return [
       chalk.dim(`${entry.kind} at ${when}`),
@@ -191,20 +219,21 @@ export function inspectLines(entry: LogEntry): string[] {
   const what = entry.isBinary ? 'binary' : 'text';
   const header = chalk.dim(`${entry.kind} ${what} message, ${formatBytes(data.length)}, at ${when}`);
   if (entry.isBinary) return [header, ...hexDump(data)];
-  const text = data.toString('utf8');
+  return [header, ...jsonOrText(data.toString('utf8'))];
+}
+
+/** A message's text for the inspector: pretty, coloured JSON when it is JSON, else the text's lines. */
+function jsonOrText(text: string): string[] {
   if (/^\s*[[{]/.test(text)) {
     try {
-      return [
-        header,
-        ...colourJson(sanitize(JSON.stringify(JSON.parse(text), null, 2), { keepNewlines: true })).split(
-          '\n',
-        ),
-      ];
+      return colourJson(sanitize(JSON.stringify(JSON.parse(text), null, 2), { keepNewlines: true })).split(
+        '\n',
+      );
     } catch {
       // not JSON after all: show as text
     }
   }
-  return [header, ...sanitize(text, { keepNewlines: true }).replace(/\t/g, '  ').split('\n')];
+  return sanitize(text, { keepNewlines: true }).replace(/\t/g, '  ').split('\n');
 }
 
 /** Classic 16-bytes-a-line hex dump: offset, hex, printable ASCII. */

@@ -2,6 +2,10 @@
 
 import type { Connection } from '../core/connection.js';
 import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../core/events.js';
+import type { WsxError } from '../core/errors.js';
+import type { ProtocolMessage } from '../protocols/codec.js';
+import type { ProtocolSession } from '../protocols/session.js';
+import { decodedEntry } from './protocol-entry.js';
 import { describeStateChange } from './state-label.js';
 import type { LogEntry } from './log-entry.js';
 import { LogBuffer, type LogBufferLimits } from './log-buffer.js';
@@ -30,6 +34,11 @@ export interface StoreOptions {
    * Default: inline.
    */
   logLimits?: LogBufferLimits;
+  /**
+   * The --proto codec over the connection: the log then shows its decoded messages instead of frames, and
+   * lines as typed instead of the frames they became (the protocol's own pongs and handshakes stay out).
+   */
+  proto?: ProtocolSession;
 }
 
 const queuePreviewCount = 5;
@@ -69,17 +78,37 @@ export class SessionStore {
     };
     // A message from ws can be a view into the much larger chunk the socket read: kept in the lens's log
     // for a long time, that view would pin the whole chunk. A copy holds only the message's own bytes.
-    listen('message', (msg) =>
-      this.add({
-        kind: 'received',
-        at: this.now(),
-        data: this.log ? Buffer.from(msg.data) : msg.data,
-        isBinary: msg.isBinary,
-      }),
-    );
-    listen('sent', (msg) =>
-      this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
-    );
+    const { proto } = options;
+    if (proto) {
+      const onMessage = (msg: ProtocolMessage) => this.add(decodedEntry(msg, this.now()));
+      const onReady = ({ detail }: { detail: string }) =>
+        detail ? this.add({ kind: 'state', at: this.now(), text: detail, tone: 'good' }) : this.schedule();
+      const onNote = (text: string) => this.add({ kind: 'state', at: this.now(), text, tone: 'warn' });
+      const onFailure = (err: WsxError) =>
+        this.add({ kind: 'state', at: this.now(), text: err.describe(), tone: 'bad' });
+      proto.on('message', onMessage);
+      proto.on('ready', onReady);
+      proto.on('note', onNote);
+      proto.on('failure', onFailure);
+      unsubscribers.push(() => {
+        proto.off('message', onMessage);
+        proto.off('ready', onReady);
+        proto.off('note', onNote);
+        proto.off('failure', onFailure);
+      });
+    } else {
+      listen('message', (msg) =>
+        this.add({
+          kind: 'received',
+          at: this.now(),
+          data: this.log ? Buffer.from(msg.data) : msg.data,
+          isBinary: msg.isBinary,
+        }),
+      );
+      listen('sent', (msg) =>
+        this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+      );
+    }
     listen('dropped', ({ msg, why }) =>
       this.add({
         kind: 'dropped',

@@ -1,0 +1,89 @@
+// The interactive session with --proto socketio, the whole program in a real terminal (tmux), against the
+// real socket.io server on loopback.
+
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { until } from '../helpers/servers.js';
+import { wsxBin } from '../helpers/run-wsx.js';
+import { startSocketIo } from '../protocols/servers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('tmux is not installed: skipping the --proto TUI test (.ci/run installs it)');
+
+const defer = cleanupAfterEach();
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+async function screenShows(session: string, texts: string[], timeoutMs = 5000): Promise<string> {
+  let screen = '';
+  await until(
+    () => {
+      screen = tmux('capture-pane', '-p', '-t', session);
+      return texts.every((t) => screen.includes(t));
+    },
+    timeoutMs,
+    () => `${JSON.stringify(texts)} not on screen:\n${screen}`,
+  );
+  return screen;
+}
+
+function startTmux(): { session: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-proto-'));
+  const session = `wsx-proto-${process.pid}-${Date.now()}`;
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', 'bash', '--norc', '--noprofile');
+  defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+  return { session, dir };
+}
+
+describe.skipIf(!hasTmux)('interactive session with --proto socketio in tmux', () => {
+  it('connects, emits, shows the echo event, emits with an ack and shows its round trip, quits with 0', async () => {
+    const { url } = await startSocketIo(defer);
+    const { session, dir } = startTmux();
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto socketio ${url} --ping-interval 0; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
+    await screenShows(session, [
+      '● open',
+      'Socket.IO namespace / connected (sid ',
+      '⇠ welcome "hello from /"',
+    ]);
+    tmux('send-keys', '-t', session, '-l', '["echo","hi from tmux"]');
+    tmux('send-keys', '-t', session, 'Enter');
+    await screenShows(session, ['→ ["echo","hi from tmux"]', '⇠ echo "hi from tmux"']);
+    tmux('send-keys', '-t', session, '-l', 'ack ["add",20,22]');
+    tmux('send-keys', '-t', session, 'Enter');
+    const screen = await screenShows(session, ['⇠ ack #0 (add) 42']);
+    expect(screen).toMatch(/⇠ ack #0 \(add\) 42 {2}\d+ ms/);
+    tmux('send-keys', '-t', session, '/quit', 'Enter');
+    await screenShows(session, ['WSX_EXIT=0']);
+  }, 20_000);
+
+  it('a refused namespace ends the session with exit 3 and the same stderr line as pipe mode', async () => {
+    const { url } = await startSocketIo(defer);
+    const { session, dir } = startTmux();
+    const stderrFile = join(dir, 'stderr');
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto socketio ${url} --namespace /secure --auth '{"token":"nope"}' 2>${stderrFile}; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
+    await screenShows(session, ['WSX_EXIT=3']);
+    // Ink shows the cursor again on stderr as it exits (\e[?25h): terminal control, not a line of text.
+    const stderr = readFileSync(stderrFile, 'utf8').replace(/\x1b\[\?25[hl]/g, '');
+    expect(stderr).toBe(
+      'wsx: the Socket.IO server refused namespace /secure: not authorized {"reason":"bad token"} (check --auth and --namespace)\n',
+    );
+  }, 15_000);
+});
