@@ -99,7 +99,7 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [[url, '-H', 'no colon'], '-H: "no colon" is not a header'],
     [[url, '--header-file', 'bad-headers.txt'], '--header-file line 1: "no colon here" is not a header'],
     [[url, '--header-file', 'missing.txt'], '--header-file: cannot read missing.txt: ENOENT'],
-    [[url, '--proxy', 'socks5://127.0.0.1:1080'], '--proxy: socks5 proxies are not supported'],
+    [[url, '--proxy', 'socks5://127.0.0.1:1'], '--proxy: socks5 proxies are not supported'],
     [[url, '--proxy', 'http://[bad'], '--proxy: "http://[bad" is not a URL'],
     [[url, '--expect-json', 'no-equals'], '--expect-json: expected path=value'],
     [[url, '--expect', '('], '--expect: invalid regular expression /(/'],

@@ -681,7 +681,7 @@ describe('HTTP proxy (CONNECT)', () => {
     expect(down.code).toBe(3);
     expect(down.stderr).toContain('proxy http://pu:***@127.0.0.1:1 unreachable: connection refused');
     expect(down.stderr).not.toContain('pw-88');
-    const socks = await runWsx([url, '--proxy', 'socks5://127.0.0.1:1080']);
+    const socks = await runWsx([url, '--proxy', 'socks5://127.0.0.1:1']);
     expect(socks.code).toBe(2);
     expect(socks.stderr).toContain('socks5 proxies are not supported');
   });

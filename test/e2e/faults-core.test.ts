@@ -48,11 +48,12 @@ describe('end of input does not hide a failure or cut off data still arriving', 
         for (let i = 0; i < total; i++) ws.send(`${i} ${line}`);
       }),
     );
-    const child = spawnWsx([s.url, '--wait', '500ms']);
+    const child = spawnWsx([s.url, '--wait', '150ms']);
     const result = collect(child, { killAfterMs: 10_000 });
-    // The reader stops for 1.5 s (3 × --wait) right away: the pipe fills and wsx stops reading the socket.
+    // The reader stalls for 3 × --wait right away (the slowness under test is wall time itself): the pipe
+    // fills, wsx stops reading the socket, and the server looks silent for longer than --wait.
     child.stdout.pause();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     child.stdout.resume();
     const r = await result;
     expect(r.code).toBe(0);
