@@ -1,10 +1,13 @@
-// Script mode for CI smoke tests: send the -x messages, wait for the expectations in order, exit with a verdict.
+// Script mode for CI smoke tests: send the -x messages, wait for the expectations in order (as expect steps on
+// the scenario runner, fed by the LineSession that prints each message), exit with a verdict.
 
 import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
+import { feedSteps } from '../scenario/runner.js';
+import type { Step } from '../scenario/steps.js';
 import { LineSession, type Io } from './line-session.js';
 
 /** With expectations and no --timeout, a smoke test still ends: after this long, ms. */
@@ -17,6 +20,26 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
   const { conn } = session;
   const recent: string[] = [];
   let matched = 0;
+  // The expectations run as the scenario engine's expect steps (issue 11): one matcher, one runner. This mode
+  // keeps its own limit (--timeout) and texts, so the steps have none; a message may satisfy several in a row.
+  const steps: Step[] = expectations.map((e) => ({
+    verb: 'expect',
+    matcher: e.matcher,
+    count: 1,
+    withinMs: undefined,
+    mayReuseLast: true,
+    line: 0,
+    text: `expect ${e.matcher.label}`,
+  }));
+  const run =
+    steps.length > 0
+      ? feedSteps(
+          conn,
+          steps,
+          { vars: new Map(), env: process.env, stepTimeoutMs: Infinity },
+          { stepDone: (_file, result) => (matched += result.isOk ? 1 : 0) },
+        )
+      : undefined;
 
   const sendAll = () => {
     for (const message of options.execute) session.sendLine(message);
@@ -49,7 +72,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       if (recent.length > 3) recent.shift();
       // One message may satisfy several expectations in a row (issue 15.12).
       const before = matched;
-      while (matched < expectations.length && expectations[matched]!.matches(text)) matched++;
+      run?.push(text);
       if (matched > before && matched === expectations.length)
         void session.end({ ended: 'expectations-met' });
     },

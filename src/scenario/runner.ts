@@ -129,6 +129,20 @@ export function runSteps(
   return new StepRun(conn, steps, settings, reporter).done;
 }
 
+/**
+ * Like runSteps, but the caller feeds the incoming text messages (script mode's LineSession, which prints each
+ * one first): `push` advances the steps synchronously, so the caller knows at once what a message completed.
+ */
+export function feedSteps(
+  conn: Connection,
+  steps: Step[],
+  settings: StepSettings,
+  reporter: Reporter = {},
+): { done: Promise<StepsOutcome>; push(text: string): void } {
+  const run = new StepRun(conn, steps, settings, reporter, undefined, true);
+  return { done: run.done, push: (text) => run.push(text) };
+}
+
 class StepRun {
   readonly done: Promise<StepsOutcome>;
   private resolveDone!: (outcome: StepsOutcome) => void;
@@ -179,19 +193,27 @@ class StepRun {
     private readonly settings: StepSettings,
     private readonly reporter: Reporter,
     private readonly proto?: ProtocolSession,
+    isFed = false,
   ) {
     this.vars = new Map(settings.vars);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     if (proto) {
       proto.on('message', this.onProtocolMessage);
       proto.on('ready', this.onReady);
-    } else {
+    } else if (!isFed) {
       conn.on('message', this.onMessage);
     }
     conn.on('pong', this.onPong);
     conn.on('state', this.onState);
     conn.on('error', this.onError);
     settings.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.advance();
+  }
+
+  /** A text message from the caller (feedSteps). */
+  push(text: string): void {
+    if (this.isFinished) return;
+    this.inbox.push(Buffer.from(text), false);
     this.advance();
   }
 
