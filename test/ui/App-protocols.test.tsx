@@ -2,11 +2,10 @@
 // their round trip, JSON-RPC errors, graphql-ws results per operation, and a refusal that ends the session.
 
 import { describe, expect, it } from 'vitest';
-import { render } from 'ink-testing-library';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
-import { App } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import type { Codec } from '../../src/protocols/codec.js';
@@ -34,22 +33,7 @@ function mount(codec: Codec, url: string, opts: { isLens?: boolean } = {}) {
     proto,
     ...(opts.isLens ? { logLimits: { maxEntries: 100, maxBytes: 1 << 20 } } : {}),
   });
-  const instance = render(
-    <App
-      conn={conn}
-      store={store}
-      proto={proto}
-      dropAfterMs={30_000}
-      format={{ showTimestamps: false, isPretty: false }}
-      history={[]}
-    />,
-  );
-  defer(async () => {
-    instance.unmount();
-    store.dispose();
-    await conn.close();
-  });
-  conn.start();
+  const instance = renderApp(defer, { conn, store, proto });
   return { conn, proto, store, instance };
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { render } from 'ink-testing-library';
-import { App } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,22 +21,12 @@ function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } 
   });
   const store = new SessionStore(conn, { showPingPong: false, flushMs: 5 });
   const history: string[] = [];
-  const instance = render(
-    <App
-      conn={conn}
-      store={store}
-      dropAfterMs={opts.dropAfterMs ?? 30_000}
-      format={{ showTimestamps: false, isPretty: false }}
-      history={[]}
-      onHistory={(l) => history.push(l)}
-    />,
-  );
-  defer(async () => {
-    instance.unmount();
-    store.dispose();
-    await conn.close();
+  const instance = renderApp(defer, {
+    conn,
+    store,
+    dropAfterMs: opts.dropAfterMs ?? 30_000,
+    onHistory: (l) => history.push(l),
   });
-  conn.start();
   return { conn, store, instance, history };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { App } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import { startServer, until, type TestServer } from '../helpers/servers.js';
@@ -22,23 +22,12 @@ async function mountLens(opts: { maxEntries?: number; editor?: string } = {}) {
     logLimits: { maxEntries: opts.maxEntries ?? 10_000, maxBytes: 64 * 1024 * 1024 },
   });
   const copied: string[] = [];
-  const instance = render(
-    <App
-      conn={conn}
-      store={store}
-      dropAfterMs={30_000}
-      format={{ showTimestamps: false, isPretty: false }}
-      history={[]}
-      onCopy={(text) => copied.push(text)}
-      editor={opts.editor ?? 'false'}
-    />,
-  );
-  defer(async () => {
-    instance.unmount();
-    store.dispose();
-    await conn.close();
+  const instance = renderApp(defer, {
+    conn,
+    store,
+    onCopy: (text) => copied.push(text),
+    editor: opts.editor ?? 'false',
   });
-  conn.start();
   await stateReached(conn, 'open');
   return { server, conn, store, instance, copied };
 }

@@ -4,11 +4,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { MessageStore } from '../../src/config/messages.js';
 import { Connection } from '../../src/core/connection.js';
-import { App } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { parseCommand } from '../../src/ui/slash-commands.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
@@ -68,22 +67,7 @@ async function mount(configFile: string) {
   const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
   const store = new SessionStore(conn, { showPingPong: false, flushMs: 5 });
   const messages = MessageStore.load({ configFile, profile: 'prod' });
-  const instance = render(
-    <App
-      conn={conn}
-      store={store}
-      messages={messages}
-      dropAfterMs={30_000}
-      format={{ showTimestamps: false, isPretty: false }}
-      history={[]}
-    />,
-  );
-  defer(async () => {
-    instance.unmount();
-    store.dispose();
-    await conn.close();
-  });
-  conn.start();
+  const instance = renderApp(defer, { conn, store, messages });
   await stateReached(conn, 'open');
   return { server, instance };
 }
