@@ -9,6 +9,7 @@
 //                         pipe and script never load React. Each bundled module keeps its
 //                         `// node_modules/…` path comment, which test/e2e/pipe.test.ts reads.
 import { build } from 'esbuild';
+import { editDependencies } from './dependency-edits.mjs';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -17,27 +18,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-/**
- * yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
- * fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at TUI start, measured with
- * --cpu-prof. Without fetch, the same Emscripten loader decodes the same string with atob(). The build
- * fails if the loader changes shape, rather than silently losing this.
- */
-const yogaWithoutFetch = {
-  name: 'yoga-without-fetch',
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const probe = '"function"!=typeof fetch';
-      if (source.split(probe).length !== 3)
-        throw new Error(`yoga-layout's loader changed: expected ${probe} twice in ${args.path}`);
-      return { contents: source.replaceAll(probe, 'true'), loader: 'js' };
-    });
-  },
-};
-
 const result = await build({
-  plugins: [yogaWithoutFetch],
+  plugins: [editDependencies],
   absWorkingDir: root,
   entryPoints: {
     'cli/main': 'src/cli/main.ts',

@@ -1,0 +1,149 @@
+// Edits to dependencies' code that scripts/build.mjs makes in the bundle only (node_modules is untouched).
+// test/scripts/dependency-edits.test.ts checks that each edited module gives the same results as the
+// original.
+import { readFileSync } from 'node:fs';
+
+/**
+ * Small edits to dependencies' code, made only in the bundle. Each one names the file it edits and says
+ * what it buys; every `from` must occur exactly `times` times, so the build fails if a dependency changes
+ * shape, rather than silently losing an edit. The edited code computes the same output.
+ */
+export const edits = [
+  {
+    // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
+    // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at TUI start, measured
+    // with --cpu-prof. Without fetch, the same Emscripten loader decodes the same string with atob().
+    file: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+    replace: [{ from: '"function"!=typeof fetch', to: 'true', times: 2 }],
+  },
+  {
+    // ink remembers the size of every text it ever measured, in a Map that is never emptied: under a
+    // flood every row shown stays in memory for the whole session (issue 14: "memory flat"). Bounded here.
+    file: /ink[\\/]build[\\/]measure-text\.js$/,
+    replace: [
+      {
+        from: '    cache.set(text, dimensions);',
+        to: '    if (cache.size >= 4096) cache.clear();\n    cache.set(text, dimensions);',
+        times: 1,
+      },
+    ],
+  },
+  {
+    // ink builds every frame from a grid of one object per terminal cell and re-parses every line's ANSI
+    // codes, in caches that live for one frame. Under a flood that was most of the TUI's CPU and garbage
+    // (issue 14). Blank cells now share one read-only object, and the per-line caches live across frames
+    // (rows that only scrolled are not parsed again), emptied after 256 lines: a line's cells take ~7 KB.
+    file: /ink[\\/]build[\\/]output\.js$/,
+    replace: [
+      {
+        from: `                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`,
+        to: '                row.push(wsxBlankCell);',
+        times: 1,
+      },
+      {
+        from: '    caches = new OutputCaches();',
+        to: '    caches = wsxSharedCaches();',
+        times: 1,
+      },
+      {
+        from: 'export default class Output {',
+        to: `const wsxBlankCell = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });
+let wsxCaches;
+function wsxSharedCaches() {
+    const c = wsxCaches;
+    if (c === undefined || c.styledChars.size >= 256 || c.widths.size + c.blockWidths.size >= 4096)
+        wsxCaches = new OutputCaches();
+    return wsxCaches;
+}
+export default class Output {`,
+        times: 1,
+      },
+    ],
+  },
+  {
+    // Turning a row of styled cells back into a string compared each cell's styles with its neighbour's by
+    // building three Sets and two arrays, per cell, every frame. Cells of one run of text now share one
+    // styles array, and equal or empty neighbours skip the comparison (its result is empty for them).
+    // Each cell is built field by field: `{ ...token }` gave every cell a hidden class of its own.
+    file: /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
+    replace: [
+      {
+        from: `    let codes = [];
+    const ret = [];
+    for (const token of tokens) {
+        if (token.type === "ansi") {
+            codes = reduceAnsiCodesIncremental(codes, [token]);
+        }
+        else if (token.type === "char") {
+            ret.push({
+                ...token,
+                styles: [...codes],
+            });
+        }
+    }`,
+        to: `    let codes = [];
+    let shared = codes;
+    const ret = [];
+    for (const token of tokens) {
+        if (token.type === "ansi") {
+            codes = reduceAnsiCodesIncremental(codes, [token]);
+            shared = undefined;
+        }
+        else if (token.type === "char") {
+            shared ??= [...codes];
+            ret.push({ type: token.type, value: token.value, fullWidth: token.fullWidth, styles: shared });
+        }
+    }`,
+        times: 1,
+      },
+      {
+        from: `        if (i === 0) {
+            ret += ansiCodesToString(char.styles);
+        }
+        else {
+            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
+        }`,
+        to: `        const before = i === 0 ? undefined : chars[i - 1].styles;
+        if (before === char.styles || (char.styles.length === 0 && before?.length === 0)) {
+            // the same styles as the cell before: nothing to switch
+        }
+        else if (i === 0) {
+            ret += ansiCodesToString(char.styles);
+        }
+        else {
+            ret += ansiCodesToString(diffAnsiCodes(before, char.styles));
+        }`,
+        times: 1,
+      },
+      {
+        from: `        if (i === chars.length - 1) {`,
+        to: `        if (i === chars.length - 1 && char.styles.length > 0) {`,
+        times: 1,
+      },
+    ],
+  },
+];
+
+export const editDependencies = {
+  name: 'edit-dependencies',
+  setup(b) {
+    for (const { file, replace } of edits)
+      b.onLoad({ filter: file }, async (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const { from, to, times } of replace) {
+          const found = source.split(from).length - 1;
+          if (found !== times)
+            throw new Error(
+              `${args.path} changed: expected ${times} of ${JSON.stringify(from)}, found ${found}`,
+            );
+          source = source.replaceAll(from, to);
+        }
+        return { contents: source, loader: 'js' };
+      });
+  },
+};
