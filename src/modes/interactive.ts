@@ -23,11 +23,15 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   // Written through an alias: a bundler that defines process.env.NODE_ENV at build time leaves this alone.
   const env = process.env;
   env.NODE_ENV ??= 'production';
-  // V8 grows its young generation to 2 × 16 MiB when objects keep surviving scavenges, as every held log
-  // entry does under a flood: a third of the session's memory. Kept at its starting size instead (V8 reads
-  // this flag whenever it would grow the space). Under a 10,000 msg/s flood, peak RSS went from ~114 to
-  // ~91 MiB (npm run bench, issue 14).
+  // V8's heap sizing, tuned for a long session under a steady flood, where every held log entry outlives
+  // a scavenge and then dies in the old generation (issue 14). V8 reads both flags whenever it resizes.
+  // - The young generation grows to 2 x 16 MiB when objects keep surviving scavenges: kept at its start.
+  // - The old generation may grow to 4x its live size before a full collection; some runs did, and
+  //   peaked at 116-121 MiB in a 30 s flood. Held to 1.5x.
+  // 30 s at 10,000 msg/s: peak RSS 87-88 MiB in three runs, flat; without, four runs of six reached
+  // 108-121 MiB.
   setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--heap-growing-percent=50');
   // Loaded here, not at the top: pipe and script runs never pay for React.
   // `default`: a bundled CommonJS module (react in dist/) has no named exports on its namespace.
   const [
