@@ -1,13 +1,18 @@
-// npm run build: bundles wsx into dist/ with esbuild, so start-up resolves a handful of files instead of
-// ~60 modules (issue 14). `tsc` only typechecks (npm run typecheck); it no longer emits.
+// npm run build: bundles wsx into dist/ with esbuild, so start-up reads one file instead of ~60 modules
+// (issue 14). `tsc` only typechecks (npm run typecheck); it no longer emits.
 //
-// dist/cli/main.js        what bin/wsx.js imports: flags, options, commander, chalk (small, always needed)
-// dist/modes/<mode>.js    one file per mode, imported lazily by main: pipe, script, serve, run, interactive
-// dist/core/connection.js the Connection class, which the modes import from here too
-// dist/chunks/*.js        code shared by several of the above (the core, ws), and the chunks that only
-//                         the interactive mode imports: the TUI, ink and react (production build), so
-//                         pipe and script never load React. Each bundled module keeps its
-//                         `// node_modules/…` path comment, which test/e2e/pipe.test.ts reads.
+// dist/cli/main.js        what bin/wsx.js imports: the CLI, every mode but the screen, the core, ws, the
+//                         protocol codecs. Code a run may not need (a mode, a codec, config files) waits in
+//                         esbuild's lazy initialisers: parsed with the file, run only when imported.
+// dist/ui/screen.js       the interactive session's screen: ink, React (production build), the components.
+//                         Only modes/interactive.ts imports it, when a session starts, so pipe and script
+//                         runs never read it. It shares no stateful module with main.js: the UI's imports
+//                         from outside src/ui are pure functions and types.
+// dist/core/connection.js the core alone, for tests that drive a Connection in a child process.
+//
+// One main file rather than esbuild's split chunks: a smoke run loaded 27 files and took 1.10-1.13x the raw
+// ws floor; it loads one and takes 1.03-1.04x (npm run bench). Each bundled module keeps its
+// `// node_modules/…` path comment, which the import recorder in test/helpers reads.
 import { build } from 'esbuild';
 import { editDependencies } from './dependency-edits.mjs';
 import { readFileSync, rmSync } from 'node:fs';
@@ -18,29 +23,27 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-const result = await build({
+/**
+ * The screen's module, left as an import of dist/ui/screen.js by the main bundle: the one place the two
+ * bundles meet. Its path from src/modes/ is the same as from dist/cli/.
+ */
+const screenStaysOut = {
+  name: 'screen-stays-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/ui\/screen\.js$/ }, () => ({ path: '../ui/screen.js', external: true }));
+  },
+};
+
+const common = {
   plugins: [editDependencies],
   absWorkingDir: root,
-  entryPoints: {
-    'cli/main': 'src/cli/main.ts',
-    'modes/pipe': 'src/modes/pipe.ts',
-    'modes/script': 'src/modes/script.ts',
-    'modes/serve': 'src/modes/serve.ts',
-    'modes/run': 'src/modes/run.ts',
-    'modes/interactive': 'src/modes/interactive.ts',
-    // The core on its own, for tests that drive a Connection in a child process (test/core).
-    'core/connection': 'src/core/connection.ts',
-  },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Kept out of the bundle: loaded from node_modules only when a run needs them (proxy, TLS prompt), or
-  // optional native add-ons ws tries and does without, or ink's devtools (only with DEV=true).
-  external: ['https-proxy-agent', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
+  // Kept out of the bundle: loaded from node_modules only when a run needs it (proxy), or optional native
+  // add-ons ws tries and does without.
+  external: ['https-proxy-agent', 'bufferutil', 'utf-8-validate'],
   define: {
     // React and ink pick their production builds; nothing in wsx reads NODE_ENV.
     'process.env.NODE_ENV': '"production"',
@@ -54,9 +57,22 @@ const result = await build({
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
-});
+};
+
+const results = await Promise.all([
+  build({
+    ...common,
+    plugins: [...common.plugins, screenStaysOut],
+    entryPoints: { 'cli/main': 'src/cli/main.ts' },
+    outdir: 'dist',
+  }),
+  build({ ...common, entryPoints: { 'ui/screen': 'src/ui/screen.ts' }, outdir: 'dist' }),
+  // The core on its own, for tests that drive a Connection in a child process (test/core).
+  build({ ...common, entryPoints: { 'core/connection': 'src/core/connection.ts' }, outdir: 'dist' }),
+]);
 
 if (process.argv.includes('--report')) {
-  for (const [file, out] of Object.entries(result.metafile.outputs))
-    console.log(`${(out.bytes / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
+  for (const result of results)
+    for (const [file, out] of Object.entries(result.metafile.outputs))
+      console.log(`${(out.bytes / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
 }

@@ -10,6 +10,26 @@ import { readFileSync } from 'node:fs';
  */
 export const edits = [
   {
+    // With DEV=true in the environment (common in shells, for other tools) ink reads its package.json
+    // beside its build and connects to React devtools (react-devtools-core). Neither ships with wsx: the
+    // session failed at start with ENOENT for dist/package.json. wsx's screen never runs in ink's dev mode.
+    file: /ink[\\/]build[\\/]utils\.js$/,
+    replace: [
+      {
+        from: "const isDev = () => process.env['DEV'] === 'true';",
+        to: 'const isDev = () => false;',
+        times: 1,
+      },
+    ],
+  },
+  {
+    // The same: without this, the bundle would load react-devtools-core at start, whatever DEV says.
+    file: /ink[\\/]build[\\/]reconciler\.js$/,
+    replace: [
+      { from: "        await import('./devtools.js');", to: '        // no devtools in wsx', times: 1 },
+    ],
+  },
+  {
     // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
     // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at TUI start, measured
     // with --cpu-prof. Without fetch, the same Emscripten loader decodes the same string with atob().

@@ -1,12 +1,13 @@
 // Interactive session: the Ink UI over one Connection (and, with --demo, a built-in echo server).
 
 import { setFlagsFromString } from 'node:v8';
+import { MessageStore } from '../config/messages.js';
+import { configFile, projectFile } from '../config/paths.js';
 import type { Options } from '../options.js';
 import { verdictFor, type Outcome } from '../outcome.js';
 import { Connection } from '../core/connection.js';
 import { loadCodec } from '../protocols/index.js';
 import type { ProtocolSession } from '../protocols/session.js';
-import { inputHint } from '../ui/protocol-entry.js';
 import { maskSecrets } from '../text/mask.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 
@@ -32,39 +33,17 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   // 108-121 MiB.
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=50');
-  // Loaded here, not at the top: pipe and script runs never pay for React.
-  // `default`: a bundled CommonJS module (react in dist/) has no named exports on its namespace.
-  const [
-    { render },
-    { default: React },
-    { App },
-    { SessionStore },
-    history,
-    { default: chalk },
-    { defaultLogLimits },
-  ] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../ui/App.js'),
-    import('../ui/session-store.js'),
-    import('../ui/history-file.js'),
-    import('chalk'),
-    import('../ui/log-buffer.js'),
-  ]);
+  // The screen (ink, React, the components) loads only now: pipe and script runs never pay for it. The
+  // NODE_ENV above must be set first, for a run from source: React picks its build when it loads.
+  const ui = await import('../ui/screen.js');
   // Saved messages for /send, /save, /saved. Read whole before the screen changes: a malformed config or
   // project wsx.json stops the session here with its FILE:LINE line (exit 2), never half-loaded.
-  const [{ MessageStore }, paths] = await Promise.all([
-    import('../config/messages.js'),
-    import('../config/paths.js'),
-  ]);
   const messages = MessageStore.load({
-    configFile: paths.configFile(process.env),
-    projectFile: paths.projectFile(process.cwd()),
+    configFile: configFile(process.env),
+    projectFile: projectFile(process.cwd()),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
   });
-  // chalk honours --no-color but not NO_COLOR (no-color.org: set and not empty); Ink draws with the same chalk.
-  if (process.env.NO_COLOR) chalk.level = 0;
-  const hasColour = chalk.level > 0;
+  const hasColour = ui.colourFor(process.env);
 
   let server: import('../server/server.js').WsxServer | undefined;
   let url = options.url;
@@ -105,11 +84,16 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     if (change.to === 'closed') finalError = change.error;
   });
   const isLens = !options.isInline;
-  const store = new SessionStore(conn, {
+  const store = new ui.SessionStore(conn, {
     showPingPong: options.showPingPong,
     ...(proto ? { proto } : {}),
     ...(isLens
-      ? { logLimits: { ...defaultLogLimits, maxEntries: options.scrollback ?? defaultLogLimits.maxEntries } }
+      ? {
+          logLimits: {
+            ...ui.defaultLogLimits,
+            maxEntries: options.scrollback ?? ui.defaultLogLimits.maxEntries,
+          },
+        }
       : {}),
   });
   if (options.isDemo && isLens)
@@ -118,9 +102,9 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       at: Date.now(),
       text: `wsx demo: echo server on ${url}; Enter sends, Tab goes to the log, ? there lists keys`,
     });
-  if (proto) store.add({ kind: 'info', at: Date.now(), text: inputHint(proto.codec.name) });
+  if (proto) store.add({ kind: 'info', at: Date.now(), text: ui.inputHint(proto.codec.name) });
   // The demo's port changes every run: its history is keyed by a fixed name so it is found again.
-  const historyFile = history.historyPath(options.isDemo ? 'wsx-demo' : displayUrl, process.env);
+  const historyFile = ui.historyPath(options.isDemo ? 'wsx-demo' : displayUrl, process.env);
   let hasReportedHistoryError = false;
   let isForced = false;
 
@@ -131,8 +115,8 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   process.stdout.write(terminalModes);
   const restoreTerminal = () => process.stdout.write(terminalRestore);
   process.once('exit', restoreTerminal);
-  const app = render(
-    React.createElement(App, {
+  const app = ui.mount(
+    {
       hasColour,
       conn,
       store,
@@ -140,10 +124,10 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       ...(proto ? { proto } : {}),
       dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
       format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
-      history: history.loadHistory(historyFile),
+      history: ui.loadHistory(historyFile),
       onHistory(line: string) {
         try {
-          history.appendHistory(historyFile, line);
+          ui.appendHistory(historyFile, line);
         } catch (err) {
           if (!hasReportedHistoryError)
             store.add({
@@ -158,7 +142,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
         isForced = true;
         app.unmount();
       },
-    }),
+    },
     // Ink's own frame limit (30 a second by default) made a typed key wait for the next slot, up to 33 ms,
     // behind a frame of incoming messages. The store already publishes the connection's news at most 30
     // times a second, so Ink may draw a key's echo as soon as React has it.

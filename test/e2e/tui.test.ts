@@ -77,17 +77,18 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
   }, 25_000);
 
-  it('--demo starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
+  it('--demo (with DEV=true) starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
     const session = `wsx-demo-${process.pid}-${Date.now()}`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
     defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
     // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
+    // DEV=true, set in many shells for other tools, once made ink look for devtools and fail at start.
     tmux(
       'send-keys',
       '-t',
       session,
-      `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
+      `CI=false DEV=true FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
       'Enter',
     );
     await screenShows(session, ['wsx demo: echo server on ws://127.0.0.1:', '● open']);
