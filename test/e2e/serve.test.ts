@@ -3,6 +3,11 @@ import { once } from 'node:events';
 import WebSocket from 'ws';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { until as untilWithin } from '../helpers/servers.js';
+
+/** Waits for `check`, 3 s unless told. */
+const until = (check: () => boolean, timeoutMs = 3000, what = () => 'condition') =>
+  untilWithin(check, timeoutMs, what);
 
 const children: ChildProcessWithoutNullStreams[] = [];
 const sockets: WebSocket[] = [];
@@ -121,8 +126,12 @@ describe('wsx serve', () => {
     for (let i = 1; i <= total; i++) {
       const frame = Buffer.from(payload);
       frame.writeUInt32BE(i, 0);
-      sender.send(frame);
-      if (sender.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+      // Above 1 MiB waiting, wait until this frame has been handed to the socket (ws's send callback).
+      if (sender.bufferedAmount <= 1024 * 1024) sender.send(frame);
+      else
+        await new Promise<void>((resolve, reject) =>
+          sender.send(frame, (err) => (err ? reject(err) : resolve())),
+        );
     }
     await until(
       () => received.length === total,
@@ -239,11 +248,3 @@ describe('wsx serve', () => {
     expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE (port in use`);
   });
 });
-
-async function until(check: () => boolean, timeoutMs = 3000, what = () => 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what()} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection } from '../../src/core/connection.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 
@@ -18,16 +18,23 @@ function setup(opts: { maxPendingEntries?: number } = {}) {
 const message = (i: number) => ({ data: Buffer.from(`m${i}`), isBinary: false, receivedAt: 0, seq: i });
 
 describe('SessionStore', () => {
-  it('coalesces a burst of events into one published view', async () => {
-    const { conn, store, publishes } = setup();
-    const firstPublish = new Promise<void>((resolve) => store.subscribe(resolve));
-    for (let i = 1; i <= 1000; i++) conn.emit('message', message(i));
-    expect(publishes()).toBe(0);
-    await firstPublish;
-    // An observation window of two more flush periods: no second view for the same burst.
-    await new Promise((r) => setTimeout(r, 40));
-    expect(publishes()).toBe(1);
-    expect(store.getView().entriesVersion).toBe(1);
+  it('coalesces a burst of events into one published view', () => {
+    vi.useFakeTimers();
+    try {
+      const { conn, store, publishes } = setup();
+      for (let i = 1; i <= 1000; i++) conn.emit('message', message(i));
+      expect(publishes()).toBe(0);
+      vi.advanceTimersByTime(19);
+      expect(publishes()).toBe(0);
+      vi.advanceTimersByTime(1); // the 20 ms flush period
+      expect(publishes()).toBe(1);
+      // Two more flush periods: no second view for the same burst.
+      vi.advanceTimersByTime(40);
+      expect(publishes()).toBe(1);
+      expect(store.getView().entriesVersion).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps a bounded number of entries between frames and summarises the rest', () => {
