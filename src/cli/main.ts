@@ -1,6 +1,7 @@
 // The entry point: parse flags, pick the mode, run it, and turn its outcome into the exit code and stderr lines.
 
 import { readFileSync } from 'node:fs';
+import chalk, { chalkStderr } from 'chalk';
 import { CommanderError } from 'commander';
 import { Diagnostics } from '../modes/diagnostics.js';
 import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
@@ -48,6 +49,9 @@ async function runMode(options: Options): Promise<Outcome> {
  * process.exit, so whatever is still on its way to a stdout pipe gets there.
  */
 export async function main(argv: string[]): Promise<void> {
+  // chalk honours --no-color and FORCE_COLOR but not NO_COLOR (no-color.org: set and not empty).
+  // The screen has its own chalk and does the same (ui/screen.ts).
+  if (process.env.NO_COLOR) chalk.level = chalkStderr.level = 0;
   const isVerbose = argv.includes('-v') || argv.includes('--verbose');
   const program = buildProgram(readVersion());
   program.exitOverride();

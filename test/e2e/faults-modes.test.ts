@@ -243,6 +243,20 @@ describe('terminal safety outside the TUI', () => {
   });
 });
 
+describe('colour outside the TUI', () => {
+  it('colours the wsx: prefix on a terminal, and not when NO_COLOR is set', async () => {
+    const port = await freePort();
+    // Outside CI (chalk gives no colour there) and on a colour terminal, so colour is on unless NO_COLOR.
+    const command = (extra: string) =>
+      `env -u CI TERM=xterm-256color ${extra} "${process.execPath}" "${wsxBin}" ws://127.0.0.1:${port} -x hi`;
+    const coloured = await collect(spawnInTerminal(command('')));
+    expect(coloured.stdout).toContain('\x1b[31mwsx:\x1b[39m cannot connect');
+    const plain = await collect(spawnInTerminal(command('NO_COLOR=1')));
+    expect(plain.stdout).toContain('wsx: cannot connect');
+    expect(plain.stdout).not.toContain('\x1b[');
+  });
+});
+
 describe('one verdict for every mode', () => {
   it('the interactive session ends a refused connect with the same line and code as pipe mode', async () => {
     const port = await freePort();
