@@ -19,12 +19,12 @@ function mtimes(dir, pattern) {
 
 /**
  * True when `root`'s dist/ is missing or older than a source: a file in src/ or a tsconfig or
- * package.json or the build script newer than the oldest built .js file (each build rewrites every output).
+ * package.json or the build scripts newer than the oldest built .js file (each build rewrites every output).
  */
 export function isBuildStale(root) {
   const built = mtimes(join(root, 'dist'), /\.js$/);
   if (built.length === 0 || !existsSync(join(root, 'dist', 'cli', 'main.js'))) return true;
-  const configs = ['tsconfig.json', 'package.json', 'scripts/build.mjs']
+  const configs = ['tsconfig.json', 'package.json', 'scripts/build.mjs', 'scripts/dependency-edits.mjs']
     .map((name) => join(root, name))
     .filter((path) => existsSync(path))
     .map((path) => statSync(path).mtimeMs);

@@ -6,8 +6,9 @@
 //                         esbuild's lazy initialisers: parsed with the file, run only when imported.
 // dist/ui/screen.js       the interactive session's screen: ink, React (production build), the components.
 //                         Only modes/interactive.ts imports it, when a session starts, so pipe and script
-//                         runs never read it. It shares no stateful module with main.js: the UI's imports
-//                         from outside src/ui are pure functions and types.
+//                         runs never read it. A module both bundles import exists twice, so nothing may
+//                         cross between them by identity: errors are told by name (isInputError), each
+//                         chalk is set apart, and test/e2e/build.test.ts fails on a class in both.
 // dist/core/connection.js the core alone, for tests that drive a Connection in a child process.
 //
 // One main file rather than esbuild's split chunks: a smoke run loaded 27 files and took 1.10-1.13x the raw

@@ -5,7 +5,7 @@ import { Connection, type SendOptions } from '../core/connection.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
-import { InputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
+import { isInputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
 import { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
@@ -268,7 +268,7 @@ export class LineSession {
     try {
       return this.proto.input(data.toString());
     } catch (err) {
-      if (!(err instanceof InputError)) throw err;
+      if (!isInputError(err)) throw err;
       this.diag.error(`skipped "${preview(data.toString(), 60)}": ${err.message}`);
       return true;
     }

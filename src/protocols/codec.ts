@@ -80,6 +80,15 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
+/**
+ * Whether `err` is an InputError, by name: the screen is a bundle of its own (dist/ui/screen.js) with its
+ * own copy of this module, so an InputError thrown by a codec in dist/cli/main.js is not `instanceof` the
+ * screen's class. A mistyped --proto line then crashed the session instead of being skipped.
+ */
+export function isInputError(err: unknown): err is InputError {
+  return err instanceof Error && err.name === 'InputError';
+}
+
 export interface Codec {
   readonly name: ProtocolName;
   /** The URL and subprotocols to open (called once, before the Connection is built). */

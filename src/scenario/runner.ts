@@ -3,7 +3,7 @@
 // timer), so by the time anyone else hears of a message, every expect it completes has completed.
 
 import { Connection } from '../core/connection.js';
-import { InputError, type ProtocolMessage } from '../protocols/codec.js';
+import { isInputError, type ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
 import { ProtocolSession } from '../protocols/session.js';
 import { WsxError } from '../core/errors.js';
@@ -430,7 +430,7 @@ class StepRun {
       try {
         this.proto.input(filled.text);
       } catch (err) {
-        if (!(err instanceof InputError)) throw err;
+        if (!isInputError(err)) throw err;
         return failNow(new StepFailure(ExitCode.usage, `not a ${name} message: ${err.message}`));
       }
     } else {

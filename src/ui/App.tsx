@@ -4,7 +4,7 @@
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Connection } from '../core/connection.js';
-import { InputError } from '../protocols/codec.js';
+import { isInputError } from '../protocols/codec.js';
 import type { ProtocolSession } from '../protocols/session.js';
 import { chosenEditor, editDraft } from './edit-draft.js';
 import { createEditor, editorReducer } from './line-editor.js';
@@ -227,7 +227,7 @@ export function App({
     try {
       session.input(line);
     } catch (err) {
-      if (!(err instanceof InputError)) throw err;
+      if (!isInputError(err)) throw err;
       info(`not sent: ${err.message}`);
       return;
     }

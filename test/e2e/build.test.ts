@@ -32,4 +32,28 @@ describe('the bundled build (npm run build)', () => {
     expect(result.stdout.trim()).toBe(pkg.version);
     expect(readFileSync(join(dist, 'cli/main.js'), 'utf8')).not.toContain('package.json');
   });
+
+  it('puts no class into both bundles, except those that never cross from one to the other', () => {
+    // dist/cli/main.js and dist/ui/screen.js each hold their own copy of a module both import: an error
+    // thrown by one copy's class is not `instanceof` the other's (a mistyped --proto line once crashed the
+    // session that way). Classes allowed in both are used within the screen alone.
+    const sections = (file: string) => {
+      const found = new Map<string, string>();
+      for (const part of readFileSync(join(dist, file), 'utf8').split(/\n(?=\/\/ (?:src|node_modules)\/)/)) {
+        const path = /^\/\/ (\S+)/.exec(part)?.[1];
+        if (path) found.set(path, (found.get(path) ?? '') + part);
+      }
+      return found;
+    };
+    const main = sections('cli/main.js');
+    const screen = sections('ui/screen.js');
+    const shared = [...screen].filter(([path]) => main.has(path));
+    expect(shared.length).toBeGreaterThan(0); // the check reads the bundles' module comments
+    const classes = shared.flatMap(([path, text]) =>
+      [...text.matchAll(/(\w+) = class\b|\bclass (\w+)/g)].map((m) => `${path}: ${m[1] ?? m[2]}`),
+    );
+    // The log filter's syntax errors: thrown and caught by the screen's own matcher.
+    const withinTheScreen = ['src/match/matcher.ts: MatchSyntaxError', 'src/match/matcher.ts: Subject'];
+    expect(classes.filter((c) => !withinTheScreen.includes(c))).toEqual([]);
+  });
 });

@@ -3,9 +3,10 @@
 // npm runs with --offline: the dependencies come from the npm cache `npm ci` filled, never the network.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -46,6 +47,14 @@ describe('installing the packed tarball', () => {
     const empty = mkdtempSync(join(tmpdir(), 'wsx-empty-'));
     const installed = await run(join(prefix, 'bin', 'wsx'), ['--version'], { cwd: empty });
     expect(installed.stdout).toBe(`${version}\n`);
+    // The screen is a bundle of its own, loaded only by a session: it must be in the package and load.
+    const installedDist = join(prefix, 'lib', 'node_modules', 'wsx', 'dist');
+    const screen = pathToFileURL(join(installedDist, 'ui', 'screen.js')).href;
+    await run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(screen)})`], {
+      cwd: empty,
+    });
+    // The core's own bundle is for the tests alone.
+    expect(existsSync(join(installedDist, 'core'))).toBe(false);
     const npx = await run(
       'npx',
       ['--yes', '--offline', '--package', join(work, `wsx-${version}.tgz`), '--', 'wsx', 'help'],
