@@ -1,20 +1,13 @@
 // --expect and --expect-json: the flags' spelling of the shared matcher (matcher.ts), matched in order.
 
 import { WsxError } from '../core/errors.js';
-import {
-  explainMismatch,
-  matches,
-  parsePath as parseMatcherPath,
-  type JsonPath,
-  type Matcher,
-} from './matcher.js';
+import { explainMismatch, parsePath as parseMatcherPath, type JsonPath, type Matcher } from './matcher.js';
 
 export interface Expectation {
   /** As the user wrote it, for messages: /pong/ or type=pong. */
   label: string;
   /** The same test in the matcher language, for the scenario engine. */
   matcher: Matcher;
-  matches(text: string): boolean;
   /** Why `text` does not match, e.g. `data.id is "7" (string)`, or undefined when it does. */
   explain(text: string): string | undefined;
 }
@@ -34,7 +27,6 @@ function expectation(label: string, matcher: Matcher): Expectation {
   return {
     label,
     matcher,
-    matches: (text) => matches(matcher, text),
     // The label is already shown next to this: only the reason, without the matcher's own label.
     explain: (text) => explainMismatch(matcher, text)?.slice(matcher.label.length + 2),
   };
