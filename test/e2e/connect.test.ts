@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { startRefusingServer, until } from '../helpers/servers.js';
+import { listenOnLoopback, startRefusingServer, until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -86,15 +86,14 @@ async function echoOn(
     seen.url.push(req.url ?? '');
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const port = await listenOnLoopback(server);
   defer(async () => {
     for (const c of wss.clients) c.terminate();
     wss.close();
     server.closeAllConnections?.();
     await new Promise((r) => server.close(r));
   });
-  return { port: (server.address() as { port: number }).port, seen };
+  return { port, seen };
 }
 
 function tlsServer(extra: object = {}) {
@@ -413,9 +412,7 @@ describe('redirects', () => {
       seen.push(req.headers);
       socket.end(`HTTP/1.1 302 Found\r\nLocation: ${location(req, port)}\r\nContent-Length: 0\r\n\r\n`);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as { port: number }).port;
+    const port = await listenOnLoopback(server);
     defer(() => new Promise((r) => server.close(r)));
     return { port, seen };
   }
@@ -478,14 +475,12 @@ describe('redirects', () => {
       sameSeen.push(req.headers);
       wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (d) => ws.send(String(d))));
     });
-    same.listen(0, '127.0.0.1');
-    await once(same, 'listening');
+    const port = await listenOnLoopback(same);
     defer(() => {
       for (const c of wss.clients) c.terminate();
       same.closeAllConnections();
       return new Promise((r) => same.close(r));
     });
-    const port = (same.address() as { port: number }).port;
     const kept = await runWsx([`ws://127.0.0.1:${port}/a`, '-L', ...secrets, '-x', 'hi', '--expect', 'hi']);
     expect(kept.code).toBe(0);
     expect(sameSeen[0]).toMatchObject({ authorization: 'Bearer t0ken', cookie: 'sid=1' });
@@ -558,8 +553,7 @@ describe('transport', () => {
         ws.send('z'.repeat(2048));
       }),
     );
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const port = await listenOnLoopback(server);
     defer(
       () =>
         new Promise((r) => {
@@ -568,13 +562,7 @@ describe('transport', () => {
           server.close(r);
         }),
     );
-    const r = await runWsx([
-      `ws://127.0.0.1:${(server.address() as { port: number }).port}`,
-      '--max-message-size',
-      '1k',
-      '--expect',
-      'x',
-    ]);
+    const r = await runWsx([`ws://127.0.0.1:${port}`, '--max-message-size', '1k', '--expect', 'x']);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain(
       'an incoming message is over the size limit; closed with 1009 (raise --max-message-size)',
@@ -613,13 +601,12 @@ describe('HTTP proxy (CONNECT)', () => {
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const port = await listenOnLoopback(server);
     defer(() => {
       for (const s of sockets) s.destroy();
       return new Promise((r) => server.close(r));
     });
-    return { port: (server.address() as { port: number }).port, tunnels };
+    return { port, tunnels };
   }
 
   it('tunnels through --proxy with credentials, and through HTTP_PROXY for a host that is not loopback', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx, spawnWsx, waitForOutput, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
-import { freePort, startServer, startStallingServer, until } from '../helpers/servers.js';
+import { freePort, listenOnLoopback, startServer, startStallingServer, until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -80,14 +80,13 @@ async function proxy(): Promise<{ url: string; tunnels: string[] }> {
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const port = await listenOnLoopback(server);
   defer(() => {
     for (const s of sockets) s.destroy();
     return new Promise((r) => server.close(r));
   });
   return {
-    url: `http://pu:${secret.proxy}@127.0.0.1:${(server.address() as { port: number }).port}`,
+    url: `http://pu:${secret.proxy}@127.0.0.1:${port}`,
     tunnels,
   };
 }
@@ -155,10 +154,8 @@ describe('no secret reaches any output', () => {
         const body = `no entry for ${req.url}\ncookie ${req.headers.cookie}\n`;
         socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
       });
-      refusing.listen(0, '127.0.0.1');
-      await once(refusing, 'listening');
+      const refusingPort = await listenOnLoopback(refusing);
       defer(() => new Promise((r) => refusing.close(r)));
-      const refusingPort = (refusing.address() as { port: number }).port;
       const stalling = await startStallingServer();
       defer(() => stalling.close());
       const runs: [what: string, args: string[], env: NodeJS.ProcessEnv, code: number][] = [];

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './servers.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RawServer {
@@ -81,9 +82,7 @@ export async function startRawServer(
     };
     socket.on('data', onData);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
+  const port = await listenOnLoopback(server);
   return {
     port,
     url: `ws://127.0.0.1:${port}`,

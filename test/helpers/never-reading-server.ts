@@ -1,8 +1,8 @@
 // A raw TCP server that completes the WebSocket upgrade and then never reads: a peer `ws` cannot imitate.
 
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './servers.js';
 
 export interface NeverReadingServer {
   url: string;
@@ -48,9 +48,7 @@ export async function startNeverReadingServer(
     };
     socket.on('data', onData);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const port = await listenOnLoopback(server);
   return {
     url: `ws://127.0.0.1:${port}`,
     upgrades: () => upgrades,

@@ -52,12 +52,17 @@ export async function startServer(
   };
 }
 
+/** Listens on 127.0.0.1 at a port the system picks, and returns the port. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as { port: number }).port;
+}
+
 /** A port on 127.0.0.1 that nothing listens on (connections are refused). */
 export async function freePort(): Promise<number> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
@@ -74,9 +79,7 @@ export async function startStallingServer(): Promise<{
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
+  const port = await listenOnLoopback(server);
   return {
     port,
     url: `ws://127.0.0.1:${port}`,
@@ -107,9 +110,7 @@ export async function startRefusingServer(
 ): Promise<{ port: number; url: string; close: () => Promise<void> }> {
   const http = createHttpServer();
   http.on('upgrade', (_req, socket: Socket) => socket.end(response));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  const port = (http.address() as { port: number }).port;
+  const port = await listenOnLoopback(http);
   return {
     port,
     url: `ws://127.0.0.1:${port}`,

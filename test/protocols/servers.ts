@@ -3,12 +3,12 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 // Renamed: it is no React hook, whatever its name says.
 import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import type { Defer } from '../helpers/cleanup.js';
+import { listenOnLoopback } from '../helpers/servers.js';
 
 /** A socket.io server on 127.0.0.1 with the handlers the tests use; `url` is its http:// base. */
 export async function startSocketIo(
@@ -40,13 +40,12 @@ export async function startSocketIo(
     else next(Object.assign(new Error('not authorized'), { data: { reason: 'bad token' } }));
   });
   io.of('/secure').on('connection', (socket) => socket.emit('secret', 42));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
+  const port = await listenOnLoopback(http);
   defer(async () => {
     io.disconnectSockets(true);
     await io.close();
   });
-  return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+  return { io, url: `http://127.0.0.1:${port}` };
 }
 
 interface Request {
