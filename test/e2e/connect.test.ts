@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { once } from 'node:events';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
 import { listenOnLoopback, startRefusingServer, until } from '../helpers/servers.js';
+import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -210,37 +211,23 @@ describe('TLS', () => {
     expect([wrong.code, wrong.stderr]).toEqual([2, 'wsx: --passphrase does not decrypt --key\n']);
   });
 
-  it.skipIf(spawnSync('tmux', ['-V']).status !== 0)(
+  it.skipIf(!hasTmux)(
     'asks for the passphrase of an encrypted --key on a terminal, without echoing it',
     async () => {
       const { port } = await echoOn(
         tlsServer({ ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true }),
       );
-      const session = `wsx-pass-${process.pid}-${Date.now()}`;
       const status = file('pass-status');
       const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} wss://localhost:${port} --ca ${file('ca.crt')} --cert ${file('client.crt')} --key ${file('client-enc.key')} -x hi --expect '^hi$'; echo $? > ${status}.part; mv ${status}.part ${status}`;
-      execFileSync('tmux', [
-        'new-session',
-        '-d',
-        '-s',
-        session,
-        '-x',
-        '100',
-        '-y',
-        '20',
-        'bash',
-        '--norc',
-        '-c',
-        `${command}; sleep 5`,
-      ]);
-      defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-      const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
-      await until(
-        () => screen().includes('Passphrase for --key:'),
-        5000,
-        () => screen(),
+      const session = startTmux(
+        defer,
+        'wsx-pass',
+        [100, 20],
+        ['bash', '--norc', '-c', `${command}; sleep 5`],
       );
-      execFileSync('tmux', ['send-keys', '-t', session, 'pw-1', 'Enter']);
+      const screen = () => screenOf(session);
+      await screenShows(session, 'Passphrase for --key:');
+      tmux('send-keys', '-t', session, 'pw-1', 'Enter');
       await until(
         () => existsSync(status),
         5000,

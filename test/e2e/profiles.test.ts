@@ -1,7 +1,6 @@
 // Saved connections end to end: `wsx profiles add` keeps a secret's reference, `wsx @NAME` reads it at run
 // time in pipe and script mode against a server that checks the header, and the secret shows nowhere.
 
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
 import { until } from '../helpers/servers.js';
+import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -176,12 +176,6 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
 describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
   it('connects with the env-var secret, sends a saved message with /send, and never shows the secret', async () => {
     const server = await guardedServer();
@@ -198,24 +192,8 @@ describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
       messages: { hello: '{"op":"hello","user":"{{user}}"}' },
     };
     writeFileSync(file, JSON.stringify({ ...config, vars: { user: 'ann' } }));
-    const session = `wsx-profile-${process.pid}-${Date.now()}`;
     // The secret goes into the session's environment (-e), never onto the screen as a typed command.
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '100',
-      '-y',
-      '30',
-      '-e',
-      `API_TOKEN=${token}`,
-      'bash',
-      '--norc',
-      '--noprofile',
-    );
-    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    const session = startTmux(defer, 'wsx-profile', [100, 30], undefined, ['-e', `API_TOKEN=${token}`]);
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
@@ -226,15 +204,7 @@ describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
       `CI=false NO_COLOR=1 ${vars} ${process.execPath} ${wsxBin} @prod --show-handshake; echo "WSX_EXIT=$?"`,
       'Enter',
     );
-    let screen = '';
-    const shows = (text: string) =>
-      until(
-        () => (screen = tmux('capture-pane', '-p', '-t', session)).includes(text),
-        5000,
-        () => `"${text}" not on screen:\n${screen}`,
-      );
-    await shows('● open');
-    await shows('Authorization: ***');
+    await screenShows(session, ['● open', 'Authorization: ***']);
     tmux('send-keys', '-t', session, '/send he', 'Tab', 'Enter');
     await until(
       () => server.received.length === 1,
@@ -242,11 +212,9 @@ describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
       () => `server received ${JSON.stringify(server.received)}`,
     );
     expect(server.received).toEqual(['{"op":"hello","user":"ann"}']);
-    await shows('← {"op":"hello","user":"ann"}');
-    expect(screen).not.toContain(token);
+    expect(await screenShows(session, '← {"op":"hello","user":"ann"}')).not.toContain(token);
     tmux('send-keys', '-t', session, '/quit', 'Enter');
-    await shows('WSX_EXIT=0');
-    expect(screen).not.toContain(token);
+    expect(await screenShows(session, 'WSX_EXIT=0')).not.toContain(token);
     expect(readFileSync(file, 'utf8')).not.toContain(token);
   });
 });

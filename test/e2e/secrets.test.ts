@@ -1,7 +1,7 @@
 // Issue 9.1: a marker in every secret source (header, header file, bearer variable, URL query, userinfo,
 // proxy credentials) never shows in stdout, stderr, --jsonl, the TUI screen or any file wsx writes.
 
-import { execFileSync, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx, spawnWsx, waitForOutput, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
 import { freePort, listenOnLoopback, startServer, startStallingServer, until } from '../helpers/servers.js';
+import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -207,7 +208,7 @@ describe('no secret reaches any output', () => {
     expectNoSecret('wsx serve stderr', serveErr);
   });
 
-  it.skipIf(spawnSync('tmux', ['-V']).status !== 0)(
+  it.skipIf(!hasTmux)(
     'the interactive session: status line, handshake view and history file',
     async () => {
       const server = await startServer({ mode: 'echo' });
@@ -226,37 +227,15 @@ describe('no secret reaches any output', () => {
             '\n',
           )}\n${process.execPath} ${wsxBin} ${args.map(quote).join(' ')} --show-handshake\necho "WSX_EXIT=$?"\n`,
       );
-      const session = `wsx-secrets-${process.pid}-${Date.now()}`;
-      execFileSync('tmux', [
-        'new-session',
-        '-d',
-        '-s',
-        session,
-        '-x',
-        '160',
-        '-y',
-        '40',
-        `bash ${script}; sleep 5`,
-      ]);
-      defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-      let screen = '';
-      const shows = (text: string) =>
-        until(
-          () =>
-            (screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], {
-              encoding: 'utf8',
-            })).includes(text),
-          5000,
-          () => `"${text}" not on screen:\n${screen}`,
-        );
-      await shows('● open');
+      const session = startTmux(defer, 'wsx-secrets', [160, 40], [`bash ${script}; sleep 5`]);
+      let screen = await screenShows(session, '● open');
       expect(screen).toContain(`127.0.0.1:${server.port}/chat?access_token=***&room=1&session=***`);
       expectNoSecret('the screen', screen);
-      execFileSync('tmux', ['send-keys', '-t', session, 'typed line', 'Enter']);
-      await shows('← typed line');
+      tmux('send-keys', '-t', session, 'typed line', 'Enter');
+      screen = await screenShows(session, '← typed line');
       expectNoSecret('the screen', screen);
-      execFileSync('tmux', ['send-keys', '-t', session, '/quit', 'Enter']);
-      await shows('WSX_EXIT=0');
+      tmux('send-keys', '-t', session, '/quit', 'Enter');
+      screen = await screenShows(session, 'WSX_EXIT=0');
       expectNoSecret('the screen', screen);
       const files = everythingUnder(written);
       expect(files).toMatch(/history\/127\.0\.0\.1_\d+_chat-[0-9a-f]{10}\.jsonl/);

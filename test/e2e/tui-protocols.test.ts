@@ -2,49 +2,27 @@
 // real socket.io server on loopback.
 
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { until } from '../helpers/servers.js';
+import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 import { wsxBin } from '../helpers/run-wsx.js';
 import { startSocketIo } from '../protocols/servers.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('tmux is not installed: skipping the --proto TUI test (.ci/run installs it)');
 
 const defer = cleanupAfterEach();
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-async function screenShows(session: string, texts: string[], timeoutMs = 5000): Promise<string> {
-  let screen = '';
-  await until(
-    () => {
-      screen = tmux('capture-pane', '-p', '-t', session);
-      return texts.every((t) => screen.includes(t));
-    },
-    timeoutMs,
-    () => `${JSON.stringify(texts)} not on screen:\n${screen}`,
-  );
-  return screen;
-}
-
-function startTmux(): { session: string; dir: string } {
+function startSession(): { session: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-proto-'));
-  const session = `wsx-proto-${process.pid}-${Date.now()}`;
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', 'bash', '--norc', '--noprofile');
-  defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
-  return { session, dir };
+  return { session: startTmux(defer, 'wsx-proto', [120, 30]), dir };
 }
 
 describe.skipIf(!hasTmux)('interactive session with --proto socketio in tmux', () => {
   it('connects, skips a line it cannot send, emits, shows the echo event, emits with an ack and shows its round trip, quits with 0', async () => {
     const { url } = await startSocketIo(defer);
-    const { session, dir } = startTmux();
+    const { session, dir } = startSession();
     tmux(
       'send-keys',
       '-t',
@@ -75,7 +53,7 @@ describe.skipIf(!hasTmux)('interactive session with --proto socketio in tmux', (
 
   it('a refused namespace ends the session with exit 3 and the same stderr line as pipe mode', async () => {
     const { url } = await startSocketIo(defer);
-    const { session, dir } = startTmux();
+    const { session, dir } = startSession();
     const stderrFile = join(dir, 'stderr');
     tmux(
       'send-keys',

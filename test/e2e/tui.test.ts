@@ -2,46 +2,25 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, until, type TestServer } from '../helpers/servers.js';
+import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 import { wsxBin } from '../helpers/run-wsx.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux)
   console.warn('tmux is not installed: skipping the whole-program TUI test (.ci/run installs it)');
 
 const defer = cleanupAfterEach();
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-async function screenShows(session: string, text: string | string[], timeoutMs = 5000): Promise<string> {
-  // Several texts must be on one capture: a capture can catch a frame half drawn.
-  const texts = typeof text === 'string' ? [text] : text;
-  let screen = '';
-  await until(
-    () => {
-      screen = tmux('capture-pane', '-p', '-t', session);
-      return texts.every((t) => screen.includes(t));
-    },
-    timeoutMs,
-    () => `${JSON.stringify(texts)} not on screen:\n${screen}`,
-  );
-  return screen;
-}
 
 describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   it('--inline: echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
     let server: TestServer = await startServer({ mode: 'echo' });
     defer(() => server.close());
     const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
-    const session = `wsx-test-${process.pid}-${Date.now()}`;
-    tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '35', 'bash', '--norc', '--noprofile');
-    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    const session = startTmux(defer, 'wsx-test', [110, 35]);
     const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --inline; echo "WSX_EXIT=$?"`;
     tmux('send-keys', '-t', session, command, 'Enter');
 
@@ -57,9 +36,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     server = await startServer({ mode: 'echo', port });
     await screenShows(session, '← typed offline', 8000);
     expect(server.received).toEqual(['typed offline']);
-    expect(tmux('capture-pane', '-p', '-t', session)).toMatch(
-      /↑ 2 sent {2}↓ 2 received {2}0 queued {2}0 dropped {2}1 reconnects/,
-    );
+    expect(screenOf(session)).toMatch(/↑ 2 sent {2}↓ 2 received {2}0 queued {2}0 dropped {2}1 reconnects/);
 
     tmux('send-keys', '-t', session, '/quit', 'Enter');
     // --inline printed the log into the terminal's own scrollback: it is still there after exit.
@@ -79,9 +56,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
 
   it('--demo (with DEV=true) starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
-    const session = `wsx-demo-${process.pid}-${Date.now()}`;
-    tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', 'bash', '--norc', '--noprofile');
-    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    const session = startTmux(defer, 'wsx-demo', [110, 30]);
     // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
     // DEV=true, set in many shells for other tools, once made ink look for devtools and fail at start.
     tmux(
@@ -127,9 +102,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
       ws.on('close', () => clearInterval(timer));
     });
     const dir = mkdtempSync(join(tmpdir(), 'wsx-lens-'));
-    const session = `wsx-lens-${process.pid}-${Date.now()}`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'bash', '--norc', '--noprofile');
-    defer(() => void spawnSync('tmux', ['kill-session', '-t', session]));
+    const session = startTmux(defer, 'wsx-lens', [100, 30]);
     tmux(
       'send-keys',
       '-t',
@@ -139,7 +112,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     );
     await screenShows(session, '● open');
     await until(
-      () => /↓ [1-9]\d{3,} received/.test(tmux('capture-pane', '-p', '-t', session)),
+      () => /↓ [1-9]\d{3,} received/.test(screenOf(session)),
       5000,
       () => 'no flood on screen',
     );
@@ -190,7 +163,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     tmux('resize-window', '-t', session, '-x', '70', '-y', '20');
     await until(
       () => {
-        screen = tmux('capture-pane', '-p', '-t', session);
+        screen = screenOf(session);
         return screen.split('\n').filter((l) => l.startsWith('● open')).length === 1 && screen.includes('↑↓');
       },
       5000,
