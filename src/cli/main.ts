@@ -7,6 +7,7 @@ import { Diagnostics } from '../modes/diagnostics.js';
 import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
+import { addLoadCommand } from './load-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addProfilesCommand } from './profiles-command.js';
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<void> {
   const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
   addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
   addRunCommand(program, (runOutcome) => (outcome = runOutcome));
+  addLoadCommand(program, (loadOutcome) => (outcome = loadOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)
