@@ -1,7 +1,19 @@
 // Latency histograms for wsx load: HdrHistogram keeps a fixed size whatever the run's length and merges
 // exactly, so shards add up to the same percentiles a single run would report.
 
-import * as hdr from 'hdr-histogram-js';
+import type * as HdrLibrary from './hdr-histogram.js';
+
+let hdrLibrary: typeof HdrLibrary | undefined;
+
+/** Loads the histogram library; call (and await) once before anything else here. */
+export async function loadHistograms(): Promise<void> {
+  hdrLibrary ??= await import('./hdr-histogram.js');
+}
+
+function hdr(): typeof HdrLibrary {
+  if (!hdrLibrary) throw new Error('loadHistograms() was not awaited');
+  return hdrLibrary;
+}
 
 /** Values are recorded in microseconds, from 1 µs to one hour, with three significant digits (0.1%). */
 export const histogramSettings = {
@@ -10,11 +22,11 @@ export const histogramSettings = {
   numberOfSignificantValueDigits: 3,
 } as const;
 
-export type Histogram = hdr.Histogram;
+export type Histogram = HdrLibrary.Histogram;
 
 /** A new, empty histogram with the settings above (plain JS, no WebAssembly: nothing to initialise). */
 export function newHistogram(): Histogram {
-  return hdr.build({ ...histogramSettings, bitBucketSize: 32, useWebAssembly: false });
+  return hdr().build({ ...histogramSettings, bitBucketSize: 32, useWebAssembly: false });
 }
 
 /** Records `ms` (fractions count: 1.234 ms is 1234 µs). Values beyond one hour are recorded as one hour. */
@@ -54,15 +66,15 @@ export function percentiles(h: Histogram): Percentiles {
 
 /** The histogram as HdrHistogram's compressed base64 form (what its own tools and `wsx load merge` read). */
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return hdr().encodeIntoCompressedBase64(h);
 }
 
 /** Reads encodeHistogram's text back; throws on anything else. */
 export function decodeHistogram(text: string): Histogram {
-  return hdr.decodeFromCompressedBase64(text, 32, false);
+  return hdr().decodeFromCompressedBase64(text, 32, false);
 }
 
 /** Writes HdrHistogram's interval log format (readable by HistogramLogProcessor and friends). */
-export function intervalLogWriter(write: (text: string) => void): hdr.HistogramLogWriter {
-  return new hdr.HistogramLogWriter(write);
+export function intervalLogWriter(write: (text: string) => void): HdrLibrary.HistogramLogWriter {
+  return new (hdr().HistogramLogWriter)(write);
 }

@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { intervalLogWriter, percentiles } from '../load/histogram.js';
+import { intervalLogWriter, loadHistograms, percentiles } from '../load/histogram.js';
 import { LoadRun, type LoadPlan } from '../load/runner.js';
 import {
   buildSummary,
@@ -109,6 +109,7 @@ function finish(
 
 /** Runs the load; resolves with how it ended. */
 export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
+  await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
   const run = new LoadRun(o.plan, {
     warning: (w) => io.stderr.write(`wsx: ${w.message}\n`),
@@ -206,6 +207,7 @@ export async function runLoadMerge(
   isQuiet: boolean,
   io: Io,
 ): Promise<Outcome> {
+  await loadHistograms();
   const read: { file: string; summary: LoadSummary }[] = [];
   for (const file of files) {
     let text: string;

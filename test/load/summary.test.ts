@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { newHistogram, percentiles, recordMs } from '../../src/load/histogram.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadHistograms, newHistogram, percentiles, recordMs } from '../../src/load/histogram.js';
 import { buildSummary, mergeSummaries, readSummary, type LoadCounts } from '../../src/load/summary.js';
 import { parseThreshold, type Threshold } from '../../src/load/thresholds.js';
 
@@ -41,6 +41,8 @@ function shard(values: number[], index: number, thresholds: Threshold[]) {
     client: { eventLoopP99Ms: 1, cpuPercent: 5 },
   });
 }
+
+beforeAll(loadHistograms);
 
 describe('merging shards', () => {
   it('adds histograms, so merged percentiles equal those of one run over all values, not an average', () => {
