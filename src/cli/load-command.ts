@@ -22,6 +22,7 @@ export interface LoadFlags {
   rate?: string;
   ratePerConn?: string;
   correlate?: string;
+  fanout?: boolean;
   threshold?: string[];
   summaryJson?: string;
   hdrLog?: string;
@@ -147,6 +148,10 @@ export function addLoadCommand(program: Command, done: (outcome: Outcome) => voi
     .option('--rate-per-conn <n/s>', 'messages a second per open connection')
     .option('--correlate <how>', 'pair replies with sends: echo (default), json PATH (a shared field), none')
     .option(
+      '--fanout',
+      'the server sends each message to every other connection (a broadcast room): report reach and its latency',
+    )
+    .option(
       '--threshold <rule>',
       "pass/fail rule, e.g. 'rtt p99 < 50ms', 'errors < 0.1%' (repeatable; exit 6)",
       collect,
@@ -201,6 +206,8 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
         '--message needs a rate',
         'add --rate 100 (a second over all connections) or --rate-per-conn 1',
       );
+    if (flags.fanout && !isSending)
+      throw usage('--fanout needs messages to fan out', 'add --rate 100 (and --message if you like)');
     const message = isSending ? compileMessage(messageText ?? defaultMessage) : undefined;
     if (typeof message === 'string') throw usage(`--message: ${message}`);
     const durationMs =
@@ -254,6 +261,7 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
         ? { ratePerConn: rateFlag('--rate-per-conn', flags.ratePerConn) }
         : {}),
       correlate: correlateFlag(flags.correlate, isSending),
+      isFanout: flags.fanout === true,
       sourceIps: flags.sourceIp === undefined ? [] : sourceIpsFlag(flags.sourceIp),
       connOffset: shardOffset(connections, shard.index, shard.count),
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),

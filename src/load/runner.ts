@@ -37,6 +37,11 @@ export interface LoadPlan {
   ratePerSec?: number;
   ratePerConn?: number;
   correlate: Correlation;
+  /**
+   * The server sends each message to every other open connection (a broadcast room, `wsx serve --mode
+   * broadcast`): replies are paired across connections, and reach counts receipts against expectations.
+   */
+  isFanout?: boolean;
   /** Local addresses to connect from, round-robin (one destination port runs out of ports near 28k). */
   sourceIps: string[];
   /** {{conn}} of this run's first connection: shards number their connections apart. */
@@ -121,6 +126,7 @@ export class LoadRun {
     late: 0,
     unmatched: 0,
     unanswered: 0,
+    reach: { expected: 0, received: 0 },
     errors: {},
   };
   readonly rtt: Histogram = newHistogram();
@@ -134,6 +140,8 @@ export class LoadRun {
   private nextSendSocket = 0;
   /** `${conn} ${key}` → the scheduled time of the send awaiting that reply. */
   private readonly pending = new Map<string, number>();
+  /** Fan-out: key → the send's scheduled time and how many receivers have yet to get it. */
+  private readonly fanoutPending = new Map<string, { at: number; left: number }>();
   private readonly schedule: SendSchedule;
   private readonly lifetime = new AbortController();
   private readonly warned = new Set<string>();
@@ -271,8 +279,15 @@ export class LoadRun {
       const text = make(socket.index, socket.seq++);
       if (now - scheduled > this.plan.lateAfterMs) this.counts.late++;
       const key = keyOf(text, this.plan.correlate);
-      if (key !== undefined && this.pending.size < maxPending)
+      if (this.plan.isFanout) {
+        // Every other open connection should get it: that is the reach this send expects.
+        const receivers = this.open.length - 1;
+        this.counts.reach.expected += receivers;
+        if (key !== undefined && receivers > 0 && this.fanoutPending.size < maxPending)
+          this.fanoutPending.set(key, { at: scheduled, left: receivers });
+      } else if (key !== undefined && this.pending.size < maxPending) {
         this.pending.set(`${socket.index} ${key}`, scheduled);
+      }
       socket.ws.send(text);
       this.counts.sent++;
     }
@@ -354,6 +369,18 @@ export class LoadRun {
     this.counts.received++;
     if (this.plan.correlate.by === 'none') return;
     const key = keyOf(isBinary ? data.toString('latin1') : data.toString(), this.plan.correlate);
+    if (this.plan.isFanout) {
+      const sent = key === undefined ? undefined : this.fanoutPending.get(key);
+      if (!sent) {
+        this.counts.unmatched++;
+        return;
+      }
+      this.counts.reach.received++;
+      if (--sent.left === 0) this.fanoutPending.delete(key!);
+      recordMs(this.rtt, now - sent.at);
+      recordMs(this.intervalRtt, now - sent.at);
+      return;
+    }
     const id = key === undefined ? undefined : `${socket.index} ${key}`;
     const scheduled = id === undefined ? undefined : this.pending.get(id);
     if (scheduled === undefined) {
@@ -377,15 +404,20 @@ export class LoadRun {
   /** Waits up to drainMs for the replies still due. */
   private async drain(): Promise<void> {
     const until = performance.now() + this.plan.drainMs;
-    while (this.pending.size > 0 && performance.now() < until && !this.lifetime.signal.aborted)
+    while (
+      this.pending.size + this.fanoutPending.size > 0 &&
+      performance.now() < until &&
+      !this.lifetime.signal.aborted
+    )
       await new Promise((r) => setTimeout(r, 5));
   }
 
   private async closeAll(code: 1000 | 1001): Promise<void> {
     this.isStopping = true;
     this.endedAtMs = performance.now();
-    this.counts.unanswered = this.pending.size;
+    this.counts.unanswered = this.pending.size + this.fanoutPending.size;
     this.pending.clear();
+    this.fanoutPending.clear();
     const closed = [...this.sockets].map(
       (socket) =>
         new Promise<void>((resolve) => {

@@ -27,6 +27,8 @@ export interface LoadCounts {
   unmatched: number;
   /** Sends still waiting for their reply when the run ended. */
   unanswered: number;
+  /** Fan-out: receipts other connections should have had, and had. */
+  reach: { expected: number; received: number };
   errors: Record<string, number>;
 }
 
@@ -39,6 +41,8 @@ export interface LoadSummary {
   messages: { sent: number; received: number; late: number; unmatched: number; unanswered: number };
   rtt_ms: Percentiles;
   connect_ms: Percentiles;
+  /** Fan-out runs only (--fanout): received ÷ expected; rtt_ms is then the time from a send to each receiver. */
+  reach?: { expected: number; received: number; ratio: number };
   errors: Record<string, number>;
   thresholds: ThresholdResult[];
   shard: { index: number; count: number };
@@ -57,6 +61,7 @@ export interface SummaryInput {
   thresholds: Threshold[];
   shard: { index: number; count: number };
   client: { eventLoopP99Ms: number; cpuPercent: number };
+  isFanout: boolean;
 }
 
 export function errorTotal(errors: Record<string, number>): number {
@@ -81,6 +86,14 @@ export function buildSummary(x: SummaryInput): LoadSummary {
     },
     rtt_ms: rtt,
     connect_ms: connect,
+    ...(x.isFanout
+      ? {
+          reach: {
+            ...c.reach,
+            ratio: c.reach.expected === 0 ? 0 : Math.round((c.reach.received / c.reach.expected) * 1e6) / 1e6,
+          },
+        }
+      : {}),
     errors: { ...c.errors },
     thresholds: x.thresholds.map((t) =>
       evaluateThreshold(t, {
@@ -93,6 +106,7 @@ export function buildSummary(x: SummaryInput): LoadSummary {
         unmatched: c.unmatched,
         opened: c.opened,
         target: c.target,
+        ...(x.isFanout ? { reach: c.reach } : {}),
       }),
     ),
     shard: x.shard,
@@ -163,6 +177,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     late: 0,
     unmatched: 0,
     unanswered: 0,
+    reach: { expected: 0, received: 0 },
     errors: {},
   };
   let durationMs = 0;
@@ -183,6 +198,8 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     counts.late += s.messages.late;
     counts.unmatched += s.messages.unmatched;
     counts.unanswered += s.messages.unanswered ?? 0;
+    counts.reach.expected += s.reach?.expected ?? 0;
+    counts.reach.received += s.reach?.received ?? 0;
     for (const [kind, n] of Object.entries(s.errors)) counts.errors[kind] = (counts.errors[kind] ?? 0) + n;
     durationMs = Math.max(durationMs, s.duration_s * 1000);
     eventLoopP99Ms = Math.max(eventLoopP99Ms, s.client?.event_loop_p99_ms ?? 0);
@@ -198,6 +215,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     thresholds,
     shard: { index: 0, count: 1 },
     client: { eventLoopP99Ms, cpuPercent },
+    isFanout: files.some((f) => f.summary.reach !== undefined),
   });
 }
 
@@ -220,6 +238,10 @@ export function formatSummary(s: LoadSummary): string[] {
     latencyRow('connect', s.connect_ms),
     latencyRow('rtt', s.rtt_ms),
   ];
+  if (s.reach)
+    lines.push(
+      `  reach        ${s.reach.received} of ${s.reach.expected} expected receipts (${(s.reach.ratio * 100).toFixed(2)}%)`,
+    );
   const errors = Object.entries(s.errors);
   if (errors.length > 0) lines.push(`  errors       ${errors.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   for (const t of s.thresholds)

@@ -186,6 +186,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       thresholds: o.thresholds,
       shard: o.shard,
       client: health,
+      isFanout: o.plan.isFanout === true,
     });
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
       io.stderr.write(

@@ -257,6 +257,56 @@ describe('wsx load', () => {
     expect(m.thresholds).toEqual([{ expr: 'rtt p99 < 1s', ok: true, value: m.rtt_ms.p99 }]);
   });
 
+  it('--fanout: a broadcast room reaches every other connection, and a room that skips one is caught by reach', async () => {
+    // A room that sends each message to every other client; `skip` leaves out the newest one.
+    const room = async (skipNewest: boolean) => {
+      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await once(wss, 'listening');
+      const order: import('ws').WebSocket[] = [];
+      wss.on('connection', (ws) => {
+        order.push(ws);
+        ws.on('message', (data) => {
+          for (const other of wss.clients)
+            if (other !== ws && !(skipNewest && other === order[order.length - 1])) other.send(data);
+        });
+      });
+      defer(
+        () => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))),
+      );
+      return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
+    };
+    const args = ['-c', '10', '--rate', '150', '-d', '700ms', '--fanout', '--drain', '300ms', '-q'];
+    const full = await runWsx([
+      'load',
+      await room(false),
+      ...args,
+      '--summary-json',
+      '-',
+      '--threshold',
+      'reach > 99.9%',
+    ]);
+    expect(full.code).toBe(0);
+    const s = JSON.parse(full.stdout) as LoadSummary;
+    expect(s.reach!.expected).toBeGreaterThan(800);
+    expect(s.reach!.received).toBe(s.reach!.expected);
+    expect(s.rtt_ms.count).toBe(s.reach!.received);
+    const lossy = await runWsx([
+      'load',
+      await room(true),
+      ...args,
+      '--summary-json',
+      '-',
+      '--threshold',
+      'reach > 99.9%',
+    ]);
+    expect(lossy.code).toBe(6);
+    const l = JSON.parse(lossy.stdout) as LoadSummary;
+    // One of ten connections never hears from the other nine: about 1/9 of the receipts are missing.
+    expect(l.reach!.ratio).toBeLessThan(0.95);
+    expect(l.reach!.ratio).toBeGreaterThan(0.8);
+    expect(lossy.stderr).toMatch(/thresholds failed: reach > 99\.9% \(measured [89]\d\.\d+\)/);
+  });
+
   it('refuses to merge a file that is not a summary, exit 2 naming it', async () => {
     const bad = tempFile('bad.json');
     const { writeFileSync } = await import('node:fs');

@@ -16,6 +16,7 @@ function counts(over: Partial<LoadCounts> = {}): LoadCounts {
     late: 0,
     unmatched: 0,
     unanswered: 0,
+    reach: { expected: 0, received: 0 },
     errors: {},
     ...over,
   };
@@ -39,6 +40,7 @@ function shard(values: number[], index: number, thresholds: Threshold[]) {
     thresholds,
     shard: { index, count: 2 },
     client: { eventLoopP99Ms: 1, cpuPercent: 5 },
+    isFanout: false,
   });
 }
 
