@@ -30,4 +30,13 @@ export class SendSchedule {
     }
     return due;
   }
+
+  /** Skips every send due by `nowMs` at `ratePerSec` and returns how many there were (the run is over). */
+  skipDue(nowMs: number, ratePerSec: number): number {
+    if (!(ratePerSec > 0) || this.nextAtMs > nowMs) return 0;
+    const gapMs = 1000 / ratePerSec;
+    const count = Math.floor((nowMs - this.nextAtMs) / gapMs) + 1;
+    this.nextAtMs += count * gapMs;
+    return count;
+  }
 }

@@ -27,6 +27,8 @@ export interface LoadCounts {
   unmatched: number;
   /** Sends still waiting for their reply when the run ended. */
   unanswered: number;
+  /** Sends that were due and never left: the generator fell behind its schedule (also counted late). */
+  unsent: number;
   /** Fan-out: receipts other connections should have had, and had. */
   reach: { expected: number; received: number };
   errors: Record<string, number>;
@@ -38,7 +40,14 @@ export interface LoadSummary {
   url: string;
   duration_s: number;
   connections: { target: number; opened: number; failed: number; peak: number; lost: number };
-  messages: { sent: number; received: number; late: number; unmatched: number; unanswered: number };
+  messages: {
+    sent: number;
+    received: number;
+    late: number;
+    unmatched: number;
+    unanswered: number;
+    unsent: number;
+  };
   rtt_ms: Percentiles;
   connect_ms: Percentiles;
   /** Fan-out runs only (--fanout): received ÷ expected; rtt_ms is then the time from a send to each receiver. */
@@ -83,6 +92,7 @@ export function buildSummary(x: SummaryInput): LoadSummary {
       late: c.late,
       unmatched: c.unmatched,
       unanswered: c.unanswered,
+      unsent: c.unsent,
     },
     rtt_ms: rtt,
     connect_ms: connect,
@@ -177,6 +187,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     late: 0,
     unmatched: 0,
     unanswered: 0,
+    unsent: 0,
     reach: { expected: 0, received: 0 },
     errors: {},
   };
@@ -198,6 +209,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     counts.late += s.messages.late;
     counts.unmatched += s.messages.unmatched;
     counts.unanswered += s.messages.unanswered ?? 0;
+    counts.unsent += s.messages.unsent ?? 0;
     counts.reach.expected += s.reach?.expected ?? 0;
     counts.reach.received += s.reach?.received ?? 0;
     for (const [kind, n] of Object.entries(s.errors)) counts.errors[kind] = (counts.errors[kind] ?? 0) + n;
@@ -233,7 +245,7 @@ export function formatSummary(s: LoadSummary): string[] {
   const lines = [
     `load ${s.url}: ${s.duration_s}s${s.shard.count > 1 ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''}`,
     `  connections  ${s.connections.opened} opened of ${s.connections.target} targeted, peak ${s.connections.peak}, ${s.connections.failed} failed, ${s.connections.lost} lost`,
-    `  messages     ${s.messages.sent} sent (${rate(s.messages.sent)}/s), ${s.messages.received} received (${rate(s.messages.received)}/s), ${s.messages.late} late, ${s.messages.unmatched} unmatched, ${s.messages.unanswered} unanswered`,
+    `  messages     ${s.messages.sent} sent (${rate(s.messages.sent)}/s), ${s.messages.received} received (${rate(s.messages.received)}/s), ${s.messages.late} late, ${s.messages.unmatched} unmatched, ${s.messages.unanswered} unanswered${s.messages.unsent > 0 ? `, ${s.messages.unsent} never sent (wsx fell behind)` : ''}`,
     `  latency         p50      p90      p99    p99.9      max`,
     latencyRow('connect', s.connect_ms),
     latencyRow('rtt', s.rtt_ms),

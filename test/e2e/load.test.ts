@@ -1,6 +1,7 @@
 // wsx load end to end: the built binary against real ws servers on loopback, small and short.
 
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach, serverUntilCleanup, type Defer } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
-import { freePort } from '../helpers/servers.js';
+import { freePort, listenOnLoopback } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -305,6 +306,33 @@ describe('wsx load', () => {
     expect(l.reach!.ratio).toBeLessThan(0.95);
     expect(l.reach!.ratio).toBeGreaterThan(0.8);
     expect(lossy.stderr).toMatch(/thresholds failed: reach > 99\.9% \(measured [89]\d\.\d+\)/);
+  });
+
+  it('counts connections still in their handshake when the run ends as failed, never as silently absent', async () => {
+    // The first upgrade is answered; every later one waits forever (verifyClient never calls back).
+    let answered = 0;
+    const http = createServer();
+    const wss = new WebSocketServer({
+      server: http,
+      verifyClient: (_info, done) => {
+        if (answered++ === 0) done(true);
+      },
+    });
+    const upgrades: import('node:net').Socket[] = [];
+    http.on('upgrade', (_req, socket: import('node:net').Socket) => upgrades.push(socket));
+    const port = await listenOnLoopback(http);
+    defer(() => {
+      // An upgrade left waiting is not read, so it never sees the client go: cut it, or close() waits.
+      for (const socket of upgrades) socket.destroy();
+      wss.close();
+      return new Promise<void>((r) => http.close(() => r()));
+    });
+    const url = `ws://127.0.0.1:${port}`;
+    const r = await runWsx(['load', url, '-c', '5', '-d', '500ms', '--summary-json', '-', '-q']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as LoadSummary;
+    expect(s.connections).toMatchObject({ target: 5, opened: 1, failed: 4 });
+    expect(s.errors).toEqual({ still_connecting: 4 });
   });
 
   it('refuses to merge a file that is not a summary, exit 2 naming it', async () => {

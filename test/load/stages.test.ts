@@ -40,6 +40,14 @@ describe('the open-model send schedule', () => {
     expect(s.takeDue(99, 1000, 1000)).toHaveLength(60);
   });
 
+  it('counts the sends it skips when the run is over, without making a list of them', () => {
+    const s = new SendSchedule(0);
+    expect(s.takeDue(10, 100, 1000)).toEqual([0, 10]);
+    // Due at 20, 30, …, 1000 ms: 99 sends that never left.
+    expect(s.skipDue(1000, 100)).toBe(99);
+    expect(s.skipDue(1000, 100)).toBe(0);
+  });
+
   it('sends nothing at rate zero and does not build a backlog while it is zero', () => {
     const s = new SendSchedule(0);
     expect(s.takeDue(1000, 0, 1000)).toEqual([]);

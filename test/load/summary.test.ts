@@ -16,6 +16,7 @@ function counts(over: Partial<LoadCounts> = {}): LoadCounts {
     late: 0,
     unmatched: 0,
     unanswered: 0,
+    unsent: 0,
     reach: { expected: 0, received: 0 },
     errors: {},
     ...over,
