@@ -154,7 +154,7 @@ export function buildProgram(version: string): Command {
   program
     .option(
       '--proto <name>',
-      'speak a protocol on top of WebSocket: socketio, jsonrpc, graphql-ws (default raw)',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws (default raw)',
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')
