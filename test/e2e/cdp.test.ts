@@ -9,7 +9,8 @@ import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
 import { runWsx } from '../helpers/run-wsx.js';
 
-if (shouldSkipChromium) console.warn('chromium is not installed: skipping the DevTools tests (.ci/run installs it)');
+if (shouldSkipChromium)
+  console.warn('chromium is not installed: skipping the DevTools tests (.ci/run installs it)');
 
 const defer = cleanupAfterEach();
 
@@ -33,7 +34,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   afterAll(() => chromium?.stop());
 
   it('pipe: sends Target.getTargets without a "jsonrpc" member and prints the answer with its round trip', async () => {
-    const result = await runWsx(['--proto', 'cdp', '--jsonl', '-q', chromium.url], {
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', '--jsonl', '-q', chromium.url], {
       input: 'Target.getTargets\n',
     });
     expect(result.stderr).toBe('');
@@ -50,7 +51,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('pipe: Target.createTarget answers with a targetId, and Target.setDiscoverTargets brings targetCreated events for it', async () => {
-    const result = await runWsx(['--proto', 'cdp', chromium.url], {
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', chromium.url], {
       input: 'Target.setDiscoverTargets {"discover":true}\nTarget.createTarget {"url":"about:blank"}\n',
     });
     expect(result.stderr).toBe('');
@@ -66,7 +67,9 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it("an unknown method's error prints on stdout, is named on stderr and exits 4", async () => {
-    const result = await runWsx(['--proto', 'cdp', chromium.url], { input: 'Nope.nothing\n' });
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', chromium.url], {
+      input: 'Nope.nothing\n',
+    });
     const error = `{"id":1,"error":{"code":-32601,"message":"'Nope.nothing' wasn't found"}}`;
     expect(result.stdout).toBe(`${error}\n`);
     expect(result.stderr).toBe(`wsx: 1 failed: ${error}\nwsx: the server answered 1 request with an error\n`);
@@ -74,7 +77,9 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('an error with no id (--proto jsonrpc, whose "jsonrpc" member Chromium refuses) is an error: exit 4, one unanswered line', async () => {
-    const result = await runWsx(['--proto', 'jsonrpc', chromium.url], { input: 'Target.getTargets\n' });
+    const result = await runWsx(['--proto', 'jsonrpc', '--wait', '300ms', chromium.url], {
+      input: 'Target.getTargets\n',
+    });
     const error = `{"error":{"code":-32600,"message":"Message has property other than 'id', 'method', 'sessionId', 'params'"}}`;
     expect(result.stdout).toBe(`${error}\n`);
     expect(result.stderr).toContain(`wsx: error: ${error}\n`);
@@ -138,9 +143,13 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
 
   it('scenario: an error answer an expect does not match fails that step at once with exit 4', async () => {
     const file = scenarioFile(
-      ['proto cdp', `connect ${chromium.url}`, 'send Nope.nothing', 'expect json result exists within 5s', ''].join(
-        '\n',
-      ),
+      [
+        'proto cdp',
+        `connect ${chromium.url}`,
+        'send Nope.nothing',
+        'expect json result exists within 5s',
+        '',
+      ].join('\n'),
     );
     const started = Date.now();
     const result = await runWsx(['run', file]);
@@ -152,7 +161,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('a line cdp cannot send is skipped and says why: a batch, a session before any attach', async () => {
-    const result = await runWsx(['--proto', 'cdp', chromium.url], {
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', chromium.url], {
       input: '[{"method":"Browser.getVersion"}]\n@ Browser.getVersion\n',
     });
     expect(result.stderr).toBe(

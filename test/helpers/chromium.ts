@@ -65,7 +65,10 @@ export async function startChromium(timeoutMs = 15_000): Promise<Chromium> {
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`chromium printed no DevTools URL within ${timeoutMs} ms:\n${stderr.slice(-2000)}`)),
+        () =>
+          reject(
+            new Error(`chromium printed no DevTools URL within ${timeoutMs} ms:\n${stderr.slice(-2000)}`),
+          ),
         timeoutMs,
       );
       // Read stderr for as long as Chromium runs: a full pipe would block it.
