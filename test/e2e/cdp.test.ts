@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 if (shouldSkipChromium)
   console.warn('chromium is not installed: skipping the DevTools tests (.ci/run installs it)');
@@ -171,4 +172,40 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
     expect(result.stdout).toBe('');
     expect(result.code).toBe(0);
   });
+
+  it.skipIf(!hasTmux)(
+    'interactive: errors in red, each answer with its round trip, @ sends to the latest attach, events by method',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-tui-'));
+      defer(() => rmSync(dir, { recursive: true, force: true }));
+      const session = startTmux(defer, 'wsx-cdp', [120, 30]);
+      tmux(
+        'send-keys',
+        '-t',
+        session,
+        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto cdp ${chromium.url} --ping-interval 0; echo "WSX_EXIT=$?"`,
+        'Enter',
+      );
+      await screenShows(session, ['● open', 'Chrome DevTools: Domain.method {params}']);
+      const type = (line: string) => {
+        tmux('send-keys', '-t', session, '-l', line);
+        tmux('send-keys', '-t', session, 'Enter');
+      };
+      type('Nope.nothing');
+      await screenShows(session, ["⇠ #1 error -32601: 'Nope.nothing' wasn't found"]);
+      const coloured = tmux('capture-pane', '-p', '-e', '-t', session);
+      expect(coloured).toMatch(/\x1b\[31m[^\n]*#1 error -32601/);
+      type('Target.attachToBrowserTarget');
+      const attached = await screenShows(session, ['⇠ #2 {"sessionId":"']);
+      expect(attached).toMatch(/⇠ #2 \{"sessionId":"[0-9A-F]{32}"\} {2}\d+ ms/);
+      const sessionId = /⇠ #2 \{"sessionId":"([0-9A-F]{8})/.exec(attached)![1]!;
+      type('@ Browser.getVersion');
+      await screenShows(session, [`⇠ #3 @${sessionId} {"protocolVersion":"1.3"`]);
+      type('Target.setDiscoverTargets {"discover":true}');
+      await screenShows(session, ['⇠ Target.targetCreated {"targetInfo":{', '⇠ #4 {}']);
+      tmux('send-keys', '-t', session, '/quit', 'Enter');
+      await screenShows(session, ['WSX_EXIT=0']);
+    },
+    20_000,
+  );
 });
