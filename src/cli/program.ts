@@ -75,10 +75,12 @@ Examples:
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
+  echo Target.getTargets | wsx --proto cdp ws://127.0.0.1:9222/devtools/browser/ID   Chrome DevTools
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
-Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
-expectation not met, 5 connection ended abnormally or messages undelivered, 130/143 interrupted.
+Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout,
+expectation not met or a --proto error answer, 5 connection ended abnormally or messages undelivered,
+130/143 interrupted.
 NO_COLOR turns colour off.`;
 
 /** Builds the program: flags, help and examples. main.ts adds the action and the serve subcommand. */

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
@@ -28,14 +28,18 @@ function scenarioFile(text: string): string {
 }
 
 describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () => {
-  let chromium: Chromium;
-  beforeAll(async () => {
-    chromium = await startChromium();
-  }, 20_000);
-  afterAll(() => chromium?.stop());
+  // One browser for the file, started by the first test that needs it: in CI without Chromium each test
+  // fails naming the cause, instead of one hook error and a row of skipped tests.
+  let started: Promise<Chromium> | undefined;
+  const browserUrl = async () => (await (started ??= startChromium())).url;
+  afterAll(async () => {
+    const chromium = await started?.catch(() => undefined);
+    await chromium?.stop();
+  });
 
   it('pipe: sends Target.getTargets without a "jsonrpc" member and prints the answer with its round trip', async () => {
-    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', '--jsonl', '-q', chromium.url], {
+    const url = await browserUrl();
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', '--jsonl', '-q', url], {
       input: 'Target.getTargets\n',
     });
     expect(result.stderr).toBe('');
@@ -52,7 +56,8 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('pipe: Target.createTarget answers with a targetId, and Target.setDiscoverTargets brings targetCreated events for it', async () => {
-    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', chromium.url], {
+    const url = await browserUrl();
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', url], {
       input: 'Target.setDiscoverTargets {"discover":true}\nTarget.createTarget {"url":"about:blank"}\n',
     });
     expect(result.stderr).toBe('');
@@ -68,7 +73,8 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it("an unknown method's error prints on stdout, is named on stderr and exits 4", async () => {
-    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', chromium.url], {
+    const url = await browserUrl();
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', url], {
       input: 'Nope.nothing\n',
     });
     const error = `{"id":1,"error":{"code":-32601,"message":"'Nope.nothing' wasn't found"}}`;
@@ -78,7 +84,8 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('an error with no id (--proto jsonrpc, whose "jsonrpc" member Chromium refuses) is an error: exit 4, one unanswered line', async () => {
-    const result = await runWsx(['--proto', 'jsonrpc', '--wait', '300ms', chromium.url], {
+    const url = await browserUrl();
+    const result = await runWsx(['--proto', 'jsonrpc', '--wait', '300ms', url], {
       input: 'Target.getTargets\n',
     });
     const error = `{"error":{"code":-32600,"message":"Message has property other than 'id', 'method', 'sessionId', 'params'"}}`;
@@ -90,6 +97,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('script: --expect-json passes on the answer; an error answer fails the expectation at once with exit 4', async () => {
+    const url = await browserUrl();
     const ok = await runWsx([
       '--proto',
       'cdp',
@@ -97,7 +105,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
       'Browser.getVersion',
       '--expect-json',
       'result.protocolVersion="1.3"',
-      chromium.url,
+      url,
     ]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
@@ -111,7 +119,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
       'result.protocolVersion="1.3"',
       '--timeout',
       '5s',
-      chromium.url,
+      url,
     ]);
     expect(bad.code).toBe(4);
     expect(bad.stderr).toContain(
@@ -121,10 +129,11 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('scenario: a command with @SESSION after Target.attachToTarget (flatten) is answered by the page', async () => {
+    const url = await browserUrl();
     const file = scenarioFile(
       [
         'proto cdp',
-        `connect ${chromium.url}`,
+        `connect ${url}`,
         'send Target.createTarget {"url":"about:blank"}',
         'expect json result.targetId exists within 5s',
         'capture target = json result.targetId',
@@ -143,14 +152,11 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('scenario: an error answer an expect does not match fails that step at once with exit 4', async () => {
+    const url = await browserUrl();
     const file = scenarioFile(
-      [
-        'proto cdp',
-        `connect ${chromium.url}`,
-        'send Nope.nothing',
-        'expect json result exists within 5s',
-        '',
-      ].join('\n'),
+      ['proto cdp', `connect ${url}`, 'send Nope.nothing', 'expect json result exists within 5s', ''].join(
+        '\n',
+      ),
     );
     const started = Date.now();
     const result = await runWsx(['run', file]);
@@ -162,7 +168,8 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   });
 
   it('a line cdp cannot send is skipped and says why: a batch, a session before any attach', async () => {
-    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', chromium.url], {
+    const url = await browserUrl();
+    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', url], {
       input: '[{"method":"Browser.getVersion"}]\n@ Browser.getVersion\n',
     });
     expect(result.stderr).toBe(
@@ -176,6 +183,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
   it.skipIf(!hasTmux)(
     'interactive: errors in red, each answer with its round trip, @ sends to the latest attach, events by method',
     async () => {
+      const url = await browserUrl();
       const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-tui-'));
       defer(() => rmSync(dir, { recursive: true, force: true }));
       const session = startTmux(defer, 'wsx-cdp', [120, 30]);
@@ -183,7 +191,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
         'send-keys',
         '-t',
         session,
-        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto cdp ${chromium.url} --ping-interval 0; echo "WSX_EXIT=$?"`,
+        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto cdp ${url} --ping-interval 0; echo "WSX_EXIT=$?"`,
         'Enter',
       );
       await screenShows(session, ['● open', 'Chrome DevTools: Domain.method {params}']);

@@ -13,7 +13,8 @@ export const hasChromium = spawnSync('chromium', ['--version'], { stdio: 'ignore
  * Outside CI a machine without Chromium skips these tests; in CI (.ci/run installs it) a missing Chromium
  * must fail them, or the DevTools tests would pass by never running.
  */
-export const shouldSkipChromium = !hasChromium && process.env.CI !== 'true';
+const isCi = !['', '0', 'false'].includes(process.env.CI ?? '');
+export const shouldSkipChromium = !hasChromium && !isCi;
 
 export interface Chromium {
   /** The browser target's DevTools WebSocket URL: ws://127.0.0.1:PORT/devtools/browser/UUID */
