@@ -82,7 +82,7 @@ export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec 
   const describe = (r: Response, frame: Incoming, now: number, text: string): ProtocolMessage => {
     // A response, or an error that names no request: a server that cannot read a request answers with an
     // id of null (JSON-RPC 2.0 §5) or, like Chromium, with no id at all. Shown as a notification, such an
-    // error once passed for good news: green, exit 0.
+    // error would pass for good news (green, exit 0).
     const isObject = r !== null && typeof r === 'object';
     const isAnswer = isObject && ('id' in r || (typeof r.method !== 'string' && 'error' in r));
     if (isAnswer && ('result' in r || 'error' in r)) {
