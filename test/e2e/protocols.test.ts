@@ -159,6 +159,21 @@ describe('--proto graphql-ws', () => {
     expect(events[0]!.rtt_ms).toEqual(expect.any(Number));
   });
 
+  it('pipe: an error for an operation prints as {"errors":[…]}, is named on stderr and exits 4', async () => {
+    const { url } = await startGraphqlWs(defer, { needsToken: true });
+    const result = await runWsx(
+      ['--proto', 'graphql-ws', '--init', '{"token":"ok"}', '--wait', '300ms', url],
+      {
+        input: '{ nope }\n',
+      },
+    );
+    expect(lines(result.stdout)).toEqual([
+      expect.stringMatching(/^\{"errors":\[\{"message":"Cannot query field \\"nope\\"/),
+    ]);
+    expect(result.stderr).toMatch(/^wsx: 1 failed: .*\nwsx: the server answered 1 request with an error\n$/);
+    expect(result.code).toBe(4);
+  });
+
   it('script: --expect-json on a next payload', async () => {
     const { url } = await startGraphqlWs(defer);
     const result = await runWsx([
