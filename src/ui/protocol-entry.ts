@@ -90,7 +90,7 @@ export function inputHint(name: ProtocolName): string {
     case 'jsonrpc':
       return 'JSON-RPC 2.0: method [params] or a request object; responses show with their round trip';
     case 'cdp':
-      return 'Chrome DevTools: Domain.method {params}; @SESSION_ID (or @ for the latest attach) before it sends to an attached target';
+      return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
     case 'raw':
