@@ -230,15 +230,19 @@ export class LineSession {
   }
 
   /**
-   * Ends the run as `ending` once everything sent so far is written (or the connection closes first, or
-   * --timeout passes: `ending` still decides). For input refused midway: what came before it is delivered.
+   * Ends the run as `ending` once everything sent so far is written and its replies are in, exactly as at
+   * the end of input (--wait; with --wait forever, once written). The connection closing first, --count or
+   * --timeout end it sooner; `ending` still decides. For input refused midway: what came before it is
+   * delivered, and the replies to it reach stdout (they were lost when the run closed right after writing).
    */
   async endAfterFlush(ending: Ending): Promise<void> {
     if (this.isEnding || this.decidedEnding) return;
     this.decidedEnding = ending;
+    if (this.options.waitMs !== Infinity) return this.inputEnded();
     // No more input comes either: with --reconnect and nothing queued, there is nothing to wait for.
     this.noMoreInput();
     if (await this.opened()) await this.conn.flushed();
+    this.isPrintingUntilClosed = true;
     void this.end(ending);
   }
 
@@ -336,7 +340,7 @@ export class LineSession {
    * A graphql-ws `complete` is a note on stderr, not data; JSON-RPC error responses also get one.
    */
   private onProtocolMessage(msg: ProtocolMessage): void {
-    if (this.isEnding) return;
+    if (this.isEnding && !this.isPrintingUntilClosed) return;
     const { options } = this;
     const isData = msg.kind !== 'complete';
     if (options.isJsonl) {
@@ -353,6 +357,7 @@ export class LineSession {
       this.diag.warn(`${msg.id === undefined ? 'error' : `${msg.id} failed`}: ${preview(msg.text, 200)}`);
     if (!isData) return;
     this.received++;
+    if (this.isEnding) return;
     this.hooks.onText?.(msg.text);
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
