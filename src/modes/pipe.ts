@@ -81,7 +81,8 @@ function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStr
     const text = record.toString('latin1').trim();
     const valid = options.inputFormat === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;
     if (!valid.test(text)) {
-      session.diag.error(`skipped a stdin record that is not ${options.inputFormat}: "${text.slice(0, 40)}"`);
+      // Refused like invalid UTF-8, not skipped: a skipped record let the run exit 0 with a message missing.
+      refuse(`stdin record ${records} is not ${options.inputFormat}; not sent (check --input-format)`);
       return undefined;
     }
     const bytes = Buffer.from(text, options.inputFormat);

@@ -80,6 +80,17 @@ describe('bad input on stdin', () => {
     expect(result.code).toBe(1);
   });
 
+  it('refuses a --binary record that is not valid hex like any bad record: named, exit 1, replies kept', async () => {
+    const s = await server({ mode: 'echo' });
+    const result = await runWsx([s.url, '--binary', '--input-format', 'hex', '--binary-out', 'hex'], {
+      input: '0102\nzz\nff\n',
+    });
+    expect(result.stderr).toBe('wsx: stdin record 2 is not hex; not sent (check --input-format)\n');
+    expect(result.stdout).toBe('0102\n');
+    expect(s.received).toEqual(['<binary 2>']);
+    expect(result.code).toBe(1);
+  });
+
   it('refuses invalid UTF-8 at once while the server is down with --reconnect, exit 1', async () => {
     const port = await freePort();
     const result = await runWsx([`ws://127.0.0.1:${port}`, '--reconnect'], {
