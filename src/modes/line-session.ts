@@ -5,7 +5,7 @@ import { Connection, type SendOptions } from '../core/connection.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
-import { isInputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
+import type { Codec, ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
 import { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
@@ -265,17 +265,12 @@ export class LineSession {
 
   /**
    * Sends one line the user gave (stdin or -x): as it is, or through the --proto codec. Returns false when
-   * the queue is full. A line the protocol cannot send is skipped with one line on stderr.
+   * the queue is full. Throws InputError for a line the protocol cannot send: the caller decides, as for
+   * any input it cannot send (pipe mode stops there and exits 1; a skipped line used to let it exit 0).
    */
   sendLine(data: string | Buffer, opts: SendOptions = {}): boolean {
     if (!this.proto) return this.conn.send(data, opts);
-    try {
-      return this.proto.input(data.toString());
-    } catch (err) {
-      if (!isInputError(err)) throw err;
-      this.diag.error(`skipped "${preview(data.toString(), 60)}": ${err.message}`);
-      return true;
-    }
+    return this.proto.input(data.toString());
   }
 
   /**

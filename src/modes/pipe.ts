@@ -4,7 +4,9 @@ import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
+import { isInputError } from '../protocols/codec.js';
 import { RecordSplitter, tooLarge } from '../text/record-splitter.js';
+import { preview } from '../text/sanitize.js';
 import { LineSession, type Io } from './line-session.js';
 
 /** The ws default for --max-message-size, bytes, when the options leave it unset. */
@@ -107,7 +109,18 @@ function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStr
       const data = decode(record);
       if (isInputStopped) return;
       if (data === undefined) continue;
-      if (!session.sendLine(data, sendOptions)) {
+      let hasRoom: boolean;
+      try {
+        hasRoom = session.sendLine(data, sendOptions);
+      } catch (err) {
+        if (!isInputError(err)) throw err;
+        const line = preview(data.toString(), 60);
+        refuse(
+          `stdin record ${records} "${line}" is not a ${options.proto!.name} message: ${err.message}; not sent`,
+        );
+        return;
+      }
+      if (!hasRoom) {
         isQueueFull = true;
         stdin.pause();
         return;

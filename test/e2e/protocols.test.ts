@@ -70,12 +70,26 @@ describe('--proto socketio', () => {
     expect(result.code).toBe(3);
   });
 
-  it('skips a line that is not an event array, saying why, and sends the rest', async () => {
+  it('refuses a pipe line that is not an event array like raw pipes: stops there, names it, exits 1, keeps the replies', async () => {
     const { url } = await startSocketIo(defer);
-    const result = await runWsx(['--proto', 'socketio', url], { input: 'hello\n["echo",1]\n' });
-    expect(result.stderr).toMatch(/^wsx: skipped "hello": a Socket.IO line is a JSON array/);
-    expect(lines(result.stdout)).toContain('["echo",1]');
-    expect(result.code).toBe(0);
+    const result = await runWsx(['--proto', 'socketio', url], { input: '["echo",1]\nhello\n["echo",2]\n' });
+    expect(result.stderr).toBe(
+      'wsx: stdin record 2 "hello" is not a socketio message: a Socket.IO line is a JSON array ["event", args…] (or ack ["event", args…]); not sent\n',
+    );
+    expect(lines(result.stdout)).toEqual(['["welcome","hello from /",{"n":1}]', '["echo",1]']);
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a -x message the protocol cannot send before connecting, exit 2', async () => {
+    const { url, io } = await startSocketIo(defer);
+    let connections = 0;
+    io.engine.on('connection', () => connections++);
+    const result = await runWsx(['--proto', 'socketio', url, '-x', '["echo",1]', '-x', 'hello']);
+    expect(result.stderr).toBe(
+      'wsx: -x "hello" is not a socketio message: a Socket.IO line is a JSON array ["event", args…] (or ack ["event", args…])\n',
+    );
+    expect(result.code).toBe(2);
+    expect(connections).toBe(0);
   });
 });
 
