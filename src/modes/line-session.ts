@@ -56,8 +56,9 @@ export class LineSession {
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
   private isLingering = false;
   /**
-   * Ended by --wait after input ended: replies the server sent before its Close frame still reach stdout
-   * while the closing handshake runs (issue 14: with --wait 0, most replies of a fast pipe came after ours).
+   * Replies the server sent before its Close frame still reach stdout while the closing handshake runs
+   * (with --wait 0, most replies of a fast pipe came after our Close; on SIGTERM during a flood, 10% of
+   * the messages counted as received were missing from stdout). --count still caps what is printed.
    */
   private isPrintingUntilClosed = false;
   /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
@@ -197,6 +198,7 @@ export class LineSession {
   async end(ending: Ending): Promise<void> {
     if (this.isEnding) return;
     this.isEnding = true;
+    this.isPrintingUntilClosed = true;
     // A signal still wins: the user asked to stop now.
     if (this.decidedEnding && ending.ended !== 'interrupted' && ending.ended !== 'terminated')
       ending = this.decidedEnding;
@@ -242,7 +244,6 @@ export class LineSession {
     // No more input comes either: with --reconnect and nothing queued, there is nothing to wait for.
     this.noMoreInput();
     if (await this.opened()) await this.conn.flushed();
-    this.isPrintingUntilClosed = true;
     void this.end(ending);
   }
 
@@ -335,7 +336,7 @@ export class LineSession {
    * A graphql-ws `complete` is a note on stderr, not data; JSON-RPC error responses also get one.
    */
   private onProtocolMessage(msg: ProtocolMessage): void {
-    if (this.isEnding && !this.isPrintingUntilClosed) return;
+    if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     const { options } = this;
     const isData = msg.kind !== 'complete';
     if (options.isJsonl) {
@@ -361,7 +362,7 @@ export class LineSession {
   }
 
   private onMessage(msg: Incoming): void {
-    if (this.isEnding && !this.isPrintingUntilClosed) return;
+    if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     this.received++;
     const { options } = this;
     if (options.isJsonl) this.event('recv', this.frame(msg.data, msg.isBinary));
@@ -373,6 +374,11 @@ export class LineSession {
       void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
       return;
     }
+  }
+
+  /** --count messages were printed: the ones after them are not, even while closing. */
+  private hasCountBeenReached(): boolean {
+    return this.options.count !== undefined && this.received >= this.options.count;
   }
 
   private onState(change: StateChange): void {

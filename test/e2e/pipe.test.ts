@@ -245,6 +245,31 @@ describe('pipe mode', () => {
     expect(s.received).toEqual(['x']);
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s, prints every message it counted as received, down to the last one before the Close',
+    async (signal) => {
+      const s = await server();
+      s.wss.on('connection', (ws) => {
+        let i = 0;
+        const flood = setInterval(() => {
+          for (let k = 0; k < 50 && i < 100_000; k++) ws.send(`m${i++} ${'x'.repeat(200)}`);
+        }, 1);
+        ws.on('close', () => clearInterval(flood));
+      });
+      const child = spawnWsx([s.url, '-v']);
+      const done = collect(child, { keepStdinOpen: true, killAfterMs: 10_000 });
+      await waitForOutput(child.stdout, /m3000 /, 8000);
+      child.kill(signal);
+      const result = await done;
+      const received = Number(/received (\d+)/.exec(result.stderr)?.[1]);
+      const lines = result.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(received).toBeGreaterThan(3000);
+      expect(lines.length).toBe(received);
+      expect(lines.at(-1)).toBe(`m${received - 1} ${'x'.repeat(200)}`);
+    },
+  );
+
   it('never loads ink or react in pipe or script mode', async () => {
     const s = await server({ mode: 'echo' });
     const dir = mkdtempSync(join(tmpdir(), 'wsx-imports-'));
