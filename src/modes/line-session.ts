@@ -212,6 +212,15 @@ export class LineSession {
     const snap = this.conn.snapshot();
     const { counters } = snap;
     await this.sink.flush();
+    // stdout failed while closing (--count reached, expectations met): what was received is lost, so the
+    // run did not succeed. It used to exit 0 with `-x hi --count 1 > /dev/full`.
+    const stdoutFailure = this.sink.failure;
+    if (stdoutFailure && (ending.ended === 'completed' || ending.ended === 'expectations-met'))
+      ending = {
+        ended: 'local-error',
+        message: `cannot write to stdout: ${stdoutFailure.code ?? stdoutFailure.message}`,
+        error: stdoutFailure,
+      };
     process.off('SIGINT', this.onSigint);
     process.off('SIGTERM', this.onSigterm);
     // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.

@@ -170,6 +170,17 @@ describe('pipe mode', () => {
     expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
   });
 
+  it('exits 1 when stdout cannot be written even if --count ended the run first', async () => {
+    const s = await server({ mode: 'echo' });
+    const child = spawn('bash', [
+      '-c',
+      `echo hello | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --count 1 > /dev/full`,
+    ]);
+    const result = await collect(child);
+    expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+    expect(result.code).toBe(1);
+  });
+
   it('runs with no stdin at all (closed fd 0) and still prints what the server says', async () => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.send('hello from server'));
