@@ -9,6 +9,18 @@ import { RecordSplitter, tooLarge } from '../text/record-splitter.js';
 import { preview } from '../text/sanitize.js';
 import { LineSession, type Io } from './line-session.js';
 
+/**
+ * --record-end: what follows each record on the wire. The input's own delimiter is stripped (a text line
+ * is a message, not a line), but a binary-only backend that reads a byte stream, such as a line-based TCP
+ * service behind websockify, needs its line ends: without them it received "helloworld".
+ */
+const recordEndBytes: Record<Options['recordEnd'], Buffer> = {
+  none: Buffer.alloc(0),
+  lf: Buffer.from('\n'),
+  crlf: Buffer.from('\r\n'),
+  nul: Buffer.from([0]),
+};
+
 /** The ws default for --max-message-size, bytes, when the options leave it unset. */
 const defaultMaxMessageBytes = 64 * 1024 * 1024;
 
@@ -40,14 +52,17 @@ function stdinProblem(stdin: NodeJS.ReadStream): string | undefined {
 function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStream): Promise<Outcome> {
   const { conn } = session;
   const maxMessageBytes = options.connection.maxPayloadBytes ?? defaultMaxMessageBytes;
+  const recordEnd = recordEndBytes[options.recordEnd];
+  // The end is part of the message: a record may use what is left of --max-message-size.
+  const maxBodyBytes = Math.max(0, maxMessageBytes - recordEnd.length);
   // A record is refused once it grows past what its message may be, before it is buffered whole (issue 15).
   const maxRecordBytes = !options.isBinaryInput
-    ? maxMessageBytes
+    ? maxBodyBytes
     : options.inputFormat === 'hex'
-      ? maxMessageBytes * 2
+      ? maxBodyBytes * 2
       : options.inputFormat === 'base64'
-        ? Math.ceil(maxMessageBytes / 3) * 4
-        : maxMessageBytes;
+        ? Math.ceil(maxBodyBytes / 3) * 4
+        : maxBodyBytes;
   const splitter = new RecordSplitter(
     options.delimiter === 'null' ? 0 : 0x0a,
     options.delimiter === 'newline',
@@ -88,7 +103,7 @@ function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStr
       return undefined;
     }
     const bytes = Buffer.from(text, options.inputFormat);
-    if (bytes.length > maxMessageBytes) {
+    if (bytes.length > maxBodyBytes) {
       refuse(tooLargeMessage(records, maxMessageBytes));
       return undefined;
     }
@@ -106,9 +121,10 @@ function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStr
         refuse(tooLargeMessage(records, maxMessageBytes));
         return;
       }
-      const data = decode(record);
+      const decoded = decode(record);
       if (isInputStopped) return;
-      if (data === undefined) continue;
+      if (decoded === undefined) continue;
+      const data = recordEnd.length === 0 ? decoded : Buffer.concat([decoded, recordEnd]);
       let hasRoom: boolean;
       try {
         hasRoom = session.sendLine(data, sendOptions);

@@ -209,6 +209,44 @@ describe('pipe mode', () => {
     expect(s.received).toEqual(['<binary 4>', '<binary 5>', '<binary 3>', '<binary 4>']);
   });
 
+  it("--binary --record-end keeps each line's end on the wire for a binary-only, line-based backend", async () => {
+    const s = await server();
+    const backendSaw: string[] = [];
+    // Like websockify in front of a line-based TCP service: text frames are refused (1003); binary bytes
+    // are a stream that the backend splits on \n, answering each line.
+    s.wss.on('connection', (ws) => {
+      let buffered = '';
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) return ws.close(1003, 'binary only');
+        buffered += (data as Buffer).toString('latin1');
+        for (let at = buffered.indexOf('\n'); at !== -1; at = buffered.indexOf('\n')) {
+          const line = buffered.slice(0, at);
+          buffered = buffered.slice(at + 1);
+          backendSaw.push(line);
+          ws.send(Buffer.from(`got:${line}\n`), { binary: true });
+        }
+      });
+    });
+    const lf = await runWsx([s.url, '--binary', '--record-end', 'lf', '--binary-out', 'raw'], {
+      input: 'hello\nworld\n',
+    });
+    expect(lf.stdout).toBe('got:hello\ngot:world\n');
+    expect(lf.code).toBe(0);
+    const crlf = await runWsx([s.url, '--binary', '--record-end', 'crlf', '--binary-out', 'raw'], {
+      input: 'HELO x\r\nQUIT\n',
+    });
+    expect(crlf.stdout).toBe('got:HELO x\r\ngot:QUIT\r\n');
+    expect(backendSaw).toEqual(['hello', 'world', 'HELO x\r', 'QUIT\r']);
+    // The end counts toward --max-message-size: 1023 bytes and CRLF do not fit in 1 KiB.
+    const big = await runWsx(
+      [s.url, '--binary', '--record-end', 'crlf', '--binary-out', 'raw', '--max-message-size', '1k'],
+      { input: `ok\n${'x'.repeat(1023)}\n` },
+    );
+    expect(big.stdout).toBe('got:ok\r\n');
+    expect(big.stderr).toContain('stdin record 2 is larger than --max-message-size (1024 bytes');
+    expect(big.code).toBe(1);
+  });
+
   it('writes one parseable JSON object per event with --jsonl', async () => {
     const s = await server({ mode: 'echo' });
     const result = await runWsx([s.url, '--jsonl', '--wait', '200ms'], { input: 'hi\n' });
