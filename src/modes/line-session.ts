@@ -7,9 +7,11 @@ import type { Incoming, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
 import type { Codec, ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
+import { loadSentFrameReader, type SentFrameReader } from '../protocols/sent-frames.js';
 import { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
+import { maskSecrets } from '../text/mask.js';
 import { preview } from '../text/sanitize.js';
 import { Diagnostics } from './diagnostics.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
@@ -50,6 +52,8 @@ export class LineSession {
   private readonly jsonl: JsonlWriter;
   private readonly output: MessageOutputFormat;
   private hooks: SessionHooks = {};
+  /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
+  private readSent: SentFrameReader | undefined;
   private received = 0;
   private isEnding = false;
   private cancelLinger: (() => void) | undefined;
@@ -78,7 +82,9 @@ export class LineSession {
   /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
   static async create(options: Options, io: Io): Promise<LineSession> {
     const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
-    return new LineSession(options, io, codec);
+    const session = new LineSession(options, io, codec);
+    if (options.proto && options.isJsonl) session.readSent = await loadSentFrameReader(options.proto.name);
+    return session;
   }
 
   constructor(
@@ -144,7 +150,20 @@ export class LineSession {
       if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
     });
     if (options.isJsonl) {
-      conn.on('sent', (msg) => this.event('send', this.frame(msg.data, msg.isBinary)));
+      conn.on('sent', (msg) => {
+        const wire = this.frame(msg.data, msg.isBinary);
+        if (!this.readSent) return this.event('send', wire);
+        // Decoded like a received message, the frame beside it: sends used to be wire frames only.
+        const user = this.readSent(msg.data);
+        if (user)
+          this.event('send', {
+            type: 'text',
+            data: user.text,
+            kind: user.kind,
+            ...(user.id === undefined ? {} : { id: user.id }),
+            wire: wire.data,
+          });
+      });
       conn.on('ping', () => this.event('ping', {}));
       conn.on('pong', ({ rttMs }) => this.event('pong', { rtt_ms: rttMs ?? null }));
     }
@@ -353,6 +372,7 @@ export class LineSession {
         ...(isData ? { type: 'text', data: msg.text, kind: msg.kind } : {}),
         ...(msg.id === undefined ? {} : { id: msg.id }),
         ...(msg.rttMs === undefined ? {} : { rtt_ms: msg.rttMs }),
+        wire: this.frame(msg.frame.data, msg.frame.isBinary).data,
       });
     } else if (isData) {
       for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
@@ -397,8 +417,13 @@ export class LineSession {
       const isReconnect = snap.counters.reconnects > 0;
       if (isReconnect) this.diag.warn(`reconnected to ${options.displayUrl}`);
       else this.diag.info(`connected to ${options.displayUrl}`);
+      // The endpoint actually opened (--proto socketio adds /socket.io/?EIO=4…), masked like the URL typed.
       if (options.isJsonl)
-        this.event('open', { url: options.displayUrl, protocol: snap.protocol, reconnect: isReconnect });
+        this.event('open', {
+          url: this.proto ? maskSecrets(this.conn.url, options.secrets) : options.displayUrl,
+          protocol: snap.protocol,
+          reconnect: isReconnect,
+        });
       // With --proto, "open" for the hooks is the protocol's ready (see start).
       if (!this.proto) this.hooks.onOpen?.(isReconnect);
     } else if (change.to === 'waiting') {
