@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { freePort, until, type TestServer } from '../helpers/servers.js';
+import { connect, createServer } from 'node:net';
+import { freePort, listenOnLoopback, until, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
 
@@ -210,31 +211,48 @@ describe('pipe mode', () => {
   });
 
   it("--binary --record-end keeps each line's end on the wire for a binary-only, line-based backend", async () => {
-    const s = await server();
+    // What websockify does: a line-based TCP service behind a bridge that takes binary frames only (a text
+    // frame closes with 1003) and passes bytes both ways as they come, without any framing of its own.
     const backendSaw: string[] = [];
-    // Like websockify in front of a line-based TCP service: text frames are refused (1003); binary bytes
-    // are a stream that the backend splits on \n, answering each line.
-    s.wss.on('connection', (ws) => {
+    const backend = createServer((tcp) => {
       let buffered = '';
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return ws.close(1003, 'binary only');
-        buffered += (data as Buffer).toString('latin1');
+      tcp.on('data', (chunk) => {
+        buffered += chunk.toString('latin1');
         for (let at = buffered.indexOf('\n'); at !== -1; at = buffered.indexOf('\n')) {
           const line = buffered.slice(0, at);
           buffered = buffered.slice(at + 1);
           backendSaw.push(line);
-          ws.send(Buffer.from(`got:${line}\n`), { binary: true });
+          tcp.write(`got:${line}\n`);
         }
       });
     });
-    const lf = await runWsx([s.url, '--binary', '--record-end', 'lf', '--binary-out', 'raw'], {
-      input: 'hello\nworld\n',
+    const backendPort = await listenOnLoopback(backend);
+    defer(() => new Promise<void>((resolve) => backend.close(() => resolve())));
+    const s = await server();
+    s.wss.on('connection', (ws) => {
+      const tcp = connect(backendPort, '127.0.0.1');
+      tcp.on('data', (chunk) => ws.send(chunk, { binary: true }));
+      tcp.on('error', () => ws.terminate());
+      ws.on('close', () => tcp.end());
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) return ws.close(1003, 'binary only');
+        tcp.write(data as Buffer);
+      });
     });
+    const lf = await runWsx(
+      [s.url, '--binary', '--record-end', 'lf', '--binary-out', 'raw', '--wait', '300ms'],
+      {
+        input: 'hello\nworld\n',
+      },
+    );
     expect(lf.stdout).toBe('got:hello\ngot:world\n');
     expect(lf.code).toBe(0);
-    const crlf = await runWsx([s.url, '--binary', '--record-end', 'crlf', '--binary-out', 'raw'], {
-      input: 'HELO x\r\nQUIT\n',
-    });
+    const crlf = await runWsx(
+      [s.url, '--binary', '--record-end', 'crlf', '--binary-out', 'raw', '--wait', '300ms'],
+      {
+        input: 'HELO x\r\nQUIT\n',
+      },
+    );
     expect(crlf.stdout).toBe('got:HELO x\r\ngot:QUIT\r\n');
     expect(backendSaw).toEqual(['hello', 'world', 'HELO x\r', 'QUIT\r']);
     // The end counts toward --max-message-size: 1023 bytes and CRLF do not fit in 1 KiB.
