@@ -29,6 +29,11 @@ const modeFlags: { flag: string; isGiven: (f: RawFlags) => boolean; modes: reado
   { flag: '--jsonl', isGiven: (f) => f.jsonl === true, modes: ['pipe', 'script'] },
   { flag: '--null', isGiven: (f) => f.null === true, modes: ['pipe'] },
   { flag: '--binary', isGiven: (f) => f.binary === true, modes: ['pipe'] },
+  {
+    flag: '--record-end',
+    isGiven: (f) => f.recordEnd !== undefined && f.recordEnd !== 'none',
+    modes: ['pipe'],
+  },
   { flag: '--binary-out', isGiven: (f) => f.binaryOut !== 'base64', modes: ['pipe', 'script'] },
   { flag: '--count', isGiven: (f) => f.count !== undefined, modes: ['pipe', 'script'] },
   { flag: '--timeout', isGiven: (f) => f.timeout !== undefined, modes: ['pipe', 'script'] },

@@ -163,9 +163,13 @@ function connectionOptions(flags: RawFlags, mode: Mode, credentials: Credentials
 /** What the modes print and how they read input: everything that is not the connection itself. */
 function outputOptions(flags: RawFlags) {
   if (flags.inputFormat !== 'raw' && !flags.binary) throw usage('--input-format goes with --binary');
+  const recordEnd = (flags.recordEnd ?? 'none') as Options['recordEnd'];
+  if (recordEnd !== 'none' && flags.proto !== undefined && flags.proto !== 'raw')
+    throw usage(`--record-end does not go with --proto ${flags.proto}: its lines are JSON`);
   return {
     delimiter: flags.null ? ('null' as const) : ('newline' as const),
     isBinaryInput: flags.binary === true,
+    recordEnd,
     inputFormat: flags.inputFormat as Options['inputFormat'],
     binaryOut: flags.binaryOut as Options['binaryOut'],
     isJsonl: flags.jsonl === true,

@@ -33,6 +33,8 @@ export interface RawFlags {
   input?: boolean;
   null?: boolean;
   binary?: boolean;
+  /** --record-end: undefined where the command has no such option (wsx run). */
+  recordEnd?: string;
   inputFormat: string;
   binaryOut: string;
   jsonl?: boolean;
@@ -169,6 +171,14 @@ export function buildProgram(version: string): Command {
     .option('--no-input', 'do not read stdin: listen until the server closes, --count, --timeout or a signal')
     .option('-0, --null', 'split stdin on NUL bytes instead of newlines')
     .option('--binary', 'send each stdin record as a binary frame')
+    .addOption(
+      new Option(
+        '--record-end <end>',
+        'bytes sent after each stdin record (for line-based backends): none, lf, crlf, nul',
+      )
+        .choices(['none', 'lf', 'crlf', 'nul'])
+        .default('none'),
+    )
     .addOption(
       new Option('--input-format <format>', 'decode each stdin record before sending')
         .choices(['raw', 'base64', 'hex'])

@@ -14,6 +14,7 @@ import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/steps.js';
 import { maskSecrets } from '../text/mask.js';
 import { sanitize } from '../text/sanitize.js';
+import { watchWriteFailures } from './stdout-sink.js';
 
 export interface RunRequest {
   files: string[];
@@ -84,6 +85,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     throw err;
   }
 
+  const stdoutFailure = watchWriteFailures(io.stdout);
   const secrets = [...new Set(plans.flatMap((p) => p.options.secrets))];
   const human = request.isJsonl
     ? undefined
@@ -140,6 +142,14 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         ? { ended: 'local-error', message }
         : (io.stderr.write(`wsx: ${message}\n`), { ended: 'scenario-failed', code: firstFailure });
     }
+  }
+  // The report is the run's output: one that could not be written fails a run that passed, and is named
+  // after a failing one (whose code still decides).
+  const writeFailure = await stdoutFailure();
+  if (writeFailure) {
+    const message = `cannot write to stdout: ${writeFailure.code ?? writeFailure.message}`;
+    if (firstFailure === undefined) return { ended: 'local-error', message, error: writeFailure };
+    io.stderr.write(`wsx: ${message}\n`);
   }
   if (firstFailure !== undefined) return { ended: 'scenario-failed', code: firstFailure };
   const aborted: unknown = controller.signal.reason;

@@ -5,6 +5,7 @@ import { closeCodeName } from '../core/close-codes.js';
 import { WsxServer, type ServerOptions } from '../server/server.js';
 import { Diagnostics } from './diagnostics.js';
 import { JsonlWriter } from './jsonl.js';
+import { watchWriteFailures } from './stdout-sink.js';
 
 /** Serves until SIGINT or SIGTERM (a completed run), or fails to listen (a local error). */
 export async function runServe(
@@ -19,6 +20,8 @@ export async function runServe(
     name: 'wsx serve',
   });
   const log = (line: string) => diag.note(line);
+  let stdoutFailed: ((err: NodeJS.ErrnoException) => void) | undefined;
+  const stdoutFailure = watchWriteFailures(process.stdout, (err) => stdoutFailed?.(err));
   const jsonl = new JsonlWriter((line) => process.stdout.write(line), process.stdout.isTTY === true);
   const event = (name: string, fields: Record<string, unknown>) => {
     if (output.isJsonl) jsonl.event(name, fields);
@@ -66,10 +69,21 @@ export async function runServe(
   else process.stdout.write(`listening ${url}\n`);
   log(`${options.mode} server ready; Ctrl+C stops it`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals | NodeJS.ErrnoException>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    // stdout gone (ENOSPC): the readiness line or events are lost, so the server stops and says so.
+    void stdoutFailure().then((err) => err && resolve(err));
+    stdoutFailed = resolve;
   });
+  if (typeof signal !== 'string') {
+    await server.close();
+    return {
+      ended: 'local-error',
+      message: `cannot write to stdout: ${signal.code ?? signal.message}`,
+      error: signal,
+    };
+  }
   // A second signal while closing means "now": exit without waiting for the close timeout.
   const forceExit = (again: NodeJS.Signals) => {
     log(`${again} again: exiting without waiting for clients`);

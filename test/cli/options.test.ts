@@ -84,6 +84,7 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [[url, '--timeout', 'soon'], '--timeout: "soon" is not a duration'],
     [[url, '--wait', 'x'], '--wait: "x" is not a duration'],
     [[url, '--input-format', 'hex'], '--input-format goes with --binary'],
+    [[url, '--proto', 'jsonrpc', '--record-end', 'lf'], '--record-end does not go with --proto jsonrpc'],
     [[url, '--cert', 'cert.pem'], '--cert and --key go together'],
     [[url, '--cert', 'cert.pem', '--key', 'missing.key'], '--key: cannot read missing.key: ENOENT'],
     [[url, '--cert', 'cert.pem', '--key', 'plain.txt'], '--key is not a private key in PEM format'],

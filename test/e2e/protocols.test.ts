@@ -53,6 +53,38 @@ describe('--proto socketio', () => {
     expect(answer!.rtt_ms).toEqual(expect.any(Number));
   });
 
+  it('--jsonl shows both directions decoded with the wire frame beside, and opens the real endpoint', async () => {
+    const { url } = await startSocketIo(defer);
+    const result = await runWsx(['--proto', 'socketio', '--jsonl', '-q', `${url}?token=sekrit123`], {
+      input: '["echo","hi"]\nack ["add",2,3]\n',
+    });
+    expect(result.code).toBe(0);
+    const events = jsonLines(result.stdout);
+    const port = new URL(url).port;
+    expect(events[0]).toMatchObject({
+      event: 'open',
+      url: `ws://127.0.0.1:${port}/socket.io/?token=***&EIO=4&transport=websocket`,
+    });
+    const pick = (e: Record<string, unknown>) => [e.event, e.data, e.kind, e.id, e.wire];
+    // The protocol's own frames (CONNECT, Engine.IO open and pongs) are not the user's messages.
+    expect(events.filter((e) => e.event === 'send').map(pick)).toEqual([
+      ['send', '["echo","hi"]', 'event', undefined, '42["echo","hi"]'],
+      ['send', '["add",2,3]', 'event', 0, '420["add",2,3]'],
+    ]);
+    expect(events.filter((e) => e.event === 'recv').map(pick)).toEqual([
+      [
+        'recv',
+        '["welcome","hello from /",{"n":1}]',
+        'event',
+        undefined,
+        '42["welcome","hello from /",{"n":1}]',
+      ],
+      ['recv', '["echo","hi"]', 'event', undefined, '42["echo","hi"]'],
+      ['recv', '{"ack":0,"event":"add","args":[5]}', 'ack', 0, '430[5]'],
+    ]);
+    expect(result.stdout).not.toContain('sekrit123');
+  });
+
   it('a CONNECT refused by the server middleware exits 3 with the server message', async () => {
     const { url } = await startSocketIo(defer);
     const result = await runWsx([
@@ -70,12 +102,26 @@ describe('--proto socketio', () => {
     expect(result.code).toBe(3);
   });
 
-  it('skips a line that is not an event array, saying why, and sends the rest', async () => {
+  it('refuses a pipe line that is not an event array like raw pipes: stops there, names it, exits 1, keeps the replies', async () => {
     const { url } = await startSocketIo(defer);
-    const result = await runWsx(['--proto', 'socketio', url], { input: 'hello\n["echo",1]\n' });
-    expect(result.stderr).toMatch(/^wsx: skipped "hello": a Socket.IO line is a JSON array/);
-    expect(lines(result.stdout)).toContain('["echo",1]');
-    expect(result.code).toBe(0);
+    const result = await runWsx(['--proto', 'socketio', url], { input: '["echo",1]\nhello\n["echo",2]\n' });
+    expect(result.stderr).toBe(
+      'wsx: stdin record 2 "hello" is not a socketio message: a Socket.IO line is a JSON array ["event", args…] (or ack ["event", args…]); not sent\n',
+    );
+    expect(lines(result.stdout)).toEqual(['["welcome","hello from /",{"n":1}]', '["echo",1]']);
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a -x message the protocol cannot send before connecting, exit 2', async () => {
+    const { url, io } = await startSocketIo(defer);
+    let connections = 0;
+    io.engine.on('connection', () => connections++);
+    const result = await runWsx(['--proto', 'socketio', url, '-x', '["echo",1]', '-x', 'hello']);
+    expect(result.stderr).toBe(
+      'wsx: -x "hello" is not a socketio message: a Socket.IO line is a JSON array ["event", args…] (or ack ["event", args…])\n',
+    );
+    expect(result.code).toBe(2);
+    expect(connections).toBe(0);
   });
 });
 

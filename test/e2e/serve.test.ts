@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 import { until as untilWithin } from '../helpers/servers.js';
 
 /** Waits for `check`, 3 s unless told. */
@@ -47,6 +47,19 @@ function pipeClient(url: string): { child: ChildProcessWithoutNullStreams; out: 
 }
 
 describe('wsx serve', () => {
+  it.each([[[]], [['--jsonl']]])(
+    'stops with exit 1 and one line when stdout cannot be written (%j > /dev/full)',
+    async (flags: string[]) => {
+      const child = spawn('bash', [
+        '-c',
+        `NO_COLOR=1 "${process.execPath}" "${wsxBin}" serve --port 0 -q ${flags.join(' ')} > /dev/full`,
+      ]);
+      const result = await collect(child);
+      expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+      expect(result.code).toBe(1);
+    },
+  );
+
   it('prints the readiness line first, on a free port, and echoes text as text and binary as binary', async () => {
     const { url } = await serve();
     const ws = await client(url);
