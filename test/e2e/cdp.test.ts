@@ -167,18 +167,26 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
-  it('a line cdp cannot send is skipped and says why: a batch, a session before any attach', async () => {
-    const url = await browserUrl();
-    const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', url], {
-      input: '[{"method":"Browser.getVersion"}]\n@ Browser.getVersion\n',
-    });
-    expect(result.stderr).toBe(
-      'wsx: skipped "[{"method":"Browser.getVersion"}]": cdp has no batches: one command per line\n' +
-        'wsx: skipped "@ Browser.getVersion": no session yet: attach first (Target.attachToTarget {"targetId":"…","flatten":true}) or write @SESSION_ID\n',
-    );
-    expect(result.stdout).toBe('');
-    expect(result.code).toBe(0);
-  });
+  it.each([
+    ['a batch', '[{"method":"Browser.getVersion"}]', 'cdp has no batches: one command per line'],
+    [
+      'a session before any attach',
+      '@ Browser.getVersion',
+      'no session yet: attach first (Target.attachToTarget {"targetId":"…","flatten":true}) or write @SESSION_ID',
+    ],
+  ])(
+    'a line cdp cannot send (%s) stops the pipe with exit 1 and says why, after the replies before it',
+    async (_what, line, why) => {
+      const url = await browserUrl();
+      const result = await runWsx(['--proto', 'cdp', '--wait', '300ms', url], {
+        input: `Browser.getVersion\n${line}\n`,
+      });
+      expect(result.stderr).toContain(`stdin record 2 "${line}" is not a cdp message: ${why}; not sent`);
+      // The answer to the line before it still reaches stdout.
+      expect(result.stdout).toMatch(/"product":"[^"]*Chrome/);
+      expect(result.code).toBe(1);
+    },
+  );
 
   it.skipIf(!hasTmux)(
     'interactive: errors in red, each answer with its round trip, @ sends to the latest attach, events by method',
