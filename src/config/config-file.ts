@@ -129,9 +129,11 @@ const fields =
   (shape: Record<string, Check>, required: string[] = []): Check =>
   (v, path) => {
     if (!isObject(v)) throw new Problem(path, 'expected an object');
-    for (const key of required) if (!(key in v)) throw new Problem(path, `"${key}" is missing`);
+    // Own keys only: `shape[key]` alone would find valueOf, constructor or __proto__ on Object.prototype
+    // and call it as a check (an internal error) or accept it silently.
+    for (const key of required) if (!Object.hasOwn(v, key)) throw new Problem(path, `"${key}" is missing`);
     for (const [key, item] of Object.entries(v)) {
-      const check = shape[key];
+      const check = Object.hasOwn(shape, key) ? shape[key] : undefined;
       if (!check)
         throw new Problem([...path, key], `unknown field "${key}" (known: ${Object.keys(shape).join(', ')})`);
       check(item, [...path, key]);
