@@ -2,8 +2,7 @@
 // reads well in a diff. Read whole and validated whole: one mistake anywhere stops wsx with one line naming
 // the file, the line and the problem, so it never runs on half a config.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { WsxError } from '../core/errors.js';
 import { parseDuration } from '../text/duration.js';
 import { namePattern } from './names.js';
@@ -297,20 +296,4 @@ export function findProfile(file: string, name: string): Profile {
       hint: 'wsx profiles lists them',
     });
   return profile;
-}
-
-/**
- * Writes `config` to `file` (creating its directory): 2-space JSON with keys in the order given and empty
- * sections left out, so a diff shows only what changed. Written to a temporary file and renamed, so a
- * crash never leaves half a file.
- */
-export function writeConfig(file: string, config: Config): void {
-  const out: Partial<Config> = {};
-  if (Object.keys(config.profiles).length > 0) out.profiles = config.profiles;
-  if (Object.keys(config.messages).length > 0) out.messages = config.messages;
-  if (Object.keys(config.vars).length > 0) out.vars = config.vars;
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(out, null, 2)}\n`);
-  renameSync(temporary, file);
 }

@@ -9,9 +9,9 @@ import {
   findProfile,
   parseConfig,
   readConfig,
-  writeConfig,
   type Config,
 } from '../../src/config/config-file.js';
+import { writeConfig } from '../../src/config/config-write.js';
 import { configFile, expandHome, projectFile } from '../../src/config/paths.js';
 import { WsxError } from '../../src/core/errors.js';
 
