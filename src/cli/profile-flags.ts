@@ -4,11 +4,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Profile } from '../config/config-file.js';
 import { renderTemplate } from '../config/messages.js';
-import { expandHome } from '../config/paths.js';
+import { configFile, expandHome } from '../config/paths.js';
 import { parseSecretRef, resolveSecretRef, type ResolveEnvironment } from '../config/secret-ref.js';
 import { normalizeUrl } from '../core/url.js';
 import { maskUrl } from '../text/mask.js';
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import type { ProfileInput } from './options.js';
 import type { RawFlags } from './program.js';
 
 /** The flags a profile sets: the client's own (a profile's `proto` goes to --proto unchanged). */
@@ -136,6 +137,20 @@ export function applyProfile(
   under('pingTimeout', profile.pingTimeout);
   under('appPing', profile.appPing);
   return { urlArg: url, flags, secrets, secretHeaders };
+}
+
+/**
+ * The profile `name` from the user's config file, ready for buildOptions; `isGiven` tells typed flags from
+ * commander's defaults. Throws an 'invalid-option' WsxError (exit 2) naming the file when there is no such
+ * profile or the file is malformed.
+ */
+export async function loadProfile(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  isGiven: IsGiven,
+): Promise<ProfileInput> {
+  const { findProfile } = await import('../config/config-file.js');
+  return { name, profile: findProfile(configFile(env), name), isGiven };
 }
 
 /** A file path saved in a profile works from any directory: made absolute, `~/` kept. */
