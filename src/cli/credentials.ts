@@ -1,9 +1,9 @@
 // Headers and credentials from -H, --header-file, the URL's userinfo and query, --auth, --auth-env and
 // --bearer-env; and the record of every secret among them, so nothing wsx prints ever shows one.
 
-import { readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import { WsxError } from '../core/errors.js';
+import { describeFileError, LocalFileError, readLocalFile } from '../text/local-file.js';
 import { maskUrl } from '../text/mask.js';
 import { envFlag, usage } from './flag-values.js';
 import type { RawFlags } from './program.js';
@@ -36,12 +36,12 @@ export interface Credentials {
 /** Where files are read from; tests pass their own. */
 export type ReadFile = (path: string) => Buffer;
 
-/** Reads `path` for `flag`, or throws a usage error naming both. */
+/** Reads `path` for `flag` (a regular file, 8 MiB at most), or throws a usage error naming both. */
 export function readFlagFile(readFile: ReadFile | undefined, flag: string, path: string): Buffer {
   try {
-    return (readFile ?? readFileSync)(path);
+    return (readFile ?? readLocalFile)(path);
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = err instanceof LocalFileError ? err.reason : describeFileError(err);
     throw usage(`${flag}: cannot read ${path}: ${why}`);
   }
 }

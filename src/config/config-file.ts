@@ -2,9 +2,9 @@
 // reads well in a diff. Read whole and validated whole: one mistake anywhere stops wsx with one line naming
 // the file, the line and the problem, so it never runs on half a config.
 
-import { readFileSync } from 'node:fs';
 import { WsxError } from '../core/errors.js';
 import { parseDuration } from '../text/duration.js';
+import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { namePattern } from './names.js';
 import { isSecretRef } from './secret-ref.js';
 
@@ -276,13 +276,11 @@ export function parseConfig(text: string, file: string, opts: { isProjectFile?: 
 export function readConfig(file: string, opts: { isProjectFile?: boolean } = {}): Config {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readLocalFile(file).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
-    throw new WsxError(
-      'invalid-option',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    if (!(err instanceof LocalFileError)) throw err;
+    if (err.code === 'ENOENT') return emptyConfig();
+    throw new WsxError('invalid-option', `cannot read ${file}: ${err.reason}`);
   }
   return parseConfig(text, file, opts);
 }

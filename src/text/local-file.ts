@@ -9,6 +9,8 @@ export class LocalFileError extends Error {
   constructor(
     readonly path: string,
     readonly reason: string,
+    /** Node's code (ENOENT …) when the system refused; undefined for wsx's own checks. */
+    readonly code?: string,
   ) {
     super(`${path}: ${reason}`);
   }
@@ -60,7 +62,7 @@ export function readLocalFile(path: string, maxBytes: number = defaultMaxFileByt
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before the type is known.
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw new LocalFileError(path, describeFileError(err));
+    throw new LocalFileError(path, describeFileError(err), (err as NodeJS.ErrnoException).code);
   }
   try {
     const stat = fstatSync(fd);
@@ -84,7 +86,7 @@ export function readLocalFile(path: string, maxBytes: number = defaultMaxFileByt
     return Buffer.concat(chunks, length);
   } catch (err) {
     if (err instanceof LocalFileError) throw err;
-    throw new LocalFileError(path, describeFileError(err));
+    throw new LocalFileError(path, describeFileError(err), (err as NodeJS.ErrnoException).code);
   } finally {
     closeSync(fd);
   }

@@ -1,9 +1,9 @@
 // Carries out a parsed slash command (or a plain message) against the connection; App only wires it up.
 
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../core/connection.js';
+import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { commandHelp, type Command } from './slash-commands.js';
 
 /** The saved messages a session can send and save (config/messages.ts's MessageStore fits). */
@@ -77,27 +77,13 @@ export function expandHome(path: string, home: string = homedir()): string {
   return path;
 }
 
-/** A file error in words: "no such file" rather than ENOENT. */
-export function describeFileError(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err.code ?? err.message;
-  }
-}
-
-async function sendFile(ctx: CommandContext, path: string): Promise<void> {
+function sendFile(ctx: CommandContext, path: string): void {
   let data: Buffer;
   try {
-    data = await readFile(expandHome(path, ctx.home));
+    // The shared reader: a device such as /dev/zero or a FIFO would otherwise fill memory or hang the session.
+    data = readLocalFile(expandHome(path, ctx.home));
   } catch (err) {
-    ctx.info(`/file: cannot read ${path}: ${describeFileError(err as NodeJS.ErrnoException)}`);
+    ctx.info(`/file: cannot read ${path}: ${err instanceof LocalFileError ? err.reason : String(err)}`);
     return;
   }
   let text: string | undefined;
@@ -131,7 +117,7 @@ export function runCommand(ctx: CommandContext, command: Command): void {
       ctx.conn.reconnect();
       return;
     case 'file':
-      void sendFile(ctx, command.path);
+      sendFile(ctx, command.path);
       return;
     case 'pretty':
       return ctx.togglePretty();
