@@ -16,8 +16,11 @@ export interface SavedMessages {
 
 export interface CommandContext {
   conn: Connection;
-  /** Sends a message with the session's typed-message deadline. */
-  send: (data: string | Buffer, isBinary: boolean) => void;
+  /**
+   * Sends a message with the session's typed-message deadline. `savedText` is what /save keeps for it: a
+   * saved message's text with its {{env.NAME}} references, never the filled-in values (they may be secrets).
+   */
+  send: (data: string | Buffer, isBinary: boolean, savedText?: string) => void;
   /** Adds a line from wsx itself to the log. */
   info: (text: string) => void;
   togglePretty: () => void;
@@ -56,8 +59,11 @@ function runSaved(
     switch (command.type) {
       case 'saved':
         return ctx.info(describeSaved(messages));
-      case 'sendSaved':
-        return ctx.send(messages.render(command.name, ctx.env ?? process.env, command.vars), false);
+      case 'sendSaved': {
+        const rendered = messages.render(command.name, ctx.env ?? process.env, command.vars);
+        const template = messages.list().find((m) => m.name === command.name)?.text;
+        return ctx.send(rendered, false, template);
+      }
       case 'save': {
         const last = ctx.lastSent?.();
         if (last === undefined) return ctx.info('/save: nothing sent yet');
