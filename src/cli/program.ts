@@ -71,7 +71,7 @@ Examples:
   wsx ws://localhost:8080/chat                       interactive session (in a terminal)
   wsx --demo                                         try it against a built-in echo server
   seq 1 1000 | wsx ws://localhost:8080 > replies.txt pipe: stdin lines out, replies to stdout
-  wsx wss://api.example.com -H "Authorization: Bearer $T" -x '{"op":"ping"}' --expect pong --timeout 5s
+  wsx wss://api.example.com --bearer-env API_TOKEN -x '{"op":"ping"}' --expect pong --timeout 5s
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
