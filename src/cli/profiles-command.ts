@@ -18,6 +18,7 @@ const savedFlags = new Set<string>([
   'headerFile',
   'auth',
   'authEnv',
+  'authFile',
   'bearerEnv',
   'maskParam',
   'subprotocol',
@@ -40,6 +41,9 @@ const savedFlags = new Set<string>([
   'pingInterval',
   'pingTimeout',
   'appPing',
+  'init',
+  'initEnv',
+  'initFile',
 ]);
 
 export interface ProfilesIo {
@@ -58,7 +62,8 @@ function checkName(name: string): void {
 export function describeProfile(name: string, profile: Profile): string {
   const parts: string[] = [];
   if (profile.bearer) parts.push(`bearer ${profile.bearer}`);
-  if (profile.basic) parts.push(`basic ${profile.basic}`);
+  if (profile.basic) parts.push(`${profile.proto === 'socketio' ? 'auth' : 'basic'} ${profile.basic}`);
+  if (profile.init) parts.push(`init ${profile.init}`);
   const headers = Object.keys(profile.headers ?? {});
   if (headers.length > 0) parts.push(`headers ${headers.join(', ')}`);
   if (profile.headerFile) parts.push(`header file ${profile.headerFile}`);
@@ -84,7 +89,8 @@ export function addProfilesCommand(program: Command, io: ProfilesIo, done: () =>
 A secret is never saved: give it as a reference, read when the profile is used:
   wsx profiles add prod wss://api.example.com/ws --bearer-env API_TOKEN
   wsx profiles add stage wss://stage.example.com -H 'X-Api-Key: file:~/.tokens/stage'
-A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is refused.`,
+  wsx profiles add chat https://chat.example.com --proto socketio --auth-env CHAT_AUTH
+A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphrase) is refused.`,
     )
     .action(async () => {
       const { readConfig } = await configModule();

@@ -26,8 +26,13 @@ export interface Profile {
   headerFile?: string;
   /** env:/file: reference to a bearer token. */
   bearer?: string;
-  /** env:/file: reference to Basic credentials "user:pass". */
+  /**
+   * env:/file: reference to --auth's value: Basic credentials "user:pass", or with proto socketio a JSON
+   * object, the Socket.IO auth payload.
+   */
   basic?: string;
+  /** env:/file: reference to the graphql-ws connection_init payload (--init), a JSON object. */
+  init?: string;
   subprotocols?: string[];
   /** Protocol codec name, handed to --proto as it is. */
   proto?: string;
@@ -146,6 +151,7 @@ const profileShape: Check = fields(
     headerFile: string,
     bearer: secretRef,
     basic: secretRef,
+    init: secretRef,
     subprotocols: strings,
     proto: string,
     origin: string,
