@@ -46,6 +46,8 @@ describe('Socket.IO auth and graphql-ws init payloads', () => {
         `{"token":"${sioToken}"}`,
         '--jsonl',
         '-v',
+        '--count',
+        '1',
         url,
       ],
       { input: '["echo",1]\n' },
@@ -66,10 +68,13 @@ describe('Socket.IO auth and graphql-ws init payloads', () => {
       [['--auth-file', file], {}],
     ];
     for (const [args, env] of runs) {
-      const r = await runWsx(['--proto', 'socketio', '--namespace', '/secure', ...args, '--jsonl', url], {
-        input: '["echo",1]\n',
-        env,
-      });
+      const r = await runWsx(
+        ['--proto', 'socketio', '--namespace', '/secure', ...args, '--jsonl', '--count', '1', url],
+        {
+          input: '["echo",1]\n',
+          env,
+        },
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(jsonLines(r.stdout).find((e) => e.event === 'recv')).toMatchObject({ data: '["secret",42]' });
       expectNowhere(r, sioToken);
@@ -86,7 +91,7 @@ describe('Socket.IO auth and graphql-ws init payloads', () => {
       [['--init-file', file], {}],
     ];
     for (const [args, env] of runs) {
-      const r = await runWsx(['--proto', 'graphql-ws', ...args, '--jsonl', '-v', url], {
+      const r = await runWsx(['--proto', 'graphql-ws', ...args, '--jsonl', '-v', '--count', '1', url], {
         input: '{ hello }\n',
         env,
       });
@@ -97,7 +102,7 @@ describe('Socket.IO auth and graphql-ws init payloads', () => {
       expectNowhere(r, gqlSecret);
     }
     expect(inits).toEqual([JSON.parse(gqlInit), JSON.parse(gqlInit), JSON.parse(gqlInit)]);
-  });
+  }, 30_000);
 
   it('masks the --init payload in wsx run --jsonl and JUnit reports', async () => {
     const { url } = await startGraphqlWs(defer, { needsToken: true });
@@ -171,16 +176,16 @@ describe('Socket.IO auth and graphql-ws init payloads', () => {
       init: `file:${initFile}`,
     });
 
-    const useSio = await runWsx(['@sio', '--namespace', '/secure', '--jsonl'], {
+    const useSio = await runWsx(['@sio', '--namespace', '/secure', '--jsonl', '--count', '1'], {
       env: { ...env, SIO_AUTH: `{"token":"${sioToken}"}` },
       input: '["echo",1]\n',
     });
     expect(useSio.code, useSio.stderr).toBe(0);
     expect(jsonLines(useSio.stdout).find((e) => e.event === 'recv')).toMatchObject({ data: '["secret",42]' });
     expectNowhere(useSio, sioToken);
-    const useGql = await runWsx(['@gql', '--jsonl'], { env, input: '{ hello }\n' });
+    const useGql = await runWsx(['@gql', '--jsonl', '--count', '1'], { env, input: '{ hello }\n' });
     expect(useGql.code, useGql.stderr).toBe(0);
     expectNowhere(useGql, gqlSecret);
     expect(gqlServer.inits).toEqual([JSON.parse(gqlInit)]);
-  });
+  }, 30_000);
 });
