@@ -3,11 +3,14 @@
 // --init-file), and saved in a profile only as a reference.
 
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Server } from 'socket.io';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx, type WsxResult } from '../helpers/run-wsx.js';
+import { listenOnLoopback } from '../helpers/servers.js';
 import { startGraphqlWs, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
@@ -104,22 +107,34 @@ describe('Socket.IO auth and graphql-ws init payloads', () => {
     expect(inits).toEqual([JSON.parse(gqlInit), JSON.parse(gqlInit), JSON.parse(gqlInit)]);
   }, 30_000);
 
-  it('masks the --init payload in wsx run --jsonl and JUnit reports', async () => {
-    const { url } = await startGraphqlWs(defer, { needsToken: true });
+  it('masks the auth payload in wsx run reports when the server sends it back', async () => {
+    // A server that tells the client what auth it got: the failed step's report quotes that message.
+    const http = createServer();
+    const io = new Server(http, { transports: ['websocket'] });
+    io.on('connection', (socket) => socket.emit('whoami', socket.handshake.auth));
+    const port = await listenOnLoopback(http);
+    defer(async () => {
+      io.disconnectSockets(true);
+      await io.close();
+    });
     const dir = tempDir();
-    const scenario = join(dir, 'q.wsx');
-    // The server echoes nothing secret, so the step fails and its report lists what was sent.
-    writeFileSync(scenario, `connect ${url}\nsend { hello }\nexpect /never/ within 300ms\n`);
+    const scenario = join(dir, 'whoami.wsx');
+    writeFileSync(scenario, `connect http://127.0.0.1:${port}\nexpect /never/ within 500ms\n`);
     const junit = join(dir, 'report.xml');
+    const secret = 'SECRETMARK-sio-auth-t0ken';
     const r = await runWsx(
-      ['run', scenario, '--proto', 'graphql-ws', '--init-env', 'GQL_INIT', '--jsonl', '--junit', junit],
+      ['run', scenario, '--proto', 'socketio', '--auth-env', 'SIO_AUTH', '--junit', junit],
       {
-        env: { GQL_INIT: gqlInit },
+        env: { SIO_AUTH: JSON.stringify({ token: secret }) },
       },
     );
     expect(r.code).toBe(4);
-    expectNowhere(r, gqlSecret);
-    expect(readFileSync(junit, 'utf8')).not.toContain(gqlSecret);
+    // The report does quote the message, with the token masked.
+    expect(r.stdout).toContain('["whoami",{"token":"***"}]');
+    expectNowhere(r, secret);
+    const report = readFileSync(junit, 'utf8');
+    expect(report).toContain('whoami');
+    expect(report).not.toContain(secret);
   });
 
   it('profiles add saves --auth-env and --init-file as references and refuses a literal payload', async () => {
