@@ -83,11 +83,15 @@ export function expandHome(path: string, home: string = homedir()): string {
   return path;
 }
 
+/** 64 MiB, the default --max-message-size (cli/program.ts). */
+const maxFileMessageBytes = 64 * 1024 * 1024;
+
 function sendFile(ctx: CommandContext, path: string): void {
   let data: Buffer;
   try {
     // The shared reader: a device such as /dev/zero or a FIFO would otherwise fill memory or hang the session.
-    data = readLocalFile(expandHome(path, ctx.home));
+    // The cap is the default --max-message-size: a message may be that big, a scenario or a secret may not.
+    data = readLocalFile(expandHome(path, ctx.home), maxFileMessageBytes);
   } catch (err) {
     ctx.info(`/file: cannot read ${path}: ${err instanceof LocalFileError ? err.reason : String(err)}`);
     return;

@@ -95,6 +95,12 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [[url, '--ca', 'missing.pem'], '--ca: cannot read missing.pem: no such file'],
     [[url, '--auth', 'no-colon'], '--auth: expected user:pass'],
     [[url, '--auth-env', 'UNSET_VAR'], '--auth-env: environment variable UNSET_VAR is not set'],
+    [[url, '--auth', 'u:p', '--auth-env', 'X'], 'give one of --auth, --auth-env and --auth-file'],
+    [[url, '--proto', 'graphql-ws', '--init-env', 'UNSET_VAR'], '--init-env: environment variable UNSET_VAR'],
+    [
+      [url, '--proto', 'graphql-ws', '--init-file', 'missing.json'],
+      '--init-file: cannot read missing.json: no such file',
+    ],
     [[url, '--bearer-env', 'UNSET_VAR'], '--bearer-env: environment variable UNSET_VAR is not set'],
     [[url, '-H', 'no colon'], '-H: "no colon" is not a header'],
     [[url, '--header-file', 'bad-headers.txt'], '--header-file line 1: "no colon here" is not a header'],
