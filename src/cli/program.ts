@@ -10,6 +10,7 @@ export interface RawFlags {
   headerFile?: string;
   auth?: string;
   authEnv?: string;
+  authFile?: string;
   bearerEnv?: string;
   /** Extra query parameter names whose values are masked in every output. */
   maskParam: string[];
@@ -62,6 +63,8 @@ export interface RawFlags {
   path?: string;
   namespace?: string;
   init?: string;
+  initEnv?: string;
+  initFile?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
 }
@@ -73,7 +76,7 @@ Examples:
   wsx ws://localhost:8080/chat                       interactive session (in a terminal)
   wsx --demo                                         try it against a built-in echo server
   seq 1 1000 | wsx ws://localhost:8080 > replies.txt pipe: stdin lines out, replies to stdout
-  wsx wss://api.example.com -H "Authorization: Bearer $T" -x '{"op":"ping"}' --expect pong --timeout 5s
+  wsx wss://api.example.com --bearer-env API_TOKEN -x '{"op":"ping"}' --expect pong --timeout 5s
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
@@ -122,9 +125,10 @@ export function buildProgram(version: string): Command {
     )
     .option(
       '--auth <user:pass>',
-      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload',
+      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload (masked in all output)',
     )
-    .option('--auth-env <VAR>', 'read Basic credentials "user:pass" from environment variable VAR')
+    .option('--auth-env <VAR>', "read --auth's value from environment variable VAR (keeps it out of argv)")
+    .option('--auth-file <file>', "read --auth's value from a file (a trailing newline is dropped)")
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
     .option(
       '--mask-param <name>',
@@ -163,7 +167,9 @@ export function buildProgram(version: string): Command {
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')
-    .option('--init <json>', 'graphql-ws connection_init payload, a JSON object');
+    .option('--init <json>', 'graphql-ws connection_init payload, a JSON object (masked in all output)')
+    .option('--init-env <VAR>', "read --init's value from environment variable VAR")
+    .option('--init-file <file>', "read --init's value from a file");
 
   program.optionsGroup('Input/Output:');
   program

@@ -114,7 +114,7 @@ export class LineSession {
       delimiter: options.delimiter === 'null' ? NUL : NL,
       isTerminal,
     };
-    this.jsonl = new JsonlWriter((line) => this.sink.write(line), isTerminal);
+    this.jsonl = new JsonlWriter((line) => this.sink.write(line), isTerminal, options.secrets);
     this.sink = new StdoutSink(io.stdout, {
       onClosed: (err) => {
         if (err)

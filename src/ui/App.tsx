@@ -200,10 +200,10 @@ export function App({
     info,
     ...(messages ? { messages } : {}),
     lastSent: () => lastSent.current,
-    send: (data: string | Buffer, isBinary: boolean) => {
+    send: (data: string | Buffer, isBinary: boolean, savedText?: string) => {
       if (proto) sendThrough(proto, data, isBinary);
       else conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
-      if (typeof data === 'string') lastSent.current = data;
+      if (typeof data === 'string') lastSent.current = savedText ?? data;
       store.refresh();
     },
     togglePretty: () => {
