@@ -145,15 +145,38 @@ export function entryText(entry: LogEntry): string {
   }
 }
 
-/** Characters of a message looked at for one row: the terminal is never wider than this. */
+/** Characters of a row's text kept: the terminal is never wider than this. */
 const rowChars = 1000;
+/**
+ * Characters of a message looked at for one row. Wider than rowChars, so the text after a long run of
+ * control characters (shown as one mark) still reaches the row; small, because rows are drawn every frame.
+ */
+const rowWindowChars = 8192;
+
+// A run of one control character (not newline or tab): shown as one mark with a count, like sanitize's BELs.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const controlRun = /([\u0000-\u0008\u000b-\u001f\u007f-\u009f])\1{3,}/g;
+
+/** Message text as one row: sanitised, runs of a control character compressed, newlines as ⏎, cut. */
+function oneLine(text: string): string {
+  const window = text.length > rowWindowChars ? text.slice(0, rowWindowChars) : text;
+  const clean = (part: string) =>
+    sanitize(part.length > rowChars ? part.slice(0, rowChars) : part, { keepNewlines: true })
+      .replace(/\n/g, '⏎')
+      .replace(/\t/g, ' ');
+  let row = '';
+  let at = 0;
+  for (const run of window.matchAll(controlRun)) {
+    if (row.length >= rowChars) break;
+    row += `${clean(window.slice(at, run.index))}${sanitize(run[1]!)}×${run[0].length}`;
+    at = run.index + run[0].length;
+  }
+  if (row.length < rowChars) row += clean(window.slice(at));
+  return row.length > rowChars ? row.slice(0, rowChars) : row;
+}
 
 /** One entry as exactly one terminal line (the lens's row): newlines shown as ⏎, long text cut. */
 export function entryRow(entry: LogEntry, opts: FormatOptions): string {
-  const oneLine = (text: string) =>
-    sanitize(text.length > rowChars ? text.slice(0, rowChars) : text, { keepNewlines: true })
-      .replace(/\n/g, '⏎')
-      .replace(/\t/g, ' ');
   switch (entry.kind) {
     case 'sent':
     case 'received':
@@ -164,8 +187,8 @@ export function entryRow(entry: LogEntry, opts: FormatOptions): string {
         ? binaryPreview(typeof data === 'string' ? Buffer.from(data) : data)
         : oneLine(
             typeof data === 'string'
-              ? data.slice(0, rowChars * 2)
-              : data.subarray(0, rowChars * 4).toString('utf8'),
+              ? data.slice(0, rowWindowChars)
+              : data.subarray(0, rowWindowChars * 2).toString('utf8'),
           );
       if (!entry.isBinary && size > rowChars) body += chalk.dim(` (${formatBytes(size)})`);
       if (entry.kind === 'dropped')
