@@ -154,7 +154,6 @@ const rowChars = 1000;
 const rowWindowChars = 8192;
 
 // A run of one control character (not newline or tab): shown as one mark with a count, like sanitize's BELs.
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const controlRun = /([\u0000-\u0008\u000b-\u001f\u007f-\u009f])\1{3,}/g;
 
 /** Message text as one row: sanitised, runs of a control character compressed, newlines as ⏎, cut. */
