@@ -1,6 +1,7 @@
 // The session log: one entry per event, formatted into terminal lines that are printed once and forgotten.
 
 import chalk from 'chalk';
+import { isUtf8 } from 'node:buffer';
 import { sanitize } from '../text/sanitize.js';
 import type { DecodedEntry } from './protocol-entry.js';
 
@@ -32,9 +33,35 @@ export function formatBytes(bytes: number): string {
   return `${+(bytes / KiB / KiB).toFixed(1)} MiB`;
 }
 
+// Whether a binary message is readable text, per Buffer: rows are drawn every frame, the check reads it all.
+const readableCache = new WeakMap<Buffer, boolean>();
+
+/**
+ * Whether a binary message's bytes are text a person can read: valid UTF-8 with no control characters but
+ * tab, newline and CR. Binary-only servers (websockify in front of a line-based service) send text in
+ * binary frames; bytes such as 01 02 41 are valid UTF-8 too, but read better as hex.
+ */
+export function isReadableText(data: Buffer): boolean {
+  let isReadable = readableCache.get(data);
+  if (isReadable !== undefined) return isReadable;
+  isReadable = isUtf8(data);
+  for (let i = 0; isReadable && i < data.length; i++) {
+    const b = data[i]!;
+    // C0 controls and DEL; C1 controls are U+0080-009F, encoded C2 80-C2 9F.
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) isReadable = false;
+    else if (b === 0xc2 && data[i + 1]! >= 0x80 && data[i + 1]! <= 0x9f) isReadable = false;
+  }
+  readableCache.set(data, isReadable);
+  return isReadable;
+}
+
+/** A binary message in one line: its size, then its text when readable (see isReadableText), else hex. */
 function binaryPreview(data: Buffer): string {
+  const size = chalk.dim(`⟨binary ${formatBytes(data.length)}⟩`);
+  if (data.length > 0 && isReadableText(data))
+    return `${size} ${oneLine(data.subarray(0, rowWindowChars * 2).toString('utf8'))}`;
   const shown = [...data.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `${chalk.dim(`⟨binary ${formatBytes(data.length)}⟩`)} ${shown}${data.length > 16 ? ' …' : ''}`;
+  return `${size} ${shown}${data.length > 16 ? ' …' : ''}`;
 }
 
 /** Colours a pretty-printed JSON text: keys, strings, numbers, literals. Input is already JSON.stringify output. */
