@@ -231,6 +231,42 @@ export function entryRow(entry: LogEntry, opts: FormatOptions): string {
   }
 }
 
+/** Longest message pretty-printed over several rows in the lens; a longer one keeps one row (Enter opens it). */
+const maxPrettyRowChars = 16 * 1024;
+
+/** Whether `text` is a JSON object or array (what pretty-printing changes). */
+function isJsonText(text: string): boolean {
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One entry as the lens's rows. One row, except where the text has lines of its own: wsx's multi-line
+ * output (/help, /saved, the handshake) takes a row per line, and with pretty JSON on (Ctrl+O, /pretty) so
+ * does a JSON message. At most `maxRows`: the last one then says how many lines are left out.
+ */
+export function entryRows(entry: LogEntry, opts: FormatOptions, maxRows: number): string[] {
+  let rows: string[] | undefined;
+  if ((entry.kind === 'info' || entry.kind === 'state') && entry.text.includes('\n'))
+    rows = formatEntry(entry, opts).replace(/\t/g, ' ').split('\n');
+  else if (opts.isPretty && (entry.kind === 'sent' || entry.kind === 'received') && !entry.isBinary) {
+    const size = typeof entry.data === 'string' ? entry.data.length : entry.data.length;
+    const text = size > maxPrettyRowChars ? '' : entryText(entry);
+    if (isJsonText(text)) rows = formatEntry(entry, opts).split('\n');
+  }
+  if (!rows) return [entryRow(entry, opts)];
+  if (rows.length <= maxRows) return rows;
+  if (maxRows <= 1) return [entryRow(entry, opts)];
+  const indent = ' '.repeat((opts.showTimestamps ? 13 : 0) + 2);
+  const hidden = rows.length - (maxRows - 1);
+  return [...rows.slice(0, maxRows - 1), `${indent}${chalk.dim(`… ${hidden} more lines (Enter opens)`)}`];
+}
+
 function decodedMark(entry: DecodedEntry): string {
   return entry.isError ? chalk.red('⇠') : chalk.green('⇠');
 }

@@ -10,6 +10,7 @@ import { stripAnsi, waitForOutput } from '../helpers/ink.js';
 import { columnsOf, InputLine, inputRows } from '../../src/ui/InputLine.js';
 import { createEditor } from '../../src/ui/line-editor.js';
 import type { AppProps } from '../../src/ui/App.js';
+import { viewportEntries } from '../../src/ui/Lens.js';
 
 const defer = cleanupAfterEach();
 
@@ -196,6 +197,30 @@ describe('Ctrl+X', () => {
     instance.stdin.write('keep me\x18');
     const frame = await frameShows(instance, '$EDITOR ended with an error');
     expect(frame).toContain('› keep me');
+  });
+});
+
+describe('viewportEntries', () => {
+  const heights = (hs: number[]) => (i: number) => hs[i]!;
+  it('following: the newest entries fill the view from the bottom, the oldest shown may be cut', () => {
+    expect(viewportEntries(0, 3, true, 4, 4, heights([1, 3, 1, 1]))).toEqual({ first: 1, last: 3 });
+    expect(viewportEntries(0, 2, true, 10, 3, heights([1, 1, 1]))).toEqual({ first: 0, last: 2 });
+  });
+
+  it('paused: keeps the selected entry in view, moving as little as possible', () => {
+    // Selecting below the view scrolls just far enough for the whole entry.
+    expect(viewportEntries(0, 3, false, 4, 6, heights([2, 2, 2, 2, 2, 2]))).toEqual({ first: 2, last: 3 });
+    // Selecting above it puts the selected entry on top.
+    expect(viewportEntries(4, 1, false, 4, 6, heights([2, 2, 2, 2, 2, 2]))).toEqual({ first: 1, last: 2 });
+    // Within the view: nothing moves.
+    expect(viewportEntries(1, 2, false, 6, 8, heights([1, 1, 1, 1, 1, 1, 1, 1]))).toEqual({
+      first: 1,
+      last: 6,
+    });
+    // Near the end the view is filled by moving up, never left half empty.
+    expect(viewportEntries(5, 5, false, 4, 6, heights([1, 1, 1, 1, 1, 1]))).toEqual({ first: 2, last: 5 });
+    // An entry taller than the view is still the one shown.
+    expect(viewportEntries(0, 1, false, 3, 3, heights([1, 5, 1]))).toEqual({ first: 1, last: 1 });
   });
 });
 
