@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
-import { waitForOutput } from '../helpers/ink.js';
+import { stripAnsi, waitForOutput } from '../helpers/ink.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
@@ -51,6 +51,20 @@ describe('App with --proto', () => {
     instance.stdin.write('ack ["add",2,3]\r');
     const acked = await waitForOutput(instance, '⇠ ack #0 (add) 5');
     expect(acked).toMatch(/⇠ ack #0 \(add\) 5 {2}\d+ ms/);
+  });
+
+  it('Socket.IO in the lens: the json filter matches decoded events, not "0 matching"', async () => {
+    const { url } = await startSocketIo(defer);
+    const { instance } = mount(socketIoCodec(), url, { isLens: true });
+    await waitForOutput(instance, '⇠ welcome "hello from /"');
+    instance.stdin.write('["echo","hi"]\r');
+    await waitForOutput(instance, '⇠ echo "hi"');
+    instance.stdin.write('\t/json [0] == "echo"');
+    // What was typed and the decoded echo; the welcome event is left out.
+    await waitForOutput(instance, '2 matching');
+    const frame = stripAnsi(instance.lastFrame() ?? '');
+    expect(frame).toContain('⇠ echo "hi"');
+    expect(frame).not.toContain('welcome');
   });
 
   it('Socket.IO: a line that is not an event array is not sent and says why', async () => {
