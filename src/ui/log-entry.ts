@@ -258,6 +258,13 @@ export function entryRows(entry: LogEntry, opts: FormatOptions, maxRows: number)
     const size = typeof entry.data === 'string' ? entry.data.length : entry.data.length;
     const text = size > maxPrettyRowChars ? '' : entryText(entry);
     if (isJsonText(text)) rows = formatEntry(entry, opts).split('\n');
+  } else if (opts.isPretty && entry.kind === 'decoded' && entry.text.length <= maxPrettyRowChars) {
+    // A --proto message: its summary, then the whole message it stands for.
+    if (isJsonText(entry.text)) {
+      const indent = ' '.repeat((opts.showTimestamps ? 13 : 0) + 2);
+      const pretty = messageText(entry.text, true).split('\n');
+      rows = [entryRow(entry, opts), ...pretty.map((line) => `${indent}${line}`)];
+    }
   }
   if (!rows) return [entryRow(entry, opts)];
   if (rows.length <= maxRows) return rows;

@@ -97,6 +97,24 @@ describe('App with --proto', () => {
     await waitForOutput(instance, '⇠ #2 error -32000: it failed {"why":"asked to"}');
   });
 
+  it('JSON-RPC in the lens: Ctrl+O shows each decoded message under its summary as pretty JSON', async () => {
+    const { url } = await startJsonRpc(defer);
+    const { conn, instance } = mount(jsonRpcCodec(), url, { isLens: true });
+    await stateReached(conn, 'open');
+    instance.stdin.write('add [2,3]\r');
+    await waitForOutput(instance, '⇠ #1 5');
+    instance.stdin.write('\x0f');
+    await waitForOutput(instance, 'pretty JSON on');
+    const deadline = Date.now() + 3000;
+    let frame = '';
+    while (!/⇠ #1 5.*\n +\{\n +"jsonrpc": "2\.0",/.test(frame) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      frame = stripAnsi(instance.lastFrame() ?? '');
+    }
+    expect(frame).toMatch(/⇠ #1 5.*\n +\{\n +"jsonrpc": "2\.0",/);
+    expect(frame).toMatch(/^ +"result": 5,?$/m);
+  });
+
   it('graphql-ws: a server that refuses connection_init (4403) ends the session as an auth failure', async () => {
     const { url } = await startGraphqlWs(defer, { needsToken: true });
     const { conn, proto, instance } = mount(graphqlWsCodec({ init: { token: 'wrong' } }), url);
