@@ -237,7 +237,7 @@ async function flood(width = 0) {
     SECONDS: String(seconds),
     WIDTH: String(width),
   });
-  const usageFile = join(work, 'tui-usage.json');
+  const usageFile = join(work, `tui-usage-${width}.json`);
   const session = tmuxSession(
     `CI=false NO_COLOR=1 XDG_STATE_HOME=${work} NODE_OPTIONS=--import=${usageHook} WSX_BENCH_USAGE=${usageFile} ` +
       `${node} ${wsxBin} ${server.url} --ping-interval 0`,
@@ -402,7 +402,7 @@ if (la) {
 }
 for (const [f, what] of [
   [fl, 'TUI flood'],
-  [fw, `TUI flood, ${wideRowChars}-char rows,`],
+  [fw, `TUI flood (${wideRowChars}-char rows)`],
 ]) {
   if (!f) continue;
   row(
