@@ -314,6 +314,25 @@ describe('wsx serve', () => {
     expect(stderr()).not.toMatch(/left: 1006/);
   });
 
+  it('--jsonl: the disconnect event of a client it failed names the close frame it sent', async () => {
+    const child = spawnWsx(['serve', '--port', '0', '--jsonl', '--max-payload', '1k']);
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => out.includes('\n'));
+    const { url } = JSON.parse(out.split('\n')[0]!) as { url: string };
+    const ws = await client(url);
+    ws.send('x'.repeat(2048));
+    await until(() => out.includes('"disconnect"'));
+    const disconnect = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; code: number; sent?: { code: number } })
+      .find((e) => e.event === 'disconnect')!;
+    expect(disconnect.sent).toEqual({ code: 1009, reason: '' });
+    expect(disconnect.code).toBe(1006);
+  });
+
   it('says "1 message" and "2 messages" in its log', async () => {
     const { child, url, stderr } = await serve('--mode', 'sink');
     const one = await client(url);
