@@ -98,7 +98,9 @@ export async function main(argv: string[]): Promise<void> {
       profile,
     );
     secrets = options.secrets;
-    if (!options.isQuiet) for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
+    // The interactive session shows its warnings in its own screen (stderr is hidden behind it).
+    if (!options.isQuiet && options.mode !== 'interactive')
+      for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
     outcome = await runMode(options);
   });
   try {

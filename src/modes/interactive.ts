@@ -97,6 +97,10 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       text: `wsx demo: echo server on ${url}; Enter sends, Tab goes to the log, ? there lists keys`,
     });
   if (proto) store.add({ kind: 'info', at: Date.now(), text: ui.inputHint(proto.codec.name) });
+  // Flags this session ignores are said here, in the screen: written to stderr before the alternate
+  // screen opened, they were hidden until the session ended.
+  if (!options.isQuiet)
+    for (const text of options.warnings) store.add({ kind: 'state', at: Date.now(), text, tone: 'warn' });
   // The demo's port changes every run: its history is keyed by a fixed name so it is found again.
   const historyFile = ui.historyPath(options.isDemo ? 'wsx-demo' : displayUrl, process.env);
   let hasReportedHistoryError = false;
@@ -116,6 +120,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       store,
       messages,
       ...(proto ? { proto } : {}),
+      ...(options.isBinaryInput ? { binaryInput: options.inputFormat } : {}),
       dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
       format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
       history: ui.loadHistory(historyFile),

@@ -6,6 +6,7 @@ import { WsxServer, type ServerOptions } from '../server/server.js';
 import { Diagnostics } from './diagnostics.js';
 import { JsonlWriter } from './jsonl.js';
 import { watchWriteFailures } from './stdout-sink.js';
+import { plural } from '../text/plural.js';
 
 /** Serves until SIGINT or SIGTERM (a completed run), or fails to listen (a local error). */
 export async function runServe(
@@ -30,11 +31,16 @@ export async function runServe(
     log(`client ${id} connected from ${remote} (${clients} connected)`);
     event('connect', { id, remote, clients });
   });
-  server.on('disconnect', ({ id, code, reason, why, messages, clients }) => {
+  server.on('disconnect', ({ id, code, reason, why, messages, clients, sent }) => {
+    // When the server ended it, the code it sent says why; the client's answer (often none: 1006) does not.
+    const how = sent
+      ? `closed by wsx serve with ${closeCodeName(sent.code)}${sent.reason ? ` "${sent.reason}"` : ''}`
+      : `${closeCodeName(code)}${reason ? ` "${reason}"` : ''}`;
+    const because = sent && why === sent.reason ? '' : `, ${why}`;
     log(
-      `client ${id} left: ${closeCodeName(code)}${reason ? ` "${reason}"` : ''}, ${why}; ${messages} messages (${clients} connected)`,
+      `client ${id} left: ${how}${because}; ${plural(messages, 'message', 'messages')} (${clients} connected)`,
     );
-    event('disconnect', { id, code, reason, why, messages, clients });
+    event('disconnect', { id, code, reason, why, messages, clients, ...(sent ? { sent } : {}) });
   });
   server.on('refused', ({ remote, status, why }) => {
     log(`refused ${remote} with HTTP ${status}: ${why}`);
@@ -94,7 +100,9 @@ export async function runServe(
   log(`${signal}: stopped accepting; closing every client with 1001`);
   if (options.mode === 'sink') {
     for (const s of server.stats())
-      log(`client ${s.id} (${s.remote}): ${s.messages} messages, ${s.bytes} bytes`);
+      log(
+        `client ${s.id} (${s.remote}): ${plural(s.messages, 'message', 'messages')}, ${plural(s.bytes, 'byte', 'bytes')}`,
+      );
   }
   await server.close();
   process.off('SIGINT', forceExit);

@@ -355,6 +355,8 @@ describe('buildOptions: flags the chosen mode ignores', () => {
   it.each([
     [['--jsonl', '--count', '2', '--wait', '2s', '--null'], {}],
     [['--pretty', '--timestamps', '-P'], tty],
+    // The session sends typed lines as binary frames with --binary.
+    [['--binary', '--input-format', 'hex'], tty],
     [['-x', 'a', '--resend', '--jsonl', '--binary-out', 'hex'], {}],
   ])('%j (%j) warns of nothing', async (args, over) => {
     expect((await build(['ws://example.test/', ...args], over)).warnings).toEqual([]);
