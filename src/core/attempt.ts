@@ -35,7 +35,8 @@ export interface AttemptHooks {
   /** Bytes read from the socket, frames complete or not. Called per chunk: keep it cheap. */
   wireBytes(count: number): void;
   pinged(): void;
-  pong(rttMs: number | undefined): void;
+  /** `rttMs` when it answers the heartbeat's latest ping. */
+  pong(payload: Buffer, rttMs: number | undefined): void;
   redirected(from: string, to: string): void;
   ended(code: number, reason: string): void;
 }
@@ -256,7 +257,7 @@ export class Attempt {
 
   private readonly socketOnPong = (payload: Buffer): void => {
     if (this.isEnded) return;
-    this.hooks.pong(this.heartbeat?.sawPong(payload));
+    this.hooks.pong(payload, this.heartbeat?.sawPong(payload));
   };
 
   private readonly socketOnUnexpectedResponse = (req: ClientRequest, res: IncomingMessage): void => {

@@ -193,7 +193,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * `wireBytesReceived` stands still: silence wsx causes is not the server's.
    */
   pauseIncoming(): void {
-    if (this.isIncomingPaused) return;
+    // Our closing handshake reads on to the server's Close (see close()).
+    if (this.isIncomingPaused || this.isClosingByUser) return;
     this.isIncomingPaused = true;
     this.attempt?.pause();
   }
@@ -219,6 +220,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /**
    * Closes with `code` (default 1000) and stops every timer and socket. Messages still queued are dropped
    * with why 'closed' (await flushed() first to deliver them). Resolves when nothing is left running.
+   * Reading resumes (pauseIncoming no longer applies) so that the closing handshake can complete.
    *
    * The final `state` change to 'closed' carries `error` (and the close code wsx sent) when a failure was
    * already ending the socket before this call, e.g. ws failed the connection with 1007 and the server
@@ -231,8 +233,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.isClosingByUser = true;
     const attempt = this.attempt;
     if (this.state === 'open' && attempt) {
-      this.outbox.detach();
+      this.outbox.closing();
       this.moveTo('closing', 'closing');
+      // The server's Close (and the pong confirming our last messages) comes after whatever it sent
+      // before: a paused socket never reads it, and the handshake always ended in a cut (1006) instead.
+      // Listeners may ignore what arrives now; the read is bounded by closeTimeoutMs.
+      this.resumeIncoming();
       attempt.close(code, reason);
     } else if (this.state === 'connecting' && attempt) {
       attempt.close(code, reason);
@@ -313,7 +319,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           if (appMessage !== undefined)
             this.send(appMessage, { deadlineMs: this.heartbeatOptions?.intervalMs });
         },
-        pong: (rttMs) => {
+        pong: (payload, rttMs) => {
+          // A delivery ping's answer is bookkeeping, not a pong the user asked for.
+          if (this.outbox.sawPong(payload)) return;
           if (rttMs !== undefined) this.rttMs = rttMs;
           this.emit('pong', { rttMs });
         },
