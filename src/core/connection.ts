@@ -56,6 +56,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     bytesSent: 0,
     bytesReceived: 0,
     wireBytesReceived: 0,
+    dataBytesReceived: 0,
     unconfirmed: 0,
   };
   private openedAt: number | undefined;
@@ -71,6 +72,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private isClosingByUser = false;
   private cancelRetry: CancelTimer | undefined;
   private isIncomingPaused = false;
+  /** Wire bytes of keep-alive frames read in the chunk being processed (ws parses a chunk synchronously). */
+  private keepAliveBytesInChunk = 0;
+  /** Set by markKeepAlive() while a 'message' is being emitted. */
+  private isKeepAliveMessage = false;
   private closeWaiters: (() => void)[] = [];
   private readonly onAbort = () => void this.close(1000, '');
 
@@ -205,6 +210,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.attempt?.resume();
   }
 
+  /**
+   * Called by a 'message' listener while the message is being delivered: it is the protocol's keep-alive
+   * (an Engine.IO ping, a graphql-ws pong), not data, so `dataBytesReceived` leaves its bytes out.
+   */
+  markKeepAlive(): void {
+    this.isKeepAliveMessage = true;
+  }
+
   /** Drops the current socket (or the wait) and starts a fresh attempt now, with the backoff reset. */
   reconnect(): void {
     if (this.state === 'closed' || this.isClosingByUser) return;
@@ -311,8 +324,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           this.counters.received++;
           this.counters.bytesReceived += data.length;
           this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
+          if (this.isKeepAliveMessage) {
+            this.isKeepAliveMessage = false;
+            this.keepAliveBytesInChunk += dataFrameBytes(data.length);
+          }
         },
-        wireBytes: (count) => (this.counters.wireBytesReceived += count),
+        keepAliveFrame: (wireBytes) => (this.keepAliveBytesInChunk += wireBytes),
+        // Called after ws has parsed the chunk (its listener comes first): what was not keep-alive in it is
+        // data, a whole message or part of one. Clamped: an estimate past the chunk is no negative data.
+        wireBytes: (count) => {
+          this.counters.wireBytesReceived += count;
+          this.counters.dataBytesReceived += Math.max(0, count - this.keepAliveBytesInChunk);
+          this.keepAliveBytesInChunk = 0;
+        },
         pinged: () => {
           this.emit('ping', { at: this.clock.now() });
           const appMessage = this.heartbeatOptions?.appMessage;
@@ -404,4 +428,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.counters.dropped++;
     this.emit('dropped', { msg, why });
   }
+}
+
+/** An unfragmented, uncompressed server data frame's size on the wire for `payloadBytes` (RFC 6455 §5.2). */
+function dataFrameBytes(payloadBytes: number): number {
+  return payloadBytes + (payloadBytes < 126 ? 2 : payloadBytes < 65536 ? 4 : 10);
 }
