@@ -147,6 +147,74 @@ export default class Output {`,
       },
     ],
   },
+  {
+    // ws checks that a text message is UTF-8 once it is complete. A message in fragments whose second
+    // fragment breaks UTF-8 was failed only when (and if ever) its last fragment came: a server that then
+    // stalls holds a broken message open for ever. Conformance suites (Autobahn 6.4.1, 6.4.2) expect the
+    // failure at the bad fragment. Each fragment of a fragmented text message now goes through a
+    // streaming, fatal TextDecoder (its output is dropped); a message in one frame is left to ws's own
+    // check, which already runs as it arrives. The error is ws's own: 1007, "invalid UTF-8 sequence".
+    file: /ws[\\/]lib[\\/]receiver\.js$/,
+    replace: [
+      {
+        from: 'class Receiver extends Writable {',
+        to: `function wsxBreaksUtf8(receiver, data) {
+  if (receiver._opcode !== 0x01 || receiver._skipUTF8Validation) return false;
+  if (receiver._fin && receiver._wsxUtf8 === undefined) return false;
+  receiver._wsxUtf8 ??= new TextDecoder('utf-8', { fatal: true });
+  try {
+    receiver._wsxUtf8.decode(data, { stream: !receiver._fin });
+  } catch {
+    receiver._wsxUtf8 = undefined;
+    return true;
+  }
+  if (receiver._fin) receiver._wsxUtf8 = undefined;
+  return false;
+}
+
+function wsxUtf8Error(receiver) {
+  return receiver.createError(Error, 'invalid UTF-8 sequence', true, 1007, 'WS_ERR_INVALID_UTF8');
+}
+
+class Receiver extends Writable {`,
+        times: 1,
+      },
+      {
+        // An uncompressed fragment, as it arrives.
+        from: `      this._fragments.push(data);
+    }
+
+    this.dataMessage(cb);`,
+        to: `      this._fragments.push(data);
+    }
+
+    if (wsxBreaksUtf8(this, data)) {
+      cb(wsxUtf8Error(this));
+      return;
+    }
+
+    this.dataMessage(cb);`,
+        times: 1,
+      },
+      {
+        // A compressed fragment, once inflated.
+        from: `        this._fragments.push(buf);
+      }
+
+      this.dataMessage(cb);`,
+        to: `        this._fragments.push(buf);
+      }
+
+      if (wsxBreaksUtf8(this, buf)) {
+        cb(wsxUtf8Error(this));
+        return;
+      }
+
+      this.dataMessage(cb);`,
+        times: 1,
+      },
+    ],
+  },
 ];
 
 export const editDependencies = {
