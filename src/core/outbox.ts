@@ -322,8 +322,12 @@ export class Outbox {
     deliveryPingTag.copy(payload);
     payload.writeUInt32BE(this.pingCount, 4);
     channel.pings.push({ payload, upTo: channel.handed });
-    channel.socket.ping(payload);
+    // flushed() also waits for the socket's buffer to empty: a ping stuck there behind a full kernel
+    // buffer must wake it when it leaves, as a message's callback would.
+    channel.socket.ping(payload, undefined, this.onPingWritten);
   }
+
+  private readonly onPingWritten = (): void => this.checkFlushed();
 
   /** A failed write reported after close(): nothing will send it any more. */
   private requeueAndDropAll(): void {
