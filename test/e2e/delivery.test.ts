@@ -7,7 +7,7 @@ import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { startResettingServer, startScriptedServer } from '../helpers/hostile-servers.js';
 import { startNeverReadingServer } from '../helpers/never-reading-server.js';
 import { startNoCloseFrameServer } from '../helpers/no-close-frame-server.js';
-import { collect, runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 import { until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
@@ -79,11 +79,27 @@ describe('a closing handshake the server never answers', () => {
   it('exits 143 on SIGTERM mid-stream naming the messages the server never confirmed', async () => {
     const nr = await startNeverReadingServer();
     defer(nr.close);
-    const child = spawnWsx([nr.url, '--ping-interval', '0', '--jsonl']);
-    const done = collect(child, { keepStdinOpen: true });
-    // More than the kernel's buffers hold: some is accepted and never read, the rest waits in wsx.
-    child.stdin.write(Buffer.alloc(16 * 1024 * 1024, 'y\n'));
-    await waitForOutput(child.stdout, /"event":"send"/);
+    const child = spawnWsx([nr.url, '--ping-interval', '0']);
+    const done = collect(child, { keepStdinOpen: true, killAfterMs: 15_000 });
+    // 16 MiB in 1 KiB lines, more than the kernel's buffers hold: some is accepted and never read. One
+    // 64 KiB write at a time, so `fed` says how far wsx has read.
+    const chunk = `${'y'.repeat(1023)}\n`.repeat(64);
+    let fed = 0;
+    const feed = () => {
+      if (fed < 256 * chunk.length && child.stdin.writable)
+        child.stdin.write(chunk, (err) => {
+          if (err) return;
+          fed += chunk.length;
+          feed();
+        });
+    };
+    feed();
+    // Mid-stream: once wsx has read 2 MiB (and written it to the socket).
+    await until(
+      () => fed >= 2 * 1024 * 1024,
+      8000,
+      () => `wsx read ${fed} bytes of stdin`,
+    );
     child.kill('SIGTERM');
     const r = await done;
     expect(r.stderr).toMatch(
