@@ -305,6 +305,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       {
         opened: (socket, handshake, transport) => {
           if (this.opens++ > 0) this.counters.reconnects++;
+          this.keepAliveBytesInChunk = 0;
           this.openedAt = this.clock.now();
           this.protocol = socket.protocol;
           this.extensions = socket.extensions;
