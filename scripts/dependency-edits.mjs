@@ -1,14 +1,83 @@
 // Edits to dependencies' code that scripts/build.mjs makes in the bundle only (node_modules is untouched).
-// test/scripts/dependency-edits.test.ts checks that each edited module gives the same results as the
-// original.
+// test/scripts/dependency-edits.test.ts checks that each edited ink module gives the same results as the
+// original; test/scripts/ws-receiver-edit.test.ts checks ws's Receiver.
 import { readFileSync } from 'node:fs';
 
 /**
  * Small edits to dependencies' code, made only in the bundle. Each one names the file it edits and says
  * what it buys; every `from` must occur exactly `times` times, so the build fails if a dependency changes
- * shape, rather than silently losing an edit. The edited code computes the same output.
+ * shape, rather than silently losing an edit. The edited code computes the same output, except where
+ * an entry says otherwise (ws's Receiver: a broken text message fails sooner, with the same error).
  */
 export const edits = [
+  {
+    // ws checks that a text message is UTF-8 once it is complete. A message in fragments whose second
+    // fragment breaks UTF-8 was failed only when (and if ever) its last fragment came: a server that then
+    // stalls holds a broken message open for ever. Conformance suites (Autobahn 6.4.1, 6.4.2) expect the
+    // failure at the bad fragment. Each fragment of a fragmented text message now goes through a
+    // streaming, fatal TextDecoder (its output is dropped); a message in one frame is left to ws's own
+    // check, which already runs as it arrives. The error is ws's own: 1007, "invalid UTF-8 sequence".
+    file: /ws[\\/]lib[\\/]receiver\.js$/,
+    replace: [
+      {
+        from: 'class Receiver extends Writable {',
+        to: `function wsxBreaksUtf8(receiver, data) {
+  if (receiver._opcode !== 0x01 || receiver._skipUTF8Validation) return false;
+  if (receiver._fin && receiver._wsxUtf8 === undefined) return false;
+  receiver._wsxUtf8 ??= new TextDecoder('utf-8', { fatal: true });
+  try {
+    receiver._wsxUtf8.decode(data, { stream: !receiver._fin });
+  } catch {
+    receiver._wsxUtf8 = undefined;
+    return true;
+  }
+  if (receiver._fin) receiver._wsxUtf8 = undefined;
+  return false;
+}
+
+function wsxUtf8Error(receiver) {
+  return receiver.createError(Error, 'invalid UTF-8 sequence', true, 1007, 'WS_ERR_INVALID_UTF8');
+}
+
+class Receiver extends Writable {`,
+        times: 1,
+      },
+      {
+        // An uncompressed fragment, as it arrives.
+        from: `      this._fragments.push(data);
+    }
+
+    this.dataMessage(cb);`,
+        to: `      this._fragments.push(data);
+    }
+
+    if (wsxBreaksUtf8(this, data)) {
+      cb(wsxUtf8Error(this));
+      return;
+    }
+
+    this.dataMessage(cb);`,
+        times: 1,
+      },
+      {
+        // A compressed fragment, once inflated.
+        from: `        this._fragments.push(buf);
+      }
+
+      this.dataMessage(cb);`,
+        to: `        this._fragments.push(buf);
+      }
+
+      if (wsxBreaksUtf8(this, buf)) {
+        cb(wsxUtf8Error(this));
+        return;
+      }
+
+      this.dataMessage(cb);`,
+        times: 1,
+      },
+    ],
+  },
   {
     // With DEV=true in the environment (common in shells, for other tools) ink reads its package.json
     // beside its build and connects to React devtools (react-devtools-core). Neither ships with wsx: the

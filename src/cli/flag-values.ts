@@ -2,7 +2,7 @@
 // names the flag. Shared by the client's flags (options.ts) and `wsx serve`'s (serve-command.ts).
 
 import { WsxError } from '../core/errors.js';
-import { parseDuration } from '../text/duration.js';
+import { durationRefusal, parseDuration } from '../text/duration.js';
 
 /** A mistake in the command line: exit code 2, printed as "wsx: <message> (<hint>)". */
 export function usage(message: string, hint?: string): WsxError {
@@ -21,7 +21,7 @@ export function parseBytes(text: string): number | undefined {
 export function durationFlag(flag: string, text: string, opts: { allowZero?: boolean } = {}): number {
   const ms = parseDuration(text);
   if (ms === undefined || (!opts.allowZero && ms === 0))
-    throw usage(`${flag}: "${text}" is not a duration`, 'use e.g. 500ms, 5s, 2m');
+    throw usage(`${flag}: "${text}" ${durationRefusal(text)}`, 'use e.g. 500ms, 5s, 2m');
   return ms;
 }
 

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { WsxError } from '../core/errors.js';
-import { parseDuration } from '../text/duration.js';
+import { durationRefusal, parseDuration } from '../text/duration.js';
 import type { Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import type { RawFlags } from './program.js';
@@ -66,7 +66,10 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
   run.action(async (files: string[], flags: RunCommandFlags & Partial<RawFlags>) => {
     const stepTimeoutMs = parseDuration(flags.stepTimeout);
     if (!stepTimeoutMs)
-      throw usage(`--step-timeout: "${flags.stepTimeout}" is not a duration`, 'use e.g. 500ms, 5s');
+      throw usage(
+        `--step-timeout: "${flags.stepTimeout}" ${durationRefusal(flags.stepTimeout)}`,
+        'use e.g. 500ms, 5s',
+      );
     const vars = parseVars(flags.var ?? []);
     // The client's flag set with run's values; what run does not have keeps the client's defaults.
     const raw: RawFlags = {

@@ -3,7 +3,7 @@
 // the file, the line and the problem, so it never runs on half a config.
 
 import { WsxError } from '../core/errors.js';
-import { parseDuration } from '../text/duration.js';
+import { durationRefusal, parseDuration } from '../text/duration.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { namePattern } from './names.js';
 import { isSecretRef } from './secret-ref.js';
@@ -101,7 +101,10 @@ const duration =
   (v, path) => {
     const ms = typeof v === 'string' ? parseDuration(v) : undefined;
     if (ms === undefined || (!allowZero && ms === 0))
-      throw new Problem(path, `${JSON.stringify(v)} is not a duration (use e.g. 500ms, 5s, 2m)`);
+      throw new Problem(
+        path,
+        `${JSON.stringify(v)} ${typeof v === 'string' ? durationRefusal(v) : 'is not a duration'} (use e.g. 500ms, 5s, 2m)`,
+      );
   };
 const size: Check = (v, path) => {
   if (typeof v !== 'string' || !/^\s*\d+(?:\.\d+)?\s*[kmg]?(?:i?b)?\s*$/i.test(v) || parseFloat(v) <= 0)

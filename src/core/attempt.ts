@@ -35,7 +35,10 @@ export interface AttemptHooks {
   /** Bytes read from the socket, frames complete or not. Called per chunk: keep it cheap. */
   wireBytes(count: number): void;
   pinged(): void;
-  pong(rttMs: number | undefined): void;
+  /** A ping or pong arrived: `wireBytes` of the chunk being read were keep-alive, not data. */
+  keepAliveFrame(wireBytes: number): void;
+  /** `rttMs` when it answers the heartbeat's latest ping. */
+  pong(payload: Buffer, rttMs: number | undefined): void;
   redirected(from: string, to: string): void;
   ended(code: number, reason: string): void;
 }
@@ -238,7 +241,7 @@ export class Attempt {
     this.hooks.message(data, isBinary);
   };
 
-  private readonly socketOnPing = (): void => {
+  private readonly socketOnPing = (payload: Buffer): void => {
     if (this.isEnded) return;
     // ws terminates a peer with more than 60 pings waiting for their pong (maxPendingAutoPongs) and says
     // nothing: the socket turns CLOSING under our feet. Name it rather than report a lost connection.
@@ -252,11 +255,13 @@ export class Attempt {
       );
     }
     this.heartbeat?.sawActivity();
+    this.hooks.keepAliveFrame(controlFrameBytes(payload));
   };
 
   private readonly socketOnPong = (payload: Buffer): void => {
     if (this.isEnded) return;
-    this.hooks.pong(this.heartbeat?.sawPong(payload));
+    this.hooks.keepAliveFrame(controlFrameBytes(payload));
+    this.hooks.pong(payload, this.heartbeat?.sawPong(payload));
   };
 
   private readonly socketOnUnexpectedResponse = (req: ClientRequest, res: IncomingMessage): void => {
@@ -295,4 +300,9 @@ export class Attempt {
     this.lifetime.abort();
     this.hooks.ended(code, reason.toString());
   };
+}
+
+/** A server's control frame on the wire: 2 header bytes (unmasked, RFC 6455 §5.5: payload ≤ 125) and the payload. */
+function controlFrameBytes(payload: Buffer): number {
+  return 2 + payload.length;
 }

@@ -1,5 +1,7 @@
 // Time as a dependency: the connection and heartbeat ask a Clock, so tests can drive time by hand.
 
+import { maxDurationMs } from '../text/duration.js';
+
 /** Cancels a timer; calling it twice is harmless. */
 export type CancelTimer = () => void;
 
@@ -15,7 +17,9 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const handle = setTimeout(fn, ms);
+    // Node fires a delay past 2^31 - 1 ms after 1 ms. Users cannot type one (parseDuration refuses it),
+    // but a server can send one (a Socket.IO pingInterval of 1e12): it waits the longest a timer can.
+    const handle = setTimeout(fn, Math.min(ms, maxDurationMs));
     return () => clearTimeout(handle);
   },
 };

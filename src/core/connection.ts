@@ -56,6 +56,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     bytesSent: 0,
     bytesReceived: 0,
     wireBytesReceived: 0,
+    dataBytesReceived: 0,
     unconfirmed: 0,
   };
   private openedAt: number | undefined;
@@ -71,6 +72,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private isClosingByUser = false;
   private cancelRetry: CancelTimer | undefined;
   private isIncomingPaused = false;
+  /** Wire bytes of keep-alive frames read in the chunk being processed (ws parses a chunk synchronously). */
+  private keepAliveBytesInChunk = 0;
+  /** Set by markKeepAlive() while a 'message' is being emitted. */
+  private isKeepAliveMessage = false;
   private closeWaiters: (() => void)[] = [];
   private readonly onAbort = () => void this.close(1000, '');
 
@@ -182,7 +187,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * `wireBytesReceived` stands still: silence wsx causes is not the server's.
    */
   pauseIncoming(): void {
-    if (this.isIncomingPaused) return;
+    // Our closing handshake reads on to the server's Close (see close()).
+    if (this.isIncomingPaused || this.isClosingByUser) return;
     this.isIncomingPaused = true;
     this.attempt?.pause();
   }
@@ -191,6 +197,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!this.isIncomingPaused) return;
     this.isIncomingPaused = false;
     this.attempt?.resume();
+  }
+
+  /**
+   * Called by a 'message' listener while the message is being delivered: it is the protocol's keep-alive
+   * (an Engine.IO ping, a graphql-ws pong), not data, so `dataBytesReceived` leaves its bytes out.
+   */
+  markKeepAlive(): void {
+    this.isKeepAliveMessage = true;
   }
 
   /** Drops the current socket (or the wait) and starts a fresh attempt now, with the backoff reset. */
@@ -208,6 +222,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /**
    * Closes with `code` (default 1000) and stops every timer and socket. Messages still queued are dropped
    * with why 'closed' (await flushed() first to deliver them). Resolves when nothing is left running.
+   * Reading resumes (pauseIncoming no longer applies) so that the closing handshake can complete.
    *
    * The final `state` change to 'closed' carries `error` (and the close code wsx sent) when a failure was
    * already ending the socket before this call, e.g. ws failed the connection with 1007 and the server
@@ -220,8 +235,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.isClosingByUser = true;
     const attempt = this.attempt;
     if (this.state === 'open' && attempt) {
-      this.outbox.detach();
+      this.outbox.closing();
       this.moveTo('closing', 'closing');
+      // The server's Close (and the pong confirming our last messages) comes after whatever it sent
+      // before: a paused socket never reads it, and the handshake always ended in a cut (1006) instead.
+      // Listeners may ignore what arrives now; the read is bounded by closeTimeoutMs.
+      this.resumeIncoming();
       attempt.close(code, reason);
     } else if (this.state === 'connecting' && attempt) {
       attempt.close(code, reason);
@@ -275,6 +294,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       {
         opened: (socket, handshake, transport) => {
           if (this.opens++ > 0) this.counters.reconnects++;
+          this.keepAliveBytesInChunk = 0;
           this.openedAt = this.clock.now();
           this.protocol = socket.protocol;
           this.extensions = socket.extensions;
@@ -294,15 +314,28 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           this.counters.received++;
           this.counters.bytesReceived += data.length;
           this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
+          if (this.isKeepAliveMessage) {
+            this.isKeepAliveMessage = false;
+            this.keepAliveBytesInChunk += dataFrameBytes(data.length);
+          }
         },
-        wireBytes: (count) => (this.counters.wireBytesReceived += count),
+        keepAliveFrame: (wireBytes) => (this.keepAliveBytesInChunk += wireBytes),
+        // Called after ws has parsed the chunk (its listener comes first): what was not keep-alive in it is
+        // data, a whole message or part of one. Clamped: an estimate past the chunk is no negative data.
+        wireBytes: (count) => {
+          this.counters.wireBytesReceived += count;
+          this.counters.dataBytesReceived += Math.max(0, count - this.keepAliveBytesInChunk);
+          this.keepAliveBytesInChunk = 0;
+        },
         pinged: () => {
           this.emit('ping', { at: this.clock.now() });
           const appMessage = this.heartbeatOptions?.appMessage;
           if (appMessage !== undefined)
             this.send(appMessage, { deadlineMs: this.heartbeatOptions?.intervalMs });
         },
-        pong: (rttMs) => {
+        pong: (payload, rttMs) => {
+          // A delivery ping's answer is bookkeeping, not a pong the user asked for.
+          if (this.outbox.sawPong(payload)) return;
           if (rttMs !== undefined) this.rttMs = rttMs;
           this.emit('pong', { rttMs });
         },
@@ -385,4 +418,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.counters.dropped++;
     this.emit('dropped', { msg, why });
   }
+}
+
+/** An unfragmented, uncompressed server data frame's size on the wire for `payloadBytes` (RFC 6455 §5.2). */
+function dataFrameBytes(payloadBytes: number): number {
+  return payloadBytes + (payloadBytes < 126 ? 2 : payloadBytes < 65536 ? 4 : 10);
 }

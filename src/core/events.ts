@@ -80,6 +80,12 @@ export interface Counters {
    */
   wireBytesReceived: number;
   /**
+   * wireBytesReceived without keep-alive: pings, pongs and the messages a protocol marked as its
+   * keep-alive (Connection.markKeepAlive). Bytes of a data message still arriving count. What --wait's
+   * silence is measured in: a server pinging every second is silent all the same.
+   */
+  dataBytesReceived: number;
+  /**
    * Messages the kernel had accepted on a socket that was then lost without a closing handshake: they may
    * or may not have arrived (TCP does not say). Writes that never reached the kernel are not counted
    * here: they are written again on the next socket, or dropped (`dropped`) if there is none.

@@ -13,18 +13,29 @@ export interface OutboxHooks {
   /** The queue went from full back to half: a paused producer may resume. */
   drain(): void;
   /**
-   * `count` messages reached the kernel on a socket that was then lost without a closing handshake: they
-   * may or may not have arrived (TCP tells the application nothing about what the peer read).
+   * `count` messages reached the kernel on a socket that was then lost without a closing handshake, and no
+   * pong confirmed them: they may or may not have arrived (TCP tells the application nothing about what
+   * the peer read).
    */
   unconfirmed(count: number): void;
 }
+
+/** The payload of a delivery ping: "wsxd" and a 32-bit counter. 8 bytes, so never the heartbeat's 4. */
+const deliveryPingTag = Buffer.from('wsxd');
+const deliveryPingBytes = 8;
 
 /** One attached socket and the messages written to it whose callback has not come back yet, in order. */
 class Channel {
   private readonly pending: Outgoing[] = [];
   private head = 0;
-  /** Messages the kernel accepted on this socket. */
-  confirmedByKernel = 0;
+  /** Messages handed to this socket. */
+  handed = 0;
+  /** Messages the kernel accepted on this socket (callbacks come in write order: the first `accepted`). */
+  accepted = 0;
+  /** Messages the peer has read: those written before the last delivery ping it answered. */
+  confirmed = 0;
+  /** Delivery pings not answered yet, oldest first, each with the `handed` count it confirms. */
+  readonly pings: { payload: Buffer; upTo: number }[] = [];
 
   private isCorked = false;
 
@@ -65,6 +76,18 @@ class Channel {
 
   push(msg: Outgoing): void {
     this.pending.push(msg);
+    this.handed++;
+  }
+
+  /** Accepted by the kernel and not covered by an answered ping: what a lost socket may have lost. */
+  get unconfirmed(): number {
+    return Math.max(0, this.accepted - this.confirmed);
+  }
+
+  /** Written since the newest delivery ping (answered or not): a ping now would confirm them. */
+  get hasUnmarked(): boolean {
+    const upTo = this.pings.at(-1)?.upTo ?? this.confirmed;
+    return this.handed > upTo;
   }
 
   /** ws calls write callbacks in write order; the oldest pending message is the one answered. */
@@ -87,6 +110,9 @@ class Channel {
  */
 const maxInFlight = 1024;
 
+/** Delivery pings waiting for their pong on one socket, at most: a peer that never answers costs no more. */
+const maxPendingPings = 4;
+
 /**
  * Messages go straight to the socket while it is open, has room (bufferedAmount under the high-water
  * mark, fewer than maxInFlight writes pending) and nothing is waiting; otherwise they wait in the queue,
@@ -95,9 +121,19 @@ const maxInFlight = 1024;
  * A write whose callback fails never left the process (the socket died with it still in ws's or Node's
  * buffer): it goes back to the head of the queue, in order, and is written again on the next socket
  * (issue 15). Only what the kernel had already accepted may be lost; that is counted as `unconfirmed`.
+ *
+ * What the peer has read is known from pongs: a WebSocket peer reads frames in order and answers a ping
+ * only after reading what came before it, so a pong confirms every message written before its ping. A
+ * delivery ping goes out when the socket goes idle after writing (one per burst, one unanswered at a time)
+ * and before our Close frame; a lost socket then counts as unconfirmed only what came after the last
+ * answered one. Without that, a server killed while idle an hour after it echoed every line made the
+ * run fail for messages long answered. A peer that never answers pings keeps the conservative count.
  */
 export class Outbox {
   private channel: Channel | undefined;
+  /** The socket our closing handshake is running on: nothing more is written to it, its pongs still count. */
+  private closingChannel: Channel | undefined;
+  private pingCount = 0;
   /** Channels detached while writes were still in flight: their callbacks are still to come. */
   private draining = new Set<Channel>();
   /** Failed writes waiting to go back to the head of the queue, oldest first. */
@@ -154,16 +190,48 @@ export class Outbox {
   }
 
   /**
-   * The socket is closing or gone: keep messages queued for the next one. `isLost` (no closing handshake)
-   * counts what the kernel accepted on it as unconfirmed.
+   * Our closing handshake starts on the socket: a delivery ping goes out ahead of the Close frame for what
+   * no pong confirmed yet, and nothing more is written to it. detach() settles its delivery when it ends.
+   */
+  closing(): void {
+    const channel = this.channel;
+    if (!channel) return;
+    this.pingForDelivery(channel);
+    this.channel = undefined;
+    this.closingChannel = channel;
+    if (channel.inFlight > 0) this.draining.add(channel);
+  }
+
+  /**
+   * The socket is gone: keep messages queued for the next one. `isLost` (the closing handshake did not
+   * complete, or none was started) counts what the kernel accepted on it and no pong confirmed as
+   * unconfirmed; a completed closing handshake confirms everything, since the peer read our Close last.
    */
   detach(isLost = false): void {
-    const channel = this.channel;
-    this.channel = undefined;
+    const channel = this.channel ?? this.closingChannel;
+    this.channel = this.closingChannel = undefined;
     if (!channel) return;
-    if (isLost && channel.confirmedByKernel > 0) this.hooks.unconfirmed(channel.confirmedByKernel);
-    channel.confirmedByKernel = 0;
+    const unconfirmed = channel.unconfirmed;
+    if (isLost && unconfirmed > 0) this.hooks.unconfirmed(unconfirmed);
+    channel.accepted = channel.confirmed = 0;
     if (channel.inFlight > 0) this.draining.add(channel);
+  }
+
+  /**
+   * A pong arrived on the socket. Returns true when it answers one of our delivery pings (the caller then
+   * keeps it to itself); everything written before that ping is confirmed read.
+   */
+  sawPong(payload: Buffer): boolean {
+    if (payload.length !== deliveryPingBytes || !payload.subarray(0, 4).equals(deliveryPingTag)) return false;
+    const channel = this.channel ?? this.closingChannel;
+    if (!channel) return true;
+    // RFC 6455 §5.5.3 lets a peer answer only the latest of several pings: earlier ones are covered too.
+    const index = channel.pings.findIndex((ping) => ping.payload.equals(payload));
+    if (index < 0) return true;
+    channel.confirmed = Math.max(channel.confirmed, channel.pings[index]!.upTo);
+    channel.pings.splice(0, index + 1);
+    if (channel === this.channel && this.isIdle(channel)) this.pingForDelivery(channel);
+    return true;
   }
 
   /** Resolves true once nothing is queued or being written on an open socket; false if close() comes first. */
@@ -176,7 +244,7 @@ export class Outbox {
   /** For good: drops what is queued (why 'closed'), stops the deadline timer, answers flush waiters with false. */
   close(): void {
     this.isClosed = true;
-    this.channel = undefined;
+    this.channel = this.closingChannel = undefined;
     this.cancelDeadline?.();
     this.cancelDeadline = this.deadlineTimerAt = undefined;
     this.requeueFailed();
@@ -232,11 +300,34 @@ export class Outbox {
       if (this.isClosed) this.requeueAndDropAll();
       return;
     }
-    channel.confirmedByKernel++;
+    channel.accepted++;
     if (channel !== this.channel) return;
     if (this.queue.length > 0) this.flush();
     else this.checkFlushed();
+    // The end of a burst: one ping confirms all of it (the next burst's waits for this one's pong).
+    if (channel === this.channel && channel.pings.length === 0 && this.isIdle(channel))
+      this.pingForDelivery(channel);
   };
+
+  /** Nothing waiting and every write called back: the burst is over. */
+  private isIdle(channel: Channel): boolean {
+    return this.length === 0 && channel.inFlight === 0;
+  }
+
+  /** Sends a delivery ping marking everything written so far on `channel`, if anything is not marked yet. */
+  private pingForDelivery(channel: Channel): void {
+    if (!channel.hasUnmarked || channel.pings.length >= maxPendingPings) return;
+    this.pingCount = (this.pingCount + 1) >>> 0;
+    const payload = Buffer.alloc(deliveryPingBytes);
+    deliveryPingTag.copy(payload);
+    payload.writeUInt32BE(this.pingCount, 4);
+    channel.pings.push({ payload, upTo: channel.handed });
+    // flushed() also waits for the socket's buffer to empty: a ping stuck there behind a full kernel
+    // buffer must wake it when it leaves, as a message's callback would.
+    channel.socket.ping(payload, undefined, this.onPingWritten);
+  }
+
+  private readonly onPingWritten = (): void => this.checkFlushed();
 
   /** A failed write reported after close(): nothing will send it any more. */
   private requeueAndDropAll(): void {

@@ -335,9 +335,11 @@ export class LineSession {
   }
 
   /**
-   * Ends the run once --wait passes in silence. Silence is measured in bytes on the wire, not messages (a
-   * long message still arriving is not silence), and not while wsx itself stopped reading because stdout
-   * is slow (issue 15): each check that sees bytes or a pause waits another --wait.
+   * Ends the run once --wait passes in silence. Silence is measured in data bytes on the wire, not
+   * messages (a long message still arriving is not silence) and not keep-alive (pings, pongs, a protocol's
+   * heart-beat: with them counted, a server pinging every second kept a pipe alive for ever), and not
+   * while wsx itself stopped reading because stdout is slow (issue 15): each check that sees data bytes
+   * or a pause waits another --wait.
    */
   private restartLinger(): void {
     if (!this.isLingering || this.isEnding) return;
@@ -351,7 +353,7 @@ export class LineSession {
     const check = () => {
       const now = this.conn.snapshot();
       const isQuiet =
-        now.counters.wireBytesReceived === seen.counters.wireBytesReceived &&
+        now.counters.dataBytesReceived === seen.counters.dataBytesReceived &&
         !seen.isIncomingPaused &&
         !now.isIncomingPaused;
       seen = now;

@@ -57,6 +57,11 @@ export interface CodecContext {
   deliver(msg: ProtocolMessage): void;
   /** The protocol's opening is done on this socket: user frames flow. `detail` is for a diagnostic line. */
   ready(detail: string): void;
+  /**
+   * The frame being received (inside `received`) is the protocol's keep-alive, a ping or its answer:
+   * it is no sign of data, so it does not break the silence --wait waits for.
+   */
+  keepAlive(): void;
   /** A diagnostic for stderr (not an error): "subscribed again to 2 operations". */
   note(text: string): void;
   /** The server looks dead or asked us to go: drop this socket and open a fresh one. */

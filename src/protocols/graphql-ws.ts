@@ -124,9 +124,11 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
           return;
         }
         case 'ping':
+          ctx.keepAlive();
           send(ctx, { type: 'pong' });
           return;
         case 'pong':
+          ctx.keepAlive();
           cancelPongWait?.();
           cancelPongWait = undefined;
           schedulePing(ctx);

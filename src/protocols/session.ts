@@ -60,6 +60,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
         this.isReadyNow = true;
         this.emit('ready', { detail, isReconnect: this.readyCount++ > 0 });
       },
+      keepAlive: () => conn.markKeepAlive(),
       note: (text) => this.emit('note', text),
       reconnect: (why) => {
         this.emit('note', `${why.message}; reconnecting`);

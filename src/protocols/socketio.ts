@@ -162,6 +162,7 @@ export function socketIoCodec(opts: SocketIoOptions = {}): Codec {
           return;
         }
         case 'ping':
+          ctx.keepAlive();
           sendEio(ctx, { type: 'pong' });
           return;
         case 'message': {
@@ -187,6 +188,7 @@ export function socketIoCodec(opts: SocketIoOptions = {}): Codec {
           return;
         default:
           // close, pong, upgrade, noop: nothing for the user.
+          if (eio.type === 'pong' || eio.type === 'noop') ctx.keepAlive();
           return;
       }
     },

@@ -4,7 +4,7 @@
 import { MatchSyntaxError, parsePath, readMatcher, readRegex, type Matcher } from '../match/matcher.js';
 import type { ProtocolName } from '../protocols/codec.js';
 import { protocolNames } from '../protocols/index.js';
-import { parseDuration } from '../text/duration.js';
+import { durationRefusal, parseDuration } from '../text/duration.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import type { Scenario, Step } from './steps.js';
 
@@ -186,7 +186,7 @@ function parseStep(verb: string, rest: string, text: string, line: number): Step
     case 'sleep': {
       const [d, tail] = splitWord(rest);
       const ms = d ? parseDuration(d) : undefined;
-      if (ms === undefined) throw new LineError(`sleep: "${d}" is not a duration (e.g. 500ms, 2s)`);
+      if (ms === undefined) throw new LineError(`sleep: "${d}" ${durationRefusal(d ?? '')} (e.g. 500ms, 2s)`);
       noTrailing(tail, 'sleep DURATION');
       return { ...at, verb: 'sleep', ms };
     }
@@ -285,7 +285,7 @@ function readWithin(text: string): { withinMs: number | undefined; rest: string 
   if (word !== 'within') return { withinMs: undefined, rest: text };
   const [d, rest] = splitWord(after);
   const ms = d ? parseDuration(d) : undefined;
-  if (!ms) throw new LineError(`within: "${d}" is not a duration (e.g. 500ms, 5s)`);
+  if (!ms) throw new LineError(`within: "${d}" ${durationRefusal(d ?? '')} (e.g. 500ms, 5s)`);
   return { withinMs: ms, rest };
 }
 

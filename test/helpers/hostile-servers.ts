@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { listenOnLoopback } from './servers.js';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 
 export interface RawServer {
   port: number;
@@ -157,13 +157,15 @@ export function startSilentProxy(garbage?: string): Promise<RawServer> {
  */
 export async function startScriptedServer(
   onConnection: (ws: WebSocket, tcp: Socket, index: number) => void,
+  /** More ws server options, e.g. `{ autoPong: false }` for a server that never answers pings. */
+  wsOptions: Omit<ServerOptions, 'host' | 'port'> = {},
 ): Promise<{
   port: number;
   url: string;
   connectedAt: number[];
   close: () => Promise<void>;
 }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const wss = new WebSocketServer({ ...wsOptions, host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
   const port = (wss.address() as { port: number }).port;
   const connectedAt: number[] = [];

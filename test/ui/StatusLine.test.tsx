@@ -30,6 +30,7 @@ function view(snap: Partial<ConnectionSnapshot>): SessionView {
         bytesSent: 0,
         bytesReceived: 0,
         wireBytesReceived: 0,
+        dataBytesReceived: 0,
         unconfirmed: 0,
       },
       ...snap,
