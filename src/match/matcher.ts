@@ -2,6 +2,7 @@
 // `/regex/flags`, `json PATH OP VALUE`, `json PATH exists`, joined with `and`.
 
 import { isDeepStrictEqual } from 'node:util';
+import { testRegex } from './regex-guard.js';
 
 /** A path into a JSON document: `data.items[0].id` → ['data', 'items', 0, 'id']. */
 export type JsonPath = (string | number)[];
@@ -256,7 +257,7 @@ export function describeValue(value: unknown, maxChars = 60): string {
 
 /** Why `condition` does not hold for `subject`, or undefined when it holds. */
 export function conditionMismatch(condition: Condition, subject: Subject): string | undefined {
-  if (condition.kind === 'regex') return condition.re.test(subject.text) ? undefined : 'no match';
+  if (condition.kind === 'regex') return testRegex(condition.re, subject.text) ? undefined : 'no match';
   const doc = subject.json();
   if (!doc.isJson) return 'the message is not JSON';
   const field = lookup(doc.value, condition.path);
@@ -280,7 +281,7 @@ export function conditionMismatch(condition: Condition, subject: Subject): strin
     }
     case '=~':
       if (typeof actual !== 'string') return `${name} is ${describeValue(actual)}, not a string`;
-      return condition.re.test(actual) ? undefined : `${name} is ${describeValue(actual)}`;
+      return testRegex(condition.re, actual) ? undefined : `${name} is ${describeValue(actual)}`;
   }
 }
 

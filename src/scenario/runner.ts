@@ -10,6 +10,7 @@ import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { explainMismatch, lookup } from '../match/matcher.js';
+import { execRegex, RegexTooSlowError } from '../match/regex-guard.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import type { Scenario, Step } from './steps.js';
@@ -32,6 +33,17 @@ class StepFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A throw while matching a message, as the step's failure: a runaway regex, or a RangeError from a message
+ * nested too deep for a recursive operation. Anything else is a bug and stays a throw.
+ */
+function matchingFailure(err: unknown): StepFailure {
+  if (err instanceof RegexTooSlowError) return new StepFailure(ExitCode.expectation, err.message);
+  if (err instanceof RangeError)
+    return new StepFailure(ExitCode.expectation, `cannot evaluate this step: ${err.message}`);
+  throw err;
 }
 
 /** `true`: the step passed; a StepFailure: it failed; undefined: still waiting. */
@@ -235,13 +247,25 @@ class StepRun {
             }
             this.active = this.begin(this.steps[this.next++]!);
           }
-          const outcome = this.poll(this.active);
+          const outcome = this.pollGuarded(this.active);
           if (outcome === undefined) break;
           this.stepEnded(this.active, outcome);
         }
       } while (this.isAdvanceAgain && !this.isFinished);
     } finally {
       this.isAdvancing = false;
+    }
+  }
+
+  /**
+   * poll(), with a runaway regex (or any other throw from matching a message) turned into the step's failure:
+   * thrown from an event handler it would end the process with a stack trace and no report.
+   */
+  private pollGuarded(a: Active): Outcome {
+    try {
+      return this.poll(a);
+    } catch (err) {
+      return matchingFailure(err);
     }
   }
 
@@ -346,7 +370,12 @@ class StepRun {
         this.beginExpectNo(step, a, limit(step.withinMs));
         break;
       case 'capture': {
-        const err = this.capture(step);
+        let err: StepFailure | undefined;
+        try {
+          err = this.capture(step);
+        } catch (thrown) {
+          err = matchingFailure(thrown);
+        }
         if (err) failNow(err);
         break;
       }
@@ -504,9 +533,9 @@ class StepRun {
       this.vars.set(step.name, typeof field.value === 'string' ? field.value : JSON.stringify(field.value));
       return undefined;
     }
-    const m = step.from.re.exec(entry.text);
+    const m = execRegex(step.from.re, entry.text);
     if (!m) return fail(`${String(step.from.re)} does not match the matched message`);
-    this.vars.set(step.name, m[1] ?? m[0]);
+    this.vars.set(step.name, m[1] ?? m[0] ?? '');
     return undefined;
   }
 
