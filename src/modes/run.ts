@@ -67,7 +67,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         new Chalk({ level: io.stdout.isTTY && !request.env.NO_COLOR ? 1 : 0 }),
         secrets,
       );
-  const reporter: Reporter = human ?? new JsonlReporter(io.stdout);
+  const reporter: Reporter = human ?? new JsonlReporter(io.stdout, secrets);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort(ExitCode.interrupted);
