@@ -1,7 +1,6 @@
 // The matcher language shared by `wsx run`'s expect/ignore/capture and by --expect/--expect-json:
 // `/regex/flags`, `json PATH OP VALUE`, `json PATH exists`, joined with `and`.
 
-import { isDeepStrictEqual } from 'node:util';
 import { testRegex } from './regex-guard.js';
 
 /** A path into a JSON document: `data.items[0].id` → ['data', 'items', 0, 'id']. */
@@ -129,6 +128,9 @@ function wordAt(text: string, i: number): string {
 
 const ops = ['==', '!=', '=~', '<', '>'] as const;
 
+/** Characters of a compared value a matcher's label shows (a label is repeated in every report line). */
+const maxLabelValueChars = 200;
+
 function readCondition(text: string, start: number): { condition: Condition; end: number } {
   if (text[start] === '/') {
     const { re, end, label } = readRegex(text, start);
@@ -173,7 +175,7 @@ function readCondition(text: string, start: number): { condition: Condition; end
   const { value, end } = readJsonValue(text, valueAt);
   if ((op === '<' || op === '>') && typeof value !== 'number')
     throw new MatchSyntaxError(
-      `json ${pathText} ${op} compares numbers, got ${JSON.stringify(value)}`,
+      `json ${pathText} ${op} compares numbers, got ${shortJson(value, maxLabelValueChars)}`,
       valueAt,
     );
   return {
@@ -183,7 +185,7 @@ function readCondition(text: string, start: number): { condition: Condition; end
       pathText,
       op,
       value,
-      label: `json ${pathText} ${op} ${JSON.stringify(value)}`,
+      label: `json ${pathText} ${op} ${shortJson(value, maxLabelValueChars)}`,
     },
     end,
   };
@@ -247,12 +249,70 @@ export function lookup(value: unknown, path: JsonPath): { found: boolean; value?
   return { found: true, value: current };
 }
 
+/** The JSON type of a value, as a person says it: array and null are not "object". */
+export function jsonType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * JSON text of `value`, at most about `maxChars` long. Stops early instead of serialising it all: JSON 5,000
+ * levels deep (10 KB) overflows JSON.stringify's recursion, and a 10 MB value need not be written to show 60
+ * characters of it. Recursion goes at most `maxChars` levels deep, since each level writes a character.
+ */
+export function shortJson(value: unknown, maxChars: number): string {
+  let out = '';
+  const write = (v: unknown): void => {
+    if (out.length > maxChars) return;
+    if (v === null || typeof v !== 'object') {
+      out +=
+        typeof v === 'string' && v.length > maxChars
+          ? JSON.stringify(v.slice(0, maxChars))
+          : (JSON.stringify(v) ?? String(v));
+      return;
+    }
+    const isArray = Array.isArray(v);
+    out += isArray ? '[' : '{';
+    let isFirst = true;
+    for (const key of Object.keys(v)) {
+      if (out.length > maxChars) return;
+      if (!isFirst) out += ',';
+      isFirst = false;
+      if (!isArray) out += `${JSON.stringify(key)}:`;
+      write((v as Record<string, unknown>)[key]);
+    }
+    out += isArray ? ']' : '}';
+  };
+  write(value);
+  return out.length > maxChars ? `${out.slice(0, maxChars)}…` : out;
+}
+
 /** "7 (number)", "\"7\" (string)", "null (null)", "[1,2] (array)": so 7 vs "7" is obvious. */
 export function describeValue(value: unknown, maxChars = 60): string {
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  let shown = JSON.stringify(value) ?? String(value);
-  if (shown.length > maxChars) shown = `${shown.slice(0, maxChars)}…`;
-  return `${shown} (${type})`;
+  return `${shortJson(value, maxChars)} (${jsonType(value)})`;
+}
+
+/**
+ * Deep equality of two JSON values (what JSON.parse returns), without recursion: util.isDeepStrictEqual
+ * overflows the stack on a value nested 5,000 deep. Numbers compare with Object.is, as isDeepStrictEqual did;
+ * object members in any order.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  const pending: [unknown, unknown][] = [[a, b]];
+  for (let pair = pending.pop(); pair; pair = pending.pop()) {
+    const [x, y] = pair;
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') {
+      if (!Object.is(x, y)) return false;
+      continue;
+    }
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    const xKeys = Object.keys(x);
+    if (xKeys.length !== Object.keys(y).length) return false;
+    for (const key of xKeys) {
+      if (!Object.hasOwn(y, key)) return false;
+      pending.push([(x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
 }
 
 /** Why `condition` does not hold for `subject`, or undefined when it holds. */
@@ -264,14 +324,14 @@ export function conditionMismatch(condition: Condition, subject: Subject): strin
   const name = condition.pathText;
   if (condition.op === 'exists') return field.found ? undefined : `${name} is missing`;
   if (condition.op === '!=') {
-    if (!field.found || !isDeepStrictEqual(field.value, condition.value)) return undefined;
+    if (!field.found || !jsonEqual(field.value, condition.value)) return undefined;
     return `${name} is ${describeValue(field.value)}`;
   }
   if (!field.found) return `${name} is missing`;
   const actual = field.value;
   switch (condition.op) {
     case '==':
-      return isDeepStrictEqual(actual, condition.value) ? undefined : `${name} is ${describeValue(actual)}`;
+      return jsonEqual(actual, condition.value) ? undefined : `${name} is ${describeValue(actual)}`;
     case '<':
     case '>': {
       if (typeof actual !== 'number') return `${name} is ${describeValue(actual)}, not a number`;

@@ -530,7 +530,15 @@ class StepRun {
       if (!doc.isJson) return fail('the matched message is not JSON');
       const field = lookup(doc.value, step.from.path);
       if (!field.found) return fail(`${step.from.pathText} is missing in the matched message`);
-      this.vars.set(step.name, typeof field.value === 'string' ? field.value : JSON.stringify(field.value));
+      let value: string;
+      try {
+        value = typeof field.value === 'string' ? field.value : JSON.stringify(field.value);
+      } catch (err) {
+        // JSON.stringify recurses: a value nested some thousands deep overflows the stack.
+        if (!(err instanceof RangeError)) throw err;
+        return fail(`${step.from.pathText} is nested too deep to capture`);
+      }
+      this.vars.set(step.name, value);
       return undefined;
     }
     const m = execRegex(step.from.re, entry.text);
