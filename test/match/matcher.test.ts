@@ -116,10 +116,10 @@ describe('matcher: and', () => {
 describe('explainMismatch', () => {
   it('shows the actual value and its type, so 7 vs "7" is obvious', () => {
     expect(explainMismatch(parseMatcher('json data.id == 7'), '{"data":{"id":"7"}}')).toBe(
-      'json data.id == 7: data.id is "7" (string)',
+      'json data.id == 7: data.id is "7" (string), not a number',
     );
     expect(explainMismatch(parseMatcher('json id == "7"'), '{"id":7}')).toBe(
-      'json id == "7": id is 7 (number)',
+      'json id == "7": id is 7 (number), not a string',
     );
   });
 
@@ -147,7 +147,7 @@ describe('matcher: JSON nested 5,000 deep', () => {
 
   it('describes a mismatch in a few characters instead of overflowing the stack', () => {
     const why = explainMismatch(parseMatcher('json a == 1'), `{"a":${deep(5000, '')}}`);
-    expect(why).toBe(`json a == 1: a is ${'['.repeat(60)}… (array)`);
+    expect(why).toBe(`json a == 1: a is ${'['.repeat(60)}… (array), not a number`);
   });
 
   it('compares deep values for equality, both ways', () => {
