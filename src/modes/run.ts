@@ -45,7 +45,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
   const plans: { scenario: Scenario; options: Options }[] = [];
   try {
     for (const file of request.files) {
-      const scenario = readScenario(file);
+      const scenario = readScenario(file, { vars: request.vars.keys(), env: request.env });
       const url = request.url ?? scenario.url;
       if (url === undefined)
         throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');

@@ -4,7 +4,9 @@ import { reportText } from './report-text.js';
 import type { FileResult, Reporter, StepResult } from './results.js';
 
 /**
- * Events: `{"event":"step","file","line","step","status":"passed"|"failed","ms","messages":[{"type","data","role"}],"error"?}`
+ * Events: `{"event":"step","file","line","step","status":"passed"|"failed","ms","messages":[{"type","data","role"}],
+ * "unlisted"?,"ignored"?,"error"?}` (the first 100 messages a step read are listed; `unlisted` counts the rest,
+ * `ignored` those an `ignore` dropped)
  * and `{"event":"file","file","url","status","code","ms"}`. Message data is the text (base64 for binary) under
  * the same rule as every report: `secrets` (tokens from -H, --header-file, --*-env) as ***, and cut after
  * 4 KiB with "… (+N bytes)".
@@ -28,6 +30,8 @@ export class JsonlReporter implements Reporter {
         data: this.text(m.text),
         role: m.role,
       })),
+      ...(r.unlisted ? { unlisted: r.unlisted } : {}),
+      ...(r.ignored ? { ignored: r.ignored } : {}),
       ...(r.error !== undefined ? { error: this.text(r.error) } : {}),
     });
   }

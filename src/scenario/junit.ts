@@ -78,6 +78,8 @@ export function junitReport(
     const log = r.steps.flatMap((s) => [
       `${s.isOk ? 'passed' : 'FAILED'} ${s.step.line > 0 ? `line ${s.step.line}: ` : ''}${s.step.text} (${s.ms}ms)`,
       ...s.messages.map((m) => `  <- ${m.role}: ${cut(m.text)}`),
+      ...(s.unlisted ? [`  … ${s.unlisted} more`] : []),
+      ...(s.ignored ? [`  (${s.ignored} ignored)`] : []),
     ]);
     out.push(`      <system-out>${text(log.join('\n'))}</system-out>`);
     out.push('    </testcase>');

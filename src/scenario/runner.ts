@@ -9,20 +9,22 @@ import { ProtocolSession } from '../protocols/session.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
-import { explainMismatch, lookup } from '../match/matcher.js';
+import { lookup, type Matcher } from '../match/matcher.js';
+import { fillMatcher } from '../match/matcher-template.js';
+import { cutMessage } from './report-text.js';
 import { execRegex, RegexTooSlowError } from '../match/regex-guard.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import type { Scenario, Step } from './steps.js';
 import { Inbox } from './inbox.js';
-import type {
-  Reporter,
-  RunSettings,
-  SeenMessage,
-  StepResult,
-  StepSettings,
-  StepsOutcome,
-  FileResult,
+import {
+  SeenLog,
+  type FileResult,
+  type Reporter,
+  type RunSettings,
+  type StepResult,
+  type StepSettings,
+  type StepsOutcome,
 } from './results.js';
 import { encodePayload, fillTemplate } from './template.js';
 
@@ -46,6 +48,15 @@ function matchingFailure(err: unknown): StepFailure {
   throw err;
 }
 
+/** Characters of the closest message a failed expect quotes. */
+const closestShownChars = 200;
+
+function missingVariable(name: string): string {
+  return name.startsWith('env.')
+    ? `environment variable ${name.slice(4)} is not set`
+    : `unknown variable {{${name}}} (capture it first, or pass --var ${name}=VALUE)`;
+}
+
 /** `true`: the step passed; a StepFailure: it failed; undefined: still waiting. */
 type Outcome = true | StepFailure | undefined;
 
@@ -53,7 +64,7 @@ type Outcome = true | StepFailure | undefined;
 interface Active {
   step: Step;
   startedAt: number;
-  messages: SeenMessage[];
+  messages: SeenLog;
   check(): Outcome;
   /** How long the step may wait, ms (default: no limit). */
   limitMs: number;
@@ -289,7 +300,9 @@ class StepRun {
       step: a.step,
       isOk: outcome === true,
       ms: Date.now() - a.startedAt,
-      messages: a.messages,
+      messages: a.messages.listed,
+      ...(a.messages.unlisted > 0 ? { unlisted: a.messages.unlisted } : {}),
+      ...(a.messages.ignored > 0 ? { ignored: a.messages.ignored } : {}),
     };
     if (outcome !== true) result.error = outcome.message;
     this.results.push(result);
@@ -334,7 +347,7 @@ class StepRun {
     const a: Active = {
       step,
       startedAt: Date.now(),
-      messages: [],
+      messages: new SeenLog(),
       check: () => true,
       limitMs: Infinity,
       onTimeout: () => true,
@@ -364,10 +377,11 @@ class StepRun {
         this.beginSend(step, a, limit(undefined), failNow);
         break;
       case 'expect':
-        this.beginExpect(step, a, limit(step.withinMs));
+      case 'expect-all':
+        this.beginExpect(step, a, limit(step.withinMs), failNow);
         break;
       case 'expect-no':
-        this.beginExpectNo(step, a, limit(step.withinMs));
+        this.beginExpectNo(step, a, limit(step.withinMs), failNow);
         break;
       case 'capture': {
         let err: StepFailure | undefined;
@@ -379,9 +393,12 @@ class StepRun {
         if (err) failNow(err);
         break;
       }
-      case 'ignore':
-        this.inbox.ignore(step.matcher);
+      case 'ignore': {
+        const filled = this.filled(step.matcher);
+        if (filled instanceof StepFailure) failNow(filled);
+        else this.inbox.ignore(filled);
         break;
+      }
       case 'sleep':
         a.limitMs = step.ms;
         a.check = () => undefined;
@@ -436,12 +453,7 @@ class StepRun {
     failNow: (err: StepFailure) => void,
   ): void {
     const filled = fillTemplate(step.template, this.vars, this.settings.env);
-    if ('missing' in filled) {
-      const what = filled.missing.startsWith('env.')
-        ? `environment variable ${filled.missing.slice(4)} is not set`
-        : `unknown variable {{${filled.missing}}} (capture it first, or pass --var ${filled.missing}=VALUE)`;
-      return failNow(new StepFailure(ExitCode.usage, what));
-    }
+    if ('missing' in filled) return failNow(new StepFailure(ExitCode.usage, missingVariable(filled.missing)));
     const payload = encodePayload(filled.text, step.encoding);
     if (payload === undefined) {
       const verb = step.encoding === 'hex' ? 'send-hex' : 'send-base64';
@@ -480,40 +492,86 @@ class StepRun {
     a.onTimeout = () => new StepFailure(ExitCode.expectation, `not sent within ${formatDuration(limitMs)}`);
   }
 
-  private beginExpect(step: Extract<Step, { verb: 'expect' }>, a: Active, limitMs: number): void {
-    const reading = this.inbox.expecting(step.matcher, step.count, step.mayReuseLast === true, a.messages);
+  /** `matcher` with the run's variables filled in, or the step's failure naming a missing one. */
+  private filled(matcher: Matcher): Matcher | StepFailure {
+    const result = fillMatcher(matcher, (name) =>
+      name.startsWith('env.') ? this.settings.env[name.slice(4)] : this.vars.get(name),
+    );
+    if ('matcher' in result) return result.matcher;
+    if ('error' in result) return new StepFailure(ExitCode.usage, result.error);
+    return new StepFailure(ExitCode.usage, missingVariable(result.missing));
+  }
+
+  private beginExpect(
+    step: Extract<Step, { verb: 'expect' | 'expect-all' }>,
+    a: Active,
+    limitMs: number,
+    failNow: (err: StepFailure) => void,
+  ): void {
+    const wanted: { matcher: Matcher; count: number }[] = [];
+    for (const item of step.verb === 'expect' ? [step] : step.items) {
+      const matcher = this.filled(item.matcher);
+      if (matcher instanceof StepFailure) return failNow(matcher);
+      wanted.push({ matcher, count: item.count });
+    }
+    const isGroup = step.verb === 'expect-all';
+    const reading = this.inbox.expecting(
+      wanted,
+      step.verb === 'expect' && step.mayReuseLast === true,
+      a.messages,
+    );
     a.check = () => (reading.scan() ? true : undefined);
+    // What is still missing, and the closest message each missing matcher saw with why it did not match.
     const why = () => {
-      const counted = step.count > 1 ? ` (${reading.found()} of ${step.count} arrived)` : '';
-      const lastMiss = reading.lastMiss();
-      const miss =
-        lastMiss && !lastMiss.isBinary
-          ? `; last message: ${explainMismatch(step.matcher, lastMiss.subject)}`
-          : '';
-      return { counted, miss };
+      const missing = wanted.map((w, i) => ({ ...w, i })).filter((w) => reading.found(w.i) < w.count);
+      const counted = (w: { count: number; i: number }) =>
+        w.count > 1 ? ` (${reading.found(w.i)} of ${w.count} arrived)` : '';
+      const waitedFor = isGroup
+        ? `${missing.map((w) => w.matcher.label + counted(w)).join(' and ')} (${wanted.length - missing.length} of ${wanted.length} met)`
+        : `${wanted[0]!.matcher.label}${counted(missing[0] ?? { count: 1, i: 0 })}`;
+      const closest = missing.flatMap((w) => {
+        const miss = reading.closest(w.i);
+        if (!miss) return [];
+        // A one-condition matcher's label is in the text already.
+        const prefix = `${w.matcher.label}: `;
+        const reason = miss.why.startsWith(prefix) ? miss.why.slice(prefix.length) : miss.why;
+        return [`closest message: ${cutMessage(miss.text, closestShownChars)} (${reason})`];
+      });
+      const seenAny = a.messages.listed.length > 0 || a.messages.ignored > 0;
+      const tail = closest.length > 0 ? `; ${closest.join('; ')}` : seenAny ? '' : '; no message arrived';
+      return { waitedFor, tail };
     };
     a.onEnded = () => {
-      const { counted, miss } = why();
-      return this.endedFailure(`before a match for ${step.matcher.label}${counted}${miss}`);
+      const { waitedFor, tail: t } = why();
+      // A connection that ended explains itself: "no message arrived" would only repeat it.
+      const tail = t === '; no message arrived' ? '' : t;
+      return this.endedFailure(`before a match for ${waitedFor}${tail}`);
     };
     a.limitMs = limitMs;
     a.onTimeout = () => {
-      const { counted, miss } = why();
+      const { waitedFor, tail } = why();
       return new StepFailure(
         ExitCode.expectation,
-        `timed out after ${formatDuration(limitMs)} waiting for ${step.matcher.label}${counted}${miss || '; no message arrived'}`,
+        `timed out after ${formatDuration(limitMs)} waiting for ${waitedFor}${tail}`,
       );
     };
   }
 
-  private beginExpectNo(step: Extract<Step, { verb: 'expect-no' }>, a: Active, limitMs: number): void {
+  private beginExpectNo(
+    step: Extract<Step, { verb: 'expect-no' }>,
+    a: Active,
+    limitMs: number,
+    failNow: (err: StepFailure) => void,
+  ): void {
+    const matcher = this.filled(step.matcher);
+    if (matcher instanceof StepFailure) return failNow(matcher);
     // Looks without consuming: the next expect still sees these messages.
-    const watch = this.inbox.watching(step.matcher, a.messages);
+    const watch = this.inbox.watching(matcher, a.messages);
     a.check = () =>
       watch.scan()
         ? new StepFailure(
             ExitCode.expectation,
-            `a message matched ${step.matcher.label} within ${formatDuration(limitMs)}`,
+            `a message matched ${matcher.label} within ${formatDuration(limitMs)}`,
           )
         : undefined;
     a.onEnded = () => (this.ended?.error ? this.endedFailure('while waiting') : true);
