@@ -81,6 +81,22 @@ describe('wsx run against hostile messages', { timeout: 20_000 }, () => {
     expect(existsSync(junit)).toBe(true);
   });
 
+  it('--expect with a backtracking regex in script mode: exit 4 at --timeout, or naming the pattern', async () => {
+    const s = await replyingServer(() => [backtrackBait]);
+    const started = Date.now();
+    const linear = await runWsx([s.url, '-x', 'go', '--expect', '(L+)+$', '--timeout', '1s'], {
+      killAfterMs: 15_000,
+    });
+    expect(linear.stderr).toContain('wsx: timed out after 1s waiting for /(L+)+$/');
+    expect(linear.code).toBe(4);
+    const backref = await runWsx([s.url, '-x', 'go', '--expect', '(L+)+\\1$', '--timeout', '20s'], {
+      killAfterMs: 15_000,
+    });
+    expect(backref.stderr).toContain('/(L+)+\\1$/ ran over 1 s');
+    expect(backref.code).toBe(4);
+    expect(Date.now() - started).toBeLessThan(12_000);
+  });
+
   it('JSON nested 5,000 deep fails an expect, a capture and an equality with a message, not a stack overflow', async () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     const s = await replyingServer((text) => [text === 'first' ? `{"a":${deep},"id":1}` : `{"b":${deep}}`]);
