@@ -241,11 +241,13 @@ function checkDefined(step: Step, defined: ReadonlySet<string>, env: NodeJS.Proc
   const names =
     step.verb === 'send'
       ? variablesIn(step.template)
-      : step.verb === 'expect' || step.verb === 'expect-no' || step.verb === 'ignore'
-        ? matcherVariables(step.matcher)
-        : step.verb === 'expect-all'
-          ? step.items.flatMap((item) => matcherVariables(item.matcher))
-          : [];
+      : step.verb === 'close'
+        ? variablesIn(step.reason)
+        : step.verb === 'expect' || step.verb === 'expect-no' || step.verb === 'ignore'
+          ? matcherVariables(step.matcher)
+          : step.verb === 'expect-all'
+            ? step.items.flatMap((item) => matcherVariables(item.matcher))
+            : [];
   for (const name of names) {
     if (name.startsWith('env.')) {
       if (env[name.slice(4)] === undefined)
@@ -318,6 +320,7 @@ function parseStep(verb: string, rest: string, text: string, line: number): Step
         throw new LineError(
           `close: ${first} is not a close code wsx may send (1000-1003, 1007-1014, 3000-4999)`,
         );
+      checkTemplate(reason);
       if (Buffer.byteLength(reason) > 123) throw new LineError('close: the reason is over 123 bytes');
       return { ...at, verb: 'close', code, reason };
     }

@@ -424,10 +424,22 @@ class StepRun {
         break;
       }
       case 'close': {
+        const reason = fillTemplate(step.reason, this.vars, this.settings.env);
+        if ('missing' in reason) {
+          failNow(new StepFailure(ExitCode.usage, missingVariable(reason.missing)));
+          break;
+        }
+        // RFC 6455 §5.5: a close frame's payload is at most 125 bytes, 2 of them the code.
+        if (Buffer.byteLength(reason.text) > 123) {
+          failNow(
+            new StepFailure(ExitCode.usage, 'close: the reason is over 123 bytes after filling in variables'),
+          );
+          break;
+        }
         this.isClosedByUs = true;
         let isClosed = false;
         a.check = () => (isClosed ? true : undefined);
-        void this.conn.close(step.code, step.reason).then(() => {
+        void this.conn.close(step.code, reason.text).then(() => {
           isClosed = true;
           this.advance();
         });

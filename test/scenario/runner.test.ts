@@ -236,6 +236,31 @@ describe('runScenario: steps', () => {
     expect(await closed).toEqual([4000, 'done here']);
   });
 
+  it('close fills {{name}} into its reason, as every step that takes text does', async () => {
+    const s = await startSilentServer(defer);
+    const closed = new Promise<[number, string]>((resolve) =>
+      s.wss.on('connection', (ws) => ws.on('close', (code, reason) => resolve([code, String(reason)]))),
+    );
+    const r = await run('close 4000 bye {{who}} {{env.TEAM}}', s.url, {
+      vars: { who: 'bob' },
+      env: { TEAM: 'blue' },
+    });
+    expect(r.code).toBe(0);
+    expect(await closed).toEqual([4000, 'bye bob blue']);
+  });
+
+  it('expect, expect no and ignore fill {{name}} when they run', async () => {
+    const s = await startTwiceServer(defer);
+    const r = await run(
+      'ignore json n == {{skip}}\nsend go\nexpect json type == "{{kind}}" and json n == {{want}}\nexpect no json n == {{skip}} within 100ms',
+      s.url,
+      { vars: { kind: 'ack', want: '2', skip: '1' } },
+    );
+    expect(r.log.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.steps.find((x) => x.step.verb === 'expect')!.ignored).toBe(1);
+  });
+
   it('a send after close fails naming the close step', async () => {
     const s = await startSilentServer(defer);
     const r = await run('close\nsend late', s.url);
