@@ -9,7 +9,7 @@
 //   covers --expect, scenarios and the lens filter. On Node 20 (V8 11.3) that engine cannot run patterns
 //   with the i, u or v flags, backreferences or lookarounds: for those the flag changes nothing.
 // - Those patterns are tested in a worker thread, and the main thread waits for the answer at most
-//   `regexTimeLimitMs`; past it the worker is terminated and the test throws RegexTooSlowError, which the
+//   `regexTimeLimitMs`; past it the worker is terminated and the test throws a RegexTooSlowError, which the
 //   caller reports as a failure naming the pattern. Matching stays synchronous, so the scenario runner's
 //   "every expect a message completes has completed" order is kept.
 // RE2 would be linear for every pattern but is a native add-on, and the published package has no runtime
@@ -25,16 +25,21 @@ export const regexTimeLimitMs = 1000;
 
 const workerStartLimitMs = 10_000;
 
-export class RegexTooSlowError extends Error {
-  override readonly name = 'RegexTooSlowError';
-  constructor(
-    readonly pattern: string,
-    readonly textLength: number,
-  ) {
-    super(
-      `${pattern} ran over ${regexTimeLimitMs / 1000} s on a ${textLength}-character message (nested quantifiers such as (a+)+ backtrack exponentially): rewrite the regex`,
-    );
-  }
+/**
+ * The error a runaway regex throws. Told by name (isRegexTooSlow), not by class: the matcher is bundled into
+ * both dist/cli/main.js and dist/ui/screen.js, and a class in both breaks `instanceof` between them.
+ */
+function regexTooSlow(pattern: string, textLength: number): Error {
+  const err = new Error(
+    `${pattern} ran over ${regexTimeLimitMs / 1000} s on a ${textLength}-character message (nested quantifiers such as (a+)+ backtrack exponentially): rewrite the regex`,
+  );
+  err.name = 'RegexTooSlowError';
+  return err;
+}
+
+/** Whether `err` is a regex that ran over its time limit (see testRegex). */
+export function isRegexTooSlow(err: unknown): err is Error {
+  return err instanceof Error && err.name === 'RegexTooSlowError';
 }
 
 /** What the linear engine of Node 20's V8 cannot run (it then keeps backtracking): flags i, u, v; \1, \k<…>, lookarounds. */
@@ -95,13 +100,13 @@ function runInWorker(re: RegExp, text: string, isExec: boolean): unknown {
   if (waited === 'timed-out' && reply === undefined) {
     void w.worker.terminate();
     current = undefined;
-    throw new RegexTooSlowError(String(re), text.length);
+    throw regexTooSlow(String(re), text.length);
   }
   return reply?.message;
 }
 
 /**
- * `re.test(text)`, but never for more than about `regexTimeLimitMs`: throws RegexTooSlowError instead.
+ * `re.test(text)`, but never for more than about `regexTimeLimitMs`: throws a RegexTooSlowError (isRegexTooSlow) instead.
  * Stateless even for a regex with the g or y flag.
  */
 export function testRegex(re: RegExp, text: string): boolean {

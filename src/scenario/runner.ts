@@ -12,7 +12,7 @@ import { closeCodeName } from '../core/close-codes.js';
 import { lookup, type Matcher } from '../match/matcher.js';
 import { fillMatcher } from '../match/matcher-template.js';
 import { cutMessage } from './report-text.js';
-import { execRegex, RegexTooSlowError } from '../match/regex-guard.js';
+import { execRegex, isRegexTooSlow } from '../match/regex-guard.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import type { Scenario, Step } from './steps.js';
@@ -42,7 +42,7 @@ class StepFailure extends Error {
  * nested too deep for a recursive operation. Anything else is a bug and stays a throw.
  */
 function matchingFailure(err: unknown): StepFailure {
-  if (err instanceof RegexTooSlowError) return new StepFailure(ExitCode.expectation, err.message);
+  if (isRegexTooSlow(err)) return new StepFailure(ExitCode.expectation, err.message);
   if (err instanceof RangeError)
     return new StepFailure(ExitCode.expectation, `cannot evaluate this step: ${err.message}`);
   throw err;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matches, parseMatcher } from '../../src/match/matcher.js';
-import { execRegex, RegexTooSlowError, testRegex } from '../../src/match/regex-guard.js';
+import { execRegex, testRegex } from '../../src/match/regex-guard.js';
 
 // 100 KB of L then one x: /(L+)+$/ backtracks exponentially on it.
 const hostile = `${'L'.repeat(100_000)}x`;
@@ -14,7 +14,7 @@ describe('regex guard', () => {
 
   it('stops a runaway regex the linear engine cannot take (flag i) after its limit, naming the pattern', () => {
     const started = Date.now();
-    expect(() => matches(parseMatcher('/(L+)+$/i'), hostile)).toThrow(RegexTooSlowError);
+    expect(() => matches(parseMatcher('/(L+)+$/i'), hostile)).toThrow(/\/\(L\+\)\+\$\/i ran over 1 s/);
     expect(() => testRegex(/(L+)+\1$/, hostile)).toThrow(
       /\/\(L\+\)\+\\1\$\/ ran over 1 s on a 100001-character message/,
     );
