@@ -39,8 +39,13 @@ export class Inbox {
   private readonly ignores: Matcher[] = [];
   /** Number of the next message no expect has read. */
   private cursor = 0;
-  /** Number of the message the last expect matched, and the message itself. */
-  private lastMatch: { index: number; entry: InboxEntry } | undefined;
+  /** The message the last expect matched (capture reads it). */
+  private lastMatch: InboxEntry | undefined;
+  /**
+   * Its number, while the next expect may still start there (--expect's mayReuseLast); cleared once a
+   * scan has read on, so a long wait does not pin every message after an old match.
+   */
+  private reuseFrom: number | undefined;
   private readonly recent: string[] = [];
   /** Messages dropped on arrival since the last stored one. */
   private ignoredAtEnd = 0;
@@ -72,7 +77,7 @@ export class Inbox {
 
   /** The message the last expect matched (what `capture` reads). */
   lastMatched(): InboxEntry | undefined {
-    return this.lastMatch?.entry;
+    return this.lastMatch;
   }
 
   /** The texts of the last messages that arrived (at most 3), newest last. */
@@ -92,7 +97,7 @@ export class Inbox {
     mayReuseLast: boolean,
     seen: SeenLog,
   ): { scan(): boolean; found(i: number): number; closest(i: number): ClosestMiss | undefined } {
-    let index = mayReuseLast && this.lastMatch ? this.lastMatch.index : this.cursor;
+    let index = mayReuseLast && this.reuseFrom !== undefined ? this.reuseFrom : this.cursor;
     const found = wanted.map(() => 0);
     const best = wanted.map(() => ({ score: -1, entry: undefined as InboxEntry | undefined }));
     let lastCounted = -1;
@@ -122,7 +127,8 @@ export class Inbox {
           lastCounted = index;
           if (which === wanted.length - 1) matchOfLast = entry;
           if (wanted.every((w, i) => found[i]! >= w.count)) {
-            this.lastMatch = { index: lastCounted, entry: matchOfLast ?? entry };
+            this.lastMatch = matchOfLast ?? entry;
+            this.reuseFrom = lastCounted;
             this.cursor = index + 1;
             this.compact();
             return true;
@@ -132,6 +138,7 @@ export class Inbox {
         this.ignoredAtEnd = 0;
         // What was read is passed for good: this step either completes past it or fails the run.
         this.cursor = Math.max(this.cursor, index);
+        this.reuseFrom = undefined;
         this.compact();
         return false;
       },
@@ -185,7 +192,7 @@ export class Inbox {
 
   /** Drops the messages every reader is past (the last match stays for a `--expect` that reuses it). */
   private compact(): void {
-    const keepFrom = Math.min(this.cursor, this.lastMatch?.index ?? this.cursor);
+    const keepFrom = Math.min(this.cursor, this.reuseFrom ?? this.cursor);
     const dead = keepFrom - this.base;
     if (dead < compactAfter && dead < this.entries.length) return;
     // The counts of ignored messages before a dropped one are reported already.

@@ -34,6 +34,22 @@ describe('Inbox: memory bounded by what is unread', () => {
     ]);
   });
 
+  it('stays bounded while an expect waits after an earlier expect matched (the old match pins nothing)', () => {
+    const inbox = new Inbox();
+    push(inbox, '{"type":"hello"}');
+    expect(
+      inbox.expecting([{ matcher: parseMatcher('/hello/'), count: 1 }], false, new SeenLog()).scan(),
+    ).toBe(true);
+    const reading = inbox.expecting([{ matcher: parseMatcher('/done/'), count: 1 }], true, new SeenLog());
+    for (let i = 0; i < 20_000; i++) {
+      push(inbox, `{"type":"heartbeat","n":${i}}`);
+      if (i % 100 === 0) expect(reading.scan()).toBe(false);
+    }
+    expect(reading.scan()).toBe(false);
+    expect(inbox.retainedCount).toBeLessThan(1000);
+    expect(inbox.lastMatched()?.text).toBe('{"type":"hello"}');
+  });
+
   it('keeps nothing of a stream an ignore drops while no step reads (a long sleep), only its count', () => {
     const inbox = new Inbox();
     inbox.ignore(parseMatcher('json type == "heartbeat"'));
