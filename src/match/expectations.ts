@@ -1,7 +1,13 @@
 // --expect and --expect-json: the flags' spelling of the shared matcher (matcher.ts), matched in order.
 
 import { WsxError } from '../core/errors.js';
-import { explainMismatch, parsePath as parseMatcherPath, type JsonPath, type Matcher } from './matcher.js';
+import {
+  explainMismatch,
+  parsePath as parseMatcherPath,
+  shortJson,
+  type JsonPath,
+  type Matcher,
+} from './matcher.js';
 
 export interface Expectation {
   /** As the user wrote it, for messages: /pong/ or type=pong. */
@@ -66,6 +72,6 @@ export function parseExpectation(kind: 'regex' | 'json', text: string): Expectat
   } catch {
     // not JSON: compare as a string
   }
-  const label = `json ${pathText} == ${JSON.stringify(value)}`;
+  const label = `json ${pathText} == ${shortJson(value, 200)}`;
   return expectation(text, { label, conditions: [{ kind: 'json', path, pathText, op: '==', value, label }] });
 }

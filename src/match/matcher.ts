@@ -1,13 +1,20 @@
 // The matcher language shared by `wsx run`'s expect/ignore/capture and by --expect/--expect-json:
 // `/regex/flags`, `json PATH OP VALUE`, `json PATH exists`, joined with `and`.
 
-import { isDeepStrictEqual } from 'node:util';
+import { testRegex } from './regex-guard.js';
 
 /** A path into a JSON document: `data.items[0].id` → ['data', 'items', 0, 'id']. */
 export type JsonPath = (string | number)[];
 
+/**
+ * `{{name}}` or `{{env.NAME}}`: a scenario variable in a send payload or a matcher's value or regex.
+ * A condition that holds one keeps its text in `template` (the regex body, or the JSON value as written);
+ * its `re` or `value` then stand in until matcher-template.ts fills the variables in.
+ */
+export const variablePattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
 export type Condition =
-  | { kind: 'regex'; re: RegExp; label: string }
+  | { kind: 'regex'; re: RegExp; label: string; template?: string }
   | {
       kind: 'json';
       path: JsonPath;
@@ -15,14 +22,24 @@ export type Condition =
       op: '==' | '!=' | '<' | '>';
       value: unknown;
       label: string;
+      template?: string;
     }
-  | { kind: 'json'; path: JsonPath; pathText: string; op: '=~'; re: RegExp; label: string }
+  | { kind: 'json'; path: JsonPath; pathText: string; op: '=~'; re: RegExp; label: string; template?: string }
   | { kind: 'json'; path: JsonPath; pathText: string; op: 'exists'; label: string };
 
 export interface Matcher {
   /** As written, normalised: `json type == "pong" and /ok/`. */
   label: string;
   conditions: Condition[];
+}
+
+/** The variables a text refers to, in order: `{{ id }}` → 'id', `{{env.T}}` → 'env.T'. */
+export function variablesIn(text: string): string[] {
+  return [...text.matchAll(variablePattern)].map((m) => m[1]!);
+}
+
+function hasTemplate(text: string): boolean {
+  return variablesIn(text).length > 0;
 }
 
 /** A mistake in matcher text; `column` counts from 0 into the text given to the parser. */
@@ -57,7 +74,10 @@ export function parsePath(path: string): JsonPath {
 }
 
 /** Reads `/body/flags` starting at `start` (which holds the opening slash). Returns the regex and where it ended. */
-export function readRegex(text: string, start: number): { re: RegExp; end: number; label: string } {
+export function readRegex(
+  text: string,
+  start: number,
+): { re: RegExp; end: number; label: string; template?: string } {
   let i = start + 1;
   let isInClass = false;
   for (; i < text.length; i++) {
@@ -76,7 +96,9 @@ export function readRegex(text: string, start: number): { re: RegExp; end: numbe
     throw new MatchSyntaxError(`regex flags "${flags}": only i, m, s, u and v are allowed`, i + 1);
   if (body === '') throw new MatchSyntaxError('empty regex //', start);
   try {
-    return { re: new RegExp(body, flags), end, label: text.slice(start, end) };
+    // With variables, the regex is compiled when they are filled in; checked now with a stand-in for each.
+    const re = new RegExp(hasTemplate(body) ? body.replace(variablePattern, 'x') : body, flags);
+    return { re, end, label: text.slice(start, end), ...(hasTemplate(body) ? { template: body } : {}) };
   } catch (err) {
     const why = (err as Error).message.replace(/^Invalid regular expression: /, '');
     throw new MatchSyntaxError(`invalid regex: ${why}`, start);
@@ -84,7 +106,10 @@ export function readRegex(text: string, start: number): { re: RegExp; end: numbe
 }
 
 /** Reads one JSON value (a string, number, literal, object or array) starting at `start`. */
-export function readJsonValue(text: string, start: number): { value: unknown; end: number } {
+export function readJsonValue(
+  text: string,
+  start: number,
+): { value: unknown; end: number; template?: string } {
   let end = start;
   const first = text[start];
   if (first === '"') {
@@ -108,6 +133,9 @@ export function readJsonValue(text: string, start: number): { value: unknown; en
   const raw = text.slice(start, end);
   try {
     if (raw === '') throw new Error('nothing there');
+    // With variables, checked now with 0 standing in for each (in a string or not).
+    if (hasTemplate(raw))
+      return { value: JSON.parse(fillJsonText(raw, () => '0')) as unknown, end, template: raw };
     return { value: JSON.parse(raw) as unknown, end };
   } catch {
     throw new MatchSyntaxError(
@@ -115,6 +143,38 @@ export function readJsonValue(text: string, start: number): { value: unknown; en
       start,
     );
   }
+}
+
+/**
+ * JSON text with each `{{name}}` replaced by `resolve(name)`: escaped as JSON string content inside a
+ * string (so a value with quotes stays one string), as is outside one (`{{n}}` for a number). A variable
+ * with no value stays as written.
+ */
+export function fillJsonText(raw: string, resolve: (name: string) => string | undefined): string {
+  let out = '';
+  let isInString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (ch === '{' && raw[i + 1] === '{') {
+      const m = new RegExp(variablePattern.source, 'y');
+      m.lastIndex = i;
+      const found = m.exec(raw);
+      if (found) {
+        const value = resolve(found[1]!);
+        out += value === undefined ? found[0] : isInString ? JSON.stringify(value).slice(1, -1) : value;
+        i += found[0].length - 1;
+        continue;
+      }
+    }
+    if (isInString && ch === '\\') {
+      out += ch + (raw[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (ch === '"') isInString = !isInString;
+    out += ch;
+  }
+  return out;
 }
 
 function skipSpaces(text: string, i: number): number {
@@ -128,10 +188,13 @@ function wordAt(text: string, i: number): string {
 
 const ops = ['==', '!=', '=~', '<', '>'] as const;
 
+/** Characters of a compared value a matcher's label shows (a label is repeated in every report line). */
+const maxLabelValueChars = 200;
+
 function readCondition(text: string, start: number): { condition: Condition; end: number } {
   if (text[start] === '/') {
-    const { re, end, label } = readRegex(text, start);
-    return { condition: { kind: 'regex', re, label }, end };
+    const { re, end, label, template } = readRegex(text, start);
+    return { condition: { kind: 'regex', re, label, ...(template === undefined ? {} : { template }) }, end };
   }
   if (wordAt(text, start) !== 'json')
     throw new MatchSyntaxError(
@@ -163,16 +226,24 @@ function readCondition(text: string, start: number): { condition: Condition; end
   const valueAt = skipSpaces(text, i + op.length);
   if (op === '=~') {
     if (text[valueAt] !== '/') throw new MatchSyntaxError(`json ${pathText} =~ needs a /regex/`, valueAt);
-    const { re, end, label } = readRegex(text, valueAt);
+    const { re, end, label, template } = readRegex(text, valueAt);
     return {
-      condition: { kind: 'json', path, pathText, op, re, label: `json ${pathText} =~ ${label}` },
+      condition: {
+        kind: 'json',
+        path,
+        pathText,
+        op,
+        re,
+        label: `json ${pathText} =~ ${label}`,
+        ...(template === undefined ? {} : { template }),
+      },
       end,
     };
   }
-  const { value, end } = readJsonValue(text, valueAt);
-  if ((op === '<' || op === '>') && typeof value !== 'number')
+  const { value, end, template } = readJsonValue(text, valueAt);
+  if ((op === '<' || op === '>') && typeof value !== 'number' && template === undefined)
     throw new MatchSyntaxError(
-      `json ${pathText} ${op} compares numbers, got ${JSON.stringify(value)}`,
+      `json ${pathText} ${op} compares numbers, got ${shortJson(value, maxLabelValueChars)}`,
       valueAt,
     );
   return {
@@ -182,7 +253,8 @@ function readCondition(text: string, start: number): { condition: Condition; end
       pathText,
       op,
       value,
-      label: `json ${pathText} ${op} ${JSON.stringify(value)}`,
+      label: `json ${pathText} ${op} ${template ?? shortJson(value, maxLabelValueChars)}`,
+      ...(template === undefined ? {} : { template }),
     },
     end,
   };
@@ -246,31 +318,154 @@ export function lookup(value: unknown, path: JsonPath): { found: boolean; value?
   return { found: true, value: current };
 }
 
+/** The JSON type of a value, as a person says it: array and null are not "object". */
+export function jsonType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * JSON text of `value`, at most about `maxChars` long. Stops early instead of serialising it all: JSON 5,000
+ * levels deep (10 KB) overflows JSON.stringify's recursion, and a 10 MB value need not be written to show 60
+ * characters of it. Recursion goes at most `maxChars` levels deep, since each level writes a character.
+ */
+export function shortJson(value: unknown, maxChars: number): string {
+  let out = '';
+  const write = (v: unknown): void => {
+    if (out.length > maxChars) return;
+    if (v === null || typeof v !== 'object') {
+      out +=
+        typeof v === 'string' && v.length > maxChars
+          ? JSON.stringify(v.slice(0, maxChars))
+          : (JSON.stringify(v) ?? String(v));
+      return;
+    }
+    const isArray = Array.isArray(v);
+    out += isArray ? '[' : '{';
+    let isFirst = true;
+    for (const key of Object.keys(v)) {
+      if (out.length > maxChars) return;
+      if (!isFirst) out += ',';
+      isFirst = false;
+      if (!isArray) out += `${JSON.stringify(key)}:`;
+      write((v as Record<string, unknown>)[key]);
+    }
+    out += isArray ? ']' : '}';
+  };
+  write(value);
+  return out.length > maxChars ? `${out.slice(0, maxChars)}…` : out;
+}
+
 /** "7 (number)", "\"7\" (string)", "null (null)", "[1,2] (array)": so 7 vs "7" is obvious. */
 export function describeValue(value: unknown, maxChars = 60): string {
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  let shown = JSON.stringify(value) ?? String(value);
-  if (shown.length > maxChars) shown = `${shown.slice(0, maxChars)}…`;
-  return `${shown} (${type})`;
+  return `${shortJson(value, maxChars)} (${jsonType(value)})`;
+}
+
+/**
+ * Deep equality of two JSON values (what JSON.parse returns), without recursion: util.isDeepStrictEqual
+ * overflows the stack on a value nested 5,000 deep. Numbers compare with Object.is, as isDeepStrictEqual did;
+ * object members in any order.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  const pending: [unknown, unknown][] = [[a, b]];
+  for (let pair = pending.pop(); pair; pair = pending.pop()) {
+    const [x, y] = pair;
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') {
+      if (!Object.is(x, y)) return false;
+      continue;
+    }
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    const xKeys = Object.keys(x);
+    if (xKeys.length !== Object.keys(y).length) return false;
+    for (const key of xKeys) {
+      if (!Object.hasOwn(y, key)) return false;
+      pending.push([(x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
+}
+
+/** `params.targetInfo is missing` for a path, naming the first part that is not there and what is. */
+function describeMissing(value: unknown, path: JsonPath, pathText: string): string {
+  let current = value;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    if (current !== null && typeof current === 'object' && Object.hasOwn(current, key)) {
+      current = (current as Record<string | number, unknown>)[key];
+      continue;
+    }
+    // At the top of an object message the name says it all: `type is missing`.
+    if (i === 0 && current !== null && typeof current === 'object' && !Array.isArray(current))
+      return `${pathText} is missing`;
+    const where = i === 0 ? 'the message' : pathPrefix(path, i);
+    const what =
+      typeof key === 'number'
+        ? Array.isArray(current)
+          ? `has ${current.length} element${current.length === 1 ? '' : 's'}`
+          : `is ${describeValue(current, 40)}, not an array`
+        : current !== null && typeof current === 'object' && !Array.isArray(current)
+          ? `has no member "${key}"`
+          : `is ${describeValue(current, 40)}, not an object`;
+    return `${pathText} is missing (${where} ${what})`;
+  }
+  return `${pathText} is missing`;
+}
+
+/** The first `n` parts of `path` written as a path: `data.items[0]`. */
+function pathPrefix(path: JsonPath, n: number): string {
+  return path
+    .slice(0, n)
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`))
+    .join('');
+}
+
+/** How many leading parts of `path` exist in `value`. */
+function depthFound(value: unknown, path: JsonPath): number {
+  let current = value;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return i;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return path.length;
+}
+
+/**
+ * How close `subject` comes to matching: 2 for each condition that holds; for a json condition that does
+ * not, the share of its path that is there (1 when the field is there with another value). Failure reports
+ * name the closest message an expect saw.
+ */
+export function closeness(matcher: Matcher, subject: Subject): number {
+  let score = 0;
+  for (const c of matcher.conditions) {
+    if (conditionMismatch(c, subject) === undefined) score += 2;
+    else if (c.kind === 'json' && subject.json().isJson)
+      score += depthFound(subject.json().value, c.path) / c.path.length;
+  }
+  return score;
 }
 
 /** Why `condition` does not hold for `subject`, or undefined when it holds. */
 export function conditionMismatch(condition: Condition, subject: Subject): string | undefined {
-  if (condition.kind === 'regex') return condition.re.test(subject.text) ? undefined : 'no match';
+  if (condition.kind === 'regex') return testRegex(condition.re, subject.text) ? undefined : 'no match';
   const doc = subject.json();
   if (!doc.isJson) return 'the message is not JSON';
   const field = lookup(doc.value, condition.path);
   const name = condition.pathText;
-  if (condition.op === 'exists') return field.found ? undefined : `${name} is missing`;
+  if (!field.found && condition.op !== '!=') return describeMissing(doc.value, condition.path, name);
+  if (condition.op === 'exists') return undefined;
   if (condition.op === '!=') {
-    if (!field.found || !isDeepStrictEqual(field.value, condition.value)) return undefined;
+    if (!field.found || !jsonEqual(field.value, condition.value)) return undefined;
     return `${name} is ${describeValue(field.value)}`;
   }
-  if (!field.found) return `${name} is missing`;
   const actual = field.value;
   switch (condition.op) {
-    case '==':
-      return isDeepStrictEqual(actual, condition.value) ? undefined : `${name} is ${describeValue(actual)}`;
+    case '==': {
+      if (jsonEqual(actual, condition.value)) return undefined;
+      // 7 against "7" reads as the same value: say the types differ.
+      const typeNote =
+        jsonType(actual) === jsonType(condition.value) ? '' : `, not a ${jsonType(condition.value)}`;
+      return `${name} is ${describeValue(actual)}${typeNote}`;
+    }
     case '<':
     case '>': {
       if (typeof actual !== 'number') return `${name} is ${describeValue(actual)}, not a number`;
@@ -280,7 +475,7 @@ export function conditionMismatch(condition: Condition, subject: Subject): strin
     }
     case '=~':
       if (typeof actual !== 'string') return `${name} is ${describeValue(actual)}, not a string`;
-      return condition.re.test(actual) ? undefined : `${name} is ${describeValue(actual)}`;
+      return testRegex(condition.re, actual) ? undefined : `${name} is ${describeValue(actual)}`;
   }
 }
 

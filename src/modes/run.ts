@@ -71,7 +71,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     for (const file of request.files) {
       const folder = folderGiven(file);
       if (folder) throw folder;
-      const scenario = readScenario(file);
+      const scenario = readScenario(file, { vars: request.vars.keys(), env: request.env });
       const url = request.url ?? scenario.url;
       if (url === undefined)
         throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');
@@ -94,7 +94,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         new Chalk({ level: io.stdout.isTTY && !request.env.NO_COLOR ? 1 : 0 }),
         secrets,
       );
-  const reporter: Reporter = human ?? new JsonlReporter(io.stdout);
+  const reporter: Reporter = human ?? new JsonlReporter(io.stdout, secrets);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort(ExitCode.interrupted);

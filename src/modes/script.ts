@@ -75,6 +75,13 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
   const isListening = options.isListenOnly || options.waitMs === Infinity;
   if (expectations.length === 0 && !isListening) void session.inputEnded();
 
+  // A step that fails on its own while the socket is open (a regex that ran over its time limit) ends the
+  // run now; a close is reported by onPeerClosed below, which knows the script's wording.
+  void run?.done.then((outcome) => {
+    if (!outcome.isOk && outcome.failure && conn.currentState === 'open')
+      void session.end({ ended: 'unmet', message: outcome.failure.message });
+  });
+
   return session.start({
     onOpen(isReconnect) {
       if (!isReconnect || !options.resend) return;

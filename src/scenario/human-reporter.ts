@@ -38,12 +38,10 @@ export class HumanReporter implements Reporter {
     const mark = r.isOk ? c.green('✓') : c.red('✗');
     const where = r.step.line > 0 ? c.dim(` (line ${r.step.line})`) : '';
     this.line(`  ${mark} ${this.clean(r.step.text, 400)}${r.isOk ? '' : where}  ${c.dim(`${r.ms}ms`)}`);
-    const shown = r.messages.filter((m) => m.role !== 'ignored');
-    for (const m of shown.slice(0, maxMessagesPerStep)) this.line(`      ${this.message(m)}`);
-    if (shown.length > maxMessagesPerStep)
-      this.line(c.dim(`      … ${shown.length - maxMessagesPerStep} more`));
-    const ignored = r.messages.length - shown.length;
-    if (ignored > 0) this.line(c.dim(`      (${ignored} ignored)`));
+    for (const m of r.messages.slice(0, maxMessagesPerStep)) this.line(`      ${this.message(m)}`);
+    const more = Math.max(0, r.messages.length - maxMessagesPerStep) + (r.unlisted ?? 0);
+    if (more > 0) this.line(c.dim(`      … ${more} more`));
+    if (r.ignored) this.line(c.dim(`      (${r.ignored} ignored)`));
   }
 
   fileDone(r: FileResult): void {

@@ -2,6 +2,7 @@
 // element naming the failing step. GitHub Actions and GitLab read this shape.
 
 import { maskSecrets } from '../text/mask.js';
+import { reportText } from './report-text.js';
 import type { FileResult } from './results.js';
 
 // XML 1.0 §2.2: only TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF may appear, even escaped.
@@ -47,6 +48,8 @@ export function junitReport(
 ): string {
   const text = (s: string) => xmlText(maskSecrets(s, secrets));
   const attr = (s: string) => xmlAttr(maskSecrets(s, secrets));
+  // Masked here (before the cut) and again by text(): masking is idempotent.
+  const cut = (s: string) => reportText(s, secrets);
   const failures = results.filter((r) => !r.isOk).length;
   const totalMs = results.reduce((sum, r) => sum + r.ms, 0);
   const counts = `tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(totalMs)}"`;
@@ -65,16 +68,18 @@ export function junitReport(
       const body = [
         `step: ${f.step.text}`,
         `line: ${f.step.line > 0 ? f.step.line : '(command line)'}`,
-        `error: ${f.message}`,
-        ...(f.lastSeen.length > 0 ? ['last messages:', ...f.lastSeen.map((m) => `  ${m}`)] : []),
+        `error: ${cut(f.message)}`,
+        ...(f.lastSeen.length > 0 ? ['last messages:', ...f.lastSeen.map((m) => `  ${cut(m)}`)] : []),
       ].join('\n');
       out.push(
-        `      <failure message="${attr(`${where}: ${f.step.text}: ${f.message}`)}" type="${r.code === 4 ? 'expectation' : `exit ${r.code}`}">${text(body)}</failure>`,
+        `      <failure message="${attr(`${where}: ${f.step.text}: ${cut(f.message)}`)}" type="${r.code === 4 ? 'expectation' : `exit ${r.code}`}">${text(body)}</failure>`,
       );
     }
     const log = r.steps.flatMap((s) => [
       `${s.isOk ? 'passed' : 'FAILED'} ${s.step.line > 0 ? `line ${s.step.line}: ` : ''}${s.step.text} (${s.ms}ms)`,
-      ...s.messages.map((m) => `  <- ${m.role}: ${m.text}`),
+      ...s.messages.map((m) => `  <- ${m.role}: ${cut(m.text)}`),
+      ...(s.unlisted ? [`  … ${s.unlisted} more`] : []),
+      ...(s.ignored ? [`  (${s.ignored} ignored)`] : []),
     ]);
     out.push(`      <system-out>${text(log.join('\n'))}</system-out>`);
     out.push('    </testcase>');

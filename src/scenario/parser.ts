@@ -1,7 +1,16 @@
 // Reads a `.wsx` scenario: one step per line, `#` comment lines, blank lines ignored. The whole file is
 // checked before anything connects; every mistake is `FILE:LINE: what is wrong`.
 
-import { MatchSyntaxError, parsePath, readMatcher, readRegex, type Matcher } from '../match/matcher.js';
+import { matcherVariables } from '../match/matcher-template.js';
+import {
+  MatchSyntaxError,
+  parsePath,
+  readMatcher,
+  readRegex,
+  variablePattern,
+  variablesIn,
+  type Matcher,
+} from '../match/matcher.js';
 import type { ProtocolName } from '../protocols/codec.js';
 import { protocolNames } from '../protocols/index.js';
 import { durationRefusal, parseDuration } from '../text/duration.js';
@@ -22,8 +31,7 @@ export class ScenarioSyntaxError extends Error {
 /** A mistake on the current line; the parser adds file and line number. */
 class LineError extends Error {}
 
-/** `{{name}}` or `{{env.NAME}}` in a send payload. */
-export const variablePattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+export { variablePattern };
 const variableName = /^(?:env\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)$/;
 const captureName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -32,8 +40,18 @@ export function isSendableCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
+/**
+ * What a scenario's `{{name}}` may refer to, known before it runs: the --var names and the environment.
+ * With it, a step that uses a variable nothing defines (no --var, no earlier `capture`, an unset
+ * environment variable) is a mistake on its line, found before anything connects.
+ */
+export interface KnownVariables {
+  vars: Iterable<string>;
+  env: NodeJS.ProcessEnv;
+}
+
 /** Reads and parses `file`. Throws ScenarioSyntaxError for a missing file, bad UTF-8 or any bad line. */
-export function readScenario(file: string): Scenario {
+export function readScenario(file: string, known?: KnownVariables): Scenario {
   let bytes: Buffer;
   try {
     bytes = readLocalFile(file);
@@ -41,7 +59,7 @@ export function readScenario(file: string): Scenario {
     if (err instanceof LocalFileError) throw new ScenarioSyntaxError(file, undefined, err.reason);
     throw err;
   }
-  return parseScenario(file, decodeUtf8(file, bytes));
+  return parseScenario(file, decodeUtf8(file, bytes), known);
 }
 
 function decodeUtf8(file: string, bytes: Buffer): string {
@@ -66,8 +84,10 @@ function decodeUtf8(file: string, bytes: Buffer): string {
 }
 
 /** Parses scenario text; `file` names it in errors. */
-export function parseScenario(file: string, text: string): Scenario {
+export function parseScenario(file: string, text: string, known?: KnownVariables): Scenario {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // Variables defined so far: --var names, then each capture as the file goes on.
+  const defined = new Set(known?.vars ?? []);
   const steps: Step[] = [];
   let url: string | undefined;
   let connectLine: number | undefined;
@@ -82,6 +102,15 @@ export function parseScenario(file: string, text: string): Scenario {
       const rest = line.slice(verb.length).trim();
       if (verb === 'send' && rest.startsWith('<<')) {
         const { step, lastLine } = readHeredoc(lines, i, rest.slice(2).trim());
+        if (known) checkDefined(step, defined, known.env);
+        steps.push(step);
+        i = lastLine;
+        continue;
+      }
+      if (verb === 'expect' && /^all(\s|$)/.test(rest)) {
+        const { step, lastLine } = readExpectAll(lines, i, rest.slice(3).trim());
+        if (known) checkDefined(step, defined, known.env);
+        hasExpect = true;
         steps.push(step);
         i = lastLine;
         continue;
@@ -108,8 +137,11 @@ export function parseScenario(file: string, text: string): Scenario {
           'capture reads the message the last expect matched, and no expect comes before it',
         );
       if (step.verb === 'expect') hasExpect = true;
+      if (known) checkDefined(step, defined, known.env);
+      if (step.verb === 'capture') defined.add(step.name);
       steps.push(step);
     } catch (err) {
+      if (err instanceof InnerLineError) throw new ScenarioSyntaxError(file, err.line, err.message);
       if (err instanceof LineError) throw new ScenarioSyntaxError(file, lineNo, err.message);
       throw err;
     }
@@ -139,6 +171,87 @@ function readHeredoc(lines: string[], first: number, marker: string): { step: St
     }
   }
   throw new LineError(`send <<${marker}: no line "${marker}" ends the payload`);
+}
+
+/**
+ * `expect all [within DURATION]`, then one `[N] MATCHER` per line, then `end`: expectations met in any
+ * order within one deadline (a real API may send an event before or after the response it goes with).
+ */
+function readExpectAll(lines: string[], first: number, rest: string): { step: Step; lastLine: number } {
+  const { withinMs, rest: tail } = readWithin(rest);
+  noTrailing(tail, 'expect all [within DURATION], then one matcher a line, then end');
+  const items: Extract<Step, { verb: 'expect-all' }>['items'] = [];
+  for (let j = first + 1; j < lines.length; j++) {
+    const line = lines[j]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line === 'end') {
+      if (items.length === 0) throw new LineError('expect all: no matcher before end');
+      const shown = items.map((item) => (item.count > 1 ? `${item.count} ` : '') + item.matcher.label);
+      const within = withinMs === undefined ? '' : ` ${rest.trim()}`;
+      return {
+        step: {
+          verb: 'expect-all',
+          items,
+          withinMs,
+          line: first + 1,
+          text: `expect all${within} (${shown.join('; ')})`,
+        },
+        lastLine: j,
+      };
+    }
+    try {
+      const [word, afterWord] = splitWord(line);
+      let count = 1;
+      let text = line;
+      if (/^\d+$/.test(word)) {
+        count = Number(word);
+        if (count < 1) throw new LineError('expect all: the count must be 1 or more');
+        text = afterWord;
+      }
+      const { matcher, rest: after } = matcherAt(text, 'expect all');
+      noTrailing(after, '[N] MATCHER, one a line, inside expect all … end');
+      items.push({ matcher, count, line: j + 1 });
+    } catch (err) {
+      // The mistake is on the inner line, not on `expect all`.
+      if (err instanceof LineError) throw new InnerLineError(j + 1, err.message);
+      throw err;
+    }
+  }
+  throw new LineError('expect all: no line "end" closes the group');
+}
+
+/** A mistake on a line inside a multi-line step. */
+class InnerLineError extends LineError {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Fails a step that refers to a variable nothing has defined by then. */
+function checkDefined(step: Step, defined: ReadonlySet<string>, env: NodeJS.ProcessEnv): void {
+  const names =
+    step.verb === 'send'
+      ? variablesIn(step.template)
+      : step.verb === 'close'
+        ? variablesIn(step.reason)
+        : step.verb === 'expect' || step.verb === 'expect-no' || step.verb === 'ignore'
+          ? matcherVariables(step.matcher)
+          : step.verb === 'expect-all'
+            ? step.items.flatMap((item) => matcherVariables(item.matcher))
+            : [];
+  for (const name of names) {
+    if (name.startsWith('env.')) {
+      if (env[name.slice(4)] === undefined)
+        throw new LineError(`{{${name}}}: environment variable ${name.slice(4)} is not set`);
+    } else if (!defined.has(name)) {
+      throw new LineError(
+        `unknown variable {{${name}}} (capture it in an earlier step, or pass --var ${name}=VALUE)`,
+      );
+    }
+  }
 }
 
 function parseStep(verb: string, rest: string, text: string, line: number): Step {
@@ -201,6 +314,7 @@ function parseStep(verb: string, rest: string, text: string, line: number): Step
         throw new LineError(
           `close: ${first} is not a close code wsx may send (1000-1003, 1007-1014, 3000-4999)`,
         );
+      checkTemplate(reason);
       if (Buffer.byteLength(reason) > 123) throw new LineError('close: the reason is over 123 bytes');
       return { ...at, verb: 'close', code, reason };
     }
@@ -263,6 +377,9 @@ function matcherAt(text: string, verb: string): { matcher: Matcher; rest: string
   if (text.trim() === '') throw new LineError(`${verb}: missing matcher (/regex/ or json PATH OP VALUE)`);
   try {
     const { matcher, end } = readMatcher(text);
+    for (const name of matcherVariables(matcher))
+      if (!variableName.test(name))
+        throw new LineError(`{{${name}}} is not a variable: use {{name}} or {{env.NAME}}`);
     return { matcher, rest: text.slice(end).trim() };
   } catch (err) {
     if (err instanceof MatchSyntaxError) throw new LineError(`${verb}: ${err.message}`);

@@ -28,16 +28,44 @@ export interface RunSettings extends StepSettings {
 export interface SeenMessage {
   text: string;
   isBinary: boolean;
-  /** matched: counted by this step; skipped: matched nothing; ignored: dropped by an `ignore`. */
-  role: 'matched' | 'skipped' | 'ignored';
+  /** matched: counted by this step; skipped: matched nothing. (Ignored messages are only counted.) */
+  role: 'matched' | 'skipped';
+}
+
+/** Messages listed per step; the rest are counted. A step that waits an hour on a busy stream stays small. */
+export const maxListedMessages = 100;
+
+/** What one step read: the first messages, listed, and counts of the rest and of the ignored ones. */
+export class SeenLog {
+  readonly listed: SeenMessage[] = [];
+  /** Messages read past the listed ones. */
+  unlisted = 0;
+  /** Messages an `ignore` dropped (never listed). */
+  ignored = 0;
+  /** Called with every message the step reads, listed or not (the runner's error-answer check). */
+  watch: ((message: SeenMessage) => void) | undefined;
+
+  add(message: SeenMessage): void {
+    this.watch?.(message);
+    if (this.listed.length < maxListedMessages) this.listed.push(message);
+    else this.unlisted++;
+  }
+
+  countIgnored(n: number): void {
+    this.ignored += n;
+  }
 }
 
 export interface StepResult {
   step: Step;
   isOk: boolean;
   ms: number;
-  /** The messages this step looked at, in arrival order. */
+  /** The first messages this step looked at (at most maxListedMessages), in arrival order. */
   messages: SeenMessage[];
+  /** Messages it looked at past the listed ones. */
+  unlisted?: number;
+  /** Messages an `ignore` dropped while this step waited. */
+  ignored?: number;
   /** What went wrong, one line, when the step failed. */
   error?: string;
 }

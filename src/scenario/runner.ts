@@ -9,20 +9,23 @@ import { ProtocolSession } from '../protocols/session.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
-import { explainMismatch, lookup } from '../match/matcher.js';
+import { lookup, type Matcher } from '../match/matcher.js';
+import { fillMatcher } from '../match/matcher-template.js';
+import { cutMessage } from './report-text.js';
+import { execRegex, isRegexTooSlow } from '../match/regex-guard.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
 import type { Scenario, Step } from './steps.js';
 import { Inbox } from './inbox.js';
-import type {
-  Reporter,
-  RunSettings,
-  SeenMessage,
-  StepResult,
-  StepSettings,
-  StepsOutcome,
-  FileResult,
+import {
+  SeenLog,
+  type FileResult,
+  type Reporter,
+  type RunSettings,
+  type StepResult,
+  type StepSettings,
+  type StepsOutcome,
 } from './results.js';
 import { encodePayload, fillTemplate } from './template.js';
 
@@ -35,6 +38,26 @@ class StepFailure extends Error {
   }
 }
 
+/**
+ * A throw while matching a message, as the step's failure: a runaway regex, or a RangeError from a message
+ * nested too deep for a recursive operation. Anything else is a bug and stays a throw.
+ */
+function matchingFailure(err: unknown): StepFailure {
+  if (isRegexTooSlow(err)) return new StepFailure(ExitCode.expectation, err.message);
+  if (err instanceof RangeError)
+    return new StepFailure(ExitCode.expectation, `cannot evaluate this step: ${err.message}`);
+  throw err;
+}
+
+/** Characters of the closest message a failed expect quotes. */
+const closestShownChars = 200;
+
+function missingVariable(name: string): string {
+  return name.startsWith('env.')
+    ? `environment variable ${name.slice(4)} is not set`
+    : `unknown variable {{${name}}} (capture it first, or pass --var ${name}=VALUE)`;
+}
+
 /** `true`: the step passed; a StepFailure: it failed; undefined: still waiting. */
 type Outcome = true | StepFailure | undefined;
 
@@ -42,7 +65,7 @@ type Outcome = true | StepFailure | undefined;
 interface Active {
   step: Step;
   startedAt: number;
-  messages: SeenMessage[];
+  messages: SeenLog;
   check(): Outcome;
   /** How long the step may wait, ms (default: no limit). */
   limitMs: number;
@@ -239,13 +262,25 @@ class StepRun {
             }
             this.active = this.begin(this.steps[this.next++]!);
           }
-          const outcome = this.poll(this.active);
+          const outcome = this.pollGuarded(this.active);
           if (outcome === undefined) break;
           this.stepEnded(this.active, outcome);
         }
       } while (this.isAdvanceAgain && !this.isFinished);
     } finally {
       this.isAdvancing = false;
+    }
+  }
+
+  /**
+   * poll(), with a runaway regex (or any other throw from matching a message) turned into the step's failure:
+   * thrown from an event handler it would end the process with a stack trace and no report.
+   */
+  private pollGuarded(a: Active): Outcome {
+    try {
+      return this.poll(a);
+    } catch (err) {
+      return matchingFailure(err);
     }
   }
 
@@ -269,7 +304,9 @@ class StepRun {
       step: a.step,
       isOk: outcome === true,
       ms: Date.now() - a.startedAt,
-      messages: a.messages,
+      messages: a.messages.listed,
+      ...(a.messages.unlisted > 0 ? { unlisted: a.messages.unlisted } : {}),
+      ...(a.messages.ignored > 0 ? { ignored: a.messages.ignored } : {}),
     };
     if (outcome !== true) result.error = outcome.message;
     this.results.push(result);
@@ -314,7 +351,7 @@ class StepRun {
     const a: Active = {
       step,
       startedAt: Date.now(),
-      messages: [],
+      messages: new SeenLog(),
       check: () => true,
       limitMs: Infinity,
       onTimeout: () => true,
@@ -344,19 +381,28 @@ class StepRun {
         this.beginSend(step, a, limit(undefined), failNow);
         break;
       case 'expect':
-        this.beginExpect(step, a, limit(step.withinMs));
+      case 'expect-all':
+        this.beginExpect(step, a, limit(step.withinMs), failNow);
         break;
       case 'expect-no':
-        this.beginExpectNo(step, a, limit(step.withinMs));
+        this.beginExpectNo(step, a, limit(step.withinMs), failNow);
         break;
       case 'capture': {
-        const err = this.capture(step);
+        let err: StepFailure | undefined;
+        try {
+          err = this.capture(step);
+        } catch (thrown) {
+          err = matchingFailure(thrown);
+        }
         if (err) failNow(err);
         break;
       }
-      case 'ignore':
-        this.inbox.ignore(step.matcher);
+      case 'ignore': {
+        const filled = this.filled(step.matcher);
+        if (filled instanceof StepFailure) failNow(filled);
+        else this.inbox.ignore(filled);
         break;
+      }
       case 'sleep':
         a.limitMs = step.ms;
         a.check = () => undefined;
@@ -382,10 +428,22 @@ class StepRun {
         break;
       }
       case 'close': {
+        const reason = fillTemplate(step.reason, this.vars, this.settings.env);
+        if ('missing' in reason) {
+          failNow(new StepFailure(ExitCode.usage, missingVariable(reason.missing)));
+          break;
+        }
+        // RFC 6455 §5.5: a close frame's payload is at most 125 bytes, 2 of them the code.
+        if (Buffer.byteLength(reason.text) > 123) {
+          failNow(
+            new StepFailure(ExitCode.usage, 'close: the reason is over 123 bytes after filling in variables'),
+          );
+          break;
+        }
         this.isClosedByUs = true;
         let isClosed = false;
         a.check = () => (isClosed ? true : undefined);
-        void this.conn.close(step.code, step.reason).then(() => {
+        void this.conn.close(step.code, reason.text).then(() => {
           isClosed = true;
           this.advance();
         });
@@ -411,12 +469,7 @@ class StepRun {
     failNow: (err: StepFailure) => void,
   ): void {
     const filled = fillTemplate(step.template, this.vars, this.settings.env);
-    if ('missing' in filled) {
-      const what = filled.missing.startsWith('env.')
-        ? `environment variable ${filled.missing.slice(4)} is not set`
-        : `unknown variable {{${filled.missing}}} (capture it first, or pass --var ${filled.missing}=VALUE)`;
-      return failNow(new StepFailure(ExitCode.usage, what));
-    }
+    if ('missing' in filled) return failNow(new StepFailure(ExitCode.usage, missingVariable(filled.missing)));
     const payload = encodePayload(filled.text, step.encoding);
     if (payload === undefined) {
       const verb = step.encoding === 'hex' ? 'send-hex' : 'send-base64';
@@ -455,54 +508,101 @@ class StepRun {
     a.onTimeout = () => new StepFailure(ExitCode.expectation, `not sent within ${formatDuration(limitMs)}`);
   }
 
-  private beginExpect(step: Extract<Step, { verb: 'expect' }>, a: Active, limitMs: number): void {
-    const reading = this.inbox.expecting(step.matcher, step.count, step.mayReuseLast === true, a.messages);
-    let looked = 0;
+  /** `matcher` with the run's variables filled in, or the step's failure naming a missing one. */
+  private filled(matcher: Matcher): Matcher | StepFailure {
+    const result = fillMatcher(matcher, (name) =>
+      name.startsWith('env.') ? this.settings.env[name.slice(4)] : this.vars.get(name),
+    );
+    if ('matcher' in result) return result.matcher;
+    if ('error' in result) return new StepFailure(ExitCode.usage, result.error);
+    return new StepFailure(ExitCode.usage, missingVariable(result.missing));
+  }
+
+  private beginExpect(
+    step: Extract<Step, { verb: 'expect' | 'expect-all' }>,
+    a: Active,
+    limitMs: number,
+    failNow: (err: StepFailure) => void,
+  ): void {
+    const wanted: { matcher: Matcher; count: number }[] = [];
+    for (const item of step.verb === 'expect' ? [step] : step.items) {
+      const matcher = this.filled(item.matcher);
+      if (matcher instanceof StepFailure) return failNow(matcher);
+      wanted.push({ matcher, count: item.count });
+    }
+    const isGroup = step.verb === 'expect-all';
+    const reading = this.inbox.expecting(
+      wanted,
+      step.verb === 'expect' && step.mayReuseLast === true,
+      a.messages,
+    );
+    // An error answer the expect passes over fails it at once: the answer it waits for will not come.
+    // `ignore json error exists` lets errors pass. Every message read is watched, listed or not.
+    let errorAnswer: string | undefined;
+    a.messages.watch = (seen) => {
+      if (errorAnswer === undefined && seen.role === 'skipped' && this.errorAnswers.has(seen.text))
+        errorAnswer = seen.text;
+    };
     a.check = () => {
       const isDone = reading.scan();
-      // An error answer the expect passes over fails it at once: the answer it waits for will not come.
-      // `ignore json error exists` lets errors pass.
-      for (; looked < a.messages.length; looked++) {
-        const seen = a.messages[looked]!;
-        if (seen.role === 'skipped' && this.errorAnswers.has(seen.text))
-          return new StepFailure(
-            ExitCode.expectation,
-            `the server answered with an error: ${preview(seen.text, 200)}`,
-          );
-      }
+      if (errorAnswer !== undefined)
+        return new StepFailure(
+          ExitCode.expectation,
+          `the server answered with an error: ${preview(errorAnswer, 200)}`,
+        );
       return isDone ? true : undefined;
     };
+    // What is still missing, and the closest message each missing matcher saw with why it did not match.
     const why = () => {
-      const counted = step.count > 1 ? ` (${reading.found()} of ${step.count} arrived)` : '';
-      const lastMiss = reading.lastMiss();
-      const miss =
-        lastMiss && !lastMiss.isBinary
-          ? `; last message: ${explainMismatch(step.matcher, lastMiss.subject)}`
-          : '';
-      return { counted, miss };
+      const missing = wanted.map((w, i) => ({ ...w, i })).filter((w) => reading.found(w.i) < w.count);
+      const counted = (w: { count: number; i: number }) =>
+        w.count > 1 ? ` (${reading.found(w.i)} of ${w.count} arrived)` : '';
+      const waitedFor = isGroup
+        ? `${missing.map((w) => w.matcher.label + counted(w)).join(' and ')} (${wanted.length - missing.length} of ${wanted.length} met)`
+        : `${wanted[0]!.matcher.label}${counted(missing[0] ?? { count: 1, i: 0 })}`;
+      const closest = missing.flatMap((w) => {
+        const miss = reading.closest(w.i);
+        if (!miss) return [];
+        // A one-condition matcher's label is in the text already.
+        const prefix = `${w.matcher.label}: `;
+        const reason = miss.why.startsWith(prefix) ? miss.why.slice(prefix.length) : miss.why;
+        return [`closest message: ${cutMessage(miss.text, closestShownChars)} (${reason})`];
+      });
+      const seenAny = a.messages.listed.length > 0 || a.messages.ignored > 0;
+      const tail = closest.length > 0 ? `; ${closest.join('; ')}` : seenAny ? '' : '; no message arrived';
+      return { waitedFor, tail };
     };
     a.onEnded = () => {
-      const { counted, miss } = why();
-      return this.endedFailure(`before a match for ${step.matcher.label}${counted}${miss}`);
+      const { waitedFor, tail: t } = why();
+      // A connection that ended explains itself: "no message arrived" would only repeat it.
+      const tail = t === '; no message arrived' ? '' : t;
+      return this.endedFailure(`before a match for ${waitedFor}${tail}`);
     };
     a.limitMs = limitMs;
     a.onTimeout = () => {
-      const { counted, miss } = why();
+      const { waitedFor, tail } = why();
       return new StepFailure(
         ExitCode.expectation,
-        `timed out after ${formatDuration(limitMs)} waiting for ${step.matcher.label}${counted}${miss || '; no message arrived'}`,
+        `timed out after ${formatDuration(limitMs)} waiting for ${waitedFor}${tail}`,
       );
     };
   }
 
-  private beginExpectNo(step: Extract<Step, { verb: 'expect-no' }>, a: Active, limitMs: number): void {
+  private beginExpectNo(
+    step: Extract<Step, { verb: 'expect-no' }>,
+    a: Active,
+    limitMs: number,
+    failNow: (err: StepFailure) => void,
+  ): void {
+    const matcher = this.filled(step.matcher);
+    if (matcher instanceof StepFailure) return failNow(matcher);
     // Looks without consuming: the next expect still sees these messages.
-    const watch = this.inbox.watching(step.matcher, a.messages);
+    const watch = this.inbox.watching(matcher, a.messages);
     a.check = () =>
       watch.scan()
         ? new StepFailure(
             ExitCode.expectation,
-            `a message matched ${step.matcher.label} within ${formatDuration(limitMs)}`,
+            `a message matched ${matcher.label} within ${formatDuration(limitMs)}`,
           )
         : undefined;
     a.onEnded = () => (this.ended?.error ? this.endedFailure('while waiting') : true);
@@ -519,12 +619,20 @@ class StepRun {
       if (!doc.isJson) return fail('the matched message is not JSON');
       const field = lookup(doc.value, step.from.path);
       if (!field.found) return fail(`${step.from.pathText} is missing in the matched message`);
-      this.vars.set(step.name, typeof field.value === 'string' ? field.value : JSON.stringify(field.value));
+      let value: string;
+      try {
+        value = typeof field.value === 'string' ? field.value : JSON.stringify(field.value);
+      } catch (err) {
+        // JSON.stringify recurses: a value nested some thousands deep overflows the stack.
+        if (!(err instanceof RangeError)) throw err;
+        return fail(`${step.from.pathText} is nested too deep to capture`);
+      }
+      this.vars.set(step.name, value);
       return undefined;
     }
-    const m = step.from.re.exec(entry.text);
+    const m = execRegex(step.from.re, entry.text);
     if (!m) return fail(`${String(step.from.re)} does not match the matched message`);
-    this.vars.set(step.name, m[1] ?? m[0]);
+    this.vars.set(step.name, m[1] ?? m[0] ?? '');
     return undefined;
   }
 

@@ -15,7 +15,7 @@ export type Step = At &
     | { verb: 'connect'; url: string }
     | {
         verb: 'send';
-        /** With {{name}} and {{env.NAME}} still in it; substituted when the step runs. */
+        /** With {{name}} and {{env.NAME}} still in it; substituted when the step runs (so are a matcher's). */
         template: string;
         encoding: 'text' | 'hex' | 'base64';
       }
@@ -30,6 +30,12 @@ export type Step = At &
          * satisfy consecutive expectations (--expect flags, issue 15.12).
          */
         mayReuseLast?: boolean;
+      }
+    | {
+        verb: 'expect-all';
+        /** Met in any order: each message counts for the first of these still waiting that it matches. */
+        items: { matcher: Matcher; count: number; line: number }[];
+        withinMs: number | undefined;
       }
     | { verb: 'expect-no'; matcher: Matcher; withinMs: number | undefined }
     | {

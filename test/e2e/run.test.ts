@@ -65,7 +65,7 @@ describe('wsx run', () => {
     const result = await runWsx(['run', good, bad, '--url', url, '--junit', junit]);
     expect(result.code).toBe(4);
     expect(result.stderr).toBe(
-      `wsx: ${bad}:3: expect json id == "7" within 200ms: timed out after 200ms waiting for json id == "7"; last message: json id == "7": id is 7 (number)\n`,
+      `wsx: ${bad}:3: expect json id == "7" within 200ms: timed out after 200ms waiting for json id == "7"; closest message: {"id":7} (id is 7 (number), not a string)\n`,
     );
     expect(result.stdout).toContain(`FAILED ${bad}:3: expect json id == "7" within 200ms`);
     const doc = parseXml(readFileSync(junit, 'utf8'));

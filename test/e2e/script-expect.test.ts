@@ -44,7 +44,7 @@ describe('script mode expectations', () => {
     ]);
     expect(result.code).toBe(4);
     expect(result.stderr).toBe(
-      'wsx: timed out after 300ms waiting for data.id=7 (expectation 2 of 2); last messages: "{"type":"pong","data":{"id":"7"}}" (data.id is "7" (string))\n',
+      'wsx: timed out after 300ms waiting for data.id=7 (expectation 2 of 2); last messages: "{"type":"pong","data":{"id":"7"}}" (data.id is "7" (string), not a number)\n',
     );
   });
 

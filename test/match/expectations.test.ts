@@ -48,7 +48,7 @@ describe('parseExpectation', () => {
 describe('Expectation.explain', () => {
   it('names the actual value and its type for --expect-json (issue 15.12)', () => {
     expect(parseExpectation('json', 'data.id=7').explain('{"data":{"id":"7"}}')).toBe(
-      'data.id is "7" (string)',
+      'data.id is "7" (string), not a number',
     );
     expect(parseExpectation('json', 'type=pong').explain('{"type":"pong"}')).toBeUndefined();
   });

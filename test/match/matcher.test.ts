@@ -116,10 +116,10 @@ describe('matcher: and', () => {
 describe('explainMismatch', () => {
   it('shows the actual value and its type, so 7 vs "7" is obvious', () => {
     expect(explainMismatch(parseMatcher('json data.id == 7'), '{"data":{"id":"7"}}')).toBe(
-      'json data.id == 7: data.id is "7" (string)',
+      'json data.id == 7: data.id is "7" (string), not a number',
     );
     expect(explainMismatch(parseMatcher('json id == "7"'), '{"id":7}')).toBe(
-      'json id == "7": id is 7 (number)',
+      'json id == "7": id is 7 (number), not a string',
     );
   });
 
@@ -139,5 +139,28 @@ describe('explainMismatch', () => {
       'true (boolean)',
     ]);
     expect(describeValue('x'.repeat(100), 10)).toBe('"xxxxxxxxx… (string)');
+  });
+});
+
+describe('matcher: JSON nested 5,000 deep', () => {
+  const deep = (n: number, leaf: string) => `${'['.repeat(n)}${leaf}${']'.repeat(n)}`;
+
+  it('describes a mismatch in a few characters instead of overflowing the stack', () => {
+    const why = explainMismatch(parseMatcher('json a == 1'), `{"a":${deep(5000, '')}}`);
+    expect(why).toBe(`json a == 1: a is ${'['.repeat(60)}… (array), not a number`);
+  });
+
+  it('compares deep values for equality, both ways', () => {
+    const text = `{"a":${deep(5000, '1')}}`;
+    expect(matches(parseMatcher(`json a == ${deep(5000, '1')}`), text)).toBe(true);
+    expect(matches(parseMatcher(`json a == ${deep(5000, '2')}`), text)).toBe(false);
+    expect(matches(parseMatcher(`json a != ${deep(4999, '1')}`), text)).toBe(true);
+  });
+
+  it('still tells members in any order equal, and 7 from "7"', () => {
+    expect(matches(parseMatcher('json a == {"x":1,"y":[2]}'), '{"a":{"y":[2],"x":1}}')).toBe(true);
+    expect(matches(parseMatcher('json a == {"x":1}'), '{"a":{"x":1,"y":2}}')).toBe(false);
+    expect(matches(parseMatcher('json a == [7]'), '{"a":["7"]}')).toBe(false);
+    expect(matches(parseMatcher('json a == {"0":1}'), '{"a":[1]}')).toBe(false);
   });
 });

@@ -27,8 +27,8 @@ describe('HumanReporter', () => {
         messages: [
           { text: '\u001b]0;pwned\u0007{"id":6}', isBinary: false, role: 'skipped' },
           { text: '{"id":7}', isBinary: false, role: 'matched' },
-          { text: 'hb', isBinary: false, role: 'ignored' },
         ],
+        ignored: 1,
       });
     });
     expect(text).toBe(

@@ -184,3 +184,72 @@ describe('readScenario', () => {
     expect(readScenario(file)).toMatchObject({ file, url: 'ws://127.0.0.1:1', steps: [{ verb: 'send' }] });
   });
 });
+
+describe('parseScenario: expect all … end', () => {
+  it('reads a group of matchers met in any order within one deadline, each with its line', () => {
+    const [group] = steps(
+      'expect all within 2s\n  json id == 1\n  # the event may come first\n  2 json method == "Target.targetCreated"\nend\n',
+    );
+    expect(group).toMatchObject({
+      verb: 'expect-all',
+      withinMs: 2000,
+      line: 1,
+      text: 'expect all within 2s (json id == 1; 2 json method == "Target.targetCreated")',
+    });
+    const items = (group as Extract<Step, { verb: 'expect-all' }>).items;
+    expect(items.map((i) => [i.matcher.label, i.count, i.line])).toEqual([
+      ['json id == 1', 1, 2],
+      ['json method == "Target.targetCreated"', 2, 4],
+    ]);
+  });
+
+  it.each([
+    ['ping\nexpect all\n  /a/\n', 't.wsx:2: expect all: no line "end" closes the group'],
+    ['expect all\nend', 't.wsx:1: expect all: no matcher before end'],
+    ['expect all\n  /a/\n  json x\nend', 't.wsx:3: expect all: json x: expected =='],
+    ['expect all soon\n/a/\nend', 't.wsx:1: unexpected "soon"'],
+  ])('%j fails with %j', (text, message) => expect(syntaxError(text)).toContain(message));
+});
+
+describe('parseScenario: variables are known before anything runs', () => {
+  const known = { vars: ['team'], env: { TOKEN: 't' } };
+  const parse = (text: string) => parseScenario('t.wsx', text, known);
+
+  it('accepts {{name}} in expects, ignores and sends once a capture or --var defines it', () => {
+    const s = parse(
+      'send {"team":"{{team}}","token":"{{env.TOKEN}}"}\nexpect json id == 1\ncapture id = json result.targetId\n' +
+        'expect json params.targetId == "{{id}}" and /{{team}}/\nignore json from == "{{id}}"\nexpect no json n == {{id}}\n',
+    );
+    expect(s.steps.map((x) => x.verb)).toEqual([
+      'send',
+      'expect',
+      'capture',
+      'expect',
+      'ignore',
+      'expect-no',
+    ]);
+  });
+
+  it.each([
+    [
+      'expect json a == "{{id}}"',
+      't.wsx:1: unknown variable {{id}} (capture it in an earlier step, or pass --var id=VALUE)',
+    ],
+    ['send x\nexpect /x/\nsend {{id}}\ncapture id = json a', 't.wsx:3: unknown variable {{id}}'],
+    ['expect all\n  /{{nope}}/\nend', 't.wsx:1: unknown variable {{nope}}'],
+    [
+      'ignore /{{env.UNSET_HERE}}/',
+      't.wsx:1: {{env.UNSET_HERE}}: environment variable UNSET_HERE is not set',
+    ],
+    ['expect /{{ bad name }}/', 't.wsx:1: {{bad name}} is not a variable'],
+    ['expect json a == {{x}', 't.wsx:1: expect: invalid JSON value'],
+  ])('%j fails with %j', (text, message) => {
+    try {
+      parse(text);
+    } catch (err) {
+      expect((err as Error).message).toContain(message);
+      return;
+    }
+    throw new Error('parsed without an error');
+  });
+});
