@@ -232,7 +232,8 @@ export class Outbox {
       if (this.isClosed) this.requeueAndDropAll();
       return;
     }
-    channel.confirmedByKernel++;
+    // A protocol's own frames (a Socket.IO CONNECT, a pong) are not the user's messages to account for.
+    if (!msg.isProtocolFrame) channel.confirmedByKernel++;
     if (channel !== this.channel) return;
     if (this.queue.length > 0) this.flush();
     else this.checkFlushed();

@@ -13,6 +13,8 @@ export type ProtocolEvents = {
   /** The protocol's opening finished on a socket (every socket: it repeats after a reconnect). */
   ready: [info: { detail: string; isReconnect: boolean }];
   note: [text: string];
+  /** Detail for --verbose only. */
+  detail: [text: string];
   /** The protocol refused us for good; the connection is being closed. Emitted once. */
   failure: [err: WsxError];
 };
@@ -25,6 +27,12 @@ export type ProtocolEvents = {
 export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   /** The failure that ended the run, once the protocol refused us. */
   failure: WsxError | undefined;
+  /**
+   * Input lines the codec held for the protocol's opening and never sent, once the connection ended for
+   * good: the user's messages, dropped.
+   */
+  droppedInputs = 0;
+  private isDisposed = false;
   private readyCount = 0;
   /** False once a frame of the current input() found the connection's queue full. */
   private hasRoom = true;
@@ -54,6 +62,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
         }
         if (!conn.send(frame)) this.hasRoom = false;
       },
+      sendOwn: (frame) => void conn.send(frame, { isProtocolFrame: true }),
       deliver: (msg) => this.emit('message', msg),
       ready: (detail) => {
         this.cancelOpeningTimer?.();
@@ -61,10 +70,10 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
         this.emit('ready', { detail, isReconnect: this.readyCount++ > 0 });
       },
       note: (text) => this.emit('note', text),
-      reconnect: (why) => {
-        this.emit('note', `${why.message}; reconnecting`);
-        conn.reconnect();
-      },
+      detail: (text) => this.emit('detail', text),
+      // Through the retry policy: a server whose timer values make the codec give up at once must not
+      // get a fresh connection every millisecond (measured: 587 in a few seconds).
+      reconnect: (why) => conn.abandonSocket(why),
       fail: (err) => this.fail(err),
       protocol: () => conn.snapshot().protocol,
       now: () => clock.now(),
@@ -80,7 +89,19 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     conn.on('sent', (msg) => settle(msg.data, clock.now()));
     conn.on('dropped', ({ msg }) => settle(msg.data, undefined));
     conn.on('message', (frame) => {
-      if (!this.failure) codec.received(frame, this.ctx);
+      if (this.failure) return;
+      try {
+        codec.received(frame, this.ctx);
+      } catch (err) {
+        // A bug in a codec must end the run with one line, not a stack trace from an event handler.
+        this.fail(
+          new WsxError(
+            'protocol',
+            `the ${codec.name} codec failed on a message from the server: ${(err as Error).message ?? String(err)}`,
+            { hint: 'a bug in wsx; run with --verbose for the stack trace', cause: err },
+          ),
+        );
+      }
     });
   }
 
@@ -127,7 +148,15 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
       if (failure) this.fail(failure);
     }
-    if (change.to === 'closed') this.codec.dispose();
+    if (change.to === 'closed') this.disposeCodec();
+  }
+
+  /** Stops the codec once; the input it still held for the protocol's opening is now dropped. */
+  private disposeCodec(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.droppedInputs += this.codec.heldInputs?.() ?? 0;
+    this.codec.dispose();
   }
 
   private fail(err: WsxError): void {
@@ -135,7 +164,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     if (this.failure) return;
     this.failure = err;
     this.isReadyNow = false;
-    this.codec.dispose();
+    this.disposeCodec();
     this.emit('failure', err);
     // Later: the state change being emitted now reaches every listener before the connection closes.
     queueMicrotask(() => void this.conn.close(1000, ''));
