@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { startRefusingServer } from '../helpers/servers.js';
-import { startHandSocketIo, startTextServer } from '../protocols/scripted-servers.js';
+import { startHandGraphqlWs, startHandSocketIo, startTextServer } from '../protocols/scripted-servers.js';
+import { startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -61,5 +62,49 @@ describe('held input', () => {
       'wsx: 1 message was being written when the connection dropped; delivery unconfirmed',
     );
     expect(r.code).toBe(5);
+  });
+});
+
+describe('malformed protocol frames', () => {
+  it('a bad Socket.IO open packet fails the opening: exit 3, one line, no stack', async () => {
+    const server = await startHandSocketIo(defer, { open: '0{bad json' });
+    const r = await runWsx(['--proto', 'socketio', server.url], { input: '["a"]\n' });
+    expect(r.stderr).toBe(
+      "wsx: the server's Engine.IO opening is not valid: its open packet is not JSON (not a Socket.IO server? check the URL and --path)\nwsx: 1 message dropped (still queued when the connection closed)\n",
+    );
+    expect(r.code).toBe(3);
+  });
+
+  it('graphql-ws null and a next without payload print raw with a note, and the run goes on', async () => {
+    const server = await startHandGraphqlWs(defer, {
+      onSubscribe: (ws, id) => {
+        ws.send('null');
+        ws.send(`{"id":"${id}","type":"next"}`);
+        ws.send(`{"id":"${id}","type":"next","payload":{"data":1}}`);
+        ws.send(`{"id":"${id}","type":"complete"}`);
+      },
+    });
+    const r = await runWsx(['--proto', 'graphql-ws', server.url], { input: '{ hello }\n' });
+    expect(r.stdout).toBe('null\n{"id":"1","type":"next"}\n{"data":1}\n');
+    expect(r.stderr).toBe(
+      'wsx: unreadable graphql-ws message: not a JSON object\nwsx: unreadable graphql-ws message: "next" without a payload\n',
+    );
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('the order of what is said', () => {
+  it('a refused namespace is said first; the ack typed before it is then counted as dropped', async () => {
+    const { url } = await startSocketIo(defer);
+    const r = await runWsx(
+      ['--proto', 'socketio', '--namespace', '/secure', '--auth', '{"token":"no"}', url],
+      { input: 'ack ["add",1,2]\n' },
+    );
+    expect(r.stderr.split('\n')).toEqual([
+      'wsx: the Socket.IO server refused namespace /secure: not authorized {"reason":"bad token"} (check --auth and --namespace)',
+      'wsx: 1 message dropped (still queued when the connection closed)',
+      '',
+    ]);
+    expect(r.code).toBe(3);
   });
 });
