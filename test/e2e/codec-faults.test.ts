@@ -108,3 +108,22 @@ describe('the order of what is said', () => {
     expect(r.code).toBe(3);
   });
 });
+
+describe('JSON flags a double would change', () => {
+  it('--auth and --init refuse a number that would not reach the server as written: exit 2', async () => {
+    const auth = await runWsx([
+      '--proto',
+      'socketio',
+      '--auth',
+      '{"uid":9007199254740993}',
+      'ws://127.0.0.1:9',
+    ]);
+    expect(auth.stderr).toBe(
+      'wsx: --auth: the number 9007199254740993 would reach the server changed (a double cannot hold it) (write it as a string: "9007199254740993")\n',
+    );
+    expect(auth.code).toBe(2);
+    const init = await runWsx(['--proto', 'graphql-ws', '--init', '{"n":[1.10,1e400]}', 'ws://127.0.0.1:9']);
+    expect(init.stderr).toMatch(/^wsx: --init: the number 1e400 would reach the server changed/);
+    expect(init.code).toBe(2);
+  });
+});
