@@ -89,20 +89,26 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     conn.on('sent', (msg) => settle(msg.data, clock.now()));
     conn.on('dropped', ({ msg }) => settle(msg.data, undefined));
     conn.on('message', (frame) => {
-      if (this.failure) return;
-      try {
-        codec.received(frame, this.ctx);
-      } catch (err) {
-        // A bug in a codec must end the run with one line, not a stack trace from an event handler.
-        this.fail(
-          new WsxError(
-            'protocol',
-            `the ${codec.name} codec failed on a message from the server: ${(err as Error).message ?? String(err)}`,
-            { hint: 'a bug in wsx; run with --verbose for the stack trace', cause: err },
-          ),
-        );
-      }
+      if (!this.failure) this.guarded('on a message from the server', () => codec.received(frame, this.ctx));
     });
+  }
+
+  /**
+   * Runs one of the codec's handlers. They run inside the connection's event handlers, where an exception
+   * (a bug in wsx, on a frame nobody foresaw) was a stack trace and exit 1: it ends the run with one line.
+   */
+  private guarded(when: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      const what = err instanceof Error ? err.message : String(err);
+      this.fail(
+        new WsxError('protocol', `the ${this.codec.name} codec failed ${when}: ${what}`, {
+          hint: 'a bug in wsx; run with --verbose for the stack trace',
+          cause: err,
+        }),
+      );
+    }
   }
 
   /** True once the protocol's opening has finished on any socket: a later failure is a lost connection. */
@@ -139,14 +145,16 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
           ),
         );
       });
-      this.codec.opened(this.ctx);
+      this.guarded('opening the protocol', () => this.codec.opened(this.ctx));
       return;
     }
     this.cancelOpeningTimer?.();
     if (change.from === 'open' || change.from === 'closing') {
       this.isReadyNow = false;
-      const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
-      if (failure) this.fail(failure);
+      this.guarded('as the socket closed', () => {
+        const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
+        if (failure) this.fail(failure);
+      });
     }
     if (change.to === 'closed') this.disposeCodec();
   }
