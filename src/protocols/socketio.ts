@@ -213,9 +213,16 @@ export function socketIoCodec(opts: SocketIoOptions = {}): Codec {
         );
         return;
       }
-      case DISCONNECT:
-        ctx.fail(new WsxError('closed-by-peer', `the Socket.IO server disconnected namespace ${nsp}`));
+      case DISCONNECT: {
+        // Named in the failure itself: a warning from closed() came out before the line it follows from.
+        const sent = [...acks].filter(([, a]) => a.sentAt >= 0);
+        for (const [id] of sent) acks.delete(id);
+        const unanswered = sent.length > 0 ? ` with ${sent.length} ack(s) still unanswered` : '';
+        ctx.fail(
+          new WsxError('closed-by-peer', `the Socket.IO server disconnected namespace ${nsp}${unanswered}`),
+        );
         return;
+      }
       case EVENT:
       case BINARY_EVENT:
         ctx.deliver({

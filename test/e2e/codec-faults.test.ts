@@ -127,3 +127,17 @@ describe('JSON flags a double would change', () => {
     expect(init.code).toBe(2);
   });
 });
+
+describe('acks left unanswered by a disconnect', () => {
+  it('are named in the disconnect line itself, not in a warning printed before it', async () => {
+    const { url } = await startSocketIo(defer);
+    const r = await runWsx(['--proto', 'socketio', url], {
+      input: 'ack ["nothing-answers-this"]\n["kick"]\n',
+      keepStdinOpen: true,
+    });
+    expect(r.stderr).toBe(
+      'wsx: the Socket.IO server disconnected namespace / with 1 ack(s) still unanswered\n',
+    );
+    expect(r.code).toBe(5);
+  });
+});
