@@ -31,12 +31,16 @@ function skipSpace(text: string, i: number): number {
 
 /** The index after the string literal whose opening quote is at `i`. */
 function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j + 1;
+  let from = i + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    // A quote after an odd number of backslashes is escaped.
+    let k = quote - 1;
+    while (text.charCodeAt(k) === BACKSLASH) k--;
+    if ((quote - 1 - k) % 2 === 0) return quote + 1;
+    from = quote + 1;
   }
-  return text.length;
 }
 
 /** The index after the value that starts at `i`, in a text JSON.parse accepted. */
@@ -72,8 +76,10 @@ export interface JsonText {
 /** Parses `text` (throws JSON.parse's SyntaxError) and keeps the text with the value. */
 export function parseJsonText(text: string): JsonText {
   const value: unknown = JSON.parse(text);
-  const start = skipSpace(text, 0);
-  return { text, value, span: { start, end: valueEnd(text, start) } };
+  // JSON.parse accepted the whole text as one value: it ends where the trailing blanks begin.
+  let end = text.length;
+  while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+  return { text, value, span: { start: skipSpace(text, 0), end } };
 }
 
 /** The text of `span`. */
