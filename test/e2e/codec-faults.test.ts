@@ -141,3 +141,21 @@ describe('acks left unanswered by a disconnect', () => {
     expect(r.code).toBe(5);
   });
 });
+
+describe('Socket.IO timers from the server', () => {
+  it('a server that stops pinging is retried with backoff until --max-retries, then exit 5', async () => {
+    const server = await startHandSocketIo(defer, {
+      open: '0{"sid":"x","upgrades":[],"pingInterval":40,"pingTimeout":40,"maxPayload":1000000}',
+    });
+    const r = await runWsx(['--proto', 'socketio', '--reconnect', '--max-retries', '2', server.url], {
+      keepStdinOpen: true,
+    });
+    const lines = r.stderr.split('\n');
+    expect(lines.filter((l) => /reconnecting in \d+ms \(attempt [23]\)$/.test(l))).toHaveLength(2);
+    expect(lines.at(-2)).toBe(
+      `wsx: connection to ${server.url}/ lost: no Socket.IO ping for 80 ms: the server looks dead`,
+    );
+    expect(server.connections()).toBe(3);
+    expect(r.code).toBe(5);
+  });
+});
