@@ -108,7 +108,7 @@ export function jsonRpcCodec(): Codec {
       };
     }
     // A notification (eth_subscription) or a request from the server: shown as it comes.
-    return { kind: 'notification', text: shown, json: r as Response, frame };
+    return { kind: 'notification', text: shown, json: r, frame };
   };
 
   return {
