@@ -159,3 +159,28 @@ describe('Socket.IO timers from the server', () => {
     expect(r.code).toBe(5);
   });
 });
+
+describe('a repeated connection_ack', () => {
+  it('is ignored: one result per operation, and a line on stderr only with -v', async () => {
+    const server = await startTextServer(defer, {
+      protocol: 'graphql-transport-ws',
+      onFrame: (ws, text) => {
+        const msg = JSON.parse(text) as { type: string; id?: string };
+        if (msg.type === 'connection_init') {
+          ws.send('{"type":"connection_ack"}');
+          ws.send('{"type":"connection_ack"}');
+        } else if (msg.type === 'subscribe') {
+          ws.send(`{"id":"${msg.id}","type":"next","payload":{"data":${msg.id}}}`);
+          ws.send(`{"id":"${msg.id}","type":"complete"}`);
+        }
+      },
+    });
+    const quiet = await runWsx(['--proto', 'graphql-ws', server.url], { input: '{ a }\n' });
+    expect(quiet.stdout).toBe('{"data":1}\n');
+    expect(quiet.stderr).toBe('');
+    expect(quiet.code).toBe(0);
+    const verbose = await runWsx(['--proto', 'graphql-ws', '-v', server.url], { input: '{ a }\n' });
+    expect(verbose.stderr).toContain('wsx: ignored a repeated graphql-ws connection_ack\n');
+    expect(server.received.filter((f) => f.includes('"subscribe"'))).toHaveLength(2);
+  });
+});
