@@ -6,7 +6,7 @@ import type { Connection } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import type { CancelTimer } from '../core/clock.js';
 import type { StateChange } from '../core/events.js';
-import type { Codec, CodecContext, ProtocolMessage } from './codec.js';
+import { isInputError, type Codec, type CodecContext, type ProtocolMessage } from './codec.js';
 
 export type ProtocolEvents = {
   message: [msg: ProtocolMessage];
@@ -127,7 +127,17 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
    */
   input(line: string): boolean {
     this.hasRoom = true;
-    this.codec.input(line, this.ctx);
+    let refusal: unknown;
+    this.guarded('on an input line', () => {
+      try {
+        this.codec.input(line, this.ctx);
+      } catch (err) {
+        // The line's own fault: the caller skips it and says why. Anything else is a bug, and ends the run.
+        if (!isInputError(err)) throw err;
+        refusal = err;
+      }
+    });
+    if (refusal) throw refusal;
     return this.hasRoom;
   }
 

@@ -213,3 +213,24 @@ describe('jsonrpc against a hostile server', () => {
     expect((await nextMessage(proto)).text).toBe(`{"jsonrpc":"2.0","id":1,"result":${deep(5000)}}`);
   });
 });
+
+describe('a codec that throws on input', () => {
+  it('ends the run with one failure; a line the protocol refuses is still only skipped', async () => {
+    const server = await startTextServer(defer, {});
+    const codec = jsonRpcCodec();
+    const broken: Codec = {
+      ...codec,
+      input: (line, ctx) => {
+        if (line === 'bug') throw new RangeError('Maximum call stack size exceeded');
+        codec.input(line, ctx);
+      },
+    };
+    const { proto } = openSession(defer, broken, server.url);
+    expect(() => proto.input('{"no method":1}')).toThrow(/"method"/);
+    const failed = failureReached(proto);
+    expect(() => proto.input('bug')).not.toThrow();
+    expect((await failed).message).toBe(
+      'the jsonrpc codec failed on an input line: Maximum call stack size exceeded',
+    );
+  });
+});
