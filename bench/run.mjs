@@ -29,8 +29,8 @@ const config = {
   floodSeconds: envInt('WSX_BENCH_FLOOD_SECONDS', 5, 30),
   keyProbes: envInt('WSX_BENCH_KEY_PROBES', 5, 20),
 };
-// WSX_BENCH_ONLY=smoke,pipe,echo,launch,flood runs just those parts.
-const only = new Set((process.env.WSX_BENCH_ONLY ?? 'smoke,pipe,echo,launch,flood').split(','));
+// WSX_BENCH_ONLY=smoke,pipe,echo,launch,flood,load runs just those parts (load: bench/load.mjs, wsx load's rows).
+const only = new Set((process.env.WSX_BENCH_ONLY ?? 'smoke,pipe,echo,launch,flood,load').split(','));
 
 const median = (xs) => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -424,3 +424,5 @@ console.log(
 );
 if (!hasTmux()) console.log('Interactive rows skipped: tmux is not installed.');
 for (const f of failures) console.log(`Part failed (no figure): ${f}`);
+// wsx load's rows have their own script and table (many connections, servers in other processes).
+if (only.has('load')) spawnSync(node, [join(root, 'bench/load.mjs')], { stdio: 'inherit' });

@@ -9,6 +9,7 @@
 //                         runs never read it. A module both bundles import exists twice, so nothing may
 //                         cross between them by identity: errors are told by name (isInputError), each
 //                         chalk is set apart, and test/e2e/build.test.ts fails on a class in both.
+// dist/cli/hdr-histogram.js  hdr-histogram-js, which only `wsx load` imports (dynamically).
 // dist/core/connection.js the core alone, for tests that drive a Connection in a child process.
 //
 // One main file rather than esbuild's split chunks: a smoke run loaded 27 files and took 1.10-1.13x the raw
@@ -35,6 +36,20 @@ const screenStaysOut = {
   },
 };
 
+/**
+ * hdr-histogram-js (300 KiB), left as an import of dist/cli/hdr-histogram.js by the main bundle: only wsx
+ * load reads it, through a dynamic import, so no other run parses it.
+ */
+const histogramsStayOut = {
+  name: 'histograms-stay-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/hdr-histogram\.js$/ }, () => ({
+      path: './hdr-histogram.js',
+      external: true,
+    }));
+  },
+};
+
 const common = {
   plugins: [editDependencies],
   absWorkingDir: root,
@@ -42,9 +57,9 @@ const common = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Kept out of the bundle: loaded from node_modules only when a run needs it (proxy), or optional native
-  // add-ons ws tries and does without.
-  external: ['https-proxy-agent', 'bufferutil', 'utf-8-validate'],
+  // ws's optional native add-ons, which it tries and does without. Everything else is bundled, so the
+  // package has no runtime dependencies and installs offline with nothing cached.
+  external: ['bufferutil', 'utf-8-validate'],
   define: {
     // React and ink pick their production builds; nothing in wsx reads NODE_ENV.
     'process.env.NODE_ENV': '"production"',
@@ -63,11 +78,12 @@ const common = {
 const results = await Promise.all([
   build({
     ...common,
-    plugins: [...common.plugins, screenStaysOut],
+    plugins: [...common.plugins, screenStaysOut, histogramsStayOut],
     entryPoints: { 'cli/main': 'src/cli/main.ts' },
     outdir: 'dist',
   }),
   build({ ...common, entryPoints: { 'ui/screen': 'src/ui/screen.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'cli/hdr-histogram': 'src/load/hdr-histogram.ts' }, outdir: 'dist' }),
   // The core on its own, for tests that drive a Connection in a child process (test/core).
   build({ ...common, entryPoints: { 'core/connection': 'src/core/connection.ts' }, outdir: 'dist' }),
 ]);

@@ -12,6 +12,7 @@ export const ExitCode = {
   connect: 3,
   expectation: 4,
   abnormalClose: 5,
+  thresholds: 6,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -71,7 +72,9 @@ export type Ending =
    * `wsx run`: a scenario file failed. Its lines (FILE:LINE, step, what was expected) were printed as
    * each file ended; `code` is the first failing file's, from this table (2 syntax, 3, 4 or 5).
    */
-  | { ended: 'scenario-failed'; code: ExitCodeValue };
+  | { ended: 'scenario-failed'; code: ExitCodeValue }
+  /** `wsx load`: the run went through, and one or more --threshold rules failed; `message` names them. */
+  | { ended: 'thresholds-failed'; message: string };
 
 export type Outcome = Ending & RunFacts;
 
@@ -197,6 +200,8 @@ function verdictLines(outcome: Outcome, opts: { isVerbose?: boolean }): Verdict 
       return { code: ExitCode.terminated, lines: undelivered };
     case 'scenario-failed':
       return { code: outcome.code, lines: [] };
+    case 'thresholds-failed':
+      return { code: ExitCode.thresholds, lines: [outcome.message] };
   }
 }
 

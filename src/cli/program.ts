@@ -75,10 +75,13 @@ Examples:
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
+  wsx load ws://localhost:8080 -c 100 --rate 1000 -d 30s   load: 100 connections, round trips (docs/load.md)
+  echo Target.getTargets | wsx --proto cdp ws://127.0.0.1:9222/devtools/browser/ID   Chrome DevTools
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
-Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
-expectation not met, 5 connection ended abnormally or messages undelivered, 130/143 interrupted.
+Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout,
+expectation not met or a --proto error answer, 5 connection ended abnormally or messages undelivered,
+6 a load threshold failed, 130/143 interrupted.
 NO_COLOR turns colour off.`;
 
 /** Builds the program: flags, help and examples. main.ts adds the action and the serve subcommand. */
@@ -89,7 +92,7 @@ export function buildProgram(version: string): Command {
       'A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.',
     )
     .usage(
-      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>',
+      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>\n       wsx load [options] <url>',
     )
     .argument(
       '[url]',
@@ -154,7 +157,7 @@ export function buildProgram(version: string): Command {
   program
     .option(
       '--proto <name>',
-      'speak a protocol on top of WebSocket: socketio, jsonrpc, graphql-ws (default raw)',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws (default raw)',
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')

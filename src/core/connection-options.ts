@@ -1,6 +1,7 @@
 // What a Connection is created with: where to connect, how, and the policies for retry, liveness and queueing.
 
 import type { Agent, ClientRequest } from 'node:http';
+import type WebSocket from 'ws';
 import { defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import { defaultHeartbeat, type HeartbeatOptions } from './heartbeat.js';
@@ -101,3 +102,23 @@ export const connectionDefaults = Object.freeze({
   maxRedirects: 10,
   highWaterBytes: MiB,
 } as const);
+
+/**
+ * What ws is handed for one socket of these options: the core's Connection and wsx load's cheap sockets
+ * open their sockets with the same headers, TLS, limits and compression.
+ */
+export function wsClientOptions(options: ConnectionOptions): WebSocket.ClientOptions {
+  const d = connectionDefaults;
+  return {
+    headers: options.headers,
+    origin: options.origin,
+    agent: options.agent,
+    handshakeTimeout: options.handshakeTimeoutMs ?? d.handshakeTimeoutMs,
+    closeTimeout: options.closeTimeoutMs ?? d.closeTimeoutMs,
+    maxPayload: options.maxPayloadBytes ?? d.maxPayloadBytes,
+    perMessageDeflate: options.compress ?? d.compress,
+    followRedirects: options.followRedirects ?? d.followRedirects,
+    maxRedirects: options.maxRedirects ?? d.maxRedirects,
+    ...options.tls,
+  } as WebSocket.ClientOptions;
+}

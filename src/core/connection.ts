@@ -1,13 +1,13 @@
 // One logical WebSocket session over many sockets: owns the state machine and wires queue, backoff and heartbeat.
 
 import { EventEmitter } from 'node:events';
-import type WebSocket from 'ws';
 import { Attempt, type AttemptSettings } from './attempt.js';
 import { reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { describeClose } from './close-codes.js';
 import {
   connectionDefaults,
+  wsClientOptions,
   type ConnectionDeps,
   type ConnectionOptions,
   type SendOptions,
@@ -117,18 +117,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.attemptSettings = {
       url: this.url,
       protocols: options.protocols ?? [],
-      wsOptions: {
-        headers: options.headers,
-        origin: options.origin,
-        agent: options.agent,
-        handshakeTimeout: handshakeTimeoutMs,
-        closeTimeout: options.closeTimeoutMs ?? d.closeTimeoutMs,
-        maxPayload: options.maxPayloadBytes ?? d.maxPayloadBytes,
-        perMessageDeflate: options.compress ?? d.compress,
-        followRedirects: options.followRedirects ?? d.followRedirects,
-        maxRedirects: options.maxRedirects ?? d.maxRedirects,
-        ...options.tls,
-      } as WebSocket.ClientOptions,
+      wsOptions: wsClientOptions(options),
       handshakeTimeoutMs,
       stableAfterMs: this.retry.stableAfterMs,
       heartbeat: this.heartbeatOptions,

@@ -24,8 +24,8 @@ export interface Io {
 }
 
 export interface SessionHooks {
-  /** Each text message, decoded. */
-  onText?(text: string): void;
+  /** Each text message, decoded. `isError`: a --proto error answer (a JSON-RPC error, a graphql-ws error). */
+  onText?(text: string, isError: boolean): void;
   /** Each time a socket opens (the first time and after every reconnect). */
   onOpen?(isReconnect: boolean): void;
   /** How a run the server ended cleanly ended (default: completed). */
@@ -51,6 +51,8 @@ export class LineSession {
   private readonly output: MessageOutputFormat;
   private hooks: SessionHooks = {};
   private received = 0;
+  /** --proto error answers received: a run that would otherwise complete fails with 4. */
+  private errorAnswers = 0;
   private isEnding = false;
   private cancelLinger: (() => void) | undefined;
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
@@ -208,6 +210,12 @@ export class LineSession {
     // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
     const failure = this.closedChange?.error;
     if (ending.ended === 'completed' && failure) ending = { ended: 'failed', error: failure };
+    // An error answer is a request that failed: a pipe that got one must not report success. (A script's
+    // expectations decide for themselves: an error may be what they wait for.)
+    if (ending.ended === 'completed' && this.errorAnswers > 0) {
+      const requests = this.errorAnswers === 1 ? '1 request' : `${this.errorAnswers} requests`;
+      ending = { ended: 'unmet', message: `the server answered ${requests} with an error` };
+    }
     const snap = this.conn.snapshot();
     const { counters } = snap;
     await this.sink.flush();
@@ -351,11 +359,13 @@ export class LineSession {
       for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
     }
     if (msg.kind === 'complete') this.diag.info(`operation ${msg.id ?? '?'} complete`);
-    else if (msg.isError)
+    else if (msg.isError) {
+      this.errorAnswers++;
       this.diag.warn(`${msg.id === undefined ? 'error' : `${msg.id} failed`}: ${preview(msg.text, 200)}`);
+    }
     if (!isData) return;
     this.received++;
-    this.hooks.onText?.(msg.text);
+    this.hooks.onText?.(msg.text, msg.isError === true);
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
       void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
@@ -369,7 +379,7 @@ export class LineSession {
     if (options.isJsonl) this.event('recv', this.frame(msg.data, msg.isBinary));
     else for (const chunk of formatMessage(msg.data, msg.isBinary, this.output)) this.sink.write(chunk);
     if (this.isEnding) return;
-    if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'));
+    if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'), false);
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
       void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });

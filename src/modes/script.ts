@@ -67,7 +67,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
     onOpen(isReconnect) {
       if (isReconnect && options.resend) sendAll();
     },
-    onText(text) {
+    onText(text, isError) {
       recent.push(text);
       if (recent.length > 3) recent.shift();
       // One message may satisfy several expectations in a row (issue 15.12).
@@ -75,6 +75,15 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       run?.push(text);
       if (matched > before && matched === expectations.length)
         void session.end({ ended: 'expectations-met' });
+      else if (isError && matched === before && matched < expectations.length) {
+        // An error answer nothing expected: the awaited answer will not come, so waiting out --timeout
+        // would only hide why.
+        const next = expectations[matched]!;
+        void session.end({
+          ended: 'unmet',
+          message: `the server answered with an error while waiting for ${next.label} (expectation ${matched + 1} of ${expectations.length}): ${preview(text, 200)}`,
+        });
+      }
     },
     onCountReached() {
       if (matched >= expectations.length)

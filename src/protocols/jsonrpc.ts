@@ -1,4 +1,5 @@
 // JSON-RPC 2.0 over WebSocket: requests get ids, responses are matched to them by id with a round-trip time.
+// Its dialects (the Chrome DevTools Protocol) differ only in what a request carries: see `dialects`.
 
 import { InputError, type Codec, type CodecContext, type ProtocolMessage } from './codec.js';
 import type { Incoming } from '../core/events.js';
@@ -43,21 +44,64 @@ export function idValue(idText: string): Id | undefined {
   return undefined;
 }
 
-export function jsonRpcCodec(): Codec {
+/** What sets a JSON-RPC dialect apart: one row of `dialects` per --proto name this codec speaks. */
+export interface JsonRpcDialect {
+  name: 'jsonrpc' | 'cdp';
+  /** The version member added to each request, `"jsonrpc":"2.0"`; undefined adds none. */
+  version?: string;
+  /** Whether a line may be an array of requests. */
+  hasBatches: boolean;
+  /** Whether `@SESSION method [params]` sends a command to an attached target (its "sessionId"). */
+  hasSessions: boolean;
+}
+
+export const dialects = {
+  jsonrpc: { name: 'jsonrpc', version: '2.0', hasBatches: true, hasSessions: false },
+  // Chromium answers a request carrying "jsonrpc" with an id-less -32600 ("Message has property other than
+  // 'id', 'method', 'sessionId', 'params'") and a batch with "Message must be an object". Commands for an
+  // attached target (Target.attachToTarget with flatten: true) carry its "sessionId" at the top level.
+  cdp: { name: 'cdp', hasBatches: false, hasSessions: true },
+} as const satisfies Record<string, JsonRpcDialect>;
+
+export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec {
   let nextId = 1;
   /** Requests sent and not yet answered, by idKey. */
   const pending = new Map<string, { method: string; sentAt: number }>();
 
+  /** The session the latest attach created, for `@ method`: the one the user most likely means. */
+  let latestSession: string | undefined;
+  /** Learns a session from an attach's result or a Target.attachedToTarget event (`requested`: undefined). */
+  const noteSession = (requested: string | undefined, r: Response): void => {
+    const { result, params, method } = r as {
+      result?: { sessionId?: unknown };
+      params?: { sessionId?: unknown };
+    } & Response;
+    if (requested?.startsWith('Target.attachTo') && typeof result?.sessionId === 'string')
+      latestSession = result.sessionId;
+    else if (method === 'Target.attachedToTarget' && typeof params?.sessionId === 'string')
+      latestSession = params.sessionId;
+  };
+
   /**
-   * One request object of the user's text, with `jsonrpc` and a fresh `id` spliced in where missing (the
-   * rest goes out byte for byte); records the request.
+   * One request object of the user's text, with the dialect's version, a fresh `id` and the session
+   * spliced in where they belong (the rest goes out byte for byte); records the request.
    */
-  const prepare = (text: string, span: Span, raw: unknown, now: number, keys: string[]): string => {
+  const prepare = (
+    text: string,
+    span: Span,
+    raw: unknown,
+    now: number,
+    keys: string[],
+    sessionId: string | undefined,
+  ): string => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw new InputError('a JSON-RPC request is a JSON object with a "method"');
     const req = raw as Record<string, unknown>;
     if (typeof req.method !== 'string') throw new InputError('a JSON-RPC request needs a "method" string');
-    const first = 'jsonrpc' in req ? [] : ['"jsonrpc":"2.0"'];
+    const first =
+      dialect.version === undefined || 'jsonrpc' in req
+        ? []
+        : [`"jsonrpc":${JSON.stringify(dialect.version)}`];
     const last: string[] = [];
     let key: string | undefined;
     if ('id' in req) {
@@ -68,6 +112,8 @@ export function jsonRpcCodec(): Codec {
       last.push(`"id":${nextId}`);
       key = idKey(String(nextId++));
     }
+    // Last, so it wins over one the user wrote (JSON readers keep a repeated key's last value).
+    if (sessionId !== undefined) last.push(`"sessionId":${JSON.stringify(sessionId)}`);
     if (key !== undefined) {
       keys.push(key);
       pending.set(key, { method: req.method, sentAt: now });
@@ -78,25 +124,27 @@ export function jsonRpcCodec(): Codec {
   /** One response (or notification) at `span` of the received `text`, printed as the server wrote it. */
   const describe = (r: unknown, text: string, span: Span, frame: Incoming, now: number): ProtocolMessage => {
     const shown = sliceOf(text, span);
-    if (
-      r !== null &&
-      typeof r === 'object' &&
-      !Array.isArray(r) &&
-      ('result' in r || 'error' in r) &&
-      'id' in r
-    ) {
+    // A response, or an error that names no request: a server that cannot read a request answers with an
+    // id of null (JSON-RPC 2.0 §5) or, like Chromium, with no id at all. Shown as a notification, such an
+    // error would pass for good news (green, exit 0).
+    const isObject = r !== null && typeof r === 'object' && !Array.isArray(r);
+    const res = r as Response;
+    const isAnswer = isObject && ('id' in res || (typeof res.method !== 'string' && 'error' in res));
+    if (isAnswer && ('result' in res || 'error' in res)) {
       // Most ids are strings or small integers, which the parsed value holds exactly; only other numbers
       // are read from the text (a walk over the response: ~2x JSON.parse's time on an 8 MB answer).
-      const parsedId = (r as Response).id;
-      const idText =
-        typeof parsedId === 'string' || Number.isSafeInteger(parsedId)
+      const parsedId = res.id;
+      const idText = !('id' in res)
+        ? undefined
+        : typeof parsedId === 'string' || Number.isSafeInteger(parsedId)
           ? JSON.stringify(parsedId)
           : sliceOf(text, memberOf(text, span, 'id')!);
-      const key = idKey(idText);
+      const key = idText === undefined ? undefined : idKey(idText);
       const req = key === undefined ? undefined : pending.get(key);
       if (key !== undefined) pending.delete(key);
-      const isError = 'error' in r;
-      const id = idValue(idText);
+      const isError = 'error' in res;
+      if (req && dialect.hasSessions) noteSession(req.method, res);
+      const id = idText === undefined ? undefined : idValue(idText);
       return {
         kind: isError ? 'error' : 'response',
         text: shown,
@@ -107,12 +155,13 @@ export function jsonRpcCodec(): Codec {
         frame,
       };
     }
-    // A notification (eth_subscription) or a request from the server: shown as it comes.
+    // A notification (eth_subscription, a CDP event) or a request from the server: shown as it comes.
+    if (isObject && dialect.hasSessions) noteSession(undefined, res);
     return { kind: 'notification', text: shown, json: r, frame };
   };
 
   return {
-    name: 'jsonrpc',
+    name: dialect.name,
     target: (url, protocols) => ({ url, protocols }),
     opened: (ctx) => ctx.ready(''),
 
@@ -144,8 +193,20 @@ export function jsonRpcCodec(): Codec {
     },
 
     input(line, ctx) {
-      const text = line.trim();
+      let text = line.trim();
       if (text === '') return;
+      // `@SESSION method [params]`: a command for an attached target; a bare `@` means the latest session.
+      let sessionId: string | undefined;
+      if (dialect.hasSessions && text.startsWith('@')) {
+        const at = /^@(\S*)\s*(.*)$/s.exec(text)!;
+        sessionId = at[1] || latestSession;
+        if (sessionId === undefined)
+          throw new InputError(
+            'no session yet: attach first (Target.attachToTarget {"targetId":"…","flatten":true}) or write @SESSION_ID',
+          );
+        text = at[2]!;
+        if (text === '') throw new InputError('a command follows the session: @SESSION_ID method [params]');
+      }
       const now = ctx.now();
       const keys: string[] = [];
       // The round trip starts when the socket takes the request.
@@ -165,9 +226,13 @@ export function jsonRpcCodec(): Codec {
         }
         const { value, span } = parsed;
         if (Array.isArray(value)) {
+          if (!dialect.hasBatches)
+            throw new InputError(`${dialect.name} has no batches: one command per line`);
           if (value.length === 0) throw new InputError('an empty batch is not a JSON-RPC request');
-          const items = elementsOf(text, span);
-          const requests = items.map((at, i) => ({ at, text: prepare(text, at, value[i], now, keys) }));
+          const requests = elementsOf(text, span).map((at, i) => ({
+            at,
+            text: prepare(text, at, value[i], now, keys, sessionId),
+          }));
           let batch = '';
           let from = span.start;
           for (const r of requests) {
@@ -176,7 +241,7 @@ export function jsonRpcCodec(): Codec {
           }
           send(batch + text.slice(from, span.end));
         } else {
-          send(prepare(text, span, value, now, keys));
+          send(prepare(text, span, value, now, keys, sessionId));
         }
         return;
       }
@@ -197,7 +262,7 @@ export function jsonRpcCodec(): Codec {
       // The params go out as typed; only the envelope is wsx's.
       const request = `{"method":${JSON.stringify(method)}${rest === '' ? '' : `,"params":${rest}`}}`;
       const parsed = parseJsonText(request);
-      send(prepare(request, parsed.span, parsed.value, now, keys));
+      send(prepare(request, parsed.span, parsed.value, now, keys, sessionId));
     },
 
     dispose: () => {},

@@ -127,7 +127,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
    */
   input(line: string): boolean {
     this.hasRoom = true;
-    let refusal: unknown;
+    let refusal: Error | undefined;
     this.guarded('on an input line', () => {
       try {
         this.codec.input(line, this.ctx);
@@ -159,7 +159,9 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       return;
     }
     this.cancelOpeningTimer?.();
-    if (change.from === 'open' || change.from === 'closing') {
+    // Once per socket, when it has ended: our own close goes open → closing → closed, and telling the codec
+    // at both steps printed its notes ("1 request(s) still unanswered") twice.
+    if ((change.from === 'open' || change.from === 'closing') && change.to !== 'closing') {
       this.isReadyNow = false;
       this.guarded('as the socket closed', () => {
         const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);

@@ -26,6 +26,12 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
+/** CDP: a message to or from an attached target names its session; 8 characters tell sessions apart. */
+function sessionOf(value: unknown): string {
+  const { sessionId } = record(value);
+  return typeof sessionId === 'string' ? `@${sessionId.slice(0, 8)} ` : '';
+}
+
 /**
  * The parts of a message's JSON line as the server wrote them: summaries are cut from the text, never
  * re-serialised, so a number past 2^53 shows as it came and JSON nested thousands deep cannot overflow
@@ -79,7 +85,7 @@ export function summarise(msg: ProtocolMessage): string {
       return `ack ${id}${typeof event === 'string' ? `(${event}) ` : ''}${answer}`;
     }
     case 'response':
-      return `${id}${parts?.get('result') ?? 'undefined'}`;
+      return `${id}${sessionOf(msg.json)}${parts?.get('result') ?? 'undefined'}`;
     case 'error': {
       // JSON-RPC: {"error":{"code","message"}}; graphql-ws: {"errors":[…]}
       const { error } = record(msg.json);
@@ -87,13 +93,15 @@ export function summarise(msg: ProtocolMessage): string {
         const { message } = record(error);
         const data = parts?.get('error', 'data');
         const said = typeof message === 'string' ? message : (parts?.get('error', 'message') ?? 'undefined');
-        return `${id}error ${parts?.get('error', 'code') ?? 'undefined'}: ${said}${data === undefined ? '' : ` ${data}`}`;
+        return `${id}${sessionOf(msg.json)}error ${parts?.get('error', 'code') ?? 'undefined'}: ${said}${data === undefined ? '' : ` ${data}`}`;
       }
       return `${id}error ${parts?.get('errors') ?? msg.text}`;
     }
     case 'notification': {
       const { method } = record(msg.json);
-      return typeof method === 'string' ? `${method} ${parts?.get('params') ?? 'undefined'}` : msg.text;
+      if (typeof method !== 'string') return msg.text;
+      const params = parts?.get('params');
+      return `${sessionOf(msg.json)}${method}${params === undefined ? '' : ` ${params}`}`;
     }
     case 'next':
       return `${id}${msg.text}`;
@@ -124,6 +132,8 @@ export function inputHint(name: ProtocolName): string {
       return 'Socket.IO: ["event", args…] emits; ack ["event", args…] shows the answer and its round trip';
     case 'jsonrpc':
       return 'JSON-RPC 2.0: method [params] or a request object; responses show with their round trip';
+    case 'cdp':
+      return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
     case 'raw':

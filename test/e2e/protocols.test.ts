@@ -80,7 +80,7 @@ describe('--proto socketio', () => {
 });
 
 describe('--proto jsonrpc', () => {
-  it('pipe: one response per line as received, notifications as they come, errors also on stderr', async () => {
+  it('pipe: one response per line as received, notifications as they come, errors also on stderr and exit 4', async () => {
     const { url } = await startJsonRpc(defer);
     const result = await runWsx(['--proto', 'jsonrpc', url], {
       input: 'slow [300]\nadd [1,2]\n{"method":"fail"}\nsubscribe ["newHeads"]\n',
@@ -94,7 +94,9 @@ describe('--proto jsonrpc', () => {
       '{"jsonrpc":"2.0","id":1,"result":"slow done"}',
     ]);
     expect(result.stderr).toContain('wsx: 3 failed: {"jsonrpc":"2.0","id":3,"error":{"code":-32000');
-    expect(result.code).toBe(0);
+    // The other answers all came, but one request failed: the run did not succeed.
+    expect(result.stderr).toMatch(/wsx: the server answered 1 request with an error\n$/);
+    expect(result.code).toBe(4);
   });
 
   it('--jsonl adds rtt_ms to each response', async () => {
@@ -155,6 +157,21 @@ describe('--proto graphql-ws', () => {
       { event: 'complete', id: '1' },
     ]);
     expect(events[0]!.rtt_ms).toEqual(expect.any(Number));
+  });
+
+  it('pipe: an error for an operation prints as {"errors":[…]}, is named on stderr and exits 4', async () => {
+    const { url } = await startGraphqlWs(defer, { needsToken: true });
+    const result = await runWsx(
+      ['--proto', 'graphql-ws', '--init', '{"token":"ok"}', '--wait', '300ms', url],
+      {
+        input: '{ nope }\n',
+      },
+    );
+    expect(lines(result.stdout)).toEqual([
+      expect.stringMatching(/^\{"errors":\[\{"message":"Cannot query field \\"nope\\"/),
+    ]);
+    expect(result.stderr).toMatch(/^wsx: 1 failed: .*\nwsx: the server answered 1 request with an error\n$/);
+    expect(result.code).toBe(4);
   });
 
   it('script: --expect-json on a next payload', async () => {

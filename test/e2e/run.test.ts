@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,24 @@ describe('wsx run', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.startsWith(`${file}${message}`)).toBe(true);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exit 2 for a folder, with the command that runs the scenarios in it', async () => {
+    const dir = tempDir();
+    scenarioFile(dir, 'a.wsx', 'send a\n');
+    scenarioFile(dir, 'b.wsx', 'send b\n');
+    const result = await runWsx(['run', `${dir}/`, '--url', 'ws://127.0.0.1:1']);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      `${dir}/: is a directory: wsx run takes .wsx files; to run the 2 scenarios in it: wsx run ${dir}/*.wsx\n`,
+    ]);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const none = await runWsx(['run', empty, '--url', 'ws://127.0.0.1:1']);
+    expect([none.code, none.stderr]).toEqual([
+      2,
+      `${empty}: is a directory: wsx run takes .wsx files, and it holds none\n`,
+    ]);
   });
 
   it('exit 2 for a file that does not exist or is not UTF-8', async () => {

@@ -1,0 +1,184 @@
+// npm run bench's wsx load rows (also `node bench/load.mjs` alone): wsx load against a raw ws script doing
+// the same work (the same-runtime floor), on loopback servers in their own processes. A measurement, never
+// a test: it exits 0 whatever the figures. Sizes come from the environment, clamped:
+//   WSX_BENCH_LOAD_CONNS  idle connections for the memory rows (default 19000: this machine's open-file
+//                         limit is 20,000 a process, and `ulimit -n` cannot be raised here)
+//   WSX_BENCH_LOAD_RATE   echo messages a second over 1,000 connections (default 20000)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'wsx-bench-load-'));
+const wsxBin = process.env.WSX_BENCH_WSX ?? join(root, 'bin/wsx.js');
+const usageHook = new URL('./report-usage.mjs', import.meta.url).href;
+const node = process.execPath;
+const envInt = (name, fallback, max) => {
+  const v = Number(process.env[name] ?? fallback);
+  return Number.isInteger(v) && v > 0 ? Math.min(v, max) : fallback;
+};
+const conns = envInt('WSX_BENCH_LOAD_CONNS', 19_000, 19_500);
+const rate = envInt('WSX_BENCH_LOAD_RATE', 20_000, 100_000);
+const sources = ['127.0.0.2', '127.0.0.3'];
+
+/** Starts a server process; resolves with its port and pid once it prints "listening …PORT". */
+function startServer(argv) {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start')), 10_000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const port = /listening \S*?(\d+)\/?\s*$/m.exec(out)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        resolve({ port: Number(port), pid: child.pid, stop: () => child.kill('SIGKILL') });
+      }
+    });
+  });
+}
+
+/** A process's resident set, KiB, from /proc. */
+function rssKiB(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs a client to exit; returns its stdout, stderr, peak RSS (KiB) and CPU ms. */
+async function runClient(argv, onTick) {
+  const usageFile = join(work, `usage-${Math.random().toString(36).slice(2)}.json`);
+  const child = spawn(argv[0], argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${usageHook}`, WSX_BENCH_USAGE: usageFile },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const sampler = onTick ? setInterval(onTick, 200) : undefined;
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise((r) => child.on('close', r));
+  clearTimeout(killer);
+  clearInterval(sampler);
+  const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : {};
+  return { code, stdout, stderr, ...usage };
+}
+
+const wsxLoad = (url, args) => [node, wsxBin, 'load', url, '-q', '--summary-json', '-', ...args];
+const rawLoad = (url, n, ms, r = 0, ips = []) => [
+  node,
+  join(root, 'bench/raw-load.mjs'),
+  url,
+  String(n),
+  String(ms),
+  String(r),
+  ips.join(','),
+];
+const echoServer = () => startServer([node, join(root, 'bench/load-server.mjs'), 'echo']);
+const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const rows = [];
+
+// 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1.
+{
+  const server = await echoServer();
+  const url = `ws://127.0.0.1:${server.port}`;
+  const per = {};
+  for (const [name, argv] of [
+    ['raw', (n) => rawLoad(url, n, 2000, 0, sources)],
+    ['wsx', (n) => wsxLoad(url, ['-c', String(n), '-d', '2s', '--source-ip', sources.join(',')])],
+  ]) {
+    const one = await runClient(argv(1));
+    const many = await runClient(argv(conns));
+    per[name] = (many.maxRssKiB - one.maxRssKiB) / (conns - 1);
+    if (name === 'wsx') {
+      const s = JSON.parse(many.stdout || '{}');
+      per.wsxOpened = s.connections?.opened;
+    }
+  }
+  server.stop();
+  rows.push([
+    `client memory per idle connection at ${conns}`,
+    `wsx ${fmt(per.wsx)} KiB vs raw ${fmt(per.raw)} KiB (${fmt(per.wsx / per.raw, 2)}x); wsx opened ${per.wsxOpened}`,
+    '<= 16 KiB',
+  ]);
+}
+
+// 2. Echo round trips per second per client CPU second, 1,000 connections, RTT recorded.
+{
+  const server = await echoServer();
+  const url = `ws://127.0.0.1:${server.port}`;
+  const raw = await runClient(rawLoad(url, 1000, 5000, rate));
+  const rawOut = JSON.parse(raw.stdout || '{}');
+  const wsx = await runClient(wsxLoad(url, ['-c', '1000', '--rate', String(rate), '-d', '5s']));
+  const s = JSON.parse(wsx.stdout || '{}');
+  server.stop();
+  const rawPerCore = rawOut.received / (raw.cpuMs / 1000);
+  const wsxPerCore = s.rtt_ms?.count / (wsx.cpuMs / 1000);
+  rows.push([
+    `echo round trips per client CPU second, 1,000 connections at ${rate}/s`,
+    `wsx ${fmt(wsxPerCore, 0)} vs raw ${fmt(rawPerCore, 0)} (${fmt(wsxPerCore / rawPerCore, 2)}x); wsx late ${s.messages?.late}, rtt p99 ${s.rtt_ms?.p99} ms`,
+    '>= 1.0x',
+  ]);
+}
+
+// 3. Accuracy: a server that answers after exactly 5 ms.
+{
+  const server = await startServer([node, join(root, 'bench/load-server.mjs'), 'delay', '5']);
+  const wsx = await runClient(
+    wsxLoad(`ws://127.0.0.1:${server.port}`, ['-c', '10', '--rate', '200', '-d', '5s']),
+  );
+  server.stop();
+  const s = JSON.parse(wsx.stdout || '{}');
+  rows.push([
+    'accuracy: server answers after 5 ms',
+    `p50 ${s.rtt_ms?.p50} ms, p99 ${s.rtt_ms?.p99} ms`,
+    'p50 in 5-6 ms',
+  ]);
+}
+
+// 4. Coordinated omission: the server freezes once for 1 s during a 10 s run at 1,000 msg/s.
+{
+  const server = await startServer([node, join(root, 'bench/load-server.mjs'), 'stall', '4000', '1000']);
+  const wsx = await runClient(
+    wsxLoad(`ws://127.0.0.1:${server.port}`, ['-c', '50', '--rate', '1000', '-d', '10s']),
+  );
+  server.stop();
+  const s = JSON.parse(wsx.stdout || '{}');
+  rows.push([
+    'one 1 s stall in 10 s at 1,000 msg/s',
+    `p50 ${s.rtt_ms?.p50} ms, p99 ${s.rtt_ms?.p99} ms`,
+    'p99 >= 900 ms',
+  ]);
+}
+
+// 5. Server memory per idle connection: wsx serve against a raw ws server, the same raw client holding N.
+{
+  const per = {};
+  for (const [name, argv] of [
+    ['raw', [node, join(root, 'bench/load-server.mjs'), 'echo']],
+    ['wsx', [node, wsxBin, 'serve', '--port', '0', '-q']],
+  ]) {
+    const server = await startServer(argv);
+    await new Promise((r) => setTimeout(r, 300));
+    const before = rssKiB(server.pid);
+    let peak = before;
+    await runClient(rawLoad(`ws://127.0.0.1:${server.port}`, conns, 3000, 0, sources), () => {
+      peak = Math.max(peak, rssKiB(server.pid));
+    });
+    server.stop();
+    per[name] = (peak - before) / conns;
+  }
+  rows.push([
+    `server memory per idle connection at ${conns}`,
+    `wsx serve ${fmt(per.wsx)} KiB vs raw ws ${fmt(per.raw)} KiB (${fmt(per.wsx / per.raw, 2)}x)`,
+    '<= 1.5x',
+  ]);
+}
+
+console.log('\nwsx load (bench/load.mjs)');
+for (const [what, figure, target] of rows) console.log(`  ${what.padEnd(58)} ${figure}   [target ${target}]`);

@@ -1,0 +1,307 @@
+// `wsx load URL` and `wsx load merge FILE…`: flags for many connections, validated before any socket opens.
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { wsClientOptions } from '../core/connection-options.js';
+import { parsePath } from '../match/matcher.js';
+import { compileMessage, defaultMessage } from '../load/message.js';
+import type { Correlation, LoadPlan } from '../load/runner.js';
+import { parseStages, shardOffset, shardSlice, stagesDurationMs, type Stage } from '../load/stages.js';
+import { parseThreshold, type Threshold } from '../load/thresholds.js';
+import type { Outcome } from '../outcome.js';
+import { durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import { buildOptions } from './options.js';
+import type { RawFlags } from './program.js';
+
+export interface LoadFlags {
+  connections: string;
+  connectRate?: string;
+  duration?: string;
+  stages?: string;
+  message?: string;
+  rate?: string;
+  ratePerConn?: string;
+  correlate?: string;
+  fanout?: boolean;
+  threshold?: string[];
+  summaryJson?: string;
+  hdrLog?: string;
+  junit?: string;
+  sourceIp?: string;
+  shard?: string;
+  startAt?: string;
+  lateAfter: string;
+  drain: string;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** "500", "500/s" → 500 a second, above 0. */
+export function rateFlag(flag: string, text: string): number {
+  const n = Number(text.trim().replace(/\/s$/, ''));
+  if (!(Number.isFinite(n) && n > 0))
+    throw usage(`${flag}: "${text}" is not a rate`, 'use e.g. 100 or 100/s');
+  return n;
+}
+
+/** "0/4" → shard 0 of 4 (0-based, as Kubernetes' JOB_COMPLETION_INDEX). */
+export function shardFlag(text: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count)
+    throw usage(
+      `--shard: "${text}" is not INDEX/COUNT with 0 <= INDEX < COUNT`,
+      'e.g. --shard 0/4 ... --shard 3/4',
+    );
+  return { index, count };
+}
+
+/** "127.0.0.2-127.0.0.20" or "127.0.0.2,127.0.0.3": the local addresses to connect from. */
+export function sourceIpsFlag(text: string): string[] {
+  const ips: string[] = [];
+  const toNumber = (ip: string) => {
+    const parts = ip.trim().split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+      throw usage(
+        `--source-ip: "${ip.trim()}" is not an IPv4 address`,
+        'e.g. --source-ip 127.0.0.2-127.0.0.20',
+      );
+    return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+  };
+  const toIp = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  for (const part of text.split(',')) {
+    const [from, to] = part.split('-');
+    const first = toNumber(from!);
+    const last = to === undefined ? first : toNumber(to);
+    if (last < first || last - first > 65_535)
+      throw usage(`--source-ip: "${part.trim()}" is not a range from low to high of at most 65536 addresses`);
+    for (let n = first; n <= last; n++) ips.push(toIp(n));
+  }
+  return ips;
+}
+
+/** "2026-12-06T20:00:00Z" or Unix seconds → epoch ms. */
+export function startAtFlag(text: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) * 1000 : Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw usage(`--start-at: "${text}" is not a time`, 'use ISO 8601 (2026-12-06T20:00:00Z) or Unix seconds');
+  return ms;
+}
+
+function correlateFlag(text: string | undefined, hasMessage: boolean): Correlation {
+  if (text === undefined) return hasMessage ? { by: 'echo' } : { by: 'none' };
+  const trimmed = text.trim();
+  if (trimmed === 'echo' || trimmed === 'none') return { by: trimmed };
+  const match = /^json\s+(\S+)$/.exec(trimmed);
+  if (match) {
+    try {
+      return { by: 'json', path: parsePath(match[1]!), label: match[1]! };
+    } catch (err) {
+      throw usage(`--correlate: ${(err as Error).message}`);
+    }
+  }
+  throw usage(`--correlate: "${text}" is not echo, none or "json PATH"`, "e.g. --correlate 'json id'");
+}
+
+/** --message TEXT or @FILE (the file's whole text, one message). */
+function messageFlag(text: string): string {
+  if (!text.startsWith('@')) return text;
+  const file = text.slice(1);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usage(
+      `--message: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
+
+function thresholdsFlag(texts: string[]): Threshold[] {
+  return texts.map((text) => {
+    const t = parseThreshold(text);
+    if (typeof t === 'string')
+      throw usage(`--threshold '${text}': ${t}`, "e.g. 'rtt p99 < 50ms', 'errors < 0.1%'");
+    return t;
+  });
+}
+
+/** The client's option groups `wsx load` shares: where and how to connect. */
+const sharedGroups = new Set(['Connection:']);
+
+/** Adds `wsx load` and `wsx load merge` to `program` (after buildProgram, for its Connection flags). */
+export function addLoadCommand(program: Command, done: (outcome: Outcome) => void): void {
+  const load = program
+    .command('load')
+    .description('open many connections, send at a rate, and report connect times and round trips')
+    .argument('<url>', 'the server to load (ws://, wss://, host:port/path)')
+    .option('-c, --connections <n>', 'connections to hold open', '1')
+    .option('--connect-rate <n/s>', 'new connections a second (default: as fast as possible)')
+    .option('-d, --duration <duration>', 'how long to run (default 10s, or the stages)')
+    .option('--stages <list>', 'connections over time, e.g. 30s:1000,2m:1000,30s:0 (ramps like k6)')
+    .option(
+      '--message <text|@file>',
+      `what each connection sends; {{conn}} {{seq}} {{uuid}} {{now}} (default "${defaultMessage}")`,
+    )
+    .option('--rate <n/s>', 'messages a second over all connections (open model: sends keep their schedule)')
+    .option('--rate-per-conn <n/s>', 'messages a second per open connection')
+    .option('--correlate <how>', 'pair replies with sends: echo (default), json PATH (a shared field), none')
+    .option(
+      '--fanout',
+      'the server sends each message to every other connection (a broadcast room): report reach and its latency',
+    )
+    .option(
+      '--threshold <rule>',
+      "pass/fail rule, e.g. 'rtt p99 < 50ms', 'errors < 0.1%' (repeatable; exit 6)",
+      collect,
+    )
+    .option('--summary-json <file>', 'write the summary as JSON ("-": stdout)')
+    .option('--hdr-log <file>', 'write HdrHistogram interval logs of rtt and connect times (µs)')
+    .option('--junit <file>', 'write a JUnit XML report, one testcase per threshold')
+    .option(
+      '--source-ip <range>',
+      'connect from these local addresses, e.g. 127.0.0.2-127.0.0.20 (more than 28k connections)',
+    )
+    .option('--shard <i/n>', 'run shard i (0-based) of n: its slice of the connections and the rate')
+    .option('--start-at <time>', 'wait until this time (ISO 8601 or Unix seconds) so shards start together')
+    .option(
+      '--late-after <duration>',
+      'a send that leaves this long after its scheduled time counts as late',
+      '10ms',
+    )
+    .option('--drain <duration>', 'after the last send, wait this long for the replies still due', '2s')
+    .option('-q, --quiet', 'no progress and no table on stderr, only errors');
+  for (const option of program.options)
+    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
+      load.addOption(option);
+  load.addHelpText(
+    'after',
+    `
+Examples:
+  wsx load ws://127.0.0.1:8080 -c 1000 --connect-rate 200 -d 30s            hold 1,000 connections
+  wsx load ws://127.0.0.1:8080 -c 100 --rate 2000 -d 1m --threshold 'rtt p99 < 50ms'
+  wsx load ws://127.0.0.1:8080 -c 200 --rate 500 --shard 0/2 --summary-json s0.json   (and 1/2)
+  wsx load merge s0.json s1.json                      one report; thresholds from the shards' files
+
+Round trips are measured from each send's scheduled time, so a stalled server shows in the tail.
+Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130/143 interrupted.`,
+  );
+  load.action(async (url: string, flags: LoadFlags & Partial<RawFlags>) => {
+    const connections = positiveIntFlag('--connections', flags.connections);
+    let stages: Stage[] | undefined;
+    if (flags.stages !== undefined) {
+      const parsed = parseStages(flags.stages);
+      if (typeof parsed === 'string') throw usage(`--stages: ${parsed}`);
+      stages = parsed;
+    }
+    if (flags.rate !== undefined && flags.ratePerConn !== undefined)
+      throw usage('give --rate (over all connections) or --rate-per-conn, not both');
+    const shard = flags.shard === undefined ? { index: 0, count: 1 } : shardFlag(flags.shard);
+    const messageText = flags.message === undefined ? undefined : messageFlag(flags.message);
+    const isSending =
+      messageText !== undefined || flags.rate !== undefined || flags.ratePerConn !== undefined;
+    if (isSending && flags.rate === undefined && flags.ratePerConn === undefined)
+      throw usage(
+        '--message needs a rate',
+        'add --rate 100 (a second over all connections) or --rate-per-conn 1',
+      );
+    if (flags.fanout && !isSending)
+      throw usage('--fanout needs messages to fan out', 'add --rate 100 (and --message if you like)');
+    const message = isSending ? compileMessage(messageText ?? defaultMessage) : undefined;
+    if (typeof message === 'string') throw usage(`--message: ${message}`);
+    const durationMs =
+      flags.duration !== undefined
+        ? durationFlag('--duration', flags.duration)
+        : stages
+          ? stagesDurationMs(stages)
+          : 10_000;
+    const thresholds = thresholdsFlag(flags.threshold ?? []);
+    // The client's defaults for what load does not take (ping, queue…), read from the program, not restated.
+    const clientDefaults = Object.fromEntries(
+      program.options
+        .filter((o) => o.defaultValue !== undefined)
+        .map((o) => [o.attributeName(), o.defaultValue]),
+    );
+    const raw: RawFlags = {
+      ...(clientDefaults as Partial<RawFlags>),
+      ...(flags as RawFlags),
+      header: flags.header ?? [],
+      subprotocol: flags.subprotocol ?? [],
+      maskParam: flags.maskParam ?? [],
+      tui: false,
+      inputFormat: 'raw',
+      binaryOut: 'base64',
+      jsonl: false,
+      wait: '1s',
+      execute: [],
+      expectations: [],
+    };
+    const options = await buildOptions(url, raw, {
+      env: process.env,
+      isStdinTty: process.stdin.isTTY === true,
+      isStdoutTty: false,
+    });
+    const slice = (n: number) => shardSlice(n, shard.index, shard.count);
+    const plan: LoadPlan = {
+      url: options.url,
+      protocols: options.connection.protocols ?? [],
+      wsOptions: wsClientOptions(options.connection),
+      ...(options.connection.agentFor ? { agentFor: options.connection.agentFor } : {}),
+      connections: slice(connections),
+      ...(stages ? { stages: stages.map((s) => ({ ...s, target: slice(s.target) })) } : {}),
+      connectRatePerSec:
+        flags.connectRate === undefined
+          ? Infinity
+          : rateFlag('--connect-rate', flags.connectRate) / shard.count,
+      durationMs,
+      ...(message ? { message } : {}),
+      ...(flags.rate !== undefined ? { ratePerSec: rateFlag('--rate', flags.rate) / shard.count } : {}),
+      ...(flags.ratePerConn !== undefined
+        ? { ratePerConn: rateFlag('--rate-per-conn', flags.ratePerConn) }
+        : {}),
+      correlate: correlateFlag(flags.correlate, isSending),
+      isFanout: flags.fanout === true,
+      sourceIps: flags.sourceIp === undefined ? [] : sourceIpsFlag(flags.sourceIp),
+      connOffset: shardOffset(connections, shard.index, shard.count),
+      lateAfterMs: durationFlag('--late-after', flags.lateAfter),
+      drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
+      closeTimeoutMs: 2000,
+    };
+    const startAtMs = flags.startAt === undefined ? undefined : startAtFlag(flags.startAt);
+    const { runLoad } = await import('../modes/load.js');
+    done(
+      await runLoad(
+        {
+          plan,
+          displayUrl: options.displayUrl,
+          thresholds,
+          shard,
+          ...(startAtMs !== undefined ? { startAtMs } : {}),
+          reports: { summaryJson: flags.summaryJson, hdrLog: flags.hdrLog, junit: flags.junit },
+          isQuiet: flags.quiet === true,
+          isTty: process.stderr.isTTY === true,
+        },
+        { stdout: process.stdout, stderr: process.stderr },
+      ),
+    );
+  });
+  load
+    .command('merge')
+    .description("add shards' --summary-json files up: exact percentiles, thresholds applied again")
+    .argument('<file...>', 'summary files written by wsx load --summary-json')
+    .option('--summary-json <file>', 'write the merged summary as JSON ("-": stdout)')
+    .option('--junit <file>', 'write a JUnit XML report, one testcase per threshold')
+    .option('-q, --quiet', 'no table on stderr, only errors')
+    .action(async (files: string[], flags: { summaryJson?: string; junit?: string; quiet?: boolean }) => {
+      const { runLoadMerge } = await import('../modes/load.js');
+      done(
+        await runLoadMerge(
+          files,
+          { summaryJson: flags.summaryJson, junit: flags.junit },
+          flags.quiet === true,
+          { stdout: process.stdout, stderr: process.stderr },
+        ),
+      );
+    });
+}
