@@ -2,6 +2,7 @@
 
 import { WsxError } from '../core/errors.js';
 import { protocolNames } from '../protocols/index.js';
+import { inexactNumbers } from '../protocols/json-text.js';
 import type { ProtoSettings } from '../options.js';
 import type { RawFlags } from './program.js';
 
@@ -18,6 +19,13 @@ function jsonObject(flag: string, text: string): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw usage(`${flag}: expected a JSON object`, `e.g. ${flag} '{"token":"abc"}'`);
+  // The object is sent re-serialised: a number a double cannot hold (an id past 2^53) would change.
+  const changed = inexactNumbers(text)[0];
+  if (changed !== undefined)
+    throw usage(
+      `${flag}: the number ${changed} would reach the server changed (a double cannot hold it)`,
+      `write it as a string: "${changed}"`,
+    );
   return value as Record<string, unknown>;
 }
 

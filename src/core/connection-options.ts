@@ -79,6 +79,11 @@ export interface SendOptions {
   deadlineMs?: number;
   /** Send as a binary frame (default: text for strings, binary for Buffers). */
   binary?: boolean;
+  /**
+   * A frame a protocol sends of its own accord (its opening, keep-alives, subscribing again): written like
+   * any other, but never counted as one of the user's messages, dropped or unconfirmed.
+   */
+  isProtocolFrame?: boolean;
 }
 
 const MiB = 1024 * 1024;

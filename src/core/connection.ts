@@ -160,6 +160,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length,
       queuedAt: now,
       deadlineAt: opts.deadlineMs === undefined ? undefined : now + opts.deadlineMs,
+      ...(opts.isProtocolFrame ? { isProtocolFrame: true } : {}),
     };
     if (this.isClosingByUser) {
       this.onDropped(msg, 'closed');
@@ -217,6 +218,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     this.attempt?.abort(new WsxError('network', 'reconnect requested'), true);
+  }
+
+  /**
+   * Ends the current socket at once, failed by `why` (a protocol's own liveness check found the server
+   * dead). What follows is the retry policy's decision, with its backoff and maxRetries, as after the
+   * heartbeat's own timeout: unlike reconnect(), which retries at once whatever the policy says.
+   */
+  abandonSocket(why: WsxError): void {
+    if (this.state !== 'open' && this.state !== 'connecting') return;
+    this.attempt?.abort(why);
   }
 
   /**
@@ -415,7 +426,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private onDropped(msg: Outgoing, why: DropReason): void {
-    this.counters.dropped++;
+    if (!msg.isProtocolFrame) this.counters.dropped++;
     this.emit('dropped', { msg, why });
   }
 }

@@ -28,7 +28,10 @@ const deliveryPingBytes = 8;
 class Channel {
   private readonly pending: Outgoing[] = [];
   private head = 0;
-  /** Messages handed to this socket. */
+  /**
+   * User messages handed to this socket. A protocol's own frames (a Socket.IO CONNECT, a pong) count in
+   * none of these three: a ping's `upTo` and `accepted` must count the same messages.
+   */
   handed = 0;
   /** Messages the kernel accepted on this socket (callbacks come in write order: the first `accepted`). */
   accepted = 0;
@@ -76,7 +79,7 @@ class Channel {
 
   push(msg: Outgoing): void {
     this.pending.push(msg);
-    this.handed++;
+    if (!msg.isProtocolFrame) this.handed++;
   }
 
   /** Accepted by the kernel and not covered by an answered ping: what a lost socket may have lost. */
@@ -300,7 +303,8 @@ export class Outbox {
       if (this.isClosed) this.requeueAndDropAll();
       return;
     }
-    channel.accepted++;
+    // A protocol's own frames (a Socket.IO CONNECT, a pong) are not the user's messages to account for.
+    if (!msg.isProtocolFrame) channel.accepted++;
     if (channel !== this.channel) return;
     if (this.queue.length > 0) this.flush();
     else this.checkFlushed();

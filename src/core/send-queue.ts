@@ -10,6 +10,8 @@ export interface Outgoing {
   queuedAt: number;
   /** Past this time (ms) the message is dropped instead of written; undefined means it must be delivered. */
   deadlineAt: number | undefined;
+  /** A protocol's own frame (SendOptions.isProtocolFrame): not counted as a user's message. */
+  isProtocolFrame?: boolean;
 }
 
 export interface SendQueueLimits {

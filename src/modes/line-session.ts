@@ -142,6 +142,7 @@ export class LineSession {
         this.hooks.onOpen?.(isReconnect);
       });
       proto.on('note', (text) => this.diag.warn(text));
+      proto.on('detail', (text) => this.diag.info(text));
     } else {
       conn.on('message', (msg) => this.onMessage(msg));
     }
@@ -257,7 +258,8 @@ export class LineSession {
       ...(isProtoFailure ? {} : { url: this.options.displayUrl }),
       hasOpened: this.proto ? this.proto.hasBeenReady : snap.hasOpened,
       delivery: {
-        dropped: counters.dropped,
+        // Lines a codec held for its protocol's opening and never sent are the user's drops too.
+        dropped: counters.dropped + (this.proto?.droppedInputs ?? 0),
         unconfirmed: counters.unconfirmed,
         sent: counters.sent,
         received: counters.received,

@@ -53,6 +53,11 @@ export interface CodecContext {
    * the socket took it, so round trips start then, not while the frame waited for the socket to open.
    */
   send(frame: string | Buffer, onWritten?: (at: number) => void): void;
+  /**
+   * Hands the connection a frame of the protocol's own (its opening, a pong, subscribing again after a
+   * reconnect): it is never counted as one of the user's messages, dropped or unconfirmed.
+   */
+  sendOwn(frame: string | Buffer): void;
   /** A decoded message for the user. */
   deliver(msg: ProtocolMessage): void;
   /** The protocol's opening is done on this socket: user frames flow. `detail` is for a diagnostic line. */
@@ -64,7 +69,12 @@ export interface CodecContext {
   keepAlive(): void;
   /** A diagnostic for stderr (not an error): "subscribed again to 2 operations". */
   note(text: string): void;
-  /** The server looks dead or asked us to go: drop this socket and open a fresh one. */
+  /** Detail for --verbose only: something the codec ignored on purpose. */
+  detail(text: string): void;
+  /**
+   * The server looks dead or asked us to go: this socket ends as failed by `why`, and the connection's
+   * retry policy (its backoff, --reconnect and --max-retries) decides whether a fresh one opens.
+   */
   reconnect(why: WsxError): void;
   /** The protocol refused us for good (auth, unknown namespace): end the run with this failure. */
   fail(err: WsxError): void;
@@ -112,6 +122,12 @@ export interface Codec {
    * Throws InputError for a line this protocol cannot send.
    */
   input(line: string, ctx: CodecContext): void;
+  /**
+   * Input lines taken by input() and not handed to the connection yet, because the protocol's opening has
+   * not finished (a Socket.IO CONNECT not answered, no graphql-ws connection_ack yet). Asked once the
+   * connection has ended for good: they are reported as dropped.
+   */
+  heldInputs?(): number;
   /** Stops the codec's timers. */
   dispose(): void;
 }

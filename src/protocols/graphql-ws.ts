@@ -4,8 +4,10 @@
 // for six small JSON objects (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md).
 
 import type { CancelTimer } from '../core/clock.js';
+import type { Incoming } from '../core/events.js';
 import { WsxError } from '../core/errors.js';
 import { InputError, type Codec, type CodecContext } from './codec.js';
+import { memberOf, parseJsonText, sliceOf } from './json-text.js';
 
 export const graphqlTransportWs = 'graphql-transport-ws';
 /** The older subscriptions-transport-ws protocol's subprotocol name (Apollo's, deprecated). */
@@ -18,15 +20,10 @@ export interface GraphqlWsOptions {
   keepaliveMs?: number;
 }
 
-interface SubscribePayload {
-  query: string;
-  variables?: Record<string, unknown> | null;
-  operationName?: string | null;
-  extensions?: Record<string, unknown> | null;
-}
-
 interface Operation {
-  payload: SubscribePayload;
+  /** The subscribe payload as JSON text: a JSON operation exactly as the user typed it. */
+  payload: string;
+  /** When the socket took the subscribe, ms; -1 while it waits for connection_ack (never sent). */
   sentAt: number;
   hasAnswered: boolean;
 }
@@ -47,12 +44,27 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
   let cancelPing: CancelTimer | undefined;
   let cancelPongWait: CancelTimer | undefined;
 
-  const send = (ctx: CodecContext, msg: Record<string, unknown>) => ctx.send(JSON.stringify(msg));
+  /** The protocol's own messages: never counted as the user's. */
+  const send = (ctx: CodecContext, msg: Record<string, unknown>) => ctx.sendOwn(JSON.stringify(msg));
 
-  const subscribe = (ctx: CodecContext, id: string, op: Operation) => {
+  /** `isAgain`: subscribing again after a reconnect is the protocol's doing, not a message of the user's. */
+  const subscribe = (ctx: CodecContext, id: string, op: Operation, isAgain: boolean) => {
     op.sentAt = ctx.now();
     op.hasAnswered = false;
-    ctx.send(JSON.stringify({ id, type: 'subscribe', payload: op.payload }), (at) => (op.sentAt = at));
+    // The payload is spliced in as typed: numbers past 2^53 or 1.10 reach the server unchanged.
+    const frame = `{"id":${JSON.stringify(id)},"type":"subscribe","payload":${op.payload}}`;
+    if (isAgain) ctx.sendOwn(frame);
+    else ctx.send(frame, (at) => (op.sentAt = at));
+  };
+
+  /** A frame that is not a graphql-transport-ws message: shown as it came, and said so once per frame. */
+  const unreadable = (ctx: CodecContext, frame: Incoming, why: string) => {
+    ctx.deliver({
+      kind: 'invalid',
+      text: frame.isBinary ? frame.data.toString('base64') : frame.data.toString('utf8'),
+      frame,
+    });
+    ctx.note(`unreadable graphql-ws message: ${why}`);
   };
 
   const stopTimers = () => {
@@ -100,19 +112,35 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
     },
 
     received(frame, ctx) {
-      let msg: ServerMessage;
+      let parsed: ReturnType<typeof parseJsonText> | undefined;
       try {
-        msg = JSON.parse(frame.data.toString('utf8')) as ServerMessage;
+        parsed = frame.isBinary ? undefined : parseJsonText(frame.data.toString('utf8'));
       } catch {
-        msg = {};
+        parsed = undefined;
       }
+      const value = parsed?.value;
+      if (!parsed || value === null || typeof value !== 'object' || Array.isArray(value)) {
+        unreadable(ctx, frame, 'not a JSON object');
+        return;
+      }
+      const msg = value as ServerMessage;
+      const { text, span } = parsed;
+      /** The payload exactly as the server wrote it; undefined when there is none. */
+      const payloadSpan = memberOf(text, span, 'payload');
+      const payload = payloadSpan && sliceOf(text, payloadSpan);
       const id = typeof msg.id === 'string' ? msg.id : undefined;
       const op = id === undefined ? undefined : operations.get(id);
       switch (msg.type) {
         case 'connection_ack': {
+          // PROTOCOL.md: one ack per connection. Subscribing again on a second one sent every operation
+          // twice under the same id, and a real server closes 4409 for that.
+          if (isAcked) {
+            ctx.detail('ignored a repeated graphql-ws connection_ack');
+            return;
+          }
           isAcked = true;
           const again = [...operations].filter(([, o]) => o.sentAt >= 0).length;
-          for (const [opId, o] of operations) subscribe(ctx, opId, o);
+          for (const [opId, o] of operations) subscribe(ctx, opId, o, o.sentAt >= 0);
           schedulePing(ctx);
           // Last: a `ready` listener may subscribe at once (wsx run's send step), and that operation must
           // not be in the map the loop above walks, or it goes out twice (the server closes with 4409).
@@ -134,11 +162,15 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
           schedulePing(ctx);
           return;
         case 'next': {
+          if (payload === undefined) {
+            unreadable(ctx, frame, '"next" without a payload');
+            return;
+          }
           const first = op !== undefined && !op.hasAnswered;
           if (op) op.hasAnswered = true;
           ctx.deliver({
             kind: 'next',
-            text: JSON.stringify(msg.payload),
+            text: payload,
             json: msg.payload,
             ...(id === undefined ? {} : { id }),
             ...(first ? { rttMs: ctx.now() - op.sentAt } : {}),
@@ -147,12 +179,15 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
           return;
         }
         case 'error': {
+          if (payload === undefined) {
+            unreadable(ctx, frame, '"error" without a payload');
+            return;
+          }
           if (id !== undefined) operations.delete(id);
-          const errors = { errors: msg.payload };
           ctx.deliver({
             kind: 'error',
-            text: JSON.stringify(errors),
-            json: errors,
+            text: `{"errors":${payload}}`,
+            json: { errors: msg.payload },
             isError: true,
             ...(id === undefined ? {} : { id }),
             ...(op && !op.hasAnswered ? { rttMs: ctx.now() - op.sentAt } : {}),
@@ -165,7 +200,7 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
           ctx.deliver({ kind: 'complete', text: '', ...(id === undefined ? {} : { id }), frame });
           return;
         default:
-          ctx.deliver({ kind: 'invalid', text: frame.data.toString('utf8'), frame });
+          unreadable(ctx, frame, `unknown type ${JSON.stringify(msg.type) ?? 'undefined'}`);
       }
     },
 
@@ -199,10 +234,11 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
       if (stop) {
         const opId = stop[1]!;
         if (!operations.delete(opId)) throw new InputError(`no active operation with id ${opId}`);
-        if (isAcked) send(ctx, { id: opId, type: 'complete' });
+        // The user's own line, so counted as theirs.
+        if (isAcked) ctx.send(JSON.stringify({ id: opId, type: 'complete' }));
         return;
       }
-      let payload: SubscribePayload;
+      let payload: string;
       if (text.startsWith('{') && /^\{\s*"/.test(text)) {
         let value: unknown;
         try {
@@ -210,18 +246,20 @@ export function graphqlWsCodec(opts: GraphqlWsOptions = {}): Codec {
         } catch (err) {
           throw new InputError(`not valid JSON: ${(err as Error).message}`);
         }
-        payload = value as SubscribePayload;
-        if (typeof payload.query !== 'string')
+        if (typeof (value as { query?: unknown }).query !== 'string')
           throw new InputError('a JSON operation needs a "query" string');
+        payload = text;
       } else {
         // A GraphQL document on one line: `{ hello }`, `subscription { count }`.
-        payload = { query: text };
+        payload = JSON.stringify({ query: text });
       }
       const id = String(nextId++);
       const op: Operation = { payload, sentAt: -1, hasAnswered: false };
       operations.set(id, op);
-      if (isAcked) subscribe(ctx, id, op);
+      if (isAcked) subscribe(ctx, id, op, false);
     },
+
+    heldInputs: () => [...operations.values()].filter((o) => o.sentAt < 0).length,
 
     dispose: stopTimers,
   };

@@ -3,6 +3,16 @@
 
 import { InputError, type Codec, type CodecContext, type ProtocolMessage } from './codec.js';
 import type { Incoming } from '../core/events.js';
+import {
+  elementsOf,
+  exactNumber,
+  isExactNumber,
+  memberOf,
+  parseJsonText,
+  sliceOf,
+  withMembers,
+  type Span,
+} from './json-text.js';
 
 type Id = string | number;
 
@@ -12,6 +22,26 @@ interface Response {
   result?: unknown;
   error?: { code?: unknown; message?: unknown; data?: unknown };
   method?: unknown;
+}
+
+/**
+ * The key that matches a response's id to its request's: a string by its value, a number by its exact
+ * value (so 1 and "1" stay apart, 1.0 matches 1, and ids past 2^53 that a double confuses do not meet).
+ * Undefined for an id that names no request (null, an object).
+ */
+export function idKey(idText: string): string | undefined {
+  const value: unknown = JSON.parse(idText);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return exactNumber(idText.trim());
+  return undefined;
+}
+
+/** An id as ProtocolMessage gives it: a number a double holds exactly, else the text the server sent. */
+export function idValue(idText: string): Id | undefined {
+  const value: unknown = JSON.parse(idText);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return isExactNumber(idText.trim()) ? value : idText.trim();
+  return undefined;
 }
 
 /** What sets a JSON-RPC dialect apart: one row of `dialects` per --proto name this codec speaks. */
@@ -35,7 +65,7 @@ export const dialects = {
 
 export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec {
   let nextId = 1;
-  /** Requests sent and not yet answered, by JSON.stringify(id) (so 1 and "1" stay apart). */
+  /** Requests sent and not yet answered, by idKey. */
   const pending = new Map<string, { method: string; sentAt: number }>();
 
   /** The session the latest attach created, for `@ method`: the one the user most likely means. */
@@ -52,58 +82,82 @@ export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec 
       latestSession = params.sessionId;
   };
 
-  /** Fills in `jsonrpc` and a fresh `id` where missing; records the request. */
+  /**
+   * One request object of the user's text, with the dialect's version, a fresh `id` and the session
+   * spliced in where they belong (the rest goes out byte for byte); records the request.
+   */
   const prepare = (
+    text: string,
+    span: Span,
     raw: unknown,
     now: number,
     keys: string[],
     sessionId: string | undefined,
-  ): Record<string, unknown> => {
+  ): string => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw new InputError('a JSON-RPC request is a JSON object with a "method"');
-    const req: Record<string, unknown> = {
-      ...(dialect.version === undefined ? {} : { jsonrpc: dialect.version }),
-      ...(raw as Record<string, unknown>),
-      ...(sessionId === undefined ? {} : { sessionId }),
-    };
+    const req = raw as Record<string, unknown>;
     if (typeof req.method !== 'string') throw new InputError('a JSON-RPC request needs a "method" string');
-    if (!('id' in req)) {
+    const first =
+      dialect.version === undefined || 'jsonrpc' in req
+        ? []
+        : [`"jsonrpc":${JSON.stringify(dialect.version)}`];
+    const last: string[] = [];
+    let key: string | undefined;
+    if ('id' in req) {
+      key = idKey(sliceOf(text, memberOf(text, span, 'id')!));
+    } else {
       // Skip ids the user already took by hand, so two requests never share one.
-      while (pending.has(JSON.stringify(nextId))) nextId++;
-      req.id = nextId++;
+      while (pending.has(idKey(String(nextId))!)) nextId++;
+      last.push(`"id":${nextId}`);
+      key = idKey(String(nextId++));
     }
-    if (typeof req.id === 'string' || typeof req.id === 'number') {
-      keys.push(JSON.stringify(req.id));
-      pending.set(JSON.stringify(req.id), { method: req.method, sentAt: now });
+    // Last, so it wins over one the user wrote (JSON readers keep a repeated key's last value).
+    if (sessionId !== undefined) last.push(`"sessionId":${JSON.stringify(sessionId)}`);
+    if (key !== undefined) {
+      keys.push(key);
+      pending.set(key, { method: req.method, sentAt: now });
     }
-    return req;
+    return withMembers(text, span, first, last);
   };
 
-  const describe = (r: Response, frame: Incoming, now: number, text: string): ProtocolMessage => {
+  /** One response (or notification) at `span` of the received `text`, printed as the server wrote it. */
+  const describe = (r: unknown, text: string, span: Span, frame: Incoming, now: number): ProtocolMessage => {
+    const shown = sliceOf(text, span);
     // A response, or an error that names no request: a server that cannot read a request answers with an
     // id of null (JSON-RPC 2.0 §5) or, like Chromium, with no id at all. Shown as a notification, such an
     // error would pass for good news (green, exit 0).
-    const isObject = r !== null && typeof r === 'object';
-    const isAnswer = isObject && ('id' in r || (typeof r.method !== 'string' && 'error' in r));
-    if (isAnswer && ('result' in r || 'error' in r)) {
-      const key = JSON.stringify(r.id);
-      const req = pending.get(key);
-      pending.delete(key);
-      const isError = 'error' in r;
-      if (req && dialect.hasSessions) noteSession(req.method, r);
+    const isObject = r !== null && typeof r === 'object' && !Array.isArray(r);
+    const res = r as Response;
+    const isAnswer = isObject && ('id' in res || (typeof res.method !== 'string' && 'error' in res));
+    if (isAnswer && ('result' in res || 'error' in res)) {
+      // Most ids are strings or small integers, which the parsed value holds exactly; only other numbers
+      // are read from the text (a walk over the response: ~2x JSON.parse's time on an 8 MB answer).
+      const parsedId = res.id;
+      const idText = !('id' in res)
+        ? undefined
+        : typeof parsedId === 'string' || Number.isSafeInteger(parsedId)
+          ? JSON.stringify(parsedId)
+          : sliceOf(text, memberOf(text, span, 'id')!);
+      const key = idText === undefined ? undefined : idKey(idText);
+      const req = key === undefined ? undefined : pending.get(key);
+      if (key !== undefined) pending.delete(key);
+      const isError = 'error' in res;
+      if (req && dialect.hasSessions) noteSession(req.method, res);
+      const id = idText === undefined ? undefined : idValue(idText);
       return {
         kind: isError ? 'error' : 'response',
-        text,
+        text: shown,
         json: r,
-        ...(r.id === null || r.id === undefined ? {} : { id: r.id }),
+        ...(id === undefined ? {} : { id }),
         ...(req ? { rttMs: now - req.sentAt } : {}),
         ...(isError ? { isError: true } : {}),
         frame,
       };
     }
     // A notification (eth_subscription, a CDP event) or a request from the server: shown as it comes.
-    if (isObject && dialect.hasSessions) noteSession(undefined, r);
-    return { kind: 'notification', text, json: r, frame };
+    if (isObject && dialect.hasSessions) noteSession(undefined, res);
+    return { kind: 'notification', text: shown, json: r, frame };
   };
 
   return {
@@ -112,24 +166,25 @@ export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec 
     opened: (ctx) => ctx.ready(''),
 
     received(frame, ctx) {
-      const text = frame.isBinary ? frame.data.toString('base64') : frame.data.toString('utf8');
-      let value: unknown;
+      const raw = frame.isBinary ? frame.data.toString('base64') : frame.data.toString('utf8');
+      let parsed: ReturnType<typeof parseJsonText> | undefined;
       try {
-        value = frame.isBinary ? undefined : JSON.parse(text);
+        parsed = frame.isBinary ? undefined : parseJsonText(raw);
       } catch {
-        value = undefined;
+        parsed = undefined;
       }
-      if (value === undefined || value === null || typeof value !== 'object') {
-        ctx.deliver({ kind: 'invalid', text, frame });
+      if (!parsed || parsed.value === null || typeof parsed.value !== 'object') {
+        ctx.deliver({ kind: 'invalid', text: raw, frame });
         return;
       }
+      const { text, value, span } = parsed;
       const now = ctx.now();
       // A batch answer: each response on its own line, each with its own round trip.
       if (Array.isArray(value)) {
-        for (const r of value) ctx.deliver(describe(r as Response, frame, now, JSON.stringify(r)));
+        elementsOf(text, span).forEach((at, i) => ctx.deliver(describe(value[i], text, at, frame, now)));
         return;
       }
-      ctx.deliver(describe(value, frame, now, text.trim()));
+      ctx.deliver(describe(value, text, span, frame, now));
     },
 
     closed(_code, _reason, ctx: CodecContext) {
@@ -163,19 +218,30 @@ export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec 
           }
         });
       if (text.startsWith('{') || text.startsWith('[')) {
-        let value: unknown;
+        let parsed: ReturnType<typeof parseJsonText>;
         try {
-          value = JSON.parse(text);
+          parsed = parseJsonText(text);
         } catch (err) {
           throw new InputError(`not valid JSON: ${(err as Error).message}`);
         }
+        const { value, span } = parsed;
         if (Array.isArray(value)) {
           if (!dialect.hasBatches)
             throw new InputError(`${dialect.name} has no batches: one command per line`);
           if (value.length === 0) throw new InputError('an empty batch is not a JSON-RPC request');
-          send(JSON.stringify(value.map((r) => prepare(r, now, keys, sessionId))));
+          const requests = elementsOf(text, span).map((at, i) => ({
+            at,
+            text: prepare(text, at, value[i], now, keys, sessionId),
+          }));
+          let batch = '';
+          let from = span.start;
+          for (const r of requests) {
+            batch += text.slice(from, r.at.start) + r.text;
+            from = r.at.end;
+          }
+          send(batch + text.slice(from, span.end));
         } else {
-          send(JSON.stringify(prepare(value, now, keys, sessionId)));
+          send(prepare(text, span, value, now, keys, sessionId));
         }
         return;
       }
@@ -193,9 +259,10 @@ export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec 
         if (params === null || typeof params !== 'object')
           throw new InputError('JSON-RPC params are an array or an object');
       }
-      send(
-        JSON.stringify(prepare(params === undefined ? { method } : { method, params }, now, keys, sessionId)),
-      );
+      // The params go out as typed; only the envelope is wsx's.
+      const request = `{"method":${JSON.stringify(method)}${rest === '' ? '' : `,"params":${rest}`}}`;
+      const parsed = parseJsonText(request);
+      send(prepare(request, parsed.span, parsed.value, now, keys, sessionId));
     },
 
     dispose: () => {},

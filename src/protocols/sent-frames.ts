@@ -2,8 +2,6 @@
 // messages are shown, or nothing for the protocol's own frames (openings, keep-alives).
 
 import type { ProtocolName } from './codec.js';
-import type { Packet } from 'socket.io-parser';
-import { toBinaryJson } from './binary-json.js';
 
 /** One user message, decoded from the frame that carried it (its last frame, for multi-frame packets). */
 export interface SentMessage {
@@ -21,7 +19,7 @@ export interface SentMessage {
  */
 export type SentFrameReader = (frame: string | Buffer) => SentMessage | undefined;
 
-/** A reader for `name`'s frames; only Socket.IO's loads its parsers (as its codec does). */
+/** A reader for `name`'s frames; Socket.IO's reads them with its codec's own packet reader. */
 export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrameReader> {
   switch (name) {
     case 'socketio':
@@ -35,29 +33,11 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
 }
 
 async function socketIoReader(): Promise<SentFrameReader> {
-  const { decodePacket } = await import('engine.io-parser');
-  const { Decoder, PacketType } = await import('socket.io-parser');
-  const decoder = new Decoder();
-  let decoded: SentMessage | undefined;
-  decoder.on('decoded', (packet: Packet) => {
-    // Emits only: CONNECT (with its auth payload) and the rest are the protocol's.
-    if (packet.type !== PacketType.EVENT && packet.type !== PacketType.BINARY_EVENT) return;
-    decoded = {
-      kind: 'event',
-      text: JSON.stringify(toBinaryJson(packet.data)),
-      ...(packet.id === undefined ? {} : { id: packet.id }),
-    };
-  });
+  const { sentEmitReader } = await import('./socketio.js');
+  const read = sentEmitReader();
   return (frame) => {
-    const eio = decodePacket(frame, 'nodebuffer');
-    if (eio.type !== 'message') return undefined;
-    decoded = undefined;
-    try {
-      decoder.add(eio.data);
-    } catch {
-      return undefined;
-    }
-    return decoded;
+    const emit = read(frame);
+    return emit && { kind: 'event', ...emit };
   };
 }
 

@@ -6,13 +6,15 @@ import type { Connection } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import type { CancelTimer } from '../core/clock.js';
 import type { StateChange } from '../core/events.js';
-import type { Codec, CodecContext, ProtocolMessage } from './codec.js';
+import { isInputError, type Codec, type CodecContext, type ProtocolMessage } from './codec.js';
 
 export type ProtocolEvents = {
   message: [msg: ProtocolMessage];
   /** The protocol's opening finished on a socket (every socket: it repeats after a reconnect). */
   ready: [info: { detail: string; isReconnect: boolean }];
   note: [text: string];
+  /** Detail for --verbose only. */
+  detail: [text: string];
   /** The protocol refused us for good; the connection is being closed. Emitted once. */
   failure: [err: WsxError];
 };
@@ -25,6 +27,12 @@ export type ProtocolEvents = {
 export class ProtocolSession extends EventEmitter<ProtocolEvents> {
   /** The failure that ended the run, once the protocol refused us. */
   failure: WsxError | undefined;
+  /**
+   * Input lines the codec held for the protocol's opening and never sent, once the connection ended for
+   * good: the user's messages, dropped.
+   */
+  droppedInputs = 0;
+  private isDisposed = false;
   private readyCount = 0;
   /** False once a frame of the current input() found the connection's queue full. */
   private hasRoom = true;
@@ -54,6 +62,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
         }
         if (!conn.send(frame)) this.hasRoom = false;
       },
+      sendOwn: (frame) => void conn.send(frame, { isProtocolFrame: true }),
       deliver: (msg) => this.emit('message', msg),
       ready: (detail) => {
         this.cancelOpeningTimer?.();
@@ -62,10 +71,10 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       },
       keepAlive: () => conn.markKeepAlive(),
       note: (text) => this.emit('note', text),
-      reconnect: (why) => {
-        this.emit('note', `${why.message}; reconnecting`);
-        conn.reconnect();
-      },
+      detail: (text) => this.emit('detail', text),
+      // Through the retry policy: a server whose timer values make the codec give up at once must not
+      // get a fresh connection every millisecond (measured: 587 in a few seconds).
+      reconnect: (why) => conn.abandonSocket(why),
       fail: (err) => this.fail(err),
       protocol: () => conn.snapshot().protocol,
       now: () => clock.now(),
@@ -81,8 +90,26 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     conn.on('sent', (msg) => settle(msg.data, clock.now()));
     conn.on('dropped', ({ msg }) => settle(msg.data, undefined));
     conn.on('message', (frame) => {
-      if (!this.failure) codec.received(frame, this.ctx);
+      if (!this.failure) this.guarded('on a message from the server', () => codec.received(frame, this.ctx));
     });
+  }
+
+  /**
+   * Runs one of the codec's handlers. They run inside the connection's event handlers, where an exception
+   * (a bug in wsx, on a frame nobody foresaw) was a stack trace and exit 1: it ends the run with one line.
+   */
+  private guarded(when: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      const what = err instanceof Error ? err.message : String(err);
+      this.fail(
+        new WsxError('protocol', `the ${this.codec.name} codec failed ${when}: ${what}`, {
+          hint: 'a bug in wsx; run with --verbose for the stack trace',
+          cause: err,
+        }),
+      );
+    }
   }
 
   /** True once the protocol's opening has finished on any socket: a later failure is a lost connection. */
@@ -101,7 +128,17 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
    */
   input(line: string): boolean {
     this.hasRoom = true;
-    this.codec.input(line, this.ctx);
+    let refusal: Error | undefined;
+    this.guarded('on an input line', () => {
+      try {
+        this.codec.input(line, this.ctx);
+      } catch (err) {
+        // The line's own fault: the caller skips it and says why. Anything else is a bug, and ends the run.
+        if (!isInputError(err)) throw err;
+        refusal = err;
+      }
+    });
+    if (refusal) throw refusal;
     return this.hasRoom;
   }
 
@@ -119,7 +156,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
           ),
         );
       });
-      this.codec.opened(this.ctx);
+      this.guarded('opening the protocol', () => this.codec.opened(this.ctx));
       return;
     }
     this.cancelOpeningTimer?.();
@@ -127,10 +164,20 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     // at both steps printed its notes ("1 request(s) still unanswered") twice.
     if ((change.from === 'open' || change.from === 'closing') && change.to !== 'closing') {
       this.isReadyNow = false;
-      const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
-      if (failure) this.fail(failure);
+      this.guarded('as the socket closed', () => {
+        const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
+        if (failure) this.fail(failure);
+      });
     }
-    if (change.to === 'closed') this.codec.dispose();
+    if (change.to === 'closed') this.disposeCodec();
+  }
+
+  /** Stops the codec once; the input it still held for the protocol's opening is now dropped. */
+  private disposeCodec(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.droppedInputs += this.codec.heldInputs?.() ?? 0;
+    this.codec.dispose();
   }
 
   private fail(err: WsxError): void {
@@ -138,7 +185,7 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
     if (this.failure) return;
     this.failure = err;
     this.isReadyNow = false;
-    this.codec.dispose();
+    this.disposeCodec();
     this.emit('failure', err);
     // Later: the state change being emitted now reaches every listener before the connection closes.
     queueMicrotask(() => void this.conn.close(1000, ''));

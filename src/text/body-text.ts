@@ -3,11 +3,23 @@
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
+/**
+ * The character a numeric reference names. HTML's rule: NUL, surrogates and anything past U+10FFFF are
+ * U+FFFD. String.fromCodePoint throws on the last, which crashed wsx on a hostile refusal page.
+ */
+function fromReference(codePoint: number): string {
+  const isValid =
+    Number.isInteger(codePoint) &&
+    codePoint > 0 &&
+    codePoint <= 0x10ffff &&
+    !(codePoint >= 0xd800 && codePoint <= 0xdfff);
+  return isValid ? String.fromCodePoint(codePoint) : '\uFFFD';
+}
+
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X'))
-      return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+    if (name.startsWith('#x') || name.startsWith('#X')) return fromReference(parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return fromReference(Number(name.slice(1)));
     return entities[name.toLowerCase()] ?? whole;
   });
 }

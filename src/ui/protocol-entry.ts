@@ -1,6 +1,14 @@
 // A --proto codec's decoded message as one log line: `⇠ chat message "hi"`, `⇠ #1 5  3 ms`, `✕ #2 error …`.
 
 import type { ProtocolMessage, ProtocolName } from '../protocols/codec.js';
+import {
+  elementsOf,
+  memberOf,
+  parseJsonText,
+  sliceOf,
+  type JsonText,
+  type Span,
+} from '../protocols/json-text.js';
 
 /** What the log keeps of a decoded message: the JSON line (filters, copy, inspector) and its summary. */
 export interface DecodedEntry {
@@ -14,8 +22,6 @@ export interface DecodedEntry {
   rttMs?: number;
 }
 
-const json = (value: unknown): string => JSON.stringify(value) ?? String(value);
-
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
@@ -26,39 +32,76 @@ function sessionOf(value: unknown): string {
   return typeof sessionId === 'string' ? `@${sessionId.slice(0, 8)} ` : '';
 }
 
+/**
+ * The parts of a message's JSON line as the server wrote them: summaries are cut from the text, never
+ * re-serialised, so a number past 2^53 shows as it came and JSON nested thousands deep cannot overflow
+ * JSON.stringify's stack.
+ */
+class Parts {
+  private constructor(private readonly doc: JsonText) {}
+
+  static of(text: string): Parts | undefined {
+    try {
+      return new Parts(parseJsonText(text));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The whole value's text, or that of a member (of members) of it. */
+  get(...path: string[]): string | undefined {
+    let span: Span | undefined = this.doc.span;
+    for (const key of path) {
+      if (!span || this.doc.text.charAt(span.start) !== '{') return undefined;
+      span = memberOf(this.doc.text, span, key);
+    }
+    return span && sliceOf(this.doc.text, span);
+  }
+
+  /** The elements' texts of the array at `path`, or undefined when it is no array. */
+  elements(...path: string[]): string[] | undefined {
+    const whole = this.get(...path);
+    if (whole === undefined || !whole.startsWith('[')) return undefined;
+    const inner = parseJsonText(whole);
+    return elementsOf(inner.text, inner.span).map((at) => sliceOf(inner.text, at));
+  }
+}
+
 /** The summary per kind of message; a message without the expected shape is shown as its JSON. */
 export function summarise(msg: ProtocolMessage): string {
   const id = msg.id === undefined ? '' : `#${msg.id} `;
+  const parts = Parts.of(msg.text);
   switch (msg.kind) {
     case 'event': {
       // Socket.IO: ["event", args…] → event "arg" {"n":1}
-      if (!Array.isArray(msg.json) || typeof msg.json[0] !== 'string') return msg.text;
-      const [event, ...args] = msg.json as [string, ...unknown[]];
+      const items = parts?.elements();
+      if (!Array.isArray(msg.json) || typeof msg.json[0] !== 'string' || !items) return msg.text;
       const wantsAck = msg.id === undefined ? '' : ` (asks for ack ${msg.id})`;
-      return [event, ...args.map(json)].join(' ') + wantsAck;
+      return [msg.json[0], ...items.slice(1)].join(' ') + wantsAck;
     }
     case 'ack': {
-      const { event, args } = record(msg.json);
-      const answer = Array.isArray(args) ? args.map(json).join(' ') : json(args);
+      const { event } = record(msg.json);
+      const answer = parts?.elements('args')?.join(' ') ?? parts?.get('args') ?? 'undefined';
       return `ack ${id}${typeof event === 'string' ? `(${event}) ` : ''}${answer}`;
     }
-    case 'response': {
-      const { result } = record(msg.json);
-      return `${id}${sessionOf(msg.json)}${json(result)}`;
-    }
+    case 'response':
+      return `${id}${sessionOf(msg.json)}${parts?.get('result') ?? 'undefined'}`;
     case 'error': {
       // JSON-RPC: {"error":{"code","message"}}; graphql-ws: {"errors":[…]}
-      const { error, errors } = record(msg.json);
+      const { error } = record(msg.json);
       if (error !== undefined) {
-        const { code, message, data } = record(error);
-        return `${id}${sessionOf(msg.json)}error ${json(code)}: ${typeof message === 'string' ? message : json(message)}${data === undefined ? '' : ` ${json(data)}`}`;
+        const { message } = record(error);
+        const data = parts?.get('error', 'data');
+        const said = typeof message === 'string' ? message : (parts?.get('error', 'message') ?? 'undefined');
+        return `${id}${sessionOf(msg.json)}error ${parts?.get('error', 'code') ?? 'undefined'}: ${said}${data === undefined ? '' : ` ${data}`}`;
       }
-      return `${id}error ${json(errors ?? msg.json)}`;
+      return `${id}error ${parts?.get('errors') ?? msg.text}`;
     }
     case 'notification': {
-      const { method, params } = record(msg.json);
+      const { method } = record(msg.json);
       if (typeof method !== 'string') return msg.text;
-      return `${sessionOf(msg.json)}${method}${params === undefined ? '' : ` ${json(params)}`}`;
+      const params = parts?.get('params');
+      return `${sessionOf(msg.json)}${method}${params === undefined ? '' : ` ${params}`}`;
     }
     case 'next':
       return `${id}${msg.text}`;

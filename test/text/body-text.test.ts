@@ -24,3 +24,10 @@ describe('bodyText', () => {
     expect(text.endsWith('…')).toBe(true);
   });
 });
+
+describe('bodyText character references', () => {
+  it('turns references past U+10FFFF, surrogates and NUL into U+FFFD instead of throwing', () => {
+    const page = '<p>a&#x110000;b&#1114112;c&#xD800;d&#0;e&#x41;&#66;&#99999999999999999999999;</p>';
+    expect(bodyText(page, 'text/html')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDeAB\uFFFD');
+  });
+});

@@ -57,3 +57,22 @@ describe('decoded protocol entries', () => {
     expect(entryRow(entry, { showTimestamps: false, isPretty: false })).not.toContain('\u001b[2J');
   });
 });
+
+describe('decoded entry summaries from the received text', () => {
+  const big = '9007199254740993';
+  const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+  const of = (kind: ProtocolMessage['kind'], text: string, id?: number) =>
+    summarise({ kind, text, json: JSON.parse(text) as unknown, frame, ...(id === undefined ? {} : { id }) });
+
+  it('show numbers as the server wrote them and JSON nested 5,000 deep without overflowing', () => {
+    expect(of('event', `["tick",${big},1.10]`)).toBe(`tick ${big} 1.10`);
+    expect(of('ack', `{"ack":0,"event":"add","args":[${big}]}`, 0)).toBe(`ack #0 (add) ${big}`);
+    expect(of('response', `{"jsonrpc":"2.0","id":1,"result":{"n":${big}}}`, 1)).toBe(`#1 {"n":${big}}`);
+    expect(of('error', `{"id":2,"error":{"code":-32000,"message":"x","data":${big}}}`, 2)).toBe(
+      `#2 error -32000: x ${big}`,
+    );
+    expect(of('notification', `{"method":"m","params":[1.10]}`)).toBe('m [1.10]');
+    expect(of('event', `["deep",${deep}]`)).toBe(`deep ${deep}`);
+    expect(of('response', `{"id":1,"result":${deep}}`, 1)).toBe(`#1 ${deep}`);
+  });
+});
