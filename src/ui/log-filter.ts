@@ -3,6 +3,7 @@
 // `!` in front for the inverse.
 
 import { MatchSyntaxError, matches, parseMatcher } from '../match/matcher.js';
+import { isRegexTooSlow, testRegex } from '../match/regex-guard.js';
 import type { LogBuffer } from './log-buffer.js';
 import { entryText, type LogEntry } from './log-entry.js';
 
@@ -25,17 +26,48 @@ export function compilePattern(source: string): Pattern | undefined {
   const body = isInverse ? source.slice(1) : source;
   if (body === '') return undefined;
   if (/^json\s/.test(body)) return compileMatcher(body, isInverse);
-  const flags = /[A-Z]/.test(body) ? '' : 'i';
+  // Smart case without the i flag: a pattern with no capital letter is matched against the lower-cased
+  // text. V8's linear engine, which bounds a backtracking pattern such as (l+)+$, cannot run the i flag.
+  const isSmartCase = !/[A-Z]/.test(body);
   let regex: RegExp;
   let note: string | undefined;
   try {
-    regex = new RegExp(body, flags);
+    regex = new RegExp(body);
   } catch {
-    regex = new RegExp(body.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+    regex = new RegExp(body.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     note = 'not a valid regex: matched as text';
   }
-  const test = (entry: LogEntry) => regex.test(entryText(entry).slice(0, maxTestedChars)) !== isInverse;
-  return note ? { test, note } : { test };
+  return guarded(isInverse, note, (entry) => {
+    const text = entryText(entry).slice(0, maxTestedChars);
+    return testRegex(regex, isSmartCase ? text.toLowerCase() : text);
+  });
+}
+
+/**
+ * A pattern whose test gives up on a regex that runs away (the guarded worker's time limit): it then says
+ * why in its note and matches nothing, without trying again on the next entry (the buffer holds 10,000).
+ */
+function guarded(
+  isInverse: boolean,
+  note: string | undefined,
+  isMatch: (entry: LogEntry) => boolean,
+): Pattern {
+  let isStopped = false;
+  const pattern: Pattern = {
+    test: (entry) => {
+      if (isStopped) return false;
+      try {
+        return isMatch(entry) !== isInverse;
+      } catch (err) {
+        if (!isRegexTooSlow(err)) throw err;
+        isStopped = true;
+        pattern.note = `${err.message}; the filter matches nothing`;
+        return false;
+      }
+    },
+  };
+  if (note) pattern.note = note;
+  return pattern;
 }
 
 function compileMatcher(body: string, isInverse: boolean): Pattern {
@@ -45,7 +77,7 @@ function compileMatcher(body: string, isInverse: boolean): Pattern {
     const isMessage = (entry: LogEntry) =>
       entry.kind === 'decoded' ||
       ((entry.kind === 'sent' || entry.kind === 'received' || entry.kind === 'dropped') && !entry.isBinary);
-    return { test: (entry) => (isMessage(entry) && matches(matcher, entryText(entry))) !== isInverse };
+    return guarded(isInverse, undefined, (entry) => isMessage(entry) && matches(matcher, entryText(entry)));
   } catch (err) {
     if (!(err instanceof MatchSyntaxError)) throw err;
     return { test: () => isInverse, note: `not a valid matcher: ${err.message}` };

@@ -30,6 +30,27 @@ describe('the lens filter', () => {
     expect(broken.test(received('{"type":"price"}'))).toBe(false);
   });
 
+  it('a backtracking filter never freezes the screen: smart case on a flood of L…L! answers at once', () => {
+    // Before: the smart-case i flag kept V8 on its backtracking engine, and (l+)+$ never returned.
+    const bait = received(`${'L'.repeat(40)}!`);
+    const started = performance.now();
+    expect(compilePattern('(l+)+$')!.test(bait)).toBe(false);
+    expect(compilePattern('!(l+)+$')!.test(bait)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('stops a runaway filter the linear engine cannot take, says why, and matches nothing with it', () => {
+    // A backreference keeps the pattern off the linear engine: it runs in the guarded worker.
+    const pattern = compilePattern('^(l+)+\\1x')!;
+    const bait = received(`${'l'.repeat(40)}!`);
+    expect(pattern.test(bait)).toBe(false);
+    expect(pattern.note).toMatch(/ran over 1 s .*rewrite the regex; the filter matches nothing/);
+    // Once stopped it is not tried again: the next entry costs nothing.
+    const started = performance.now();
+    expect(pattern.test(received('lllx'))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(100);
+  }, 10_000);
+
   it('keeps plain text a smart-case regex, and an invalid regex literal text', () => {
     expect(compilePattern('PRICE')!.test(received('price'))).toBe(false);
     expect(compilePattern('price')!.test(received('PRICE'))).toBe(true);
