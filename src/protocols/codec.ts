@@ -128,6 +128,12 @@ export interface Codec {
    * connection has ended for good: they are reported as dropped.
    */
   heldInputs?(): number;
+  /**
+   * For --jsonl: a reader of the frames this protocol sends, in order, that gives the user's message each
+   * one carries (`text` as a received one is shown, its id) or undefined for the protocol's own frames.
+   * Codecs whose frames are the user's messages as they are (JSON-RPC, graphql-ws) have none.
+   */
+  sentReader?(): (frame: string | Buffer) => { text: string; id?: number } | undefined;
   /** Stops the codec's timers. */
   dispose(): void;
 }

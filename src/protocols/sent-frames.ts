@@ -2,6 +2,7 @@
 // messages are shown, or nothing for the protocol's own frames (openings, keep-alives).
 
 import type { ProtocolName } from './codec.js';
+import { loadCodec } from './index.js';
 
 /** One user message, decoded from the frame that carried it (its last frame, for multi-frame packets). */
 export interface SentMessage {
@@ -33,8 +34,8 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
 }
 
 async function socketIoReader(): Promise<SentFrameReader> {
-  const { sentEmitReader } = await import('./socketio.js');
-  const read = sentEmitReader();
+  // The codec's own packet reader, loaded the one way codecs are (loadCodec), so both directions read alike.
+  const read = (await loadCodec('socketio')).sentReader!();
   return (frame) => {
     const emit = read(frame);
     return emit && { kind: 'event', ...emit };

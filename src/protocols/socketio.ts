@@ -137,7 +137,7 @@ function withAttachments(packet: Packet, buffers: Buffer[]): string {
  * shown as, with its ack id; the protocol's own frames (CONNECT, pongs) and unfinished binary emits give
  * undefined. The same packet reader as the codec's, so both directions are read alike.
  */
-export function sentEmitReader(): (frame: string | Buffer) => { text: string; id?: number } | undefined {
+function sentEmitReader(): (frame: string | Buffer) => { text: string; id?: number } | undefined {
   let pending: { packet: Packet; buffers: Buffer[] } | undefined;
   return (frame) => {
     if (typeof frame !== 'string' && pending) {
@@ -339,6 +339,7 @@ export function socketIoCodec(opts: SocketIoOptions = {}): Codec {
 
   return {
     name: 'socketio',
+    sentReader: sentEmitReader,
 
     target(url, protocols) {
       const u = new URL(url);
