@@ -12,6 +12,7 @@ import type { Outcome } from '../outcome.js';
 import { durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { buildOptions } from './options.js';
 import type { RawFlags } from './program.js';
+import { subcommandFlags } from './subcommand-flags.js';
 
 export interface LoadFlags {
   connections: string;
@@ -217,26 +218,7 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
           ? stagesDurationMs(stages)
           : 10_000;
     const thresholds = thresholdsFlag(flags.threshold ?? []);
-    // The client's defaults for what load does not take (ping, queue…), read from the program, not restated.
-    const clientDefaults = Object.fromEntries(
-      program.options
-        .filter((o) => o.defaultValue !== undefined)
-        .map((o) => [o.attributeName(), o.defaultValue]),
-    );
-    const raw: RawFlags = {
-      ...(clientDefaults as Partial<RawFlags>),
-      ...(flags as RawFlags),
-      header: flags.header ?? [],
-      subprotocol: flags.subprotocol ?? [],
-      maskParam: flags.maskParam ?? [],
-      tui: false,
-      inputFormat: 'raw',
-      binaryOut: 'base64',
-      jsonl: false,
-      wait: '1s',
-      execute: [],
-      expectations: [],
-    };
+    const raw = subcommandFlags(program, flags);
     const options = await buildOptions(url, raw, {
       env: process.env,
       isStdinTty: process.stdin.isTTY === true,

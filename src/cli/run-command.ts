@@ -6,6 +6,7 @@ import { durationRefusal, parseDuration } from '../text/duration.js';
 import type { Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import type { RawFlags } from './program.js';
+import { subcommandFlags } from './subcommand-flags.js';
 
 export interface RunCommandFlags {
   url?: string;
@@ -72,18 +73,7 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
       );
     const vars = parseVars(flags.var ?? []);
     // The client's flag set with run's values; what run does not have keeps the client's defaults.
-    const raw: RawFlags = {
-      ...(flags as RawFlags),
-      header: flags.header ?? [],
-      subprotocol: flags.subprotocol ?? [],
-      tui: false,
-      inputFormat: 'raw',
-      binaryOut: 'base64',
-      jsonl: false,
-      wait: '1s',
-      execute: [],
-      expectations: [],
-    };
+    const raw = subcommandFlags(program, flags);
     // tui is off, so a terminal only lets buildOptions ask for an encrypted --key's passphrase.
     const env = { env: process.env, isStdinTty: process.stdin.isTTY === true, isStdoutTty: false };
     // One Options per URL and protocol: the passphrase is asked once however many files share it.

@@ -1,26 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHistograms, newHistogram, percentiles, recordMs } from '../../src/load/histogram.js';
-import { buildSummary, mergeSummaries, readSummary, type LoadCounts } from '../../src/load/summary.js';
+import {
+  buildSummary,
+  emptyCounts,
+  mergeSummaries,
+  readSummary,
+  type LoadCounts,
+} from '../../src/load/summary.js';
 import { parseThreshold, type Threshold } from '../../src/load/thresholds.js';
 
 function counts(over: Partial<LoadCounts> = {}): LoadCounts {
-  return {
-    target: 10,
-    attempts: 10,
-    opened: 10,
-    failed: 0,
-    peak: 10,
-    lost: 0,
-    sent: 0,
-    received: 0,
-    late: 0,
-    unmatched: 0,
-    unanswered: 0,
-    unsent: 0,
-    reach: { expected: 0, received: 0 },
-    errors: {},
-    ...over,
-  };
+  return { ...emptyCounts(), target: 10, attempts: 10, opened: 10, peak: 10, ...over };
 }
 
 const rule = (e: string) => parseThreshold(e) as Threshold;
