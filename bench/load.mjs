@@ -23,20 +23,35 @@ const conns = envInt('WSX_BENCH_LOAD_CONNS', 19_000, 19_500);
 const rate = envInt('WSX_BENCH_LOAD_RATE', 20_000, 100_000);
 const sources = ['127.0.0.2', '127.0.0.3'];
 
-/** Starts a server process; resolves with its port and pid once it prints "listening …PORT". */
+/**
+ * Starts a server process; resolves once it prints "listening …PORT" with its port, pid, and
+ * `clients()`: the last "clients N" it printed (load-server.mjs only).
+ */
 function startServer(argv) {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  let clients = 0;
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    const counts = [...out.matchAll(/^clients (\d+)$/gm)];
+    if (counts.length > 0) clients = Number(counts.at(-1)[1]);
+    out = out.slice(-200);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 10_000);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
+    const onData = () => {
       const port = /listening \S*?(\d+)\/?\s*$/m.exec(out)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve({ port: Number(port), pid: child.pid, stop: () => child.kill('SIGKILL') });
-      }
-    });
+      if (!port) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      resolve({
+        port: Number(port),
+        pid: child.pid,
+        clients: () => clients,
+        stop: () => child.kill('SIGKILL'),
+      });
+    };
+    child.stdout.on('data', onData);
   });
 }
 
@@ -49,7 +64,10 @@ function rssKiB(pid) {
   }
 }
 
-/** Runs a client to exit; returns its stdout, stderr, peak RSS (KiB) and CPU ms. */
+/**
+ * Runs a client to exit; returns its stdout, stderr, peak RSS (KiB) and CPU ms. `onTick(child)` runs every
+ * 200 ms while it runs (to sample a server, or to end the client with a signal).
+ */
 async function runClient(argv, onTick) {
   const usageFile = join(work, `usage-${Math.random().toString(36).slice(2)}.json`);
   const child = spawn(argv[0], argv.slice(1), {
@@ -60,8 +78,8 @@ async function runClient(argv, onTick) {
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const sampler = onTick ? setInterval(onTick, 200) : undefined;
-  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const sampler = onTick ? setInterval(() => onTick(child), 200) : undefined;
+  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000);
   const code = await new Promise((r) => child.on('close', r));
   clearTimeout(killer);
   clearInterval(sampler);
@@ -83,22 +101,35 @@ const echoServer = () => startServer([node, join(root, 'bench/load-server.mjs'),
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const rows = [];
 
-// 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1.
+// 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1. wsx load
+// runs until the server has seen all N (opening 19,000 takes a while on a busy machine), then a second
+// more, then SIGINT: it reports and exits, and its peak RSS is taken at exit like the floor's.
 {
   const server = await echoServer();
   const url = `ws://127.0.0.1:${server.port}`;
   const per = {};
-  for (const [name, argv] of [
-    ['raw', (n) => rawLoad(url, n, 2000, 0, sources)],
-    ['wsx', (n) => wsxLoad(url, ['-c', String(n), '-d', '2s', '--source-ip', sources.join(',')])],
-  ]) {
-    const one = await runClient(argv(1));
-    const many = await runClient(argv(conns));
+  const holdThenStop = (n) => {
+    let fullSince;
+    return (child) => {
+      if (server.clients() < n) return;
+      fullSince ??= performance.now();
+      if (performance.now() - fullSince > 1000) child.kill('SIGINT');
+    };
+  };
+  for (const name of ['raw', 'wsx']) {
+    const run = (n) =>
+      name === 'raw'
+        ? runClient(rawLoad(url, n, 2000, 0, sources))
+        : runClient(
+            wsxLoad(url, ['-c', String(n), '-d', '300s', '--source-ip', sources.join(',')]),
+            holdThenStop(n),
+          );
+    const one = await run(1);
+    const many = await run(conns);
     per[name] = (many.maxRssKiB - one.maxRssKiB) / (conns - 1);
-    if (name === 'wsx') {
-      const s = JSON.parse(many.stdout || '{}');
-      per.wsxOpened = s.connections?.opened;
-    }
+    if (name === 'wsx') per.wsxOpened = JSON.parse(many.stdout || '{}').connections?.opened;
+    // Let the server see the last connections go before the next client counts.
+    while (server.clients() > 0) await new Promise((r) => setTimeout(r, 200));
   }
   server.stop();
   rows.push([
