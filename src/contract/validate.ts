@@ -25,6 +25,8 @@ export interface MessageVerdict {
   message?: string;
   description?: string;
   ambiguous?: string[];
+  /** Invalid against several candidates: `message` is only the closest (none was picked by a discriminator). */
+  isClosest?: boolean;
   errors: SchemaError[];
 }
 
@@ -92,11 +94,11 @@ export class MessageChecker {
       return { ...verdictOf(true, matched[0]!.spec, []), ambiguous: matched.map((c) => c.spec.name) };
     if (!closest)
       return { isValid: false, errors: [{ path: '$', message: 'no message is declared in this direction' }] };
-    return verdictOf(
-      false,
-      closest.candidate.spec,
-      closest.errors.map((e) => describeError(e, value)),
-    );
+    const errors = closest.errors.map((e) => describeError(e, value));
+    return {
+      ...verdictOf(false, closest.candidate.spec, errors),
+      ...(candidates.length > 1 ? { isClosest: true } : {}),
+    };
   }
 }
 
