@@ -244,6 +244,78 @@ describe('--asyncapi in script mode', () => {
   });
 });
 
+describe('--asyncapi with --proto', () => {
+  it('checks the decoded JSON-RPC messages, the ones wsx sends included', async () => {
+    const s = await serverUntilCleanup(defer);
+    s.wss.on('connection', (ws) =>
+      ws.on('message', (d) => {
+        const request = JSON.parse(String(d)) as { id: number; params: { bad?: boolean } };
+        const price = request.params.bad ? 'n/a' : 1.5;
+        ws.send(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: { price } }));
+      }),
+    );
+    const doc = writeDoc(
+      'rpc.json',
+      JSON.stringify({
+        asyncapi: '3.0.0',
+        info: { title: 'Quotes', version: '1.0.0' },
+        channels: {
+          rpc: {
+            address: '/',
+            messages: {
+              quote: {
+                payload: {
+                  type: 'object',
+                  required: ['method', 'params'],
+                  properties: { method: { const: 'quote' }, params: { type: 'object', maxProperties: 0 } },
+                },
+              },
+              quoted: {
+                payload: {
+                  type: 'object',
+                  required: ['result'],
+                  properties: { result: { type: 'object', properties: { price: { type: 'number' } } } },
+                },
+              },
+            },
+          },
+        },
+        operations: {
+          ask: {
+            action: 'receive',
+            channel: { $ref: '#/channels/rpc' },
+            messages: [{ $ref: '#/channels/rpc/messages/quote' }],
+          },
+          answer: {
+            action: 'send',
+            channel: { $ref: '#/channels/rpc' },
+            messages: [{ $ref: '#/channels/rpc/messages/quoted' }],
+          },
+        },
+      }),
+    );
+    const result = await runWsx([s.url, '--proto', 'jsonrpc', '--asyncapi', doc], {
+      input: '{"method":"quote","params":{}}\n{"method":"quote","params":{"bad":true}}\n',
+    });
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(result.stderr).toBe(
+      [
+        'wsx: contract: sent quote invalid: $.params: must NOT have more than 0 properties (got {"bad":true})',
+        'wsx: contract: received quoted invalid: $.result.price: must be number (got "n/a")',
+        `wsx: 2 messages broke the contract (${doc}, channel rpc)`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(7);
+  });
+
+  it('refuses --channel without --asyncapi (exit 2)', async () => {
+    const result = await runWsx(['ws://127.0.0.1:9/', '--channel', 'feed']);
+    expect(result.stderr).toBe('wsx: --channel goes with --asyncapi FILE\n');
+    expect(result.code).toBe(2);
+  });
+});
+
 describe('loading the contract code', () => {
   it('loads dist/contract/index.js only when --asyncapi is given', async () => {
     const s = await pushingServer([valid]);
