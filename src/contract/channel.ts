@@ -48,21 +48,33 @@ function channelsOf(doc: AsyncApiDocument): ChannelEntry[] {
   });
 }
 
-/** Server locations as host (may be undefined) and base path, with `{var}` left as templates. */
+/** `{name}` filled in with the server variable's `default` (or its only `enum` value); others stay templates. */
+function fillVariables(text: string, variables: Json | undefined): string {
+  if (!isObject(variables)) return text;
+  return text.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+    const v = variables[name];
+    if (!isObject(v)) return whole;
+    if (typeof v.default === 'string') return v.default;
+    return Array.isArray(v.enum) && v.enum.length === 1 && typeof v.enum[0] === 'string' ? v.enum[0] : whole;
+  });
+}
+
+/** Server locations as host (may be undefined) and base path; variables without a default stay templates. */
 function serverBases(doc: AsyncApiDocument): { host: string | undefined; path: string }[] {
-  const servers = isObject(doc.root.servers) ? Object.values(doc.root.servers) : [];
+  const servers = isObject(doc.root.servers) ? Object.entries(doc.root.servers) : [];
   const bases: { host: string | undefined; path: string }[] = [];
-  for (const raw of servers) {
-    const { node } = follow(doc, raw, '#/servers');
+  for (const [name, raw] of servers) {
+    const { node } = follow(doc, raw, pointerOf(['servers', name]));
     if (!isObject(node)) continue;
+    const fill = (text: string) => fillVariables(text, node.variables);
     if (doc.major === 3) {
       bases.push({
-        host: typeof node.host === 'string' ? node.host : undefined,
-        path: typeof node.pathname === 'string' ? node.pathname : '',
+        host: typeof node.host === 'string' ? fill(node.host) : undefined,
+        path: typeof node.pathname === 'string' ? fill(node.pathname) : '',
       });
     } else if (typeof node.url === 'string') {
       // 2.x urls come with or without a scheme: "ws://api.example.com/v1", "api.example.com:443/v1".
-      const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/]*)(\/.*)?$/i.exec(node.url);
+      const m = /^(?:[^:/]+:\/\/)?([^/]*)(\/.*)?$/i.exec(fill(node.url));
       if (m) bases.push({ host: m[1] || undefined, path: m[2] ?? '' });
     }
   }

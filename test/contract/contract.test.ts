@@ -183,6 +183,30 @@ describe('picking the channel', () => {
     expect(c.sends).toEqual(['post']);
   });
 
+  it('fills in server variables with their defaults (2.x url and 3.0 host and pathname)', () => {
+    const text2 = v2Yaml.replace(
+      "production: { url: 'wss://api.example.com/v1', protocol: wss }",
+      "production: { url: '{scheme}://{host}/{version}', protocol: wss, variables: { scheme: { default: wss }, host: { default: api.example.com }, version: { enum: [v1, v2], default: v2 } } }",
+    );
+    expect(load({ text: text2, url: 'ws://127.0.0.1/v2/status' }).channel).toBe('/status');
+    expect(problemOf({ text: text2, url: 'ws://127.0.0.1/v1/status' })).toMatch(
+      /no channel matches \/v1\/status/,
+    );
+    const doc3 = {
+      ...v3,
+      servers: {
+        local: {
+          host: '{region}.example.com',
+          pathname: '/{api}',
+          protocol: 'ws',
+          variables: { api: { default: 'chat' } },
+        },
+      },
+    };
+    const c = load({ text: JSON.stringify(doc3), url: 'ws://eu.example.com/chat/rooms/1' });
+    expect(c.channel).toBe('room');
+  });
+
   it('lets --channel name a channel by key, even one with no address', () => {
     const c = load({ text: JSON.stringify(v3), url: 'ws://127.0.0.1:9/elsewhere', channel: 'anything' });
     expect(c.receives).toEqual(['any']);
