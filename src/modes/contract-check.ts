@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { ContractDirection, MessageVerdict } from '../contract/index.js';
 import type { Options } from '../options.js';
 import type { Ending } from '../outcome.js';
+import { maskSecrets } from '../text/mask.js';
 import { preview } from '../text/sanitize.js';
 import type { Diagnostics } from './diagnostics.js';
 
@@ -39,6 +40,8 @@ export class ContractCheck {
   constructor(
     private readonly setup: NonNullable<Options['contract']>,
     private readonly diag: Diagnostics,
+    /** Strings never written anywhere (tokens, passwords): the report masks them as *** like stdout does. */
+    private readonly secrets: string[],
   ) {}
 
   /** Checks one text message, prints one stderr line if it breaks the contract (-q silences it). */
@@ -81,7 +84,7 @@ export class ContractCheck {
       violations: this.violations,
     };
     try {
-      writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+      writeFileSync(file, maskSecrets(JSON.stringify(report, null, 2), this.secrets) + '\n');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       this.diag.error(`cannot write --asyncapi-report ${file}: ${code}`);

@@ -103,7 +103,9 @@ export class LineSession {
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
-    this.contract = options.contract ? new ContractCheck(options.contract, this.diag) : undefined;
+    this.contract = options.contract
+      ? new ContractCheck(options.contract, this.diag, options.secrets)
+      : undefined;
     if (codec) {
       const c = options.connection;
       const target = codec.target(c.url, c.protocols ?? []);

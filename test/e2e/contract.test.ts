@@ -168,6 +168,19 @@ describe('--asyncapi in pipe mode', () => {
     ]);
   });
 
+  it('masks secrets in the --asyncapi-report as in every other output', async () => {
+    const s = await pushingServer(['{"event":"ticker","price":"s3cret-token"}']);
+    const report = join(mkdtempSync(join(tmpdir(), 'wsx-report-')), 'report.json');
+    const doc = writeDoc('t.yaml', tickerYaml);
+    const args = [`${s.url}/feed`, '--bearer-env', 'TOKEN', '--asyncapi', doc, '--asyncapi-report', report];
+    const result = await runWsx([...args, '--no-input'], { env: { TOKEN: 's3cret-token' } });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain('(got "***")');
+    const text = readFileSync(report, 'utf8');
+    expect(text).toContain('***');
+    expect(text).not.toContain('s3cret-token');
+  });
+
   it('picks a 3.0 channel with --channel and checks JSON documents too', async () => {
     const s = await pushingServer([valid, '{"event":"ticker"}']);
     const result = await runWsx([
