@@ -2,6 +2,7 @@
 // counts behind exit code 7, and the --asyncapi-report summary.
 
 import { writeFileSync } from 'node:fs';
+import { describeViolation } from '../contract/describe.js';
 import type { ContractDirection, MessageVerdict } from '../contract/index.js';
 import type { Options } from '../options.js';
 import type { Ending } from '../outcome.js';
@@ -54,7 +55,7 @@ export class ContractCheck {
     counts.byMessage[name] = (counts.byMessage[name] ?? 0) + 1;
     const field = fieldOf(verdict);
     if (!verdict.isValid) {
-      this.diag.warn(describeViolation(direction, verdict));
+      this.diag.warn(`contract: ${describeViolation(direction, verdict)}`);
       if (this.violations.length < MAX_REPORTED_VIOLATIONS)
         this.violations.push({ direction, ...field, data: preview(text, 200) });
     }
@@ -100,21 +101,4 @@ function fieldOf(verdict: MessageVerdict): ContractField {
     ...(verdict.ambiguous ? { ambiguous: verdict.ambiguous } : {}),
     ...(verdict.isClosest ? { closest: true } : {}),
   };
-}
-
-/**
- * One line: "contract: received tickerUpdate invalid: $.price: must be number (got "high")", or, when the
- * candidates were several and none matched, "received: no message matched (closest tickerUpdate): …".
- */
-function describeViolation(direction: ContractDirection, verdict: MessageVerdict): string {
-  const first = verdict.errors[0];
-  const error = first ? `${first.path}: ${first.message}` : 'invalid';
-  const more = verdict.errors.length > 1 ? ` (+${verdict.errors.length - 1} more)` : '';
-  const what =
-    verdict.message === undefined
-      ? 'no message matched'
-      : verdict.isClosest
-        ? `no message matched (closest ${verdict.message})`
-        : `${verdict.message} invalid`;
-  return `contract: ${direction} ${what}: ${error}${more}`;
 }

@@ -349,3 +349,25 @@ describe('loading the contract code', () => {
     );
   });
 });
+
+describe('--asyncapi in wsx run', () => {
+  it('checks every message of a scenario: a run whose steps pass fails with 7 naming the first violation', async () => {
+    const s = await pushingServer([]);
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-run-contract-'));
+    const scenario = join(dir, 'feed.wsx');
+    writeFileSync(
+      scenario,
+      `connect ${s.url}/feed\nsend {"event":"subscribe","pair":"BTC"}\nexpect /ticker/\n`,
+    );
+    const doc = writeDoc('t.yaml', tickerYaml);
+    const ok = await runWsx(['run', scenario, '--asyncapi', doc]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    writeFileSync(scenario, `connect ${s.url}/feed\nsend {"event":"subscribe"}\nexpect /ticker/\n`);
+    const broken = await runWsx(['run', scenario, '--asyncapi', doc]);
+    expect(broken.stderr).toBe(
+      `wsx: ${scenario}:3: expect /ticker/: 1 message broke the contract (${doc}); the first: sent subscribe invalid: $: must have required property 'pair'\n`,
+    );
+    expect(broken.code).toBe(7);
+  });
+});
