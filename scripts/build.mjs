@@ -10,6 +10,7 @@
 //                         cross between them by identity: errors are told by name (isInputError), each
 //                         chalk is set apart, and test/e2e/build.test.ts fails on a class in both.
 // dist/cli/hdr-histogram.js  hdr-histogram-js, which only `wsx load` imports (dynamically).
+// dist/contract/index.js  the AsyncAPI contract layer with yaml and ajv (~500 KiB): only --asyncapi imports it.
 // dist/core/connection.js the core alone, for tests that drive a Connection in a child process.
 //
 // One main file rather than esbuild's split chunks: a smoke run loaded 27 files and took 1.10-1.13x the raw
@@ -50,6 +51,20 @@ const histogramsStayOut = {
   },
 };
 
+/**
+ * The contract layer (yaml, ajv, ajv-formats), left as an import of dist/contract/index.js: cli/options.ts
+ * imports it only when --asyncapi is given, so a run without a contract never parses it. Its path from
+ * src/cli/ is the same as from dist/cli/. It throws nothing of wsx's across: problems come back as text.
+ */
+const contractStaysOut = {
+  name: 'contract-stays-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/contract\/index\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: '../contract/index.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   plugins: [editDependencies],
   absWorkingDir: root,
@@ -78,12 +93,13 @@ const common = {
 const results = await Promise.all([
   build({
     ...common,
-    plugins: [...common.plugins, screenStaysOut, histogramsStayOut],
+    plugins: [...common.plugins, screenStaysOut, histogramsStayOut, contractStaysOut],
     entryPoints: { 'cli/main': 'src/cli/main.ts' },
     outdir: 'dist',
   }),
   build({ ...common, entryPoints: { 'ui/screen': 'src/ui/screen.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'cli/hdr-histogram': 'src/load/hdr-histogram.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'contract/index': 'src/contract/index.ts' }, outdir: 'dist' }),
   // The core on its own, for tests that drive a Connection in a child process (test/core).
   build({ ...common, entryPoints: { 'core/connection': 'src/core/connection.ts' }, outdir: 'dist' }),
 ]);

@@ -1,5 +1,6 @@
 // The validated run settings every mode reads: built from flags by cli/options.ts, below the modes so they need no cli/ import.
 
+import type { Contract } from './contract/index.js';
 import type { ConnectionOptions } from './core/connection.js';
 import type { Expectation } from './match/expectations.js';
 import type { ProtocolName } from './protocols/codec.js';
@@ -51,6 +52,8 @@ export interface Options {
   isDemo: boolean;
   /** The saved connection this run was opened with (wsx @NAME): its saved messages come first. */
   profile?: string;
+  /** --asyncapi: the loaded contract, its file's name and where --asyncapi-report writes. */
+  contract?: { file: string; contract: Contract; reportFile?: string };
   /** Things to tell the user before the run starts (flags the chosen mode ignores), one line each. */
   warnings: string[];
   /** Interactive session: print the log into the terminal's scrollback instead of the full-screen lens. */

@@ -13,6 +13,7 @@ export const ExitCode = {
   expectation: 4,
   abnormalClose: 5,
   thresholds: 6,
+  contract: 7,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -74,7 +75,9 @@ export type Ending =
    */
   | { ended: 'scenario-failed'; code: ExitCodeValue }
   /** `wsx load`: the run went through, and one or more --threshold rules failed; `message` names them. */
-  | { ended: 'thresholds-failed'; message: string };
+  | { ended: 'thresholds-failed'; message: string }
+  /** --asyncapi: the run went through, and one or more messages broke the contract; `message` counts them. */
+  | { ended: 'contract-violated'; message: string };
 
 export type Outcome = Ending & RunFacts;
 
@@ -202,6 +205,8 @@ function verdictLines(outcome: Outcome, opts: { isVerbose?: boolean }): Verdict 
       return { code: outcome.code, lines: [] };
     case 'thresholds-failed':
       return { code: ExitCode.thresholds, lines: [outcome.message] };
+    case 'contract-violated':
+      return { code: ExitCode.contract, lines: [outcome.message, ...undelivered] };
   }
 }
 

@@ -11,6 +11,7 @@ import {
   keepMaskable,
   payloadSecrets,
   readCredentials,
+  readFlagFile,
   readPayloadSources,
   type Credentials,
   type ReadFile,
@@ -89,8 +90,14 @@ export async function buildOptions(
     connection.proxyLabel = describeProxy(proxy);
     connection.agentFor = await proxyAgentFactory(proxy);
   }
+  const contract = flags.asyncapi === undefined ? undefined : await readContract(flags, credentials.url, env);
+  if (contract === undefined && (flags.channel !== undefined || flags.asyncapiReport !== undefined))
+    throw usage(
+      `${flags.channel !== undefined ? '--channel' : '--asyncapi-report'} goes with --asyncapi FILE`,
+    );
   return {
     ...outputOptions(flags),
+    ...(contract ? { contract } : {}),
     url: credentials.url,
     displayUrl: target.isDemo ? credentials.url : credentials.displayUrl,
     mode,
@@ -103,6 +110,29 @@ export async function buildOptions(
     isDemo: target.isDemo,
     ...(profile ? { profile: profile.name } : {}),
     warnings: [ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
+  };
+}
+
+/**
+ * --asyncapi: the document read and its channel picked now, so a bad one stops the run before any socket
+ * opens. The contract code (ajv, yaml) is its own bundle, loaded only here: runs without it pay nothing.
+ */
+async function readContract(flags: RawFlags, url: string, env: Environment): Promise<Options['contract']> {
+  const file = flags.asyncapi!;
+  const text = readFlagFile(env.readFile, '--asyncapi', file).toString('utf8');
+  const { loadContract } = await import('../contract/index.js');
+  const loaded = loadContract({
+    file,
+    text,
+    url,
+    role: flags.asyncapiRole === 'client' ? 'client' : 'server',
+    ...(flags.channel === undefined ? {} : { channel: flags.channel }),
+  });
+  if ('problem' in loaded) throw usage(loaded.problem);
+  return {
+    file,
+    contract: loaded.contract,
+    ...(flags.asyncapiReport === undefined ? {} : { reportFile: flags.asyncapiReport }),
   };
 }
 

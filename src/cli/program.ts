@@ -65,6 +65,11 @@ export interface RawFlags {
   init?: string;
   initEnv?: string;
   initFile?: string;
+  /** --asyncapi FILE and its companions: every message is checked against the document (src/contract). */
+  asyncapi?: string;
+  channel?: string;
+  asyncapiRole?: string;
+  asyncapiReport?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
 }
@@ -86,7 +91,7 @@ Examples:
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
 Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout,
 expectation not met or a --proto error answer, 5 connection ended abnormally or messages undelivered,
-6 a load threshold failed, 130/143 interrupted.
+6 a load threshold failed, 7 a message broke the --asyncapi contract, 130/143 interrupted.
 NO_COLOR turns colour off.`;
 
 /** Builds the program: flags, help and examples. main.ts adds the action and the serve subcommand. */
@@ -170,6 +175,17 @@ export function buildProgram(version: string): Command {
     .option('--init <json>', 'graphql-ws connection_init payload, a JSON object (masked in all output)')
     .option('--init-env <VAR>', "read --init's value from environment variable VAR")
     .option('--init-file <file>', "read --init's value from a file");
+
+  program.optionsGroup('Contracts:');
+  program
+    .option('--asyncapi <file>', 'check every message against this AsyncAPI 2.x/3.0 document (YAML or JSON)')
+    .option('--channel <name>', "the document's channel (key or address) instead of the URL's path")
+    .addOption(
+      new Option('--asyncapi-role <role>', 'whom the document describes: the server (default) or the client')
+        .choices(['server', 'client'])
+        .default('server'),
+    )
+    .option('--asyncapi-report <file>', 'write a JSON summary of the verdicts here when the run ends');
 
   program.optionsGroup('Input/Output:');
   program

@@ -17,10 +17,10 @@ export interface RunCommandFlags {
 }
 
 /** The client's option groups `wsx run` shares, by their --help heading. */
-const sharedGroups = new Set(['Connection:', 'Reliability:', 'Protocols:']);
+const sharedGroups = new Set(['Connection:', 'Reliability:', 'Protocols:', 'Contracts:']);
 
 /** Flags of those groups that belong to the line modes' output: a send step waits at most its step limit. */
-const notShared = new Set(['--show-handshake', '--drop-after']);
+const notShared = new Set(['--show-handshake', '--drop-after', '--asyncapi-report']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

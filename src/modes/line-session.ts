@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import { Connection, type SendOptions } from '../core/connection.js';
 import type { WsxError } from '../core/errors.js';
-import type { Incoming, StateChange } from '../core/events.js';
+import type { Incoming, Outgoing, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
 import type { Codec, ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
@@ -13,6 +13,7 @@ import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
 import { maskSecrets } from '../text/mask.js';
 import { preview } from '../text/sanitize.js';
+import { ContractCheck, type ContractField } from './contract-check.js';
 import { Diagnostics } from './diagnostics.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { JsonlWriter } from './jsonl.js';
@@ -51,6 +52,8 @@ export class LineSession {
   private readonly sink: StdoutSink;
   private readonly jsonl: JsonlWriter;
   private readonly output: MessageOutputFormat;
+  /** --asyncapi: every text message sent and received is checked against the document. */
+  private readonly contract: ContractCheck | undefined;
   private hooks: SessionHooks = {};
   /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
   private readSent: SentFrameReader | undefined;
@@ -85,7 +88,8 @@ export class LineSession {
   static async create(options: Options, io: Io): Promise<LineSession> {
     const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
     const session = new LineSession(options, io, codec);
-    if (options.proto && options.isJsonl) session.readSent = await loadSentFrameReader(options.proto.name);
+    if (options.proto && (options.isJsonl || options.contract))
+      session.readSent = await loadSentFrameReader(options.proto.name);
     return session;
   }
 
@@ -99,6 +103,9 @@ export class LineSession {
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
+    this.contract = options.contract
+      ? new ContractCheck(options.contract, this.diag, options.secrets)
+      : undefined;
     if (codec) {
       const c = options.connection;
       const target = codec.target(c.url, c.protocols ?? []);
@@ -152,21 +159,8 @@ export class LineSession {
       if (options.isJsonl) this.event('drop', { why, ...this.frame(msg.data, msg.isBinary) });
       if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
     });
+    if (options.isJsonl || this.contract) conn.on('sent', (msg) => this.onSent(msg));
     if (options.isJsonl) {
-      conn.on('sent', (msg) => {
-        const wire = this.frame(msg.data, msg.isBinary);
-        if (!this.readSent) return this.event('send', wire);
-        // Decoded like a received message, the frame beside it: sends used to be wire frames only.
-        const user = this.readSent(msg.data);
-        if (user)
-          this.event('send', {
-            type: 'text',
-            data: user.text,
-            kind: user.kind,
-            ...(user.id === undefined ? {} : { id: user.id }),
-            wire: wire.data,
-          });
-      });
       conn.on('ping', () => this.event('ping', {}));
       conn.on('pong', ({ rttMs }) => this.event('pong', { rtt_ms: rttMs ?? null }));
     }
@@ -249,6 +243,10 @@ export class LineSession {
         message: `cannot write to stdout: ${stdoutFailure.code ?? stdoutFailure.message}`,
         error: stdoutFailure,
       };
+    // Messages that broke the --asyncapi contract fail a run that would otherwise succeed (exit 7).
+    if (ending.ended === 'completed' || ending.ended === 'expectations-met')
+      ending = this.contract?.ending() ?? ending;
+    this.contract?.writeReport();
     process.off('SIGINT', this.onSigint);
     process.off('SIGTERM', this.onSigterm);
     // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.
@@ -379,12 +377,14 @@ export class LineSession {
     if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     const { options } = this;
     const isData = msg.kind !== 'complete';
+    const checked = isData ? this.checked('received', msg.text) : {};
     if (options.isJsonl) {
       this.event(isData ? 'recv' : 'complete', {
         ...(isData ? { type: 'text', data: msg.text, kind: msg.kind } : {}),
         ...(msg.id === undefined ? {} : { id: msg.id }),
         ...(msg.rttMs === undefined ? {} : { rtt_ms: msg.rttMs }),
         wire: this.frame(msg.frame.data, msg.frame.isBinary).data,
+        ...checked,
       });
     } else if (isData) {
       for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
@@ -408,7 +408,8 @@ export class LineSession {
     if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     this.received++;
     const { options } = this;
-    if (options.isJsonl) this.event('recv', this.frame(msg.data, msg.isBinary));
+    const checked = msg.isBinary ? {} : this.checked('received', msg.data.toString('utf8'));
+    if (options.isJsonl) this.event('recv', { ...this.frame(msg.data, msg.isBinary), ...checked });
     else for (const chunk of formatMessage(msg.data, msg.isBinary, this.output)) this.sink.write(chunk);
     if (this.isEnding) return;
     if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'), false);
@@ -417,6 +418,34 @@ export class LineSession {
       void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
       return;
     }
+  }
+
+  /** A frame written: checked against the contract, and a --jsonl send event. */
+  private onSent(msg: Outgoing): void {
+    const wire = this.frame(msg.data, msg.isBinary);
+    if (!this.readSent) {
+      const checked = msg.isBinary ? {} : this.checked('sent', wire.data);
+      if (this.options.isJsonl) this.event('send', { ...wire, ...checked });
+      return;
+    }
+    // Decoded like a received message, the frame beside it: sends used to be wire frames only.
+    const user = this.readSent(msg.data);
+    if (!user) return;
+    const checked = this.checked('sent', user.text);
+    if (this.options.isJsonl)
+      this.event('send', {
+        type: 'text',
+        data: user.text,
+        kind: user.kind,
+        ...(user.id === undefined ? {} : { id: user.id }),
+        wire: wire.data,
+        ...checked,
+      });
+  }
+
+  /** --asyncapi's verdict on a text message, as the --jsonl field; nothing without a contract. */
+  private checked(direction: 'received' | 'sent', text: string): { contract?: ContractField } {
+    return this.contract ? { contract: this.contract.check(direction, text) } : {};
   }
 
   /** --count messages were printed: the ones after them are not, even while closing. */

@@ -111,6 +111,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         {
           connection: options.connection,
           ...(options.proto ? { proto: options.proto } : {}),
+          ...(options.contract ? { contract: options.contract } : {}),
           vars: request.vars,
           env: request.env,
           stepTimeoutMs: request.stepTimeoutMs,

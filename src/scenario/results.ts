@@ -1,5 +1,6 @@
 // What running scenario steps produces, and who hears about it: the runner's outward surface.
 
+import type { Contract } from '../contract/index.js';
 import type { ConnectionOptions } from '../core/connection.js';
 import type { ProtocolName } from '../protocols/codec.js';
 import type { ProtocolOptions } from '../protocols/index.js';
@@ -13,6 +14,8 @@ export interface StepSettings {
   stepTimeoutMs: number;
   /** Aborting ends the run at once; a numeric reason is the exit code (130 for SIGINT). */
   signal?: AbortSignal;
+  /** --asyncapi: every text message sent and received is checked; a violation fails the file (exit 7). */
+  contract?: { file: string; contract: Contract };
 }
 
 export interface RunSettings extends StepSettings {

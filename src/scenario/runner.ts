@@ -9,6 +9,7 @@ import { ProtocolSession } from '../protocols/session.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
+import { describeViolation } from '../contract/describe.js';
 import { lookup, type Matcher } from '../match/matcher.js';
 import { fillMatcher } from '../match/matcher-template.js';
 import { cutMessage } from './report-text.js';
@@ -186,14 +187,22 @@ class StepRun {
   private isAdvancing = false;
   private isAdvanceAgain = false;
 
+  /** --asyncapi: messages that broke the contract, and the first one in words. */
+  private violations = 0;
+  private firstViolation: string | undefined;
+
   private readonly onMessage = (msg: Incoming) => {
+    if (!msg.isBinary) this.checkContract('received', msg.data.toString('utf8'));
     this.inbox.push(msg.data, msg.isBinary);
     this.advance();
   };
   /** With --proto: what the codec decoded, one JSON text each (a graphql-ws `complete` is no message). */
   private readonly onProtocolMessage = (msg: ProtocolMessage) => {
     if (msg.isError) this.errorAnswers.add(msg.text);
-    if (msg.kind !== 'complete') this.inbox.push(Buffer.from(msg.text), false);
+    if (msg.kind !== 'complete') {
+      this.checkContract('received', msg.text);
+      this.inbox.push(Buffer.from(msg.text), false);
+    }
     this.advance();
   };
   /** With --proto: the texts of the error answers (JSON-RPC errors, graphql-ws errors) received. */
@@ -314,9 +323,24 @@ class StepRun {
     if (outcome !== true) this.finish({ step: a.step, err: outcome });
   }
 
+  private checkContract(direction: 'received' | 'sent', text: string): void {
+    const verdict = this.settings.contract?.contract.check(direction, text);
+    if (!verdict || verdict.isValid) return;
+    this.violations++;
+    this.firstViolation ??= describeViolation(direction, verdict);
+  }
+
   private finish(failed: { step: Step; err: StepFailure } | undefined): void {
     if (this.isFinished) return;
     let failure = failed;
+    if (!failure && this.violations > 0) {
+      const what = this.violations === 1 ? '1 message' : `${this.violations} messages`;
+      const message = `${what} broke the contract (${this.settings.contract!.file}); the first: ${this.firstViolation!}`;
+      failure = {
+        step: this.steps[this.steps.length - 1]!,
+        err: new StepFailure(ExitCode.contract, message),
+      };
+    }
     const endedWith = this.proto?.failure ?? this.ended?.error;
     if (!failure && endedWith && !this.isCloseExpected && !this.isClosedByUs) {
       // The connection broke after the last step passed: still a failure of the run.
@@ -486,12 +510,14 @@ class StepRun {
         );
       try {
         this.proto.input(filled.text);
+        this.checkContract('sent', filled.text);
       } catch (err) {
         if (!isInputError(err)) throw err;
         return failNow(new StepFailure(ExitCode.usage, `not a ${name} message: ${err.message}`));
       }
     } else {
       this.conn.send(payload, { binary: step.encoding !== 'text' });
+      if (step.encoding === 'text') this.checkContract('sent', filled.text);
     }
     let isFlushed: boolean | undefined;
     void this.conn.flushed().then((ok) => {

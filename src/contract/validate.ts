@@ -1,0 +1,201 @@
+// Checks one message against the candidate messages of a direction: compiled schemas, a discriminator when
+// the candidates have one, and the spec's rule that a message matches one and only one of them.
+
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { MessageSpec } from './channel.js';
+import { ContractProblem, follow, isObject, type AsyncApiDocument, type Json } from './document.js';
+
+// ajv-formats is CommonJS: its function is the module itself or its `default`, depending on the loader.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+/** One schema error: where in the message (a JSON path, `$.data[0].price`) and what was wrong. */
+export interface SchemaError {
+  path: string;
+  message: string;
+}
+
+/**
+ * A message's verdict. `valid`: it matched exactly one candidate, or several (`ambiguous` names them).
+ * Invalid: `message` is the candidate it came closest to (fewest errors), if there was any candidate.
+ */
+export interface MessageVerdict {
+  isValid: boolean;
+  message?: string;
+  description?: string;
+  ambiguous?: string[];
+  /** Invalid against several candidates: `message` is only the closest (none was picked by a discriminator). */
+  isClosest?: boolean;
+  errors: SchemaError[];
+}
+
+interface Candidate {
+  spec: MessageSpec;
+  validate: ValidateFunction | undefined;
+}
+
+/** The key the whole document is registered under in ajv, so payloads' `#/components/…` refs resolve. */
+const DOCUMENT_ID = 'wsx:asyncapi';
+
+/** One ajv for the document: schemas compile once each, when the contract loads. */
+export function documentAjv(doc: AsyncApiDocument): Ajv {
+  // strict: false, because AsyncAPI schemas carry keywords of their own (discriminator, externalDocs, x-…).
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  addFormats(ajv);
+  ajv.addSchema(doc.root, DOCUMENT_ID, undefined, false);
+  return ajv;
+}
+
+export class MessageChecker {
+  private readonly candidates: Candidate[];
+  /** A property every candidate fixes to one distinct value (type, event, method), and the value → candidate map. */
+  private readonly discriminator: { property: string; byValue: Map<string, Candidate> } | undefined;
+
+  constructor(doc: AsyncApiDocument, ajv: Ajv, specs: MessageSpec[]) {
+    this.candidates = specs.map((spec) => ({ spec, validate: compile(ajv, spec) }));
+    this.discriminator = findDiscriminator(doc, this.candidates);
+  }
+
+  get size(): number {
+    return this.candidates.length;
+  }
+
+  get names(): string[] {
+    return this.candidates.map((c) => c.spec.name);
+  }
+
+  /** The verdict on one text message: JSON when it parses, else the text itself as a string value. */
+  check(text: string): MessageVerdict {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+    let candidates = this.candidates;
+    const d = this.discriminator;
+    if (d && isObject(value) && d.property in value) {
+      const picked = d.byValue.get(JSON.stringify(value[d.property]));
+      if (picked) candidates = [picked];
+    }
+    const matched: Candidate[] = [];
+    let closest: { candidate: Candidate; errors: ErrorObject[] } | undefined;
+    for (const candidate of candidates) {
+      if (!candidate.validate || candidate.validate(value)) {
+        matched.push(candidate);
+        continue;
+      }
+      const errors = candidate.validate.errors ?? [];
+      if (!closest || errors.length < closest.errors.length) closest = { candidate, errors };
+    }
+    if (matched.length === 1) return verdictOf(true, matched[0]!.spec, []);
+    if (matched.length > 1)
+      return { ...verdictOf(true, matched[0]!.spec, []), ambiguous: matched.map((c) => c.spec.name) };
+    if (!closest)
+      return { isValid: false, errors: [{ path: '$', message: 'no message is declared in this direction' }] };
+    const errors = closest.errors.map((e) => describeError(e, value));
+    return {
+      ...verdictOf(false, closest.candidate.spec, errors),
+      ...(candidates.length > 1 ? { isClosest: true } : {}),
+    };
+  }
+}
+
+function verdictOf(isValid: boolean, spec: MessageSpec, errors: SchemaError[]): MessageVerdict {
+  return {
+    isValid,
+    message: spec.name,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    errors,
+  };
+}
+
+function compile(ajv: Ajv, spec: MessageSpec): ValidateFunction | undefined {
+  if (spec.payloadPointer === undefined) return undefined;
+  try {
+    return ajv.compile({ $ref: DOCUMENT_ID + spec.payloadPointer });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ContractProblem(`the payload schema cannot be compiled: ${why}`, spec.payloadPointer);
+  }
+}
+
+/** The one value a property schema allows (`const`, or an `enum` of one), JSON-encoded; undefined if not one. */
+function fixedValue(doc: AsyncApiDocument, schema: Json, at: string): string | undefined {
+  const { node } = follow(doc, schema, at);
+  if (!isObject(node)) return undefined;
+  if (node.const !== undefined) return JSON.stringify(node.const);
+  if (Array.isArray(node.enum) && node.enum.length === 1) return JSON.stringify(node.enum[0]);
+  return undefined;
+}
+
+function findDiscriminator(
+  doc: AsyncApiDocument,
+  candidates: Candidate[],
+): { property: string; byValue: Map<string, Candidate> } | undefined {
+  if (candidates.length < 2) return undefined;
+  const propertiesOf = (c: Candidate) => {
+    if (c.spec.payloadPointer === undefined) return undefined;
+    const payload = follow(doc, { $ref: c.spec.payloadPointer }, c.spec.payloadPointer);
+    return isObject(payload.node) && isObject(payload.node.properties)
+      ? { props: payload.node.properties, at: payload.pointer + '/properties' }
+      : undefined;
+  };
+  const first = propertiesOf(candidates[0]!);
+  if (!first) return undefined;
+  for (const property of Object.keys(first.props)) {
+    const byValue = new Map<string, Candidate>();
+    for (const candidate of candidates) {
+      const p = propertiesOf(candidate);
+      const schema = p?.props[property];
+      const value = schema === undefined ? undefined : fixedValue(doc, schema, `${p!.at}/${property}`);
+      if (value === undefined || byValue.has(value)) break;
+      byValue.set(value, candidate);
+    }
+    if (byValue.size === candidates.length) return { property, byValue };
+  }
+  return undefined;
+}
+
+/** `/data/0/price` → `$.data[0].price`. */
+function jsonPath(instancePath: string): string {
+  if (instancePath === '') return '$';
+  return (
+    '$' +
+    instancePath
+      .slice(1)
+      .split('/')
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((p) =>
+        /^\d+$/.test(p) ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`,
+      )
+      .join('')
+  );
+}
+
+function valueAtPath(value: unknown, instancePath: string): unknown {
+  if (instancePath === '') return value;
+  let node = value;
+  for (const part of instancePath.slice(1).split('/')) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? text.slice(0, 39) + '…' : text;
+}
+
+function describeError(error: ErrorObject, value: unknown): SchemaError {
+  const params = error.params as Record<string, unknown>;
+  let message = error.message ?? error.keyword;
+  if (error.keyword === 'additionalProperties') message += ` (${String(params.additionalProperty)})`;
+  else if (error.keyword === 'enum') message += ` ${preview(params.allowedValues)}`;
+  else if (error.keyword === 'const') message += ` ${preview(params.allowedValue)}`;
+  if (error.keyword !== 'required' && error.keyword !== 'additionalProperties')
+    message += ` (got ${preview(valueAtPath(value, error.instancePath))})`;
+  return { path: jsonPath(error.instancePath), message };
+}
