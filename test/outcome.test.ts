@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/program.js';
 import { WsxError, type WsxErrorKind } from '../src/core/errors.js';
-import { outcomeOfThrown, verdictFor, type Outcome } from '../src/outcome.js';
+import { ExitCode, outcomeOfThrown, verdictFor, type Outcome } from '../src/outcome.js';
 
 const url = 'ws://127.0.0.1:9/';
 const err = (kind: WsxErrorKind, message = 'boom', hint?: string) =>
@@ -119,5 +121,20 @@ describe('outcomeOfThrown', () => {
     expect(verdictFor(outcomeOfThrown(err('invalid-url', 'invalid URL'))).code).toBe(2);
     expect(verdictFor(outcomeOfThrown(err('tls', 'cannot read key'))).code).toBe(1);
     expect(outcomeOfThrown(new TypeError('x')).ended).toBe('internal');
+  });
+});
+
+describe('the exit-code table', () => {
+  it('in the README lists exactly the codes the program uses, and --help names each', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('Errors are one line'));
+    const documented = [...table.matchAll(/^\| ([\d, ]+) \|/gm)].flatMap((m) => m[1]!.split(',').map(Number));
+    const used = Object.values(ExitCode);
+    expect(documented.sort((a, b) => a - b)).toEqual([...used].sort((a, b) => a - b));
+    let help = '';
+    const program = buildProgram('0.0.0').configureOutput({ writeOut: (text) => (help += text) });
+    program.outputHelp();
+    const line = help.slice(help.indexOf('Exit codes:'));
+    for (const code of used) expect(line).toMatch(new RegExp(`(^|[\\s/])${code}\\b`, 'm'));
   });
 });
