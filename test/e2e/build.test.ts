@@ -57,7 +57,14 @@ describe('the bundled build (npm run build)', () => {
     const calls = [...main.matchAll(new RegExp(`\\b${wrapper}\\(\\)`, 'g'))];
     expect(calls).toHaveLength(1);
     expect(main.slice(main.lastIndexOf('\nasync function proxyAgentFactory', calls[0]!.index))).toMatch(
-      new RegExp(`^\\nasync function proxyAgentFactory\\([^]{0,200}${wrapper}\\(\\)`),
+      new RegExp(`^\\nasync function proxyAgentFactory\\([^]{0,400}${wrapper}\\(\\)`),
+    );
+    // The SOCKS agent's module (socks-proxy-agent, socks) is initialised in one place too: the same function.
+    expect(main).toMatch(/\n\/\/ \S*node_modules\/socks-proxy-agent\/dist\/index\.js\n/);
+    const socksInits = [...main.matchAll(/\binit_socks_agent\(\)/g)];
+    expect(socksInits).toHaveLength(1);
+    expect(main.slice(main.lastIndexOf('\nasync function proxyAgentFactory', socksInits[0]!.index))).toMatch(
+      /^\nasync function proxyAgentFactory\([^]{0,200}init_socks_agent\(\)/,
     );
   });
 
