@@ -108,8 +108,13 @@ export function proxyPassword(proxy: string): string | undefined {
  * no runtime dependencies); this import runs its lazy initialiser, so only a run through a proxy executes it.
  */
 export async function proxyAgentFactory(proxy: string): Promise<(signal?: AbortSignal) => Agent> {
+  // dist/cli/socks-agent.js, a bundle of its own: no other run reads its 180 KiB (scripts/build.mjs).
   if (socksSchemes.includes(new URL(proxy).protocol))
-    return (await import('./socks-agent.js')).socksAgentFactory(proxy, describeProxy(proxy));
+    return (await import('./socks-agent.js')).socksAgentFactory(
+      proxy,
+      describeProxy(proxy),
+      (message, hint) => new WsxError('proxy', message, { hint }),
+    );
   const { HttpsProxyAgent } = await import('https-proxy-agent');
   return (signal) => new HttpsProxyAgent(proxy, signal ? { signal } : {});
 }

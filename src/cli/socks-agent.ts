@@ -10,13 +10,20 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { SocksClient, SocksClientError } from 'socks';
 import { SocksProxyAgent } from 'socks-proxy-agent';
-import { WsxError } from '../core/errors.js';
+
+/**
+ * Makes the error a failed SOCKS handshake reports. This module is a bundle of its own
+ * (dist/cli/socks-agent.js, beside the 180 KiB of socks and ip-address that only a SOCKS run needs), so it
+ * must not hold a copy of WsxError: the core tells its errors by class, and a second copy's would not be one.
+ */
+export type ProxyError = (message: string, hint: string) => Error;
 
 class AttemptSocksAgent extends SocksProxyAgent {
   constructor(
     proxy: string,
     private readonly label: string,
     private readonly signal: AbortSignal | undefined,
+    private readonly proxyError: ProxyError,
   ) {
     super(proxy);
   }
@@ -49,9 +56,10 @@ class AttemptSocksAgent extends SocksProxyAgent {
       toProxy.destroy();
       if (!(err instanceof SocksClientError)) throw err;
       // socks' error carries the options it was given, the password among them: only its message is kept.
-      throw new WsxError('proxy', `proxy ${this.label} failed: ${err.message}`, {
-        hint: 'is it a SOCKS proxy, with the right user:pass? check --proxy or ALL_PROXY',
-      });
+      throw this.proxyError(
+        `proxy ${this.label} failed: ${err.message}`,
+        'is it a SOCKS proxy, with the right user:pass? check --proxy or ALL_PROXY',
+      );
     }
     if (!opts.secureEndpoint) return socket;
     const {
@@ -70,6 +78,10 @@ class AttemptSocksAgent extends SocksProxyAgent {
 }
 
 /** Makes one SOCKS agent per attempt; `label` is the proxy without its password, for messages. */
-export function socksAgentFactory(proxy: string, label: string): (signal?: AbortSignal) => Agent {
-  return (signal) => new AttemptSocksAgent(proxy, label, signal);
+export function socksAgentFactory(
+  proxy: string,
+  label: string,
+  proxyError: ProxyError,
+): (signal?: AbortSignal) => Agent {
+  return (signal) => new AttemptSocksAgent(proxy, label, signal, proxyError);
 }
