@@ -83,7 +83,10 @@ export async function buildOptions(
   // A Socket.IO auth payload and a graphql-ws init payload are credentials: masked like a bearer token.
   if (proto?.name === 'socketio' && proto.auth) secrets.push(...payloadSecrets(proto.auth));
   if (proto?.name === 'graphql-ws' && proto.init) secrets.push(...payloadSecrets(proto.init));
+  const hasCookies = flags.cookie.length > 0 || flags.cookieJar !== undefined;
+  const onUpgrade = hasCookies ? await addCookies(flags, credentials) : undefined;
   const connection = connectionOptions(flags, mode, credentials);
+  if (onUpgrade) connection.onUpgrade = onUpgrade;
   if (tls) connection.tls = tls;
   if (proxy) {
     connection.proxyLabel = describeProxy(proxy);
@@ -106,6 +109,41 @@ export async function buildOptions(
   };
 }
 
+/**
+ * --cookie and --cookie-jar: the Cookie header (after any -H Cookie), its values secret, and the jar
+ * written back when the upgrade response sets cookies. cookies.js is a bundle of its own (scripts/build.mjs).
+ */
+async function addCookies(
+  flags: RawFlags,
+  credentials: Credentials,
+): Promise<NonNullable<ConnectionOptions['onUpgrade']>> {
+  const { setUpCookies } = await import('./cookies.js');
+  const cookies = setUpCookies(
+    credentials.url,
+    { cookie: flags.cookie, ...(flags.cookieJar !== undefined ? { cookieJar: flags.cookieJar } : {}) },
+    (message, hint) => usage(message, hint),
+  );
+  const headers = credentials.headers;
+  const given = Object.keys(headers).find((name) => name.toLowerCase() === 'cookie');
+  if (cookies.header !== undefined) {
+    if (given) headers[given] = `${headers[given]}; ${cookies.header}`;
+    else headers.Cookie = cookies.header;
+  }
+  credentials.secrets.push(...cookies.secrets);
+  credentials.secretHeaders.add('cookie');
+  credentials.secretHeaders.add('set-cookie');
+  return (url, responseHeaders) => {
+    const setCookie = responseHeaders['set-cookie'];
+    if (!setCookie || setCookie.length === 0) return;
+    try {
+      cookies.saveResponse(url, setCookie);
+    } catch (err) {
+      // A jar that cannot be written loses the new cookies, not the connection.
+      process.stderr.write(`wsx: --cookie-jar: cannot write ${flags.cookieJar}: ${(err as Error).message}\n`);
+    }
+  };
+}
+
 /** Repeatable flags are undefined when never given. */
 function withRepeatables(given: RawFlags): RawFlags {
   return {
@@ -114,6 +152,7 @@ function withRepeatables(given: RawFlags): RawFlags {
     subprotocol: given.subprotocol ?? [],
     execute: given.execute ?? [],
     maskParam: given.maskParam ?? [],
+    cookie: given.cookie ?? [],
   };
 }
 

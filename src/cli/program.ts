@@ -8,6 +8,8 @@ export interface RawFlags {
   profile?: string;
   header: string[];
   headerFile?: string;
+  cookie: string[];
+  cookieJar?: string;
   auth?: string;
   authEnv?: string;
   authFile?: string;
@@ -130,6 +132,15 @@ export function buildProgram(version: string): Command {
     .option('--auth-env <VAR>', "read --auth's value from environment variable VAR (keeps it out of argv)")
     .option('--auth-file <file>', "read --auth's value from a file (a trailing newline is dropped)")
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
+    .option(
+      '-b, --cookie <name=value>',
+      "send a cookie (repeatable, or 'a=1; b=2'; masked in all output)",
+      collect,
+    )
+    .option(
+      '--cookie-jar <file>',
+      'cookies from a Netscape/curl cookie file, for this URL; cookies the server sets are written back',
+    )
     .option(
       '--mask-param <name>',
       'also mask this URL query parameter in all output (repeatable; token, key, sig, ... always are)',

@@ -66,6 +66,12 @@ describe('the bundled build (npm run build)', () => {
     const socks = readFileSync(join(dist, 'cli/socks-agent.js'), 'utf8');
     expect(socks).toMatch(/\n\/\/ \S*node_modules\/socks-proxy-agent\/dist\/index\.js\n/);
     expect(socks).not.toMatch(/class WsxError/);
+    // The same for the cookie jar (tough-cookie and its public suffix list).
+    expect(main).not.toMatch(/node_modules\/(tough-cookie|tldts)/);
+    expect(main).toMatch(/import\("\.\/cookies\.js"\)/);
+    const cookies = readFileSync(join(dist, 'cli/cookies.js'), 'utf8');
+    expect(cookies).toMatch(/\n\/\/ \S*node_modules\/tough-cookie\//);
+    expect(cookies).not.toMatch(/class WsxError/);
   });
 
   it('puts no class into both bundles, except those that never cross from one to the other', () => {
