@@ -1,5 +1,6 @@
 // Flags → one validated Options object that every mode shares. Every mistake throws before a socket opens.
 
+import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import { normalizeUrl } from '../core/url.js';
@@ -32,6 +33,8 @@ export interface Environment {
   isStdinTty: boolean;
   isStdoutTty: boolean;
   readFile?: ReadFile;
+  /** Reads all of stdin (--from-curl -). Default: fd 0. */
+  readStdin?: () => string;
   /** Asks for the --key passphrase on the terminal, echo off. Default: prompt.ts. */
   askSecret?: (question: string) => Promise<string>;
 }
@@ -54,6 +57,12 @@ export async function buildOptions(
   env: Environment,
   profile?: ProfileInput,
 ): Promise<Options> {
+  let curlNote: string | undefined;
+  if (given.fromCurl !== undefined) {
+    const { applyCurl } = await import('./from-curl.js');
+    const readStdin = env.readStdin ?? (() => readFileSync(0, 'utf8'));
+    ({ urlArg, flags: given, note: curlNote } = applyCurl(urlArg, withRepeatables(given), readStdin));
+  }
   // Loaded only with a profile: runs without one skip the config modules.
   const applied = profile
     ? (await import('./profile-flags.js')).applyProfile(
@@ -105,7 +114,7 @@ export async function buildOptions(
     expectations,
     isDemo: target.isDemo,
     ...(profile ? { profile: profile.name } : {}),
-    warnings: [ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
+    warnings: [curlNote, ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
   };
 }
 

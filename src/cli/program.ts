@@ -10,6 +10,8 @@ export interface RawFlags {
   headerFile?: string;
   cookie: string[];
   cookieJar?: string;
+  /** A curl command line (DevTools' Copy as cURL), or - to read it from stdin. */
+  fromCurl?: string;
   auth?: string;
   authEnv?: string;
   authFile?: string;
@@ -121,6 +123,10 @@ export function buildProgram(version: string): Command {
       'open a saved connection (same as @NAME; see wsx profiles); flags here override it',
     )
     .option('-H, --header <"Name: value">', 'add a request header (repeatable)', collect)
+    .option(
+      '--from-curl <command>',
+      "URL, headers, cookies and -u from a curl command (DevTools' Copy as cURL); - reads it from stdin",
+    )
     .option(
       '--header-file <file>',
       'read headers from a file, one "Name: value" per line (keeps tokens out of argv)',
