@@ -250,3 +250,51 @@ export interface CurlFlags {
   authFile?: string;
   insecure?: boolean;
 }
+
+/** What `wsx profiles add NAME --from-curl` saves in place of the command's secrets. */
+export interface CurlProfile {
+  url: string;
+  /** Header lines, each secret one as `Name: env:VAR`. */
+  header: string[];
+  subprotocol: string[];
+  authEnv: string | undefined;
+  /** The variables the profile now reads, in order: the user sets them to the values in the command. */
+  envVars: string[];
+  note: string | undefined;
+}
+
+/**
+ * The curl command as profile flags, every secret moved to an environment reference named after the
+ * profile and the header: -H 'Authorization: …' → Authorization: env:WSX_PROD_AUTHORIZATION, the cookies
+ * → Cookie: env:WSX_PROD_COOKIE, -u → --auth-env WSX_PROD_AUTH. The values are never written anywhere.
+ */
+export function curlForProfile(
+  profileName: string,
+  command: string,
+  isSecretHeader: (name: string) => boolean,
+): CurlProfile {
+  const imported = parseCurl(command);
+  const prefix = `WSX_${profileName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_`;
+  const envVar = (name: string) => prefix + name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const envVars: string[] = [];
+  const header = imported.headers.map((line) => {
+    const name = line.slice(0, line.indexOf(':')).trim();
+    if (!isSecretHeader(name)) return line;
+    envVars.push(envVar(name));
+    return `${name}: env:${envVar(name)}`;
+  });
+  if (imported.cookies.length > 0) {
+    envVars.push(envVar('cookie'));
+    header.push(`Cookie: env:${envVar('cookie')}`);
+  }
+  const authEnv = imported.user === undefined ? undefined : envVar('auth');
+  if (authEnv) envVars.push(authEnv);
+  return {
+    url: imported.url!,
+    header,
+    subprotocol: imported.subprotocols,
+    authEnv,
+    envVars,
+    note: curlNote(imported),
+  };
+}

@@ -1,7 +1,10 @@
 // --from-curl end to end: a Chrome-style "Copy as cURL" command, pointed at a loopback ws server that
 // records the upgrade request's headers, given as an argument and on stdin.
 
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
@@ -81,5 +84,41 @@ describe('wsx --from-curl', () => {
     const twice = await runWsx(['ws://127.0.0.1:1', '--from-curl', "curl 'ws://127.0.0.1:2'"]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('--from-curl names the URL: give no URL with it');
+  });
+
+  it('profiles add --from-curl saves the connection with its secrets moved to env: references', async () => {
+    const server = await recordingServer();
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-curl-profile-'));
+    mkdirSync(join(dir, 'home'));
+    const env = { XDG_CONFIG_HOME: join(dir, 'config'), HOME: join(dir, 'home') };
+    const add = await runWsx(
+      ['profiles', 'add', 'prod', '--from-curl', copied(`ws://127.0.0.1:${server.port}/chat`)],
+      {
+        env,
+      },
+    );
+    expect(add.code).toBe(0);
+    expect(add.stderr).toContain(
+      'its secrets were not saved: set WSX_PROD_AUTHORIZATION, WSX_PROD_COOKIE to their values in the curl command',
+    );
+    const config = readFileSync(join(dir, 'config', 'wsx', 'config.json'), 'utf8');
+    expect(config).not.toMatch(/curl-token-91|curl-cookie-92/);
+    expect(JSON.parse(config).profiles.prod).toMatchObject({
+      url: `ws://127.0.0.1:${server.port}/chat`,
+      headers: {
+        Origin: 'http://app.example.test',
+        Authorization: 'env:WSX_PROD_AUTHORIZATION',
+        Cookie: 'env:WSX_PROD_COOKIE',
+      },
+      subprotocols: ['chat.v1'],
+    });
+    const run = await runWsx(['@prod', '-x', 'hi', '--expect', '^hi$'], {
+      env: { ...env, WSX_PROD_AUTHORIZATION: 'Bearer curl-token-91', WSX_PROD_COOKIE: 'sid=curl-cookie-92' },
+    });
+    expect(run.code).toBe(0);
+    expect(server.requests[0]).toMatchObject({
+      authorization: 'Bearer curl-token-91',
+      cookie: 'sid=curl-cookie-92',
+    });
   });
 });
