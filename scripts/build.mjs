@@ -11,6 +11,8 @@
 //                         chalk is set apart, and test/e2e/build.test.ts fails on a class in both.
 // dist/cli/hdr-histogram.js  hdr-histogram-js, which only `wsx load` imports (dynamically).
 // dist/contract/index.js  the AsyncAPI contract layer with yaml and ajv (~500 KiB): only --asyncapi imports it.
+// dist/cli/socks-agent.js    the SOCKS agent (socks-proxy-agent, socks), which only a SOCKS proxy run imports.
+// dist/cli/cookies.js        --cookie and --cookie-jar (tough-cookie), which only a run with cookies imports.
 // dist/core/connection.js the core alone, for tests that drive a Connection in a child process.
 //
 // One main file rather than esbuild's split chunks: a smoke run loaded 27 files and took 1.10-1.13x the raw
@@ -65,6 +67,21 @@ const contractStaysOut = {
   },
 };
 
+/**
+ * The SOCKS agent (socks, ip-address, smart-buffer: 180 KiB) and the cookie jar (tough-cookie and the public
+ * suffix list), left as imports of dist/cli/socks-agent.js and dist/cli/cookies.js: only a run through a
+ * SOCKS proxy or with cookies reads them. They hold no class the main bundle checks by identity.
+ */
+const socksStaysOut = {
+  name: 'socks-and-cookies-stay-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(socks-agent|cookies)\.js$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
 const common = {
   plugins: [editDependencies],
   absWorkingDir: root,
@@ -93,13 +110,15 @@ const common = {
 const results = await Promise.all([
   build({
     ...common,
-    plugins: [...common.plugins, screenStaysOut, histogramsStayOut, contractStaysOut],
+    plugins: [...common.plugins, screenStaysOut, histogramsStayOut, contractStaysOut, socksStaysOut],
     entryPoints: { 'cli/main': 'src/cli/main.ts' },
     outdir: 'dist',
   }),
   build({ ...common, entryPoints: { 'ui/screen': 'src/ui/screen.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'cli/hdr-histogram': 'src/load/hdr-histogram.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'contract/index': 'src/contract/index.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'cli/socks-agent': 'src/cli/socks-agent.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'cli/cookies': 'src/cli/cookies.ts' }, outdir: 'dist' }),
   // The core on its own, for tests that drive a Connection in a child process (test/core).
   build({ ...common, entryPoints: { 'core/connection': 'src/core/connection.ts' }, outdir: 'dist' }),
 ]);

@@ -11,6 +11,7 @@ import { addLoadCommand } from './load-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addProfilesCommand } from './profiles-command.js';
+import { addCompletionCommand } from './completion.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
 import type { ProfileInput } from './options.js';
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<void> {
   addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
   addRunCommand(program, (runOutcome) => (outcome = runOutcome));
   addLoadCommand(program, (loadOutcome) => (outcome = loadOutcome));
+  addCompletionCommand(program, io, () => (outcome = { ended: 'completed' }));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)

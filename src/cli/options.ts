@@ -1,5 +1,6 @@
 // Flags → one validated Options object that every mode shares. Every mistake throws before a socket opens.
 
+import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '../core/connection.js';
 import { WsxError } from '../core/errors.js';
 import { normalizeUrl } from '../core/url.js';
@@ -33,6 +34,8 @@ export interface Environment {
   isStdinTty: boolean;
   isStdoutTty: boolean;
   readFile?: ReadFile;
+  /** Reads all of stdin (--from-curl -). Default: fd 0. */
+  readStdin?: () => string;
   /** Asks for the --key passphrase on the terminal, echo off. Default: prompt.ts. */
   askSecret?: (question: string) => Promise<string>;
 }
@@ -55,6 +58,12 @@ export async function buildOptions(
   env: Environment,
   profile?: ProfileInput,
 ): Promise<Options> {
+  let curlNote: string | undefined;
+  if (given.fromCurl !== undefined) {
+    const { applyCurl } = await import('./from-curl.js');
+    const readStdin = env.readStdin ?? (() => readFileSync(0, 'utf8'));
+    ({ urlArg, flags: given, note: curlNote } = applyCurl(urlArg, withRepeatables(given), readStdin));
+  }
   // Loaded only with a profile: runs without one skip the config modules.
   const applied = profile
     ? (await import('./profile-flags.js')).applyProfile(
@@ -84,7 +93,10 @@ export async function buildOptions(
   // A Socket.IO auth payload and a graphql-ws init payload are credentials: masked like a bearer token.
   if (proto?.name === 'socketio' && proto.auth) secrets.push(...payloadSecrets(proto.auth));
   if (proto?.name === 'graphql-ws' && proto.init) secrets.push(...payloadSecrets(proto.init));
+  const hasCookies = flags.cookie.length > 0 || flags.cookieJar !== undefined;
+  const onUpgrade = hasCookies ? await addCookies(flags, credentials) : undefined;
   const connection = connectionOptions(flags, mode, credentials);
+  if (onUpgrade) connection.onUpgrade = onUpgrade;
   if (tls) connection.tls = tls;
   if (proxy) {
     connection.proxyLabel = describeProxy(proxy);
@@ -109,7 +121,42 @@ export async function buildOptions(
     expectations,
     isDemo: target.isDemo,
     ...(profile ? { profile: profile.name } : {}),
-    warnings: [ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
+    warnings: [curlNote, ignoredFlagsWarning(mode, flags)].filter((w) => w !== undefined),
+  };
+}
+
+/**
+ * --cookie and --cookie-jar: the Cookie header (after any -H Cookie), its values secret, and the jar
+ * written back when the upgrade response sets cookies. cookies.js is a bundle of its own (scripts/build.mjs).
+ */
+async function addCookies(
+  flags: RawFlags,
+  credentials: Credentials,
+): Promise<NonNullable<ConnectionOptions['onUpgrade']>> {
+  const { setUpCookies } = await import('./cookies.js');
+  const cookies = setUpCookies(
+    credentials.url,
+    { cookie: flags.cookie, ...(flags.cookieJar !== undefined ? { cookieJar: flags.cookieJar } : {}) },
+    (message, hint) => usage(message, hint),
+  );
+  const headers = credentials.headers;
+  const given = Object.keys(headers).find((name) => name.toLowerCase() === 'cookie');
+  if (cookies.header !== undefined) {
+    if (given) headers[given] = `${headers[given]}; ${cookies.header}`;
+    else headers.Cookie = cookies.header;
+  }
+  credentials.secrets.push(...cookies.secrets);
+  credentials.secretHeaders.add('cookie');
+  credentials.secretHeaders.add('set-cookie');
+  return (url, responseHeaders) => {
+    const setCookie = responseHeaders['set-cookie'];
+    if (!setCookie || setCookie.length === 0) return;
+    try {
+      cookies.saveResponse(url, setCookie);
+    } catch (err) {
+      // A jar that cannot be written loses the new cookies, not the connection.
+      process.stderr.write(`wsx: --cookie-jar: cannot write ${flags.cookieJar}: ${(err as Error).message}\n`);
+    }
   };
 }
 
@@ -144,6 +191,7 @@ function withRepeatables(given: RawFlags): RawFlags {
     subprotocol: given.subprotocol ?? [],
     execute: given.execute ?? [],
     maskParam: given.maskParam ?? [],
+    cookie: given.cookie ?? [],
   };
 }
 

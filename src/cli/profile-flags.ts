@@ -30,10 +30,10 @@ export interface AppliedProfile {
 }
 
 /** Header names that always carry credentials, lower case (the same three credentials.ts masks). */
-const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
+export const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 
 /** A header name that looks like it carries a secret: X-Api-Key, X-Auth-Token, Session-Id … */
-const secretLookingHeader = /auth|token|key|secret|passw|cookie|session|signature|credential/i;
+export const secretLookingHeader = /auth|token|key|secret|passw|cookie|session|signature|credential/i;
 
 function headerName(line: string): string {
   return line.slice(0, Math.max(0, line.indexOf(':'))).trim();

@@ -1,5 +1,6 @@
 // `wsx profiles`: list, add and remove saved connections in the config file.
 
+import { readFileSync } from 'node:fs';
 import { Command, type Option } from 'commander';
 import type { Profile } from '../config/config-file.js';
 import { namePattern } from '../config/names.js';
@@ -77,6 +78,44 @@ export function describeProfile(name: string, profile: Profile): string {
   return `${name}  ${url}${parts.length > 0 ? `  (${parts.join('; ')})` : ''}`;
 }
 
+type AddFlags = ProfileFlags & { force?: boolean; fromCurl?: string };
+
+/**
+ * `profiles add NAME --from-curl '…'`: the URL and flags the command gives, each secret replaced by an
+ * env: reference (from-curl.ts), and the notes saying which variables to set.
+ */
+async function withCurl(
+  name: string,
+  urlArg: string | undefined,
+  given: AddFlags,
+): Promise<{ url: string; flags: AddFlags; notes: string[] }> {
+  if (given.fromCurl === undefined) {
+    if (urlArg === undefined) throw usage('missing URL', 'wsx profiles add NAME URL, or NAME --from-curl');
+    return { url: urlArg, flags: given, notes: [] };
+  }
+  if (urlArg !== undefined) throw usage('--from-curl names the URL: give no URL with it');
+  const { curlForProfile } = await import('./from-curl.js');
+  const { credentialHeaders, secretLookingHeader } = await import('./profile-flags.js');
+  const command = given.fromCurl === '-' ? readFileSync(0, 'utf8') : given.fromCurl;
+  const isSecret = (header: string) =>
+    credentialHeaders.includes(header.toLowerCase()) || secretLookingHeader.test(header);
+  const c = curlForProfile(name, command, isSecret);
+  const flags: AddFlags = {
+    ...given,
+    header: [...c.header, ...(given.header ?? [])],
+    subprotocol: [...c.subprotocol, ...(given.subprotocol ?? [])],
+    ...(c.authEnv !== undefined && given.authEnv === undefined && given.authFile === undefined
+      ? { authEnv: c.authEnv }
+      : {}),
+  };
+  const notes = c.note ? [c.note] : [];
+  if (c.envVars.length > 0)
+    notes.push(
+      `its secrets were not saved: set ${c.envVars.join(', ')} to their values in the curl command before wsx @${name}`,
+    );
+  return { url: c.url, flags, notes };
+}
+
 /** Adds `wsx profiles` with its `add` and `rm` subcommands; `done` receives the exit code. */
 export function addProfilesCommand(program: Command, io: ProfilesIo, done: () => void): void {
   const file = () => configFile(io.env);
@@ -108,12 +147,17 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphra
       'save a connection: NAME, its URL and connection flags (secrets only as env:/file: references)',
     )
     .argument('<name>', 'the name to open it by: wsx @NAME')
-    .argument('<url>', 'the URL; a secret query value as {{env.VAR}}')
-    .option('-f, --force', 'replace a profile of the same name');
+    .argument('[url]', 'the URL; a secret query value as {{env.VAR}}')
+    .option('-f, --force', 'replace a profile of the same name')
+    .option(
+      '--from-curl <command>',
+      'take URL, headers, cookies and -u from a curl command (- reads stdin); its secrets become env: references',
+    );
   for (const option of program.options as Option[])
     if (savedFlags.has(option.attributeName())) add.addOption(option);
-  add.action(async (name: string, url: string, flags: ProfileFlags & { force?: boolean }) => {
+  add.action(async (name: string, urlArg: string | undefined, given: AddFlags) => {
     checkName(name);
+    const { url, flags, notes } = await withCurl(name, urlArg, given);
     const { updateConfig } = await writeModule();
     const { profileFromFlags } = await import('./profile-flags.js');
     const isGiven = (key: string) => add.getOptionValueSource(key) === 'cli';
@@ -131,6 +175,7 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphra
       };
     });
     io.stderr.write(`wsx: saved ${name} in ${file()}\n`);
+    for (const note of notes) io.stderr.write(`wsx: ${note}\n`);
     done();
   });
 

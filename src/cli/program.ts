@@ -8,6 +8,10 @@ export interface RawFlags {
   profile?: string;
   header: string[];
   headerFile?: string;
+  cookie: string[];
+  cookieJar?: string;
+  /** A curl command line (DevTools' Copy as cURL), or - to read it from stdin. */
+  fromCurl?: string;
   auth?: string;
   authEnv?: string;
   authFile?: string;
@@ -125,6 +129,10 @@ export function buildProgram(version: string): Command {
     )
     .option('-H, --header <"Name: value">', 'add a request header (repeatable)', collect)
     .option(
+      '--from-curl <command>',
+      "URL, headers, cookies and -u from a curl command (DevTools' Copy as cURL); - reads it from stdin",
+    )
+    .option(
       '--header-file <file>',
       'read headers from a file, one "Name: value" per line (keeps tokens out of argv)',
     )
@@ -135,6 +143,15 @@ export function buildProgram(version: string): Command {
     .option('--auth-env <VAR>', "read --auth's value from environment variable VAR (keeps it out of argv)")
     .option('--auth-file <file>', "read --auth's value from a file (a trailing newline is dropped)")
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
+    .option(
+      '-b, --cookie <name=value>',
+      "send a cookie (repeatable, or 'a=1; b=2'; masked in all output)",
+      collect,
+    )
+    .option(
+      '--cookie-jar <file>',
+      'cookies from a Netscape/curl cookie file, for this URL; cookies the server sets are written back',
+    )
     .option(
       '--mask-param <name>',
       'also mask this URL query parameter in all output (repeatable; token, key, sig, ... always are)',

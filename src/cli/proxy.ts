@@ -1,4 +1,4 @@
-// Which HTTP proxy a connection goes through: --proxy, --no-proxy, or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY
+// Which proxy (HTTP CONNECT or SOCKS) a connection goes through: --proxy, --no-proxy, or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY
 // with NO_PROXY (either case), never for loopback unless --proxy says so.
 
 import type { Agent } from 'node:http';
@@ -51,10 +51,13 @@ function proxyFromEnv(url: URL, env: NodeJS.ProcessEnv): string | undefined {
   return noProxy && isExcluded(noProxy, url.hostname, port) ? undefined : proxy;
 }
 
+/** SOCKS proxy schemes, as curl names them: socks5h and socks4a resolve the host name at the proxy. */
+const socksSchemes = ['socks5:', 'socks5h:', 'socks4a:', 'socks4:', 'socks:'];
+
 /**
  * The proxy URL for `wsUrl`, or undefined for a direct connection. `flag` is --proxy's value, false for
- * --no-proxy; an explicit --proxy applies even to loopback. Only http:// and https:// proxies (HTTP
- * CONNECT) are supported.
+ * --no-proxy; an explicit --proxy applies even to loopback. http:// and https:// proxies (HTTP CONNECT)
+ * and SOCKS (socksSchemes) are supported.
  */
 export function resolveProxy(
   wsUrl: string,
@@ -72,11 +75,11 @@ export function resolveProxy(
       hint: 'e.g. http://proxy.example:3128',
     });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (!['http:', 'https:', ...socksSchemes].includes(url.protocol)) {
     throw new WsxError(
       'invalid-option',
       `--proxy: ${url.protocol.replace(/:$/, '')} proxies are not supported`,
-      { hint: 'use an HTTP proxy (CONNECT): http://host:port' },
+      { hint: 'use http://host:port (CONNECT), socks5://, socks5h:// (DNS at the proxy) or socks4a://' },
     );
   }
   return url.toString();
@@ -105,6 +108,13 @@ export function proxyPassword(proxy: string): string | undefined {
  * no runtime dependencies); this import runs its lazy initialiser, so only a run through a proxy executes it.
  */
 export async function proxyAgentFactory(proxy: string): Promise<(signal?: AbortSignal) => Agent> {
+  // dist/cli/socks-agent.js, a bundle of its own: no other run reads its 180 KiB (scripts/build.mjs).
+  if (socksSchemes.includes(new URL(proxy).protocol))
+    return (await import('./socks-agent.js')).socksAgentFactory(
+      proxy,
+      describeProxy(proxy),
+      (message, hint) => new WsxError('proxy', message, { hint }),
+    );
   const { HttpsProxyAgent } = await import('https-proxy-agent');
   return (signal) => new HttpsProxyAgent(proxy, signal ? { signal } : {});
 }

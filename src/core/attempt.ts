@@ -1,6 +1,6 @@
 // One connection attempt: its socket, its timers and the first failure that ends it, dropped with it.
 
-import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { CancelTimer, Clock } from './clock.js';
@@ -23,6 +23,7 @@ export interface AttemptSettings {
   followRedirects: boolean;
   onRedirect: ((from: URL, to: URL, req: ClientRequest, original: URL) => void) | undefined;
   agentFor: ((signal: AbortSignal) => Agent) | undefined;
+  onUpgrade?: ((url: string, headers: IncomingHttpHeaders) => void) | undefined;
 }
 
 /** What an attempt tells its Connection. Nothing is called after `ended`. */
@@ -205,6 +206,7 @@ export class Attempt {
   private readonly socketOnUpgrade = (res: IncomingMessage): void => {
     if (this.isEnded || !this.socket) return;
     this.handshake = captureHandshake(this.socket, res);
+    this.settings.onUpgrade?.(this.socket.url, res.headers);
     // `res.socket` is the TCP (or TLS) socket ws will read from; listened to once ws has attached to it
     // (at 'open'), since a 'data' listener added now would start the flow before ws listens.
     this.rawSocket = res.socket ?? undefined;

@@ -1,6 +1,6 @@
 // What a Connection is created with: where to connect, how, and the policies for retry, liveness and queueing.
 
-import type { Agent, ClientRequest } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders } from 'node:http';
 import type WebSocket from 'ws';
 import { defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
@@ -44,6 +44,8 @@ export interface ConnectionOptions {
    * be removed) and the URL first asked for. Throw a WsxError to refuse the redirect.
    */
   onRedirect?: (from: URL, to: URL, req: ClientRequest, original: URL) => void;
+  /** Called with each upgrade response's headers and the URL that answered (cookies are read from it). */
+  onUpgrade?: (url: string, headers: IncomingHttpHeaders) => void;
   /** The proxy in use, without secrets, for messages: a refused connection then names the proxy. */
   proxyLabel?: string;
   /**

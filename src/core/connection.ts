@@ -129,6 +129,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       proxyLabel: options.proxyLabel,
       followRedirects: options.followRedirects ?? d.followRedirects,
       onRedirect: options.onRedirect,
+      onUpgrade: options.onUpgrade,
       agentFor: options.agentFor,
     };
     this.signal = deps.signal;

@@ -106,7 +106,7 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [[url, '-H', 'no colon'], '-H: "no colon" is not a header'],
     [[url, '--header-file', 'bad-headers.txt'], '--header-file line 1: "no colon here" is not a header'],
     [[url, '--header-file', 'missing.txt'], '--header-file: cannot read missing.txt: no such file'],
-    [[url, '--proxy', 'socks5://127.0.0.1:1'], '--proxy: socks5 proxies are not supported'],
+    [[url, '--proxy', 'ftp://127.0.0.1:1'], '--proxy: ftp proxies are not supported'],
     [[url, '--proxy', 'http://[bad'], '--proxy: "http://[bad" is not a URL'],
     [[url, '--expect-json', 'no-equals'], '--expect-json: expected path=value'],
     [[url, '--expect', '('], '--expect: invalid regular expression /(/'],
@@ -115,9 +115,27 @@ describe('buildOptions: every bad flag value names the flag', () => {
     expect((await usageError(args)).message).toContain(message);
   });
 
-  it('rejects an environment proxy that is not HTTP, naming it', async () => {
-    const err = await usageError(['ws://example.test/'], { env: { HTTP_PROXY: 'socks5://p.test:1080' } });
-    expect(err.message).toBe('--proxy: socks5 proxies are not supported');
+  it('rejects an environment proxy that is neither HTTP nor SOCKS, naming it', async () => {
+    const err = await usageError(['ws://example.test/'], { env: { HTTP_PROXY: 'ftp://p.test:1080' } });
+    expect(err.message).toBe('--proxy: ftp proxies are not supported');
+  });
+
+  it('takes SOCKS proxies from --proxy and ALL_PROXY, with the same loopback bypass, the password masked', async () => {
+    for (const scheme of ['socks5', 'socks5h', 'socks4a']) {
+      const o = await build(['ws://api.example.test/', '--proxy', `${scheme}://u:sock-pw@p.test:1080`]);
+      expect(o.proxy).toBe(`${scheme}://u:sock-pw@p.test:1080`);
+      expect(o.connection.proxyLabel).toBe(`${scheme}://u:***@p.test:1080`);
+      expect(o.connection.agentFor).toBeDefined();
+      expect(o.secrets).toContain('sock-pw');
+    }
+    const env = { ALL_PROXY: 'socks5h://p.test:1080' };
+    expect((await build(['wss://api.example.test/'], { env })).proxy).toBe('socks5h://p.test:1080');
+    expect((await build(['ws://api.example.test/'], { env: { all_proxy: 'socks5://p.test:1' } })).proxy).toBe(
+      'socks5://p.test:1',
+    );
+    for (const host of ['localhost', '127.0.0.1', '[::1]'])
+      expect([host, (await build([`ws://${host}:8080/`], { env })).proxy]).toEqual([host, undefined]);
+    expect((await build(['ws://api.example.test/', '--no-proxy'], { env })).proxy).toBeUndefined();
   });
 
   it.each([

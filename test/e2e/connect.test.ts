@@ -655,8 +655,8 @@ describe('HTTP proxy (CONNECT)', () => {
     expect(down.code).toBe(3);
     expect(down.stderr).toContain('proxy http://pu:***@127.0.0.1:1 unreachable: connection refused');
     expect(down.stderr).not.toContain('pw-88');
-    const socks = await runWsx([url, '--proxy', 'socks5://127.0.0.1:1']);
-    expect(socks.code).toBe(2);
-    expect(socks.stderr).toContain('socks5 proxies are not supported');
+    const ftp = await runWsx([url, '--proxy', 'ftp://127.0.0.1:1']);
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toContain('ftp proxies are not supported');
   });
 });
