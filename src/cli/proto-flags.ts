@@ -39,7 +39,7 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   };
   onlyWith('--path', flags.path, 'socketio');
   onlyWith('--namespace', flags.namespace, 'socketio');
-  onlyWith('--init', flags.init, 'graphql-ws');
+  if (name !== 'phoenix') onlyWith('--init', flags.init, 'graphql-ws');
   if (name === 'raw') return undefined;
   if (flags.binary) throw usage(`--binary does not go with --proto ${name}: its messages are JSON lines`);
   switch (name) {
@@ -53,6 +53,7 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
         ...(isSocketIoAuth(flags) ? { auth: jsonObject('--auth', flags.auth!) } : {}),
       };
     }
+    case 'phoenix':
     case 'graphql-ws':
       return { name, ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}) };
     default:

@@ -28,6 +28,7 @@ function sessionOf(value: unknown): string {
 
 /** The summary per kind of message; a message without the expected shape is shown as its JSON. */
 export function summarise(msg: ProtocolMessage): string {
+  if (msg.summary !== undefined) return msg.summary;
   const id = msg.id === undefined ? '' : `#${msg.id} `;
   switch (msg.kind) {
     case 'event': {
@@ -93,6 +94,10 @@ export function inputHint(name: ProtocolName): string {
       return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
+    case 'phoenix':
+      return 'Phoenix: join TOPIC {params}, push TOPIC EVENT {payload}, leave TOPIC; replies show with their round trip';
+    case 'signalr':
+      return 'SignalR: Method arg1 arg2 invokes (args as JSON); send Method … without waiting; stream Method …';
     case 'raw':
       return '';
   }
