@@ -7,6 +7,7 @@ import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 import { InputError, type Codec, type CodecContext } from './codec.js';
+import { parseArguments } from './json-values.js';
 
 export const recordSeparator = '\x1e';
 
@@ -52,50 +53,6 @@ const words = (value: unknown): string => (typeof value === 'string' ? value : J
 export function splitRecords(text: string): string[] | undefined {
   if (!text.endsWith(recordSeparator)) return undefined;
   return text.slice(0, -1).split(recordSeparator);
-}
-
-/**
- * The JSON values of `text`, written one after another with white space between them:
- * `"alice" {"n":1} [2,3] true` → ["alice", {n:1}, [2,3], true]. Bounded by the text's length.
- */
-export function parseArguments(text: string): unknown[] {
-  const args: unknown[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (i >= text.length) break;
-    const start = i;
-    let depth = 0;
-    let inString = false;
-    for (; i < text.length; i++) {
-      const c = text[i]!;
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-        if (!inString && depth === 0) {
-          i++;
-          break;
-        }
-        continue;
-      }
-      if (c === '"') inString = true;
-      else if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') {
-        depth--;
-        if (depth === 0) {
-          i++;
-          break;
-        }
-      } else if (depth === 0 && /\s/.test(c)) break;
-    }
-    const token = text.slice(start, i);
-    try {
-      args.push(JSON.parse(token));
-    } catch {
-      throw new InputError(`argument ${args.length + 1} is not JSON: ${token} (write strings in quotes)`);
-    }
-  }
-  return args;
 }
 
 export function signalrCodec(opts: SignalrOptions = {}): Codec {

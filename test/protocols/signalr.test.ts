@@ -3,7 +3,8 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { describe, expect, it } from 'vitest';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
-import { parseArguments, signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
+import { parseArguments } from '../../src/protocols/json-values.js';
+import { signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { until } from '../helpers/servers.js';
 import { messages as collect, nextMessage, openSession } from './helpers.js';
