@@ -163,7 +163,7 @@ export function buildProgram(version: string): Command {
   program
     .option(
       '--proto <name>',
-      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws, phoenix, signalr (default raw)',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws, phoenix, signalr, actioncable (default raw)',
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')

@@ -35,5 +35,7 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
       return (await import('./phoenix.js')).phoenixCodec(opts);
     case 'signalr':
       return (await import('./signalr.js')).signalrCodec();
+    case 'actioncable':
+      return (await import('./actioncable.js')).actionCableCodec();
   }
 }

@@ -32,6 +32,8 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
       return phoenixReader;
     case 'signalr':
       return signalrReader;
+    case 'actioncable':
+      return actionCableReader;
     default:
       // JSON-RPC and its dialects: every frame is the user's request as it went out.
       return jsonRpcReader;
@@ -113,4 +115,20 @@ function signalrReader(frame: string | Buffer): SentMessage | undefined {
   if (typeof record?.type !== 'number' || record.type === 6) return undefined;
   const text = JSON.stringify(record);
   return { kind: 'invocation', text, ...(isId(record.invocationId) ? { id: record.invocationId } : {}) };
+}
+
+/** A JSON string inside a message (ActionCable's identifier and data) as the value it encodes. */
+function decoded(value: unknown): unknown {
+  return typeof value === 'string' ? (parseJson(value) ?? value) : value;
+}
+
+function actionCableReader(frame: string | Buffer): SentMessage | undefined {
+  const msg = parseJson(frame) as { command?: unknown; identifier?: unknown; data?: unknown } | undefined;
+  if (typeof msg?.command !== 'string') return undefined;
+  const kind = msg.command === 'message' ? 'perform' : msg.command;
+  const text = JSON.stringify({
+    identifier: decoded(msg.identifier),
+    ...(msg.data === undefined ? {} : { data: decoded(msg.data) }),
+  });
+  return { kind, text };
 }

@@ -98,6 +98,8 @@ export function inputHint(name: ProtocolName): string {
       return 'Phoenix: join TOPIC {params}, push TOPIC EVENT {payload}, leave TOPIC; replies show with their round trip';
     case 'signalr':
       return 'SignalR: Method arg1 arg2 invokes (args as JSON); send Method … without waiting; stream Method …';
+    case 'actioncable':
+      return 'ActionCable: subscribe {"channel":…}, perform CHANNEL ACTION {data}, unsubscribe CHANNEL';
     case 'raw':
       return '';
   }
