@@ -26,6 +26,8 @@ interface ServerMessage {
 interface Subscription {
   sentAt: number;
   isConfirmed: boolean;
+  /** Typed before the welcome: its subscribe waits in the outbox, in the order typed. */
+  isQueued: boolean;
 }
 
 /** An identifier string as the user reads it: the JSON object it encodes, or the string itself. */
@@ -47,7 +49,8 @@ export function actionCableCodec(opts: ActionCableOptions = {}): Codec {
   const staleMs = opts.staleMs ?? 6_000;
   /** Subscriptions by identifier string, in the order made: each is made again after a reconnect. */
   const subscriptions = new Map<string, Subscription>();
-  let outbox: string[] = [];
+  /** Lines typed before the welcome, sent in the order typed after it (after the resubscriptions). */
+  let outbox: (() => void)[] = [];
   let isWelcomed = false;
   let cancelStale: CancelTimer | undefined;
 
@@ -70,7 +73,7 @@ export function actionCableCodec(opts: ActionCableOptions = {}): Codec {
   const send = (ctx: CodecContext, command: Record<string, unknown>) => {
     const frame = JSON.stringify(command);
     if (isWelcomed) ctx.send(frame);
-    else outbox.push(frame);
+    else outbox.push(() => ctx.send(frame));
   };
 
   const subscribe = (ctx: CodecContext, identifier: string, sub: Subscription) => {
@@ -136,14 +139,14 @@ export function actionCableCodec(opts: ActionCableOptions = {}): Codec {
       switch (msg.type) {
         case 'welcome': {
           isWelcomed = true;
-          const again = subscriptions.size;
-          for (const [id, s] of subscriptions) subscribe(ctx, id, s);
+          const again = [...subscriptions.values()].filter((s) => !s.isQueued);
+          for (const [id, s] of subscriptions) if (!s.isQueued) subscribe(ctx, id, s);
           const queued = outbox;
           outbox = [];
-          for (const f of queued) ctx.send(f);
+          for (const run of queued) run();
           ctx.ready(
-            again > 0
-              ? `ActionCable welcome; subscribing again to ${again} channel(s)`
+            again.length > 0
+              ? `ActionCable welcome; subscribing again to ${again.length} channel(s)`
               : 'ActionCable welcome',
           );
           return;
@@ -219,9 +222,14 @@ export function actionCableCodec(opts: ActionCableOptions = {}): Codec {
           if (rest.slice(end).trim() !== '')
             throw new InputError(`subscribe takes one identifier: ${rest.slice(end)}`);
           if (subscriptions.has(identifier)) throw new InputError(`already subscribed to ${identifier}`);
-          const sub: Subscription = { sentAt: ctx.now(), isConfirmed: false };
+          const sub: Subscription = { sentAt: ctx.now(), isConfirmed: false, isQueued: !isWelcomed };
           subscriptions.set(identifier, sub);
           if (isWelcomed) subscribe(ctx, identifier, sub);
+          else
+            outbox.push(() => {
+              sub.isQueued = false;
+              subscribe(ctx, identifier, sub);
+            });
           return;
         }
         case 'unsubscribe': {

@@ -13,6 +13,7 @@ export const protocolNames: readonly ProtocolName[] = [
   'graphql-ws',
   'phoenix',
   'signalr',
+  'actioncable',
 ];
 
 export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions & PhoenixOptions;

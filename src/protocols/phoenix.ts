@@ -67,8 +67,8 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
   const channels = new Map<string, Channel>();
   const pending = new Map<string, Pending>();
-  /** Pushes typed before the socket opened, sent after the joins. */
-  let outbox: { topic: string; event: string; payload: unknown }[] = [];
+  /** Lines typed while no socket was open, sent in the order typed once one is (after the rejoins). */
+  let outbox: (() => void)[] = [];
   let nextRef = 1;
   let isOpen = false;
   let heartbeatRef: string | undefined;
@@ -156,19 +156,21 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
       isOpen = true;
       pending.clear();
       heartbeatRef = undefined;
-      // Channels joined on the last socket are joined again, as phoenix.js rejoins them.
+      // Channels joined on an earlier socket are joined again, as phoenix.js rejoins them; channels whose
+      // join waits in the outbox go out with it, in the order typed.
       let again = 0;
       for (const [topic, channel] of channels) {
+        if (channel.joinRef === '') continue;
         if (channel.isLeaving) {
           channels.delete(topic);
           continue;
         }
-        if (channel.joinRef !== '') again++;
+        again++;
         join(ctx, topic, channel);
       }
       const queued = outbox;
       outbox = [];
-      for (const p of queued) send(ctx, channels.get(p.topic)?.joinRef ?? null, p.topic, p.event, p.payload);
+      for (const run of queued) run();
       scheduleHeartbeat(ctx);
       // Last: a `ready` listener may type a join at once, which must not be in the loop above.
       ctx.ready(again > 0 ? `Phoenix socket open; joining ${again} topic(s) again` : 'Phoenix socket open');
@@ -231,6 +233,7 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
           const channel: Channel = { joinRef: '', params, isLeaving: false };
           channels.set(topic, channel);
           if (isOpen) join(ctx, topic, channel);
+          else outbox.push(() => join(ctx, topic, channel));
           return;
         }
         case 'leave': {
@@ -238,7 +241,9 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
           const channel = channels.get(topic);
           if (!topic || !channel) throw new InputError(`not joined to ${topic || '(no topic)'}: leave TOPIC`);
           channel.isLeaving = true;
-          if (isOpen) send(ctx, channel.joinRef, topic, 'phx_leave', {});
+          const leave = () => send(ctx, channel.joinRef, topic, 'phx_leave', {});
+          if (isOpen) leave();
+          else if (channel.joinRef === '') outbox.push(leave);
           else channels.delete(topic);
           return;
         }
@@ -251,8 +256,9 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
           if (!channel || channel.isLeaving)
             throw new InputError(`not joined to ${topic}: join ${topic} first`);
           const payload = body ? jsonValue(body, 'push payload') : {};
-          if (isOpen) send(ctx, channel.joinRef, topic, event, payload);
-          else outbox.push({ topic, event, payload });
+          const push = () => send(ctx, channel.joinRef, topic, event, payload);
+          if (isOpen) push();
+          else outbox.push(push);
           return;
         }
         default:

@@ -143,6 +143,16 @@ describe('actionCableCodec', () => {
     );
   });
 
+  it('lines typed before the welcome go out in the order typed', async () => {
+    const server = await startActionCable(defer);
+    const { proto } = openSession(defer, actionCableCodec(), server.url);
+    proto.input('subscribe ChatChannel');
+    proto.input('perform ChatChannel echo {"n":1}');
+    proto.input('subscribe SecretChannel');
+    await collect(proto, 3);
+    expect(server.received.map((c) => c.command)).toEqual(['subscribe', 'message', 'subscribe']);
+  });
+
   it('refuses lines it cannot send', () => {
     const codec = actionCableCodec();
     const ctx = { send: () => {}, now: () => 0 } as unknown as Parameters<typeof codec.input>[1];

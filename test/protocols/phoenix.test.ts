@@ -134,6 +134,20 @@ describe('phoenixCodec', () => {
     expect(server.received[1]).toEqual(['1', '2', 'room:a', 'phx_leave', {}]);
   });
 
+  it('lines typed before the socket opened go out in the order typed', async () => {
+    const server = await startPhoenix(defer);
+    const { proto } = openSession(defer, phoenixCodec({ heartbeatMs: 0 }), server.url);
+    proto.input('join room:a');
+    proto.input('push room:a ping');
+    proto.input('join room:b');
+    await collect(proto, 3);
+    expect(server.received.map((m) => [m[1], m[2], m[3]])).toEqual([
+      ['1', 'room:a', 'phx_join'],
+      ['2', 'room:a', 'ping'],
+      ['3', 'room:b', 'phx_join'],
+    ]);
+  });
+
   it('refuses lines it cannot send, naming the syntax', () => {
     const codec = phoenixCodec();
     const ctx = { send: () => {} } as unknown as Parameters<typeof codec.input>[1];
