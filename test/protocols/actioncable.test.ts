@@ -127,7 +127,7 @@ describe('actionCableCodec', () => {
 
   it('pings are never shown; a server that stops pinging is reconnected to and subscribed again', async () => {
     const server = await startActionCable(defer, { pingMs: 30 });
-    const { proto, messages, notes } = openSession(defer, actionCableCodec({ staleMs: 300 }), server.url);
+    const { proto, messages, notes } = openSession(defer, actionCableCodec({ staleMs: 800 }), server.url);
     proto.input('subscribe ChatChannel');
     await nextMessage(proto);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -139,7 +139,7 @@ describe('actionCableCodec', () => {
       () => `not subscribed again; notes: ${notes.join(' | ')}`,
     );
     expect(notes.join('\n')).toMatch(
-      /no ActionCable ping within 300 ms: the server looks dead; reconnecting/,
+      /no ActionCable ping within 800 ms: the server looks dead; reconnecting/,
     );
   });
 

@@ -58,7 +58,8 @@ export async function startSignalr(defer: Defer, opts: { pingMs?: number } = {})
     const send = (...records: object[]) => {
       if (server.isTalking) ws.send(records.map((r) => JSON.stringify(r) + rs).join(''));
     };
-    const ping = opts.pingMs ? setInterval(() => send({ type: 6 }), opts.pingMs) : undefined;
+    // Pings start after the handshake, as ASP.NET Core's: one before it is no handshake response.
+    let ping: NodeJS.Timeout | undefined;
     ws.on('close', () => clearInterval(ping));
     const complete = (id: string | undefined, body: object) =>
       id === undefined ? [] : [{ type: 3, invocationId: id, ...body }];
@@ -76,6 +77,7 @@ export async function startSignalr(defer: Defer, opts: { pingMs?: number } = {})
           }
           isHandshaken = true;
           send({});
+          if (opts.pingMs) ping = setInterval(() => send({ type: 6 }), opts.pingMs);
           continue;
         }
         server.received.push(record);

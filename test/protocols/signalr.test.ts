@@ -158,7 +158,7 @@ describe('signalrCodec', () => {
     const server = await startSignalr(defer, { pingMs: 30 });
     const { proto, messages, notes } = openSession(
       defer,
-      signalrCodec({ pingMs: 50, serverTimeoutMs: 300 }),
+      signalrCodec({ pingMs: 50, serverTimeoutMs: 800 }),
       server.url,
     );
     await new Promise((resolve) => proto.once('ready', resolve));
@@ -175,7 +175,7 @@ describe('signalrCodec', () => {
       () => `no second handshake; notes: ${notes.join(' | ')}`,
     );
     expect(notes.join('\n')).toMatch(
-      /nothing from the SignalR server in 300 ms: it looks dead; reconnecting/,
+      /nothing from the SignalR server in 800 ms: it looks dead; reconnecting/,
     );
   });
 
