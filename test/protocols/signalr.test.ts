@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
 import { parseArguments } from '../../src/protocols/json-values.js';
 import { signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { until } from '../helpers/servers.js';
 import { messages as collect, nextMessage, openSession } from './helpers.js';
 import { startSignalr } from './signalr-server.js';
@@ -142,6 +142,16 @@ describe('signalrCodec', () => {
     expect(got[0]!.rttMs).toBeGreaterThanOrEqual(0);
     expect(got[1]!.rttMs).toBeUndefined();
     expect(server.received[1]).toEqual({ type: 4, invocationId: '2', target: 'Counter', arguments: [2] });
+  });
+
+  it('records that share a frame with the handshake response are read too', async () => {
+    const server = await serverUntilCleanup(defer);
+    server.wss.on('connection', (ws) =>
+      ws.once('message', () => ws.send('{}\x1e{"type":1,"target":"Hello","arguments":["you"]}\x1e')),
+    );
+    const { proto } = openSession(defer, signalrCodec(), server.url);
+    expect(await nextMessage(proto)).toMatchObject({ kind: 'event', summary: 'Hello "you"' });
+    expect(proto.isReady).toBe(true);
   });
 
   it('a close record with an error ends the run with it', async () => {
