@@ -92,7 +92,8 @@ export async function buildOptions(
   const proto = buildProtoSettings(flags);
   // A Socket.IO auth payload and a graphql-ws init payload are credentials: masked like a bearer token.
   if (proto?.name === 'socketio' && proto.auth) secrets.push(...payloadSecrets(proto.auth));
-  if (proto?.name === 'graphql-ws' && proto.init) secrets.push(...payloadSecrets(proto.init));
+  if ((proto?.name === 'graphql-ws' || proto?.name === 'phoenix') && proto.init)
+    secrets.push(...payloadSecrets(proto.init));
   const hasCookies = flags.cookie.length > 0 || flags.cookieJar !== undefined;
   const onUpgrade = hasCookies ? await addCookies(flags, credentials) : undefined;
   const connection = connectionOptions(flags, mode, credentials);

@@ -185,11 +185,14 @@ export function buildProgram(version: string): Command {
   program
     .option(
       '--proto <name>',
-      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws (default raw)',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws, phoenix, signalr, actioncable (default raw)',
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')
-    .option('--init <json>', 'graphql-ws connection_init payload, a JSON object (masked in all output)')
+    .option(
+      '--init <json>',
+      'graphql-ws connection_init payload or params added to every Phoenix join, a JSON object (masked in all output)',
+    )
     .option('--init-env <VAR>', "read --init's value from environment variable VAR")
     .option('--init-file <file>', "read --init's value from a file");
 

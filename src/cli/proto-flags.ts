@@ -42,12 +42,13 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   const name = flags.proto ?? 'raw';
   if (!(protocolNames as readonly string[]).includes(name))
     throw usage(`--proto: unknown protocol "${name}"`, `use one of ${protocolNames.join(', ')}`);
-  const onlyWith = (flag: string, value: unknown, proto: string) => {
-    if (value !== undefined && name !== proto) throw usage(`${flag} goes with --proto ${proto}`);
+  const onlyWith = (flag: string, value: unknown, ...protos: string[]) => {
+    if (value !== undefined && !protos.includes(name))
+      throw usage(`${flag} goes with --proto ${protos.join(' or ')}`);
   };
   onlyWith('--path', flags.path, 'socketio');
   onlyWith('--namespace', flags.namespace, 'socketio');
-  onlyWith('--init', flags.init, 'graphql-ws');
+  onlyWith('--init', flags.init, 'graphql-ws', 'phoenix');
   if (name === 'raw') return undefined;
   if (flags.binary) throw usage(`--binary does not go with --proto ${name}: its messages are JSON lines`);
   switch (name) {
@@ -61,6 +62,7 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
         ...(isSocketIoAuth(flags) ? { auth: jsonObject('--auth', flags.auth!) } : {}),
       };
     }
+    case 'phoenix':
     case 'graphql-ws':
       return { name, ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}) };
     default:

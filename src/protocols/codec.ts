@@ -4,7 +4,8 @@ import type { CancelTimer } from '../core/clock.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 
-export type ProtocolName = 'raw' | 'socketio' | 'jsonrpc' | 'cdp' | 'graphql-ws';
+export type ProtocolName =
+  'raw' | 'socketio' | 'jsonrpc' | 'cdp' | 'graphql-ws' | 'phoenix' | 'signalr' | 'actioncable';
 
 /** What kind of thing a decoded message is, so modes can print, colour and count it. */
 export type MessageKind =
@@ -42,6 +43,8 @@ export interface ProtocolMessage {
   id?: string | number;
   /** Round trip from our request to this answer, ms. */
   rttMs?: number;
+  /** The lens's one-line summary, when the codec words it itself (Phoenix: `room:lobby new_msg {…}`). */
+  summary?: string;
   /** The frame this message ends with. */
   frame: Incoming;
 }

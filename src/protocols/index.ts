@@ -2,11 +2,21 @@
 
 import type { Codec, ProtocolName } from './codec.js';
 import type { GraphqlWsOptions } from './graphql-ws.js';
+import type { PhoenixOptions } from './phoenix.js';
 import type { SocketIoOptions } from './socketio.js';
 
-export const protocolNames: readonly ProtocolName[] = ['raw', 'socketio', 'jsonrpc', 'cdp', 'graphql-ws'];
+export const protocolNames: readonly ProtocolName[] = [
+  'raw',
+  'socketio',
+  'jsonrpc',
+  'cdp',
+  'graphql-ws',
+  'phoenix',
+  'signalr',
+  'actioncable',
+];
 
-export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions;
+export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions & PhoenixOptions;
 
 /** The codec for `name`, built with the options that concern it. */
 export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}): Promise<Codec> {
@@ -22,5 +32,11 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
     }
     case 'graphql-ws':
       return (await import('./graphql-ws.js')).graphqlWsCodec(opts);
+    case 'phoenix':
+      return (await import('./phoenix.js')).phoenixCodec(opts);
+    case 'signalr':
+      return (await import('./signalr.js')).signalrCodec();
+    case 'actioncable':
+      return (await import('./actioncable.js')).actionCableCodec();
   }
 }

@@ -27,6 +27,12 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
       return socketIoReader();
     case 'graphql-ws':
       return graphqlWsReader;
+    case 'phoenix':
+      return phoenixReader;
+    case 'signalr':
+      return signalrReader;
+    case 'actioncable':
+      return actionCableReader;
     default:
       // JSON-RPC and its dialects: every frame is the user's request as it went out.
       return jsonRpcReader;
@@ -71,4 +77,39 @@ function graphqlWsReader(frame: string | Buffer): SentMessage | undefined {
   if (msg?.type === 'subscribe') return { kind: 'subscribe', text: JSON.stringify(msg.payload), ...id };
   if (msg?.type === 'complete') return { kind: 'complete', text: '', ...id };
   return undefined;
+}
+
+function phoenixReader(frame: string | Buffer): SentMessage | undefined {
+  const msg = parseJson(frame);
+  if (!Array.isArray(msg) || msg.length !== 5) return undefined;
+  const [, ref, topic, event, payload] = msg as unknown[];
+  // The heartbeat is the protocol's; joins show their params (masked like every output), leaves and pushes.
+  if (topic === 'phoenix' && event === 'heartbeat') return undefined;
+  const kind = event === 'phx_join' ? 'join' : event === 'phx_leave' ? 'leave' : 'push';
+  return { kind, text: JSON.stringify({ topic, event, payload }), ...(isId(ref) ? { id: ref } : {}) };
+}
+
+function signalrReader(frame: string | Buffer): SentMessage | undefined {
+  // One user record per frame, ended by 0x1E; the handshake (no "type") and pings are the protocol's.
+  const record = parseJson(frame.toString().replace(/\x1e$/, '')) as
+    { type?: unknown; invocationId?: unknown } | undefined;
+  if (typeof record?.type !== 'number' || record.type === 6) return undefined;
+  const text = JSON.stringify(record);
+  return { kind: 'invocation', text, ...(isId(record.invocationId) ? { id: record.invocationId } : {}) };
+}
+
+/** A JSON string inside a message (ActionCable's identifier and data) as the value it encodes. */
+function decoded(value: unknown): unknown {
+  return typeof value === 'string' ? (parseJson(value) ?? value) : value;
+}
+
+function actionCableReader(frame: string | Buffer): SentMessage | undefined {
+  const msg = parseJson(frame) as { command?: unknown; identifier?: unknown; data?: unknown } | undefined;
+  if (typeof msg?.command !== 'string') return undefined;
+  const kind = msg.command === 'message' ? 'perform' : msg.command;
+  const text = JSON.stringify({
+    identifier: decoded(msg.identifier),
+    ...(msg.data === undefined ? {} : { data: decoded(msg.data) }),
+  });
+  return { kind, text };
 }

@@ -69,6 +69,7 @@ class Parts {
 
 /** The summary per kind of message; a message without the expected shape is shown as its JSON. */
 export function summarise(msg: ProtocolMessage): string {
+  if (msg.summary !== undefined) return msg.summary;
   const id = msg.id === undefined ? '' : `#${msg.id} `;
   const parts = Parts.of(msg.text);
   switch (msg.kind) {
@@ -136,6 +137,12 @@ export function inputHint(name: ProtocolName): string {
       return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
+    case 'phoenix':
+      return 'Phoenix: join TOPIC {params}, push TOPIC EVENT {payload}, leave TOPIC; replies show with their round trip';
+    case 'signalr':
+      return 'SignalR: Method arg1 arg2 invokes (args as JSON); send Method … without waiting; stream Method …';
+    case 'actioncable':
+      return 'ActionCable: subscribe {"channel":…}, perform CHANNEL ACTION {data}, unsubscribe CHANNEL';
     case 'raw':
       return '';
   }
