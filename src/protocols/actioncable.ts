@@ -152,6 +152,8 @@ export function actionCableCodec(opts: ActionCableOptions = {}): Codec {
           return;
         }
         case 'ping':
+          // Keep-alive: it does not hold a pipe past --wait.
+          ctx.keepAlive();
           return;
         case 'disconnect': {
           const reason = typeof msg.reason === 'string' ? msg.reason : 'no reason given';

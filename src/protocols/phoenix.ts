@@ -185,6 +185,8 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
       const [, ref, topic, event, payload] = msg;
       if (topic === heartbeatTopic && event === 'phx_reply' && ref !== null && ref === heartbeatRef) {
         heartbeatRef = undefined;
+        // Keep-alive: it does not hold a pipe past --wait.
+        ctx.keepAlive();
         return;
       }
       if (event === 'phx_reply') {
