@@ -18,7 +18,7 @@ import {
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { chooseMode, ignoredFlagsWarning } from './mode.js';
 import type { RawFlags } from './program.js';
-import { buildProtoSettings, isSocketIoAuth } from './proto-flags.js';
+import { buildProtoSettings, isProtoLogin, isSocketIoAuth, loginSecrets } from './proto-flags.js';
 import { describeProxy, proxyAgentFactory, proxyPassword, resolveProxy } from './proxy.js';
 import { readTls } from './tls.js';
 import type { Profile } from '../config/config-file.js';
@@ -68,7 +68,8 @@ export async function buildOptions(
   const flags = readPayloadSources(withRepeatables(applied.flags), env.env, env.readFile);
   const target = readTarget(applied.urlArg, flags);
   // With --proto socketio, --auth '{…}' is the CONNECT payload, not HTTP Basic credentials.
-  const credentialFlags = isSocketIoAuth(flags) ? { ...flags, auth: undefined } : flags;
+  const credentialFlags =
+    isSocketIoAuth(flags) || isProtoLogin(flags) ? { ...flags, auth: undefined } : flags;
   const credentials = readCredentials(target.url, credentialFlags, env.env, env.readFile);
   for (const name of applied.secretHeaders) credentials.secretHeaders.add(name);
   credentials.secrets.push(...applied.secrets);
@@ -83,6 +84,7 @@ export async function buildOptions(
   // A Socket.IO auth payload and a graphql-ws init payload are credentials: masked like a bearer token.
   if (proto?.name === 'socketio' && proto.auth) secrets.push(...payloadSecrets(proto.auth));
   if (proto?.name === 'graphql-ws' && proto.init) secrets.push(...payloadSecrets(proto.init));
+  if (proto?.name === 'stomp') secrets.push(...loginSecrets(proto), ...payloadSecrets(proto.init ?? {}));
   const connection = connectionOptions(flags, mode, credentials);
   if (tls) connection.tls = tls;
   if (proxy) {

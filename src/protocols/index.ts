@@ -3,10 +3,18 @@
 import type { Codec, ProtocolName } from './codec.js';
 import type { GraphqlWsOptions } from './graphql-ws.js';
 import type { SocketIoOptions } from './socketio.js';
+import type { StompOptions } from './stomp.js';
 
-export const protocolNames: readonly ProtocolName[] = ['raw', 'socketio', 'jsonrpc', 'cdp', 'graphql-ws'];
+export const protocolNames: readonly ProtocolName[] = [
+  'raw',
+  'socketio',
+  'jsonrpc',
+  'cdp',
+  'graphql-ws',
+  'stomp',
+];
 
-export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions;
+export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions & StompOptions;
 
 /** The codec for `name`, built with the options that concern it. */
 export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}): Promise<Codec> {
@@ -22,5 +30,7 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
     }
     case 'graphql-ws':
       return (await import('./graphql-ws.js')).graphqlWsCodec(opts);
+    case 'stomp':
+      return (await import('./stomp.js')).stompCodec(opts);
   }
 }

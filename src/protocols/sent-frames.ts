@@ -7,7 +7,10 @@ import { toBinaryJson } from './binary-json.js';
 
 /** One user message, decoded from the frame that carried it (its last frame, for multi-frame packets). */
 export interface SentMessage {
-  /** socketio: `event`; jsonrpc: `request`, `notification`, `response`, `batch`; graphql-ws: `subscribe`, `complete`. */
+  /**
+   * socketio: `event`; jsonrpc: `request`, `notification`, `response`, `batch`; graphql-ws: `subscribe`,
+   * `complete`; stomp: the frame's command in lower case (`send`, `subscribe`, `ack`…).
+   */
   kind: string;
   /** The message as a JSON line, the way a received one of its kind is printed. */
   text: string;
@@ -28,6 +31,8 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
       return socketIoReader();
     case 'graphql-ws':
       return graphqlWsReader;
+    case 'stomp':
+      return stompReader();
     default:
       // JSON-RPC and its dialects: every frame is the user's request as it went out.
       return jsonRpcReader;
@@ -90,4 +95,28 @@ function graphqlWsReader(frame: string | Buffer): SentMessage | undefined {
   if (msg?.type === 'subscribe') return { kind: 'subscribe', text: JSON.stringify(msg.payload), ...id };
   if (msg?.type === 'complete') return { kind: 'complete', text: '', ...id };
   return undefined;
+}
+
+async function stompReader(): Promise<SentFrameReader> {
+  const { StompReader, header } = await import('./stomp-frame.js');
+  const { frameJson } = await import('./stomp.js');
+  return (frame) => {
+    // wsx sends one frame per message; a fresh reader each time keeps a bad frame from spoiling the next.
+    let frames;
+    try {
+      frames = new StompReader().push(Buffer.from(frame));
+    } catch {
+      return undefined;
+    }
+    const f = frames.find((x) => x !== 'heartbeat');
+    // Heart-beats, CONNECT (with its login) and DISCONNECT are the protocol's.
+    if (!f || f.command === 'CONNECT' || f.command === 'STOMP' || f.command === 'DISCONNECT')
+      return undefined;
+    const id = header(f, 'receipt') ?? header(f, 'id');
+    return {
+      kind: f.command.toLowerCase(),
+      text: JSON.stringify(frameJson(f)),
+      ...(id === undefined ? {} : { id }),
+    };
+  };
 }

@@ -50,8 +50,11 @@ export function summarise(msg: ProtocolMessage): string {
       // JSON-RPC: {"error":{"code","message"}}; graphql-ws: {"errors":[…]}
       const { error, errors } = record(msg.json);
       if (error !== undefined) {
-        const { code, message, data } = record(error);
-        return `${id}${sessionOf(msg.json)}error ${json(code)}: ${typeof message === 'string' ? message : json(message)}${data === undefined ? '' : ` ${json(data)}`}`;
+        const { code, message, data, body } = record(error);
+        // STOMP: {"error":{"message","headers","body"}}, no code.
+        const what = code === undefined ? 'error' : `error ${json(code)}`;
+        const extra = data ?? (body === '' ? undefined : body);
+        return `${id}${sessionOf(msg.json)}${what}: ${typeof message === 'string' ? message : json(message)}${extra === undefined ? '' : ` ${json(extra)}`}`;
       }
       return `${id}error ${json(errors ?? msg.json)}`;
     }
@@ -62,6 +65,13 @@ export function summarise(msg: ProtocolMessage): string {
     }
     case 'next':
       return `${id}${msg.text}`;
+    case 'message': {
+      // STOMP: {"destination","headers","body"} → /queue/a "hello" (the headers are in the inspector).
+      const { destination, body } = record(msg.json);
+      return `${typeof destination === 'string' ? destination : ''} ${json(body)}`.trim();
+    }
+    case 'receipt':
+      return `${id}receipt`;
     case 'complete':
       return `${id}complete`;
     case 'invalid':
@@ -93,6 +103,8 @@ export function inputHint(name: ProtocolName): string {
       return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
+    case 'stomp':
+      return 'STOMP: subscribe DEST, send DEST [name:value…] BODY, unsubscribe ID, ack ID; receipt: asks for a RECEIPT';
     case 'raw':
       return '';
   }
