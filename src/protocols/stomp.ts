@@ -229,7 +229,7 @@ export function stompCodec(opts: StompOptions = {}): Codec {
           const detail = frame.body.length > 0 ? `: ${bodyJson(frame.body) as string}`.trim() : '';
           ctx.fail(
             new WsxError('refused', `the STOMP server refused CONNECT: ${message}${detail}`, {
-              hint: 'check --auth and the host header (--init \'{"host":"/"}\')',
+              hint: 'check --auth, and the virtual host: --init \'{"host":"NAME"}\'',
             }),
           );
           return;
