@@ -108,6 +108,8 @@ export function stompCodec(opts: StompOptions = {}): Codec {
   let cancelBeat: CancelTimer | undefined;
   let cancelWatchdog: CancelTimer | undefined;
   let watchdogMs = 0;
+  /** Subscriptions an ERROR ended, told on the next CONNECTED (only a reconnect would have sent them). */
+  let droppedByError = 0;
 
   const stopTimers = () => {
     cancelBeat?.();
@@ -169,6 +171,9 @@ export function stompCodec(opts: StompOptions = {}): Codec {
     const heldIds = new Set(
       held.filter((o) => o.command === 'SUBSCRIBE').map((o) => o.headers.find(([n]) => n === 'id')?.[1]),
     );
+    if (droppedByError > 0)
+      ctx.note(`not subscribing again to ${droppedByError} destination(s): the server sent an ERROR`);
+    droppedByError = 0;
     let again = 0;
     for (const [id, headers] of subscriptions) {
       if (heldIds.has(id)) continue;
@@ -226,7 +231,9 @@ export function stompCodec(opts: StompOptions = {}): Codec {
       case 'ERROR': {
         const message = header(frame, 'message') ?? '';
         if (!isConnected) {
-          const detail = frame.body.length > 0 ? `: ${bodyJson(frame.body) as string}`.trim() : '';
+          const body = bodyJson(frame.body);
+          const text = (typeof body === 'string' ? body : JSON.stringify(body)).trim();
+          const detail = text === '' ? '' : `: ${text}`;
           ctx.fail(
             new WsxError('refused', `the STOMP server refused CONNECT: ${message}${detail}`, {
               hint: 'check --auth, and the virtual host: --init \'{"host":"NAME"}\'',
@@ -234,6 +241,10 @@ export function stompCodec(opts: StompOptions = {}): Codec {
           );
           return;
         }
+        // §ERROR: the server closes the connection now. Subscribing again after the reconnect would send the
+        // frame it refused (an ERROR names no subscription) and loop: the user subscribes again by hand.
+        droppedByError += subscriptions.size;
+        subscriptions.clear();
         const receiptId = header(frame, 'receipt-id');
         const pending = receiptId === undefined ? undefined : receipts.get(receiptId);
         if (receiptId !== undefined) receipts.delete(receiptId);

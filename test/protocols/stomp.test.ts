@@ -155,6 +155,24 @@ describe('stomp codec', () => {
     });
   });
 
+  it('after an ERROR (the server then closes) the subscriptions are not sent again: a refused one would loop', async () => {
+    const server = await startStompServer(defer);
+    const { proto, notes } = openSession(defer, stompCodec(), server.url, {
+      reconnect: { enabled: true },
+      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
+    });
+    proto.input('subscribe /queue/fine');
+    proto.input('subscribe /forbidden/x');
+    await nextMessage(proto, (m) => m.kind === 'error');
+    const again = await readyReached(proto);
+    expect(again).toEqual({
+      detail: 'STOMP 1.2 connected to wsx-test-stomp/1.0 (heart-beat 0/0 ms)',
+      isReconnect: true,
+    });
+    expect(notes).toContain('not subscribing again to 2 destination(s): the server sent an ERROR');
+    expect(server.frames.filter((f) => f.command === 'SUBSCRIBE')).toHaveLength(2);
+  });
+
   it('sends heart-beats at the negotiated rate, and reconnects when the server stops sending its own', async () => {
     const server = await startStompServer(defer, { heartBeat: [40, 40], isSilent: true });
     const { proto, notes } = openSession(defer, stompCodec({ init: { 'heart-beat': '40,40' } }), server.url, {
