@@ -84,7 +84,8 @@ export async function buildOptions(
   // A Socket.IO auth payload and a graphql-ws init payload are credentials: masked like a bearer token.
   if (proto?.name === 'socketio' && proto.auth) secrets.push(...payloadSecrets(proto.auth));
   if (proto?.name === 'graphql-ws' && proto.init) secrets.push(...payloadSecrets(proto.init));
-  if (proto?.name === 'stomp') secrets.push(...loginSecrets(proto), ...payloadSecrets(proto.init ?? {}));
+  if (proto?.name === 'stomp' || proto?.name === 'mqtt')
+    secrets.push(...loginSecrets(proto), ...payloadSecrets(proto.init ?? {}));
   const connection = connectionOptions(flags, mode, credentials);
   if (tls) connection.tls = tls;
   if (proxy) {

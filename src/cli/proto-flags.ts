@@ -30,12 +30,12 @@ export function isSocketIoAuth(flags: RawFlags): boolean {
 }
 
 /** Protocols whose opening logs in with `--auth login:passcode` (not HTTP Basic on the upgrade request). */
-const loginProtocols = ['stomp'];
+const loginProtocols = ['stomp', 'mqtt'];
 
-/** Protocols whose opening takes `--init '{…}'`: graphql-ws's payload, STOMP's extra CONNECT headers. */
-const initProtocols = ['graphql-ws', 'stomp'];
+/** Protocols whose opening takes `--init '{…}'`: graphql-ws's payload, STOMP's CONNECT headers, MQTT's CONNECT fields. */
+const initProtocols = ['graphql-ws', 'stomp', 'mqtt'];
 
-/** With --proto stomp, `--auth login:passcode` is the protocol's own login, sent in its CONNECT frame. */
+/** With --proto stomp or mqtt, `--auth login:passcode` is the protocol's own login, sent in its CONNECT frame. */
 export function isProtoLogin(flags: RawFlags): boolean {
   return loginProtocols.includes(flags.proto ?? '') && flags.auth !== undefined;
 }
@@ -73,10 +73,13 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
     }
     case 'graphql-ws':
       return { name, ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}) };
-    case 'stomp': {
+    case 'stomp':
+    case 'mqtt': {
       const login = flags.auth === undefined ? undefined : /^([^:]*):(.*)$/s.exec(flags.auth);
       if (flags.auth !== undefined && !login)
-        throw usage('--auth: expected login:passcode for the STOMP CONNECT frame');
+        throw usage(
+          `--auth: expected login:passcode for the ${name === 'mqtt' ? 'MQTT' : 'STOMP'} CONNECT packet`,
+        );
       return {
         name,
         ...(login ? { login: login[1]!, passcode: login[2]! } : {}),

@@ -4,7 +4,7 @@ import type { CancelTimer } from '../core/clock.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 
-export type ProtocolName = 'raw' | 'socketio' | 'jsonrpc' | 'cdp' | 'graphql-ws' | 'stomp';
+export type ProtocolName = 'raw' | 'socketio' | 'jsonrpc' | 'cdp' | 'graphql-ws' | 'stomp' | 'mqtt';
 
 /** What kind of thing a decoded message is, so modes can print, colour and count it. */
 export type MessageKind =

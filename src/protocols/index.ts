@@ -4,6 +4,7 @@ import type { Codec, ProtocolName } from './codec.js';
 import type { GraphqlWsOptions } from './graphql-ws.js';
 import type { SocketIoOptions } from './socketio.js';
 import type { StompOptions } from './stomp.js';
+import type { MqttOptions } from './mqtt.js';
 
 export const protocolNames: readonly ProtocolName[] = [
   'raw',
@@ -12,9 +13,10 @@ export const protocolNames: readonly ProtocolName[] = [
   'cdp',
   'graphql-ws',
   'stomp',
+  'mqtt',
 ];
 
-export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions & StompOptions;
+export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions & StompOptions & MqttOptions;
 
 /** The codec for `name`, built with the options that concern it. */
 export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}): Promise<Codec> {
@@ -32,5 +34,7 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
       return (await import('./graphql-ws.js')).graphqlWsCodec(opts);
     case 'stomp':
       return (await import('./stomp.js')).stompCodec(opts);
+    case 'mqtt':
+      return (await import('./mqtt.js')).mqttCodec(opts);
   }
 }

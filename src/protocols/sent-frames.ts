@@ -9,7 +9,8 @@ import { toBinaryJson } from './binary-json.js';
 export interface SentMessage {
   /**
    * socketio: `event`; jsonrpc: `request`, `notification`, `response`, `batch`; graphql-ws: `subscribe`,
-   * `complete`; stomp: the frame's command in lower case (`send`, `subscribe`, `ack`…).
+   * `complete`; stomp: the frame's command in lower case (`send`, `subscribe`, `ack`…); mqtt: `publish`,
+   * `subscribe`, `unsubscribe`.
    */
   kind: string;
   /** The message as a JSON line, the way a received one of its kind is printed. */
@@ -33,6 +34,8 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
       return graphqlWsReader;
     case 'stomp':
       return stompReader();
+    case 'mqtt':
+      return mqttReader();
     default:
       // JSON-RPC and its dialects: every frame is the user's request as it went out.
       return jsonRpcReader;
@@ -118,5 +121,28 @@ async function stompReader(): Promise<SentFrameReader> {
       text: JSON.stringify(frameJson(f)),
       ...(id === undefined ? {} : { id }),
     };
+  };
+}
+
+async function mqttReader(): Promise<SentFrameReader> {
+  const { default: mqttPacket } = await import('mqtt-packet');
+  const { publishJson } = await import('./mqtt.js');
+  // MQTT 3.1.1's packets; each frame wsx sends holds one whole packet.
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  let decoded: SentMessage | undefined;
+  parser.on('packet', (p) => {
+    const id = p.messageId === undefined ? {} : { id: p.messageId };
+    // CONNECT (with its password), PINGREQ and the acknowledgements are the protocol's.
+    if (p.cmd === 'publish') decoded = { kind: 'publish', text: JSON.stringify(publishJson(p)), ...id };
+    else if (p.cmd === 'subscribe')
+      decoded = { kind: 'subscribe', text: JSON.stringify({ subscriptions: p.subscriptions }), ...id };
+    else if (p.cmd === 'unsubscribe')
+      decoded = { kind: 'unsubscribe', text: JSON.stringify({ unsubscriptions: p.unsubscriptions }), ...id };
+  });
+  parser.on('error', () => {});
+  return (frame) => {
+    decoded = undefined;
+    parser.parse(Buffer.from(frame));
+    return decoded;
   };
 }

@@ -4,6 +4,7 @@
 import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
+import { textOrBinary } from './binary-json.js';
 import { InputError, type Codec, type CodecContext } from './codec.js';
 import {
   encodeFrame,
@@ -62,16 +63,8 @@ interface Outgoing {
   receipt?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** A body as text when it is UTF-8, else {"$binary": base64} like Socket.IO attachments. */
-export function bodyJson(body: Buffer): unknown {
-  try {
-    return utf8.decode(body);
-  } catch {
-    return { $binary: body.toString('base64') };
-  }
-}
+export const bodyJson = textOrBinary;
 
 /** `{"destination","headers","body"}`: how a MESSAGE (and a SEND in --jsonl) is shown. */
 export function frameJson(frame: StompFrame): Record<string, unknown> {

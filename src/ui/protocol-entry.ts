@@ -66,12 +66,18 @@ export function summarise(msg: ProtocolMessage): string {
     case 'next':
       return `${id}${msg.text}`;
     case 'message': {
-      // STOMP: {"destination","headers","body"} → /queue/a "hello" (the headers are in the inspector).
-      const { destination, body } = record(msg.json);
+      // STOMP: {"destination","headers","body"} → /queue/a "hello" (the headers are in the inspector);
+      // MQTT: {"topic","payload","qos","retain"} → sensors/1 "21.5".
+      const { destination, body, topic, payload } = record(msg.json);
+      if (typeof topic === 'string') return `${topic} ${json(payload)}`;
       return `${typeof destination === 'string' ? destination : ''} ${json(body)}`.trim();
     }
-    case 'receipt':
-      return `${id}receipt`;
+    case 'receipt': {
+      // STOMP {"receipt":ID}; MQTT {"puback":ID}, {"suback":ID,"granted":[…]}…: the answer's name.
+      const name = Object.keys(record(msg.json))[0];
+      const { granted } = record(msg.json);
+      return `${id}${name ?? 'receipt'}${granted === undefined ? '' : ` granted ${json(granted)}`}`;
+    }
     case 'complete':
       return `${id}complete`;
     case 'invalid':
@@ -103,6 +109,8 @@ export function inputHint(name: ProtocolName): string {
       return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
+    case 'mqtt':
+      return 'MQTT: sub FILTER [qos:N], unsub FILTER, pub TOPIC [qos:N] [retain:1] PAYLOAD; acks show their round trip';
     case 'stomp':
       return 'STOMP: subscribe DEST, send DEST [name:value…] BODY, unsubscribe ID, ack ID; receipt: asks for a RECEIPT';
     case 'raw':
