@@ -138,7 +138,7 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
             new WsxError(
               'refused',
               `the MQTT server refused CONNECT: ${code} ${connackRefusals[code] ?? 'refused'}`,
-              { hint: 'check --auth and the client id (--init \'{"clientId":"…"}\')' },
+              { hint: 'check --auth, and the client id: --init \'{"clientId":"…"}\'' },
             ),
           );
           return;
