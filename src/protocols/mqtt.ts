@@ -255,10 +255,10 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
         ...(opts.login === undefined ? {} : { username: opts.login }),
         ...(opts.passcode === undefined ? {} : { password: Buffer.from(opts.passcode) }),
         ...init,
-      } as Packet);
+      });
     },
 
-    received(frame, ctx) {
+    received(frame) {
       current = frame;
       parser?.parse(frame.data);
     },
