@@ -36,7 +36,7 @@ const missedBeats = 2;
 /** How many received message ids are kept for a STOMP 1.1 `ack ID` (it needs the message's subscription). */
 const rememberedMessages = 1000;
 
-/** Typed lines: the command word and how many arguments come before the headers. */
+/** Typed lines: each command word, the frame it sends and the header its one argument fills. */
 const commands: Record<string, { frame: string; arg?: string }> = {
   send: { frame: 'SEND', arg: 'destination' },
   subscribe: { frame: 'SUBSCRIBE', arg: 'destination' },
@@ -46,6 +46,12 @@ const commands: Record<string, { frame: string; arg?: string }> = {
   begin: { frame: 'BEGIN', arg: 'transaction' },
   commit: { frame: 'COMMIT', arg: 'transaction' },
   abort: { frame: 'ABORT', arg: 'transaction' },
+};
+
+const argNames: Record<string, string> = {
+  destination: 'a destination',
+  id: 'an id',
+  transaction: 'a transaction name',
 };
 
 const syntax =
@@ -336,10 +342,7 @@ export function stompCodec(opts: StompOptions = {}): Codec {
       if (!spec) throw new InputError(syntax);
       const command = spec.frame;
       const argMatch = /^(\S+)(?:\s+|$)/.exec(m[2]!);
-      if (!argMatch)
-        throw new InputError(
-          `${m[1]!.toLowerCase()} needs ${spec.arg === 'destination' ? 'a destination' : `an ${spec.arg === 'id' ? 'id' : 'transaction name'}`}`,
-        );
+      if (!argMatch) throw new InputError(`${m[1]!.toLowerCase()} needs ${argNames[spec.arg!]}`);
       const arg = argMatch[1]!;
       const { headers: typed, rest } = readHeaders(m[2]!.slice(argMatch[0].length));
       if (command !== 'SEND' && rest !== '')

@@ -160,4 +160,13 @@ describe('--proto stomp', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('the STOMP server refused CONNECT: Access refused for user');
   });
+
+  it('flags: --auth needs login:passcode, --init goes only with the protocols that read it; both exit 2', async () => {
+    const auth = await runWsx(['--proto', 'stomp', '--auth', 'justaname', 'ws://127.0.0.1:9']);
+    expect(auth.stderr).toBe('wsx: --auth: expected login:passcode for the STOMP CONNECT packet\n');
+    expect(auth.code).toBe(2);
+    const init = await runWsx(['--proto', 'jsonrpc', '--init', '{}', 'ws://127.0.0.1:9']);
+    expect(init.stderr).toBe('wsx: --init goes with --proto graphql-ws or stomp or mqtt\n');
+    expect(init.code).toBe(2);
+  });
 });

@@ -121,6 +121,7 @@ describe('stomp codec', () => {
     await readyReached(proto);
     expect(() => proto.input('publish /q hi')).toThrow(/a STOMP line is send DEST/);
     expect(() => proto.input('subscribe')).toThrow(/subscribe needs a destination/);
+    expect(() => proto.input('begin')).toThrow(/begin needs a transaction name/);
     expect(() => proto.input('subscribe /q hi')).toThrow(/subscribe takes no body/);
     expect(server.frames).toHaveLength(1);
   });
