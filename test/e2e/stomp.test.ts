@@ -151,6 +151,7 @@ describe('--proto stomp', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✓ expect json receipt == "done"');
+    expect(result.stdout + result.stderr).not.toContain('s3cret-pass');
     const ack = server.frames.find((f) => f.command === 'ACK')!;
     expect(ack.headers).toEqual([
       ['id', 'm-1'],
