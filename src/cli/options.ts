@@ -20,7 +20,7 @@ import {
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { chooseMode, ignoredFlagsWarning } from './mode.js';
 import type { RawFlags } from './program.js';
-import { buildProtoSettings, isSocketIoAuth } from './proto-flags.js';
+import { buildProtoSettings, isProtoLogin, isSocketIoAuth, loginSecrets } from './proto-flags.js';
 import { describeProxy, proxyAgentFactory, proxyPassword, resolveProxy } from './proxy.js';
 import { readTls } from './tls.js';
 import type { Profile } from '../config/config-file.js';
@@ -78,7 +78,8 @@ export async function buildOptions(
   const flags = readPayloadSources(withRepeatables(applied.flags), env.env, env.readFile);
   const target = readTarget(applied.urlArg, flags);
   // With --proto socketio, --auth '{…}' is the CONNECT payload, not HTTP Basic credentials.
-  const credentialFlags = isSocketIoAuth(flags) ? { ...flags, auth: undefined } : flags;
+  const credentialFlags =
+    isSocketIoAuth(flags) || isProtoLogin(flags) ? { ...flags, auth: undefined } : flags;
   const credentials = readCredentials(target.url, credentialFlags, env.env, env.readFile);
   for (const name of applied.secretHeaders) credentials.secretHeaders.add(name);
   credentials.secrets.push(...applied.secrets);
@@ -96,6 +97,8 @@ export async function buildOptions(
     secrets.push(...payloadSecrets(proto.init));
   const hasCookies = flags.cookie.length > 0 || flags.cookieJar !== undefined;
   const onUpgrade = hasCookies ? await addCookies(flags, credentials) : undefined;
+  if (proto?.name === 'stomp' || proto?.name === 'mqtt')
+    secrets.push(...loginSecrets(proto), ...payloadSecrets(proto.init ?? {}));
   const connection = connectionOptions(flags, mode, credentials);
   if (onUpgrade) connection.onUpgrade = onUpgrade;
   if (tls) connection.tls = tls;

@@ -138,7 +138,7 @@ export function buildProgram(version: string): Command {
     )
     .option(
       '--auth <user:pass>',
-      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload (masked in all output)',
+      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload; with --proto stomp or mqtt, the CONNECT login:passcode (masked in all output)',
     )
     .option('--auth-env <VAR>', "read --auth's value from environment variable VAR (keeps it out of argv)")
     .option('--auth-file <file>', "read --auth's value from a file (a trailing newline is dropped)")
@@ -185,13 +185,13 @@ export function buildProgram(version: string): Command {
   program
     .option(
       '--proto <name>',
-      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws, phoenix, signalr, actioncable (default raw)',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws, phoenix, signalr, actioncable, stomp, mqtt (default raw)',
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')
     .option(
       '--init <json>',
-      'graphql-ws connection_init payload or params added to every Phoenix join, a JSON object (masked in all output)',
+      'graphql-ws connection_init payload, params added to every Phoenix join, STOMP CONNECT headers or MQTT CONNECT fields: a JSON object (masked in all output)',
     )
     .option('--init-env <VAR>', "read --init's value from environment variable VAR")
     .option('--init-file <file>', "read --init's value from a file");

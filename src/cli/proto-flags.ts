@@ -37,6 +37,23 @@ export function isSocketIoAuth(flags: RawFlags): boolean {
   return flags.proto === 'socketio' && flags.auth !== undefined && flags.auth.trimStart().startsWith('{');
 }
 
+/** Protocols whose opening logs in with `--auth login:passcode` (not HTTP Basic on the upgrade request). */
+const loginProtocols = ['stomp', 'mqtt'];
+
+/** Protocols whose opening takes `--init '{…}'`: graphql-ws's payload, STOMP's CONNECT headers, MQTT's CONNECT fields. */
+const initProtocols = ['graphql-ws', 'phoenix', 'stomp', 'mqtt'];
+
+/** With --proto stomp or mqtt, `--auth login:passcode` is the protocol's own login, sent in its CONNECT frame. */
+export function isProtoLogin(flags: RawFlags): boolean {
+  return loginProtocols.includes(flags.proto ?? '') && flags.auth !== undefined;
+}
+
+/** What to mask of a protocol login: the passcode, or the login when it comes alone (a token). */
+export function loginSecrets(p: { login?: string; passcode?: string }): string[] {
+  if (p.login === undefined) return [];
+  return p.passcode ? [p.passcode, `${p.login}:${p.passcode}`] : [p.login];
+}
+
 /** Validates --proto and its flags; undefined for raw WebSocket. */
 export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   const name = flags.proto ?? 'raw';
@@ -48,7 +65,8 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   };
   onlyWith('--path', flags.path, 'socketio');
   onlyWith('--namespace', flags.namespace, 'socketio');
-  onlyWith('--init', flags.init, 'graphql-ws', 'phoenix');
+  if (flags.init !== undefined && !initProtocols.includes(name))
+    throw usage(`--init goes with --proto ${initProtocols.join(' or ')}`);
   if (name === 'raw') return undefined;
   if (flags.binary) throw usage(`--binary does not go with --proto ${name}: its messages are JSON lines`);
   switch (name) {
@@ -65,6 +83,19 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
     case 'phoenix':
     case 'graphql-ws':
       return { name, ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}) };
+    case 'stomp':
+    case 'mqtt': {
+      const login = flags.auth === undefined ? undefined : /^([^:]*):(.*)$/s.exec(flags.auth);
+      if (flags.auth !== undefined && !login)
+        throw usage(
+          `--auth: expected login:passcode for the ${name === 'mqtt' ? 'MQTT' : 'STOMP'} CONNECT packet`,
+        );
+      return {
+        name,
+        ...(login ? { login: login[1]!, passcode: login[2]! } : {}),
+        ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}),
+      };
+    }
     default:
       return { name: name as 'jsonrpc' | 'cdp' };
   }

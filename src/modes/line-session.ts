@@ -60,6 +60,10 @@ export class LineSession {
   private received = 0;
   /** --proto error answers received: a run that would otherwise complete fails with 4. */
   private errorAnswers = 0;
+  /** The latest decoded message was an error answer: a close that follows it is that error's doing. */
+  private isLatestAnError = false;
+  /** The server closed right after an error answer (STOMP's ERROR frame is followed by a close). */
+  private isClosedAfterError = false;
   private isEnding = false;
   private cancelLinger: (() => void) | undefined;
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
@@ -224,7 +228,8 @@ export class LineSession {
     await this.conn.close(1000);
     // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
     const failure = this.closedChange?.error;
-    if (ending.ended === 'completed' && failure) ending = { ended: 'failed', error: failure };
+    if (ending.ended === 'completed' && failure && !this.isClosedAfterError)
+      ending = { ended: 'failed', error: failure };
     // An error answer is a request that failed: a pipe that got one must not report success. (A script's
     // expectations decide for themselves: an error may be what they wait for.)
     if (ending.ended === 'completed' && this.errorAnswers > 0) {
@@ -389,6 +394,7 @@ export class LineSession {
     } else if (isData) {
       for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
     }
+    this.isLatestAnError = msg.isError === true;
     if (msg.kind === 'complete') this.diag.info(`operation ${msg.id ?? '?'} complete`);
     else if (msg.isError) {
       this.errorAnswers++;
@@ -494,7 +500,11 @@ export class LineSession {
       if (this.isEnding) return;
       // The server or a failure ended the run; a protocol's refusal comes first (exit 3 before it was ready).
       const err = this.proto?.failure ?? change.error;
-      if (err) {
+      // A STOMP server closes the socket after its ERROR frame (often with no close code): the run reports
+      // that error answer (exit 4 with the other error answers), not the close it brought (exit 5).
+      this.isClosedAfterError =
+        err !== undefined && err === change.error && err.kind === 'closed-by-peer' && this.isLatestAnError;
+      if (err && !this.isClosedAfterError) {
         void this.end({ ended: 'failed', error: err });
         return;
       }

@@ -5,7 +5,16 @@ import type { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 
 export type ProtocolName =
-  'raw' | 'socketio' | 'jsonrpc' | 'cdp' | 'graphql-ws' | 'phoenix' | 'signalr' | 'actioncable';
+  | 'raw'
+  | 'socketio'
+  | 'jsonrpc'
+  | 'cdp'
+  | 'graphql-ws'
+  | 'phoenix'
+  | 'signalr'
+  | 'actioncable'
+  | 'stomp'
+  | 'mqtt';
 
 /** What kind of thing a decoded message is, so modes can print, colour and count it. */
 export type MessageKind =
@@ -25,6 +34,10 @@ export type MessageKind =
   | 'complete'
   /** a protocol-level error for one operation or request (graphql `error`, a JSON-RPC error response, id or not) */
   | 'error'
+  /** stomp: a MESSAGE (destination, headers, body) */
+  | 'message'
+  /** stomp: a RECEIPT for a frame sent with `receipt:` */
+  | 'receipt'
   /** a frame the codec could not read: shown as it came */
   | 'invalid';
 

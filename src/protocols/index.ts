@@ -4,6 +4,8 @@ import type { Codec, ProtocolName } from './codec.js';
 import type { GraphqlWsOptions } from './graphql-ws.js';
 import type { PhoenixOptions } from './phoenix.js';
 import type { SocketIoOptions } from './socketio.js';
+import type { StompOptions } from './stomp.js';
+import type { MqttOptions } from './mqtt.js';
 
 export const protocolNames: readonly ProtocolName[] = [
   'raw',
@@ -14,9 +16,15 @@ export const protocolNames: readonly ProtocolName[] = [
   'phoenix',
   'signalr',
   'actioncable',
+  'stomp',
+  'mqtt',
 ];
 
-export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions & PhoenixOptions;
+export type ProtocolOptions = SocketIoOptions &
+  GraphqlWsOptions &
+  PhoenixOptions &
+  StompOptions &
+  MqttOptions;
 
 /** The codec for `name`, built with the options that concern it. */
 export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}): Promise<Codec> {
@@ -38,5 +46,9 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
       return (await import('./signalr.js')).signalrCodec();
     case 'actioncable':
       return (await import('./actioncable.js')).actionCableCodec();
+    case 'stomp':
+      return (await import('./stomp.js')).stompCodec(opts);
+    case 'mqtt':
+      return (await import('./mqtt.js')).mqttCodec(opts);
   }
 }

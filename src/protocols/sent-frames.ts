@@ -6,7 +6,11 @@ import { loadCodec } from './index.js';
 
 /** One user message, decoded from the frame that carried it (its last frame, for multi-frame packets). */
 export interface SentMessage {
-  /** socketio: `event`; jsonrpc: `request`, `notification`, `response`, `batch`; graphql-ws: `subscribe`, `complete`. */
+  /**
+   * socketio: `event`; jsonrpc: `request`, `notification`, `response`, `batch`; graphql-ws: `subscribe`,
+   * `complete`; stomp: the frame's command in lower case (`send`, `subscribe`, `ack`…); mqtt: `publish`,
+   * `subscribe`, `unsubscribe`.
+   */
   kind: string;
   /** The message as a JSON line, the way a received one of its kind is printed. */
   text: string;
@@ -33,6 +37,10 @@ export async function loadSentFrameReader(name: ProtocolName): Promise<SentFrame
       return signalrReader;
     case 'actioncable':
       return actionCableReader;
+    case 'stomp':
+      return stompReader();
+    case 'mqtt':
+      return mqttReader();
     default:
       // JSON-RPC and its dialects: every frame is the user's request as it went out.
       return jsonRpcReader;
@@ -112,4 +120,51 @@ function actionCableReader(frame: string | Buffer): SentMessage | undefined {
     ...(msg.data === undefined ? {} : { data: decoded(msg.data) }),
   });
   return { kind, text };
+}
+
+async function stompReader(): Promise<SentFrameReader> {
+  const { StompReader, header } = await import('./stomp-frame.js');
+  const { frameJson } = await import('./stomp.js');
+  return (frame) => {
+    // wsx sends one frame per message; a fresh reader each time keeps a bad frame from spoiling the next.
+    let frames;
+    try {
+      frames = new StompReader().push(Buffer.from(frame));
+    } catch {
+      return undefined;
+    }
+    const f = frames.find((x) => x !== 'heartbeat');
+    // Heart-beats, CONNECT (with its login) and DISCONNECT are the protocol's.
+    if (!f || f.command === 'CONNECT' || f.command === 'STOMP' || f.command === 'DISCONNECT')
+      return undefined;
+    const id = header(f, 'receipt') ?? header(f, 'id');
+    return {
+      kind: f.command.toLowerCase(),
+      text: JSON.stringify(frameJson(f)),
+      ...(id === undefined ? {} : { id }),
+    };
+  };
+}
+
+async function mqttReader(): Promise<SentFrameReader> {
+  const { default: mqttPacket } = await import('mqtt-packet');
+  const { publishJson } = await import('./mqtt.js');
+  // MQTT 3.1.1's packets; each frame wsx sends holds one whole packet.
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  let decoded: SentMessage | undefined;
+  parser.on('packet', (p) => {
+    const id = p.messageId === undefined ? {} : { id: p.messageId };
+    // CONNECT (with its password), PINGREQ and the acknowledgements are the protocol's.
+    if (p.cmd === 'publish') decoded = { kind: 'publish', text: JSON.stringify(publishJson(p)), ...id };
+    else if (p.cmd === 'subscribe')
+      decoded = { kind: 'subscribe', text: JSON.stringify({ subscriptions: p.subscriptions }), ...id };
+    else if (p.cmd === 'unsubscribe')
+      decoded = { kind: 'unsubscribe', text: JSON.stringify({ unsubscriptions: p.unsubscriptions }), ...id };
+  });
+  parser.on('error', () => {});
+  return (frame) => {
+    decoded = undefined;
+    parser.parse(Buffer.from(frame));
+    return decoded;
+  };
 }

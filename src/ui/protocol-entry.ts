@@ -22,6 +22,9 @@ export interface DecodedEntry {
   rttMs?: number;
 }
 
+/** A value as JSON text (undefined as "undefined"). */
+const json = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
@@ -91,10 +94,14 @@ export function summarise(msg: ProtocolMessage): string {
       // JSON-RPC: {"error":{"code","message"}}; graphql-ws: {"errors":[…]}
       const { error } = record(msg.json);
       if (error !== undefined) {
-        const { message } = record(error);
-        const data = parts?.get('error', 'data');
+        const { code, message, body } = record(error);
+        // STOMP: {"error":{"message","headers","body"}}, no code.
+        const what = code === undefined ? 'error' : `error ${parts?.get('error', 'code') ?? 'undefined'}`;
+        const data =
+          parts?.get('error', 'data') ??
+          (typeof body === 'string' && body !== '' ? JSON.stringify(body) : undefined);
         const said = typeof message === 'string' ? message : (parts?.get('error', 'message') ?? 'undefined');
-        return `${id}${sessionOf(msg.json)}error ${parts?.get('error', 'code') ?? 'undefined'}: ${said}${data === undefined ? '' : ` ${data}`}`;
+        return `${id}${sessionOf(msg.json)}${what}: ${said}${data === undefined ? '' : ` ${data}`}`;
       }
       return `${id}error ${parts?.get('errors') ?? msg.text}`;
     }
@@ -106,6 +113,19 @@ export function summarise(msg: ProtocolMessage): string {
     }
     case 'next':
       return `${id}${msg.text}`;
+    case 'message': {
+      // STOMP: {"destination","headers","body"} → /queue/a "hello" (the headers are in the inspector);
+      // MQTT: {"topic","payload","qos","retain"} → sensors/1 "21.5".
+      const { destination, body, topic, payload } = record(msg.json);
+      if (typeof topic === 'string') return `${topic} ${json(payload)}`;
+      return `${typeof destination === 'string' ? destination : ''} ${json(body)}`.trim();
+    }
+    case 'receipt': {
+      // STOMP {"receipt":ID}; MQTT {"puback":ID}, {"suback":ID,"granted":[…]}…: the answer's name.
+      const name = Object.keys(record(msg.json))[0];
+      const { granted } = record(msg.json);
+      return `${id}${name ?? 'receipt'}${granted === undefined ? '' : ` granted ${json(granted)}`}`;
+    }
     case 'complete':
       return `${id}complete`;
     case 'invalid':
@@ -143,6 +163,10 @@ export function inputHint(name: ProtocolName): string {
       return 'SignalR: Method arg1 arg2 invokes (args as JSON); send Method … without waiting; stream Method …';
     case 'actioncable':
       return 'ActionCable: subscribe {"channel":…}, perform CHANNEL ACTION {data}, unsubscribe CHANNEL';
+    case 'mqtt':
+      return 'MQTT: sub FILTER [qos:N], unsub FILTER, pub TOPIC [qos:N] [retain:1] PAYLOAD; acks show their round trip';
+    case 'stomp':
+      return 'STOMP: subscribe DEST, send DEST [name:value…] BODY, unsubscribe ID, ack ID; receipt: asks for a RECEIPT';
     case 'raw':
       return '';
   }

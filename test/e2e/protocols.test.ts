@@ -278,9 +278,9 @@ describe('--proto start-up', () => {
 
 describe('--proto flags', () => {
   it('are checked before connecting: exit 2', async () => {
-    const unknown = await runWsx(['--proto', 'mqtt', 'ws://127.0.0.1:9']);
+    const unknown = await runWsx(['--proto', 'amqp', 'ws://127.0.0.1:9']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/--proto: unknown protocol "mqtt"/);
+    expect(unknown.stderr).toMatch(/--proto: unknown protocol "amqp"/);
     const nsp = await runWsx(['--namespace', '/chat', 'ws://127.0.0.1:9']);
     expect(nsp.code).toBe(2);
     expect(nsp.stderr).toMatch(/--namespace goes with --proto socketio/);

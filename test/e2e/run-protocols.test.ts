@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
+import { protocolNames } from '../../src/protocols/index.js';
 import { startGraphqlWs, startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
@@ -119,11 +120,11 @@ describe('wsx run with a protocol', () => {
   });
 
   it('a `proto` line names a protocol wsx knows: a typo is FILE:LINE, exit 2, nothing sent', async () => {
-    const file = scenarioFile(['proto mqtt', 'connect ws://127.0.0.1:9', ''].join('\n'));
+    const file = scenarioFile(['proto amqp', 'connect ws://127.0.0.1:9', ''].join('\n'));
     const result = await runWsx(['run', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `${file}:1: proto: unknown protocol "mqtt" (use one of raw, socketio, jsonrpc, cdp, graphql-ws, phoenix, signalr, actioncable)\n`,
+      `${file}:1: proto: unknown protocol "amqp" (use one of ${protocolNames.join(', ')})\n`,
     );
   });
 });

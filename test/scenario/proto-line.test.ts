@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioSyntaxError } from '../../src/scenario/parser.js';
+import { protocolNames } from '../../src/protocols/index.js';
 
 function syntaxError(text: string): string {
   try {
@@ -20,8 +21,8 @@ describe('the proto line', () => {
   });
 
   it('is checked: a known name, once, before the steps', () => {
-    expect(syntaxError('proto mqtt\n')).toBe(
-      't.wsx:1: proto: unknown protocol "mqtt" (use one of raw, socketio, jsonrpc, cdp, graphql-ws, phoenix, signalr, actioncable)',
+    expect(syntaxError('proto amqp\n')).toBe(
+      `t.wsx:1: proto: unknown protocol "amqp" (use one of ${protocolNames.join(', ')})`,
     );
     expect(syntaxError('proto socketio\nproto jsonrpc\n')).toBe(
       't.wsx:2: a second proto: one protocol per file',
