@@ -66,7 +66,9 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   onlyWith('--path', flags.path, 'socketio');
   onlyWith('--namespace', flags.namespace, 'socketio');
   if (flags.init !== undefined && !initProtocols.includes(name))
-    throw usage(`--init goes with --proto ${initProtocols.join(' or ')}`);
+    throw usage(
+      `--init goes with --proto ${initProtocols.slice(0, -1).join(', ')} or ${initProtocols.at(-1)}`,
+    );
   if (name === 'raw') return undefined;
   if (flags.binary) throw usage(`--binary does not go with --proto ${name}: its messages are JSON lines`);
   switch (name) {

@@ -213,6 +213,8 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
       case 'pingresp':
         cancelPongWait?.();
         cancelPongWait = undefined;
+        // Keep-alive: it does not hold a pipe past --wait (a frame holding only this packet).
+        if (frame.data.length <= 2) ctx.keepAlive();
         return;
       case 'disconnect':
         ctx.note(

@@ -321,6 +321,8 @@ export function stompCodec(opts: StompOptions = {}): Codec {
         ctx.note(`unreadable STOMP frame: ${err.message}`);
         return;
       }
+      // A message of heart-beats alone is keep-alive: it does not hold a pipe past --wait.
+      if (frames.length > 0 && frames.every((f) => f === 'heartbeat')) ctx.keepAlive();
       for (const f of frames) if (f !== 'heartbeat') onFrame(f, incoming, ctx);
     },
 

@@ -44,6 +44,6 @@ describe('--proto phoenix, signalr, actioncable', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(WsxError);
-    expect((err as WsxError).message).toBe('--init goes with --proto graphql-ws or phoenix');
+    expect((err as WsxError).message).toBe('--init goes with --proto graphql-ws, phoenix, stomp or mqtt');
   });
 });

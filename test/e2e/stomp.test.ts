@@ -167,7 +167,7 @@ describe('--proto stomp', () => {
     expect(auth.stderr).toBe('wsx: --auth: expected login:passcode for the STOMP CONNECT packet\n');
     expect(auth.code).toBe(2);
     const init = await runWsx(['--proto', 'jsonrpc', '--init', '{}', 'ws://127.0.0.1:9']);
-    expect(init.stderr).toBe('wsx: --init goes with --proto graphql-ws or stomp or mqtt\n');
+    expect(init.stderr).toBe('wsx: --init goes with --proto graphql-ws, phoenix, stomp or mqtt\n');
     expect(init.code).toBe(2);
   });
 });
