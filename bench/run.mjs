@@ -29,8 +29,13 @@ const config = {
   floodSeconds: envInt('WSX_BENCH_FLOOD_SECONDS', 5, 30),
   keyProbes: envInt('WSX_BENCH_KEY_PROBES', 5, 20),
 };
-// WSX_BENCH_ONLY=smoke,pipe,echo,launch,flood,load runs just those parts (load: bench/load.mjs, wsx load's rows).
-const only = new Set((process.env.WSX_BENCH_ONLY ?? 'smoke,pipe,echo,launch,flood,load').split(','));
+// WSX_BENCH_ONLY=smoke,pipe,echo,launch,flood,flood-wide,load runs just those parts (load: bench/load.mjs,
+// wsx load's rows).
+const only = new Set(
+  (process.env.WSX_BENCH_ONLY ?? 'smoke,pipe,echo,launch,flood,flood-wide,load').split(','),
+);
+/** The wide flood's message length: wider than the 120-column screen, so ink cuts every row. */
+const wideRowChars = 239;
 
 const median = (xs) => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -223,12 +228,19 @@ async function launch() {
   return results;
 }
 
-/** The TUI under a flood: peak RSS and how long a typed key takes to show, several times during it. */
-async function flood() {
+/**
+ * The TUI under a flood: peak RSS, the heap still held at exit after a full GC, and how long a typed key
+ * takes to show, several times during it. `width`: each message this many characters (0: short ones).
+ */
+async function flood(width = 0) {
   const rate = config.floodRate;
   const seconds = config.floodSeconds;
-  const server = await startServer('flood', { RATE: String(rate), SECONDS: String(seconds) });
-  const usageFile = join(work, 'tui-usage.json');
+  const server = await startServer('flood', {
+    RATE: String(rate),
+    SECONDS: String(seconds),
+    WIDTH: String(width),
+  });
+  const usageFile = join(work, `tui-usage-${width}.json`);
   const session = tmuxSession(
     `CI=false NO_COLOR=1 XDG_STATE_HOME=${work} NODE_OPTIONS=--import=${usageHook} WSX_BENCH_USAGE=${usageFile} ` +
       `${node} ${wsxBin} ${server.url} --ping-interval 0`,
@@ -255,7 +267,13 @@ async function flood() {
     const deadline = Date.now() + 10_000;
     while (!existsSync(usageFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { maxRssKiB: NaN };
-    return { total, keyMs, rssMiB: usage.maxRssKiB / 1024, cpuMs: usage.cpuMs };
+    return {
+      total,
+      keyMs,
+      rssMiB: usage.maxRssKiB / 1024,
+      heapMiB: usage.heapAfterGcKiB / 1024,
+      cpuMs: usage.cpuMs,
+    };
   } finally {
     session.kill();
     server.stop();
@@ -291,6 +309,7 @@ const tp = await part('pipe', pipe);
 const ec = await part('echo', echo);
 const la = hasTmux() ? await part('launch', launch) : undefined;
 const fl = hasTmux() ? await part('flood', flood) : undefined;
+const fw = hasTmux() ? await part('flood-wide', () => flood(wideRowChars)) : undefined;
 rmSync(work, { recursive: true, force: true });
 const load1After = loadavg()[0];
 
@@ -384,15 +403,23 @@ if (la) {
     wsx <= 300,
   );
 }
-if (fl) {
+for (const [f, what] of [
+  [fl, 'TUI flood'],
+  [fw, `TUI flood (${wideRowChars}-char rows)`],
+]) {
+  if (!f) continue;
   row(
-    `TUI flood ${config.floodRate}/s for ${config.floodSeconds} s: peak RSS (MiB)`,
+    `${what} ${config.floodRate}/s for ${config.floodSeconds} s: peak RSS (MiB)`,
     '',
-    fmt(fl.rssMiB, 1),
+    fmt(f.rssMiB, 1),
     NaN,
     '≤ 100 MiB',
-    fl.rssMiB <= 100,
+    f.rssMiB <= 100,
   );
+  // What the session still holds after a full GC: flat whatever the flood's length (ink's caches bounded).
+  row(`  ${what}: heap after GC at exit (MiB)`, '', fmt(f.heapMiB, 1), NaN, '', undefined);
+}
+if (fl) {
   const keyMedian = median(fl.keyMs);
   const keyMax = Math.max(...fl.keyMs);
   row(

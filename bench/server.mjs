@@ -3,7 +3,7 @@
 // order, and the time from the first message to the last (the rate at the server). `echo` replies and, when
 // a connection closes, reports how long after its last reply that was (for the smoke row: a client that
 // exits without waiting on timers closes right after the echo). `flood` sends RATE messages a second for
-// SECONDS to each client.
+// SECONDS to each client, each WIDTH characters long when WIDTH is set (every one distinct: it has a seq).
 import { WebSocketServer } from 'ws';
 
 const mode = process.argv[2] ?? 'sink';
@@ -34,10 +34,14 @@ wss.on('connection', (ws) => {
     const rate = Number(process.env.RATE ?? 10000);
     const seconds = Number(process.env.SECONDS ?? 5);
     let sent = 0;
+    const width = Number(process.env.WIDTH ?? 0);
     const perTick = rate / 100;
     const timer = setInterval(() => {
-      for (let i = 0; i < perTick; i++)
-        ws.send(`{"seq":${++sent},"price":${(Math.random() * 100).toFixed(2)},"sym":"WSX"}`);
+      for (let i = 0; i < perTick; i++) {
+        const head = `{"seq":${++sent},"price":${(Math.random() * 100).toFixed(2)},"sym":"WSX"`;
+        const pad = width - head.length - 10;
+        ws.send(pad > 0 ? `${head},"pad":"${'p'.repeat(pad)}"}` : `${head}}`);
+      }
       if (sent >= rate * seconds) {
         clearInterval(timer);
         process.send({ floodDone: sent });

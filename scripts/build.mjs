@@ -57,9 +57,9 @@ const common = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Kept out of the bundle: loaded from node_modules only when a run needs it (proxy), or optional native
-  // add-ons ws tries and does without.
-  external: ['https-proxy-agent', 'bufferutil', 'utf-8-validate'],
+  // ws's optional native add-ons, which it tries and does without. Everything else is bundled, so the
+  // package has no runtime dependencies and installs offline with nothing cached.
+  external: ['bufferutil', 'utf-8-validate'],
   define: {
     // React and ink pick their production builds; nothing in wsx reads NODE_ENV.
     'process.env.NODE_ENV': '"production"',

@@ -49,6 +49,21 @@ export const edits = [
     ],
   },
   {
+    // The same for the text it cuts or wraps to the screen: every distinct row wider than the screen was
+    // kept with its cut copy, forever. 50,000 distinct 239-character rows in a 100-column lens kept 41 MiB
+    // after GC; a flood of long messages grew the session without bound. Emptied after 1024 texts: a frame
+    // draws at most a screenful of rows, so the rows that only scrolled since the last frame are still found.
+    file: /ink[\\/]build[\\/]wrap-text\.js$/,
+    replace: [
+      { from: 'const cache = {};', to: 'let cache = {};\nlet wsxWrapCacheSize = 0;', times: 1 },
+      {
+        from: '    cache[cacheKey] = wrappedText;',
+        to: '    if (++wsxWrapCacheSize > 1024) {\n        cache = {};\n        wsxWrapCacheSize = 1;\n    }\n    cache[cacheKey] = wrappedText;',
+        times: 1,
+      },
+    ],
+  },
+  {
     // ink builds every frame from a grid of one object per terminal cell and re-parses every line's ANSI
     // codes, in caches that live for one frame. Under a flood that was most of the TUI's CPU and garbage
     // (issue 14). Blank cells now share one read-only object, and the per-line caches live across frames

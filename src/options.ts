@@ -26,6 +26,8 @@ export interface Options {
   proxy: string | undefined;
   delimiter: 'newline' | 'null';
   isBinaryInput: boolean;
+  /** What is sent after each stdin record (the delimiter itself is never sent): nothing by default. */
+  recordEnd: 'none' | 'lf' | 'crlf' | 'nul';
   inputFormat: 'raw' | 'base64' | 'hex';
   binaryOut: 'base64' | 'hex' | 'raw';
   isJsonl: boolean;

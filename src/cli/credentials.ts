@@ -1,9 +1,9 @@
 // Headers and credentials from -H, --header-file, the URL's userinfo and query, --auth, --auth-env and
 // --bearer-env; and the record of every secret among them, so nothing wsx prints ever shows one.
 
-import { readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import { WsxError } from '../core/errors.js';
+import { describeFileError, LocalFileError, readLocalFile } from '../text/local-file.js';
 import { maskUrl } from '../text/mask.js';
 import { envFlag, usage } from './flag-values.js';
 import type { RawFlags } from './program.js';
@@ -19,6 +19,9 @@ export type CredentialFlags = Pick<
   RawFlags,
   'header' | 'headerFile' | 'auth' | 'authEnv' | 'bearerEnv' | 'maskParam'
 >;
+
+/** The flags readPayloadSources reads: where --auth and --init come from. */
+export type PayloadFlags = Pick<RawFlags, 'auth' | 'authEnv' | 'authFile' | 'init' | 'initEnv' | 'initFile'>;
 
 export interface Credentials {
   /** The URL to connect to: userinfo moved into an Authorization header, the query kept. */
@@ -36,12 +39,12 @@ export interface Credentials {
 /** Where files are read from; tests pass their own. */
 export type ReadFile = (path: string) => Buffer;
 
-/** Reads `path` for `flag`, or throws a usage error naming both. */
+/** Reads `path` for `flag` (a regular file, 8 MiB at most), or throws a usage error naming both. */
 export function readFlagFile(readFile: ReadFile | undefined, flag: string, path: string): Buffer {
   try {
-    return (readFile ?? readFileSync)(path);
+    return (readFile ?? readLocalFile)(path);
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = err instanceof LocalFileError ? err.reason : describeFileError(err);
     throw usage(`${flag}: cannot read ${path}: ${why}`);
   }
 }
@@ -54,6 +57,64 @@ function parseHeader(line: string, where: string): [string, string] {
     throw usage(`${where}: "${line}" is not a header`, 'write it as "Name: value"');
   }
   return [name, line.slice(colon + 1).trim()];
+}
+
+/** The one value given by `flag`, `flag`-env VAR or `flag`-file FILE; a usage error when more than one is. */
+function oneSource(
+  flag: string,
+  literal: string | undefined,
+  envVar: string | undefined,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+  readFile: ReadFile | undefined,
+): string | undefined {
+  const given = [literal, envVar, file].filter((v) => v !== undefined).length;
+  if (given > 1) throw usage(`give one of ${flag}, ${flag}-env and ${flag}-file`);
+  if (literal !== undefined) return literal;
+  if (envVar !== undefined) return envFlag(env, `${flag}-env`, envVar);
+  if (file === undefined) return undefined;
+  const text = readFlagFile(readFile, `${flag}-file`, file)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (text === '') throw usage(`${flag}-file: ${file} is empty`);
+  return text;
+}
+
+/**
+ * `flags` with --auth and --init read from where they were given (--auth-env/--auth-file, --init-env/
+ * --init-file), so the rest of wsx sees only `auth` and `init`. Keeping the values out of argv is the point:
+ * they are credentials (Basic user:pass, a Socket.IO auth payload, a graphql-ws connection_init payload).
+ */
+export function readPayloadSources<F extends PayloadFlags>(
+  flags: F,
+  env: NodeJS.ProcessEnv,
+  readFile?: ReadFile,
+): F {
+  const auth = oneSource('--auth', flags.auth, flags.authEnv, flags.authFile, env, readFile);
+  const init = oneSource('--init', flags.init, flags.initEnv, flags.initFile, env, readFile);
+  const read: F = { ...flags, auth, init };
+  delete read.authEnv;
+  delete read.authFile;
+  delete read.initEnv;
+  delete read.initFile;
+  return read;
+}
+
+/**
+ * The strings of a JSON payload (a Socket.IO auth object, a graphql-ws init object) to mask: each string
+ * member as written and as JSON escapes it inside a frame. Member names stay readable.
+ */
+export function payloadSecrets(payload: unknown): string[] {
+  const secrets: string[] = [];
+  const pending: unknown[] = [payload];
+  // Bounded by the payload's size: each value is visited once.
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') secrets.push(value, JSON.stringify(value).slice(1, -1));
+    else if (value !== null && typeof value === 'object')
+      pending.push(...Object.values(value as Record<string, unknown>));
+  }
+  return keepMaskable(secrets);
 }
 
 /** Credentials in the URL, --auth, --auth-env or --bearer-env: all end up as an Authorization header. */

@@ -53,6 +53,10 @@ export async function main(argv: string[]): Promise<void> {
   // chalk honours --no-color and FORCE_COLOR but not NO_COLOR (no-color.org: set and not empty).
   // The screen has its own chalk and does the same (ui/screen.ts).
   if (process.env.NO_COLOR) chalk.level = chalkStderr.level = 0;
+  // Help, --version, reporters and logs write to stdout directly. Without a listener, a reader that left
+  // (`wsx --help | head -1`: EPIPE) or a full disk crashed wsx with a stack trace. The failure is read from
+  // stdout.errored below; pipe and script runs also stop on it through their own listener (StdoutSink).
+  process.stdout.on('error', () => {});
   const isVerbose = argv.includes('-v') || argv.includes('--verbose');
   const program = buildProgram(readVersion());
   program.exitOverride();
@@ -94,7 +98,9 @@ export async function main(argv: string[]): Promise<void> {
       profile,
     );
     secrets = options.secrets;
-    if (!options.isQuiet) for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
+    // The interactive session shows its warnings in its own screen (stderr is hidden behind it).
+    if (!options.isQuiet && options.mode !== 'interactive')
+      for (const warning of options.warnings) process.stderr.write(`wsx: ${warning}\n`);
     outcome = await runMode(options);
   });
   try {
@@ -103,6 +109,13 @@ export async function main(argv: string[]): Promise<void> {
     // Commander has printed its own usage error (or the help and version, which are no error).
     if (err instanceof CommanderError) outcome = { ended: err.exitCode === 0 ? 'completed' : 'usage' };
     else outcome = outcomeOfThrown(err);
+  }
+  // A reader that left is its own choice, as in pipe mode: not a failure. Any other write failure of a run
+  // that otherwise succeeded fails it, with pipe mode's line.
+  const stdoutError: NodeJS.ErrnoException | null = process.stdout.errored;
+  if (stdoutError && stdoutError.code !== 'EPIPE' && verdictFor(outcome, { isVerbose }).code === 0) {
+    const message = `cannot write to stdout: ${stdoutError.code ?? stdoutError.message}`;
+    outcome = { ended: 'local-error', message, error: stdoutError };
   }
   const verdict = verdictFor(outcome, { isVerbose });
   const isQuiet = argv.includes('-q') || argv.includes('--quiet');

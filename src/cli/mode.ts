@@ -28,7 +28,13 @@ export function chooseMode(
 const modeFlags: { flag: string; isGiven: (f: RawFlags) => boolean; modes: readonly Mode[] }[] = [
   { flag: '--jsonl', isGiven: (f) => f.jsonl === true, modes: ['pipe', 'script'] },
   { flag: '--null', isGiven: (f) => f.null === true, modes: ['pipe'] },
-  { flag: '--binary', isGiven: (f) => f.binary === true, modes: ['pipe'] },
+  // The session sends typed lines as binary frames with it.
+  { flag: '--binary', isGiven: (f) => f.binary === true, modes: ['pipe', 'interactive'] },
+  {
+    flag: '--record-end',
+    isGiven: (f) => f.recordEnd !== undefined && f.recordEnd !== 'none',
+    modes: ['pipe'],
+  },
   { flag: '--binary-out', isGiven: (f) => f.binaryOut !== 'base64', modes: ['pipe', 'script'] },
   { flag: '--count', isGiven: (f) => f.count !== undefined, modes: ['pipe', 'script'] },
   { flag: '--timeout', isGiven: (f) => f.timeout !== undefined, modes: ['pipe', 'script'] },

@@ -9,7 +9,9 @@ import { maskSecrets, maskUrl } from '../text/mask.js';
 import {
   guardRedirect,
   keepMaskable,
+  payloadSecrets,
   readCredentials,
+  readPayloadSources,
   type Credentials,
   type ReadFile,
 } from './credentials.js';
@@ -63,7 +65,7 @@ export async function buildOptions(
         env,
       )
     : { urlArg, flags: given, secrets: [], secretHeaders: [] };
-  const flags = withRepeatables(applied.flags);
+  const flags = readPayloadSources(withRepeatables(applied.flags), env.env, env.readFile);
   const target = readTarget(applied.urlArg, flags);
   // With --proto socketio, --auth '{…}' is the CONNECT payload, not HTTP Basic credentials.
   const credentialFlags = isSocketIoAuth(flags) ? { ...flags, auth: undefined } : flags;
@@ -77,6 +79,10 @@ export async function buildOptions(
   const proxy = resolveProxy(credentials.url, flags.proxy, env.env);
   const password = proxy && proxyPassword(proxy);
   if (password) secrets.push(password);
+  const proto = buildProtoSettings(flags);
+  // A Socket.IO auth payload and a graphql-ws init payload are credentials: masked like a bearer token.
+  if (proto?.name === 'socketio' && proto.auth) secrets.push(...payloadSecrets(proto.auth));
+  if (proto?.name === 'graphql-ws' && proto.init) secrets.push(...payloadSecrets(proto.init));
   const connection = connectionOptions(flags, mode, credentials);
   if (tls) connection.tls = tls;
   if (proxy) {
@@ -89,7 +95,7 @@ export async function buildOptions(
     displayUrl: target.isDemo ? credentials.url : credentials.displayUrl,
     mode,
     connection,
-    proto: buildProtoSettings(flags),
+    proto,
     secretHeaders: credentials.secretHeaders,
     secrets: keepMaskable(secrets),
     proxy,
@@ -163,9 +169,13 @@ function connectionOptions(flags: RawFlags, mode: Mode, credentials: Credentials
 /** What the modes print and how they read input: everything that is not the connection itself. */
 function outputOptions(flags: RawFlags) {
   if (flags.inputFormat !== 'raw' && !flags.binary) throw usage('--input-format goes with --binary');
+  const recordEnd = (flags.recordEnd ?? 'none') as Options['recordEnd'];
+  if (recordEnd !== 'none' && flags.proto !== undefined && flags.proto !== 'raw')
+    throw usage(`--record-end does not go with --proto ${flags.proto}: its lines are JSON`);
   return {
     delimiter: flags.null ? ('null' as const) : ('newline' as const),
     isBinaryInput: flags.binary === true,
+    recordEnd,
     inputFormat: flags.inputFormat as Options['inputFormat'],
     binaryOut: flags.binaryOut as Options['binaryOut'],
     isJsonl: flags.jsonl === true,

@@ -4,11 +4,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Profile } from '../config/config-file.js';
 import { renderTemplate } from '../config/messages.js';
-import { expandHome } from '../config/paths.js';
+import { configFile, expandHome } from '../config/paths.js';
 import { parseSecretRef, resolveSecretRef, type ResolveEnvironment } from '../config/secret-ref.js';
 import { normalizeUrl } from '../core/url.js';
 import { maskUrl } from '../text/mask.js';
 import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import { isSocketIoAuth } from './proto-flags.js';
+import type { ProfileInput } from './options.js';
 import type { RawFlags } from './program.js';
 
 /** The flags a profile sets: the client's own (a profile's `proto` goes to --proto unchanged). */
@@ -96,11 +98,14 @@ export function applyProfile(
   };
   for (const [header, value] of Object.entries(profile.headers ?? {}))
     addHeader(header, read(value, `headers.${header}`), parseSecretRef(value) !== undefined);
-  const typesAuth = isGiven('auth') || isGiven('authEnv') || isGiven('bearerEnv');
+  const typesAuth = isGiven('auth') || isGiven('authEnv') || isGiven('authFile') || isGiven('bearerEnv');
   if (profile.bearer && !typesAuth)
     addHeader('Authorization', `Bearer ${read(profile.bearer, 'bearer')}`, true);
-  if (profile.basic && !typesAuth) {
-    const basic = read(profile.basic, 'basic');
+  const proto = isGiven('proto') ? given.proto : (profile.proto ?? given.proto);
+  const basic = profile.basic && !typesAuth ? read(profile.basic, 'basic') : undefined;
+  // --auth-env saved with --proto socketio: a JSON object is the auth payload, as --auth '{…}' would be.
+  if (basic !== undefined && proto === 'socketio' && basic.trimStart().startsWith('{')) flags.auth = basic;
+  else if (basic !== undefined) {
     if (!basic.includes(':')) throw usage(`${where}: basic: expected user:pass`);
     secrets.push(basic.split(/:(.*)/s)[1] ?? '');
     addHeader('Authorization', `Basic ${Buffer.from(basic).toString('base64')}`, true);
@@ -121,6 +126,8 @@ export function applyProfile(
   under('ca', path(profile.tls?.ca));
   under('cert', path(profile.tls?.cert));
   under('key', path(profile.tls?.key));
+  const typesInit = isGiven('init') || isGiven('initEnv') || isGiven('initFile');
+  if (profile.init !== undefined && !typesInit) flags.init = read(profile.init, 'init');
   if (profile.tls?.passphrase !== undefined && !isGiven('passphrase'))
     flags.passphrase = read(profile.tls.passphrase, 'tls.passphrase');
   under('insecure', profile.tls?.insecure);
@@ -136,6 +143,20 @@ export function applyProfile(
   under('pingTimeout', profile.pingTimeout);
   under('appPing', profile.appPing);
   return { urlArg: url, flags, secrets, secretHeaders };
+}
+
+/**
+ * The profile `name` from the user's config file, ready for buildOptions; `isGiven` tells typed flags from
+ * commander's defaults. Throws an 'invalid-option' WsxError (exit 2) naming the file when there is no such
+ * profile or the file is malformed.
+ */
+export async function loadProfile(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  isGiven: IsGiven,
+): Promise<ProfileInput> {
+  const { findProfile } = await import('../config/config-file.js');
+  return { name, profile: findProfile(configFile(env), name), isGiven };
 }
 
 /** A file path saved in a profile works from any directory: made absolute, `~/` kept. */
@@ -183,8 +204,19 @@ export function profileFromFlags(url: string, flags: ProfileFlags, isGiven: IsGi
   if (flags.headerFile) profile.headerFile = savedPath(flags.headerFile, cwd);
   if (flags.bearerEnv) profile.bearer = `env:${flags.bearerEnv}`;
   if (flags.auth !== undefined)
-    refuse('--auth is a password', 'use --auth-env VAR, a variable holding user:pass');
+    refuse(
+      isSocketIoAuth(flags) ? '--auth is the Socket.IO auth payload, a credential' : '--auth is a password',
+      'use --auth-env VAR or --auth-file FILE, holding the same value',
+    );
   if (flags.authEnv) profile.basic = `env:${flags.authEnv}`;
+  if (flags.authFile) profile.basic = `file:${savedPath(flags.authFile, cwd)}`;
+  if (flags.init !== undefined)
+    refuse(
+      '--init is the graphql-ws connection payload, usually a credential',
+      'use --init-env VAR or --init-file FILE, holding the same JSON',
+    );
+  if (flags.initEnv) profile.init = `env:${flags.initEnv}`;
+  if (flags.initFile) profile.init = `file:${savedPath(flags.initFile, cwd)}`;
   if (flags.subprotocol && flags.subprotocol.length > 0) profile.subprotocols = flags.subprotocol;
   if (flags.proto !== undefined) profile.proto = flags.proto;
   if (flags.origin !== undefined) profile.origin = flags.origin;

@@ -10,6 +10,7 @@ import type { ProfileFlags } from './profile-flags.js';
 
 /** Loaded only when a profiles command runs: a plain `wsx URL` never reads or parses a config file. */
 const configModule = () => import('../config/config-file.js');
+const writeModule = () => import('../config/config-write.js');
 
 /** The client's flags `profiles add` takes (commander attribute names): the connection's, not the run's. */
 const savedFlags = new Set<string>([
@@ -17,6 +18,7 @@ const savedFlags = new Set<string>([
   'headerFile',
   'auth',
   'authEnv',
+  'authFile',
   'bearerEnv',
   'maskParam',
   'subprotocol',
@@ -39,6 +41,9 @@ const savedFlags = new Set<string>([
   'pingInterval',
   'pingTimeout',
   'appPing',
+  'init',
+  'initEnv',
+  'initFile',
 ]);
 
 export interface ProfilesIo {
@@ -57,7 +62,8 @@ function checkName(name: string): void {
 export function describeProfile(name: string, profile: Profile): string {
   const parts: string[] = [];
   if (profile.bearer) parts.push(`bearer ${profile.bearer}`);
-  if (profile.basic) parts.push(`basic ${profile.basic}`);
+  if (profile.basic) parts.push(`${profile.proto === 'socketio' ? 'auth' : 'basic'} ${profile.basic}`);
+  if (profile.init) parts.push(`init ${profile.init}`);
   const headers = Object.keys(profile.headers ?? {});
   if (headers.length > 0) parts.push(`headers ${headers.join(', ')}`);
   if (profile.headerFile) parts.push(`header file ${profile.headerFile}`);
@@ -83,7 +89,8 @@ export function addProfilesCommand(program: Command, io: ProfilesIo, done: () =>
 A secret is never saved: give it as a reference, read when the profile is used:
   wsx profiles add prod wss://api.example.com/ws --bearer-env API_TOKEN
   wsx profiles add stage wss://stage.example.com -H 'X-Api-Key: file:~/.tokens/stage'
-A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is refused.`,
+  wsx profiles add chat https://chat.example.com --proto socketio --auth-env CHAT_AUTH
+A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphrase) is refused.`,
     )
     .action(async () => {
       const { readConfig } = await configModule();
@@ -107,21 +114,22 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is r
     if (savedFlags.has(option.attributeName())) add.addOption(option);
   add.action(async (name: string, url: string, flags: ProfileFlags & { force?: boolean }) => {
     checkName(name);
-    const { readConfig, writeConfig } = await configModule();
+    const { updateConfig } = await writeModule();
     const { profileFromFlags } = await import('./profile-flags.js');
     const isGiven = (key: string) => add.getOptionValueSource(key) === 'cli';
     const profile = profileFromFlags(url, flags, isGiven, io.cwd);
-    const config = readConfig(file());
-    if (Object.hasOwn(config.profiles, name) && !flags.force)
-      throw usage(`profile "${name}" exists`, 'add --force to replace it, or wsx profiles rm it first');
-    // A replaced profile keeps its saved messages and vars: they are not connection flags.
-    const old = config.profiles[name];
-    config.profiles[name] = {
-      ...profile,
-      ...(old?.vars ? { vars: old.vars } : {}),
-      ...(old?.messages ? { messages: old.messages } : {}),
-    };
-    writeConfig(file(), config);
+    // Read, checked and written under the config's lock: parallel adds each keep the others' profiles.
+    updateConfig(file(), (config) => {
+      if (Object.hasOwn(config.profiles, name) && !flags.force)
+        throw usage(`profile "${name}" exists`, 'add --force to replace it, or wsx profiles rm it first');
+      // A replaced profile keeps its saved messages and vars: they are not connection flags.
+      const old = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+      config.profiles[name] = {
+        ...profile,
+        ...(old?.vars ? { vars: old.vars } : {}),
+        ...(old?.messages ? { messages: old.messages } : {}),
+      };
+    });
     io.stderr.write(`wsx: saved ${name} in ${file()}\n`);
     done();
   });
@@ -131,11 +139,11 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --passphrase) is r
     .description('remove a saved connection')
     .argument('<name>', 'the profile to remove')
     .action(async (name: string) => {
-      const { readConfig, writeConfig } = await configModule();
-      const config = readConfig(file());
-      if (!Object.hasOwn(config.profiles, name)) throw usage(`no profile "${name}" in ${file()}`);
-      delete config.profiles[name];
-      writeConfig(file(), config);
+      const { updateConfig } = await writeModule();
+      updateConfig(file(), (config) => {
+        if (!Object.hasOwn(config.profiles, name)) throw usage(`no profile "${name}" in ${file()}`);
+        delete config.profiles[name];
+      });
       io.stderr.write(`wsx: removed ${name} from ${file()}\n`);
       done();
     });

@@ -10,6 +10,7 @@ export interface RawFlags {
   headerFile?: string;
   auth?: string;
   authEnv?: string;
+  authFile?: string;
   bearerEnv?: string;
   /** Extra query parameter names whose values are masked in every output. */
   maskParam: string[];
@@ -33,6 +34,8 @@ export interface RawFlags {
   input?: boolean;
   null?: boolean;
   binary?: boolean;
+  /** --record-end: undefined where the command has no such option (wsx run). */
+  recordEnd?: string;
   inputFormat: string;
   binaryOut: string;
   jsonl?: boolean;
@@ -60,6 +63,8 @@ export interface RawFlags {
   path?: string;
   namespace?: string;
   init?: string;
+  initEnv?: string;
+  initFile?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
 }
@@ -71,16 +76,17 @@ Examples:
   wsx ws://localhost:8080/chat                       interactive session (in a terminal)
   wsx --demo                                         try it against a built-in echo server
   seq 1 1000 | wsx ws://localhost:8080 > replies.txt pipe: stdin lines out, replies to stdout
-  wsx wss://api.example.com -H "Authorization: Bearer $T" -x '{"op":"ping"}' --expect pong --timeout 5s
+  wsx wss://api.example.com --bearer-env API_TOKEN -x '{"op":"ping"}' --expect pong --timeout 5s
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
   wsx load ws://localhost:8080 -c 100 --rate 1000 -d 30s   load: 100 connections, round trips (docs/load.md)
+  echo Target.getTargets | wsx --proto cdp ws://127.0.0.1:9222/devtools/browser/ID   Chrome DevTools
 
 Durations take ms, s, m or h (500ms, 5s, 2m); a bare number means seconds.
-Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout or
-expectation not met, 5 connection ended abnormally or messages undelivered, 6 a load threshold
-failed, 130/143 interrupted.
+Exit codes: 0 ok, 1 local error (stdin, stdout), 2 usage, 3 could not connect, 4 timeout,
+expectation not met or a --proto error answer, 5 connection ended abnormally or messages undelivered,
+6 a load threshold failed, 130/143 interrupted.
 NO_COLOR turns colour off.`;
 
 /** Builds the program: flags, help and examples. main.ts adds the action and the serve subcommand. */
@@ -119,9 +125,10 @@ export function buildProgram(version: string): Command {
     )
     .option(
       '--auth <user:pass>',
-      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload',
+      'HTTP Basic credentials; with --proto socketio, a JSON object is the auth payload (masked in all output)',
     )
-    .option('--auth-env <VAR>', 'read Basic credentials "user:pass" from environment variable VAR')
+    .option('--auth-env <VAR>', "read --auth's value from environment variable VAR (keeps it out of argv)")
+    .option('--auth-file <file>', "read --auth's value from a file (a trailing newline is dropped)")
     .option('--bearer-env <VAR>', 'send "Authorization: Bearer <value of VAR>"')
     .option(
       '--mask-param <name>',
@@ -156,11 +163,13 @@ export function buildProgram(version: string): Command {
   program
     .option(
       '--proto <name>',
-      'speak a protocol on top of WebSocket: socketio, jsonrpc, graphql-ws (default raw)',
+      'speak a protocol on top of WebSocket: socketio, jsonrpc, cdp (Chrome DevTools), graphql-ws (default raw)',
     )
     .option('--path <path>', 'Socket.IO endpoint path (default /socket.io/)')
     .option('--namespace <nsp>', 'Socket.IO namespace to join (default /, or the URL path)')
-    .option('--init <json>', 'graphql-ws connection_init payload, a JSON object');
+    .option('--init <json>', 'graphql-ws connection_init payload, a JSON object (masked in all output)')
+    .option('--init-env <VAR>', "read --init's value from environment variable VAR")
+    .option('--init-file <file>', "read --init's value from a file");
 
   program.optionsGroup('Input/Output:');
   program
@@ -168,6 +177,14 @@ export function buildProgram(version: string): Command {
     .option('--no-input', 'do not read stdin: listen until the server closes, --count, --timeout or a signal')
     .option('-0, --null', 'split stdin on NUL bytes instead of newlines')
     .option('--binary', 'send each stdin record as a binary frame')
+    .addOption(
+      new Option(
+        '--record-end <end>',
+        'bytes sent after each stdin record (for line-based backends): none, lf, crlf, nul',
+      )
+        .choices(['none', 'lf', 'crlf', 'nul'])
+        .default('none'),
+    )
     .addOption(
       new Option('--input-format <format>', 'decode each stdin record before sending')
         .choices(['raw', 'base64', 'hex'])

@@ -56,6 +56,6 @@ export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
     case 'graphql-ws':
       return { name, ...(flags.init !== undefined ? { init: jsonObject('--init', flags.init) } : {}) };
     default:
-      return { name: name as 'jsonrpc' };
+      return { name: name as 'jsonrpc' | 'cdp' };
   }
 }

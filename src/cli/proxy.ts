@@ -101,7 +101,8 @@ export function proxyPassword(proxy: string): string | undefined {
 
 /**
  * Makes agents that tunnel through `proxy` with HTTP CONNECT, one per connection attempt; `signal` ends
- * an attempt's CONNECT socket with it. https-proxy-agent is loaded only when a proxy is in use.
+ * an attempt's CONNECT socket with it. https-proxy-agent is bundled into dist/cli/main.js (the package has
+ * no runtime dependencies); this import runs its lazy initialiser, so only a run through a proxy executes it.
  */
 export async function proxyAgentFactory(proxy: string): Promise<(signal?: AbortSignal) => Agent> {
   const { HttpsProxyAgent } = await import('https-proxy-agent');

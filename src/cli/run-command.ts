@@ -85,12 +85,21 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
     const env = { env: process.env, isStdinTty: process.stdin.isTTY === true, isStdoutTty: false };
     // One Options per URL and protocol: the passphrase is asked once however many files share it.
     const byUrl = new Map<string, Promise<Options>>();
+    // --profile: the saved connection under the typed flags, as `wsx @NAME` uses it. Its URL replaces each
+    // file's connect line (the point of naming a profile is to say where to run); --url still wins.
+    const profile =
+      flags.profile === undefined
+        ? undefined
+        : await (
+            await import('./profile-flags.js')
+          ).loadProfile(flags.profile, process.env, (key) => run.getOptionValueSource(key) === 'cli');
+    const url = flags.url ?? profile?.profile.url;
     const { runFiles } = await import('../modes/run.js');
     done(
       await runFiles(
         {
           files,
-          url: flags.url,
+          url,
           vars,
           stepTimeoutMs,
           junitPath: flags.junit,
@@ -101,7 +110,14 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
             const withProto = { ...raw, ...(raw.proto === undefined && proto ? { proto } : {}) };
             const key = `${withProto.proto ?? 'raw'} ${url}`;
             let options = byUrl.get(key);
-            if (!options) byUrl.set(key, (options = buildOptions(url, withProto, env)));
+            // The profile's own URL goes in unrendered: applyProfile fills in its {{env.VAR}} and masks them.
+            const isProfileUrl =
+              profile !== undefined && flags.url === undefined && url === profile.profile.url;
+            if (!options)
+              byUrl.set(
+                key,
+                (options = buildOptions(isProfileUrl ? undefined : url, withProto, env, profile)),
+              );
             return options;
           },
         },

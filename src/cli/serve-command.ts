@@ -58,12 +58,12 @@ export function addServeCommand(program: Command, done: (outcome: Outcome) => vo
     .option('--max-payload <bytes>', 'close clients that send a larger message with 1009', '16M')
     .option(
       '--max-buffered <bytes>',
-      'broadcast: a client with more than this waiting holds the room back (see --lag-timeout)',
+      'a client with more than this waiting holds back its senders (echo: itself; see --lag-timeout)',
       '4M',
     )
     .option(
       '--lag-timeout <duration>',
-      'broadcast: disconnect a client that stays over --max-buffered this long',
+      'close a client that stays over --max-buffered this long with 1008 "too slow"',
       '2s',
     )
     .option(

@@ -2,10 +2,9 @@
 // reads well in a diff. Read whole and validated whole: one mistake anywhere stops wsx with one line naming
 // the file, the line and the problem, so it never runs on half a config.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { WsxError } from '../core/errors.js';
 import { parseDuration } from '../text/duration.js';
+import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { namePattern } from './names.js';
 import { isSecretRef } from './secret-ref.js';
 
@@ -27,8 +26,13 @@ export interface Profile {
   headerFile?: string;
   /** env:/file: reference to a bearer token. */
   bearer?: string;
-  /** env:/file: reference to Basic credentials "user:pass". */
+  /**
+   * env:/file: reference to --auth's value: Basic credentials "user:pass", or with proto socketio a JSON
+   * object, the Socket.IO auth payload.
+   */
   basic?: string;
+  /** env:/file: reference to the graphql-ws connection_init payload (--init), a JSON object. */
+  init?: string;
   subprotocols?: string[];
   /** Protocol codec name, handed to --proto as it is. */
   proto?: string;
@@ -129,9 +133,11 @@ const fields =
   (shape: Record<string, Check>, required: string[] = []): Check =>
   (v, path) => {
     if (!isObject(v)) throw new Problem(path, 'expected an object');
-    for (const key of required) if (!(key in v)) throw new Problem(path, `"${key}" is missing`);
+    // Own keys only: `shape[key]` alone would find valueOf, constructor or __proto__ on Object.prototype
+    // and call it as a check (an internal error) or accept it silently.
+    for (const key of required) if (!Object.hasOwn(v, key)) throw new Problem(path, `"${key}" is missing`);
     for (const [key, item] of Object.entries(v)) {
-      const check = shape[key];
+      const check = Object.hasOwn(shape, key) ? shape[key] : undefined;
       if (!check)
         throw new Problem([...path, key], `unknown field "${key}" (known: ${Object.keys(shape).join(', ')})`);
       check(item, [...path, key]);
@@ -145,6 +151,7 @@ const profileShape: Check = fields(
     headerFile: string,
     bearer: secretRef,
     basic: secretRef,
+    init: secretRef,
     subprotocols: strings,
     proto: string,
     origin: string,
@@ -275,13 +282,11 @@ export function parseConfig(text: string, file: string, opts: { isProjectFile?: 
 export function readConfig(file: string, opts: { isProjectFile?: boolean } = {}): Config {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readLocalFile(file).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
-    throw new WsxError(
-      'invalid-option',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    if (!(err instanceof LocalFileError)) throw err;
+    if (err.code === 'ENOENT') return emptyConfig();
+    throw new WsxError('invalid-option', `cannot read ${file}: ${err.reason}`);
   }
   return parseConfig(text, file, opts);
 }
@@ -295,20 +300,4 @@ export function findProfile(file: string, name: string): Profile {
       hint: 'wsx profiles lists them',
     });
   return profile;
-}
-
-/**
- * Writes `config` to `file` (creating its directory): 2-space JSON with keys in the order given and empty
- * sections left out, so a diff shows only what changed. Written to a temporary file and renamed, so a
- * crash never leaves half a file.
- */
-export function writeConfig(file: string, config: Config): void {
-  const out: Partial<Config> = {};
-  if (Object.keys(config.profiles).length > 0) out.profiles = config.profiles;
-  if (Object.keys(config.messages).length > 0) out.messages = config.messages;
-  if (Object.keys(config.vars).length > 0) out.vars = config.vars;
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(out, null, 2)}\n`);
-  renameSync(temporary, file);
 }

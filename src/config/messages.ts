@@ -2,7 +2,8 @@
 // messages shadow the project's (./wsx.json, committed by a team), which shadow the user's global ones.
 
 import { WsxError } from '../core/errors.js';
-import { readConfig, writeConfig, namePattern, type Config } from './config-file.js';
+import { readConfig, namePattern, type Config } from './config-file.js';
+import { updateConfig } from './config-write.js';
 
 export type MessageSource = 'profile' | 'project' | 'global';
 
@@ -118,14 +119,17 @@ export class MessageStore {
   save(name: string, text: string): SavedMessage {
     if (!namePattern.test(name))
       throw new WsxError('invalid-option', `"${name}" is not a message name (letters, digits, _ . -)`);
-    const config = readConfig(this.files.configFile);
-    const profile = this.files.profile === undefined ? undefined : config.profiles[this.files.profile];
-    if (this.files.profile !== undefined && !profile)
-      throw new WsxError('invalid-option', `no profile "${this.files.profile}" in ${this.files.configFile}`);
-    if (profile) profile.messages = { ...profile.messages, [name]: text };
-    else config.messages = { ...config.messages, [name]: text };
-    writeConfig(this.files.configFile, config);
-    this.config = config;
-    return { name, text, source: profile ? 'profile' : 'global' };
+    const { configFile, profile: profileName } = this.files;
+    let source: MessageSource = 'global';
+    this.config = updateConfig(configFile, (config) => {
+      const profile = profileName === undefined ? undefined : config.profiles[profileName];
+      if (profileName !== undefined && !profile)
+        throw new WsxError('invalid-option', `no profile "${profileName}" in ${configFile}`);
+      if (profile) profile.messages = { ...profile.messages, [name]: text };
+      else config.messages = { ...config.messages, [name]: text };
+      if (profile) source = 'profile';
+      return config;
+    });
+    return { name, text, source };
   }
 }

@@ -1,9 +1,12 @@
 // Secret references: a config value `env:NAME` or `file:PATH` names where a secret lives, so the secret
 // itself is never written into a config file; it is read at run time and masked in every output.
 
-import { readFileSync } from 'node:fs';
 import { WsxError } from '../core/errors.js';
+import { describeFileError, LocalFileError, readLocalFile } from '../text/local-file.js';
 import { expandHome } from './paths.js';
+
+/** A token, password or key file is bytes to kilobytes; 1 MiB is generous and bounds memory. */
+const maxSecretBytes = 1024 * 1024;
 
 export type SecretRef = { from: 'env'; name: string } | { from: 'file'; path: string };
 
@@ -40,9 +43,9 @@ export function resolveSecretRef(ref: SecretRef, where: string, env: ResolveEnvi
   const path = expandHome(ref.path, env.env);
   let text: string;
   try {
-    text = (env.readFile ?? readFileSync)(path).toString('utf8');
+    text = (env.readFile ?? ((p: string) => readLocalFile(p, maxSecretBytes)))(path).toString('utf8');
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = err instanceof LocalFileError ? err.reason : describeFileError(err);
     throw new WsxError('invalid-option', `${where}: cannot read ${path}: ${why}`);
   }
   const value = text.replace(/\r?\n$/, '');

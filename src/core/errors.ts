@@ -3,6 +3,8 @@
 export type WsxErrorKind =
   | 'invalid-url'
   | 'invalid-option'
+  /** A local file (the config) could not be written: exit 1, no connection involved. */
+  | 'local-file'
   | 'refused'
   | 'dns'
   | 'tls'

@@ -10,6 +10,7 @@ import { loadCodec } from '../protocols/index.js';
 import type { ProtocolSession } from '../protocols/session.js';
 import { maskSecrets } from '../text/mask.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
+import { heapFlagsFor } from './heap-flags.js';
 
 /** Typed messages wait this long for a connection before they are dropped and shown as such, ms. */
 export const defaultTypedDeadlineMs = 30_000;
@@ -24,19 +25,8 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   // Written through an alias: a bundler that defines process.env.NODE_ENV at build time leaves this alone.
   const env = process.env;
   env.NODE_ENV ??= 'production';
-  // V8's heap sizing, tuned for a long session under a steady flood, where every held log entry outlives
-  // a scavenge and then dies in the old generation (issue 14). V8 reads both flags whenever it resizes.
-  // - The young generation grows to 2 x 16 MiB when objects keep surviving scavenges: kept at its start.
-  // - The old generation may grow to 4x its live size before a full collection; some runs did, and
-  //   peaked at 116-121 MiB in a 30 s flood. Held to 1.5x.
-  // 30 s at 10,000 msg/s: peak RSS 87-88 MiB in three runs, flat; without, four runs of six reached
-  // 108-121 MiB.
-  // Only on the V8 these were measured with (Node 20's 11.x): a V8 that does not know a flag prints
-  // "unrecognized flag" on the terminal, and another V8 may size its heap differently anyway.
-  if (process.versions.v8.startsWith('11.')) {
-    setFlagsFromString('--semi-space-growth-factor=1');
-    setFlagsFromString('--heap-growing-percent=50');
-  }
+  // V8's heap sizing for a long session under a flood, on the V8s it was measured on (heap-flags.ts).
+  for (const flag of heapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
   // The screen (ink, React, the components) loads only now: pipe and script runs never pay for it. The
   // NODE_ENV above must be set first, for a run from source: React picks its build when it loads.
   const ui = await import('../ui/screen.js');
@@ -107,6 +97,10 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       text: `wsx demo: echo server on ${url}; Enter sends, Tab goes to the log, ? there lists keys`,
     });
   if (proto) store.add({ kind: 'info', at: Date.now(), text: ui.inputHint(proto.codec.name) });
+  // Flags this session ignores are said here, in the screen: written to stderr before the alternate
+  // screen opened, they were hidden until the session ended.
+  if (!options.isQuiet)
+    for (const text of options.warnings) store.add({ kind: 'state', at: Date.now(), text, tone: 'warn' });
   // The demo's port changes every run: its history is keyed by a fixed name so it is found again.
   const historyFile = ui.historyPath(options.isDemo ? 'wsx-demo' : displayUrl, process.env);
   let hasReportedHistoryError = false;
@@ -126,6 +120,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       store,
       messages,
       ...(proto ? { proto } : {}),
+      ...(options.isBinaryInput ? { binaryInput: options.inputFormat } : {}),
       dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
       format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
       history: ui.loadHistory(historyFile),

@@ -1,5 +1,6 @@
 // The one writer of --jsonl events, shared by pipe, script and serve: one JSON object per line.
 
+import { maskSecrets } from '../text/mask.js';
 import { sanitizeJson } from '../text/sanitize.js';
 
 /**
@@ -8,13 +9,24 @@ import { sanitizeJson } from '../text/sanitize.js';
  * the line still parses to the same value.
  */
 export class JsonlWriter {
+  /** `secrets` (tokens, auth and init payload strings) become *** in every string field, before encoding. */
   constructor(
     private readonly write: (line: string) => void,
     private readonly isTerminal = false,
+    private readonly secrets: readonly string[] = [],
   ) {}
 
   event(name: string, fields: Record<string, unknown>): void {
-    const line = JSON.stringify({ t: new Date().toISOString(), event: name, ...fields });
+    const masked =
+      this.secrets.length === 0
+        ? fields
+        : Object.fromEntries(
+            Object.entries(fields).map(([k, v]) => [
+              k,
+              typeof v === 'string' ? maskSecrets(v, this.secrets) : v,
+            ]),
+          );
+    const line = JSON.stringify({ t: new Date().toISOString(), event: name, ...masked });
     this.write(`${this.isTerminal ? sanitizeJson(line) : line}\n`);
   }
 }

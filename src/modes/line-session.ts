@@ -5,11 +5,13 @@ import { Connection, type SendOptions } from '../core/connection.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
-import { isInputError, type Codec, type ProtocolMessage } from '../protocols/codec.js';
+import type { Codec, ProtocolMessage } from '../protocols/codec.js';
 import { loadCodec } from '../protocols/index.js';
+import { loadSentFrameReader, type SentFrameReader } from '../protocols/sent-frames.js';
 import { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
+import { maskSecrets } from '../text/mask.js';
 import { preview } from '../text/sanitize.js';
 import { Diagnostics } from './diagnostics.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
@@ -24,8 +26,8 @@ export interface Io {
 }
 
 export interface SessionHooks {
-  /** Each text message, decoded. */
-  onText?(text: string): void;
+  /** Each text message, decoded. `isError`: a --proto error answer (a JSON-RPC error, a graphql-ws error). */
+  onText?(text: string, isError: boolean): void;
   /** Each time a socket opens (the first time and after every reconnect). */
   onOpen?(isReconnect: boolean): void;
   /** How a run the server ended cleanly ended (default: completed). */
@@ -50,14 +52,19 @@ export class LineSession {
   private readonly jsonl: JsonlWriter;
   private readonly output: MessageOutputFormat;
   private hooks: SessionHooks = {};
+  /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
+  private readSent: SentFrameReader | undefined;
   private received = 0;
+  /** --proto error answers received: a run that would otherwise complete fails with 4. */
+  private errorAnswers = 0;
   private isEnding = false;
   private cancelLinger: (() => void) | undefined;
   /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
   private isLingering = false;
   /**
-   * Ended by --wait after input ended: replies the server sent before its Close frame still reach stdout
-   * while the closing handshake runs (issue 14: with --wait 0, most replies of a fast pipe came after ours).
+   * Replies the server sent before its Close frame still reach stdout while the closing handshake runs
+   * (with --wait 0, most replies of a fast pipe came after our Close; on SIGTERM during a flood, 10% of
+   * the messages counted as received were missing from stdout). --count still caps what is printed.
    */
   private isPrintingUntilClosed = false;
   /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
@@ -77,7 +84,9 @@ export class LineSession {
   /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
   static async create(options: Options, io: Io): Promise<LineSession> {
     const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
-    return new LineSession(options, io, codec);
+    const session = new LineSession(options, io, codec);
+    if (options.proto && options.isJsonl) session.readSent = await loadSentFrameReader(options.proto.name);
+    return session;
   }
 
   constructor(
@@ -105,7 +114,7 @@ export class LineSession {
       delimiter: options.delimiter === 'null' ? NUL : NL,
       isTerminal,
     };
-    this.jsonl = new JsonlWriter((line) => this.sink.write(line), isTerminal);
+    this.jsonl = new JsonlWriter((line) => this.sink.write(line), isTerminal, options.secrets);
     this.sink = new StdoutSink(io.stdout, {
       onClosed: (err) => {
         if (err)
@@ -143,7 +152,20 @@ export class LineSession {
       if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
     });
     if (options.isJsonl) {
-      conn.on('sent', (msg) => this.event('send', this.frame(msg.data, msg.isBinary)));
+      conn.on('sent', (msg) => {
+        const wire = this.frame(msg.data, msg.isBinary);
+        if (!this.readSent) return this.event('send', wire);
+        // Decoded like a received message, the frame beside it: sends used to be wire frames only.
+        const user = this.readSent(msg.data);
+        if (user)
+          this.event('send', {
+            type: 'text',
+            data: user.text,
+            kind: user.kind,
+            ...(user.id === undefined ? {} : { id: user.id }),
+            wire: wire.data,
+          });
+      });
       conn.on('ping', () => this.event('ping', {}));
       conn.on('pong', ({ rttMs }) => this.event('pong', { rtt_ms: rttMs ?? null }));
     }
@@ -197,6 +219,7 @@ export class LineSession {
   async end(ending: Ending): Promise<void> {
     if (this.isEnding) return;
     this.isEnding = true;
+    this.isPrintingUntilClosed = true;
     // A signal still wins: the user asked to stop now.
     if (this.decidedEnding && ending.ended !== 'interrupted' && ending.ended !== 'terminated')
       ending = this.decidedEnding;
@@ -207,9 +230,24 @@ export class LineSession {
     // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
     const failure = this.closedChange?.error;
     if (ending.ended === 'completed' && failure) ending = { ended: 'failed', error: failure };
+    // An error answer is a request that failed: a pipe that got one must not report success. (A script's
+    // expectations decide for themselves: an error may be what they wait for.)
+    if (ending.ended === 'completed' && this.errorAnswers > 0) {
+      const requests = this.errorAnswers === 1 ? '1 request' : `${this.errorAnswers} requests`;
+      ending = { ended: 'unmet', message: `the server answered ${requests} with an error` };
+    }
     const snap = this.conn.snapshot();
     const { counters } = snap;
     await this.sink.flush();
+    // stdout failed while closing (--count reached, expectations met): what was received is lost, so the
+    // run did not succeed. It used to exit 0 with `-x hi --count 1 > /dev/full`.
+    const stdoutFailure = this.sink.failure;
+    if (stdoutFailure && (ending.ended === 'completed' || ending.ended === 'expectations-met'))
+      ending = {
+        ended: 'local-error',
+        message: `cannot write to stdout: ${stdoutFailure.code ?? stdoutFailure.message}`,
+        error: stdoutFailure,
+      };
     process.off('SIGINT', this.onSigint);
     process.off('SIGTERM', this.onSigterm);
     // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.
@@ -230,12 +268,15 @@ export class LineSession {
   }
 
   /**
-   * Ends the run as `ending` once everything sent so far is written (or the connection closes first, or
-   * --timeout passes: `ending` still decides). For input refused midway: what came before it is delivered.
+   * Ends the run as `ending` once everything sent so far is written and its replies are in, exactly as at
+   * the end of input (--wait; with --wait forever, once written). The connection closing first, --count or
+   * --timeout end it sooner; `ending` still decides. For input refused midway: what came before it is
+   * delivered, and the replies to it reach stdout (they were lost when the run closed right after writing).
    */
   async endAfterFlush(ending: Ending): Promise<void> {
     if (this.isEnding || this.decidedEnding) return;
     this.decidedEnding = ending;
+    if (this.options.waitMs !== Infinity) return this.inputEnded();
     // No more input comes either: with --reconnect and nothing queued, there is nothing to wait for.
     this.noMoreInput();
     if (await this.opened()) await this.conn.flushed();
@@ -261,17 +302,12 @@ export class LineSession {
 
   /**
    * Sends one line the user gave (stdin or -x): as it is, or through the --proto codec. Returns false when
-   * the queue is full. A line the protocol cannot send is skipped with one line on stderr.
+   * the queue is full. Throws InputError for a line the protocol cannot send: the caller decides, as for
+   * any input it cannot send (pipe mode stops there and exits 1; a skipped line used to let it exit 0).
    */
   sendLine(data: string | Buffer, opts: SendOptions = {}): boolean {
     if (!this.proto) return this.conn.send(data, opts);
-    try {
-      return this.proto.input(data.toString());
-    } catch (err) {
-      if (!isInputError(err)) throw err;
-      this.diag.error(`skipped "${preview(data.toString(), 60)}": ${err.message}`);
-      return true;
-    }
+    return this.proto.input(data.toString());
   }
 
   /**
@@ -336,7 +372,7 @@ export class LineSession {
    * A graphql-ws `complete` is a note on stderr, not data; JSON-RPC error responses also get one.
    */
   private onProtocolMessage(msg: ProtocolMessage): void {
-    if (this.isEnding) return;
+    if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     const { options } = this;
     const isData = msg.kind !== 'complete';
     if (options.isJsonl) {
@@ -344,16 +380,20 @@ export class LineSession {
         ...(isData ? { type: 'text', data: msg.text, kind: msg.kind } : {}),
         ...(msg.id === undefined ? {} : { id: msg.id }),
         ...(msg.rttMs === undefined ? {} : { rtt_ms: msg.rttMs }),
+        wire: this.frame(msg.frame.data, msg.frame.isBinary).data,
       });
     } else if (isData) {
       for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
     }
     if (msg.kind === 'complete') this.diag.info(`operation ${msg.id ?? '?'} complete`);
-    else if (msg.isError)
+    else if (msg.isError) {
+      this.errorAnswers++;
       this.diag.warn(`${msg.id === undefined ? 'error' : `${msg.id} failed`}: ${preview(msg.text, 200)}`);
+    }
     if (!isData) return;
     this.received++;
-    this.hooks.onText?.(msg.text);
+    if (this.isEnding) return;
+    this.hooks.onText?.(msg.text, msg.isError === true);
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
       void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
@@ -361,18 +401,23 @@ export class LineSession {
   }
 
   private onMessage(msg: Incoming): void {
-    if (this.isEnding && !this.isPrintingUntilClosed) return;
+    if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     this.received++;
     const { options } = this;
     if (options.isJsonl) this.event('recv', this.frame(msg.data, msg.isBinary));
     else for (const chunk of formatMessage(msg.data, msg.isBinary, this.output)) this.sink.write(chunk);
     if (this.isEnding) return;
-    if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'));
+    if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'), false);
     if (this.isEnding) return;
     if (options.count !== undefined && this.received >= options.count) {
       void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
       return;
     }
+  }
+
+  /** --count messages were printed: the ones after them are not, even while closing. */
+  private hasCountBeenReached(): boolean {
+    return this.options.count !== undefined && this.received >= this.options.count;
   }
 
   private onState(change: StateChange): void {
@@ -382,8 +427,13 @@ export class LineSession {
       const isReconnect = snap.counters.reconnects > 0;
       if (isReconnect) this.diag.warn(`reconnected to ${options.displayUrl}`);
       else this.diag.info(`connected to ${options.displayUrl}`);
+      // The endpoint actually opened (--proto socketio adds /socket.io/?EIO=4…), masked like the URL typed.
       if (options.isJsonl)
-        this.event('open', { url: options.displayUrl, protocol: snap.protocol, reconnect: isReconnect });
+        this.event('open', {
+          url: this.proto ? maskSecrets(this.conn.url, options.secrets) : options.displayUrl,
+          protocol: snap.protocol,
+          reconnect: isReconnect,
+        });
       // With --proto, "open" for the hooks is the protocol's ready (see start).
       if (!this.proto) this.hooks.onOpen?.(isReconnect);
     } else if (change.to === 'waiting') {

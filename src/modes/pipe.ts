@@ -4,8 +4,22 @@ import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
+import { isInputError } from '../protocols/codec.js';
 import { RecordSplitter, tooLarge } from '../text/record-splitter.js';
+import { preview } from '../text/sanitize.js';
 import { LineSession, type Io } from './line-session.js';
+
+/**
+ * --record-end: what follows each record on the wire. The input's own delimiter is stripped (a text line
+ * is a message, not a line), but a binary-only backend that reads a byte stream, such as a line-based TCP
+ * service behind websockify, needs its line ends: without them it received "helloworld".
+ */
+const recordEndBytes: Record<Options['recordEnd'], Buffer> = {
+  none: Buffer.alloc(0),
+  lf: Buffer.from('\n'),
+  crlf: Buffer.from('\r\n'),
+  nul: Buffer.from([0]),
+};
 
 /** The ws default for --max-message-size, bytes, when the options leave it unset. */
 const defaultMaxMessageBytes = 64 * 1024 * 1024;
@@ -38,14 +52,17 @@ function stdinProblem(stdin: NodeJS.ReadStream): string | undefined {
 function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStream): Promise<Outcome> {
   const { conn } = session;
   const maxMessageBytes = options.connection.maxPayloadBytes ?? defaultMaxMessageBytes;
+  const recordEnd = recordEndBytes[options.recordEnd];
+  // The end is part of the message: a record may use what is left of --max-message-size.
+  const maxBodyBytes = Math.max(0, maxMessageBytes - recordEnd.length);
   // A record is refused once it grows past what its message may be, before it is buffered whole (issue 15).
   const maxRecordBytes = !options.isBinaryInput
-    ? maxMessageBytes
+    ? maxBodyBytes
     : options.inputFormat === 'hex'
-      ? maxMessageBytes * 2
+      ? maxBodyBytes * 2
       : options.inputFormat === 'base64'
-        ? Math.ceil(maxMessageBytes / 3) * 4
-        : maxMessageBytes;
+        ? Math.ceil(maxBodyBytes / 3) * 4
+        : maxBodyBytes;
   const splitter = new RecordSplitter(
     options.delimiter === 'null' ? 0 : 0x0a,
     options.delimiter === 'newline',
@@ -81,11 +98,12 @@ function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStr
     const text = record.toString('latin1').trim();
     const valid = options.inputFormat === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;
     if (!valid.test(text)) {
-      session.diag.error(`skipped a stdin record that is not ${options.inputFormat}: "${text.slice(0, 40)}"`);
+      // Refused like invalid UTF-8, not skipped: a skipped record let the run exit 0 with a message missing.
+      refuse(`stdin record ${records} is not ${options.inputFormat}; not sent (check --input-format)`);
       return undefined;
     }
     const bytes = Buffer.from(text, options.inputFormat);
-    if (bytes.length > maxMessageBytes) {
+    if (bytes.length > maxBodyBytes) {
       refuse(tooLargeMessage(records, maxMessageBytes));
       return undefined;
     }
@@ -103,10 +121,22 @@ function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStr
         refuse(tooLargeMessage(records, maxMessageBytes));
         return;
       }
-      const data = decode(record);
+      const decoded = decode(record);
       if (isInputStopped) return;
-      if (data === undefined) continue;
-      if (!session.sendLine(data, sendOptions)) {
+      if (decoded === undefined) continue;
+      const data = recordEnd.length === 0 ? decoded : Buffer.concat([decoded, recordEnd]);
+      let hasRoom: boolean;
+      try {
+        hasRoom = session.sendLine(data, sendOptions);
+      } catch (err) {
+        if (!isInputError(err)) throw err;
+        const line = preview(data.toString(), 60);
+        refuse(
+          `stdin record ${records} "${line}" is not a ${options.proto!.name} message: ${err.message}; not sent`,
+        );
+        return;
+      }
+      if (!hasRoom) {
         isQueueFull = true;
         stdin.pause();
         return;

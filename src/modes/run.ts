@@ -1,7 +1,7 @@
 // `wsx run FILE...`: parse every scenario first (a mistake is FILE:LINE, exit 2, nothing sent), then run
 // them one after another and exit with the first failure's code.
 
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { ExitCode, type ExitCodeValue, type Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
@@ -14,6 +14,7 @@ import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/steps.js';
 import { maskSecrets } from '../text/mask.js';
 import { sanitize } from '../text/sanitize.js';
+import { watchWriteFailures } from './stdout-sink.js';
 
 export interface RunRequest {
   files: string[];
@@ -40,11 +41,36 @@ export interface RunIo {
   stderr: NodeJS.WritableStream;
 }
 
+/**
+ * A folder given where a scenario file belongs (`wsx run examples/`): the error names the command that runs
+ * the scenarios in it. Undefined for anything else; readScenario names that failure.
+ */
+function folderGiven(file: string): ScenarioSyntaxError | undefined {
+  let count: number;
+  try {
+    if (!statSync(file).isDirectory()) return undefined;
+    count = readdirSync(file).filter((name) => name.endsWith('.wsx')).length;
+  } catch {
+    return undefined;
+  }
+  const what =
+    count === 0
+      ? 'it holds none'
+      : `to run the ${count} ${count === 1 ? 'scenario' : 'scenarios'} in it: wsx run ${file.replace(/\/+$/, '')}/*.wsx`;
+  return new ScenarioSyntaxError(
+    file,
+    undefined,
+    `is a directory: wsx run takes .wsx files${count === 0 ? ', and ' : '; '}${what}`,
+  );
+}
+
 export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome> {
   // Everything is checked before the first socket opens.
   const plans: { scenario: Scenario; options: Options }[] = [];
   try {
     for (const file of request.files) {
+      const folder = folderGiven(file);
+      if (folder) throw folder;
       const scenario = readScenario(file);
       const url = request.url ?? scenario.url;
       if (url === undefined)
@@ -59,6 +85,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     throw err;
   }
 
+  const stdoutFailure = watchWriteFailures(io.stdout);
   const secrets = [...new Set(plans.flatMap((p) => p.options.secrets))];
   const human = request.isJsonl
     ? undefined
@@ -115,6 +142,14 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         ? { ended: 'local-error', message }
         : (io.stderr.write(`wsx: ${message}\n`), { ended: 'scenario-failed', code: firstFailure });
     }
+  }
+  // The report is the run's output: one that could not be written fails a run that passed, and is named
+  // after a failing one (whose code still decides).
+  const writeFailure = await stdoutFailure();
+  if (writeFailure) {
+    const message = `cannot write to stdout: ${writeFailure.code ?? writeFailure.message}`;
+    if (firstFailure === undefined) return { ended: 'local-error', message, error: writeFailure };
+    io.stderr.write(`wsx: ${message}\n`);
   }
   if (firstFailure !== undefined) return { ended: 'scenario-failed', code: firstFailure };
   const aborted: unknown = controller.signal.reason;

@@ -4,6 +4,7 @@
 import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
 import { closeCodeName } from '../core/close-codes.js';
+import { isInputError } from '../protocols/codec.js';
 import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
 import { feedSteps } from '../scenario/runner.js';
@@ -41,8 +42,17 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
         )
       : undefined;
 
-  const sendAll = () => {
-    for (const message of options.execute) session.sendLine(message);
+  /** Queues every -x message; the first one the --proto codec cannot send comes back in words instead. */
+  const sendAll = (): string | undefined => {
+    for (const message of options.execute) {
+      try {
+        session.sendLine(message);
+      } catch (err) {
+        if (!isInputError(err)) throw err;
+        return `-x "${preview(message, 60)}" is not a ${options.proto?.name ?? 'raw'} message: ${err.message}`;
+      }
+    }
+    return undefined;
   };
   const pending = () => {
     const next = expectations[matched]!;
@@ -57,17 +67,21 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
     return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}${why ? ` (${preview(why, 120)})` : ''}`;
   };
 
-  // Queued before the socket opens, sent in order once it does.
-  sendAll();
+  // Queued before the socket opens, sent in order once it does. A -x message the protocol cannot send is a
+  // mistake in the command line, found before connecting: exit 2, like a bad flag value.
+  const refused = sendAll();
+  if (refused) return { ended: 'usage', message: refused };
   // Nothing more to send: linger for replies, unless told to listen until the server closes (9.8).
   const isListening = options.isListenOnly || options.waitMs === Infinity;
   if (expectations.length === 0 && !isListening) void session.inputEnded();
 
   return session.start({
     onOpen(isReconnect) {
-      if (isReconnect && options.resend) sendAll();
+      if (!isReconnect || !options.resend) return;
+      const refusedNow = sendAll();
+      if (refusedNow) void session.end({ ended: 'local-error', message: refusedNow });
     },
-    onText(text) {
+    onText(text, isError) {
       recent.push(text);
       if (recent.length > 3) recent.shift();
       // One message may satisfy several expectations in a row (issue 15.12).
@@ -75,6 +89,15 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       run?.push(text);
       if (matched > before && matched === expectations.length)
         void session.end({ ended: 'expectations-met' });
+      else if (isError && matched === before && matched < expectations.length) {
+        // An error answer nothing expected: the awaited answer will not come, so waiting out --timeout
+        // would only hide why.
+        const next = expectations[matched]!;
+        void session.end({
+          ended: 'unmet',
+          message: `the server answered with an error while waiting for ${next.label} (expectation ${matched + 1} of ${expectations.length}): ${preview(text, 200)}`,
+        });
+      }
     },
     onCountReached() {
       if (matched >= expectations.length)

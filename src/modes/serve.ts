@@ -5,6 +5,8 @@ import { closeCodeName } from '../core/close-codes.js';
 import { WsxServer, type ServerOptions } from '../server/server.js';
 import { Diagnostics } from './diagnostics.js';
 import { JsonlWriter } from './jsonl.js';
+import { watchWriteFailures } from './stdout-sink.js';
+import { plural } from '../text/plural.js';
 
 /** Serves until SIGINT or SIGTERM (a completed run), or fails to listen (a local error). */
 export async function runServe(
@@ -19,6 +21,8 @@ export async function runServe(
     name: 'wsx serve',
   });
   const log = (line: string) => diag.note(line);
+  let stdoutFailed: ((err: NodeJS.ErrnoException) => void) | undefined;
+  const stdoutFailure = watchWriteFailures(process.stdout, (err) => stdoutFailed?.(err));
   const jsonl = new JsonlWriter((line) => process.stdout.write(line), process.stdout.isTTY === true);
   const event = (name: string, fields: Record<string, unknown>) => {
     if (output.isJsonl) jsonl.event(name, fields);
@@ -27,11 +31,16 @@ export async function runServe(
     log(`client ${id} connected from ${remote} (${clients} connected)`);
     event('connect', { id, remote, clients });
   });
-  server.on('disconnect', ({ id, code, reason, why, messages, clients }) => {
+  server.on('disconnect', ({ id, code, reason, why, messages, clients, sent }) => {
+    // When the server ended it, the code it sent says why; the client's answer (often none: 1006) does not.
+    const how = sent
+      ? `closed by wsx serve with ${closeCodeName(sent.code)}${sent.reason ? ` "${sent.reason}"` : ''}`
+      : `${closeCodeName(code)}${reason ? ` "${reason}"` : ''}`;
+    const because = sent && why === sent.reason ? '' : `, ${why}`;
     log(
-      `client ${id} left: ${closeCodeName(code)}${reason ? ` "${reason}"` : ''}, ${why}; ${messages} messages (${clients} connected)`,
+      `client ${id} left: ${how}${because}; ${plural(messages, 'message', 'messages')} (${clients} connected)`,
     );
-    event('disconnect', { id, code, reason, why, messages, clients });
+    event('disconnect', { id, code, reason, why, messages, clients, ...(sent ? { sent } : {}) });
   });
   server.on('refused', ({ remote, status, why }) => {
     log(`refused ${remote} with HTTP ${status}: ${why}`);
@@ -66,10 +75,21 @@ export async function runServe(
   else process.stdout.write(`listening ${url}\n`);
   log(`${options.mode} server ready; Ctrl+C stops it`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals | NodeJS.ErrnoException>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    // stdout gone (ENOSPC): the readiness line or events are lost, so the server stops and says so.
+    void stdoutFailure().then((err) => err && resolve(err));
+    stdoutFailed = resolve;
   });
+  if (typeof signal !== 'string') {
+    await server.close();
+    return {
+      ended: 'local-error',
+      message: `cannot write to stdout: ${signal.code ?? signal.message}`,
+      error: signal,
+    };
+  }
   // A second signal while closing means "now": exit without waiting for the close timeout.
   const forceExit = (again: NodeJS.Signals) => {
     log(`${again} again: exiting without waiting for clients`);
@@ -80,7 +100,9 @@ export async function runServe(
   log(`${signal}: stopped accepting; closing every client with 1001`);
   if (options.mode === 'sink') {
     for (const s of server.stats())
-      log(`client ${s.id} (${s.remote}): ${s.messages} messages, ${s.bytes} bytes`);
+      log(
+        `client ${s.id} (${s.remote}): ${plural(s.messages, 'message', 'messages')}, ${plural(s.bytes, 'byte', 'bytes')}`,
+      );
   }
   await server.close();
   process.off('SIGINT', forceExit);

@@ -24,6 +24,8 @@ export class StdoutSink {
   private pendingBytes = 0;
   private isPaused = false;
   private isClosed = false;
+  /** The write failure that closed stdout (never EPIPE), once there was one. */
+  failure: NodeJS.ErrnoException | undefined;
 
   constructor(
     private readonly stream: Writable,
@@ -35,7 +37,8 @@ export class StdoutSink {
       this.isClosed = true;
       this.pending = [];
       this.pendingBytes = 0;
-      events.onClosed(err.code === 'EPIPE' ? undefined : err);
+      if (err.code !== 'EPIPE') this.failure = err;
+      events.onClosed(this.failure);
     });
     stream.on('drain', () => {
       if (this.isPaused) {
@@ -87,4 +90,32 @@ export class StdoutSink {
       this.events.onPause();
     }
   };
+}
+
+/**
+ * Keeps a stream that other code writes to directly (`wsx run`'s reporters, `wsx serve`'s log) from
+ * crashing the process on a write error: Node throws an unhandled 'error' event with a stack trace on
+ * ENOSPC or EPIPE. `onFailure` hears the first failure at once; the returned function resolves, once what
+ * was written so far has left, with it. EPIPE (the reader left) is no failure.
+ */
+export function watchWriteFailures(
+  stream: NodeJS.WritableStream,
+  onFailure?: (err: NodeJS.ErrnoException) => void,
+): () => Promise<NodeJS.ErrnoException | undefined> {
+  let failure: NodeJS.ErrnoException | undefined;
+  let hasFailed = false;
+  // Never removed: a write after the run (the summary line) must not crash either.
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (hasFailed) return;
+    hasFailed = true;
+    if (err.code === 'EPIPE') return;
+    failure = err;
+    onFailure?.(err);
+  });
+  return () =>
+    new Promise((resolve) => {
+      if (hasFailed) return resolve(failure);
+      // The error event of a failed write comes after its callback: wait one more turn for it.
+      stream.write('', () => setImmediate(() => resolve(failure)));
+    });
 }

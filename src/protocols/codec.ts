@@ -4,7 +4,7 @@ import type { CancelTimer } from '../core/clock.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 
-export type ProtocolName = 'raw' | 'socketio' | 'jsonrpc' | 'graphql-ws';
+export type ProtocolName = 'raw' | 'socketio' | 'jsonrpc' | 'cdp' | 'graphql-ws';
 
 /** What kind of thing a decoded message is, so modes can print, colour and count it. */
 export type MessageKind =
@@ -14,15 +14,15 @@ export type MessageKind =
   | 'event'
   /** socketio: the answer to an emit with an ack */
   | 'ack'
-  /** jsonrpc: a response (result or error) */
+  /** jsonrpc, cdp: a response (result or error) */
   | 'response'
-  /** jsonrpc: a notification or a request from the server */
+  /** jsonrpc, cdp: a notification or a request from the server (a CDP event) */
   | 'notification'
   /** graphql-ws: one result of an operation */
   | 'next'
   /** graphql-ws: an operation ended */
   | 'complete'
-  /** a protocol-level error for one operation or request (graphql `error`, a JSON-RPC error response) */
+  /** a protocol-level error for one operation or request (graphql `error`, a JSON-RPC error response, id or not) */
   | 'error'
   /** a frame the codec could not read: shown as it came */
   | 'invalid';

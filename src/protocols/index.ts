@@ -4,7 +4,7 @@ import type { Codec, ProtocolName } from './codec.js';
 import type { GraphqlWsOptions } from './graphql-ws.js';
 import type { SocketIoOptions } from './socketio.js';
 
-export const protocolNames: readonly ProtocolName[] = ['raw', 'socketio', 'jsonrpc', 'graphql-ws'];
+export const protocolNames: readonly ProtocolName[] = ['raw', 'socketio', 'jsonrpc', 'cdp', 'graphql-ws'];
 
 export type ProtocolOptions = SocketIoOptions & GraphqlWsOptions;
 
@@ -16,7 +16,10 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
     case 'socketio':
       return (await import('./socketio.js')).socketIoCodec(opts);
     case 'jsonrpc':
-      return (await import('./jsonrpc.js')).jsonRpcCodec();
+    case 'cdp': {
+      const { dialects, jsonRpcCodec } = await import('./jsonrpc.js');
+      return jsonRpcCodec(dialects[name]);
+    }
     case 'graphql-ws':
       return (await import('./graphql-ws.js')).graphqlWsCodec(opts);
   }

@@ -122,7 +122,9 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       return;
     }
     this.cancelOpeningTimer?.();
-    if (change.from === 'open' || change.from === 'closing') {
+    // Once per socket, when it has ended: our own close goes open → closing → closed, and telling the codec
+    // at both steps printed its notes ("1 request(s) still unanswered") twice.
+    if ((change.from === 'open' || change.from === 'closing') && change.to !== 'closing') {
       this.isReadyNow = false;
       const failure = this.codec.closed(change.closeCode ?? 1005, change.closeReason ?? '', this.ctx);
       if (failure) this.fail(failure);

@@ -1,11 +1,11 @@
 // Reads a `.wsx` scenario: one step per line, `#` comment lines, blank lines ignored. The whole file is
 // checked before anything connects; every mistake is `FILE:LINE: what is wrong`.
 
-import { readFileSync } from 'node:fs';
 import { MatchSyntaxError, parsePath, readMatcher, readRegex, type Matcher } from '../match/matcher.js';
 import type { ProtocolName } from '../protocols/codec.js';
 import { protocolNames } from '../protocols/index.js';
 import { parseDuration } from '../text/duration.js';
+import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import type { Scenario, Step } from './steps.js';
 
 export class ScenarioSyntaxError extends Error {
@@ -36,16 +36,10 @@ export function isSendableCloseCode(code: number): boolean {
 export function readScenario(file: string): Scenario {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readLocalFile(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : `cannot read (${code ?? (err as Error).message})`;
-    throw new ScenarioSyntaxError(file, undefined, why);
+    if (err instanceof LocalFileError) throw new ScenarioSyntaxError(file, undefined, err.reason);
+    throw err;
   }
   return parseScenario(file, decodeUtf8(file, bytes));
 }

@@ -12,6 +12,7 @@ import { closeCodeName } from '../core/close-codes.js';
 import { explainMismatch, lookup } from '../match/matcher.js';
 import { ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
+import { preview } from '../text/sanitize.js';
 import type { Scenario, Step } from './steps.js';
 import { Inbox } from './inbox.js';
 import type {
@@ -168,9 +169,12 @@ class StepRun {
   };
   /** With --proto: what the codec decoded, one JSON text each (a graphql-ws `complete` is no message). */
   private readonly onProtocolMessage = (msg: ProtocolMessage) => {
+    if (msg.isError) this.errorAnswers.add(msg.text);
     if (msg.kind !== 'complete') this.inbox.push(Buffer.from(msg.text), false);
     this.advance();
   };
+  /** With --proto: the texts of the error answers (JSON-RPC errors, graphql-ws errors) received. */
+  private readonly errorAnswers = new Set<string>();
   private readonly onReady = () => this.advance();
   private readonly onPong = () => {
     this.pongs++;
@@ -453,7 +457,21 @@ class StepRun {
 
   private beginExpect(step: Extract<Step, { verb: 'expect' }>, a: Active, limitMs: number): void {
     const reading = this.inbox.expecting(step.matcher, step.count, step.mayReuseLast === true, a.messages);
-    a.check = () => (reading.scan() ? true : undefined);
+    let looked = 0;
+    a.check = () => {
+      const isDone = reading.scan();
+      // An error answer the expect passes over fails it at once: the answer it waits for will not come.
+      // `ignore json error exists` lets errors pass.
+      for (; looked < a.messages.length; looked++) {
+        const seen = a.messages[looked]!;
+        if (seen.role === 'skipped' && this.errorAnswers.has(seen.text))
+          return new StepFailure(
+            ExitCode.expectation,
+            `the server answered with an error: ${preview(seen.text, 200)}`,
+          );
+      }
+      return isDone ? true : undefined;
+    };
     const why = () => {
       const counted = step.count > 1 ? ` (${reading.found()} of ${step.count} arrived)` : '';
       const lastMiss = reading.lastMiss();

@@ -4,6 +4,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { systemClock } from '../core/clock.js';
+import { classifyError } from '../core/errors.js';
 import { Heartbeat } from '../core/heartbeat.js';
 
 export type ServeMode = 'echo' | 'broadcast' | 'sink';
@@ -23,11 +24,11 @@ export interface ServerOptions {
   /** A client silent this long after a ping is dropped, ms. Default 5000. */
   pingTimeoutMs: number;
   /**
-   * Broadcast: while a client has more than this many bytes waiting to be sent, the room stops reading
-   * from its senders until it drains. Default 4 MiB.
+   * While a client has more than this many bytes waiting to be sent, the server stops reading from whoever
+   * fills its buffer until it drains: in broadcast the room's senders, in echo the client itself. Default 4 MiB.
    */
   maxBufferedBytes: number;
-  /** Broadcast: a client that stays over maxBufferedBytes this long is disconnected, ms. Default 2000. */
+  /** A client that stays over maxBufferedBytes this long is closed with 1008 "too slow", ms. Default 2000. */
   lagTimeoutMs: number;
   /** On close, a client that has not answered the close frame after this long is cut off, ms. Default 2000. */
   closeTimeoutMs: number;
@@ -56,7 +57,19 @@ export interface ClientStats {
 export type ServerEvents = {
   connection: [info: { id: number; remote: string; clients: number }];
   message: [info: { id: number; data: Buffer; isBinary: boolean }];
-  disconnect: [info: ClientStats & { code: number; reason: string; why: string; clients: number }];
+  /**
+   * `code` and `reason` are what the client's close frame said (1006: none came); `sent` is the close
+   * frame the server sent first, when it ended the connection itself.
+   */
+  disconnect: [
+    info: ClientStats & {
+      code: number;
+      reason: string;
+      why: string;
+      clients: number;
+      sent?: { code: number; reason: string };
+    },
+  ];
   refused: [info: { remote: string; status: number; why: string }];
 };
 
@@ -66,7 +79,9 @@ interface Client {
   heartbeat: Heartbeat;
   /** Why we ended it, when we did: heartbeat-timeout, too slow, shutting down. */
   endedBecause?: string;
-  /** Broadcast: when its waiting bytes last went over maxBufferedBytes (performance.now()), if they are. */
+  /** The close frame we sent, when we ended it: ws fails a broken client with 1002/1007/1009 by itself. */
+  sentClose?: { code: number; reason: string };
+  /** When its waiting bytes last went over maxBufferedBytes (performance.now()), if they are. */
   laggingSince?: number;
 }
 
@@ -79,7 +94,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   private nextId = 1;
   private boundUrl: string | undefined;
   private closing: Promise<void> | undefined;
-  /** Broadcast flow control: senders we paused because some client is over maxBufferedBytes. */
+  /** Flow control: clients we stopped reading from because some client is over maxBufferedBytes. */
   private readonly pausedSenders = new Set<WebSocket>();
   private lagTimer: NodeJS.Timeout | undefined;
 
@@ -181,6 +196,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   private async closeClient(client: Client, code: number, reason: string, cutOffWhy: string): Promise<void> {
     client.endedBecause ??= reason;
     if (client.ws.readyState === client.ws.CLOSED) return;
+    client.sentClose ??= { code, reason };
     // Not events.once: it rejects on the 'error' that ws emits before 'close' on a broken socket.
     const closed = new Promise((resolve) => client.ws.once('close', resolve));
     client.ws.close(code, reason);
@@ -221,6 +237,11 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     });
     ws.on('error', (err) => {
       client.endedBecause ??= err.message;
+      // ws fails a client that breaks the protocol by sending a close frame with the matching code and
+      // then stops reading, so that client's answer never arrives and 'close' reports 1006. Remember
+      // what was sent, or the log blames the client for a lost connection.
+      const closeCode = classifyError(err).details.closeCode;
+      if (closeCode !== undefined) client.sentClose ??= { code: closeCode, reason: '' };
     });
     ws.on('close', (code: number, reason: Buffer) => {
       client.heartbeat.stop();
@@ -234,6 +255,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
         reason: reason.toString(),
         why: client.endedBecause ?? (code === 1006 ? 'connection lost' : 'closed by client'),
         clients: this.clients.size,
+        ...(client.sentClose ? { sent: { ...client.sentClose } } : {}),
       });
     });
     this.emit('connection', { id: stats.id, remote: stats.remote, clients: this.clients.size });
@@ -248,7 +270,17 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   private route(from: Client, data: Buffer, isBinary: boolean): void {
     switch (this.options.mode) {
       case 'echo':
+        // A client we are closing gets no more echoes; what it sends now is read only to find its close.
+        if (from.ws.readyState !== from.ws.OPEN) return;
         from.ws.send(data, { binary: isBinary });
+        // A client that sends and never reads would make us keep every echo (300 MB sent, never read, left
+        // the server at 371 MiB): stop reading from it until it drains; TCP pushes back on its writes.
+        if (from.laggingSince === undefined && from.ws.bufferedAmount > this.options.maxBufferedBytes) {
+          from.laggingSince = performance.now();
+          from.ws.pause();
+          this.pausedSenders.add(from.ws);
+          this.lagTimer ??= setInterval(() => this.checkLaggards(), 10);
+        }
         return;
       case 'sink':
         return;
@@ -288,6 +320,8 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       const waiting = client.ws.bufferedAmount;
       if (waiting <= this.options.maxBufferedBytes || client.ws.readyState !== client.ws.OPEN) {
         client.laggingSince = undefined;
+        // Echo held back only this client: it reads again as soon as it has drained.
+        if (this.options.mode === 'echo') this.resumeReading(client.ws);
       } else if (now - client.laggingSince >= this.options.lagTimeoutMs) {
         client.laggingSince = undefined;
         const why = `too slow: ${formatBytes(waiting)} waiting for over ${this.options.lagTimeoutMs} ms`;
@@ -295,6 +329,8 @@ export class WsxServer extends EventEmitter<ServerEvents> {
         // client that still does not read is terminated after closeTimeoutMs like any other.
         client.endedBecause = why;
         void this.closeClient(client, 1008, 'too slow', why);
+        // Reading again lets a client that catches up answer the close; its messages are no longer echoed.
+        if (this.options.mode === 'echo') this.resumeReading(client.ws);
       } else {
         isAnyoneLagging = true;
       }
@@ -303,6 +339,11 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     this.stopLagWatch();
     for (const ws of this.pausedSenders) ws.resume();
     this.pausedSenders.clear();
+  }
+
+  private resumeReading(ws: WebSocket): void {
+    if (!this.pausedSenders.delete(ws)) return;
+    ws.resume();
   }
 
   private stopLagWatch(): void {

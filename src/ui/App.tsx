@@ -9,7 +9,7 @@ import type { ProtocolSession } from '../protocols/session.js';
 import { chosenEditor, editDraft } from './edit-draft.js';
 import { createEditor, editorReducer } from './line-editor.js';
 import type { Key } from './keys.js';
-import { entryText, formatEntry, inspectLines, type FormatOptions } from './log-entry.js';
+import { entryText, formatEntry, inspectLines, isReadableText, type FormatOptions } from './log-entry.js';
 import { FilterIndex } from './log-filter.js';
 import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './Lens.js';
 import { InputLine, inputRows } from './InputLine.js';
@@ -50,6 +50,19 @@ export interface AppProps {
   onCopy?: (text: string) => void;
   /** Saved messages for /send, /save and /saved. */
   messages?: SavedMessages;
+  /**
+   * --binary: typed lines go out as binary frames, their bytes as typed (raw) or decoded from hex or
+   * base64 (--input-format). Servers that accept only binary frames close on a text one with 1003.
+   */
+  binaryInput?: 'raw' | 'hex' | 'base64';
+}
+
+/** A typed line as the bytes --binary sends, or undefined when it is not valid `format`. */
+export function typedBytes(line: string, format: 'raw' | 'hex' | 'base64'): Buffer | undefined {
+  if (format === 'raw') return Buffer.from(line);
+  const text = line.trim();
+  const valid = format === 'hex' ? /^(?:[0-9a-f]{2})*$/i : /^[A-Za-z0-9+/]*={0,2}$/;
+  return valid.test(text) ? Buffer.from(text, format) : undefined;
 }
 
 type Action =
@@ -99,6 +112,7 @@ export function App({
   onForceExit,
   onCopy,
   messages,
+  binaryInput,
   editor = chosenEditor(process.env),
 }: AppProps) {
   const view = useSessionView(store);
@@ -186,8 +200,13 @@ export function App({
       textOf: (seq) => {
         const entry = log?.get(seq);
         if (!entry) return undefined;
-        const text = entryText(entry);
-        return 'isBinary' in entry && entry.isBinary ? `/binary ${text}` : text;
+        if ('isBinary' in entry && entry.isBinary) {
+          // In a --binary session a readable message goes back as its text, to be sent as binary again.
+          const data = typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data;
+          if (binaryInput === 'raw' && isReadableText(data)) return data.toString('utf8');
+          return `/binary ${entryText(entry)}`;
+        }
+        return entryText(entry);
       },
     };
   });
@@ -200,10 +219,22 @@ export function App({
     info,
     ...(messages ? { messages } : {}),
     lastSent: () => lastSent.current,
-    send: (data: string | Buffer, isBinary: boolean) => {
+    send: (data: string | Buffer, isBinary: boolean, savedText?: string) => {
+      // --binary: text goes out as a binary frame (a --proto codec speaks text: it keeps its lines).
+      if (binaryInput && !proto && !isBinary && typeof data === 'string') {
+        const bytes = typedBytes(data, binaryInput);
+        if (!bytes) {
+          info(`not sent: ${JSON.stringify(data.slice(0, 40))} is not ${binaryInput} (--input-format)`);
+          return;
+        }
+        lastSent.current = savedText ?? data;
+        conn.send(bytes, { deadlineMs: dropAfterMs, binary: true });
+        store.refresh();
+        return;
+      }
       if (proto) sendThrough(proto, data, isBinary);
       else conn.send(data, { deadlineMs: dropAfterMs, binary: isBinary });
-      if (typeof data === 'string') lastSent.current = data;
+      if (typeof data === 'string') lastSent.current = savedText ?? data;
       store.refresh();
     },
     togglePretty: () => {

@@ -3,16 +3,9 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { LogBuffer } from './log-buffer.js';
-import { entryRow, type FormatOptions } from './log-entry.js';
+import { entryRows, type FormatOptions } from './log-entry.js';
 import type { Focus } from './session-keys.js';
 import { keysHelp } from './session-keys.js';
-
-/** First row to show so that `index` is in view, moving as little as possible from `top`. */
-export function viewportTop(top: number, index: number, rows: number, total: number): number {
-  let next = Math.min(top, index);
-  if (index >= next + rows) next = index - rows + 1;
-  return Math.max(0, Math.min(next, Math.max(0, total - rows)));
-}
 
 export interface LogViewProps {
   log: LogBuffer;
@@ -27,9 +20,55 @@ export interface LogViewProps {
   version: number;
 }
 
+/**
+ * An entry's rows, remembered per entry object and format: drawn every frame, formatted once. Emptied past
+ * maxCachedEntries, so it holds about a screenful, not every entry the buffer holds.
+ */
+type RowCache = Map<object, { key: string; rows: string[] }>;
+const maxCachedEntries = 512;
+
+/**
+ * Which entries fill the view, as indexes into `visible` from `first` to `last`. Entries take one row or
+ * several (multi-line output, pretty JSON). Following: the newest at the bottom. Paused: the selected
+ * entry `index` in view, moving as little as possible from the last frame's `top`. O(rows) either way.
+ */
+export function viewportEntries(
+  top: number,
+  index: number,
+  isFollowing: boolean,
+  rows: number,
+  total: number,
+  heightOf: (i: number) => number,
+): { first: number; last: number } {
+  if (total === 0) return { first: 0, last: -1 };
+  if (isFollowing) {
+    let first = total - 1;
+    let used = heightOf(first);
+    while (first > 0 && used < rows) used += heightOf(--first);
+    return { first, last: total - 1 };
+  }
+  let first = Math.max(0, Math.min(top, index));
+  // Move down until the selected entry fits below `first`.
+  let used = 0;
+  let back = index;
+  while (back >= first) {
+    const h = heightOf(back);
+    if (used + h > rows && back < index) break;
+    used += h;
+    back--;
+  }
+  first = Math.max(first, back + 1);
+  // Fill the view: forward to the bottom, then back up if the newest entries leave rows empty.
+  used = 0;
+  let last = first - 1;
+  while (last + 1 < total && used < rows) used += heightOf(++last);
+  while (first > 0 && used + heightOf(first - 1) <= rows) used += heightOf(--first);
+  return { first, last };
+}
+
 export function LogView({ log, visible, selected, rows, format, isFocused, hasColour }: LogViewProps) {
   // Where the viewport was last frame, so a moving selection scrolls it as little as possible.
-  const [memory] = useState(() => ({ top: 0 }));
+  const [memory] = useState(() => ({ top: 0, cache: new Map() as RowCache }));
   const total = visible.length;
   let index = total - 1;
   if (selected !== undefined) {
@@ -37,24 +76,40 @@ export function LogView({ log, visible, selected, rows, format, isFocused, hasCo
     const at = visible.findIndex((seq) => seq >= selected);
     index = at === -1 ? total - 1 : at;
   }
-  const top =
-    selected === undefined ? Math.max(0, total - rows) : viewportTop(memory.top, index, rows, total);
+  // An entry taller than the view shows its first rows and how many more there are.
+  const key = `${format.isPretty}${format.showTimestamps}${rows}`;
+  const rowsOf = (i: number): string[] => {
+    const entry = log.get(visible[i]!);
+    if (!entry) return [];
+    const cached = memory.cache.get(entry);
+    if (cached?.key === key) return cached.rows;
+    const made = entryRows(entry, format, rows);
+    if (memory.cache.size >= maxCachedEntries) memory.cache.clear();
+    memory.cache.set(entry, { key, rows: made });
+    return made;
+  };
+  const { first, last } = viewportEntries(memory.top, index, selected === undefined, rows, total, (i) =>
+    Math.max(1, rowsOf(i).length),
+  );
   // eslint-disable-next-line react-hooks/immutability -- scroll memory: no render depends on it, only the next one
-  memory.top = top;
-  const shown = visible.slice(top, top + rows);
+  memory.top = first;
+  const lines: { key: string; text: string; isSelected: boolean }[] = [];
+  for (let i = first; i <= last; i++) {
+    const isSelected = selected !== undefined && i === index;
+    const gutter = isSelected ? (isFocused ? '▶' : '›') : ' ';
+    rowsOf(i).forEach((text, n) =>
+      lines.push({ key: `${visible[i]}:${n}`, text: `${n === 0 ? gutter : ' '} ${text}`, isSelected }),
+    );
+  }
+  // Following, the newest entry's last row is at the bottom: a tall oldest entry loses its first rows.
+  const shown = selected === undefined ? lines.slice(-rows) : lines.slice(0, rows);
   return (
     <Box flexDirection="column" height={rows} overflow="hidden">
-      {shown.map((seq, i) => {
-        const entry = log.get(seq);
-        if (!entry) return null;
-        const isSelected = selected !== undefined && top + i === index;
-        const gutter = isSelected ? (isFocused ? '▶' : '›') : ' ';
-        return (
-          <Text key={seq} wrap="truncate-end" inverse={isSelected && isFocused && hasColour}>
-            {`${gutter} ${entryRow(entry, format)}`}
-          </Text>
-        );
-      })}
+      {shown.map((line) => (
+        <Text key={line.key} wrap="truncate-end" inverse={line.isSelected && isFocused && hasColour}>
+          {line.text}
+        </Text>
+      ))}
     </Box>
   );
 }

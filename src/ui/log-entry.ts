@@ -1,6 +1,7 @@
 // The session log: one entry per event, formatted into terminal lines that are printed once and forgotten.
 
 import chalk from 'chalk';
+import { isUtf8 } from 'node:buffer';
 import { sanitize } from '../text/sanitize.js';
 import type { DecodedEntry } from './protocol-entry.js';
 
@@ -32,9 +33,35 @@ export function formatBytes(bytes: number): string {
   return `${+(bytes / KiB / KiB).toFixed(1)} MiB`;
 }
 
+// Whether a binary message is readable text, per Buffer: rows are drawn every frame, the check reads it all.
+const readableCache = new WeakMap<Buffer, boolean>();
+
+/**
+ * Whether a binary message's bytes are text a person can read: valid UTF-8 with no control characters but
+ * tab, newline and CR. Binary-only servers (websockify in front of a line-based service) send text in
+ * binary frames; bytes such as 01 02 41 are valid UTF-8 too, but read better as hex.
+ */
+export function isReadableText(data: Buffer): boolean {
+  let isReadable = readableCache.get(data);
+  if (isReadable !== undefined) return isReadable;
+  isReadable = isUtf8(data);
+  for (let i = 0; isReadable && i < data.length; i++) {
+    const b = data[i]!;
+    // C0 controls and DEL; C1 controls are U+0080-009F, encoded C2 80-C2 9F.
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) isReadable = false;
+    else if (b === 0xc2 && data[i + 1]! >= 0x80 && data[i + 1]! <= 0x9f) isReadable = false;
+  }
+  readableCache.set(data, isReadable);
+  return isReadable;
+}
+
+/** A binary message in one line: its size, then its text when readable (see isReadableText), else hex. */
 function binaryPreview(data: Buffer): string {
+  const size = chalk.dim(`⟨binary ${formatBytes(data.length)}⟩`);
+  if (data.length > 0 && isReadableText(data))
+    return `${size} ${oneLine(data.subarray(0, rowWindowChars * 2).toString('utf8'))}`;
   const shown = [...data.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `${chalk.dim(`⟨binary ${formatBytes(data.length)}⟩`)} ${shown}${data.length > 16 ? ' …' : ''}`;
+  return `${size} ${shown}${data.length > 16 ? ' …' : ''}`;
 }
 
 /** Colours a pretty-printed JSON text: keys, strings, numbers, literals. Input is already JSON.stringify output. */
@@ -145,15 +172,37 @@ export function entryText(entry: LogEntry): string {
   }
 }
 
-/** Characters of a message looked at for one row: the terminal is never wider than this. */
+/** Characters of a row's text kept: the terminal is never wider than this. */
 const rowChars = 1000;
+/**
+ * Characters of a message looked at for one row. Wider than rowChars, so the text after a long run of
+ * control characters (shown as one mark) still reaches the row; small, because rows are drawn every frame.
+ */
+const rowWindowChars = 8192;
+
+// A run of one control character (not newline or tab): shown as one mark with a count, like sanitize's BELs.
+const controlRun = /([\u0000-\u0008\u000b-\u001f\u007f-\u009f])\1{3,}/g;
+
+/** Message text as one row: sanitised, runs of a control character compressed, newlines as ⏎, cut. */
+function oneLine(text: string): string {
+  const window = text.length > rowWindowChars ? text.slice(0, rowWindowChars) : text;
+  const clean = (part: string) =>
+    sanitize(part.length > rowChars ? part.slice(0, rowChars) : part, { keepNewlines: true })
+      .replace(/\n/g, '⏎')
+      .replace(/\t/g, ' ');
+  let row = '';
+  let at = 0;
+  for (const run of window.matchAll(controlRun)) {
+    if (row.length >= rowChars) break;
+    row += `${clean(window.slice(at, run.index))}${sanitize(run[1]!)}×${run[0].length}`;
+    at = run.index + run[0].length;
+  }
+  if (row.length < rowChars) row += clean(window.slice(at));
+  return row.length > rowChars ? row.slice(0, rowChars) : row;
+}
 
 /** One entry as exactly one terminal line (the lens's row): newlines shown as ⏎, long text cut. */
 export function entryRow(entry: LogEntry, opts: FormatOptions): string {
-  const oneLine = (text: string) =>
-    sanitize(text.length > rowChars ? text.slice(0, rowChars) : text, { keepNewlines: true })
-      .replace(/\n/g, '⏎')
-      .replace(/\t/g, ' ');
   switch (entry.kind) {
     case 'sent':
     case 'received':
@@ -164,8 +213,8 @@ export function entryRow(entry: LogEntry, opts: FormatOptions): string {
         ? binaryPreview(typeof data === 'string' ? Buffer.from(data) : data)
         : oneLine(
             typeof data === 'string'
-              ? data.slice(0, rowChars * 2)
-              : data.subarray(0, rowChars * 4).toString('utf8'),
+              ? data.slice(0, rowWindowChars)
+              : data.subarray(0, rowWindowChars * 2).toString('utf8'),
           );
       if (!entry.isBinary && size > rowChars) body += chalk.dim(` (${formatBytes(size)})`);
       if (entry.kind === 'dropped')
@@ -180,6 +229,49 @@ export function entryRow(entry: LogEntry, opts: FormatOptions): string {
     default:
       return formatEntry(entry, opts);
   }
+}
+
+/** Longest message pretty-printed over several rows in the lens; a longer one keeps one row (Enter opens it). */
+const maxPrettyRowChars = 16 * 1024;
+
+/** Whether `text` is a JSON object or array (what pretty-printing changes). */
+function isJsonText(text: string): boolean {
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One entry as the lens's rows. One row, except where the text has lines of its own: wsx's multi-line
+ * output (/help, /saved, the handshake) takes a row per line, and with pretty JSON on (Ctrl+O, /pretty) so
+ * does a JSON message. At most `maxRows`: the last one then says how many lines are left out.
+ */
+export function entryRows(entry: LogEntry, opts: FormatOptions, maxRows: number): string[] {
+  let rows: string[] | undefined;
+  if ((entry.kind === 'info' || entry.kind === 'state') && entry.text.includes('\n'))
+    rows = formatEntry(entry, opts).replace(/\t/g, ' ').split('\n');
+  else if (opts.isPretty && (entry.kind === 'sent' || entry.kind === 'received') && !entry.isBinary) {
+    const size = typeof entry.data === 'string' ? entry.data.length : entry.data.length;
+    const text = size > maxPrettyRowChars ? '' : entryText(entry);
+    if (isJsonText(text)) rows = formatEntry(entry, opts).split('\n');
+  } else if (opts.isPretty && entry.kind === 'decoded' && entry.text.length <= maxPrettyRowChars) {
+    // A --proto message: its summary, then the whole message it stands for.
+    if (isJsonText(entry.text)) {
+      const indent = ' '.repeat((opts.showTimestamps ? 13 : 0) + 2);
+      const pretty = messageText(entry.text, true).split('\n');
+      rows = [entryRow(entry, opts), ...pretty.map((line) => `${indent}${line}`)];
+    }
+  }
+  if (!rows) return [entryRow(entry, opts)];
+  if (rows.length <= maxRows) return rows;
+  if (maxRows <= 1) return [entryRow(entry, opts)];
+  const indent = ' '.repeat((opts.showTimestamps ? 13 : 0) + 2);
+  const hidden = rows.length - (maxRows - 1);
+  return [...rows.slice(0, maxRows - 1), `${indent}${chalk.dim(`… ${hidden} more lines (Enter opens)`)}`];
 }
 
 function decodedMark(entry: DecodedEntry): string {

@@ -41,8 +41,10 @@ export function compilePattern(source: string): Pattern | undefined {
 function compileMatcher(body: string, isInverse: boolean): Pattern {
   try {
     const matcher = parseMatcher(body);
+    // A --proto session's messages are decoded entries, whose text is the message's JSON line.
     const isMessage = (entry: LogEntry) =>
-      (entry.kind === 'sent' || entry.kind === 'received' || entry.kind === 'dropped') && !entry.isBinary;
+      entry.kind === 'decoded' ||
+      ((entry.kind === 'sent' || entry.kind === 'received' || entry.kind === 'dropped') && !entry.isBinary);
     return { test: (entry) => (isMessage(entry) && matches(matcher, entryText(entry))) !== isInverse };
   } catch (err) {
     if (!(err instanceof MatchSyntaxError)) throw err;

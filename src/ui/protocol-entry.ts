@@ -20,6 +20,12 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
+/** CDP: a message to or from an attached target names its session; 8 characters tell sessions apart. */
+function sessionOf(value: unknown): string {
+  const { sessionId } = record(value);
+  return typeof sessionId === 'string' ? `@${sessionId.slice(0, 8)} ` : '';
+}
+
 /** The summary per kind of message; a message without the expected shape is shown as its JSON. */
 export function summarise(msg: ProtocolMessage): string {
   const id = msg.id === undefined ? '' : `#${msg.id} `;
@@ -38,20 +44,21 @@ export function summarise(msg: ProtocolMessage): string {
     }
     case 'response': {
       const { result } = record(msg.json);
-      return `${id}${json(result)}`;
+      return `${id}${sessionOf(msg.json)}${json(result)}`;
     }
     case 'error': {
       // JSON-RPC: {"error":{"code","message"}}; graphql-ws: {"errors":[…]}
       const { error, errors } = record(msg.json);
       if (error !== undefined) {
         const { code, message, data } = record(error);
-        return `${id}error ${json(code)}: ${typeof message === 'string' ? message : json(message)}${data === undefined ? '' : ` ${json(data)}`}`;
+        return `${id}${sessionOf(msg.json)}error ${json(code)}: ${typeof message === 'string' ? message : json(message)}${data === undefined ? '' : ` ${json(data)}`}`;
       }
       return `${id}error ${json(errors ?? msg.json)}`;
     }
     case 'notification': {
       const { method, params } = record(msg.json);
-      return typeof method === 'string' ? `${method} ${json(params)}` : msg.text;
+      if (typeof method !== 'string') return msg.text;
+      return `${sessionOf(msg.json)}${method}${params === undefined ? '' : ` ${json(params)}`}`;
     }
     case 'next':
       return `${id}${msg.text}`;
@@ -82,6 +89,8 @@ export function inputHint(name: ProtocolName): string {
       return 'Socket.IO: ["event", args…] emits; ack ["event", args…] shows the answer and its round trip';
     case 'jsonrpc':
       return 'JSON-RPC 2.0: method [params] or a request object; responses show with their round trip';
+    case 'cdp':
+      return 'Chrome DevTools: Domain.method {params}; put @SESSION_ID (@: the latest attach) first for a target';
     case 'graphql-ws':
       return 'graphql-ws: a GraphQL document or {"query","variables"}; results show per operation #id';
     case 'raw':

@@ -1,9 +1,9 @@
 // Carries out a parsed slash command (or a plain message) against the connection; App only wires it up.
 
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../core/connection.js';
+import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { commandHelp, type Command } from './slash-commands.js';
 
 /** The saved messages a session can send and save (config/messages.ts's MessageStore fits). */
@@ -16,8 +16,11 @@ export interface SavedMessages {
 
 export interface CommandContext {
   conn: Connection;
-  /** Sends a message with the session's typed-message deadline. */
-  send: (data: string | Buffer, isBinary: boolean) => void;
+  /**
+   * Sends a message with the session's typed-message deadline. `savedText` is what /save keeps for it: a
+   * saved message's text with its {{env.NAME}} references, never the filled-in values (they may be secrets).
+   */
+  send: (data: string | Buffer, isBinary: boolean, savedText?: string) => void;
   /** Adds a line from wsx itself to the log. */
   info: (text: string) => void;
   togglePretty: () => void;
@@ -56,8 +59,11 @@ function runSaved(
     switch (command.type) {
       case 'saved':
         return ctx.info(describeSaved(messages));
-      case 'sendSaved':
-        return ctx.send(messages.render(command.name, ctx.env ?? process.env, command.vars), false);
+      case 'sendSaved': {
+        const rendered = messages.render(command.name, ctx.env ?? process.env, command.vars);
+        const template = messages.list().find((m) => m.name === command.name)?.text;
+        return ctx.send(rendered, false, template);
+      }
       case 'save': {
         const last = ctx.lastSent?.();
         if (last === undefined) return ctx.info('/save: nothing sent yet');
@@ -77,27 +83,17 @@ export function expandHome(path: string, home: string = homedir()): string {
   return path;
 }
 
-/** A file error in words: "no such file" rather than ENOENT. */
-export function describeFileError(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err.code ?? err.message;
-  }
-}
+/** 64 MiB, the default --max-message-size (cli/program.ts). */
+const maxFileMessageBytes = 64 * 1024 * 1024;
 
-async function sendFile(ctx: CommandContext, path: string): Promise<void> {
+function sendFile(ctx: CommandContext, path: string): void {
   let data: Buffer;
   try {
-    data = await readFile(expandHome(path, ctx.home));
+    // The shared reader: a device such as /dev/zero or a FIFO would otherwise fill memory or hang the session.
+    // The cap is the default --max-message-size: a message may be that big, a scenario or a secret may not.
+    data = readLocalFile(expandHome(path, ctx.home), maxFileMessageBytes);
   } catch (err) {
-    ctx.info(`/file: cannot read ${path}: ${describeFileError(err as NodeJS.ErrnoException)}`);
+    ctx.info(`/file: cannot read ${path}: ${err instanceof LocalFileError ? err.reason : String(err)}`);
     return;
   }
   let text: string | undefined;
@@ -131,7 +127,7 @@ export function runCommand(ctx: CommandContext, command: Command): void {
       ctx.conn.reconnect();
       return;
     case 'file':
-      void sendFile(ctx, command.path);
+      sendFile(ctx, command.path);
       return;
     case 'pretty':
       return ctx.togglePretty();

@@ -84,21 +84,28 @@ describe('buildOptions: every bad flag value names the flag', () => {
     [[url, '--timeout', 'soon'], '--timeout: "soon" is not a duration'],
     [[url, '--wait', 'x'], '--wait: "x" is not a duration'],
     [[url, '--input-format', 'hex'], '--input-format goes with --binary'],
+    [[url, '--proto', 'jsonrpc', '--record-end', 'lf'], '--record-end does not go with --proto jsonrpc'],
     [[url, '--cert', 'cert.pem'], '--cert and --key go together'],
-    [[url, '--cert', 'cert.pem', '--key', 'missing.key'], '--key: cannot read missing.key: ENOENT'],
+    [[url, '--cert', 'cert.pem', '--key', 'missing.key'], '--key: cannot read missing.key: no such file'],
     [[url, '--cert', 'cert.pem', '--key', 'plain.txt'], '--key is not a private key in PEM format'],
     [[url, '--cert', 'cert.pem', '--key', 'enc.key'], '--key is encrypted'],
     [
       [url, '--cert', 'cert.pem', '--key', 'enc.key', '--passphrase', 'wrong'],
       '--passphrase does not decrypt --key',
     ],
-    [[url, '--ca', 'missing.pem'], '--ca: cannot read missing.pem: ENOENT'],
+    [[url, '--ca', 'missing.pem'], '--ca: cannot read missing.pem: no such file'],
     [[url, '--auth', 'no-colon'], '--auth: expected user:pass'],
     [[url, '--auth-env', 'UNSET_VAR'], '--auth-env: environment variable UNSET_VAR is not set'],
+    [[url, '--auth', 'u:p', '--auth-env', 'X'], 'give one of --auth, --auth-env and --auth-file'],
+    [[url, '--proto', 'graphql-ws', '--init-env', 'UNSET_VAR'], '--init-env: environment variable UNSET_VAR'],
+    [
+      [url, '--proto', 'graphql-ws', '--init-file', 'missing.json'],
+      '--init-file: cannot read missing.json: no such file',
+    ],
     [[url, '--bearer-env', 'UNSET_VAR'], '--bearer-env: environment variable UNSET_VAR is not set'],
     [[url, '-H', 'no colon'], '-H: "no colon" is not a header'],
     [[url, '--header-file', 'bad-headers.txt'], '--header-file line 1: "no colon here" is not a header'],
-    [[url, '--header-file', 'missing.txt'], '--header-file: cannot read missing.txt: ENOENT'],
+    [[url, '--header-file', 'missing.txt'], '--header-file: cannot read missing.txt: no such file'],
     [[url, '--proxy', 'socks5://127.0.0.1:1'], '--proxy: socks5 proxies are not supported'],
     [[url, '--proxy', 'http://[bad'], '--proxy: "http://[bad" is not a URL'],
     [[url, '--expect-json', 'no-equals'], '--expect-json: expected path=value'],
@@ -348,6 +355,8 @@ describe('buildOptions: flags the chosen mode ignores', () => {
   it.each([
     [['--jsonl', '--count', '2', '--wait', '2s', '--null'], {}],
     [['--pretty', '--timestamps', '-P'], tty],
+    // The session sends typed lines as binary frames with --binary.
+    [['--binary', '--input-format', 'hex'], tty],
     [['-x', 'a', '--resend', '--jsonl', '--binary-out', 'hex'], {}],
   ])('%j (%j) warns of nothing', async (args, over) => {
     expect((await build(['ws://example.test/', ...args], over)).warnings).toEqual([]);

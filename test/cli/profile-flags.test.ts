@@ -119,6 +119,39 @@ describe('a profile under the flags', () => {
     expect(options.proto?.name).toBe('jsonrpc');
   });
 
+  it('with proto socketio, a saved auth reference holding a JSON object is the auth payload, masked', async () => {
+    const { url, flags, isGiven } = parse([]);
+    const profile: Profile = { url: 'ws://127.0.0.1:9', basic: 'env:SIO', proto: 'socketio' };
+    const options = await buildOptions(url, flags, environment({ SIO: '{"token":"sio-secret-9"}' }), {
+      name: 's',
+      profile,
+      isGiven,
+    });
+    expect(options.proto).toMatchObject({ name: 'socketio', auth: { token: 'sio-secret-9' } });
+    expect(options.connection.headers?.Authorization).toBeUndefined();
+    expect(options.secrets).toContain('sio-secret-9');
+  });
+
+  it('reads a saved init reference as the graphql-ws payload unless --init-env is typed', async () => {
+    const profile: Profile = { url: 'ws://127.0.0.1:9', init: 'env:GQL', proto: 'graphql-ws' };
+    const vars = { GQL: '{"key":"gql-secret-1"}', OTHER: '{"key":"typed-secret-2"}' };
+    const saved = parse([]);
+    const options = await buildOptions(saved.url, saved.flags, environment(vars), {
+      name: 'g',
+      profile,
+      isGiven: saved.isGiven,
+    });
+    expect(options.proto).toEqual({ name: 'graphql-ws', init: { key: 'gql-secret-1' } });
+    expect(options.secrets).toContain('gql-secret-1');
+    const typed = parse(['--init-env', 'OTHER']);
+    const over = await buildOptions(typed.url, typed.flags, environment(vars), {
+      name: 'g',
+      profile,
+      isGiven: typed.isGiven,
+    });
+    expect(over.proto).toEqual({ name: 'graphql-ws', init: { key: 'typed-secret-2' } });
+  });
+
   it('a typed --proto replaces the profile proto, and a bad saved one fails as --proto would', async () => {
     const { url, flags, isGiven } = parse(['--proto', 'graphql-ws']);
     const profile: Profile = { url: 'ws://127.0.0.1:9', proto: 'jsonrpc' };

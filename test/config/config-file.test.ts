@@ -9,9 +9,9 @@ import {
   findProfile,
   parseConfig,
   readConfig,
-  writeConfig,
   type Config,
 } from '../../src/config/config-file.js';
+import { writeConfig } from '../../src/config/config-write.js';
 import { configFile, expandHome, projectFile } from '../../src/config/paths.js';
 import { WsxError } from '../../src/core/errors.js';
 
@@ -141,6 +141,30 @@ describe('parseConfig', () => {
     );
     expect(problem('{ "messages": { "hello": 1 } }')).toMatch(/messages\.hello: expected a string/);
     expect(problem('[]')).toBe(`${file}:1: expected an object`);
+  });
+
+  it('takes field names as own keys only: inherited names are unknown fields with file, line and path', () => {
+    for (const name of ['valueOf', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const text = lines('{ "profiles": {', '  "a": { "url": "ws://x",', `    "${name}": "5s" } } }`);
+      expect(problem(text)).toMatch(
+        new RegExp(`^${file}:3: profiles\\.a\\.${name}: unknown field "${name}"`),
+      );
+      expect(problem(`{ "${name}": {} }`)).toMatch(new RegExp(`^${file}:1: ${name}: unknown field`));
+      expect(problem(`{ "profiles": { "a": { "url": "ws://x", "tls": { "${name}": true } } } }`)).toMatch(
+        /profiles\.a\.tls\..*: unknown field/,
+      );
+    }
+    // A required field is an own key too: an inherited "url" does not count.
+    expect(problem('{ "profiles": { "a": { "__proto__": { "url": "ws://x" } } } }')).toMatch(
+      /profiles\.a: "url" is missing|unknown field "__proto__"/,
+    );
+  });
+
+  it('refuses "__proto__" as a profile or message name', () => {
+    expect(problem('{ "profiles": { "__proto__": { "url": "ws://x" } } }')).toMatch(
+      /"__proto__" is not a profile name/,
+    );
+    expect(problem('{ "messages": { "__proto__": "hi" } }')).toMatch(/"__proto__" is not a name/);
   });
 
   it('keeps profiles out of a project file, which holds only messages and vars', () => {

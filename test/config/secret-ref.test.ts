@@ -34,7 +34,7 @@ describe('secret references', () => {
     const env = { env: { HOME: home } };
     expect(resolveSecretRef({ from: 'file', path: '~/.tokens/x' }, 'w', env)).toBe('file-secret');
     expect(() => resolveSecretRef({ from: 'file', path: '~/nope' }, 'profile p: headers.X', env)).toThrow(
-      `profile p: headers.X: cannot read ${join(home, 'nope')}: ENOENT`,
+      `profile p: headers.X: cannot read ${join(home, 'nope')}: no such file`,
     );
     expect(() => resolveSecretRef({ from: 'file', path: '~/empty' }, 'w', env)).toThrow(/is empty/);
   });

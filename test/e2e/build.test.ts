@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,33 @@ describe('the bundled build (npm run build)', () => {
     expect(readFileSync(join(dist, 'cli/main.js'), 'utf8')).not.toContain('package.json');
   });
 
+  it('needs nothing from node_modules at run time: the proxy agent is bundled, run only for a proxy', () => {
+    // A published package with a dependency installs only where npm can reach the registry or finds the
+    // dependency's metadata cached; wsx's tarball carries everything it runs.
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.dependencies ?? {}).toEqual({});
+    const main = readFileSync(join(dist, 'cli/main.js'), 'utf8');
+    // Every bare import left in the bundle is a Node built-in or an optional module its user tries inside a
+    // try/catch and does without: ws's native add-ons, debug's colour detection.
+    const bare = [...main.matchAll(/(?:\bfrom |\bimport\(|require\()\s*["']([^"'./][^"']*)["']/g)]
+      .map((m) => m[1]!)
+      .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+    expect([...new Set(bare)].sort()).toEqual(['bufferutil', 'supports-color', 'utf-8-validate']);
+    expect(main).toMatch(/\n\/\/ \S*node_modules\/https-proxy-agent\/dist\/index\.js\n/);
+    // The agent (with agent-base and debug) is a CommonJS module in a lazy wrapper, required in one place:
+    // where a proxy's agent is made. A run without a proxy never executes it.
+    const wrapper =
+      /\bvar (require_\w+) = __commonJS\(\{\s*"node_modules\/https-proxy-agent\/dist\/index\.js"/.exec(
+        main,
+      )?.[1];
+    expect(wrapper).toBeDefined();
+    const calls = [...main.matchAll(new RegExp(`\\b${wrapper}\\(\\)`, 'g'))];
+    expect(calls).toHaveLength(1);
+    expect(main.slice(main.lastIndexOf('\nasync function proxyAgentFactory', calls[0]!.index))).toMatch(
+      new RegExp(`^\\nasync function proxyAgentFactory\\([^]{0,200}${wrapper}\\(\\)`),
+    );
+  });
+
   it('puts no class into both bundles, except those that never cross from one to the other', () => {
     // dist/cli/main.js and dist/ui/screen.js each hold their own copy of a module both import: an error
     // thrown by one copy's class is not `instanceof` the other's (a mistyped --proto line once crashed the
@@ -52,8 +80,13 @@ describe('the bundled build (npm run build)', () => {
     const classes = shared.flatMap(([path, text]) =>
       [...text.matchAll(/(\w+) = class\b|\bclass (\w+)/g)].map((m) => `${path}: ${m[1] ?? m[2]}`),
     );
-    // The log filter's syntax errors: thrown and caught by the screen's own matcher.
-    const withinTheScreen = ['src/match/matcher.ts: MatchSyntaxError', 'src/match/matcher.ts: Subject'];
+    // The log filter's syntax errors: thrown and caught by the screen's own matcher. A file /file cannot
+    // read: thrown by the screen's own readLocalFile and caught next to it.
+    const withinTheScreen = [
+      'src/match/matcher.ts: MatchSyntaxError',
+      'src/match/matcher.ts: Subject',
+      'src/text/local-file.ts: LocalFileError',
+    ];
     expect(classes.filter((c) => !withinTheScreen.includes(c))).toEqual([]);
   });
 });

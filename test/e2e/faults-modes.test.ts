@@ -48,6 +48,49 @@ describe('bad input on stdin', () => {
     expect(s.received).toEqual(['good']);
   });
 
+  it('prints every reply received before an invalid UTF-8 record, then exits 1', async () => {
+    const s = await server({ mode: 'echo' });
+    const lines = Array.from({ length: 2000 }, (_, i) => String(i + 1));
+    const input = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from([0xff, 0x0a])]);
+    const result = await runWsx([s.url, '-v'], { input });
+    expect(result.stderr).toContain('wsx: stdin record 2001 is not valid UTF-8; not sent');
+    expect(result.stderr).toContain('sent 2000, received 2000');
+    expect(result.stdout).toBe(lines.join('\n') + '\n');
+    expect(result.code).toBe(1);
+  });
+
+  it('waits for late replies to the records before a refused one, as at the end of input', async () => {
+    const s = await server();
+    s.wss.on('connection', (ws) => ws.on('message', (d) => setTimeout(() => ws.send(`re:${d}`), 200)));
+    const result = await runWsx([s.url], { input: Buffer.from('a\nb\n\xff\n', 'latin1') });
+    expect(result.stdout).toBe('re:a\nre:b\n');
+    expect(result.code).toBe(1);
+  });
+
+  it('prints every reply received before a record over --max-message-size, then exits 1', async () => {
+    const s = await server({ mode: 'echo' });
+    const lines = Array.from({ length: 500 }, (_, i) => `m${i}`);
+    const result = await runWsx([s.url, '--max-message-size', '1k'], {
+      input: `${lines.join('\n')}\n${'x'.repeat(1500)}\n`,
+    });
+    expect(result.stderr).toBe(
+      'wsx: stdin record 501 is larger than --max-message-size (1024 bytes); not sent (raise --max-message-size)\n',
+    );
+    expect(result.stdout).toBe(lines.join('\n') + '\n');
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a --binary record that is not valid hex like any bad record: named, exit 1, replies kept', async () => {
+    const s = await server({ mode: 'echo' });
+    const result = await runWsx([s.url, '--binary', '--input-format', 'hex', '--binary-out', 'hex'], {
+      input: '0102\nzz\nff\n',
+    });
+    expect(result.stderr).toBe('wsx: stdin record 2 is not hex; not sent (check --input-format)\n');
+    expect(result.stdout).toBe('0102\n');
+    expect(s.received).toEqual(['<binary 2>']);
+    expect(result.code).toBe(1);
+  });
+
   it('refuses invalid UTF-8 at once while the server is down with --reconnect, exit 1', async () => {
     const port = await freePort();
     const result = await runWsx([`ws://127.0.0.1:${port}`, '--reconnect'], {

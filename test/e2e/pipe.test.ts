@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { freePort, until, type TestServer } from '../helpers/servers.js';
+import { connect, createServer } from 'node:net';
+import { freePort, listenOnLoopback, until, type TestServer } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
 
@@ -170,6 +171,17 @@ describe('pipe mode', () => {
     expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
   });
 
+  it('exits 1 when stdout cannot be written even if --count ended the run first', async () => {
+    const s = await server({ mode: 'echo' });
+    const child = spawn('bash', [
+      '-c',
+      `echo hello | NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} --count 1 > /dev/full`,
+    ]);
+    const result = await collect(child);
+    expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+    expect(result.code).toBe(1);
+  });
+
   it('runs with no stdin at all (closed fd 0) and still prints what the server says', async () => {
     const s = await server();
     s.wss.on('connection', (ws) => ws.send('hello from server'));
@@ -196,6 +208,61 @@ describe('pipe mode', () => {
     );
     expect(r2.stdout).toBe('0001ff\ndeadbeef\n');
     expect(s.received).toEqual(['<binary 4>', '<binary 5>', '<binary 3>', '<binary 4>']);
+  });
+
+  it("--binary --record-end keeps each line's end on the wire for a binary-only, line-based backend", async () => {
+    // What websockify does: a line-based TCP service behind a bridge that takes binary frames only (a text
+    // frame closes with 1003) and passes bytes both ways as they come, without any framing of its own.
+    const backendSaw: string[] = [];
+    const backend = createServer((tcp) => {
+      let buffered = '';
+      tcp.on('data', (chunk) => {
+        buffered += chunk.toString('latin1');
+        for (let at = buffered.indexOf('\n'); at !== -1; at = buffered.indexOf('\n')) {
+          const line = buffered.slice(0, at);
+          buffered = buffered.slice(at + 1);
+          backendSaw.push(line);
+          tcp.write(`got:${line}\n`);
+        }
+      });
+    });
+    const backendPort = await listenOnLoopback(backend);
+    defer(() => new Promise<void>((resolve) => backend.close(() => resolve())));
+    const s = await server();
+    s.wss.on('connection', (ws) => {
+      const tcp = connect(backendPort, '127.0.0.1');
+      tcp.on('data', (chunk) => ws.send(chunk, { binary: true }));
+      tcp.on('error', () => ws.terminate());
+      ws.on('close', () => tcp.end());
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) return ws.close(1003, 'binary only');
+        tcp.write(data as Buffer);
+      });
+    });
+    const lf = await runWsx(
+      [s.url, '--binary', '--record-end', 'lf', '--binary-out', 'raw', '--wait', '300ms'],
+      {
+        input: 'hello\nworld\n',
+      },
+    );
+    expect(lf.stdout).toBe('got:hello\ngot:world\n');
+    expect(lf.code).toBe(0);
+    const crlf = await runWsx(
+      [s.url, '--binary', '--record-end', 'crlf', '--binary-out', 'raw', '--wait', '300ms'],
+      {
+        input: 'HELO x\r\nQUIT\n',
+      },
+    );
+    expect(crlf.stdout).toBe('got:HELO x\r\ngot:QUIT\r\n');
+    expect(backendSaw).toEqual(['hello', 'world', 'HELO x\r', 'QUIT\r']);
+    // The end counts toward --max-message-size: 1023 bytes and CRLF do not fit in 1 KiB.
+    const big = await runWsx(
+      [s.url, '--binary', '--record-end', 'crlf', '--binary-out', 'raw', '--max-message-size', '1k'],
+      { input: `ok\n${'x'.repeat(1023)}\n` },
+    );
+    expect(big.stdout).toBe('got:ok\r\n');
+    expect(big.stderr).toContain('stdin record 2 is larger than --max-message-size (1024 bytes');
+    expect(big.code).toBe(1);
   });
 
   it('writes one parseable JSON object per event with --jsonl', async () => {
@@ -244,6 +311,31 @@ describe('pipe mode', () => {
     expect(await closed).toBe(1000);
     expect(s.received).toEqual(['x']);
   });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s, prints every message it counted as received, down to the last one before the Close',
+    async (signal) => {
+      const s = await server();
+      s.wss.on('connection', (ws) => {
+        let i = 0;
+        const flood = setInterval(() => {
+          for (let k = 0; k < 50 && i < 100_000; k++) ws.send(`m${i++} ${'x'.repeat(200)}`);
+        }, 1);
+        ws.on('close', () => clearInterval(flood));
+      });
+      const child = spawnWsx([s.url, '-v']);
+      const done = collect(child, { keepStdinOpen: true, killAfterMs: 10_000 });
+      await waitForOutput(child.stdout, /m3000 /, 8000);
+      child.kill(signal);
+      const result = await done;
+      const received = Number(/received (\d+)/.exec(result.stderr)?.[1]);
+      const lines = result.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(received).toBeGreaterThan(3000);
+      expect(lines.length).toBe(received);
+      expect(lines.at(-1)).toBe(`m${received - 1} ${'x'.repeat(200)}`);
+    },
+  );
 
   it('never loads ink or react in pipe or script mode', async () => {
     const s = await server({ mode: 'echo' });

@@ -53,6 +53,38 @@ describe('--proto socketio', () => {
     expect(answer!.rtt_ms).toEqual(expect.any(Number));
   });
 
+  it('--jsonl shows both directions decoded with the wire frame beside, and opens the real endpoint', async () => {
+    const { url } = await startSocketIo(defer);
+    const result = await runWsx(['--proto', 'socketio', '--jsonl', '-q', `${url}?token=sekrit123`], {
+      input: '["echo","hi"]\nack ["add",2,3]\n',
+    });
+    expect(result.code).toBe(0);
+    const events = jsonLines(result.stdout);
+    const port = new URL(url).port;
+    expect(events[0]).toMatchObject({
+      event: 'open',
+      url: `ws://127.0.0.1:${port}/socket.io/?token=***&EIO=4&transport=websocket`,
+    });
+    const pick = (e: Record<string, unknown>) => [e.event, e.data, e.kind, e.id, e.wire];
+    // The protocol's own frames (CONNECT, Engine.IO open and pongs) are not the user's messages.
+    expect(events.filter((e) => e.event === 'send').map(pick)).toEqual([
+      ['send', '["echo","hi"]', 'event', undefined, '42["echo","hi"]'],
+      ['send', '["add",2,3]', 'event', 0, '420["add",2,3]'],
+    ]);
+    expect(events.filter((e) => e.event === 'recv').map(pick)).toEqual([
+      [
+        'recv',
+        '["welcome","hello from /",{"n":1}]',
+        'event',
+        undefined,
+        '42["welcome","hello from /",{"n":1}]',
+      ],
+      ['recv', '["echo","hi"]', 'event', undefined, '42["echo","hi"]'],
+      ['recv', '{"ack":0,"event":"add","args":[5]}', 'ack', 0, '430[5]'],
+    ]);
+    expect(result.stdout).not.toContain('sekrit123');
+  });
+
   it('a CONNECT refused by the server middleware exits 3 with the server message', async () => {
     const { url } = await startSocketIo(defer);
     const result = await runWsx([
@@ -70,17 +102,31 @@ describe('--proto socketio', () => {
     expect(result.code).toBe(3);
   });
 
-  it('skips a line that is not an event array, saying why, and sends the rest', async () => {
+  it('refuses a pipe line that is not an event array like raw pipes: stops there, names it, exits 1, keeps the replies', async () => {
     const { url } = await startSocketIo(defer);
-    const result = await runWsx(['--proto', 'socketio', url], { input: 'hello\n["echo",1]\n' });
-    expect(result.stderr).toMatch(/^wsx: skipped "hello": a Socket.IO line is a JSON array/);
-    expect(lines(result.stdout)).toContain('["echo",1]');
-    expect(result.code).toBe(0);
+    const result = await runWsx(['--proto', 'socketio', url], { input: '["echo",1]\nhello\n["echo",2]\n' });
+    expect(result.stderr).toBe(
+      'wsx: stdin record 2 "hello" is not a socketio message: a Socket.IO line is a JSON array ["event", args…] (or ack ["event", args…]); not sent\n',
+    );
+    expect(lines(result.stdout)).toEqual(['["welcome","hello from /",{"n":1}]', '["echo",1]']);
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a -x message the protocol cannot send before connecting, exit 2', async () => {
+    const { url, io } = await startSocketIo(defer);
+    let connections = 0;
+    io.engine.on('connection', () => connections++);
+    const result = await runWsx(['--proto', 'socketio', url, '-x', '["echo",1]', '-x', 'hello']);
+    expect(result.stderr).toBe(
+      'wsx: -x "hello" is not a socketio message: a Socket.IO line is a JSON array ["event", args…] (or ack ["event", args…])\n',
+    );
+    expect(result.code).toBe(2);
+    expect(connections).toBe(0);
   });
 });
 
 describe('--proto jsonrpc', () => {
-  it('pipe: one response per line as received, notifications as they come, errors also on stderr', async () => {
+  it('pipe: one response per line as received, notifications as they come, errors also on stderr and exit 4', async () => {
     const { url } = await startJsonRpc(defer);
     const result = await runWsx(['--proto', 'jsonrpc', url], {
       input: 'slow [300]\nadd [1,2]\n{"method":"fail"}\nsubscribe ["newHeads"]\n',
@@ -94,7 +140,9 @@ describe('--proto jsonrpc', () => {
       '{"jsonrpc":"2.0","id":1,"result":"slow done"}',
     ]);
     expect(result.stderr).toContain('wsx: 3 failed: {"jsonrpc":"2.0","id":3,"error":{"code":-32000');
-    expect(result.code).toBe(0);
+    // The other answers all came, but one request failed: the run did not succeed.
+    expect(result.stderr).toMatch(/wsx: the server answered 1 request with an error\n$/);
+    expect(result.code).toBe(4);
   });
 
   it('--jsonl adds rtt_ms to each response', async () => {
@@ -155,6 +203,21 @@ describe('--proto graphql-ws', () => {
       { event: 'complete', id: '1' },
     ]);
     expect(events[0]!.rtt_ms).toEqual(expect.any(Number));
+  });
+
+  it('pipe: an error for an operation prints as {"errors":[…]}, is named on stderr and exits 4', async () => {
+    const { url } = await startGraphqlWs(defer, { needsToken: true });
+    const result = await runWsx(
+      ['--proto', 'graphql-ws', '--init', '{"token":"ok"}', '--wait', '300ms', url],
+      {
+        input: '{ nope }\n',
+      },
+    );
+    expect(lines(result.stdout)).toEqual([
+      expect.stringMatching(/^\{"errors":\[\{"message":"Cannot query field \\"nope\\"/),
+    ]);
+    expect(result.stderr).toMatch(/^wsx: 1 failed: .*\nwsx: the server answered 1 request with an error\n$/);
+    expect(result.code).toBe(4);
   });
 
   it('script: --expect-json on a next payload', async () => {

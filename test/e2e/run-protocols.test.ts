@@ -123,7 +123,7 @@ describe('wsx run with a protocol', () => {
     const result = await runWsx(['run', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `${file}:1: proto: unknown protocol "mqtt" (use one of raw, socketio, jsonrpc, graphql-ws)\n`,
+      `${file}:1: proto: unknown protocol "mqtt" (use one of raw, socketio, jsonrpc, cdp, graphql-ws)\n`,
     );
   });
 });

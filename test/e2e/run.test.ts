@@ -1,11 +1,12 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { collect, runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 import { freePort, nextMessage } from '../helpers/servers.js';
 import { startExpiringServer, startSilentServer } from '../scenario/conversation-servers.js';
 import { find, parseXml } from '../scenario/xml.js';
@@ -104,6 +105,24 @@ describe('wsx run', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('exit 2 for a folder, with the command that runs the scenarios in it', async () => {
+    const dir = tempDir();
+    scenarioFile(dir, 'a.wsx', 'send a\n');
+    scenarioFile(dir, 'b.wsx', 'send b\n');
+    const result = await runWsx(['run', `${dir}/`, '--url', 'ws://127.0.0.1:1']);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      `${dir}/: is a directory: wsx run takes .wsx files; to run the 2 scenarios in it: wsx run ${dir}/*.wsx\n`,
+    ]);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const none = await runWsx(['run', empty, '--url', 'ws://127.0.0.1:1']);
+    expect([none.code, none.stderr]).toEqual([
+      2,
+      `${empty}: is a directory: wsx run takes .wsx files, and it holds none\n`,
+    ]);
+  });
+
   it('exit 2 for a file that does not exist or is not UTF-8', async () => {
     const dir = tempDir();
     const missing = join(dir, 'nope.wsx');
@@ -193,6 +212,33 @@ describe('wsx run', () => {
     expect(events[2]!.messages).toEqual([{ type: 'text', data: '{"a":1}', role: 'matched' }]);
     expect(events[3]).toMatchObject({ file, code: 0 });
   });
+
+  it.each([
+    ['the human view', [], 0],
+    ['--jsonl', ['--jsonl'], 0],
+    ['a failing file', [], 4],
+  ])(
+    'says once that stdout cannot be written (%s > /dev/full), no stack trace',
+    async (_name, flags, failingCode) => {
+      const s = await serverUntilCleanup(defer, { mode: 'echo' });
+      const expectLine = failingCode === 0 ? 'expect /hi/' : 'expect /never/ within 100ms';
+      const file = scenarioFile(tempDir(), 'f.wsx', `send hi\n${expectLine}\n`);
+      const child = spawn('bash', [
+        '-c',
+        `NO_COLOR=1 "${process.execPath}" "${wsxBin}" run "${file}" --url ${s.url} ${flags.join(' ')} > /dev/full`,
+      ]);
+      const result = await collect(child);
+      if (failingCode === 0) {
+        expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+        expect(result.code).toBe(1);
+      } else {
+        // The scenario's own verdict still decides the code; the lost report is named too.
+        expect(result.stderr).toContain('wsx: cannot write to stdout: ENOSPC\n');
+        expect(result.stderr).not.toContain('    at ');
+        expect(result.code).toBe(failingCode);
+      }
+    },
+  );
 
   it('SIGINT ends the run at once with 130 and closes the connection with 1000', async () => {
     const s = await startSilentServer(defer);

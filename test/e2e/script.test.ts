@@ -9,6 +9,21 @@ const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestSe
   serverUntilCleanup(defer, opts);
 
 describe('script mode', () => {
+  it.each([
+    ['-x hi --count 1', ['-x', 'hi', '--count', '1']],
+    ['-x hi --expect hi', ['-x', 'hi', '--expect', 'hi']],
+    ['-x hi --count 1 --jsonl', ['-x', 'hi', '--count', '1', '--jsonl']],
+  ])('exits 1 naming the failure when stdout cannot be written (%s > /dev/full)', async (_name, args) => {
+    const s = await server({ mode: 'echo' });
+    const child = spawn('bash', [
+      '-c',
+      `NO_COLOR=1 "${process.execPath}" "${wsxBin}" ${s.url} ${args.join(' ')} > /dev/full`,
+    ]);
+    const result = await collect(child);
+    expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+    expect(result.code).toBe(1);
+  });
+
   it('sends -x messages in order, succeeds as soon as the expectation matches, exit 0', async () => {
     const s = await server();
     s.wss.on('connection', (ws) =>

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 import { until as untilWithin } from '../helpers/servers.js';
 
 /** Waits for `check`, 3 s unless told. */
@@ -46,7 +48,45 @@ function pipeClient(url: string): { child: ChildProcessWithoutNullStreams; out: 
   return { child, out: () => out };
 }
 
+/** A client-to-client frame with the all-zero mask, so the payload goes out as given. */
+function maskedFrame(opcode: number, payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
+
+/** Opens a raw TCP connection to `url` and completes the WebSocket opening handshake by hand. */
+async function rawClient(url: string): Promise<Socket> {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(
+    'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
+  await waitForOutput(socket, /101 Switching Protocols[\s\S]*\r\n\r\n/);
+  socket.on('error', () => {});
+  return socket;
+}
+
+/** Resident memory of a process, MiB (Linux /proc). */
+function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
 describe('wsx serve', () => {
+  it.each([[[]], [['--jsonl']]])(
+    'stops with exit 1 and one line when stdout cannot be written (%j > /dev/full)',
+    async (flags: string[]) => {
+      const child = spawn('bash', [
+        '-c',
+        `NO_COLOR=1 "${process.execPath}" "${wsxBin}" serve --port 0 -q ${flags.join(' ')} > /dev/full`,
+      ]);
+      const result = await collect(child);
+      expect(result.stderr).toBe('wsx: cannot write to stdout: ENOSPC\n');
+      expect(result.code).toBe(1);
+    },
+  );
+
   it('prints the readiness line first, on a free port, and echoes text as text and binary as binary', async () => {
     const { url } = await serve();
     const ws = await client(url);
@@ -199,7 +239,9 @@ describe('wsx serve', () => {
     expect(opens).toBe(1);
     expect(tries).toBeGreaterThan(0);
     expect(exitMs).toBeLessThan(300 + 1000);
-    expect(stderr()).toMatch(/client 1 left: 1006 .*no answer to the close within 300 ms/);
+    expect(stderr()).toMatch(
+      /client 1 left: closed by wsx serve with 1001 going away "server shutting down", no answer to the close within 300 ms/,
+    );
   });
 
   it('closes every client with 1001 on SIGTERM and exits 0; sink prints per-connection counts', async () => {
@@ -218,6 +260,110 @@ describe('wsx serve', () => {
     const [exitCode] = await once(child, 'exit');
     expect(exitCode).toBe(0);
     expect(stderr()).toMatch(/client 1 \(127\.0\.0\.1:\d+\): 2 messages, 6 bytes/);
+  });
+
+  it('echo: stops reading from a client that sends and never reads, and closes it 1008 too slow', async () => {
+    const { child, url, stderr } = await serve(
+      ...['--max-buffered', '256k', '--lag-timeout', '500ms', '--close-timeout', '300ms'],
+    );
+    const ws = await client(url);
+    // A client that never reads what is echoed back to it.
+    ws.pause();
+    const closed = once(ws, 'close');
+    // Up to 64 MiB in 64 KiB messages, handed to the socket as fast as it takes them. Before the fix the
+    // server read all of it and kept every echo in memory (300 MB sent left it at 371 MiB).
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let sentBytes = 0;
+    // Until the server's close frame arrives; the loop also ends if the server never sends one.
+    while (ws.readyState === ws.OPEN && sentBytes < 64 * 1024 * 1024) {
+      const accepted = new Promise<void>((resolve) => ws.send(chunk, () => resolve()));
+      sentBytes += chunk.length;
+      if (ws.bufferedAmount > 1024 * 1024) await Promise.race([accepted, closed]);
+    }
+    await until(
+      () => ws.readyState !== ws.OPEN,
+      5000,
+      () => `still open after ${sentBytes} bytes sent; server log: ${stderr()}`,
+    );
+    await closed;
+    expect(sentBytes).toBeLessThan(64 * 1024 * 1024);
+    await until(() => /client 1 left/.test(stderr()));
+    expect(stderr()).toMatch(
+      /client 1 left: closed by wsx serve with 1008 policy violation "too slow", too slow: [\d.]+ \w?i?B waiting for over 500 ms/,
+    );
+    expect(rssMiB(child.pid!)).toBeLessThan(150);
+  }, 15_000);
+
+  it('echo: a client that reads keeps getting every echo while the server holds back its reading', async () => {
+    const { url, stderr } = await serve('--max-buffered', '64k', '--lag-timeout', '2s');
+    const ws = await client(url);
+    let echoed = 0;
+    ws.on('message', (data: Buffer) => (echoed += data.length));
+    const chunk = Buffer.alloc(32 * 1024, 0x62);
+    for (let i = 0; i < 256; i++) ws.send(chunk);
+    await until(
+      () => echoed === 256 * chunk.length,
+      8000,
+      () => `${echoed} of ${256 * chunk.length} bytes echoed`,
+    );
+    expect(stderr()).not.toMatch(/client 1 left/);
+  }, 10_000);
+
+  it('logs the close code it sent when it fails a client itself: 1009, 1007, 1002', async () => {
+    const { url, stderr } = await serve('--max-payload', '1k');
+    const big = await client(url);
+    big.send('x'.repeat(2048));
+    await until(() => /client 1 left/.test(stderr()));
+    const utf8 = await rawClient(url);
+    utf8.write(maskedFrame(0x1, Buffer.from([0x68, 0xff, 0x69])));
+    await until(() => /client 2 left/.test(stderr()));
+    const unmasked = await rawClient(url);
+    // RFC 6455 §5.1: a client must mask every frame; a server closes with 1002 when it does not.
+    unmasked.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    await until(() => /client 3 left/.test(stderr()));
+    expect(stderr()).toMatch(/client 1 left: closed by wsx serve with 1009 message too big, .*max payload/i);
+    expect(stderr()).toMatch(/client 2 left: closed by wsx serve with 1007 invalid payload data, .*UTF-8/i);
+    expect(stderr()).toMatch(/client 3 left: closed by wsx serve with 1002 protocol error, .*MASK/i);
+    expect(stderr()).not.toMatch(/left: 1006/);
+  });
+
+  it('--jsonl: the disconnect event of a client it failed names the close frame it sent', async () => {
+    const child = spawnWsx(['serve', '--port', '0', '--jsonl', '--max-payload', '1k']);
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => out.includes('\n'));
+    const { url } = JSON.parse(out.split('\n')[0]!) as { url: string };
+    const ws = await client(url);
+    ws.send('x'.repeat(2048));
+    await until(() => out.includes('"disconnect"'));
+    const disconnect = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; code: number; sent?: { code: number } })
+      .find((e) => e.event === 'disconnect')!;
+    expect(disconnect.sent).toEqual({ code: 1009, reason: '' });
+    expect(disconnect.code).toBe(1006);
+  });
+
+  it('says "1 message" and "2 messages" in its log', async () => {
+    const { child, url, stderr } = await serve('--mode', 'sink');
+    const one = await client(url);
+    one.send('a');
+    const two = await client(url);
+    two.send('b');
+    two.send('c');
+    for (const ws of [one, two]) {
+      ws.ping();
+      await once(ws, 'pong');
+    }
+    one.close();
+    await until(() => /client 1 left/.test(stderr()));
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    expect(stderr()).toMatch(/client 1 left: .*; 1 message \(1 connected\)/);
+    expect(stderr()).toMatch(/client 2 \(127\.0\.0\.1:\d+\): 2 messages, 2 bytes/);
+    expect(stderr()).not.toMatch(/\b1 messages/);
   });
 
   it('writes JSON events with --jsonl, starting with the listening event', async () => {

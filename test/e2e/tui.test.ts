@@ -177,4 +177,38 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     tmux('send-keys', '-t', session, 'C-c', '');
     await screenShows(session, 'WSX_EXIT=0');
   }, 30_000);
+
+  it('lens: --binary talks to a binary-only server, its text shown as text; ignored flags are said in the screen', async () => {
+    // Like websockify: binary frames only; a text frame is closed with 1003 (unsupported data).
+    const server = await startServer();
+    defer(() => server.close());
+    const frames: { isBinary: boolean; text: string }[] = [];
+    server.wss.on('connection', (ws) => {
+      ws.on('message', (data: Buffer, isBinary) => {
+        frames.push({ isBinary, text: data.toString() });
+        if (!isBinary) ws.close(1003, 'binary frames only');
+        else ws.send(Buffer.from(`got ${data.toString()}`), { binary: true });
+      });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-binary-'));
+    const session = startTmux(defer, 'wsx-binary', [100, 25]);
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --binary --jsonl; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
+    // Said while the session runs, not only once it has ended.
+    await screenShows(session, ['● open', '--jsonl does nothing in the interactive session']);
+    expect(screenOf(session)).not.toContain('--binary does nothing');
+    tmux('send-keys', '-t', session, '-l', 'hello');
+    tmux('send-keys', '-t', session, 'Enter');
+    await screenShows(session, ['→ ⟨binary 5 B⟩ hello', '← ⟨binary 9 B⟩ got hello']);
+    expect(frames).toEqual([{ isBinary: true, text: 'hello' }]);
+    tmux('send-keys', '-t', session, 'C-c', '');
+    const screen = await screenShows(session, 'WSX_EXIT=0');
+    // Not repeated on stderr once the session has ended.
+    expect(screen).not.toContain('wsx: --jsonl does nothing');
+  }, 20_000);
 });

@@ -21,7 +21,7 @@ describe('the proto line', () => {
 
   it('is checked: a known name, once, before the steps', () => {
     expect(syntaxError('proto mqtt\n')).toBe(
-      't.wsx:1: proto: unknown protocol "mqtt" (use one of raw, socketio, jsonrpc, graphql-ws)',
+      't.wsx:1: proto: unknown protocol "mqtt" (use one of raw, socketio, jsonrpc, cdp, graphql-ws)',
     );
     expect(syntaxError('proto socketio\nproto jsonrpc\n')).toBe(
       't.wsx:2: a second proto: one protocol per file',

@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { editDependencies } from '../../scripts/dependency-edits.mjs';
@@ -22,6 +24,7 @@ interface OutputLike {
 interface Modules {
   Output: new (size: { width: number; height: number }) => OutputLike;
   measureText: (text: string) => { width: number; height: number };
+  wrapText: (text: string, maxWidth: number, wrapType: string) => string;
   tokenize: (text: string) => unknown[];
   styledCharsFromTokens: (tokens: unknown[]) => unknown[];
   styledCharsToString: (chars: unknown[]) => string;
@@ -36,11 +39,13 @@ const tokenizeIndex = [join(inkBuild, '../node_modules'), join(inkBuild, '../..'
 const sources = {
   output: join(inkBuild, 'output.js'),
   measureText: join(inkBuild, 'measure-text.js'),
+  wrapText: join(inkBuild, 'wrap-text.js'),
   tokenize: tokenizeIndex,
 };
 const entry = [
   `export { default as Output } from ${JSON.stringify(sources.output)};`,
   `export { default as measureText } from ${JSON.stringify(sources.measureText)};`,
+  `export { default as wrapText } from ${JSON.stringify(sources.wrapText)};`,
   `export { tokenize, styledCharsFromTokens, styledCharsToString } from ${JSON.stringify(sources.tokenize)};`,
 ].join('\n');
 
@@ -63,14 +68,16 @@ beforeAll(async () => {
   });
   bundleText = readFileSync(outfile, 'utf8');
   edited = (await import(pathToFileURL(outfile).href)) as Modules;
-  const [output, measure, tokenize] = await Promise.all([
+  const [output, measure, wrap, tokenize] = await Promise.all([
     import(pathToFileURL(sources.output).href),
     import(pathToFileURL(sources.measureText).href),
+    import(pathToFileURL(sources.wrapText).href),
     import(pathToFileURL(sources.tokenize).href),
   ]);
   original = {
     Output: output.default,
     measureText: measure.default,
+    wrapText: wrap.default,
     tokenize: tokenize.tokenize,
     styledCharsFromTokens: tokenize.styledCharsFromTokens,
     styledCharsToString: tokenize.styledCharsToString,
@@ -103,6 +110,45 @@ describe('the edited @alcalzone/ansi-tokenize', () => {
       expect(edited.styledCharsToString(mine)).toBe(original.styledCharsToString(theirs));
     }
   });
+});
+
+describe('the edited ink wrapText', () => {
+  it('edits the bundle: a bounded cache of cut and wrapped texts', () => {
+    expect(bundleText).toMatch(/\+\+wsxWrapCacheSize > 1024/);
+  });
+
+  it('cuts and wraps the same before and after the cache is emptied', () => {
+    // 4,500 distinct texts pass the 1,024 limit four times; the second pass reads some from the cache again.
+    const check = (i: number) => {
+      const text = `${lines[i % lines.length]!} row ${i} ${'x'.repeat(i % 120)}`;
+      const wrapType = i % 50 === 0 ? 'wrap' : 'truncate-end';
+      expect(original.wrapText(text, 40, wrapType)).toBe(original.wrapText(text, 40, wrapType));
+    };
+    for (let i = 0; i < 4500; i++) check(i);
+    for (let i = 0; i < 4500; i += 45) check(i);
+  });
+
+  it('keeps memory flat under a flood of distinct rows wider than the screen', () => {
+    // gc() without --expose-gc: the flag applies to contexts made after it is set.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapAfterGc = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heapAfterGc();
+    // Distinct 239-character rows cut to 100 columns: ink's own cache kept ~850 B a row (41 MiB after
+    // 50,000; 5.5 MiB after these 6,000). Bounded, at most the last 1,024 of them stay (1.4 MiB measured).
+    const pad = 'p'.repeat(200);
+    for (let i = 0; i < 6000; i++)
+      edited.wrapText(
+        `  ← {"seq":${String(i).padStart(6, '0')},"pad":"${pad}","sym":"WSX"}`,
+        100,
+        'truncate-end',
+      );
+    const grownMiB = (heapAfterGc() - before) / 1024 / 1024;
+    expect(grownMiB).toBeLessThan(3);
+  }, 30_000);
 });
 
 describe('the edited ink Output and measureText', () => {

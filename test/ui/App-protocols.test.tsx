@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
-import { waitForOutput } from '../helpers/ink.js';
+import { stripAnsi, waitForOutput } from '../helpers/ink.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session-store.js';
 import { Connection } from '../../src/core/connection.js';
@@ -53,6 +53,20 @@ describe('App with --proto', () => {
     expect(acked).toMatch(/⇠ ack #0 \(add\) 5 {2}\d+ ms/);
   });
 
+  it('Socket.IO in the lens: the json filter matches decoded events, not "0 matching"', async () => {
+    const { url } = await startSocketIo(defer);
+    const { instance } = mount(socketIoCodec(), url, { isLens: true });
+    await waitForOutput(instance, '⇠ welcome "hello from /"');
+    instance.stdin.write('["echo","hi"]\r');
+    await waitForOutput(instance, '⇠ echo "hi"');
+    instance.stdin.write('\t/json [0] == "echo"');
+    // What was typed and the decoded echo; the welcome event is left out.
+    await waitForOutput(instance, '2 matching');
+    const frame = stripAnsi(instance.lastFrame() ?? '');
+    expect(frame).toContain('⇠ echo "hi"');
+    expect(frame).not.toContain('welcome');
+  });
+
   it('Socket.IO: a line that is not an event array is not sent and says why', async () => {
     const { url } = await startSocketIo(defer);
     const { instance, conn } = mount(socketIoCodec(), url);
@@ -81,6 +95,24 @@ describe('App with --proto', () => {
     expect(out).toMatch(/⇠ #1 5 {2}\d+ ms/);
     instance.stdin.write('fail\r');
     await waitForOutput(instance, '⇠ #2 error -32000: it failed {"why":"asked to"}');
+  });
+
+  it('JSON-RPC in the lens: Ctrl+O shows each decoded message under its summary as pretty JSON', async () => {
+    const { url } = await startJsonRpc(defer);
+    const { conn, instance } = mount(jsonRpcCodec(), url, { isLens: true });
+    await stateReached(conn, 'open');
+    instance.stdin.write('add [2,3]\r');
+    await waitForOutput(instance, '⇠ #1 5');
+    instance.stdin.write('\x0f');
+    await waitForOutput(instance, 'pretty JSON on');
+    const deadline = Date.now() + 3000;
+    let frame = '';
+    while (!/⇠ #1 5.*\n +\{\n +"jsonrpc": "2\.0",/.test(frame) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      frame = stripAnsi(instance.lastFrame() ?? '');
+    }
+    expect(frame).toMatch(/⇠ #1 5.*\n +\{\n +"jsonrpc": "2\.0",/);
+    expect(frame).toMatch(/^ +"result": 5,?$/m);
   });
 
   it('graphql-ws: a server that refuses connection_init (4403) ends the session as an auth failure', async () => {

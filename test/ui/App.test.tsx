@@ -163,6 +163,9 @@ describe('App', () => {
     const out = await waitForOutput(instance, 'cannot read');
     expect(out).toContain('wsx-no-such-file: no such file');
     expect(out).not.toContain('ENOENT');
+    // A device never ends: it is refused by type before a byte is read, and the session carries on.
+    instance.stdin.write('/file /dev/zero\r');
+    expect(await waitForOutput(instance, '/dev/zero: not a regular file')).toContain('cannot read');
     await until(
       () => s.received.length === 1,
       3000,

@@ -9,10 +9,14 @@ import { stateReached } from '../helpers/connection.js';
 import { stripAnsi, waitForOutput } from '../helpers/ink.js';
 import { columnsOf, InputLine, inputRows } from '../../src/ui/InputLine.js';
 import { createEditor } from '../../src/ui/line-editor.js';
+import type { AppProps } from '../../src/ui/App.js';
+import { viewportEntries } from '../../src/ui/Lens.js';
 
 const defer = cleanupAfterEach();
 
-async function mountLens(opts: { maxEntries?: number; editor?: string } = {}) {
+async function mountLens(
+  opts: { maxEntries?: number; editor?: string; props?: Partial<AppProps>; rows?: number } = {},
+) {
   const server = await startServer({ mode: 'echo' });
   defer(() => server.close());
   const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
@@ -27,6 +31,7 @@ async function mountLens(opts: { maxEntries?: number; editor?: string } = {}) {
     store,
     onCopy: (text) => copied.push(text),
     editor: opts.editor ?? 'false',
+    ...opts.props,
   });
   await stateReached(conn, 'open');
   return { server, conn, store, instance, copied };
@@ -192,6 +197,121 @@ describe('Ctrl+X', () => {
     instance.stdin.write('keep me\x18');
     const frame = await frameShows(instance, '$EDITOR ended with an error');
     expect(frame).toContain('› keep me');
+  });
+});
+
+describe('viewportEntries', () => {
+  const heights = (hs: number[]) => (i: number) => hs[i]!;
+  it('following: the newest entries fill the view from the bottom, the oldest shown may be cut', () => {
+    expect(viewportEntries(0, 3, true, 4, 4, heights([1, 3, 1, 1]))).toEqual({ first: 1, last: 3 });
+    expect(viewportEntries(0, 2, true, 10, 3, heights([1, 1, 1]))).toEqual({ first: 0, last: 2 });
+  });
+
+  it('paused: keeps the selected entry in view, moving as little as possible', () => {
+    // Selecting below the view scrolls just far enough for the whole entry.
+    expect(viewportEntries(0, 3, false, 4, 6, heights([2, 2, 2, 2, 2, 2]))).toEqual({ first: 2, last: 3 });
+    // Selecting above it puts the selected entry on top.
+    expect(viewportEntries(4, 1, false, 4, 6, heights([2, 2, 2, 2, 2, 2]))).toEqual({ first: 1, last: 2 });
+    // Within the view: nothing moves.
+    expect(viewportEntries(1, 2, false, 6, 8, heights([1, 1, 1, 1, 1, 1, 1, 1]))).toEqual({
+      first: 1,
+      last: 6,
+    });
+    // Near the end the view is filled by moving up, never left half empty.
+    expect(viewportEntries(5, 5, false, 4, 6, heights([1, 1, 1, 1, 1, 1]))).toEqual({ first: 2, last: 5 });
+    // An entry taller than the view is still the one shown.
+    expect(viewportEntries(0, 1, false, 3, 3, heights([1, 5, 1]))).toEqual({ first: 1, last: 1 });
+  });
+});
+
+describe('the lens shows what it is asked to', () => {
+  it('shows /help as lines, one command a row, not one row joined with ⏎', async () => {
+    const { instance } = await mountLens();
+    instance.stdin.write('/help\r');
+    const frame = await frameShows(instance, '/reconnect');
+    const rows = frame.split('\n');
+    expect(frame).not.toContain('⏎');
+    expect(rows.filter((r) => r.includes('/ping [data]'))).toHaveLength(1);
+    expect(rows.filter((r) => r.includes('/ping [data]') && r.includes('/close'))).toHaveLength(0);
+    expect(rows.some((r) => /^ +\/close \[code \[reason\]\] +close the connection/.test(r))).toBe(true);
+  });
+
+  it('shows /saved as one row per saved message', async () => {
+    const saved = [
+      { name: 'login', text: '{"op":"login"}', source: 'global' },
+      { name: 'sub', text: '{"op":"subscribe"}', source: 'project' },
+    ];
+    const { instance } = await mountLens({
+      props: { messages: { list: () => saved, render: () => '', save: () => ({ source: 'global' }) } },
+    });
+    instance.stdin.write('/saved\r');
+    const frame = await frameShows(instance, '{"op":"subscribe"}');
+    expect(frame).not.toContain('⏎');
+    expect(frame).toMatch(/· login +global +\{"op":"login"\}\n +sub +project +\{"op":"subscribe"\}/);
+  });
+
+  it('Ctrl+O shows JSON messages pretty-printed over several rows, and on one row again', async () => {
+    const { server, instance } = await mountLens();
+    push(server, '{"op":"order","qty":3}', 'plain text');
+    await frameShows(instance, '← plain text');
+    instance.stdin.write('\x0f');
+    let frame = await frameShows(instance, 'pretty JSON on');
+    expect(frame).toMatch(/← \{\n +"op": "order",\n +"qty": 3\n +\}/);
+    expect(frame).toContain('← plain text');
+    instance.stdin.write('/pretty\r');
+    frame = await frameShows(instance, 'pretty JSON off');
+    expect(frame).toContain('← {"op":"order","qty":3}');
+  });
+
+  it('keeps the selected entry in view when entries take several rows', async () => {
+    const { server, instance } = await mountLens({
+      props: { format: { showTimestamps: false, isPretty: true } },
+    });
+    push(server, ...Array.from({ length: 12 }, (_, i) => `{"n":${i},"x":1}`));
+    await frameShows(instance, '"n": 11');
+    instance.stdin.write('\t');
+    await frameShows(instance, 'End follow');
+    for (let i = 0; i < 11; i++) instance.stdin.write('\x1b[A');
+    const frame = await frameShows(instance, 'paused');
+    expect(frame).toMatch(/▶ ← \{\n +"n": 0,/);
+  });
+
+  it('shows a binary message as text when it is readable UTF-8, as hex when not; opened, as hex', async () => {
+    const { server, instance } = await mountLens();
+    for (const ws of server.clients()) {
+      ws.send(Buffer.from('héllo binary'), { binary: true });
+      ws.send(Buffer.from([0x01, 0x02, 0x41]), { binary: true });
+      ws.send(Buffer.from([0x00, 0xff, 0x10]), { binary: true });
+    }
+    const frame = await frameShows(instance, '⟨binary 3 B⟩ 00 ff 10');
+    expect(frame).toContain('← ⟨binary 13 B⟩ héllo binary');
+    expect(frame).toContain('← ⟨binary 3 B⟩ 01 02 41');
+    instance.stdin.write('\t\x1b[A\x1b[A\r');
+    const opened = await frameShows(instance, '00000000');
+    expect(opened).toContain('00000000  68 c3 a9 6c 6c 6f 20 62');
+  });
+
+  it('with --binary, sends typed lines as binary frames (hex with --input-format hex)', async () => {
+    const { server, instance } = await mountLens({ props: { binaryInput: 'raw' } });
+    instance.stdin.write('hello\r');
+    await until(
+      () => server.received.length === 1,
+      3000,
+      () => `server got ${JSON.stringify(server.received)}`,
+    );
+    expect(server.received).toEqual(['<binary 5>']);
+    await frameShows(instance, '→ ⟨binary 5 B⟩ hello');
+    const hex = await mountLens({ props: { binaryInput: 'hex' } });
+    hex.instance.stdin.write('00ff10\r');
+    hex.instance.stdin.write('zz\r');
+    await frameShows(hex.instance, 'not sent');
+    await until(
+      () => hex.server.received.length === 1,
+      3000,
+      () => `server got ${JSON.stringify(hex.server.received)}`,
+    );
+    expect(hex.server.received).toEqual(['<binary 3>']);
+    expect(stripAnsi(hex.instance.lastFrame() ?? '')).toContain('not sent: "zz" is not hex');
   });
 });
 

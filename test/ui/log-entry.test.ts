@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEntry, messageText, type LogEntry } from '../../src/ui/log-entry.js';
+import { entryRow, formatEntry, messageText, type LogEntry } from '../../src/ui/log-entry.js';
 import { stripAnsi } from '../helpers/ink.js';
 
 const plain = { showTimestamps: false, isPretty: false };
@@ -74,5 +74,14 @@ describe('log entries', () => {
     expect(show({ kind: 'received', at: 0, data: Buffer.from('x'.repeat(5000)), isBinary: false })).toMatch(
       /x … \(\+1000 chars\)$/,
     );
+  });
+
+  it('shows a long run of control characters in a row as one mark, then the text after it', () => {
+    const bells = Buffer.from(`${'\x07'.repeat(1000)}after the bells`);
+    const row = stripAnsi(entryRow({ kind: 'received', at: 0, data: bells, isBinary: false }, plain));
+    expect(row).toBe('← \\x07×1000after the bells (1015 B)');
+    const nuls = `${'\x00'.repeat(3000)}after the nuls`;
+    const sentRow = stripAnsi(entryRow({ kind: 'sent', at: 0, data: nuls, isBinary: false }, plain));
+    expect(sentRow).toBe('→ \\x00×3000after the nuls (2.9 KiB)');
   });
 });

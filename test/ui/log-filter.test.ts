@@ -37,4 +37,18 @@ describe('the lens filter', () => {
     expect(literal.note).toBe('not a valid regex: matched as text');
     expect(literal.test(received('xa(by'))).toBe(true);
   });
+
+  it('matches decoded --proto entries by their JSON line, as a regex already did', () => {
+    const decoded: LogEntry = {
+      kind: 'decoded',
+      at: 0,
+      text: '{"event":"chat","args":["hi"]}',
+      summary: 'chat "hi"',
+      isError: false,
+    };
+    expect(compilePattern('json event == "chat"')!.test(decoded)).toBe(true);
+    expect(compilePattern('json event == "other"')!.test(decoded)).toBe(false);
+    expect(compilePattern('!json event == "chat"')!.test(decoded)).toBe(false);
+    expect(compilePattern('chat')!.test(decoded)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MessageStore } from '../../src/config/messages.js';
 import { Connection } from '../../src/core/connection.js';
 import { renderApp } from '../helpers/app.js';
@@ -52,7 +52,10 @@ function configWithProfile(): string {
         prod: {
           url: 'ws://x',
           vars: { user: 'ann' },
-          messages: { hello: '{"op":"hello","user":"{{user}}"}' },
+          messages: {
+            hello: '{"op":"hello","user":"{{user}}"}',
+            login: '{"op":"login","token":"{{env.LOGIN_TOKEN}}"}',
+          },
         },
       },
       messages: { sub: '{"sub":"{{topic}}"}' },
@@ -106,6 +109,27 @@ describe('saved messages in the session', () => {
       () => `received ${JSON.stringify(server.received)}`,
     );
     expect(server.received).toEqual(['{"op":"hello","user":"ann"}']);
+  });
+
+  it('/save after /send keeps the saved text with its references, never the filled-in secret', async () => {
+    const token = 'SECRETMARK-login-t0ken';
+    vi.stubEnv('LOGIN_TOKEN', token);
+    defer(() => void vi.unstubAllEnvs());
+    const file = configWithProfile();
+    const { server, instance } = await mount(file);
+    instance.stdin.write('/send login\r');
+    await until(
+      () => server.received.length === 1,
+      2000,
+      () => `received ${JSON.stringify(server.received)}`,
+    );
+    expect(server.received).toEqual([`{"op":"login","token":"${token}"}`]);
+    instance.stdin.write('/save leak\r');
+    await waitForOutput(instance, 'saved leak (profile)');
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(token);
+    const saved = JSON.parse(text) as { profiles: { prod: { messages: Record<string, string> } } };
+    expect(saved.profiles.prod.messages.leak).toBe('{"op":"login","token":"{{env.LOGIN_TOKEN}}"}');
   });
 
   it('/save keeps the last message sent in the profile, and /saved lists it', async () => {
