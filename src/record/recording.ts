@@ -47,6 +47,8 @@ function payload(
   if (typeof data !== 'string') return 'its "data" is not a string';
   if (type === 'text' || type === undefined) return { isBinary: false, data };
   if (type !== 'binary') return `its "type" is ${JSON.stringify(type)}, not "text" or "binary"`;
+  if (encoding !== undefined && encoding !== 'base64' && encoding !== 'hex')
+    return `its "encoding" is ${JSON.stringify(encoding)}; wsx reads base64 or hex`;
   if (encoding === 'hex') {
     if (!/^(?:[0-9a-f]{2})*$/i.test(data)) return 'its hex "data" is not hex';
     return { isBinary: true, data: Buffer.from(data, 'hex') };
@@ -73,7 +75,9 @@ export function readTranscript(text: string, file: string): Recording | string {
     try {
       event = JSON.parse(line) as Record<string, unknown>;
     } catch {
-      return i === lines.length - 1
+      // A file cut off mid-write may still end with a newline after the broken line.
+      const isLast = lines.slice(i + 1).every((rest) => rest.trim() === '');
+      return isLast
         ? `${where}: the last line is cut off (not JSON): was the recording interrupted?`
         : `${where}: not JSON: a transcript has one JSON event per line`;
     }
