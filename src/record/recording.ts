@@ -1,6 +1,8 @@
 // Recorded WebSocket sessions, read from wsx's own transcripts (--record, or --jsonl output) or from HAR
 // files with Chrome's _webSocketMessages: one model for replay and scenario generation.
 
+import { describeFileError, LocalFileError, readLocalFile } from '../text/local-file.js';
+
 /** One frame of a recorded session. `atMs` counts from the session's open. */
 export interface RecordedFrame {
   from: 'client' | 'server';
@@ -246,4 +248,17 @@ export function pickSession(
   return found.length === 0
     ? `no session in ${file} has a URL containing "${select}":\n${list()}`
     : `${found.length} sessions in ${file} have a URL containing "${select}"; pick one by index:\n${list()}`;
+}
+
+/** Reads and parses the recording at `path` (bounded, regular files only); a message instead of throwing. */
+export function loadRecording(path: string): Recording | string {
+  let text: string;
+  try {
+    text = readLocalFile(path, maxRecordingBytes).toString('utf8');
+  } catch (err) {
+    return err instanceof LocalFileError
+      ? `cannot read the recording ${err.message}`
+      : `cannot read the recording ${path}: ${describeFileError(err)}`;
+  }
+  return readRecording(text, path);
 }
