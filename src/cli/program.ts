@@ -36,6 +36,7 @@ export interface RawFlags {
   binary?: boolean;
   /** --record-end: undefined where the command has no such option (wsx run). */
   recordEnd?: string;
+  record?: string;
   inputFormat: string;
   binaryOut: string;
   jsonl?: boolean;
@@ -196,6 +197,10 @@ export function buildProgram(version: string): Command {
         .default('base64'),
     )
     .option('--jsonl', 'write one JSON object per event to stdout (recv, send, open, close, drop, ...)')
+    .option(
+      '--record <file>',
+      'also write the session as a transcript for wsx serve --replay and wsx scenario',
+    )
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')

@@ -18,6 +18,7 @@ import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { JsonlWriter } from './jsonl.js';
 import { formatMessage, type MessageOutputFormat } from './message-output.js';
 import { StdoutSink } from './stdout-sink.js';
+import { TranscriptWriter } from '../record/transcript-writer.js';
 
 export interface Io {
   stdin: NodeJS.ReadStream;
@@ -51,6 +52,8 @@ export class LineSession {
   private readonly sink: StdoutSink;
   private readonly jsonl: JsonlWriter;
   private readonly output: MessageOutputFormat;
+  /** --record FILE: the wire frames as a transcript, beside stdout (which it does not change). */
+  private readonly transcript: TranscriptWriter | undefined;
   private hooks: SessionHooks = {};
   /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
   private readSent: SentFrameReader | undefined;
@@ -107,6 +110,15 @@ export class LineSession {
       this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
     } else {
       this.conn = new Connection(options.connection);
+    }
+    if (options.recordFile !== undefined) {
+      this.transcript = new TranscriptWriter(options.recordFile, {
+        displayUrl: options.displayUrl,
+        secrets: options.secrets,
+        onWriteError: (message) => this.diag.warn(message),
+      });
+      // Attached first, so the transcript sees each frame before any output does.
+      this.transcript.attach(this.conn);
     }
     const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
     this.output = {
@@ -227,6 +239,7 @@ export class LineSession {
     clearTimeout(this.timeoutHandle);
     this.hooks.stopInput?.();
     await this.conn.close(1000);
+    this.transcript?.close();
     // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
     const failure = this.closedChange?.error;
     if (ending.ended === 'completed' && failure) ending = { ended: 'failed', error: failure };
