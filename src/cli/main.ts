@@ -10,6 +10,7 @@ import { buildProgram, type RawFlags } from './program.js';
 import { addLoadCommand } from './load-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommand } from './serve-command.js';
+import { addScenarioCommand } from './scenario-command.js';
 import { addProfilesCommand } from './profiles-command.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<void> {
   addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
   addRunCommand(program, (runOutcome) => (outcome = runOutcome));
   addLoadCommand(program, (loadOutcome) => (outcome = loadOutcome));
+  addScenarioCommand(program, (scenarioOutcome) => (outcome = scenarioOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)
