@@ -81,6 +81,7 @@ Examples:
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
+  wsx ws://localhost:8080 --record s.jsonl < in.txt; wsx serve --replay s.jsonl; wsx scenario s.jsonl > s.wsx
   wsx load ws://localhost:8080 -c 100 --rate 1000 -d 30s   load: 100 connections, round trips (docs/load.md)
   echo Target.getTargets | wsx --proto cdp ws://127.0.0.1:9222/devtools/browser/ID   Chrome DevTools
 
@@ -98,7 +99,7 @@ export function buildProgram(version: string): Command {
       'A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.',
     )
     .usage(
-      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>\n       wsx load [options] <url>',
+      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>\n       wsx load [options] <url>\n       wsx scenario <file>',
     )
     .argument(
       '[url]',

@@ -60,6 +60,15 @@ function payload(
 }
 
 /**
+ * Who closed: as recorded, else (a --jsonl capture says nothing) a lost connection for 1006 and the
+ * client otherwise, so a replay waits for the client instead of closing on it.
+ */
+function closedBy(by: unknown, code: unknown): 'client' | 'server' | 'network' {
+  if (by === 'client' || by === 'server' || by === 'network') return by;
+  return code === 1006 || code === undefined ? 'network' : 'client';
+}
+
+/**
  * Reads a transcript: JSON lines of wsx's events (`open`, `send`, `recv`, `close`, as --record and --jsonl
  * write them). Each `open` starts a session (a reconnect is a new connection to replay). Returns a message
  * naming the file and line instead of throwing.
@@ -119,7 +128,7 @@ export function readTranscript(text: string, file: string): Recording | string {
             code: typeof event.code === 'number' ? event.code : 1005,
             reason: typeof event.reason === 'string' ? event.reason : '',
             atMs: offset(),
-            by: event.by === 'client' || event.by === 'server' ? event.by : 'network',
+            by: closedBy(event.by, event.code),
           };
         break;
       // Other events (ping, pong, drop, reconnect, error…) carry nothing a replay sends.

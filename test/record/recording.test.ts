@@ -43,6 +43,20 @@ describe('readRecording: transcripts', () => {
     expect(s.close).toEqual({ code: 4000, reason: 'bye', atMs: 500, by: 'server' });
   });
 
+  it('reads a --jsonl capture (no ms, no "by"): offsets from t, a close without "by" is the client\'s unless 1006', () => {
+    const capture = lines(
+      { t: '2026-01-01T00:00:00.000Z', event: 'open', url: 'ws://h/', protocol: '', reconnect: false },
+      { t: '2026-01-01T00:00:00.020Z', event: 'recv', type: 'text', data: 'x' },
+      { t: '2026-01-01T00:00:00.050Z', event: 'close', code: 1000, reason: '' },
+      { t: '2026-01-01T00:00:01.000Z', event: 'open', url: 'ws://h/' },
+      { t: '2026-01-01T00:00:01.050Z', event: 'close', code: 1006, reason: '' },
+    );
+    const rec = ok(readRecording(capture, 'c.jsonl'));
+    expect(rec.sessions[0]).toMatchObject({ protocol: undefined, close: { by: 'client', atMs: 50 } });
+    expect(rec.sessions[0]!.frames[0]!.atMs).toBe(20);
+    expect(rec.sessions[1]!.close).toMatchObject({ by: 'network', atMs: 50 });
+  });
+
   it('starts a new session at each open (a reconnect is another connection)', () => {
     const rec = ok(
       readRecording(
