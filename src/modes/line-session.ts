@@ -106,19 +106,12 @@ export class LineSession {
       const c = options.connection;
       const target = codec.target(c.url, c.protocols ?? []);
       this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });
-      // Before any other listener: its verdict on a closing socket must be known when onState runs.
+      this.transcript = this.recordTo(options);
+      // Before any other listener but the transcript's: its verdict on a closing socket must be known when onState runs.
       this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
     } else {
       this.conn = new Connection(options.connection);
-    }
-    if (options.recordFile !== undefined) {
-      this.transcript = new TranscriptWriter(options.recordFile, {
-        displayUrl: options.displayUrl,
-        secrets: options.secrets,
-        onWriteError: (message) => this.diag.warn(message),
-      });
-      // Attached first, so the transcript sees each frame before any output does.
-      this.transcript.attach(this.conn);
+      this.transcript = this.recordTo(options);
     }
     const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
     this.output = {
@@ -140,6 +133,22 @@ export class LineSession {
       onPause: () => this.conn.pauseIncoming(),
       onResume: () => this.conn.resumeIncoming(),
     });
+  }
+
+  /**
+   * --record FILE: attached before the protocol session, whose answers (Socket.IO's CONNECT, the messages
+   * it held until then) go out from inside its message listener: a later listener recorded a reply
+   * before the frame that caused it, and a replay of that waited forever.
+   */
+  private recordTo(options: Options): TranscriptWriter | undefined {
+    if (options.recordFile === undefined) return undefined;
+    const transcript = new TranscriptWriter(options.recordFile, {
+      displayUrl: options.displayUrl,
+      secrets: options.secrets,
+      onWriteError: (message) => this.diag.warn(message),
+    });
+    transcript.attach(this.conn);
+    return transcript;
   }
 
   /** Starts connecting; resolves with how the run ended once everything is closed and stdout is flushed. */

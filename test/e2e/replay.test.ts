@@ -126,6 +126,44 @@ describe('wsx serve --replay', () => {
     );
   });
 
+  it('replays a HAR entry (Chrome _webSocketMessages), picked by --session, control frames left out', async () => {
+    const entry = (url: string, messages: object[]) => ({
+      request: { url, headers: [] },
+      response: { status: 101, headers: [] },
+      _webSocketMessages: messages,
+    });
+    const har = JSON.stringify({
+      log: {
+        version: '1.2',
+        entries: [
+          { request: { url: 'https://example.test/' }, response: { status: 200, headers: [] } },
+          entry('wss://example.test/socket', [
+            { type: 'send', time: 1767225600.1, opcode: 1, data: 'subscribe' },
+            { type: 'receive', time: 1767225600.15, opcode: 9, data: '' },
+            { type: 'receive', time: 1767225600.2, opcode: 1, data: '{"type":"ack"}' },
+            { type: 'receive', time: 1767225600.3, opcode: 2, data: Buffer.from('hi').toString('base64') },
+          ]),
+          entry('wss://example.test/other', [{ type: 'receive', time: 1, opcode: 1, data: 'nope' }]),
+        ],
+      },
+    });
+    const { url } = await serve('--replay', file('page.har', har), '--session', 'socket', '--speed', '0');
+    const ws = new WebSocket(url);
+    sockets.push(ws);
+    const got: string[] = [];
+    ws.on('message', (d: Buffer, isBinary: boolean) =>
+      got.push(isBinary ? `binary:${d.toString()}` : d.toString()),
+    );
+    await once(ws, 'open');
+    ws.send('subscribe');
+    await until(
+      () => got.length === 2,
+      3000,
+      () => JSON.stringify(got),
+    );
+    expect(got).toEqual(['{"type":"ack"}', 'binary:hi']);
+  });
+
   it('keeps recorded gaps at --speed 1', async () => {
     const rec = file(
       'gaps.jsonl',
