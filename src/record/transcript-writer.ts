@@ -42,14 +42,17 @@ export class TranscriptWriter {
     this.write({ event: 'transcript', version: 1 });
   }
 
-  /** Records everything `conn` does from now on; each open (a reconnect too) starts a new session. */
-  attach(conn: Connection): void {
+  /**
+   * Records everything `conn` does from now on; each open (a reconnect too) starts a new session.
+   * `displayUrl`: this connection's URL as shown, when it is not the one given at creation (wsx run's files).
+   */
+  attach(conn: Connection, displayUrl = this.source.displayUrl): void {
     conn.on('state', (change) => {
       if (change.to === 'open') {
         this.openedAt = this.now();
         this.isClosingByUs = false;
         const protocol = conn.snapshot().protocol;
-        this.event('open', { url: this.source.displayUrl, ...(protocol ? { protocol } : {}) }, this.openedAt);
+        this.event('open', { url: displayUrl, ...(protocol ? { protocol } : {}) }, this.openedAt);
       } else if (change.to === 'closing') {
         this.isClosingByUs = true;
       } else if ((change.to === 'waiting' || change.to === 'closed') && change.closeCode !== undefined) {

@@ -114,6 +114,38 @@ describe('wsx scenario FILE', () => {
     expect(replayed.code).toBe(0);
   });
 
+  it("wsx run --record records the scenario's session, which replays and converts again", async () => {
+    const url = await sessionServer();
+    const first = join(dir, 'first.wsx');
+    writeFileSync(
+      first,
+      [
+        `connect ${url}/live`,
+        'expect json type == "welcome" within 2s',
+        'capture s = json session',
+        'send {"type":"sub","session":"{{s}}"}',
+        'expect json type == "subscribed" within 2s',
+        'send {"type":"bye"}',
+        'expect-close 4000 within 2s',
+        '',
+      ].join('\n'),
+    );
+    const recording = join(dir, 'run.jsonl');
+    const ran = await runWsx(['run', first, '--record', recording]);
+    expect(ran.code).toBe(0);
+    const generated = await runWsx(['scenario', recording]);
+    expect(generated.stdout).toContain(`connect ${url}/live`);
+    expect(generated.stdout).toContain('capture session = json session');
+    const second = join(dir, 'second.wsx');
+    writeFileSync(second, generated.stdout);
+    const replay = await serveReplay(recording);
+    for (const target of [`${url}/live`, `${replay}/live`]) {
+      const run = await runWsx(['run', second, '--url', target]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+
   it('refuses bad recordings and a missing session choice with one wsx: line and exit 2', async () => {
     const noWs = join(dir, 'none.har');
     writeFileSync(noWs, JSON.stringify({ log: { entries: [{ request: { url: 'https://h/' } }] } }));
