@@ -32,6 +32,8 @@ export interface Options {
   inputFormat: 'raw' | 'base64' | 'hex';
   binaryOut: 'base64' | 'hex' | 'raw';
   isJsonl: boolean;
+  /** --record FILE: the session written as a transcript (pipe and script modes). */
+  recordFile: string | undefined;
   isQuiet: boolean;
   isVerbose: boolean;
   showPingPong: boolean;

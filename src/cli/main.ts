@@ -10,6 +10,7 @@ import { buildProgram, type RawFlags } from './program.js';
 import { addLoadCommand } from './load-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommand } from './serve-command.js';
+import { addScenarioCommand } from './scenario-command.js';
 import { addProfilesCommand } from './profiles-command.js';
 import { addCompletionCommand } from './completion.js';
 import { configFile } from '../config/paths.js';
@@ -73,6 +74,7 @@ export async function main(argv: string[]): Promise<void> {
   addRunCommand(program, (runOutcome) => (outcome = runOutcome));
   addLoadCommand(program, (loadOutcome) => (outcome = loadOutcome));
   addCompletionCommand(program, io, () => (outcome = { ended: 'completed' }));
+  addScenarioCommand(program, (scenarioOutcome) => (outcome = scenarioOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)

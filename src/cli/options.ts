@@ -261,6 +261,7 @@ function outputOptions(flags: RawFlags) {
     inputFormat: flags.inputFormat as Options['inputFormat'],
     binaryOut: flags.binaryOut as Options['binaryOut'],
     isJsonl: flags.jsonl === true,
+    recordFile: flags.record,
     isQuiet: flags.quiet === true,
     isVerbose: flags.verbose === true,
     showPingPong: flags.showPingPong === true,

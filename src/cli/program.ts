@@ -40,6 +40,7 @@ export interface RawFlags {
   binary?: boolean;
   /** --record-end: undefined where the command has no such option (wsx run). */
   recordEnd?: string;
+  record?: string;
   inputFormat: string;
   binaryOut: string;
   jsonl?: boolean;
@@ -89,6 +90,7 @@ Examples:
   wsx serve --port 0 --mode echo                     a local server; prints "listening ws://…"
   wsx profiles add prod wss://api.example.com --bearer-env API_TOKEN; wsx @prod   a saved connection
   wsx run login.wsx --junit report.xml               run a scenario file (README: Scenarios)
+  wsx ws://localhost:8080 --record s.jsonl < in.txt; wsx serve --replay s.jsonl; wsx scenario s.jsonl > s.wsx
   wsx load ws://localhost:8080 -c 100 --rate 1000 -d 30s   load: 100 connections, round trips (docs/load.md)
   echo Target.getTargets | wsx --proto cdp ws://127.0.0.1:9222/devtools/browser/ID   Chrome DevTools
 
@@ -106,7 +108,7 @@ export function buildProgram(version: string): Command {
       'A WebSocket client for the terminal: an interactive session, lossless pipes, and CI smoke tests.',
     )
     .usage(
-      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>\n       wsx load [options] <url>',
+      '[options] <url>\n       wsx [options] @PROFILE\n       wsx serve [options]\n       wsx profiles [add|rm]\n       wsx run [options] <file...>\n       wsx load [options] <url>\n       wsx scenario <file>',
     )
     .argument(
       '[url]',
@@ -232,6 +234,10 @@ export function buildProgram(version: string): Command {
         .default('base64'),
     )
     .option('--jsonl', 'write one JSON object per event to stdout (recv, send, open, close, drop, ...)')
+    .option(
+      '--record <file>',
+      'also write the session as a transcript for wsx serve --replay and wsx scenario',
+    )
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-v, --verbose', 'more detail on stderr, with stack traces on failure')

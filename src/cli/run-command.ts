@@ -13,6 +13,7 @@ export interface RunCommandFlags {
   var?: string[];
   junit?: string;
   jsonl?: boolean;
+  record?: string;
   stepTimeout: string;
 }
 
@@ -54,7 +55,11 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
     .option('--var <NAME=VALUE>', 'a variable for {{NAME}} in send steps (repeatable)', collect)
     .option('--step-timeout <duration>', 'limit for a step without "within"', '10s')
     .option('--junit <file>', 'write a JUnit XML report (one testcase per file)')
-    .option('--jsonl', 'write one JSON object per step to stdout instead of the human view');
+    .option('--jsonl', 'write one JSON object per step to stdout instead of the human view')
+    .option(
+      '--record <file>',
+      'also write every connection as a transcript (wsx serve --replay, wsx scenario)',
+    );
   for (const option of program.options) {
     if (notShared.has(option.long ?? '')) continue;
     if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
@@ -97,6 +102,7 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
           stepTimeoutMs,
           junitPath: flags.junit,
           isJsonl: flags.jsonl === true,
+          ...(flags.record !== undefined ? { recordFile: flags.record } : {}),
           env: process.env,
           optionsFor: (url, proto) => {
             // --proto on the command line wins over the file's `proto` line; --namespace, --init… go with either.

@@ -1,8 +1,10 @@
 // `wsx serve`: flags for the local server, validated before it listens.
 
 import { Command, Option } from 'commander';
-import { bytesFlag, durationFlag, portFlag, positiveIntFlag } from './flag-values.js';
-import type { ServerOptions, ServeMode } from '../server/server.js';
+import { bytesFlag, durationFlag, portFlag, positiveIntFlag, usage } from './flag-values.js';
+import type { ReplaySource, ServerOptions, ServeMode } from '../server/server.js';
+import { loadRecording, pickSession } from '../record/recording.js';
+import { parseMatchRule, parseSpeed, type OnMismatch } from '../record/replay.js';
 import type { Outcome } from '../outcome.js';
 
 export interface ServeFlags {
@@ -18,14 +20,56 @@ export interface ServeFlags {
   closeTimeout: string;
   jsonl?: boolean;
   quiet?: boolean;
+  replay?: string;
+  session?: string;
+  match?: string[];
+  speed?: string;
+  onMismatch?: OnMismatch;
+}
+
+/** --replay and its companions: the recording read and checked before the server listens. */
+function replaySource(flags: ServeFlags): ReplaySource | undefined {
+  const file = flags.replay;
+  if (file === undefined) {
+    for (const [flag, isSet] of [
+      ['--session', flags.session !== undefined],
+      ['--match', (flags.match ?? []).length > 0],
+    ] as const)
+      if (isSet) throw usage(`${flag} needs --replay FILE`);
+    return undefined;
+  }
+  const speed = parseSpeed(flags.speed ?? '1');
+  if (speed === undefined)
+    throw usage(`--speed: "${flags.speed}" is not a speed`, 'use 0 for no delay, 1 as recorded, 10x');
+  const match = (flags.match ?? []).map((rule) => {
+    try {
+      return parseMatchRule(rule);
+    } catch (err) {
+      throw usage((err as Error).message);
+    }
+  });
+  const recording = loadRecording(file);
+  if (typeof recording === 'string') throw usage(recording);
+  let session;
+  if (flags.session !== undefined) {
+    session = pickSession(recording, flags.session, file);
+    if (typeof session === 'string') throw usage(session);
+  }
+  return {
+    recording,
+    ...(session ? { session } : {}),
+    options: { speed, match, onMismatch: flags.onMismatch ?? 'skip' },
+  };
 }
 
 /** Validates serve's flags; throws a usage error naming the first bad one. */
 export function buildServerOptions(flags: ServeFlags): ServerOptions {
+  const replay = replaySource(flags);
   return {
     host: flags.host,
     port: portFlag('--port', flags.port),
-    mode: flags.mode,
+    mode: replay ? 'replay' : flags.mode,
+    ...(replay ? { replay } : {}),
     maxClients:
       flags.maxClients === undefined ? Infinity : positiveIntFlag('--max-clients', flags.maxClients),
     maxPayloadBytes: bytesFlag('--max-payload', flags.maxPayload),
@@ -73,6 +117,27 @@ export function addServeCommand(program: Command, done: (outcome: Outcome) => vo
     )
     .option('--ping-interval <duration>', 'ping each client this often', '10s')
     .option('--ping-timeout <duration>', 'drop a client silent this long after a ping', '5s')
+    .option('--replay <file>', 'play a recording (wsx transcript or HAR) to each client instead of --mode')
+    .option('--session <index|url-part>', 'with --replay: the session to play when the file holds several')
+    .option(
+      '--match <rule>',
+      "with --replay: compare only this field of client messages, 'json PATH' (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--speed <n>',
+      'with --replay: recorded gaps divided by this (0 no delay, 1 as recorded, 10x)',
+      '1',
+    )
+    .addOption(
+      new Option(
+        '--on-mismatch <what>',
+        'with --replay, a client message that differs from the recording: skip it, hold the walk, or close',
+      )
+        .choices(['skip', 'hold', 'close'])
+        .default('skip'),
+    )
     .option('--jsonl', 'write one JSON event per connection, message and disconnect to stdout')
     .option('-q, --quiet', 'do not log connections on stderr')
     .addHelpText(

@@ -19,6 +19,7 @@ import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { JsonlWriter } from './jsonl.js';
 import { formatMessage, type MessageOutputFormat } from './message-output.js';
 import { StdoutSink } from './stdout-sink.js';
+import { TranscriptWriter } from '../record/transcript-writer.js';
 
 export interface Io {
   stdin: NodeJS.ReadStream;
@@ -54,6 +55,8 @@ export class LineSession {
   private readonly output: MessageOutputFormat;
   /** --asyncapi: every text message sent and received is checked against the document. */
   private readonly contract: ContractCheck | undefined;
+  /** --record FILE: the wire frames as a transcript, beside stdout (which it does not change). */
+  private readonly transcript: TranscriptWriter | undefined;
   private hooks: SessionHooks = {};
   /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
   private readSent: SentFrameReader | undefined;
@@ -114,10 +117,12 @@ export class LineSession {
       const c = options.connection;
       const target = codec.target(c.url, c.protocols ?? []);
       this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });
-      // Before any other listener: its verdict on a closing socket must be known when onState runs.
+      this.transcript = this.recordTo(options);
+      // Before any other listener but the transcript's: its verdict on a closing socket must be known when onState runs.
       this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
     } else {
       this.conn = new Connection(options.connection);
+      this.transcript = this.recordTo(options);
     }
     const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
     this.output = {
@@ -139,6 +144,22 @@ export class LineSession {
       onPause: () => this.conn.pauseIncoming(),
       onResume: () => this.conn.resumeIncoming(),
     });
+  }
+
+  /**
+   * --record FILE: attached before the protocol session, whose answers (Socket.IO's CONNECT, the messages
+   * it held until then) go out from inside its message listener: a later listener recorded a reply
+   * before the frame that caused it, and a replay of that waited forever.
+   */
+  private recordTo(options: Options): TranscriptWriter | undefined {
+    if (options.recordFile === undefined) return undefined;
+    const transcript = new TranscriptWriter(options.recordFile, {
+      displayUrl: options.displayUrl,
+      secrets: options.secrets,
+      onWriteError: (message) => this.diag.warn(message),
+    });
+    transcript.attach(this.conn);
+    return transcript;
   }
 
   /** Starts connecting; resolves with how the run ended once everything is closed and stdout is flushed. */
@@ -226,6 +247,7 @@ export class LineSession {
     clearTimeout(this.timeoutHandle);
     this.hooks.stopInput?.();
     await this.conn.close(1000);
+    this.transcript?.close();
     // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
     const failure = this.closedChange?.error;
     if (ending.ended === 'completed' && failure && !this.isClosedAfterError)

@@ -15,6 +15,7 @@ import type { Scenario } from '../scenario/steps.js';
 import { maskSecrets } from '../text/mask.js';
 import { sanitize } from '../text/sanitize.js';
 import { watchWriteFailures } from './stdout-sink.js';
+import { TranscriptWriter } from '../record/transcript-writer.js';
 
 export interface RunRequest {
   files: string[];
@@ -28,6 +29,8 @@ export interface RunRequest {
   junitPath: string | undefined;
   /** --jsonl: events on stdout instead of the human view. */
   isJsonl: boolean;
+  /** --record FILE: every file's connection in one transcript, a session each. */
+  recordFile?: string;
   /**
    * Validated connection settings for a URL (the cli's flags applied), with the file's `proto` line if it
    * has one; throws a usage WsxError.
@@ -103,7 +106,14 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
   process.on('SIGTERM', onSigterm);
   const startedAt = new Date();
   const results: FileResult[] = [];
+  let transcript: TranscriptWriter | undefined;
   try {
+    if (request.recordFile !== undefined)
+      transcript = new TranscriptWriter(request.recordFile, {
+        displayUrl: plans[0]?.options.displayUrl ?? '',
+        secrets,
+        onWriteError: (message) => io.stderr.write(`wsx: ${sanitize(message)}\n`),
+      });
     for (const { scenario, options } of plans) {
       if (controller.signal.aborted) break;
       const result = await runScenario(
@@ -116,6 +126,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
           env: request.env,
           stepTimeoutMs: request.stepTimeoutMs,
           signal: controller.signal,
+          ...(transcript ? { observe: (conn) => transcript!.attach(conn, options.displayUrl) } : {}),
         },
         reporter,
       );
@@ -127,6 +138,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
       }
     }
   } finally {
+    transcript?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }

@@ -42,6 +42,11 @@ export async function runServe(
     );
     event('disconnect', { id, code, reason, why, messages, clients, ...(sent ? { sent } : {}) });
   });
+  // A mismatch is what a replay's user needs to see, so it prints even with -q.
+  server.on('replay', ({ id, line }) => {
+    diag.error(`client ${id}: ${line}`);
+    event('replay', { id, line });
+  });
   server.on('refused', ({ remote, status, why }) => {
     log(`refused ${remote} with HTTP ${status}: ${why}`);
     event('refused', { remote, status, why });
@@ -73,7 +78,12 @@ export async function runServe(
   // The readiness line: a CI script waits for it before connecting.
   if (output.isJsonl) event('listening', { url, mode: options.mode });
   else process.stdout.write(`listening ${url}\n`);
-  log(`${options.mode} server ready; Ctrl+C stops it`);
+  const replay = options.replay;
+  log(
+    replay
+      ? `replaying ${plural(replay.recording.sessions.length, 'recorded session', 'recorded sessions')}${replay.session ? ` (${replay.session.url} to every client)` : ''}; Ctrl+C stops it`
+      : `${options.mode} server ready; Ctrl+C stops it`,
+  );
 
   const signal = await new Promise<NodeJS.Signals | NodeJS.ErrnoException>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -1,7 +1,7 @@
 // What running scenario steps produces, and who hears about it: the runner's outward surface.
 
 import type { Contract } from '../contract/index.js';
-import type { ConnectionOptions } from '../core/connection.js';
+import type { Connection, ConnectionOptions } from '../core/connection.js';
 import type { ProtocolName } from '../protocols/codec.js';
 import type { ProtocolOptions } from '../protocols/index.js';
 import type { Step } from './steps.js';
@@ -26,6 +26,8 @@ export interface RunSettings extends StepSettings {
    * messages, and `connect` waits for the protocol's opening. Undefined: raw WebSocket.
    */
   proto?: { name: ProtocolName } & ProtocolOptions;
+  /** Called with the connection before anything listens to it (`wsx run --record` attaches its transcript). */
+  observe?: (conn: Connection) => void;
 }
 
 export interface SeenMessage {

@@ -103,10 +103,12 @@ export async function runScenario(
       const c = settings.connection;
       const target = codec.target(c.url, c.protocols ?? []);
       conn = new Connection({ ...c, url: target.url, protocols: target.protocols, displayUrl: url }, deps);
+      settings.observe?.(conn);
       // Before the steps listen: its verdict on a closing socket must be known when they hear of it.
       proto = new ProtocolSession(conn, codec, undefined, c.handshakeTimeoutMs);
     } else {
       conn = new Connection(settings.connection, deps);
+      settings.observe?.(conn);
     }
   } catch (err) {
     const code = err instanceof WsxError ? exitCodeFor(err, false) : ExitCode.runtime;

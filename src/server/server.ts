@@ -6,8 +6,18 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { systemClock } from '../core/clock.js';
 import { classifyError } from '../core/errors.js';
 import { Heartbeat } from '../core/heartbeat.js';
+import { ReplayWalk, type ReplayOptions } from '../record/replay.js';
+import type { RecordedSession, Recording } from '../record/recording.js';
 
-export type ServeMode = 'echo' | 'broadcast' | 'sink';
+export type ServeMode = 'echo' | 'broadcast' | 'sink' | 'replay';
+
+/** `wsx serve --replay`: what each client is played. */
+export interface ReplaySource {
+  recording: Recording;
+  /** The session chosen with --session; without it, the client's request path picks one. */
+  session?: RecordedSession;
+  options: ReplayOptions;
+}
 
 export interface ServerOptions {
   /** Default 127.0.0.1: reachable from this machine only, unless asked. */
@@ -32,6 +42,8 @@ export interface ServerOptions {
   lagTimeoutMs: number;
   /** On close, a client that has not answered the close frame after this long is cut off, ms. Default 2000. */
   closeTimeoutMs: number;
+  /** Mode 'replay' only: the recording to play to each client. */
+  replay?: ReplaySource;
 }
 
 export const defaultServerOptions: ServerOptions = {
@@ -71,6 +83,8 @@ export type ServerEvents = {
     },
   ];
   refused: [info: { remote: string; status: number; why: string }];
+  /** Mode 'replay': a mismatch or a message past the end of the recording, worded for stderr. */
+  replay: [info: { id: number; line: string }];
 };
 
 interface Client {
@@ -83,6 +97,8 @@ interface Client {
   sentClose?: { code: number; reason: string };
   /** When its waiting bytes last went over maxBufferedBytes (performance.now()), if they are. */
   laggingSince?: number;
+  /** Mode 'replay': this client's walk through its recorded session. */
+  walk?: ReplayWalk;
 }
 
 export class WsxServer extends EventEmitter<ServerEvents> {
@@ -97,6 +113,8 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   /** Flow control: clients we stopped reading from because some client is over maxBufferedBytes. */
   private readonly pausedSenders = new Set<WebSocket>();
   private lagTimer: NodeJS.Timeout | undefined;
+  /** Mode 'replay': the session each accepted handshake will be played, chosen in verifyClient. */
+  private readonly replaySessions = new WeakMap<IncomingMessage, RecordedSession>();
 
   constructor(options: Partial<ServerOptions> = {}) {
     super();
@@ -127,7 +145,28 @@ export class WsxServer extends EventEmitter<ServerEvents> {
           done(false, 503, 'Too many clients');
           return;
         }
+        if (this.options.mode === 'replay') {
+          const session = this.replaySessionFor(info.req.url ?? '/');
+          if (!session) {
+            this.emit('refused', {
+              remote: remoteOf(info.req),
+              status: 404,
+              why: `no recorded session for ${info.req.url} (pick one with --session)`,
+            });
+            done(false, 404, 'No recorded session for this path');
+            return;
+          }
+          this.replaySessions.set(info.req, session);
+        }
         done(true);
+      },
+      // A replay answers with the recorded subprotocol when the client offers it; otherwise ws's default,
+      // the client's first choice.
+      handleProtocols: (offered: Set<string>, req: IncomingMessage) => {
+        const recorded = this.replaySessions.get(req)?.protocol;
+        if (recorded !== undefined && offered.has(recorded)) return recorded;
+        const [first] = offered;
+        return first ?? false;
       },
     });
     this.wss.on('connection', (ws, req) => this.accept(ws, req));
@@ -245,6 +284,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     });
     ws.on('close', (code: number, reason: Buffer) => {
       client.heartbeat.stop();
+      client.walk?.stop();
       this.clients.delete(ws);
       this.pausedSenders.delete(ws);
       this.finished.push({ ...stats });
@@ -265,6 +305,28 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       return;
     }
     client.heartbeat.start();
+    const session = this.replaySessions.get(req);
+    if (this.options.mode === 'replay' && session && this.options.replay) {
+      client.walk = new ReplayWalk(session, this.options.replay.options, systemClock, {
+        send: (data, isBinary) => {
+          if (ws.readyState === ws.OPEN) ws.send(data, { binary: isBinary });
+        },
+        close: (code, reason) => void this.closeClient(client, code, reason, 'no answer to the close'),
+        log: (line) => this.emit('replay', { id: stats.id, line }),
+      });
+      client.walk.start();
+    }
+  }
+
+  /** The session a client asking for `url` is played: the chosen one, the only one, or the one recorded at that path. */
+  private replaySessionFor(url: string): RecordedSession | undefined {
+    const source = this.options.replay;
+    if (!source) return undefined;
+    if (source.session) return source.session;
+    const sessions = source.recording.sessions;
+    if (sessions.length === 1) return sessions[0];
+    const pathname = (p: string) => p.split('?')[0];
+    return sessions.find((s) => s.path === url) ?? sessions.find((s) => pathname(s.path) === pathname(url));
   }
 
   private route(from: Client, data: Buffer, isBinary: boolean): void {
@@ -283,6 +345,10 @@ export class WsxServer extends EventEmitter<ServerEvents> {
         }
         return;
       case 'sink':
+        return;
+      case 'replay':
+        if (from.ws.readyState !== from.ws.OPEN) return;
+        from.walk?.receive(isBinary ? data : data.toString('utf8'), isBinary);
         return;
       case 'broadcast':
         for (const client of this.clients.values()) {

@@ -1,0 +1,192 @@
+// The replay walk behind `wsx serve --replay`: one recorded session played back to one client. Pure apart
+// from the clock and the callbacks it is given, so tests drive it with a fake clock and no sockets.
+
+import type { Clock, CancelTimer } from '../core/clock.js';
+import { lookup, parsePath, describeValue, type JsonPath } from '../match/matcher.js';
+import type { RecordedFrame, RecordedSession } from './recording.js';
+
+export type OnMismatch = 'skip' | 'hold' | 'close';
+
+export interface ReplayOptions {
+  /** Gaps are divided by this: 1 as recorded, 10 ten times faster, 0 no delay at all. */
+  speed: number;
+  /** `json PATH` rules: when any are given, only those fields are compared; otherwise the exact message. */
+  match: JsonPath[];
+  /**
+   * skip: ignore the message and keep waiting for the expected one; hold: stop the walk, keep the socket
+   * open; close: close with 1008.
+   */
+  onMismatch: OnMismatch;
+}
+
+export interface ReplayPeer {
+  send(data: string | Buffer, isBinary: boolean): void;
+  close(code: number, reason: string): void;
+  /** Mismatches and the end of the walk, for stderr. */
+  log(line: string): void;
+}
+
+/** "10x", "10", "0.5" → the divisor for gaps; undefined when it is not a number ≥ 0. */
+export function parseSpeed(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The rules of `--match 'json PATH'`, repeatable; throws a message naming the bad one. */
+export function parseMatchRule(text: string): JsonPath {
+  const m = /^\s*json\s+(\S+)\s*$/.exec(text);
+  if (!m) throw new Error(`--match "${text}": write it as 'json PATH', e.g. --match 'json type'`);
+  try {
+    return parsePath(m[1]!);
+  } catch (err) {
+    throw new Error(`--match "${text}": ${(err as Error).message}`, { cause: err });
+  }
+}
+
+// Close codes that cannot go in a close frame (RFC 6455 §7.4.1): a recorded 1005/1006/1015 is replayed as 1000.
+const unsendableCodes = new Set([1005, 1006, 1015]);
+
+function shown(data: string | Buffer, isBinary: boolean): string {
+  if (isBinary) return `binary ${Buffer.from(data).toString('base64').slice(0, 80)} (base64)`;
+  const text = data.toString();
+  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+}
+
+export class ReplayWalk {
+  private readonly frames: RecordedFrame[];
+  /** Index of the next recorded client frame the walk waits for (frames.length: none left). */
+  private next: number;
+  private timers = new Set<CancelTimer>();
+  private isHeld = false;
+  private isStopped = false;
+
+  constructor(
+    private readonly session: RecordedSession,
+    private readonly options: ReplayOptions,
+    private readonly clock: Clock,
+    private readonly peer: ReplayPeer,
+  ) {
+    this.frames = session.frames;
+    this.next = this.nextClient(0);
+  }
+
+  /** Sends the server frames recorded before the first client frame, at their recorded offsets. */
+  start(): void {
+    this.play(0, this.next, 0);
+  }
+
+  /** A message from the client: matched against the next recorded client frame. */
+  receive(data: string | Buffer, isBinary: boolean): void {
+    if (this.isStopped || this.isHeld) return;
+    const expected = this.frames[this.next];
+    if (!expected) {
+      this.peer.log(
+        `replay: got ${shown(data, isBinary)} after the recording's last client message; ignored`,
+      );
+      return;
+    }
+    const why = this.mismatch(expected, data, isBinary);
+    if (why !== undefined) {
+      this.peer.log(
+        `replay: client message ${this.clientNumber(this.next)} does not match (${why}): expected ${shown(expected.data, expected.isBinary)}, got ${shown(data, isBinary)}; ${this.reaction()}`,
+      );
+      if (this.options.onMismatch === 'hold') this.isHeld = true;
+      if (this.options.onMismatch === 'close') {
+        this.stop();
+        this.peer.close(1008, 'replay: unexpected message');
+      }
+      return;
+    }
+    const after = this.next + 1;
+    this.next = this.nextClient(after);
+    this.play(after, this.next, expected.atMs);
+  }
+
+  /** Cancels every pending frame: the client left. */
+  stop(): void {
+    this.isStopped = true;
+    for (const cancel of this.timers) cancel();
+    this.timers.clear();
+  }
+
+  private reaction(): string {
+    switch (this.options.onMismatch) {
+      case 'skip':
+        return 'ignored, still waiting for the expected one';
+      case 'hold':
+        return 'the replay stops here (--on-mismatch hold)';
+      case 'close':
+        return 'closing with 1008 (--on-mismatch close)';
+    }
+  }
+
+  private clientNumber(index: number): number {
+    return this.frames.slice(0, index + 1).filter((f) => f.from === 'client').length;
+  }
+
+  private nextClient(from: number): number {
+    const i = this.frames.findIndex((f, n) => n >= from && f.from === 'client');
+    return i < 0 ? this.frames.length : i;
+  }
+
+  private delay(gapMs: number): number {
+    return this.options.speed === 0 ? 0 : Math.max(0, gapMs) / this.options.speed;
+  }
+
+  /** Schedules frames[from, to) (server frames) at their gaps after `baseAtMs`; then the close when the walk is over. */
+  private play(from: number, to: number, baseAtMs: number): void {
+    // Each burst is timed from the message that triggered it, not queued behind earlier ones: a ticker
+    // recorded before the first client message must not delay the replies to that message.
+    const base = this.clock.now();
+    for (let i = from; i < to; i++) {
+      const frame = this.frames[i]!;
+      this.at(base + this.delay(frame.atMs - baseAtMs), () => this.peer.send(frame.data, frame.isBinary));
+    }
+    if (to < this.frames.length) return;
+    const close = this.session.close;
+    if (close?.by === 'server') {
+      const code = unsendableCodes.has(close.code) ? 1000 : close.code;
+      this.at(base + this.delay(close.atMs - baseAtMs), () => {
+        this.stop();
+        this.peer.close(code, close.reason);
+      });
+    }
+  }
+
+  private at(when: number, fn: () => void): void {
+    const cancel = this.clock.setTimer(when - this.clock.now(), () => {
+      this.timers.delete(cancel);
+      if (!this.isStopped) fn();
+    });
+    this.timers.add(cancel);
+  }
+
+  private mismatch(expected: RecordedFrame, data: string | Buffer, isBinary: boolean): string | undefined {
+    if (expected.isBinary !== isBinary) return expected.isBinary ? 'binary expected' : 'text expected';
+    if (this.options.match.length === 0) {
+      if (isBinary) return Buffer.from(expected.data).equals(Buffer.from(data)) ? undefined : 'bytes differ';
+      return expected.data.toString() === data.toString() ? undefined : 'text differs';
+    }
+    const want = parseJson(expected.data.toString());
+    const got = parseJson(data.toString());
+    if (got === notJson) return 'not JSON';
+    for (const path of this.options.match) {
+      const a = want === notJson ? { found: false } : lookup(want, path);
+      const b = lookup(got, path);
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        const name = path.join('.');
+        return `json ${name}: ${b.found ? describeValue(b.value) : 'missing'}, recorded ${a.found ? describeValue(a.value) : 'missing'}`;
+      }
+    }
+    return undefined;
+  }
+}
+
+const notJson = Symbol('not JSON');
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return notJson;
+  }
+}

@@ -1,0 +1,76 @@
+// Record → replay → scenario over --proto: the transcript holds the wire frames, which the replay sends back.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
+
+const defer = cleanupAfterEach();
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  }
+});
+const dir = mkdtempSync(join(tmpdir(), 'wsx-record-proto-'));
+
+async function serveReplay(file: string): Promise<string> {
+  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0']);
+  children.push(child);
+  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
+  return line.trim().split(' ')[1]!;
+}
+
+describe('record and replay over --proto', () => {
+  it('jsonrpc: the replay answers like the server, and the generated scenario passes against both', async () => {
+    const { url } = await startJsonRpc(defer);
+    const file = join(dir, 'rpc.jsonl');
+    const input = 'add [1,2]\nsubscribe ["newHeads"]\n';
+    const original = await runWsx(['--proto', 'jsonrpc', url, '--wait', '300ms', '--record', file], {
+      input,
+    });
+    expect(original.stdout).toContain('"result":3');
+    const replay = await serveReplay(file);
+    const replayed = await runWsx(['--proto', 'jsonrpc', replay, '--wait', '300ms'], { input });
+    expect(replayed.stdout).toBe(original.stdout);
+    expect(replayed.code).toBe(original.code);
+
+    const generated = await runWsx(['scenario', file]);
+    expect(generated.stdout).toContain('expect json id == 1 and json result exists');
+    expect(generated.stdout).toContain('expect json method == "eth_subscription"');
+    const scenario = join(dir, 'rpc.wsx');
+    writeFileSync(scenario, generated.stdout);
+    for (const target of [url, replay]) {
+      const run = await runWsx(['run', scenario, '--url', target]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it('socketio: the replay plays the Engine.IO and Socket.IO frames back to a new client', async () => {
+    const { url } = await startSocketIo(defer);
+    const file = join(dir, 'sio.jsonl');
+    const input = '["echo","hi",{"x":1}]\nack ["add",2,3]\n';
+    const original = await runWsx(['--proto', 'socketio', url, '--wait', '300ms', '--record', file], {
+      input,
+    });
+    expect(original.stdout).toContain('{"ack":0,"event":"add","args":[5]}');
+    const replay = await serveReplay(file);
+    const replayed = await runWsx(
+      ['--proto', 'socketio', replay.replace('ws:', 'http:'), '--wait', '300ms'],
+      {
+        input,
+      },
+    );
+    expect(replayed.stderr).toBe('');
+    expect(replayed.stdout).toBe(original.stdout);
+  });
+});
