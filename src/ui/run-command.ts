@@ -76,7 +76,7 @@ function runSaved(
   }
 }
 
-/** `~` and `~/x` name the home directory, as in a shell (issue 9 item 11). */
+/** `~` and `~/x` name the home directory, as in a shell. */
 export function expandHome(path: string, home: string = homedir()): string {
   if (path === '~') return home;
   if (path.startsWith('~/')) return join(home, path.slice(2));

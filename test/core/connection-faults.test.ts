@@ -1,4 +1,4 @@
-// Connection against servers that misbehave on purpose (issue 15): each failure named, nothing lost, nothing hangs.
+// Connection against servers that misbehave on purpose: each failure named, nothing lost, nothing hangs.
 
 import { describe, expect, it } from 'vitest';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';

@@ -46,7 +46,7 @@ describe('parseExpectation', () => {
 });
 
 describe('Expectation.explain', () => {
-  it('names the actual value and its type for --expect-json (issue 15.12)', () => {
+  it('names the actual value and its type for --expect-json', () => {
     expect(parseExpectation('json', 'data.id=7').explain('{"data":{"id":"7"}}')).toBe(
       'data.id is "7" (string), not a number',
     );
