@@ -43,6 +43,12 @@ describe('parseExpectation', () => {
   it('rejects a spec without =', () => {
     expect(() => parseExpectation('json', 'type')).toThrow(/expected path=value/);
   });
+
+  it('rejects an unreadable path with a usage error naming --expect-json', () => {
+    expect(() => parseExpectation('json', 'a..b=1')).toThrow(
+      expect.objectContaining({ kind: 'invalid-option', message: '--expect-json: cannot read path "a..b"' }),
+    );
+  });
 });
 
 describe('Expectation.explain', () => {
