@@ -3,6 +3,7 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { formatBytes } from '../text/bytes.js';
 import { systemClock } from '../core/clock.js';
 import { classifyError } from '../core/errors.js';
 import { Heartbeat } from '../core/heartbeat.js';
@@ -350,12 +351,6 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     clearInterval(this.lagTimer);
     this.lagTimer = undefined;
   }
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }
 
 function remoteOf(req: IncomingMessage): string {
