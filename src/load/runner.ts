@@ -14,7 +14,7 @@ import { newHistogram, recordMs, type Histogram } from './histogram.js';
 import type { MessageMaker } from './message.js';
 import { SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
-import type { LoadCounts } from './summary.js';
+import { zeroCounts, type LoadCounts } from './summary.js';
 
 /** How a reply is paired with the send it answers. */
 export type Correlation = { by: 'echo' } | { by: 'json'; path: JsonPath; label: string } | { by: 'none' };
@@ -118,22 +118,7 @@ function keyOf(text: string, correlate: Correlation): string | undefined {
 }
 
 export class LoadRun {
-  readonly counts: LoadCounts = {
-    target: 0,
-    attempts: 0,
-    opened: 0,
-    failed: 0,
-    peak: 0,
-    lost: 0,
-    sent: 0,
-    received: 0,
-    late: 0,
-    unmatched: 0,
-    unanswered: 0,
-    unsent: 0,
-    reach: { expected: 0, received: 0 },
-    errors: {},
-  };
+  readonly counts: LoadCounts = zeroCounts();
   readonly rtt: Histogram = newHistogram();
   readonly connect: Histogram = newHistogram();
   /** Since the last takeInterval(): the live view's current percentiles and the interval log. */

@@ -34,6 +34,26 @@ export interface LoadCounts {
   errors: Record<string, number>;
 }
 
+/** Every count at zero: where a run starts counting and where merged shards are added up. */
+export function zeroCounts(): LoadCounts {
+  return {
+    target: 0,
+    attempts: 0,
+    opened: 0,
+    failed: 0,
+    peak: 0,
+    lost: 0,
+    sent: 0,
+    received: 0,
+    late: 0,
+    unmatched: 0,
+    unanswered: 0,
+    unsent: 0,
+    reach: { expected: 0, received: 0 },
+    errors: {},
+  };
+}
+
 /** `wsx load --summary-json`: numbers are numbers, times in ms. Version 1; fields are only ever added. */
 export interface LoadSummary {
   version: 1;
@@ -175,22 +195,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
   }
   const rtt = newHistogram();
   const connect = newHistogram();
-  const counts: LoadCounts = {
-    target: 0,
-    attempts: 0,
-    opened: 0,
-    failed: 0,
-    peak: 0,
-    lost: 0,
-    sent: 0,
-    received: 0,
-    late: 0,
-    unmatched: 0,
-    unanswered: 0,
-    unsent: 0,
-    reach: { expected: 0, received: 0 },
-    errors: {},
-  };
+  const counts = zeroCounts();
   let durationMs = 0;
   let eventLoopP99Ms = 0;
   let cpuPercent = 0;
