@@ -1,4 +1,4 @@
-// npm run bench: every row of issue 14's table, wsx against a raw ws script (the same-runtime floor), with
+// npm run bench: every row of bench/README.md's table, wsx against a raw ws script (the same-runtime floor), with
 // the two clients' runs interleaved so a busy machine slows both alike. A measurement, never a test: it
 // exits 0 whatever the figures. How to read it: bench/README.md. Every load and wait is bounded; the sizes
 // come from the environment (see `config` below), clamped to sane maxima.

@@ -1,4 +1,4 @@
-// node bench/tui-lens.mjs: the full-screen lens under a 10,000 msg/s flood in tmux (issue 13). Prints one
+// node bench/tui-lens.mjs: the full-screen lens under a 10,000 msg/s flood in tmux. Prints one
 // JSON line: key press to screen, filter typed to its count on screen, a message opened in the inspector,
 // the most frames drawn in one second, and peak RSS. Bounded: one flood of SECONDS (default 5), every wait
 // has a deadline. Times include tmux's capture polling (~20 ms a look). WSX_BENCH_FLOOD_WIDTH=239 floods with

@@ -1,5 +1,5 @@
 // `npm start` runs this first: it builds only when a source changed since the last build, so starting
-// wsx never waits on a build it does not need (issue 9.13).
+// wsx never waits on a build it does not need.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

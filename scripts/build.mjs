@@ -1,5 +1,5 @@
-// npm run build: bundles wsx into dist/ with esbuild, so start-up reads one file instead of ~60 modules
-// (issue 14). `tsc` only typechecks (npm run typecheck); it no longer emits.
+// npm run build: bundles wsx into dist/ with esbuild, so start-up reads one file instead of ~60 modules.
+// `tsc` only typechecks (npm run typecheck); it no longer emits.
 //
 // dist/cli/main.js        what bin/wsx.js imports: the CLI, every mode but the screen, the core, ws, the
 //                         protocol codecs. Code a run may not need (a mode, a codec, config files) waits in

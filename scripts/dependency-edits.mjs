@@ -107,7 +107,7 @@ class Receiver extends Writable {`,
   },
   {
     // ink remembers the size of every text it ever measured, in a Map that is never emptied: under a
-    // flood every row shown stays in memory for the whole session (issue 14: "memory flat"). Bounded here.
+    // flood every row shown stays in memory for the whole session. Bounded here.
     file: /ink[\\/]build[\\/]measure-text\.js$/,
     replace: [
       {
@@ -134,8 +134,8 @@ class Receiver extends Writable {`,
   },
   {
     // ink builds every frame from a grid of one object per terminal cell and re-parses every line's ANSI
-    // codes, in caches that live for one frame. Under a flood that was most of the TUI's CPU and garbage
-    // (issue 14). Blank cells now share one read-only object, and the per-line caches live across frames
+    // codes, in caches that live for one frame. Under a flood that was most of the TUI's CPU and garbage.
+    // Blank cells now share one read-only object, and the per-line caches live across frames
     // (rows that only scrolled are not parsed again), emptied after 256 lines: a line's cells take ~7 KB.
     file: /ink[\\/]build[\\/]output\.js$/,
     replace: [

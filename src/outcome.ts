@@ -4,6 +4,7 @@
 
 import { WsxError } from './core/errors.js';
 import { formatDuration } from './text/duration.js';
+import { plural } from './text/plural.js';
 
 export const ExitCode = {
   ok: 0,
@@ -119,10 +120,6 @@ export function describeFailure(err: WsxError, url: string | undefined, hasOpene
   return hasOpened
     ? `connection to ${url} lost: ${err.describe()}`
     : `cannot connect to ${url}: ${err.describe()}`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What was not delivered, one line per kind of loss. */

@@ -17,7 +17,7 @@ import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
 import type { ProfileInput } from './options.js';
 
-/** Baked in by scripts/build.mjs, so a run reads nothing from disk to know it (issue 14). */
+/** Baked in by scripts/build.mjs, so a run reads nothing from disk to know it. */
 declare const WSX_VERSION: string | undefined;
 
 function readVersion(): string {

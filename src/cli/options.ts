@@ -274,7 +274,7 @@ function outputOptions(flags: RawFlags) {
     resend: flags.resend === true,
     count: flags.count === undefined ? undefined : positiveIntFlag('--count', flags.count),
     timeoutMs: flags.timeout === undefined ? undefined : durationFlag('--timeout', flags.timeout),
-    // --wait forever: after the input, listen until the server closes, --count or --timeout (issue 9).
+    // --wait forever: after the input, listen until the server closes, --count or --timeout.
     waitMs:
       flags.wait.trim().toLowerCase() === 'forever'
         ? Infinity

@@ -116,7 +116,7 @@ export function buildProgram(version: string): Command {
     )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    // Without it `wsx help` would connect to ws://help/ (issue 9.7).
+    // Without it `wsx help` would connect to ws://help/.
     .helpCommand('help [command]', 'show this help, or the help of a command (wsx help serve)')
     .showSuggestionAfterError(true)
     // `wsx serve --jsonl` must reach serve's own flags, not the client's flags of the same name.

@@ -1,14 +1,10 @@
 // --proto and its flags (--path, --namespace, --auth JSON, --init JSON) → ProtoSettings, checked before connecting.
 
-import { WsxError } from '../core/errors.js';
 import { protocolNames } from '../protocols/index.js';
 import { inexactNumbers } from '../protocols/json-text.js';
 import type { ProtoSettings } from '../options.js';
+import { usage } from './flag-values.js';
 import type { RawFlags } from './program.js';
-
-function usage(message: string, hint?: string): WsxError {
-  return new WsxError('invalid-option', message, hint ? { hint } : {});
-}
 
 function jsonObject(flag: string, text: string): Record<string, unknown> {
   let value: unknown;

@@ -1,9 +1,9 @@
 // `wsx run FILE...`: scenario files, with every connection and reliability flag of the client.
 
 import type { Command } from 'commander';
-import { WsxError } from '../core/errors.js';
 import { durationRefusal, parseDuration } from '../text/duration.js';
 import type { Outcome } from '../outcome.js';
+import { usage } from './flag-values.js';
 import { buildOptions, type Options } from './options.js';
 import type { RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
@@ -24,10 +24,6 @@ const sharedGroups = new Set(['Connection:', 'Reliability:', 'Protocols:', 'Cont
 const notShared = new Set(['--show-handshake', '--drop-after', '--asyncapi-report']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function usage(message: string, hint?: string): WsxError {
-  return new WsxError('invalid-option', message, hint ? { hint } : {});
-}
 
 /** `NAME=VALUE` pairs → a map; a bad name is a usage error. */
 export function parseVars(pairs: string[]): Map<string, string> {

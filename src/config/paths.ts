@@ -9,7 +9,7 @@ export function homeDir(env: NodeJS.ProcessEnv): string {
   return env.HOME || homedir();
 }
 
-/** `~/x` → `<home>/x`; anything else unchanged. */
+/** `~` and `~/x` name the home directory, as in a shell: `~/x` → `<home>/x`; anything else unchanged. */
 export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
   if (path === '~') return homeDir(env);
   return path.startsWith('~/') ? join(homeDir(env), path.slice(2)) : path;

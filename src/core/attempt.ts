@@ -227,7 +227,7 @@ export class Attempt {
       this.cancelStable = undefined;
       if (!this.isEnded) this.hooks.stable();
     });
-    // Every byte read is a sign of life, complete frame or not (issue 15: a long message on a slow link).
+    // Every byte read is a sign of life, complete frame or not (a long message on a slow link).
     // ws pauses this socket when we pause, so the count stands still while we are the slow side.
     this.rawSocket?.on('data', this.rawOnData);
     if (this.isPaused) socket.pause();

@@ -32,7 +32,7 @@ export interface ConnectionOptions {
   /**
    * Makes an http.Agent for one attempt (a proxy's, typically); its sockets must die with `signal`,
    * aborted when the attempt ends. Preferred over `agent`: a proxy that never answers CONNECT otherwise
-   * leaves its socket open after the attempt gave up, and the process cannot exit (issue 15).
+   * leaves its socket open after the attempt gave up, and the process cannot exit.
    */
   agentFor?: (signal: AbortSignal) => Agent;
   /** Follow 3xx on the upgrade request. Default false. */

@@ -128,7 +128,7 @@ export function classifyError(err: unknown): WsxError {
   }
   if (code && (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO')) {
     // OpenSSL's text is "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
-    // number:../deps/…/ssl3_record.c:350:\n"; its reason is the part a person can use (issue 9.10).
+    // number:../deps/…/ssl3_record.c:350:\n"; its reason is the part a person can use.
     const reason = /error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+)/i.exec(message)?.[1]?.trim();
     if (reason && /wrong version number|packet length too long|http request/i.test(reason)) {
       return new WsxError('tls', `TLS handshake failed: the server does not speak TLS (${reason})`, {

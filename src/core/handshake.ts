@@ -13,7 +13,7 @@ const refusalBodyWaitMs = 500;
 export function captureHandshake(socket: WebSocket, res: IncomingMessage): HandshakeInfo {
   const req = (socket as unknown as { _req?: ClientRequest })._req;
   const sent = (req?.getHeaders() ?? {}) as Record<string, string | string[]>;
-  // getHeaders() lower-cases names; the wire keeps the case they were given in (issue 9.3).
+  // getHeaders() lower-cases names; the wire keeps the case they were given in.
   const names = req?.getRawHeaderNames() ?? Object.keys(sent);
   return {
     url: socket.url,
@@ -51,7 +51,7 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
 
 /**
  * A non-101 answer to the upgrade as a WsxError: the status line and the body as one short line (an
- * HTML error page printed as one escaped line full of \n was unreadable, issue 9.10).
+ * HTML error page printed as one escaped line full of \n was unreadable).
  * 407 is the proxy's answer (https-proxy-agent hands its CONNECT response over as the upgrade's response).
  */
 export function readRefusal(res: IncomingMessage): Promise<WsxError> {

@@ -56,7 +56,7 @@ class Channel {
 
   /**
    * Holds the transport's writes until the end of this tick, so every frame written in one tick (a stdin
-   * chunk's lines, a queue flush) leaves in one writev instead of one syscall each (issue 14: the syscalls
+   * chunk's lines, a queue flush) leaves in one writev instead of one syscall each (the syscalls
    * were 40% of a pipe's CPU). ws corks per frame too; corks nest. A close or terminate within the tick
    * is safe: end() uncorks, destroy() fails the held writes, which the Outbox then re-queues.
    */
@@ -109,7 +109,7 @@ class Channel {
  * Writes handed to the socket and not yet called back, at most. Each costs ~1 KB of stream bookkeeping
  * whatever its size, and past ~16k entries the stream's buffer array lives in V8's old space: with a
  * server that never reads, 150,000 one-byte lines in flight under the byte mark alone peaked at 230 MiB
- * RSS; capped at 1024, under 100 MiB (issue 15), with no loss of loopback throughput.
+ * RSS; capped at 1024, under 100 MiB, with no loss of loopback throughput.
  */
 const maxInFlight = 1024;
 
@@ -123,7 +123,7 @@ const maxPendingPings = 4;
  *
  * A write whose callback fails never left the process (the socket died with it still in ws's or Node's
  * buffer): it goes back to the head of the queue, in order, and is written again on the next socket
- * (issue 15). Only what the kernel had already accepted may be lost; that is counted as `unconfirmed`.
+ * Only what the kernel had already accepted may be lost; that is counted as `unconfirmed`.
  *
  * What the peer has read is known from pongs: a WebSocket peer reads frames in order and answers a ping
  * only after reading what came before it, so a pong confirms every message written before its ping. A

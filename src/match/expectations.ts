@@ -1,13 +1,10 @@
 // --expect and --expect-json: the flags' spelling of the shared matcher (matcher.ts), matched in order.
 
 import { WsxError } from '../core/errors.js';
-import {
-  explainMismatch,
-  parsePath as parseMatcherPath,
-  shortJson,
-  type JsonPath,
-  type Matcher,
-} from './matcher.js';
+import { explainMismatch, parsePath, shortJson, type JsonPath, type Matcher } from './matcher.js';
+
+/** --expect-json's paths are the matcher language's: `data.items[0].id` → ['data', 'items', 0, 'id']. */
+export { parsePath };
 
 export interface Expectation {
   /** As the user wrote it, for messages: /pong/ or type=pong. */
@@ -16,17 +13,6 @@ export interface Expectation {
   matcher: Matcher;
   /** Why `text` does not match, e.g. `data.id is "7" (string)`, or undefined when it does. */
   explain(text: string): string | undefined;
-}
-
-/** `data.items[0].id` → ['data', 'items', 0, 'id']; a usage error naming --expect-json otherwise. */
-export function parsePath(path: string): JsonPath {
-  try {
-    return parseMatcherPath(path);
-  } catch {
-    throw new WsxError('invalid-option', `--expect-json: cannot read path "${path}"`, {
-      hint: 'e.g. type=pong or data.items[0].id=7',
-    });
-  }
 }
 
 function expectation(label: string, matcher: Matcher): Expectation {
@@ -64,7 +50,14 @@ export function parseExpectation(kind: 'regex' | 'json', text: string): Expectat
       hint: 'e.g. type=pong',
     });
   const pathText = text.slice(0, eq);
-  const path = parsePath(pathText);
+  let path: JsonPath;
+  try {
+    path = parsePath(pathText);
+  } catch {
+    throw new WsxError('invalid-option', `--expect-json: cannot read path "${pathText}"`, {
+      hint: 'e.g. type=pong or data.items[0].id=7',
+    });
+  }
   const raw = text.slice(eq + 1);
   let value: unknown = raw;
   try {

@@ -39,7 +39,7 @@ export class Diagnostics {
     if (this.options.isVerbose && err) {
       let cause: unknown = err;
       while (cause instanceof Error) {
-        // A stack reads on real lines (issue 9.10); other control characters are still escaped.
+        // A stack reads on real lines; other control characters are still escaped.
         const stack = maskSecrets(cause.stack ?? String(cause), this.options.secrets);
         this.write(chalkStderr.dim(sanitize(stack, { keepNewlines: true })));
         cause = cause.cause;

@@ -21,7 +21,7 @@ export const defaultTypedDeadlineMs = 30_000;
  */
 export async function runInteractive(options: Options): Promise<Outcome> {
   // React's development build keeps debug data for every element it creates: under a 10,000 msg/s flood
-  // the heap grew ~2 MB a second with it and stayed at 22 MB without (measured with the lens, issue 13).
+  // the heap grew ~2 MB a second with it and stayed at 22 MB without (measured with the lens).
   // Written through an alias: a bundler that defines process.env.NODE_ENV at build time leaves this alone.
   const env = process.env;
   env.NODE_ENV ??= 'production';
@@ -46,7 +46,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     const { WsxServer } = await import('../server/server.js');
     server = new WsxServer({ port: 0, mode: 'echo' });
     url = displayUrl = `${await server.listen()}/`;
-    // Two lines, each under 80 columns (issue 9 item 11).
+    // Two lines, each under 80 columns, so a default-width terminal shows them unwrapped.
     process.stdout.write(
       `wsx demo: built-in echo server on ${url}\n` +
         `Type a message and press Enter. /help lists commands. Ctrl+C quits.\n`,

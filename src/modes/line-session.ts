@@ -311,7 +311,7 @@ export class LineSession {
   }
 
   /**
-   * Called once input has ended (issue 15): while the connection waits to reconnect with nothing queued,
+   * Called once input has ended: while the connection waits to reconnect with nothing queued,
    * there is nothing to reconnect for, so the run ends, failed by what broke the last socket. With
    * messages queued it keeps retrying until they are sent, dropped (--drop-after), or --timeout passes.
    */
@@ -365,7 +365,7 @@ export class LineSession {
    * Ends the run once --wait passes in silence. Silence is measured in data bytes on the wire, not
    * messages (a long message still arriving is not silence) and not keep-alive (pings, pongs, a protocol's
    * heart-beat: with them counted, a server pinging every second kept a pipe alive for ever), and not
-   * while wsx itself stopped reading because stdout is slow (issue 15): each check that sees data bytes
+   * while wsx itself stopped reading because stdout is slow: each check that sees data bytes
    * or a pause waits another --wait.
    */
   private restartLinger(): void {

@@ -9,7 +9,7 @@ export interface MessageOutputFormat {
   delimiter: Buffer;
   /**
    * stdout is a terminal: control characters are escaped as in the TUI, so a server cannot clear the
-   * screen or set the title (issue 9). To a pipe or a file, bytes pass unchanged.
+   * screen or set the title. To a pipe or a file, bytes pass unchanged.
    */
   isTerminal: boolean;
 }

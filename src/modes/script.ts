@@ -21,7 +21,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
   const { conn } = session;
   const recent: string[] = [];
   let matched = 0;
-  // The expectations run as the scenario engine's expect steps (issue 11): one matcher, one runner. This mode
+  // The expectations run as the scenario engine's expect steps: one matcher, one runner. This mode
   // keeps its own limit (--timeout) and texts, so the steps have none; a message may satisfy several in a row.
   const steps: Step[] = expectations.map((e) => ({
     verb: 'expect',
@@ -60,7 +60,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       recent.length > 0
         ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}`
         : '; no text message arrived';
-    // For --expect-json, what the last message held instead, with its type: 7 vs "7" (issue 15.12).
+    // For --expect-json, what the last message held instead, with its type: 7 vs "7".
     const last = recent.at(-1);
     const why =
       last !== undefined && next.matcher.conditions[0]?.kind === 'json' ? next.explain(last) : undefined;
@@ -91,7 +91,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
     onText(text, isError) {
       recent.push(text);
       if (recent.length > 3) recent.shift();
-      // One message may satisfy several expectations in a row (issue 15.12).
+      // One message may satisfy several expectations in a row.
       const before = matched;
       run?.push(text);
       if (matched > before && matched === expectations.length)

@@ -15,7 +15,7 @@ export interface SinkEvents {
 
 /**
  * What arrives in one tick (the messages of one socket read) leaves in one stdout write: one syscall and
- * one Buffer instead of two writes per message (issue 14: per-message writes to a file cost more than the
+ * one Buffer instead of two writes per message (per-message writes to a file cost more than the
  * network side). write() returning false pauses the source until 'drain'.
  */
 export class StdoutSink {

@@ -27,7 +27,7 @@ export type Step = At &
         withinMs: number | undefined;
         /**
          * Start looking at the message the previous expect matched instead of after it, so one message can
-         * satisfy consecutive expectations (--expect flags, issue 15.12).
+         * satisfy consecutive expectations (--expect flags).
          */
         mayReuseLast?: boolean;
       }

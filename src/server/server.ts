@@ -3,6 +3,7 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { formatBytes } from '../text/bytes.js';
 import { systemClock } from '../core/clock.js';
 import { classifyError } from '../core/errors.js';
 import { Heartbeat } from '../core/heartbeat.js';
@@ -131,7 +132,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
         info: { req: IncomingMessage },
         done: (ok: boolean, status?: number, message?: string) => void,
       ) => {
-        // A handshake that raced with close(): nobody gets in once shutdown began (issue 15 #9).
+        // A handshake that raced with close(): nobody gets in once shutdown began.
         if (this.closing) {
           done(false, 503, 'Server shutting down');
           return;
@@ -206,7 +207,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   }
 
   private async shutDown(code: number, reason: string): Promise<void> {
-    // Issue 15 #9: close the listening socket first, so a client that reconnects the moment it is
+    // Close the listening socket first, so a client that reconnects the moment it is
     // closed is refused by the kernel instead of getting back in while the others are being closed.
     const stoppedListening = this.http.listening
       ? new Promise<void>((resolve) => this.http.close(() => resolve()))
@@ -363,7 +364,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   }
 
   /**
-   * Issue 9 #5: a burst fills even a fast reader's buffer for a moment, so being over maxBufferedBytes is
+   * A burst fills even a fast reader's buffer for a moment, so being over maxBufferedBytes is
    * no reason to cut anyone off. Instead the room stops reading from its senders (TCP pushes back on them)
    * until every client is under the limit again; only a client that stays over it for lagTimeoutMs, while
    * nothing new is added to its buffer, has fallen behind for real and is disconnected.
@@ -416,12 +417,6 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     clearInterval(this.lagTimer);
     this.lagTimer = undefined;
   }
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }
 
 function remoteOf(req: IncomingMessage): string {

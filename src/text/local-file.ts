@@ -45,7 +45,8 @@ export function describeFileError(err: unknown): string {
   }
 }
 
-function formatBytes(bytes: number): string {
+/** A size limit, written exactly ("8 MiB", "1000 bytes"): text/bytes.ts's formatBytes rounds, a limit may not. */
+function formatByteLimit(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
@@ -70,7 +71,7 @@ export function readLocalFile(path: string, maxBytes: number = defaultMaxFileByt
     if (!stat.isFile())
       throw new LocalFileError(path, 'not a regular file (a device, FIFO or socket); give a file');
     if (stat.size > maxBytes)
-      throw new LocalFileError(path, `larger than ${formatBytes(maxBytes)}; is it the right file?`);
+      throw new LocalFileError(path, `larger than ${formatByteLimit(maxBytes)}; is it the right file?`);
     // Read to the cap plus one byte, not to `size`: a file that grows while it is read is caught too.
     const chunks: Buffer[] = [];
     let length = 0;
@@ -81,7 +82,7 @@ export function readLocalFile(path: string, maxBytes: number = defaultMaxFileByt
       chunks.push(chunk.subarray(0, n));
       length += n;
       if (length > maxBytes)
-        throw new LocalFileError(path, `larger than ${formatBytes(maxBytes)}; is it the right file?`);
+        throw new LocalFileError(path, `larger than ${formatByteLimit(maxBytes)}; is it the right file?`);
     }
     return Buffer.concat(chunks, length);
   } catch (err) {

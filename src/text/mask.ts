@@ -2,8 +2,8 @@
 
 /**
  * Secrets at least this long are masked wherever they occur. Shorter ones only where they stand alone (no
- * letter or digit right before or after): a 3-letter token "tok" must not turn "X-Token" into "X-***en"
- * (issue 9.2), while a real token is long and never part of an ordinary word.
+ * letter or digit right before or after): a 3-letter token "tok" must not turn "X-Token" into "X-***en",
+ * while a real token is long and never part of an ordinary word.
  */
 const maskAnywhereLength = 8;
 
@@ -33,7 +33,7 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * Query parameters whose values are credentials (issue 9.1): matched case-insensitively against the
+ * Query parameters whose values are credentials: matched case-insensitively against the
  * whole name or its last `_`/`-`/`.` part, so `id_token`, `client_secret` and `X-Amz-Signature` count.
  */
 export const secretParamNames: readonly string[] = [

@@ -3,7 +3,7 @@
 // C0 controls, DEL, C1 controls (0x9B is an 8-bit CSI a 0x00-0x1F filter misses), and the Unicode
 // bidi overrides and isolates that reorder what a reader sees (CVE-2021-42574, "Trojan Source").
 // Also the invisible ones that hide or split text (zero-width space and joiners, word joiner, BOM, soft hyphen,
-// LRM/RLM) and the line/paragraph separators U+2028/2029 that some terminals break lines on (issue 9 item 4).
+// LRM/RLM) and the line/paragraph separators U+2028/2029 that some terminals break lines on.
 // A zero-width joiner between two pictographs is kept: it builds one emoji (👩‍💻) and hides nothing.
 const invisible = '\\u00ad\\u180e\\u200b\\u200c\\u200e\\u200f\\u2028\\u2029\\u2060-\\u2064\\ufeff';
 const strayJoiner = '(?<!\\p{Extended_Pictographic}\\ufe0f?)\\u200d|\\u200d(?!\\p{Extended_Pictographic})';

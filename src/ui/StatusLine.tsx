@@ -12,7 +12,8 @@ export function StatusLine({ view }: { view: SessionView }) {
   const { snap, now } = view;
   const { counters } = snap;
   const label = stateLabel(snap.state, {
-    // While waiting, `attempt` counts the attempts made; the one coming is retry #attempt (issue 9 item 10).
+    // While waiting, `attempt` counts the attempts made; the one coming is retry #attempt, so the first retry
+    // after a refusal reads #1, not #2.
     attempt: snap.attempt,
     retryInMs: snap.retryAt === undefined ? undefined : snap.retryAt - now,
     closeCode: snap.lastClose?.code,

@@ -9,7 +9,7 @@ import { historyLimit } from './line-editor.js';
 /**
  * The history file for `displayUrl`, the URL as wsx shows it (query secrets masked, no userinfo): a
  * readable host and path plus a hash of that URL, so different URLs never share a file and no token ever
- * reaches a file name (issue 9.1). The query is left out of the readable part.
+ * reaches a file name. The query is left out of the readable part.
  */
 export function historyPath(displayUrl: string, env: NodeJS.ProcessEnv): string {
   const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');

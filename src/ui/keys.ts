@@ -1,5 +1,5 @@
 // Terminal input bytes -> keys, as a pure function: every byte of a chunk becomes a key, so a control key
-// that arrives in the same read as text (`abc` + Ctrl+C over SSH) is never lost (issue 15 item 14).
+// that arrives in the same read as text (`abc` + Ctrl+C over SSH) is never lost.
 
 export type KeyName =
   | 'enter'

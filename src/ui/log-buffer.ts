@@ -1,5 +1,5 @@
 // The full-screen log's memory: a ring of entries capped by count and by bytes; the oldest leave first and are
-// counted, so memory is bounded by the cap, not by the session's length (issue 13).
+// counted, so memory is bounded by the cap, not by the session's length.
 
 import type { LogEntry } from './log-entry.js';
 
@@ -66,7 +66,7 @@ export class LogBuffer {
   push(entry: LogEntry): StoredEntry {
     // Numbered in place, not copied with `{ ...entry, seq }`: entries of many kinds pass here, and V8 in
     // Node 20 gives every object built by a spread that has seen many shapes a hidden class of its own.
-    // Under a flood, 10,000 held entries carried 10,000 hidden classes, ~3 MiB (heap snapshot, issue 14).
+    // Under a flood, 10,000 held entries carried 10,000 hidden classes, ~3 MiB (heap snapshot).
     const stored = entry as StoredEntry;
     stored.seq = this.nextSeq++;
     const cost = entryBytes(entry);

@@ -2,6 +2,7 @@
 
 import chalk from 'chalk';
 import { isUtf8 } from 'node:buffer';
+import { formatBytes } from '../text/bytes.js';
 import { sanitize } from '../text/sanitize.js';
 import type { DecodedEntry } from './protocol-entry.js';
 
@@ -24,14 +25,6 @@ export interface FormatOptions {
 
 /** Longest message text shown in full; the rest is summarised so one huge message cannot flood the screen. */
 export const maxShownChars = 4000;
-
-const KiB = 1024;
-
-export function formatBytes(bytes: number): string {
-  if (bytes < KiB) return `${bytes} B`;
-  if (bytes < KiB * KiB) return `${+(bytes / KiB).toFixed(1)} KiB`;
-  return `${+(bytes / KiB / KiB).toFixed(1)} MiB`;
-}
 
 // Whether a binary message is readable text, per Buffer: rows are drawn every frame, the check reads it all.
 const readableCache = new WeakMap<Buffer, boolean>();

@@ -1,7 +1,6 @@
 // Carries out a parsed slash command (or a plain message) against the connection; App only wires it up.
 
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { expandHome } from '../config/paths.js';
 import type { Connection } from '../core/connection.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { commandHelp, type Command } from './slash-commands.js';
@@ -26,13 +25,11 @@ export interface CommandContext {
   togglePretty: () => void;
   toggleTimestamps: () => void;
   clear: () => void;
-  /** For `~` in /file; defaults to the user's home. */
-  home?: string;
   /** Saved messages for /send, /save and /saved; absent, those commands say they are unavailable. */
   messages?: SavedMessages;
   /** The last text message sent, for /save. */
   lastSent?: () => string | undefined;
-  /** For {{env.NAME}} in saved messages; defaults to process.env. */
+  /** For {{env.NAME}} in saved messages and `~` in /file ($HOME); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -76,13 +73,6 @@ function runSaved(
   }
 }
 
-/** `~` and `~/x` name the home directory, as in a shell (issue 9 item 11). */
-export function expandHome(path: string, home: string = homedir()): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return join(home, path.slice(2));
-  return path;
-}
-
 /** 64 MiB, the default --max-message-size (cli/program.ts). */
 const maxFileMessageBytes = 64 * 1024 * 1024;
 
@@ -91,7 +81,7 @@ function sendFile(ctx: CommandContext, path: string): void {
   try {
     // The shared reader: a device such as /dev/zero or a FIFO would otherwise fill memory or hang the session.
     // The cap is the default --max-message-size: a message may be that big, a scenario or a secret may not.
-    data = readLocalFile(expandHome(path, ctx.home), maxFileMessageBytes);
+    data = readLocalFile(expandHome(path, ctx.env ?? process.env), maxFileMessageBytes);
   } catch (err) {
     ctx.info(`/file: cannot read ${path}: ${err instanceof LocalFileError ? err.reason : String(err)}`);
     return;

@@ -1,6 +1,6 @@
 // The interactive session's screen: ink, React and the components. modes/interactive.ts imports this module
 // only when a session starts, and the build bundles its graph into a file of its own (dist/ui/screen.js), so
-// a pipe or script run never reads a byte of it (issue 14).
+// a pipe or script run never reads a byte of it.
 import chalk from 'chalk';
 import { render, type Instance, type RenderOptions } from 'ink';
 import React from 'react';

@@ -1,4 +1,4 @@
-// Feeds every chunk Ink reads from the terminal to decodeKeys, so no byte of a chunk is lost (issue 15 item 14).
+// Feeds every chunk Ink reads from the terminal to decodeKeys, so no byte of a chunk is lost.
 // useInput is not enough: it parses one key per chunk and drops the rest ("abc" + Ctrl+C arrives as "abc").
 
 import { useStdin } from 'ink';

@@ -16,7 +16,7 @@ const version = (
 ).version;
 
 describe('help and version', () => {
-  it('`wsx help` prints the help and exits 0 instead of connecting to ws://help/ (issue 9.7)', async () => {
+  it('`wsx help` prints the help and exits 0 instead of connecting to ws://help/', async () => {
     const r = await runWsx(['help']);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toContain('Usage: wsx [options] <url>');
@@ -32,7 +32,7 @@ describe('help and version', () => {
     }
   });
 
-  it('--help names both --drop-after defaults: the interactive one and never (issue 9.11)', async () => {
+  it('--help names both --drop-after defaults: the interactive one and never', async () => {
     const r = await runWsx(['--help']);
     // Commander wraps descriptions to the terminal width: read the help as one line.
     expect(r.stdout.replace(/\s+/g, ' ')).toContain(
@@ -41,7 +41,7 @@ describe('help and version', () => {
   });
 });
 
-describe('flags the chosen mode ignores (issue 9.9)', () => {
+describe('flags the chosen mode ignores', () => {
   it('print one warning line on stderr and the run goes on', async () => {
     const server = await startServer({ mode: 'echo' });
     defer(() => server.close());

@@ -1,10 +1,10 @@
-// Connection against servers that misbehave on purpose (issue 15): each failure named, nothing lost, nothing hangs.
+// Connection against servers that misbehave on purpose: each failure named, nothing lost, nothing hangs.
 
 import { describe, expect, it } from 'vitest';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import type { Incoming, StateChange } from '../../src/core/events.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { recordStates, stateReached } from '../helpers/connection.js';
+import { recordStates, startConnection, stateReached } from '../helpers/connection.js';
 import {
   frame,
   startDrippingServer,
@@ -20,13 +20,7 @@ import { startServer, until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
-function connect(options: ConnectionOptions): Connection {
-  const conn = new Connection({ heartbeat: false, ...options });
-  conn.on('error', () => {});
-  defer(() => conn.close());
-  conn.start();
-  return conn;
-}
+const connect = (options: ConnectionOptions): Connection => startConnection(defer, options);
 
 async function raw<T extends RawServer>(start: Promise<T>): Promise<T> {
   const s = await start;

@@ -12,19 +12,16 @@ import {
   until,
   type TestServer,
 } from '../helpers/servers.js';
-import { recordStates, stateReached } from '../helpers/connection.js';
+import { recordStates, startConnection, stateReached } from '../helpers/connection.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { seededRandom } from '../../src/core/backoff.js';
 
 const defer = cleanupAfterEach();
 
-function connect(options: ConnectionOptions, deps?: ConstructorParameters<typeof Connection>[1]): Connection {
-  const conn = new Connection({ heartbeat: false, ...options }, deps);
-  conn.on('error', () => {});
-  defer(() => conn.close());
-  conn.start();
-  return conn;
-}
+const connect = (
+  options: ConnectionOptions,
+  deps?: ConstructorParameters<typeof Connection>[1],
+): Connection => startConnection(defer, options, deps);
 
 const server = (opts?: Parameters<typeof serverUntilCleanup>[1]): Promise<TestServer> =>
   serverUntilCleanup(defer, opts);

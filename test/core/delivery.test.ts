@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
+import { startConnection, stateReached } from '../helpers/connection.js';
 import { startScriptedServer } from '../helpers/hostile-servers.js';
 import { startNeverReadingServer } from '../helpers/never-reading-server.js';
 import { startNoCloseFrameServer } from '../helpers/no-close-frame-server.js';
@@ -13,13 +13,7 @@ import { until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
-function connect(options: ConnectionOptions): Connection {
-  const conn = new Connection({ heartbeat: false, ...options });
-  conn.on('error', () => {});
-  defer(() => conn.close());
-  conn.start();
-  return conn;
-}
+const connect = (options: ConnectionOptions): Connection => startConnection(defer, options);
 
 const fastRetry = { backoff: { baseMs: 20, capMs: 40, floorMs: 10 } };
 

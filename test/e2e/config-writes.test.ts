@@ -1,38 +1,18 @@
 // The config file as several processes and a dotfile manager see it: parallel writers all land, a symlink
 // stays a symlink, an unwritable file is one line and exit 1, an inherited field name is an unknown field.
 
-import {
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configHome } from '../helpers/config-home.js';
 import { runWsx } from '../helpers/run-wsx.js';
-
-/** A fresh XDG_CONFIG_HOME and HOME; `file` is where wsx keeps its config. */
-function configHome(): { env: NodeJS.ProcessEnv; file: string; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-config-writes-'));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  return {
-    env: { XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), HOME: home },
-    file: join(dir, 'config', 'wsx', 'config.json'),
-    dir,
-  };
-}
 
 const profileNames = (file: string) =>
   Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { profiles: object }).profiles).sort();
 
 describe('writing the config file', () => {
   it('keeps every profile when 20 `wsx profiles add` run at once', async () => {
-    const { env, file } = configHome();
+    const { env, file } = configHome('wsx-config-writes-');
     const names = Array.from({ length: 20 }, (_, i) => `p${String(i).padStart(2, '0')}`);
     const runs = await Promise.all(
       names.map((name) =>
@@ -44,7 +24,7 @@ describe('writing the config file', () => {
   }, 40_000);
 
   it('writes through a symlinked config.json to its target, leaving the link in place', async () => {
-    const { env, file, dir } = configHome();
+    const { env, file, dir } = configHome('wsx-config-writes-');
     const dotfiles = join(dir, 'dotfiles');
     mkdirSync(dotfiles);
     mkdirSync(join(file, '..'), { recursive: true });
@@ -63,7 +43,7 @@ describe('writing the config file', () => {
   });
 
   it('creates the target of a dangling symlink instead of replacing the link', async () => {
-    const { env, file, dir } = configHome();
+    const { env, file, dir } = configHome('wsx-config-writes-');
     mkdirSync(join(file, '..'), { recursive: true });
     const target = join(dir, 'dotfiles-target.json');
     symlinkSync(target, file);
@@ -74,7 +54,7 @@ describe('writing the config file', () => {
   });
 
   it('says in one line that it could not save, exit 1, when the config directory cannot be made', async () => {
-    const { env, file, dir } = configHome();
+    const { env, file, dir } = configHome('wsx-config-writes-');
     // XDG_CONFIG_HOME is a file, so $XDG_CONFIG_HOME/wsx cannot be a directory (root or not).
     writeFileSync(join(dir, 'config'), 'not a directory\n');
     const r = await runWsx(['profiles', 'add', 'a', 'ws://127.0.0.1:1'], { env });
@@ -83,7 +63,7 @@ describe('writing the config file', () => {
   });
 
   it('stops with exit 2 naming file, line and path for an inherited name used as a field', async () => {
-    const { env, file } = configHome();
+    const { env, file } = configHome('wsx-config-writes-');
     mkdirSync(join(file, '..'), { recursive: true });
     for (const field of ['valueOf', '__proto__', 'constructor', 'toString']) {
       writeFileSync(

@@ -152,7 +152,7 @@ describe('TLS', () => {
     );
   });
 
-  it('says a plain server does not speak TLS, on one line without OpenSSL internals (issue 9.10)', async () => {
+  it('says a plain server does not speak TLS, on one line without OpenSSL internals', async () => {
     const { port } = await echoOn(createHttpServer());
     const r = await runWsx([`wss://127.0.0.1:${port}/`, '-x', 'hi']);
     expect(r.code).toBe(3);
@@ -335,7 +335,7 @@ describe('headers, auth, subprotocols, origin', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('> GET /chat HTTP/1.1');
-    // Names as they went on the wire: the user's case, and ws's own Sec-WebSocket-Key (issue 9.3).
+    // Names as they went on the wire: the user's case, and ws's own Sec-WebSocket-Key.
     expect(r.stderr).toContain('> Authorization: ***');
     expect(r.stderr).toContain('> X-Api-Key: ***');
     expect(r.stderr).toContain('> Cookie: ***');
@@ -345,7 +345,7 @@ describe('headers, auth, subprotocols, origin', () => {
     expect(r.stderr).toMatch(/< sec-websocket-accept: \S+/);
     for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
   });
-  it('--header-file with a short value masks the value only, never part of the name (issue 9.2)', async () => {
+  it('--header-file with a short value masks the value only, never part of the name', async () => {
     const { port, seen } = await echoOn(createHttpServer());
     writeFileSync(file('short-headers.txt'), 'X-Token: tok\n');
     const r = await runWsx([
@@ -365,7 +365,7 @@ describe('headers, auth, subprotocols, origin', () => {
   });
 });
 
-describe('error text (issue 9.10)', () => {
+describe('error text', () => {
   it('prints an HTML refusal body as its meaningful lines, and a -v stack on real lines', async () => {
     const page =
       '<!DOCTYPE html>\n<html>\n<head><title>401 Authorization Required</title></head>\n<body>\n' +

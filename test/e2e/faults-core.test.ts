@@ -1,4 +1,4 @@
-// wsx (the built binary) against servers and proxies that misbehave on purpose: issue 15's core faults.
+// wsx (the built binary) against servers and proxies that misbehave on purpose: the core's faults.
 // Each failure is named with its real exit code, nothing arriving is cut off, nothing hangs.
 
 import { describe, expect, it } from 'vitest';

@@ -194,7 +194,7 @@ describe('delivery and memory against a server that never reads', () => {
     const child = spawnWsx([nr.url, '--timeout', '2s']);
     const done = collect(child, { keepStdinOpen: true, killAfterMs: 8000 });
     // 4 million one-byte lines, more than wsx gets through in 2 s: every moment it has input waiting.
-    // Before issue 15 the queue took whole 64 KiB chunks (32,768 messages) at a time and the socket
+    // Before the queue was bounded it took whole 64 KiB chunks (32,768 messages) at a time and the socket
     // up to 150,000 writes: 175-230 MiB. Measured after: ~95 MiB.
     child.stdin.write(Buffer.alloc(8 * 1024 * 1024, 'y\n'));
     let peak = 0;

@@ -1,4 +1,4 @@
-// The README's install steps, literally, from an empty folder outside the project (issue 9.6):
+// The README's install steps, literally, from an empty folder outside the project:
 // `npm pack`, then `npm install -g ./wsx-0.1.0.tgz` and `wsx`, or `npx --yes --package ./wsx-0.1.0.tgz wsx`.
 // npm runs --offline with a new, empty cache: the tarball must need nothing but itself. (It once declared a
 // dependency, and the test passed only on machines where an earlier `npm install` had cached its metadata.)

@@ -1,12 +1,11 @@
 // Saved connections end to end: `wsx profiles add` keeps a secret's reference, `wsx @NAME` reads it at run
 // time in pipe and script mode against a server that checks the header, and the secret shows nowhere.
 
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { configHome, guardedServer } from '../helpers/config-home.js';
 import { runWsx, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
 import { until } from '../helpers/servers.js';
 import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
@@ -14,33 +13,6 @@ import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 const defer = cleanupAfterEach();
 
 const token = 'SECRETMARK-profile-t0ken';
-
-/** A fresh XDG_CONFIG_HOME and HOME; `file` is where wsx keeps its config. */
-function configHome(): { env: NodeJS.ProcessEnv; file: string; home: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-profiles-'));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  return {
-    env: { XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), HOME: home },
-    file: join(dir, 'config', 'wsx', 'config.json'),
-    home,
-  };
-}
-
-/** An echo server that accepts only `Authorization: Bearer <token>` and records each request's headers. */
-async function guardedServer() {
-  const requests: IncomingHttpHeaders[] = [];
-  const server = await serverUntilCleanup(defer, {
-    mode: 'echo',
-    ws: {
-      verifyClient: (info: { req: { headers: IncomingHttpHeaders } }) => {
-        requests.push(info.req.headers);
-        return info.req.headers.authorization === `Bearer ${token}`;
-      },
-    },
-  });
-  return { ...server, requests };
-}
 
 function expectNoSecret(r: WsxResult, configFile: string): void {
   expect(r.stdout).not.toContain(token);
@@ -50,7 +22,7 @@ function expectNoSecret(r: WsxResult, configFile: string): void {
 
 describe('wsx profiles and wsx @NAME', () => {
   it('saves --bearer-env as a reference and lists the profile', async () => {
-    const { env, file } = configHome();
+    const { env, file } = configHome('wsx-profiles-');
     const add = await runWsx(
       ['profiles', 'add', 'prod', 'ws://127.0.0.1:1/feed', '--bearer-env', 'API_TOKEN', '-H', 'X-Team: core'],
       {
@@ -72,8 +44,8 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('opens @NAME in pipe mode with the secret read from the environment, and never prints it', async () => {
-    const server = await guardedServer();
-    const { env, file } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, file } = configHome('wsx-profiles-');
     const add = await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN'], { env });
     expect(add.code).toBe(0);
     const r = await runWsx(['@prod', '-v', '--show-handshake', '--wait', '200ms'], {
@@ -88,8 +60,8 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('opens --profile NAME in script mode; a typed -H overrides the saved one', async () => {
-    const server = await guardedServer();
-    const { env, file } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, file } = configHome('wsx-profiles-');
     await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN', '-H', 'X-Team: core'], {
       env,
     });
@@ -115,8 +87,8 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('stops with exit 2 before connecting when the referenced variable is unset', async () => {
-    const server = await guardedServer();
-    const { env } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env } = configHome('wsx-profiles-');
     await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN'], { env });
     const r = await runWsx(['@prod'], { env });
     expect(r.code).toBe(2);
@@ -125,8 +97,8 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('reads a header from a file: reference, masked in the handshake dump', async () => {
-    const server = await guardedServer();
-    const { env, file, home } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, file, home } = configHome('wsx-profiles-');
     writeFileSync(join(home, 'token'), `${token}\n`);
     await runWsx(['profiles', 'add', 'filed', server.url, '-H', 'Authorization: file:~/token'], { env });
     expect(readFileSync(file, 'utf8')).toContain('"Authorization": "file:~/token"');
@@ -138,7 +110,7 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('refuses to save a literal credential and writes nothing', async () => {
-    const { env, file } = configHome();
+    const { env, file } = configHome('wsx-profiles-');
     const r = await runWsx(
       ['profiles', 'add', 'leak', 'ws://127.0.0.1:1', '-H', `Authorization: Bearer ${token}`],
       {
@@ -151,8 +123,8 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('stops with one line naming the file and line of a malformed config, before connecting', async () => {
-    const server = await guardedServer();
-    const { env, file } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, file } = configHome('wsx-profiles-');
     mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(
       file,
@@ -165,7 +137,7 @@ describe('wsx profiles and wsx @NAME', () => {
   });
 
   it('removes a profile, and says so when there is none to remove', async () => {
-    const { env, file } = configHome();
+    const { env, file } = configHome('wsx-profiles-');
     await runWsx(['profiles', 'add', 'a', 'ws://127.0.0.1:1'], { env });
     const rm = await runWsx(['profiles', 'rm', 'a'], { env });
     expect(rm.code).toBe(0);
@@ -178,8 +150,8 @@ describe('wsx profiles and wsx @NAME', () => {
 
 describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
   it('connects with the env-var secret, sends a saved message with /send, and never shows the secret', async () => {
-    const server = await guardedServer();
-    const { env, file } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, file } = configHome('wsx-profiles-');
     await runWsx(
       ['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN', '--ping-interval', '0'],
       {

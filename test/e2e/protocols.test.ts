@@ -259,7 +259,7 @@ describe('--proto start-up', () => {
       });
       return readFileSync(log, 'utf8');
     };
-    // The codecs are bundled into dist/cli/main.js (one file starts faster than many small ones, issue 14),
+    // The codecs are bundled into dist/cli/main.js (one file starts faster than many small ones),
     // each inside a lazy initialiser that runs only when --proto names it; the recorder lists the
     // node_modules files bundled into each file a run loads. A raw run loads that one file.
     const main = readFileSync(new URL('../../dist/cli/main.js', import.meta.url), 'utf8');

@@ -1,47 +1,20 @@
 // `wsx run --profile NAME`: the saved connection is used as `wsx @NAME` uses it (URL, headers, the secret
 // behind a reference), and a name that is not saved stops the run before anything connects.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { configHome, guardedServer } from '../helpers/config-home.js';
 import { runWsx } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
 const token = 'SECRETMARK-run-profile-t0ken';
 
-function configHome(): { env: NodeJS.ProcessEnv; file: string; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-run-profile-'));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  return {
-    env: { XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), HOME: home },
-    file: join(dir, 'config', 'wsx', 'config.json'),
-    dir,
-  };
-}
-
-/** An echo server that accepts only `Authorization: Bearer <token>`. */
-async function guardedServer() {
-  const requests: IncomingHttpHeaders[] = [];
-  const server = await serverUntilCleanup(defer, {
-    mode: 'echo',
-    ws: {
-      verifyClient: (info: { req: { headers: IncomingHttpHeaders } }) => {
-        requests.push(info.req.headers);
-        return info.req.headers.authorization === `Bearer ${token}`;
-      },
-    },
-  });
-  return { ...server, requests };
-}
-
 describe('wsx run --profile', () => {
   it("connects with the profile's URL and secret header; the secret shows nowhere", async () => {
-    const server = await guardedServer();
-    const { env, dir } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, dir } = configHome('wsx-run-profile-');
     const add = await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN'], { env });
     expect(add.code, add.stderr).toBe(0);
     const scenario = join(dir, 'hello.wsx');
@@ -58,8 +31,8 @@ describe('wsx run --profile', () => {
   });
 
   it("takes the profile's URL over the file's connect line; --url still wins", async () => {
-    const server = await guardedServer();
-    const { env, dir } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, dir } = configHome('wsx-run-profile-');
     await runWsx(['profiles', 'add', 'prod', server.url, '--bearer-env', 'API_TOKEN'], { env });
     const scenario = join(dir, 'local.wsx');
     writeFileSync(scenario, 'connect ws://127.0.0.1:1/\nsend hello\nexpect /hello/ within 2s\n');
@@ -74,8 +47,8 @@ describe('wsx run --profile', () => {
   });
 
   it('stops with exit 2 naming the profile and the file when the name is not saved, before connecting', async () => {
-    const server = await guardedServer();
-    const { env, dir, file } = configHome();
+    const server = await guardedServer(defer, token);
+    const { env, dir, file } = configHome('wsx-run-profile-');
     const scenario = join(dir, 'hello.wsx');
     writeFileSync(scenario, `connect ${server.url}\nsend hello\nexpect /hello/ within 2s\n`);
     const r = await runWsx(['run', scenario, '--profile', 'nope'], { env });

@@ -1,4 +1,4 @@
-// Script mode's --expect/--expect-json on the scenario runner (issue 11, issue 15.12).
+// Script mode's --expect/--expect-json on the scenario runner: one matcher and one runner for both.
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
@@ -7,7 +7,7 @@ import { runWsx } from '../helpers/run-wsx.js';
 const defer = cleanupAfterEach();
 
 describe('script mode expectations', () => {
-  it('one reply satisfies several consecutive expectations (issue 15.12)', async () => {
+  it('one reply satisfies several consecutive expectations', async () => {
     const s = await serverUntilCleanup(defer);
     s.wss.on('connection', (ws) => ws.on('message', () => ws.send('{"type":"pong","data":{"id":7}}')));
     const result = await runWsx([
@@ -28,7 +28,7 @@ describe('script mode expectations', () => {
     expect(result.stdout).toBe('{"type":"pong","data":{"id":7}}\n');
   });
 
-  it('a JSON mismatch names the actual value and its type: 7 vs "7" (issue 15.12)', async () => {
+  it('a JSON mismatch names the actual value and its type: 7 vs "7"', async () => {
     const s = await serverUntilCleanup(defer);
     s.wss.on('connection', (ws) => ws.on('message', () => ws.send('{"type":"pong","data":{"id":"7"}}')));
     const result = await runWsx([

@@ -1,4 +1,4 @@
-// Issue 9.1: a marker in every secret source (header, header file, bearer variable, URL query, userinfo,
+// A marker in every secret source (header, header file, bearer variable, URL query, userinfo,
 // proxy credentials) never shows in stdout, stderr, --jsonl, the TUI screen or any file wsx writes.
 
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';

@@ -159,8 +159,9 @@ describe('wsx serve', () => {
     slow.pause();
     const received: number[] = [];
     fast.on('message', (data: Buffer) => received.push(data.readUInt32BE(0)));
-    // A bounded burst: 20,000 x 1 KiB (20 MiB), sent as fast as the sender's socket takes it. Before issue 9
-    // #5 the server cut off the fast reader too, because its buffer filled for a moment during the burst.
+    // A bounded burst: 20,000 x 1 KiB (20 MiB), sent as fast as the sender's socket takes it. A server
+    // that cut off every client over its buffer limit cut off the fast reader too, because its buffer filled
+    // for a moment during the burst.
     const total = 20_000;
     const payload = Buffer.alloc(1024, 0x70);
     for (let i = 1; i <= total; i++) {

@@ -1,7 +1,24 @@
-// Waiting on a Connection's events, with failures that say what was seen instead.
+// Starting a Connection in a test and waiting on its events, with failures that say what was seen instead.
 
-import type { Connection } from '../../src/core/connection.js';
+import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import type { State, StateChange } from '../../src/core/events.js';
+import type { Defer } from './cleanup.js';
+
+/**
+ * A started Connection without heartbeat (unless `options` asks), closed by `defer` after the test. `error`
+ * gets a listener of its own: an `error` event nobody listens to throws; tests add their own to read it.
+ */
+export function startConnection(
+  defer: Defer,
+  options: ConnectionOptions,
+  deps?: ConstructorParameters<typeof Connection>[1],
+): Connection {
+  const conn = new Connection({ heartbeat: false, ...options }, deps);
+  conn.on('error', () => {});
+  defer(() => conn.close());
+  conn.start();
+  return conn;
+}
 
 /** Records every state change of `conn`. */
 export function recordStates(conn: Connection): StateChange[] {

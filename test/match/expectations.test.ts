@@ -43,10 +43,16 @@ describe('parseExpectation', () => {
   it('rejects a spec without =', () => {
     expect(() => parseExpectation('json', 'type')).toThrow(/expected path=value/);
   });
+
+  it('rejects an unreadable path with a usage error naming --expect-json', () => {
+    expect(() => parseExpectation('json', 'a..b=1')).toThrow(
+      expect.objectContaining({ kind: 'invalid-option', message: '--expect-json: cannot read path "a..b"' }),
+    );
+  });
 });
 
 describe('Expectation.explain', () => {
-  it('names the actual value and its type for --expect-json (issue 15.12)', () => {
+  it('names the actual value and its type for --expect-json', () => {
     expect(parseExpectation('json', 'data.id=7').explain('{"data":{"id":"7"}}')).toBe(
       'data.id is "7" (string), not a number',
     );

@@ -23,7 +23,7 @@ function syntaxError(text: string): string {
 }
 
 describe('parseScenario: every verb', () => {
-  it('reads the sketch from issue 11, with comments and blank lines', () => {
+  it('reads a whole login-and-subscribe scenario, with comments and blank lines', () => {
     const s = parseScenario(
       'login.wsx',
       [

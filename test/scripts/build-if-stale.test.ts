@@ -1,4 +1,4 @@
-// `npm start` builds only when a source is newer than the build (issue 9.13).
+// `npm start` builds only when a source is newer than the build.
 
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

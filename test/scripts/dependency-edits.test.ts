@@ -1,5 +1,5 @@
-// The build edits ink and @alcalzone/ansi-tokenize for speed and bounded memory (scripts/dependency-edits.mjs,
-// issue 14). Each edited module, bundled the way the build bundles it, must give exactly what the original
+// The build edits ink and @alcalzone/ansi-tokenize for speed and bounded memory (scripts/dependency-edits.mjs).
+// Each edited module, bundled the way the build bundles it, must give exactly what the original
 // gives: frames, styled text and measurements.
 
 import { Chalk } from 'chalk';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maskSecrets, maskUrl } from '../../src/text/mask.js';
 
 describe('maskSecrets', () => {
-  it('masks a short secret only where it stands alone, never inside a header name (issue 9.2)', () => {
+  it('masks a short secret only where it stands alone, never inside a header name', () => {
     expect(maskSecrets('> X-Token: tok', ['tok'])).toBe('> X-Token: ***');
     expect(maskSecrets('> x-token: tok', ['tok'])).toBe('> x-token: ***');
     expect(maskSecrets('tok tokens mytok "tok"', ['tok'])).toBe('*** tokens mytok "***"');

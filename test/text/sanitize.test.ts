@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitize } from '../../src/text/sanitize.js';
 
-describe('sanitize: invisible characters (issue 9 item 4)', () => {
+describe('sanitize: invisible characters', () => {
   it.each([
     ['zero-width space', 'pay\u200bpal', 'pay\\u200bpal'],
     ['zero-width non-joiner', 'a\u200cb', 'a\\u200cb'],

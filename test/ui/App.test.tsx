@@ -99,7 +99,7 @@ describe('App', () => {
     expect(conn.currentState).toBe('closed');
   });
 
-  it('quits on a Ctrl+C that arrives in the same read as typed text (issue 15 item 14)', async () => {
+  it('quits on a Ctrl+C that arrives in the same read as typed text', async () => {
     const s = await startServer();
     defer(() => s.close());
     const closeCode = new Promise<number>((resolve) =>
@@ -127,7 +127,7 @@ describe('App', () => {
     expect(s.received).toEqual(['one', 'two', 'three']);
   });
 
-  it('numbers the first retry after a refused connection #1, not #2 (issue 9 item 10)', async () => {
+  it('numbers the first retry after a refused connection #1, not #2', async () => {
     const port = await freePort();
     const { conn, instance } = mount(`ws://127.0.0.1:${port}`, { reconnect: true });
     await stateReached(conn, 'waiting');
@@ -136,7 +136,7 @@ describe('App', () => {
     expect(out).not.toContain('retry #2');
   });
 
-  it('shows a 401 upgrade refusal as refused with its status, not as "closed 1006" (issue 9 item 10)', async () => {
+  it('shows a 401 upgrade refusal as refused with its status, not as "closed 1006"', async () => {
     const s = await startRefusingServer(
       'HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbad token!!\n',
     );
@@ -148,7 +148,7 @@ describe('App', () => {
     expect(out).not.toContain('closed 1006');
   });
 
-  it('/file expands ~ to the home directory and names a missing file in words (issue 9 item 11)', async () => {
+  it('/file expands ~ to the home directory and names a missing file in words', async () => {
     const s = await startServer();
     defer(() => s.close());
     const { conn, instance } = mount(s.url);

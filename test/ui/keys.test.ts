@@ -21,7 +21,7 @@ const k = (name: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean
 });
 
 describe('decodeKeys', () => {
-  it('keeps a Ctrl+C that arrives in the same read as text (issue 15 item 14)', () => {
+  it('keeps a Ctrl+C that arrives in the same read as text', () => {
     expect(decode('abc\x03')).toEqual([{ kind: 'text', text: 'abc' }, k('char', { ctrl: true }, 'c')]);
   });
 
