@@ -7,6 +7,7 @@ import type { ProtocolMessage } from '../protocols/codec.js';
 import type { ProtocolSession } from '../protocols/session.js';
 import { decodedEntry } from './protocol-entry.js';
 import { describeStateChange } from './state-label.js';
+import { plural } from '../text/plural.js';
 import type { LogEntry } from './log-entry.js';
 import { LogBuffer, type LogBufferLimits } from './log-buffer.js';
 
@@ -122,6 +123,17 @@ export class SessionStore {
       const described = describeStateChange(change);
       if (described) this.add({ kind: 'state', at: this.now(), ...described });
       else this.schedule();
+      // Lines a codec held for its opening (a Socket.IO CONNECT, a graphql-ws ack) never reached the
+      // queue, so no `dropped` event names them: say so once the connection has ended for good. The
+      // ProtocolSession listened first and has counted them by now.
+      const held = change.to === 'closed' ? (options.proto?.droppedInputs ?? 0) : 0;
+      if (held > 0)
+        this.add({
+          kind: 'state',
+          at: this.now(),
+          text: `${plural(held, 'line', 'lines')} held for the protocol's opening ${held === 1 ? 'was' : 'were'} dropped: never sent`,
+          tone: 'bad',
+        });
     });
     listen('ping', () => (options.showPingPong ? this.add({ kind: 'ping', at: this.now() }) : undefined));
     listen('pong', ({ rttMs }) =>

@@ -14,6 +14,7 @@ import { socketIoCodec } from '../../src/protocols/socketio.js';
 import { jsonRpcCodec } from '../../src/protocols/jsonrpc.js';
 import { graphqlWsCodec } from '../../src/protocols/graphql-ws.js';
 import { startGraphqlWs, startJsonRpc, startSocketIo } from '../protocols/servers.js';
+import { startHandSocketIo } from '../protocols/scripted-servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -38,6 +39,18 @@ function mount(codec: Codec, url: string, opts: { isLens?: boolean } = {}) {
 }
 
 describe('App with --proto', () => {
+  it("says that lines held for the protocol's opening were dropped when the connection ends for good", async () => {
+    // The namespace CONNECT is never answered: what is typed waits in the codec, not in the queue.
+    const server = await startHandSocketIo(defer, { onConnect: () => {} });
+    const { conn, instance } = mount(socketIoCodec(), server.url);
+    await stateReached(conn, 'open');
+    instance.stdin.write('["echo","held"]\r');
+    await waitForOutput(instance, '["echo","held"]');
+    await conn.close();
+    const frame = await waitForOutput(instance, '1 line held for the protocol');
+    expect(stripAnsi(frame)).toMatch(/1 line held for the protocol's opening was dropped: never sent/);
+  });
+
   it('Socket.IO: shows events as entries, emits typed arrays, and shows an ack with its round trip', async () => {
     const { url } = await startSocketIo(defer);
     const { instance } = mount(socketIoCodec(), url);
