@@ -70,10 +70,14 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
   let cancelPing: CancelTimer | undefined;
   let cancelPongWait: CancelTimer | undefined;
 
+  const ownPackets = new Set(['connect', 'pingreq', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'disconnect']);
   const send = (ctx: CodecContext, packet: Packet) => {
     const bytes = mqttPacket.generate(packet, { protocolVersion });
     const wait = packet.messageId === undefined ? undefined : pending.get(packet.messageId);
-    ctx.send(bytes, wait && packet.cmd !== 'pubrel' ? (at) => (wait.sentAt = at) : undefined);
+    // The protocol's own packets (the opening, keep-alive, acknowledgements) are never the user's messages
+    // to count as sent, dropped or unconfirmed.
+    if (ownPackets.has(packet.cmd)) ctx.sendOwn(bytes);
+    else ctx.send(bytes, wait ? (at) => (wait.sentAt = at) : undefined);
   };
 
   const takeId = (): number => {

@@ -110,7 +110,7 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
         return;
       }
       heartbeatRef = String(nextRef++);
-      ctx.send(JSON.stringify([null, heartbeatRef, heartbeatTopic, 'heartbeat', {}]));
+      ctx.sendOwn(JSON.stringify([null, heartbeatRef, heartbeatTopic, 'heartbeat', {}]));
       scheduleHeartbeat(ctx);
     });
   };

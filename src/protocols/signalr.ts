@@ -84,7 +84,7 @@ export function signalrCodec(opts: SignalrOptions = {}): Codec {
     if (pingMs <= 0) return;
     cancelPing?.();
     cancelPing = ctx.setTimer(pingMs, () => {
-      ctx.send(JSON.stringify({ type: Type.Ping }) + recordSeparator);
+      ctx.sendOwn(JSON.stringify({ type: Type.Ping }) + recordSeparator);
       schedulePing(ctx);
     });
   };
@@ -190,7 +190,7 @@ export function signalrCodec(opts: SignalrOptions = {}): Codec {
 
     opened(ctx) {
       isReady = false;
-      ctx.send(JSON.stringify({ protocol: 'json', version: 1 }) + recordSeparator);
+      ctx.sendOwn(JSON.stringify({ protocol: 'json', version: 1 }) + recordSeparator);
     },
 
     received(frame, ctx) {

@@ -130,7 +130,7 @@ export function stompCodec(opts: StompOptions = {}): Codec {
   const beatEvery = (ctx: CodecContext, everyMs: number) => {
     cancelBeat = ctx.setTimer(everyMs, () => {
       // An end-of-line is STOMP's heart-beat (§Heart-beating).
-      ctx.send('\n');
+      ctx.sendOwn('\n');
       beatEvery(ctx, everyMs);
     });
   };
@@ -306,7 +306,7 @@ export function stompCodec(opts: StompOptions = {}): Codec {
       const chosen = ctx.protocol();
       if (chosen !== '' && !stompSubprotocols.includes(chosen))
         ctx.note(`the server chose subprotocol "${chosen}", not a STOMP one`);
-      ctx.send(encodeFrame('CONNECT', connectHeaders()).toString('utf8'));
+      ctx.sendOwn(encodeFrame('CONNECT', connectHeaders()).toString('utf8'));
     },
 
     received(incoming, ctx) {

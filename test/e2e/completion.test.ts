@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { protocolNames } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
 
@@ -72,7 +73,8 @@ describe('wsx completion', () => {
     expect(flags).toEqual(expect.arrayContaining(['--proxy', '--bearer-env', '--expect-json', '--help']));
     expect(flags).not.toContain('--port');
     expect(await complete('wsx serve --p')).toEqual(expect.arrayContaining(['--port']));
-    expect(await complete('wsx --proto ')).toEqual(['raw', 'socketio', 'jsonrpc', 'cdp', 'graphql-ws']);
+    // The names come from the codecs' own list, so a new protocol completes without a change here.
+    expect(await complete('wsx --proto ')).toEqual([...protocolNames]);
     expect(await complete('wsx --binary-out h')).toEqual(['hex']);
     expect(await complete('wsx @')).toEqual(['@prod', '@stage']);
     expect(await complete('wsx --profile st')).toEqual(['stage']);
@@ -107,7 +109,7 @@ describe('wsx completion', () => {
       COMP_WORDS=(wsx --proto ""); COMP_CWORD=2; _wsx; printf "%s\\n" "\${COMPREPLY[@]}"`;
     const loaded = spawnSync('zsh', ['-f', '-c', driver], { encoding: 'utf8', env, cwd: dir });
     expect(loaded).toMatchObject({ status: 0, stderr: '' });
-    expect(loaded.stdout).toBe('raw\nsocketio\njsonrpc\ncdp\ngraphql-ws\n');
+    expect(loaded.stdout).toBe(`${protocolNames.join('\n')}\n`);
   });
 
   it.skipIf(!hasShell('fish'))('the fish script parses and completes profiles in fish', async () => {
