@@ -13,6 +13,7 @@
 // dist/contract/index.js  the AsyncAPI contract layer with yaml and ajv (~500 KiB): only --asyncapi imports it.
 // dist/cli/socks-agent.js    the SOCKS agent (socks-proxy-agent, socks), which only a SOCKS proxy run imports.
 // dist/cli/cookies.js        --cookie and --cookie-jar (tough-cookie), which only a run with cookies imports.
+// dist/cli/mqtt-packet.js    mqtt-packet and its streams, which only --proto mqtt imports.
 // dist/core/connection.js the core alone, for tests that drive a Connection in a child process.
 //
 // One main file rather than esbuild's split chunks: a smoke run loaded 27 files and took 1.10-1.13x the raw
@@ -82,6 +83,17 @@ const socksStaysOut = {
   },
 };
 
+/**
+ * mqtt-packet with readable-stream and bl (~280 KiB), left as an import of dist/cli/mqtt-packet.js: only
+ * --proto mqtt reads it (src/protocols/ and dist/cli/ are where the main bundle's code sits).
+ */
+const mqttPacketsStayOut = {
+  name: 'mqtt-packets-stay-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/mqtt-packet\.js$/ }, () => ({ path: './mqtt-packet.js', external: true }));
+  },
+};
+
 const common = {
   plugins: [editDependencies],
   absWorkingDir: root,
@@ -110,7 +122,14 @@ const common = {
 const results = await Promise.all([
   build({
     ...common,
-    plugins: [...common.plugins, screenStaysOut, histogramsStayOut, contractStaysOut, socksStaysOut],
+    plugins: [
+      ...common.plugins,
+      screenStaysOut,
+      histogramsStayOut,
+      contractStaysOut,
+      socksStaysOut,
+      mqttPacketsStayOut,
+    ],
     entryPoints: { 'cli/main': 'src/cli/main.ts' },
     outdir: 'dist',
   }),
@@ -119,6 +138,7 @@ const results = await Promise.all([
   build({ ...common, entryPoints: { 'contract/index': 'src/contract/index.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'cli/socks-agent': 'src/cli/socks-agent.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'cli/cookies': 'src/cli/cookies.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'cli/mqtt-packet': 'src/protocols/mqtt-packet.ts' }, outdir: 'dist' }),
   // The core on its own, for tests that drive a Connection in a child process (test/core).
   build({ ...common, entryPoints: { 'core/connection': 'src/core/connection.ts' }, outdir: 'dist' }),
 ]);

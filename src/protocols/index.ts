@@ -48,7 +48,10 @@ export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}):
       return (await import('./actioncable.js')).actionCableCodec();
     case 'stomp':
       return (await import('./stomp.js')).stompCodec(opts);
-    case 'mqtt':
-      return (await import('./mqtt.js')).mqttCodec(opts);
+    case 'mqtt': {
+      const { loadMqttPackets, mqttCodec } = await import('./mqtt.js');
+      await loadMqttPackets();
+      return mqttCodec(opts);
+    }
   }
 }

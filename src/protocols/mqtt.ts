@@ -2,7 +2,8 @@
 // with QoS and retain, the acknowledgement flows both ways, PINGREQ keep-alive. Packets are read and written
 // by mqtt-packet (the parser the mqtt.js client and the aedes broker use); a packet may span frames.
 
-import mqttPacket, { type Packet, type Parser, type QoS } from 'mqtt-packet';
+import type { Packet, Parser, QoS } from 'mqtt-packet';
+import type * as MqttPackets from './mqtt-packet.js';
 import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
@@ -52,6 +53,18 @@ function qosOf(value: string): QoS {
   return Number(value) as QoS;
 }
 
+let packets: typeof MqttPackets | undefined;
+
+/** Loads the packet codec (a bundle of its own); loadCodec awaits it before mqttCodec() runs. */
+export async function loadMqttPackets(): Promise<void> {
+  packets ??= await import('./mqtt-packet.js');
+}
+
+function mqttPacket(): typeof MqttPackets {
+  if (!packets) throw new Error('loadMqttPackets() was not awaited');
+  return packets;
+}
+
 export function mqttCodec(opts: MqttOptions = {}): Codec {
   const protocolVersion = opts.init?.protocolVersion === 5 ? 5 : 4;
   const keepaliveS = typeof opts.init?.keepalive === 'number' ? opts.init.keepalive : defaultKeepaliveS;
@@ -72,7 +85,7 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
 
   const ownPackets = new Set(['connect', 'pingreq', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'disconnect']);
   const send = (ctx: CodecContext, packet: Packet) => {
-    const bytes = mqttPacket.generate(packet, { protocolVersion });
+    const bytes = mqttPacket().generate(packet, { protocolVersion });
     const wait = packet.messageId === undefined ? undefined : pending.get(packet.messageId);
     // The protocol's own packets (the opening, keep-alive, acknowledgements) are never the user's messages
     // to count as sent, dropped or unconfirmed.
@@ -241,7 +254,7 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
       isConnected = false;
       stopTimers();
       parser?.removeAllListeners();
-      parser = mqttPacket.parser({ protocolVersion });
+      parser = mqttPacket().parser({ protocolVersion });
       // The packets a frame completes carry that frame (a packet that spans frames: its last one).
       parser.on('packet', (packet: Packet) => onPacket(packet, current!, ctx));
       parser.on('error', (err: Error) => {

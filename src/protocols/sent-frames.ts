@@ -147,7 +147,7 @@ async function stompReader(): Promise<SentFrameReader> {
 }
 
 async function mqttReader(): Promise<SentFrameReader> {
-  const { default: mqttPacket } = await import('mqtt-packet');
+  const mqttPacket = await import('./mqtt-packet.js');
   const { publishJson } = await import('./mqtt.js');
   // MQTT 3.1.1's packets; each frame wsx sends holds one whole packet.
   const parser = mqttPacket.parser({ protocolVersion: 4 });

@@ -1,15 +1,18 @@
 // The mqtt codec against the real aedes broker behind a ws server on loopback.
 
 import { WebSocketServer } from 'ws';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
 import { until } from '../helpers/servers.js';
-import { mqttCodec } from '../../src/protocols/mqtt.js';
+import { loadMqttPackets, mqttCodec } from '../../src/protocols/mqtt.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startMqttServer } from './mqtt-server.js';
 
 const defer = cleanupAfterEach();
+
+// The packet codec is a bundle of its own, loaded as loadCodec does.
+beforeAll(loadMqttPackets);
 
 describe('mqtt codec', () => {
   it('connects with client id, clean start, keep-alive, username and password on the mqtt subprotocol', async () => {
