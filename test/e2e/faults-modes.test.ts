@@ -202,7 +202,12 @@ describe('delivery and memory against a server that never reads', () => {
     const result = await done.finally(() => clearInterval(sampler));
     expect(result.code).toBe(4);
     expect(peak).toBeGreaterThan(0);
-    expect(peak).toBeLessThan(150 * 1024 * 1024);
+    // Node 20 (V8 11), where the bound was measured: ~95 MiB. Node 22/24's V8 lets its young generation
+    // grow larger by default: the same run peaked at 147-302 MiB on Node 24, the same after 5 s as after
+    // 2 s (bounded, not leaking); --max-semi-space-size=16 brings it to 114 MiB, but V8 reads that flag only
+    // on the command line, so wsx cannot set it for itself yet.
+    const limitMiB = process.versions.v8.startsWith('11.') ? 150 : 400;
+    expect(peak).toBeLessThan(limitMiB * 1024 * 1024);
   });
 });
 
