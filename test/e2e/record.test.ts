@@ -1,34 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocketServer } from 'ws';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { loopbackWsServer, serveReplay } from '../helpers/replay.js';
+import { runWsx } from '../helpers/run-wsx.js';
 
-const children: ChildProcessWithoutNullStreams[] = [];
-const servers: WebSocketServer[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-  for (const wss of servers.splice(0)) {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  }
-});
+const defer = cleanupAfterEach();
 
 const dir = mkdtempSync(join(tmpdir(), 'wsx-record-'));
 
 /** A server with a little state: a welcome with a session id, JSON replies, binary echoed, a goodbye close. */
 async function chatServer(): Promise<string> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  servers.push(wss);
-  await once(wss, 'listening');
+  const wss = await loopbackWsServer(defer);
   wss.on('connection', (ws) => {
     ws.send(JSON.stringify({ type: 'welcome', session: 'abc123' }));
     ws.on('message', (data: Buffer, isBinary) => {
@@ -39,13 +23,6 @@ async function chatServer(): Promise<string> {
     });
   });
   return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
-}
-
-async function serveReplay(file: string) {
-  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0']);
-  children.push(child);
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return line.trim().split(' ')[1]!;
 }
 
 describe('wsx --record FILE', () => {
@@ -78,7 +55,7 @@ describe('wsx --record FILE', () => {
     expect(events.at(-1)).toMatchObject({ event: 'close', code: 4000, reason: 'bye now', by: 'server' });
     for (const e of events.slice(1)) expect(typeof e.t === 'string' && typeof e.ms === 'number').toBe(true);
 
-    const replay = await serveReplay(file);
+    const replay = await serveReplay(defer, file);
     const replayed = await client(replay, []);
     expect(replayed.stdout).toBe(plain.stdout);
     expect(replayed.code).toBe(plain.code);
@@ -103,7 +80,7 @@ describe('wsx --record FILE', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events.filter((e) => e.event === 'send')).toMatchObject([{ type: 'binary', data: 'AP8Q' }]);
-    const replayed = await runWsx(args(await serveReplay(file)), { input: '00ff10\n' });
+    const replayed = await runWsx(args(await serveReplay(defer, file)), { input: '00ff10\n' });
     expect(replayed.stdout).toBe(recorded.stdout);
     expect(recorded.stdout).toContain('00ff10');
   });

@@ -1,27 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocketServer } from 'ws';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { loopbackWsServer, serveReplay } from '../helpers/replay.js';
+import { runWsx } from '../helpers/run-wsx.js';
 
-const children: ChildProcessWithoutNullStreams[] = [];
-const servers: WebSocketServer[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-  for (const wss of servers.splice(0)) {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  }
-});
+const defer = cleanupAfterEach();
 
 const dir = mkdtempSync(join(tmpdir(), 'wsx-scenario-gen-'));
 
@@ -30,9 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'wsx-scenario-gen-'));
  * answer carries the clock, so exact text would never match twice.
  */
 async function sessionServer(): Promise<string> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  servers.push(wss);
-  await once(wss, 'listening');
+  const wss = await loopbackWsServer(defer);
   wss.on('connection', (ws) => {
     const session = randomBytes(6).toString('hex');
     ws.send(JSON.stringify({ type: 'welcome', session, at: Date.now() }));
@@ -45,13 +29,6 @@ async function sessionServer(): Promise<string> {
     });
   });
   return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
-}
-
-async function serveReplay(file: string) {
-  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0']);
-  children.push(child);
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return line.trim().split(' ')[1]!;
 }
 
 describe('wsx scenario FILE', () => {
@@ -74,7 +51,7 @@ describe('wsx scenario FILE', () => {
     const original = await runWsx(['run', scenario]);
     expect(original.stderr).toBe('');
     expect(original.code).toBe(0);
-    const replay = await serveReplay(recording);
+    const replay = await serveReplay(defer, recording);
     const replayed = await runWsx(['run', scenario, '--url', `${replay}/live`]);
     expect(replayed.stderr).toBe('');
     expect(replayed.code).toBe(0);
@@ -109,7 +86,7 @@ describe('wsx scenario FILE', () => {
     const original = await runWsx(['run', scenario, '--url', `${url}/live`]);
     expect(original.stderr).toBe('');
     expect(original.code).toBe(0);
-    const replayed = await runWsx(['run', scenario, '--url', `${await serveReplay(recording)}/live`]);
+    const replayed = await runWsx(['run', scenario, '--url', `${await serveReplay(defer, recording)}/live`]);
     expect(replayed.stderr).toBe('');
     expect(replayed.code).toBe(0);
   });
@@ -138,7 +115,7 @@ describe('wsx scenario FILE', () => {
     expect(generated.stdout).toContain('capture session = json session');
     const second = join(dir, 'second.wsx');
     writeFileSync(second, generated.stdout);
-    const replay = await serveReplay(recording);
+    const replay = await serveReplay(defer, recording);
     for (const target of [`${url}/live`, `${replay}/live`]) {
       const run = await runWsx(['run', second, '--url', target]);
       expect(run.stderr).toBe('');
