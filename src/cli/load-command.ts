@@ -5,11 +5,12 @@ import type { Command } from 'commander';
 import { wsClientOptions } from '../core/connection-options.js';
 import { parsePath } from '../match/matcher.js';
 import { compileMessage, defaultMessage } from '../load/message.js';
-import type { Correlation, LoadPlan } from '../load/runner.js';
-import { parseStages, shardOffset, shardSlice, stagesDurationMs, type Stage } from '../load/stages.js';
+import type { Correlation, LoadHooks } from '../load/runner.js';
+import { parseStages, stagesDurationMs, type Stage } from '../load/stages.js';
 import { parseThreshold, type Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import { peakConnections, planFromSettings, sliceOf, type LoadSettings } from './load-settings.js';
 import { buildOptions } from './options.js';
 import type { RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
@@ -34,7 +35,11 @@ export interface LoadFlags {
   lateAfter: string;
   drain: string;
   quiet?: boolean;
+  workers?: string;
 }
+
+/** Worker threads when --workers is not given; see docs/load.md for the measurement behind it. */
+const defaultWorkers = 1;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -172,6 +177,10 @@ export function addLoadCommand(program: Command, done: (outcome: Outcome) => voi
       '10ms',
     )
     .option('--drain <duration>', 'after the last send, wait this long for the replies still due', '2s')
+    .option(
+      '--workers <k>',
+      `worker threads to spread the connections over, histograms merged exactly (default ${defaultWorkers})`,
+    )
     .option('-q, --quiet', 'no progress and no table on stderr, only errors');
   for (const option of program.options)
     if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
@@ -224,38 +233,63 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: false,
     });
-    const slice = (n: number) => shardSlice(n, shard.index, shard.count);
-    const plan: LoadPlan = {
+    const settings: LoadSettings = {
       url: options.url,
       protocols: options.connection.protocols ?? [],
       wsOptions: wsClientOptions(options.connection),
-      ...(options.connection.agentFor ? { agentFor: options.connection.agentFor } : {}),
-      connections: slice(connections),
-      ...(stages ? { stages: stages.map((s) => ({ ...s, target: slice(s.target) })) } : {}),
+      ...(options.proxy ? { proxy: options.proxy } : {}),
+      connections,
+      ...(stages ? { stages } : {}),
       connectRatePerSec:
-        flags.connectRate === undefined
-          ? Infinity
-          : rateFlag('--connect-rate', flags.connectRate) / shard.count,
+        flags.connectRate === undefined ? Infinity : rateFlag('--connect-rate', flags.connectRate),
       durationMs,
-      ...(message ? { message } : {}),
-      ...(flags.rate !== undefined ? { ratePerSec: rateFlag('--rate', flags.rate) / shard.count } : {}),
+      ...(isSending ? { messageTemplate: messageText ?? defaultMessage } : {}),
+      ...(flags.rate !== undefined ? { ratePerSec: rateFlag('--rate', flags.rate) } : {}),
       ...(flags.ratePerConn !== undefined
         ? { ratePerConn: rateFlag('--rate-per-conn', flags.ratePerConn) }
         : {}),
       correlate: correlateFlag(flags.correlate, isSending),
       isFanout: flags.fanout === true,
       sourceIps: flags.sourceIp === undefined ? [] : sourceIpsFlag(flags.sourceIp),
-      connOffset: shardOffset(connections, shard.index, shard.count),
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),
       drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
       closeTimeoutMs: 2000,
     };
+    // A worker without a connection of its own would still open one to probe: never more workers than
+    // connections in this shard.
+    const workers = Math.max(
+      1,
+      Math.min(
+        flags.workers === undefined ? defaultWorkers : positiveIntFlag('--workers', flags.workers),
+        sliceOf(peakConnections(settings), { shard, worker: { index: 0, count: 1 } }),
+      ),
+    );
+    const plan = await planFromSettings(settings, { shard, worker: { index: 0, count: 1 } });
+    const makeDriver =
+      workers > 1
+        ? async (hooks: LoadHooks) => {
+            const { Worker } = await import('node:worker_threads');
+            const { WorkerPool } = await import('../load/worker-pool.js');
+            // dist/cli/load-worker.js, beside this bundle (scripts/build.mjs).
+            const entry = new URL('./load-worker.js', import.meta.url);
+            return new WorkerPool(
+              workers,
+              (index) =>
+                new Worker(entry, {
+                  workerData: { settings, slice: { shard, worker: { index, count: workers } } },
+                }),
+              plan.stages ? peakConnections(plan) : plan.connections,
+              hooks,
+            );
+          }
+        : undefined;
     const startAtMs = flags.startAt === undefined ? undefined : startAtFlag(flags.startAt);
     const { runLoad } = await import('../modes/load.js');
     done(
       await runLoad(
         {
           plan,
+          ...(makeDriver ? { makeDriver, threads: workers } : {}),
           displayUrl: options.displayUrl,
           thresholds,
           shard,

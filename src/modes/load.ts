@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { intervalLogWriter, loadHistograms, percentiles } from '../load/histogram.js';
-import { LoadRun, type LoadPlan } from '../load/runner.js';
+import { LoadRun, type LoadHooks, type LoadPlan } from '../load/runner.js';
+import type { LoadDriver } from '../load/worker-pool.js';
 import {
   buildSummary,
   errorTotal,
@@ -28,6 +29,10 @@ export interface LoadReports {
 
 export interface LoadModeOptions {
   plan: LoadPlan;
+  /** --workers: the run spread over threads; by default one LoadRun of `plan` on this thread. */
+  makeDriver?: (hooks: LoadHooks) => Promise<LoadDriver>;
+  /** Threads running connections (--workers): the CPU a busy client may use is this many cores. */
+  threads?: number;
   displayUrl: string;
   thresholds: Threshold[];
   shard: { index: number; count: number };
@@ -45,7 +50,7 @@ interface Io {
 }
 
 /** A line of progress: open/target, rates and the last interval's percentiles. */
-function progressLine(run: LoadRun, sentBefore: number, receivedBefore: number, seconds: number): string {
+function progressLine(run: LoadDriver, sentBefore: number, receivedBefore: number, seconds: number): string {
   const interval = run.takeInterval();
   const rtt = percentiles(interval.rtt);
   const c = run.counts;
@@ -111,9 +116,8 @@ function finish(
 export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
-  const run = new LoadRun(o.plan, {
-    warning: (w) => io.stderr.write(`wsx: ${w.message}\n`),
-  });
+  const hooks: LoadHooks = { warning: (w) => io.stderr.write(`wsx: ${w.message}\n`) };
+  const run: LoadDriver = o.makeDriver ? await o.makeDriver(hooks) : new LoadRun(o.plan, hooks);
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal === 'SIGINT' ? 'interrupted' : 'terminated';
     run.stop();
@@ -135,6 +139,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
     const failure = await run.probe();
     if (failure) {
       run.stop();
+      await run.terminate?.();
       return { ended: 'failed', error: failure, url: o.displayUrl, hasOpened: false };
     }
     let hdrLog: string[] | undefined;
@@ -185,12 +190,13 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       connect: run.connect,
       thresholds: o.thresholds,
       shard: o.shard,
-      client: health,
+      client: { ...health, workers: o.threads ?? 1 },
       isFanout: o.plan.isFanout === true,
     });
-    if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
+    const threads = o.threads ?? 1;
+    if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90 * threads))
       io.stderr.write(
-        `wsx: the load generator itself was busy (event loop p99 ${health.eventLoopP99Ms.toFixed(0)} ms, CPU ${health.cpuPercent.toFixed(0)}%): the latencies may be wsx's, not the server's; split the load into shards (--shard)\n`,
+        `wsx: the load generator itself was busy (event loop p99 ${health.eventLoopP99Ms.toFixed(0)} ms, CPU ${health.cpuPercent.toFixed(0)}%): the latencies may be wsx's, not the server's; spread it over cores (--workers) or machines (--shard)\n`,
       );
     const outcome = finish(summary, o.reports, io, o.isQuiet, 'wsx load');
     return interrupted ? { ended: interrupted } : outcome;
