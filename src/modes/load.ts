@@ -3,7 +3,13 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { intervalLogWriter, loadHistograms, percentiles } from '../load/histogram.js';
+import {
+  intervalLogWriter,
+  loadHistograms,
+  newHistogram,
+  percentiles,
+  type Histogram,
+} from '../load/histogram.js';
 import { LoadRun, type LoadHooks, type LoadPlan } from '../load/runner.js';
 import type { LoadDriver } from '../load/worker-pool.js';
 import {
@@ -17,6 +23,7 @@ import {
 import type { Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { xmlAttr, xmlText } from '../scenario/junit.js';
+import { openLiveView, viewLines, type ViewFrame } from './load-view.js';
 import { readFile } from 'node:fs/promises';
 
 export interface LoadReports {
@@ -40,7 +47,7 @@ export interface LoadModeOptions {
   startAtMs?: number;
   reports: LoadReports;
   isQuiet: boolean;
-  /** stderr is a terminal: the progress line redraws every second instead of a line every 10 s. */
+  /** stderr is a terminal: a full-screen live view every second instead of a progress line every 10 s. */
   isTty: boolean;
 }
 
@@ -49,16 +56,23 @@ interface Io {
   stderr: Writable;
 }
 
-/** A line of progress: open/target, rates and the last interval's percentiles. */
-function progressLine(run: LoadDriver, sentBefore: number, receivedBefore: number, seconds: number): string {
-  const interval = run.takeInterval();
-  const rtt = percentiles(interval.rtt);
-  const c = run.counts;
+/** Seconds between progress lines when stderr is not a terminal: a CI log gets a line, not a flood. */
+const progressEverySeconds = 10;
+
+/** A line of progress: open/target, rates and the interval's percentiles. */
+function progressLine(
+  run: LoadDriver,
+  rtt: Histogram,
+  sent: number,
+  received: number,
+  seconds: number,
+): string {
+  const p = percentiles(rtt);
   const rate = (n: number) => Math.round(n / seconds);
-  const rttText = rtt.count > 0 ? `rtt p50 ${rtt.p50}ms p99 ${rtt.p99}ms` : 'rtt -';
+  const rttText = p.count > 0 ? `rtt p50 ${p.p50}ms p99 ${p.p99}ms` : 'rtt -';
   return (
     `${(run.elapsedMs() / 1000).toFixed(0)}s  conns ${run.openCount()}/${run.currentTarget()}  ` +
-    `sent ${rate(c.sent - sentBefore)}/s  recv ${rate(c.received - receivedBefore)}/s  ${rttText}  errors ${errorTotal(c.errors)}`
+    `sent ${rate(sent)}/s  recv ${rate(received)}/s  ${rttText}  errors ${errorTotal(run.counts.errors)}`
   );
 }
 
@@ -125,6 +139,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const timers: NodeJS.Timeout[] = [];
+  let closeView: (() => void) | undefined;
   try {
     if (o.startAtMs !== undefined && o.startAtMs > Date.now()) {
       if (!o.isQuiet)
@@ -143,43 +158,71 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       return { ended: 'failed', error: failure, url: o.displayUrl, hasOpened: false };
     }
     let hdrLog: string[] | undefined;
+    let writer: ReturnType<typeof intervalLogWriter> | undefined;
     if (o.reports.hdrLog) {
       hdrLog = [];
-      const writer = intervalLogWriter((text) => hdrLog!.push(text));
+      writer = intervalLogWriter((text) => hdrLog!.push(text));
       writer.outputComment(`wsx load ${o.displayUrl}, values in microseconds`);
       writer.outputLogFormatVersion();
       writer.outputStartTime(Date.now());
       writer.outputLegend();
-      let last = 0;
-      timers.push(
-        setInterval(() => {
-          const now = run.elapsedMs() / 1000;
-          const { rtt, connect } = run.takeInterval();
+    }
+    const view = o.isTty && !o.isQuiet ? openLiveView(io.stderr) : undefined;
+    closeView = view?.close;
+    // One ticker a second takes the interval's latencies; the interval log, the live view (every second)
+    // and the progress line (every 10 s when stderr is not a terminal) all read them.
+    let last = 0;
+    let ticks = 0;
+    let lineRtt = newHistogram();
+    let sentBefore = 0;
+    let receivedBefore = 0;
+    let lineSent = 0;
+    let lineReceived = 0;
+    const frame = (rtt: Histogram, connect: Histogram, seconds: number): ViewFrame => ({
+      url: o.displayUrl,
+      elapsedMs: run.elapsedMs(),
+      durationMs: o.plan.durationMs,
+      open: run.openCount(),
+      target: run.currentTarget(),
+      counts: run.counts,
+      sentPerSec: (run.counts.sent - sentBefore) / seconds,
+      receivedPerSec: (run.counts.received - receivedBefore) / seconds,
+      rtt,
+      connect,
+      workers: o.threads ?? 1,
+    });
+    view?.draw(viewLines(frame(newHistogram(), newHistogram(), 1)));
+    timers.push(
+      setInterval(() => {
+        const now = run.elapsedMs() / 1000;
+        const { rtt, connect } = run.takeInterval();
+        const counts = run.counts;
+        if (writer) {
           rtt.tag = 'rtt';
           connect.tag = 'connect';
           writer.outputIntervalHistogram(rtt, last, now, 1000);
           writer.outputIntervalHistogram(connect, last, now, 1000);
-          last = now;
-        }, 1000),
-      );
-    }
-    if (!o.isQuiet && !hdrLog) {
-      // The interval log and the live view read the same interval histograms; the log wins.
-      const everyMs = o.isTty ? 1000 : 10_000;
-      let sent = 0;
-      let received = 0;
-      timers.push(
-        setInterval(() => {
-          const line = progressLine(run, sent, received, everyMs / 1000);
-          sent = run.counts.sent;
-          received = run.counts.received;
-          io.stderr.write(o.isTty ? `\r\x1b[K${line}` : `${line}\n`);
-        }, everyMs),
-      );
-    }
+        }
+        if (view) view.draw(viewLines(frame(rtt, connect, Math.max(0.001, now - last))));
+        else if (!o.isQuiet) {
+          lineRtt.add(rtt);
+          if (++ticks % progressEverySeconds === 0) {
+            io.stderr.write(
+              `${progressLine(run, lineRtt, counts.sent - lineSent, counts.received - lineReceived, progressEverySeconds)}\n`,
+            );
+            lineRtt = newHistogram();
+            lineSent = counts.sent;
+            lineReceived = counts.received;
+          }
+        }
+        sentBefore = counts.sent;
+        receivedBefore = counts.received;
+        last = now;
+      }, 1000),
+    );
     await run.run();
     for (const t of timers) clearInterval(t);
-    if (o.isTty && !o.isQuiet) io.stderr.write('\r\x1b[K');
+    view?.close();
     if (hdrLog && o.reports.hdrLog) writeFileSync(o.reports.hdrLog, hdrLog.join(''));
     const health = run.clientHealth();
     const summary = buildSummary({
@@ -202,6 +245,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
     return interrupted ? { ended: interrupted } : outcome;
   } finally {
     for (const t of timers) clearInterval(t);
+    closeView?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
