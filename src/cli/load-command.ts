@@ -129,7 +129,7 @@ function thresholdsFlag(texts: string[]): Threshold[] {
 }
 
 /** The client's option groups `wsx load` shares: where and how to connect. */
-const sharedGroups = new Set(['Connection:']);
+const sharedGroups = new Set(['Connection:', 'Protocols:']);
 
 /** Adds `wsx load` and `wsx load merge` to `program` (after buildProgram, for its Connection flags). */
 export function addLoadCommand(program: Command, done: (outcome: Outcome) => void): void {
@@ -224,10 +224,27 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: false,
     });
+    if (options.proto && flags.correlate !== undefined)
+      throw usage(
+        `--correlate does not go with --proto ${options.proto.name}`,
+        "the codec pairs each answer with its request by the protocol's own ids",
+      );
+    if (options.proto && flags.fanout)
+      throw usage(
+        `--fanout does not go with --proto ${options.proto.name}`,
+        'fan-out reach is measured on raw WebSocket',
+      );
+    const makeCodec = options.proto
+      ? await (await import('../protocols/index.js')).codecFactory(options.proto.name, options.proto)
+      : undefined;
+    const target = makeCodec
+      ? makeCodec().target(options.url, options.connection.protocols ?? [])
+      : undefined;
     const slice = (n: number) => shardSlice(n, shard.index, shard.count);
     const plan: LoadPlan = {
-      url: options.url,
-      protocols: options.connection.protocols ?? [],
+      url: target?.url ?? options.url,
+      protocols: target?.protocols ?? options.connection.protocols ?? [],
+      ...(makeCodec ? { makeCodec } : {}),
       wsOptions: wsClientOptions(options.connection),
       ...(options.connection.agentFor ? { agentFor: options.connection.agentFor } : {}),
       connections: slice(connections),

@@ -11,6 +11,7 @@ import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach, serverUntilCleanup, type Defer } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 import { freePort, listenOnLoopback } from '../helpers/servers.js';
+import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -358,5 +359,106 @@ describe('wsx load', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/conns \d+\/\d+/);
     expect(r.stderr).toMatch(/^load ws:\/\/127\.0\.0\.1:\d+\/: /m);
+  });
+});
+
+describe('wsx load --proto', () => {
+  it('jsonrpc: each connection speaks the protocol, every request is answered by id and timed', async () => {
+    const { url } = await startJsonRpc(defer);
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'jsonrpc',
+      '-c',
+      '20',
+      '--rate',
+      '200',
+      '-d',
+      '1s',
+      '--message',
+      'add [{{seq}},1]',
+      '--summary-json',
+      summary,
+      '-q',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = readSummary(summary);
+    expect(s.connections).toMatchObject({ opened: 20, failed: 0 });
+    expect(s.messages.sent).toBeGreaterThan(100);
+    // Each answer paired with its request through the JSON-RPC id: none unmatched, none left unanswered.
+    expect(s.messages.received).toBe(s.messages.sent);
+    expect(s.rtt_ms.count).toBe(s.messages.sent);
+    expect(s.messages).toMatchObject({ unmatched: 0, unanswered: 0 });
+  });
+
+  it('socketio: connections count as open after the namespace CONNECT, acks are the round trips', async () => {
+    const { url } = await startSocketIo(defer);
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'socketio',
+      '-c',
+      '10',
+      '--rate',
+      '100',
+      '-d',
+      '1s',
+      '--message',
+      'ack ["add",{{seq}},2]',
+      '--summary-json',
+      summary,
+      '-q',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = readSummary(summary);
+    expect(s.connections).toMatchObject({ opened: 10, failed: 0 });
+    expect(s.messages.sent).toBeGreaterThan(50);
+    expect(s.rtt_ms.count).toBe(s.messages.sent);
+    expect(s.messages.unanswered).toBe(0);
+    // The server's welcome event per connection is received but answers nothing.
+    expect(s.messages.received).toBe(s.messages.sent + 10);
+  });
+
+  it('fails fast with exit 3 when the protocol refuses the probe connection, and refuses --correlate with --proto', async () => {
+    const { url } = await startSocketIo(defer);
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'socketio',
+      '--namespace',
+      '/nowhere',
+      '-c',
+      '5',
+      '-d',
+      '1s',
+      '--summary-json',
+      summary,
+      '-q',
+    ]);
+    // The probe connection is refused by the protocol: the run fails fast, as for a refused port.
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/nowhere|namespace/i);
+    const bad = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'socketio',
+      '--correlate',
+      'echo',
+      '-c',
+      '1',
+      '--rate',
+      '1',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--correlate does not go with --proto socketio/);
   });
 });
