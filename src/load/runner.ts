@@ -6,16 +6,15 @@
 // sends awaiting a reply instead of an object per connection.
 
 import type { Agent } from 'node:http';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { classifyError, WsxError } from '../core/errors.js';
 import type { Codec, CodecContext, ProtocolMessage } from '../protocols/codec.js';
 import { lookup, type JsonPath } from '../match/matcher.js';
-import { newHistogram, recordMs, type Histogram } from './histogram.js';
+import { LoadMeasures, type LoadEngine } from './measures.js';
 import type { MessageMaker } from './message.js';
 import { SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
-import { emptyCounts, type LoadCounts } from './summary.js';
 
 /** How a reply is paired with the send it answers. */
 export type Correlation = { by: 'echo' } | { by: 'json'; path: JsonPath; label: string } | { by: 'none' };
@@ -132,13 +131,7 @@ function keyOf(text: string, correlate: Correlation): string | undefined {
   return found.found ? JSON.stringify(found.value) : undefined;
 }
 
-export class LoadRun {
-  readonly counts: LoadCounts = emptyCounts();
-  readonly rtt: Histogram = newHistogram();
-  readonly connect: Histogram = newHistogram();
-  /** Since the last takeInterval(): the live view's current percentiles and the interval log. */
-  private intervalRtt: Histogram = newHistogram();
-  private intervalConnect: Histogram = newHistogram();
+export class LoadRun extends LoadMeasures implements LoadEngine {
   private readonly sockets = new Set<LoadSocket>();
   /** Open sockets in opening order: sends go round-robin over them. */
   private open: LoadSocket[] = [];
@@ -150,7 +143,6 @@ export class LoadRun {
   private readonly schedule: SendSchedule;
   private readonly lifetime = new AbortController();
   private readonly warned = new Set<string>();
-  private readonly t0 = performance.now();
   private ticker: NodeJS.Timeout | undefined;
   private isStopping = false;
   private nextIndex: number;
@@ -159,22 +151,15 @@ export class LoadRun {
   private awaitingTotal = 0;
   /** The scheduled time of the send being handed to a codec: its frames' round trips start there. */
   private sendingScheduledAt: number | undefined;
-  private readonly eventLoop = monitorEventLoopDelay({ resolution: 10 });
-  private readonly cpuAtStart = process.cpuUsage();
-  private endedAtMs: number | undefined;
 
   constructor(
     private readonly plan: LoadPlan,
     private readonly hooks: LoadHooks = {},
   ) {
+    super();
     this.nextIndex = plan.connOffset;
     this.schedule = new SendSchedule(0);
     this.counts.target = plan.stages ? Math.max(...plan.stages.map((s) => s.target), 0) : plan.connections;
-  }
-
-  /** ms since the run started. */
-  elapsedMs(): number {
-    return (this.endedAtMs ?? performance.now()) - this.t0;
   }
 
   /** Connections open now. */
@@ -209,7 +194,7 @@ export class LoadRun {
 
   /** Runs the plan to its end (or until stop()); resolves when every socket is closed. */
   async run(): Promise<void> {
-    this.eventLoop.enable();
+    this.watchEventLoop(true);
     const done = new Promise<void>((resolve) => {
       this.ticker = setInterval(() => {
         if (this.elapsedMs() >= this.plan.durationMs) {
@@ -231,28 +216,12 @@ export class LoadRun {
     }
     if (!this.lifetime.signal.aborted) await this.drain();
     await this.closeAll(this.lifetime.signal.aborted ? 1001 : 1000);
-    this.eventLoop.disable();
+    this.watchEventLoop(false);
   }
 
   /** Ctrl+C: stop ramping and sending now, close every connection with 1001 (going away). */
   stop(): void {
     this.lifetime.abort();
-  }
-
-  /** The latencies recorded since the last call (for the live view and the interval log). */
-  takeInterval(): { rtt: Histogram; connect: Histogram } {
-    const taken = { rtt: this.intervalRtt, connect: this.intervalConnect };
-    this.intervalRtt = newHistogram();
-    this.intervalConnect = newHistogram();
-    return taken;
-  }
-
-  /** The load generator's own health over the run. */
-  clientHealth(): { eventLoopP99Ms: number; cpuPercent: number } {
-    const cpu = process.cpuUsage(this.cpuAtStart);
-    const wallMs = Math.max(1, this.elapsedMs());
-    const p99 = this.eventLoop.count > 0 ? this.eventLoop.percentile(99) / 1e6 : 0;
-    return { eventLoopP99Ms: p99, cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100 };
   }
 
   private tick(): void {
@@ -368,8 +337,7 @@ export class LoadRun {
         socket.awaiting--;
         this.awaitingTotal--;
       }
-      recordMs(this.rtt, msg.rttMs);
-      recordMs(this.intervalRtt, msg.rttMs);
+      this.recordRtt(msg.rttMs);
     } else if (msg.kind === 'response' || msg.kind === 'ack' || msg.kind === 'error') {
       // An answer to no request of ours (or one the codec could not time).
       this.counts.unmatched++;
@@ -385,8 +353,7 @@ export class LoadRun {
     socket.isOpen = socket.hasOpened = true;
     this.counts.opened++;
     const ms = performance.now() - socket.startedAt;
-    recordMs(this.connect, ms);
-    recordMs(this.intervalConnect, ms);
+    this.recordConnect(ms);
     if (this.isStopping || this.lifetime.signal.aborted) {
       socket.isClosing = true;
       socket.ws.close(1001);
@@ -521,8 +488,7 @@ export class LoadRun {
       }
       this.counts.reach.received++;
       if (--sent.left === 0) this.fanoutPending.delete(key!);
-      recordMs(this.rtt, now - sent.at);
-      recordMs(this.intervalRtt, now - sent.at);
+      this.recordRtt(now - sent.at);
       return;
     }
     const id = key === undefined ? undefined : `${socket.index} ${key}`;
@@ -532,8 +498,7 @@ export class LoadRun {
       return;
     }
     this.pending.delete(id!);
-    recordMs(this.rtt, now - scheduled);
-    recordMs(this.intervalRtt, now - scheduled);
+    this.recordRtt(now - scheduled);
   }
 
   private countError(kind: string, err?: unknown): void {
