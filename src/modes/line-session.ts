@@ -1,14 +1,14 @@
 // What pipe and script mode share: a Connection wired to stdout and stderr, and the rules for when a run ends.
 
 import type { Writable } from 'node:stream';
-import { Connection, type SendOptions } from '../core/connection.js';
+import type { Connection, SendOptions } from '../core/connection.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming, Outgoing, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
-import type { Codec, ProtocolMessage } from '../protocols/codec.js';
-import { loadCodec } from '../protocols/index.js';
+import type { ProtocolMessage } from '../protocols/codec.js';
+import { openSession } from '../protocols/open-session.js';
 import { loadSentFrameReader, type SentFrameReader } from '../protocols/sent-frames.js';
-import { ProtocolSession } from '../protocols/session.js';
+import type { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
 import { maskSecrets } from '../text/mask.js';
@@ -59,7 +59,7 @@ export class LineSession {
   private readonly transcript: TranscriptWriter | undefined;
   private hooks: SessionHooks = {};
   /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
-  private readSent: SentFrameReader | undefined;
+  private readonly readSent: SentFrameReader | undefined;
   private received = 0;
   /** --proto error answers received: a run that would otherwise complete fails with 4. */
   private errorAnswers = 0;
@@ -91,39 +91,44 @@ export class LineSession {
   private readonly onSigint = () => this.signalled('interrupted');
   private readonly onSigterm = () => this.signalled('terminated');
 
-  /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
+  /** A session for `options`: its connection opened with the --proto codec, if any (see openSession). */
   static async create(options: Options, io: Io): Promise<LineSession> {
-    const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
-    const session = new LineSession(options, io, codec);
-    if (options.proto && (options.isJsonl || options.contract))
-      session.readSent = await loadSentFrameReader(options.proto.name);
-    return session;
-  }
-
-  constructor(
-    readonly options: Options,
-    readonly io: Io,
-    codec?: Codec,
-  ) {
-    this.diag = new Diagnostics(io.stderr, {
+    const diag = new Diagnostics(io.stderr, {
       isQuiet: options.isQuiet,
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
+    let transcript: TranscriptWriter | undefined;
+    const { conn, proto } = await openSession(options.connection, {
+      proto: options.proto,
+      observe: (c) => (transcript = recordTo(c, options, diag)),
+    });
+    const readSent =
+      options.proto && (options.isJsonl || options.contract)
+        ? await loadSentFrameReader(options.proto.name)
+        : undefined;
+    return new LineSession(options, io, { conn, proto, diag, transcript, readSent });
+  }
+
+  private constructor(
+    readonly options: Options,
+    readonly io: Io,
+    parts: {
+      conn: Connection;
+      proto: ProtocolSession | undefined;
+      diag: Diagnostics;
+      transcript: TranscriptWriter | undefined;
+      readSent: SentFrameReader | undefined;
+    },
+  ) {
+    this.conn = parts.conn;
+    this.proto = parts.proto;
+    this.diag = parts.diag;
+    this.transcript = parts.transcript;
+    this.readSent = parts.readSent;
     this.contract = options.contract
       ? new ContractCheck(options.contract, this.diag, options.secrets)
       : undefined;
-    if (codec) {
-      const c = options.connection;
-      const target = codec.target(c.url, c.protocols ?? []);
-      this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });
-      this.transcript = this.recordTo(options);
-      // Before any other listener but the transcript's: its verdict on a closing socket must be known when onState runs.
-      this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
-    } else {
-      this.conn = new Connection(options.connection);
-      this.transcript = this.recordTo(options);
-    }
     const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
     this.output = {
       binaryOut: options.binaryOut,
@@ -144,22 +149,6 @@ export class LineSession {
       onPause: () => this.conn.pauseIncoming(),
       onResume: () => this.conn.resumeIncoming(),
     });
-  }
-
-  /**
-   * --record FILE: attached before the protocol session, whose answers (Socket.IO's CONNECT, the messages
-   * it held until then) go out from inside its message listener: a later listener recorded a reply
-   * before the frame that caused it, and a replay of that waited forever.
-   */
-  private recordTo(options: Options): TranscriptWriter | undefined {
-    if (options.recordFile === undefined) return undefined;
-    const transcript = new TranscriptWriter(options.recordFile, {
-      displayUrl: options.displayUrl,
-      secrets: options.secrets,
-      onWriteError: (message) => this.diag.warn(message),
-    });
-    transcript.attach(this.conn);
-    return transcript;
   }
 
   /** Starts connecting; resolves with how the run ended once everything is closed and stdout is flushed. */
@@ -554,4 +543,16 @@ export class LineSession {
   private event(event: string, fields: Record<string, unknown>): void {
     this.jsonl.event(event, fields);
   }
+}
+
+/** --record FILE: the wire frames as a transcript, attached before the protocol session (see openSession). */
+function recordTo(conn: Connection, options: Options, diag: Diagnostics): TranscriptWriter | undefined {
+  if (options.recordFile === undefined) return undefined;
+  const transcript = new TranscriptWriter(options.recordFile, {
+    displayUrl: options.displayUrl,
+    secrets: options.secrets,
+    onWriteError: (message) => diag.warn(message),
+  });
+  transcript.attach(conn);
+  return transcript;
 }
