@@ -14,7 +14,7 @@ import { lookup, type Matcher } from '../match/matcher.js';
 import { fillMatcher } from '../match/matcher-template.js';
 import { cutMessage } from './report-text.js';
 import { execRegex, isRegexTooSlow } from '../match/regex-guard.js';
-import { ExitCode, exitCodeFor } from '../outcome.js';
+import { describeConnectFailure, ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
 import type { Scenario, Step } from './steps.js';
@@ -394,7 +394,7 @@ class StepRun {
           const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
           return new StepFailure(
             err ? exitCodeFor(err, false) : ExitCode.connect,
-            `cannot connect to ${this.conn.snapshot().url}: ${why}`,
+            describeConnectFailure(this.conn.snapshot().url, why),
           );
         };
         break;
