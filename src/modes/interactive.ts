@@ -6,6 +6,7 @@ import { configFile, projectFile } from '../config/paths.js';
 import type { Options } from '../options.js';
 import { verdictFor, type Outcome } from '../outcome.js';
 import { openSession } from '../protocols/open-session.js';
+import { describeIoError } from '../text/io-error.js';
 import { maskSecrets } from '../text/mask.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { heapFlagsFor } from './heap-flags.js';
@@ -115,7 +116,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
             store.add({
               kind: 'info',
               at: Date.now(),
-              text: `history not saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+              text: `history not saved: ${describeIoError(err, historyFile, 'write')}`,
             });
           hasReportedHistoryError = true;
         }
