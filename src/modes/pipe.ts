@@ -1,13 +1,14 @@
 // Pipe mode: stdin records become messages, messages become stdout lines. Nothing is lost at EOF.
 
 import { fstatSync } from 'node:fs';
+import type { SendOptions } from '../core/connection.js';
 import type { Outcome } from '../outcome.js';
 import type { Options } from '../options.js';
 import { isInputError } from '../protocols/codec.js';
 import { RecordSplitter } from '../text/record-splitter.js';
 import { preview } from '../text/sanitize.js';
 import { LineSession, type Io } from './line-session.js';
-import { decodeRecord, recordFormat } from './pipe-records.js';
+import { decodeRecord, recordFormat, type RecordFormat } from './pipe-records.js';
 
 /**
  * Runs until input ends and replies stop (--wait), --count, --timeout, the server closes, or a signal.
@@ -42,95 +43,120 @@ function stdinProblem(stdin: NodeJS.ReadStream): string | undefined {
 type InputPhase = 'reading' | 'queue-full' | 'stopped';
 
 function readInput(session: LineSession, options: Options, stdin: NodeJS.ReadStream): Promise<Outcome> {
-  const { conn } = session;
-  const format = recordFormat(options);
-  const splitter = new RecordSplitter(
-    options.delimiter === 'null' ? 0 : 0x0a,
-    options.delimiter === 'newline',
-    format.maxRecordBytes,
-  );
-  // One object for every send: a fresh one per record is garbage the queue keeps alive long enough to promote.
-  const sendOptions = {
-    binary: options.isBinaryInput,
-    ...(options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs }),
-  };
-  let records = 0;
-  let input: InputPhase = 'reading';
-
-  // Bad input stops reading; the records before it are still delivered, then the run fails.
-  const refuse = (message: string) => {
-    input = 'stopped';
-    stdin.pause();
-    void session.endAfterFlush({ ended: 'local-error', message });
-  };
-
-  /** Sends one message; false when it was refused (the run is ending) or the queue is now full. */
-  const send = (data: Buffer): boolean => {
-    let hasRoom: boolean;
-    try {
-      hasRoom = session.sendLine(data, sendOptions);
-    } catch (err) {
-      if (!isInputError(err)) throw err;
-      const line = preview(data.toString(), 60);
-      refuse(
-        `stdin record ${records} "${line}" is not a ${options.proto!.name} message: ${err.message}; not sent`,
-      );
-      return false;
-    }
-    if (hasRoom) return true;
-    input = 'queue-full';
-    stdin.pause();
-    return false;
-  };
-
-  // Takes records out of the splitter while the queue has room. A full queue pauses stdin with the rest
-  // of the chunk still in the splitter, so memory stays bounded whatever the input.
-  const pump = () => {
-    while (input === 'reading') {
-      const record = splitter.next();
-      if (record === undefined) break;
-      records++;
-      const decoded = decodeRecord(record, records, format);
-      if ('problem' in decoded) return refuse(decoded.problem);
-      if (!send(decoded.data)) return;
-    }
-    if (input !== 'reading') return;
-    if (splitter.hasEnded) {
-      input = 'stopped';
-      // --wait forever: after the input, listen as if it were still open.
-      if (options.waitMs !== Infinity) void session.inputEnded();
-    } else {
-      stdin.resume();
-    }
-  };
-
-  conn.on('drain', () => {
-    if (input !== 'queue-full') return;
-    input = 'reading';
-    pump();
-  });
-  stdin.on('data', (chunk: Buffer) => {
-    splitter.push(chunk);
-    if (input === 'reading') pump();
-  });
-  stdin.once('end', () => {
-    splitter.end();
-    if (input === 'reading') pump();
-  });
+  const input = new StdinRecords(session, options, stdin);
+  session.conn.on('drain', () => input.drained());
+  stdin.on('data', (chunk: Buffer) => input.push(chunk));
+  stdin.once('end', () => input.end());
   stdin.on('error', (err: NodeJS.ErrnoException) => {
-    input = 'stopped';
+    input.stop();
     void session.end({
       ended: 'local-error',
       message: `cannot read stdin: ${err.code ?? err.message}`,
       error: err,
     });
   });
-
   return session.start({
     stopInput() {
-      input = 'stopped';
+      input.stop();
       stdin.pause();
       stdin.destroy();
     },
   });
+}
+
+/** stdin's records, sent as messages while the connection's queue has room. */
+class StdinRecords {
+  private readonly format: RecordFormat;
+  private readonly splitter: RecordSplitter;
+  /** One object for every send: a fresh one per record is garbage the queue keeps alive long enough to promote. */
+  private readonly sendOptions: SendOptions;
+  private records = 0;
+  private phase: InputPhase = 'reading';
+
+  constructor(
+    private readonly session: LineSession,
+    private readonly options: Options,
+    private readonly stdin: NodeJS.ReadStream,
+  ) {
+    this.format = recordFormat(options);
+    this.splitter = new RecordSplitter(
+      options.delimiter === 'null' ? 0 : 0x0a,
+      options.delimiter === 'newline',
+      this.format.maxRecordBytes,
+    );
+    this.sendOptions = {
+      binary: options.isBinaryInput,
+      ...(options.dropAfterMs === undefined ? {} : { deadlineMs: options.dropAfterMs }),
+    };
+  }
+
+  push(chunk: Buffer): void {
+    this.splitter.push(chunk);
+    if (this.phase === 'reading') this.pump();
+  }
+
+  end(): void {
+    this.splitter.end();
+    if (this.phase === 'reading') this.pump();
+  }
+
+  /** The connection's queue has room again. */
+  drained(): void {
+    if (this.phase !== 'queue-full') return;
+    this.phase = 'reading';
+    this.pump();
+  }
+
+  /** Nothing more is read or sent (the run is ending, or stdin failed). */
+  stop(): void {
+    this.phase = 'stopped';
+  }
+
+  /**
+   * Takes records out of the splitter while the queue has room. A full queue pauses stdin with the rest
+   * of the chunk still in the splitter, so memory stays bounded whatever the input.
+   */
+  private pump(): void {
+    while (this.phase === 'reading') {
+      const record = this.splitter.next();
+      if (record === undefined) break;
+      this.records++;
+      const decoded = decodeRecord(record, this.records, this.format);
+      if ('problem' in decoded) return this.refuse(decoded.problem);
+      this.send(decoded.data);
+    }
+    if (this.phase !== 'reading') return;
+    if (this.splitter.hasEnded) {
+      this.phase = 'stopped';
+      // --wait forever: after the input, listen as if it were still open.
+      if (this.options.waitMs !== Infinity) void this.session.inputEnded();
+    } else {
+      this.stdin.resume();
+    }
+  }
+
+  /** Sends one message; a full queue pauses stdin, a message the protocol cannot send is refused. */
+  private send(data: Buffer): void {
+    let hasRoom: boolean;
+    try {
+      hasRoom = this.session.sendLine(data, this.sendOptions);
+    } catch (err) {
+      if (!isInputError(err)) throw err;
+      const line = preview(data.toString(), 60);
+      const proto = this.options.proto!.name;
+      return this.refuse(
+        `stdin record ${this.records} "${line}" is not a ${proto} message: ${err.message}; not sent`,
+      );
+    }
+    if (hasRoom) return;
+    this.phase = 'queue-full';
+    this.stdin.pause();
+  }
+
+  /** Bad input stops reading; the records before it are still delivered, then the run fails. */
+  private refuse(message: string): void {
+    this.phase = 'stopped';
+    this.stdin.pause();
+    void this.session.endAfterFlush({ ended: 'local-error', message });
+  }
 }
