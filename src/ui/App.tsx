@@ -6,15 +6,15 @@ import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } fro
 import type { Connection } from '../core/connection.js';
 import { isInputError } from '../protocols/codec.js';
 import type { ProtocolSession } from '../protocols/session.js';
-import { chosenEditor, editDraft } from './edit-draft.js';
-import { createEditor, editorReducer } from './line-editor.js';
-import type { Key } from './keys.js';
-import { entryText, formatEntry, inspectLines, isReadableText, type FormatOptions } from './log-entry.js';
-import { FilterIndex } from './log-filter.js';
-import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './Lens.js';
-import { InputLine, inputRows } from './InputLine.js';
-import { QueuePanel } from './QueuePanel.js';
-import { runCommand, type SavedMessages } from './run-command.js';
+import { chosenEditor, editDraft } from './keys/edit-draft.js';
+import { createEditor, editorReducer } from './keys/line-editor.js';
+import type { Key } from './keys/decode-keys.js';
+import { entryText, formatEntry, inspectLines, isReadableText, type FormatOptions } from './log/log-entry.js';
+import { FilterIndex } from './log/log-filter.js';
+import { HelpPanel, hintFor, Inspector, LensBar, LogView } from './components/Lens.js';
+import { InputLine, inputRows } from './components/InputLine.js';
+import { QueuePanel } from './components/QueuePanel.js';
+import { runCommand, type SavedMessages } from './commands/run-command.js';
 import {
   collectLines,
   createUi,
@@ -22,12 +22,12 @@ import {
   uiKey,
   type LogContext,
   type UiState,
-} from './session-keys.js';
-import type { SessionStore } from './session-store.js';
-import { parseCommand } from './slash-commands.js';
-import { StatusLine } from './StatusLine.js';
-import { useKeys } from './use-keys.js';
-import { useSessionView } from './use-session-view.js';
+} from './keys/session-keys.js';
+import type { SessionStore } from './session/session-store.js';
+import { parseCommand } from './commands/slash-commands.js';
+import { StatusLine } from './components/StatusLine.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useSessionView } from './hooks/use-session-view.js';
 
 export interface AppProps {
   conn: Connection;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Connection } from '../../src/core/connection.js';
-import { SessionStore } from '../../src/ui/session-store.js';
+import { Connection } from '../../../src/core/connection.js';
+import { SessionStore } from '../../../src/ui/session/session-store.js';
 
 // The store only listens to the Connection's events; emitting them directly exercises it without a socket.
 const stores: SessionStore[] = [];

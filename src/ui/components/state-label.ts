@@ -1,7 +1,7 @@
 // Connection states in the words and colours a person reads at a glance.
 
-import type { State, StateChange } from '../core/events.js';
-import { formatDuration } from '../text/duration.js';
+import type { State, StateChange } from '../../core/events.js';
+import { formatDuration } from '../../text/duration.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'idle';
 

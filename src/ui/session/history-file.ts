@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { historyLimit } from './line-editor.js';
+import { historyLimit } from '../keys/line-editor.js';
 
 /**
  * The history file for `displayUrl`, the URL as wsx shows it (query secrets masked, no userinfo): a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern } from '../../src/ui/log-filter.js';
-import type { LogEntry } from '../../src/ui/log-entry.js';
+import { compilePattern } from '../../../src/ui/log/log-filter.js';
+import type { LogEntry } from '../../../src/ui/log/log-entry.js';
 
 const received = (text: string): LogEntry => ({
   kind: 'received',

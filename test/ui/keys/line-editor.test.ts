@@ -7,7 +7,7 @@ import {
   submit,
   type EditorAction,
   type EditorState,
-} from '../../src/ui/line-editor.js';
+} from '../../../src/ui/keys/line-editor.js';
 
 function apply(state: EditorState, ...actions: EditorAction[]): EditorState {
   return actions.reduce(editorReducer, state);

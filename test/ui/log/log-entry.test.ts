@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entryRow, formatEntry, messageText, type LogEntry } from '../../src/ui/log-entry.js';
-import { stripAnsi } from '../helpers/ink.js';
+import { entryRow, formatEntry, messageText, type LogEntry } from '../../../src/ui/log/log-entry.js';
+import { stripAnsi } from '../../helpers/ink.js';
 
 const plain = { showTimestamps: false, isPretty: false };
 const show = (entry: LogEntry, opts = plain) => stripAnsi(formatEntry(entry, opts));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeSavedName } from '../../src/ui/complete-name.js';
+import { completeSavedName } from '../../../src/ui/keys/complete-name.js';
 
 const names = ['hello', 'help', 'ping', 'sub'];
 

@@ -3,7 +3,7 @@
 // characters cannot push the log off the screen.
 
 import { Box, Text } from 'ink';
-import type { EditorState } from './line-editor.js';
+import type { EditorState } from '../keys/line-editor.js';
 
 export interface InputLineProps {
   editor: EditorState;

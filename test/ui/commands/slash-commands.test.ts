@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/ui/slash-commands.js';
+import { parseCommand } from '../../../src/ui/commands/slash-commands.js';
 
 describe('parseCommand', () => {
   it.each([

@@ -1,6 +1,6 @@
 // A --proto codec's decoded message as one log line: `⇠ chat message "hi"`, `⇠ #1 5  3 ms`, `✕ #2 error …`.
 
-import type { ProtocolMessage, ProtocolName } from '../protocols/codec.js';
+import type { ProtocolMessage, ProtocolName } from '../../protocols/codec.js';
 import {
   elementsOf,
   memberOf,
@@ -8,7 +8,7 @@ import {
   sliceOf,
   type JsonText,
   type Span,
-} from '../protocols/json-text.js';
+} from '../../protocols/json-text.js';
 
 /** What the log keeps of a decoded message: the JSON line (filters, copy, inspector) and its summary. */
 export interface DecodedEntry {

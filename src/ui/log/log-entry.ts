@@ -2,8 +2,8 @@
 
 import chalk from 'chalk';
 import { isUtf8 } from 'node:buffer';
-import { formatBytes } from '../text/bytes.js';
-import { sanitize } from '../text/sanitize.js';
+import { formatBytes } from '../../text/bytes.js';
+import { sanitize } from '../../text/sanitize.js';
 import type { DecodedEntry } from './protocol-entry.js';
 
 export type LogEntry =

@@ -1,9 +1,9 @@
 // Messages waiting to be sent (typed while offline), each with the time it has left before it is dropped.
 
 import { Box, Text } from 'ink';
-import type { SessionView } from './session-store.js';
-import { formatDuration } from '../text/duration.js';
-import { preview } from '../text/sanitize.js';
+import type { SessionView } from '../session/session-store.js';
+import { formatDuration } from '../../text/duration.js';
+import { preview } from '../../text/sanitize.js';
 
 export function QueuePanel({ view }: { view: SessionView }) {
   if (view.queued.length === 0) return null;

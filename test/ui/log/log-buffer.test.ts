@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LogBuffer, entryBytes } from '../../src/ui/log-buffer.js';
-import type { LogEntry } from '../../src/ui/log-entry.js';
+import { LogBuffer, entryBytes } from '../../../src/ui/log/log-buffer.js';
+import type { LogEntry } from '../../../src/ui/log/log-entry.js';
 
 const received = (text: string): LogEntry => ({
   kind: 'received',

@@ -1,8 +1,8 @@
 // Carries out a parsed slash command (or a plain message) against the connection; App only wires it up.
 
-import { expandHome } from '../config/paths.js';
-import type { Connection } from '../core/connection.js';
-import { LocalFileError, readLocalFile } from '../text/local-file.js';
+import { expandHome } from '../../config/paths.js';
+import type { Connection } from '../../core/connection.js';
+import { LocalFileError, readLocalFile } from '../../text/local-file.js';
 import { commandHelp, type Command } from './slash-commands.js';
 
 /** The saved messages a session can send and save (config/messages.ts's MessageStore fits). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProtocolMessage } from '../../src/protocols/codec.js';
-import { decodedEntry, summarise } from '../../src/ui/protocol-entry.js';
-import { entryRow, entryText, inspectLines } from '../../src/ui/log-entry.js';
-import { stripAnsi } from '../helpers/ink.js';
+import type { ProtocolMessage } from '../../../src/protocols/codec.js';
+import { decodedEntry, summarise } from '../../../src/ui/log/protocol-entry.js';
+import { entryRow, entryText, inspectLines } from '../../../src/ui/log/log-entry.js';
+import { stripAnsi } from '../../helpers/ink.js';
 
 const frame = { data: Buffer.from(''), isBinary: false, receivedAt: 0, seq: 1 };
 const msg = (m: Omit<ProtocolMessage, 'frame' | 'text'> & { text?: string }): ProtocolMessage => ({

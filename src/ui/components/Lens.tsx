@@ -2,10 +2,10 @@
 
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { LogBuffer } from './log-buffer.js';
-import { entryRows, type FormatOptions } from './log-entry.js';
-import type { Focus } from './session-keys.js';
-import { keysHelp } from './session-keys.js';
+import type { LogBuffer } from '../log/log-buffer.js';
+import { entryRows, type FormatOptions } from '../log/log-entry.js';
+import type { Focus } from '../keys/session-keys.js';
+import { keysHelp } from '../keys/session-keys.js';
 
 export interface LogViewProps {
   log: LogBuffer;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import { StatusLine } from '../../src/ui/StatusLine.js';
-import type { SessionView } from '../../src/ui/session-store.js';
-import type { ConnectionSnapshot } from '../../src/core/events.js';
-import { stripAnsi } from '../helpers/ink.js';
+import { StatusLine } from '../../../src/ui/components/StatusLine.js';
+import type { SessionView } from '../../../src/ui/session/session-store.js';
+import type { ConnectionSnapshot } from '../../../src/core/events.js';
+import { stripAnsi } from '../../helpers/ink.js';
 
 const now = 1_000_000;
 function view(snap: Partial<ConnectionSnapshot>): SessionView {

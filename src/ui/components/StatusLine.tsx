@@ -1,10 +1,10 @@
 // The top line: state in colour and words, URL, uptime, ping RTT and the counters.
 
 import { Box, Text } from 'ink';
-import type { SessionView } from './session-store.js';
+import type { SessionView } from '../session/session-store.js';
 import { stateLabel, stateTone } from './state-label.js';
-import { formatDuration } from '../text/duration.js';
-import { sanitize } from '../text/sanitize.js';
+import { formatDuration } from '../../text/duration.js';
+import { sanitize } from '../../text/sanitize.js';
 
 const toneColour = { good: 'green', warn: 'yellow', bad: 'red', idle: 'gray' } as const;
 

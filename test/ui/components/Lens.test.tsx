@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { renderApp } from '../helpers/app.js';
-import { SessionStore } from '../../src/ui/session-store.js';
-import { Connection } from '../../src/core/connection.js';
-import { startServer, until, type TestServer } from '../helpers/servers.js';
-import { stateReached } from '../helpers/connection.js';
-import { stripAnsi, waitForOutput } from '../helpers/ink.js';
-import { columnsOf, InputLine, inputRows } from '../../src/ui/InputLine.js';
-import { createEditor } from '../../src/ui/line-editor.js';
-import type { AppProps } from '../../src/ui/App.js';
-import { viewportEntries } from '../../src/ui/Lens.js';
+import { cleanupAfterEach } from '../../helpers/cleanup.js';
+import { renderApp } from '../../helpers/app.js';
+import { SessionStore } from '../../../src/ui/session/session-store.js';
+import { Connection } from '../../../src/core/connection.js';
+import { startServer, until, type TestServer } from '../../helpers/servers.js';
+import { stateReached } from '../../helpers/connection.js';
+import { stripAnsi, waitForOutput } from '../../helpers/ink.js';
+import { columnsOf, InputLine, inputRows } from '../../../src/ui/components/InputLine.js';
+import { createEditor } from '../../../src/ui/keys/line-editor.js';
+import type { AppProps } from '../../../src/ui/App.js';
+import { viewportEntries } from '../../../src/ui/components/Lens.js';
 
 const defer = cleanupAfterEach();
 

@@ -2,8 +2,8 @@
 // A regex, or the scenario matcher's language (`json PATH == VALUE and /re/`, as `expect` speaks it);
 // `!` in front for the inverse.
 
-import { MatchSyntaxError, matches, parseMatcher } from '../match/matcher.js';
-import { isRegexTooSlow, testRegex } from '../match/regex-guard.js';
+import { MatchSyntaxError, matches, parseMatcher } from '../../match/matcher.js';
+import { isRegexTooSlow, testRegex } from '../../match/regex-guard.js';
 import type { LogBuffer } from './log-buffer.js';
 import { entryText, type LogEntry } from './log-entry.js';
 

@@ -1,15 +1,15 @@
 // Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
 
-import type { Connection } from '../core/connection.js';
-import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../core/events.js';
-import type { WsxError } from '../core/errors.js';
-import type { ProtocolMessage } from '../protocols/codec.js';
-import type { ProtocolSession } from '../protocols/session.js';
-import { decodedEntry } from './protocol-entry.js';
-import { describeStateChange } from './state-label.js';
-import { plural } from '../text/plural.js';
-import type { LogEntry } from './log-entry.js';
-import { LogBuffer, type LogBufferLimits } from './log-buffer.js';
+import type { Connection } from '../../core/connection.js';
+import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../../core/events.js';
+import type { WsxError } from '../../core/errors.js';
+import type { ProtocolMessage } from '../../protocols/codec.js';
+import type { ProtocolSession } from '../../protocols/session.js';
+import { decodedEntry } from '../log/protocol-entry.js';
+import { describeStateChange } from '../components/state-label.js';
+import { plural } from '../../text/plural.js';
+import type { LogEntry } from '../log/log-entry.js';
+import { LogBuffer, type LogBufferLimits } from '../log/log-buffer.js';
 
 export interface SessionView {
   snap: ConnectionSnapshot;

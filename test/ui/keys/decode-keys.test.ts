@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKeys, initialDecoderState, type Key } from '../../src/ui/keys.js';
+import { decodeKeys, initialDecoderState, type Key } from '../../../src/ui/keys/decode-keys.js';
 
 const decode = (...chunks: string[]): Key[] => {
   let state = initialDecoderState;

@@ -3,7 +3,7 @@
 
 import { useStdin } from 'ink';
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { decodeKeys, initialDecoderState, type Key } from './keys.js';
+import { decodeKeys, initialDecoderState, type Key } from '../keys/decode-keys.js';
 
 export function useKeys(onKeys: (keys: Key[]) => void): void {
   const { setRawMode, isRawModeSupported, internal_eventEmitter: emitter } = useStdin();

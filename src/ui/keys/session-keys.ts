@@ -1,7 +1,7 @@
 // What each key does, by focus, as a pure reducer: (state, key, what the log holds now) => state. Side effects
 // (send, quit, copy, open $EDITOR) leave as a list of effects the App carries out, in order.
 
-import type { Key } from './keys.js';
+import type { Key } from './decode-keys.js';
 import { completeSavedName } from './complete-name.js';
 import {
   createEditor,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKeys, initialDecoderState } from '../../src/ui/keys.js';
-import { collectLines, createUi, uiKey, type LogContext, type UiState } from '../../src/ui/session-keys.js';
+import { decodeKeys, initialDecoderState } from '../../../src/ui/keys/decode-keys.js';
+import {
+  collectLines,
+  createUi,
+  uiKey,
+  type LogContext,
+  type UiState,
+} from '../../../src/ui/keys/session-keys.js';
 
 const seqs = Array.from({ length: 100 }, (_, i) => i + 1);
 const ctx = (over: Partial<LogContext> = {}): LogContext => ({
