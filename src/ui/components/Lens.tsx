@@ -1,11 +1,12 @@
-// The full-screen lens: a viewport over the log buffer, the bar under it, the inspector and the key help.
+// The full-screen lens: a viewport over the log buffer, the bar under it, the inspector and the key help
+// (read from the key table).
 
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { LogBuffer } from '../log/log-buffer.js';
 import { entryRows, type FormatOptions } from '../log/log-entry.js';
+import { helpPanel } from '../keys/key-help.js';
 import type { Focus } from '../keys/session-keys.js';
-import { keysHelp } from '../keys/session-keys.js';
 
 export interface LogViewProps {
   log: LogBuffer;
@@ -171,40 +172,21 @@ export function Inspector(props: { lines: readonly string[]; top: number; rows: 
   );
 }
 
+/** The `?` panel: the key table's lines for the focus, then the keys valid anywhere. */
 export function HelpPanel({ focus, rows }: { focus: Focus; rows: number }) {
-  const which =
+  const topic =
     focus === 'input' ? 'input' : focus === 'inspector' ? 'inspector' : focus === 'log' ? 'log' : 'prompt';
-  const title = { input: 'input line', log: 'log', inspector: 'message', prompt: 'filter' }[which];
+  const { title, lines, anywhere } = helpPanel(topic);
   return (
     <Box flexDirection="column" height={rows} overflow="hidden">
       {/* flexShrink 0: in a box too short for the list, cut the bottom, never squeeze the title away */}
       <Box flexDirection="column" flexShrink={0}>
         <Text bold>{`Keys in the ${title} (any key closes this):`}</Text>
-        {keysHelp[which].map(([keys, what]) => (
-          <Text key={keys} wrap="truncate-end">{`  ${keys.padEnd(24)} ${what}`}</Text>
+        {lines.map(({ keys, help }) => (
+          <Text key={keys.join(' ')} wrap="truncate-end">{`  ${keys.join(' ').padEnd(24)} ${help}`}</Text>
         ))}
-        <Text dimColor>
-          {'  Anywhere: Ctrl+C quit · Ctrl+T timestamps · Ctrl+O pretty JSON · Tab switch focus'}
-        </Text>
+        <Text dimColor wrap="truncate-end">{`  Anywhere: ${anywhere}`}</Text>
       </Box>
     </Box>
   );
-}
-
-/** The last line: the few keys that matter in this focus. */
-export function hintFor(focus: Focus, isLens: boolean): string {
-  if (!isLens) return 'Enter send · Alt+Enter new line · ↑↓ history · /help · Ctrl+X $EDITOR · Ctrl+C quit';
-  switch (focus) {
-    case 'input':
-      return 'Enter send · Tab log · ↑↓ history · Ctrl+X $EDITOR · /help · ? in log: keys · Ctrl+C quit';
-    case 'log':
-      return '↑↓ PgUp PgDn select · End follow · / filter · s search n N · Enter open · y copy · e edit · ? keys · Tab input';
-    case 'filter':
-    case 'search':
-      return 'a regex or json PATH == VALUE (! in front: inverse) · Enter keep · Esc clear';
-    case 'inspector':
-      return '↑↓ PgUp PgDn scroll · y copy · e edit and re-send · Esc close';
-    case 'help':
-      return 'any key closes';
-  }
 }

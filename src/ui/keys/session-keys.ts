@@ -1,8 +1,10 @@
-// What each key does, by focus, as a pure reducer: (state, key, what the log holds now) => state. Side effects
-// (send, quit, copy, open $EDITOR) leave as a list of effects the App carries out, in order.
+// What each key does, as a pure reducer: (state, key, what the log holds now) => state. Which key does what is
+// the key table's (key-table.ts); this file gives each action its meaning. Side effects (send, quit, copy,
+// open $EDITOR) leave as a list of effects the App carries out, in order.
 
 import type { Key } from './decode-keys.js';
 import { completeSavedName } from './complete-name.js';
+import { actionFor, type KeyAction, type KeyContext } from './key-table.js';
 import {
   createEditor,
   createInput,
@@ -83,68 +85,101 @@ export function createUi(history: readonly string[], isLens: boolean): UiState {
 
 const effect = (state: UiState, e: Effect): UiState => ({ ...state, effects: [...state.effects, e] });
 
-/** Line-editing keys shared by the input line and the filter prompt. */
-export function editingAction(key: Key): EditorAction | undefined {
-  if (key.kind === 'text' || key.kind === 'paste') return { type: 'insert', text: key.text };
-  const { name, ctrl, meta } = key;
-  switch (name) {
-    case 'left':
-      return { type: ctrl || meta ? 'wordLeft' : 'left' };
-    case 'right':
-      return { type: ctrl || meta ? 'wordRight' : 'right' };
-    case 'home':
-      return { type: 'home' };
-    case 'end':
-      return { type: 'end' };
-    case 'backspace':
-      return { type: meta || ctrl ? 'deleteWordBack' : 'backspace' };
-    case 'delete':
-      return { type: 'deleteForward' };
-    case 'char': {
-      if (meta && key.char === 'b') return { type: 'wordLeft' };
-      if (meta && key.char === 'f') return { type: 'wordRight' };
-      if (!ctrl) return undefined;
-      const byKey: Record<string, EditorAction['type']> = {
-        a: 'home',
-        e: 'end',
-        b: 'left',
-        f: 'right',
-        w: 'deleteWordBack',
-        u: 'deleteToStart',
-        k: 'deleteToEnd',
-        d: 'deleteForward',
-      };
-      const type = byKey[key.char ?? ''];
-      return type ? ({ type } as EditorAction) : undefined;
-    }
-    default:
-      return undefined;
-  }
+type Apply = (state: UiState, ctx: LogContext) => UiState;
+
+/** A line-editing action on whichever line has the focus: the input line or the filter/search prompt. */
+function editing(action: EditorAction): Apply {
+  return (state) => {
+    if (state.focus === 'input') return { ...state, input: inputReducer(state.input, action) };
+    const prompt = editorReducer(state.prompt, action);
+    // The filter applies as it is typed: the count and the view follow each key.
+    return state.focus === 'filter'
+      ? { ...state, prompt, filter: prompt.text }
+      : { ...state, prompt, search: prompt.text };
+  };
 }
 
-function inputKey(state: UiState, key: Key, ctx: LogContext): UiState {
-  const edit = (action: InputAction) => ({ ...state, input: inputReducer(state.input, action) });
-  if (key.kind === 'text') {
-    // A CR inside typed text is Enter (a terminal may deliver "hello\r" as one chunk): decodeKeys splits it.
-    return edit({ type: 'insert', text: key.text });
-  }
-  // A paste keeps its newlines and tabs; other control characters (a stray escape) must not land in a message.
-  if (key.kind === 'paste')
-    return edit({ type: 'insert', text: key.text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '') });
-  if (key.name === 'enter') return key.meta ? edit({ type: 'insert', text: '\n' }) : edit({ type: 'submit' });
-  if (key.name === 'up') return edit({ type: 'historyPrev' });
-  if (key.name === 'down') return edit({ type: 'historyNext' });
-  if (key.name === 'tab') {
-    const { text, cursor } = state.input.editor;
+const onInput =
+  (action: InputAction): Apply =>
+  (state) => ({
+    ...state,
+    input: inputReducer(state.input, action),
+  });
+
+/** The entry `y` and `e` act on: the one open in the inspector, else the selected or newest one. */
+const target = (state: UiState, ctx: LogContext) =>
+  state.focus === 'inspector' ? state.inspecting : selectedOrNewest(state, ctx);
+
+function scrollInspector(state: UiState, ctx: LogContext, by: number): UiState {
+  const maxTop = Math.max(0, ctx.inspectorLines - ctx.pageRows);
+  return { ...state, inspectorTop: Math.max(0, Math.min(maxTop, state.inspectorTop + by)) };
+}
+
+const page = (ctx: LogContext) => Math.max(1, ctx.pageRows - 1);
+
+/** What each action of the key table does. */
+const actions: Record<KeyAction, Apply> = {
+  quit: (s) => effect(s, { type: 'quit' }),
+  toggleTimestamps: (s) => effect(s, { type: 'timestamps' }),
+  togglePretty: (s) => effect(s, { type: 'pretty' }),
+  clearLog: (s) => effect(s, { type: 'clear' }),
+  submit: onInput({ type: 'submit' }),
+  newLine: onInput({ type: 'insert', text: '\n' }),
+  historyPrevious: onInput({ type: 'historyPrev' }),
+  historyNext: onInput({ type: 'historyNext' }),
+  openEditor: (s) => effect(s, { type: 'openEditor' }),
+  completeOrFocusLog: (s, ctx) => {
+    const { text, cursor } = s.input.editor;
     const completion = completeSavedName(text, cursor, ctx.savedNames ?? []);
     if (completion !== undefined)
-      return completion === '' ? state : edit({ type: 'insert', text: completion });
-  }
-  if (key.name === 'tab' && state.isLens) return { ...state, focus: 'log', focusBefore: 'log' };
-  if (key.name === 'char' && key.ctrl && key.char === 'x') return effect(state, { type: 'openEditor' });
-  const action = editingAction(key);
-  return action ? edit(action) : state;
-}
+      return completion === '' ? s : onInput({ type: 'insert', text: completion })(s, ctx);
+    return s.isLens ? { ...s, focus: 'log', focusBefore: 'log' } : s;
+  },
+  cursorLeft: editing({ type: 'left' }),
+  cursorRight: editing({ type: 'right' }),
+  wordLeft: editing({ type: 'wordLeft' }),
+  wordRight: editing({ type: 'wordRight' }),
+  lineStart: editing({ type: 'home' }),
+  lineEnd: editing({ type: 'end' }),
+  deleteBack: editing({ type: 'backspace' }),
+  deleteWordBack: editing({ type: 'deleteWordBack' }),
+  deleteForward: editing({ type: 'deleteForward' }),
+  deleteToStart: editing({ type: 'deleteToStart' }),
+  deleteToEnd: editing({ type: 'deleteToEnd' }),
+  selectPrevious: (s, ctx) => moveSelection(s, ctx, -1),
+  selectNext: (s, ctx) => moveSelection(s, ctx, 1),
+  selectPageUp: (s, ctx) => moveSelection(s, ctx, -page(ctx)),
+  selectPageDown: (s, ctx) => moveSelection(s, ctx, page(ctx)),
+  selectOldest: (s, ctx) => (ctx.visible.length === 0 ? s : pause(s, ctx, ctx.visible[0]!)),
+  follow: (s) => ({ ...s, selected: undefined, pausedAt: undefined }),
+  openFilter: (s) => ({ ...s, focus: 'filter', prompt: lineOf(s.filter) }),
+  openSearch: (s) => ({ ...s, focus: 'search', prompt: lineOf(s.search) }),
+  nextHit: (s, ctx) => jumpToHit(s, ctx, 1),
+  previousHit: (s, ctx) => jumpToHit(s, ctx, -1),
+  clearFilterAndSearch: (s) => ({ ...s, filter: '', search: '' }),
+  inspect: (s, ctx) => {
+    const seq = selectedOrNewest(s, ctx);
+    return seq === undefined ? s : { ...s, focus: 'inspector', inspecting: seq, inspectorTop: 0 };
+  },
+  copy: (s, ctx) => {
+    const seq = target(s, ctx);
+    return seq === undefined ? s : effect(s, { type: 'copy', seq });
+  },
+  editEntry: (s, ctx) => editEntry(s, ctx, target(s, ctx)),
+  // From the inspector, closing the help returns to it (it is still open), and Esc there to the log.
+  showHelp: (s) => ({ ...s, focus: 'help', ...(s.focus === 'inspector' ? { focusBefore: 'log' } : {}) }),
+  focusInput: (s) => ({ ...s, focus: 'input', focusBefore: 'input' }),
+  keepPattern: (s) => ({ ...s, focus: 'log' }),
+  clearPattern: (s) => ({ ...s, focus: 'log', ...(s.focus === 'filter' ? { filter: '' } : { search: '' }) }),
+  scrollUp: (s, ctx) => scrollInspector(s, ctx, -1),
+  scrollDown: (s, ctx) => scrollInspector(s, ctx, 1),
+  scrollPageUp: (s, ctx) => scrollInspector(s, ctx, -page(ctx)),
+  scrollPageDown: (s, ctx) => scrollInspector(s, ctx, page(ctx)),
+  scrollTop: (s) => ({ ...s, inspectorTop: 0 }),
+  scrollBottom: (s, ctx) => ({ ...s, inspectorTop: Math.max(0, ctx.inspectorLines - ctx.pageRows) }),
+  closeInspector: (s) => ({ ...s, focus: 'log', inspecting: undefined }),
+  closeHelp: (s) => ({ ...s, focus: s.inspecting !== undefined ? 'inspector' : s.focusBefore }),
+};
 
 function clampIndex(i: number, length: number): number {
   return Math.max(0, Math.min(length - 1, i));
@@ -185,67 +220,6 @@ function selectedOrNewest(state: UiState, ctx: LogContext): number | undefined {
   return ctx.visible[ctx.visible.length - 1];
 }
 
-function logKey(state: UiState, typed: Key, ctx: LogContext): UiState {
-  if (typed.kind === 'paste') return inputKey({ ...state, focus: 'input', focusBefore: 'input' }, typed, ctx);
-  const key = typed.kind === 'text' ? charKey(typed.text) : typed;
-  switch (key.name) {
-    case 'tab':
-    case 'backtab':
-      return { ...state, focus: 'input', focusBefore: 'input' };
-    case 'up':
-      return moveSelection(state, ctx, -1);
-    case 'down':
-      return moveSelection(state, ctx, 1);
-    case 'pageUp':
-      return moveSelection(state, ctx, -Math.max(1, ctx.pageRows - 1));
-    case 'pageDown':
-      return moveSelection(state, ctx, Math.max(1, ctx.pageRows - 1));
-    case 'home':
-      return ctx.visible.length === 0 ? state : pause(state, ctx, ctx.visible[0]!);
-    case 'end':
-      return { ...state, selected: undefined, pausedAt: undefined };
-    case 'escape':
-      return { ...state, filter: '', search: '' };
-    case 'enter': {
-      const seq = selectedOrNewest(state, ctx);
-      if (seq === undefined) return state;
-      return { ...state, focus: 'inspector', inspecting: seq, inspectorTop: 0 };
-    }
-    case 'char':
-      break;
-    default:
-      return state;
-  }
-  if (key.ctrl || key.meta) return state;
-  switch (key.char) {
-    case '/':
-      return { ...state, focus: 'filter', prompt: lineOf(state.filter) };
-    case 's':
-      return { ...state, focus: 'search', prompt: lineOf(state.search) };
-    case 'n':
-    case 'N':
-      return jumpToHit(state, ctx, key.char === 'n' ? 1 : -1);
-    case 'k':
-      return moveSelection(state, ctx, -1);
-    case 'j':
-      return moveSelection(state, ctx, 1);
-    case 'g':
-      return logKey(state, { ...key, name: 'home' }, ctx);
-    case 'G':
-      return logKey(state, { ...key, name: 'end' }, ctx);
-    case 'y': {
-      const seq = selectedOrNewest(state, ctx);
-      return seq === undefined ? state : effect(state, { type: 'copy', seq });
-    }
-    case 'e':
-      return editEntry(state, ctx, selectedOrNewest(state, ctx));
-    case '?':
-      return { ...state, focus: 'help' };
-    default:
-      return state;
-  }
-}
-
 function lineOf(text: string): EditorState {
   return editorReducer(createEditor(), { type: 'insert', text });
 }
@@ -278,91 +252,66 @@ function jumpToHit(state: UiState, ctx: LogContext, dir: 1 | -1): UiState {
   return pause(state, ctx, target);
 }
 
-function promptKey(state: UiState, key: Key): UiState {
-  const isFilter = state.focus === 'filter';
-  if (key.kind === 'key' && key.name === 'escape')
-    return { ...state, focus: 'log', ...(isFilter ? { filter: '' } : { search: '' }) };
-  if (key.kind === 'key' && (key.name === 'enter' || key.name === 'tab')) return { ...state, focus: 'log' };
-  const action = editingAction(
-    key.kind === 'paste' ? { kind: 'text', text: key.text.replace(/\n/g, ' ') } : key,
-  );
-  if (!action) return state;
-  const prompt = editorReducer(state.prompt, action);
-  // The filter applies as it is typed: the count and the view follow each key.
-  return isFilter ? { ...state, prompt, filter: prompt.text } : { ...state, prompt, search: prompt.text };
-}
-
-function inspectorKey(state: UiState, typed: Key, ctx: LogContext): UiState {
-  const maxTop = Math.max(0, ctx.inspectorLines - ctx.pageRows);
-  const scroll = (by: number) => ({
-    ...state,
-    inspectorTop: Math.max(0, Math.min(maxTop, state.inspectorTop + by)),
-  });
-  if (typed.kind === 'paste') return state;
-  const key = typed.kind === 'text' ? charKey(typed.text) : typed;
-  switch (key.name) {
-    case 'up':
-      return scroll(-1);
-    case 'down':
-      return scroll(1);
-    case 'pageUp':
-      return scroll(-Math.max(1, ctx.pageRows - 1));
-    case 'pageDown':
-      return scroll(Math.max(1, ctx.pageRows - 1));
-    case 'home':
-      return { ...state, inspectorTop: 0 };
-    case 'end':
-      return { ...state, inspectorTop: maxTop };
-    case 'escape':
-    case 'enter':
-      return { ...state, focus: 'log', inspecting: undefined };
-    case 'char':
-      if (key.ctrl || key.meta) return state;
-      if (key.char === 'q') return { ...state, focus: 'log', inspecting: undefined };
-      if (key.char === 'k') return scroll(-1);
-      if (key.char === 'j' || key.char === ' ') return scroll(key.char === ' ' ? ctx.pageRows - 1 : 1);
-      if (key.char === 'y' && state.inspecting !== undefined)
-        return effect(state, { type: 'copy', seq: state.inspecting });
-      if (key.char === 'e') return editEntry(state, ctx, state.inspecting);
-      if (key.char === '?') return { ...state, focus: 'help', focusBefore: 'log' };
-      return state;
-    default:
-      return state;
-  }
-}
-
 function charKey(char: string): Key & { kind: 'key' } {
   return { kind: 'key', name: 'char', ctrl: false, meta: false, shift: false, char };
 }
 
-/** Applies one key to the session's UI state. Keys valid everywhere (Ctrl+C, Ctrl+T, Ctrl+O, Ctrl+L) come first. */
-export function uiKey(state: UiState, key: Key, ctx: LogContext): UiState {
-  if (key.kind === 'key' && key.name === 'char' && key.ctrl) {
-    if (key.char === 'c') return effect(state, { type: 'quit' });
-    if (key.char === 't') return effect(state, { type: 'timestamps' });
-    if (key.char === 'o') return effect(state, { type: 'pretty' });
-    if (key.char === 'l') return effect(state, { type: 'clear' });
-  }
-  // Where letters are commands, typed text counts key by key: "/err" is `/` then a filter "err".
-  if (
-    key.kind === 'text' &&
-    [...key.text].length > 1 &&
-    (state.focus === 'log' || state.focus === 'inspector' || state.focus === 'help')
-  )
-    return [...key.text].reduce((s, char) => uiKey(s, { kind: 'text', text: char }, ctx), state);
+/** The key table's contexts a focus looks keys up in, in order. */
+const contextsOf: Record<Focus, KeyContext[]> = {
+  input: ['input', 'editing'],
+  log: ['log'],
+  filter: ['prompt', 'editing'],
+  search: ['prompt', 'editing'],
+  inspector: ['inspector'],
+  help: ['help'],
+};
+
+/** Text and pastes: typed into a line, or, where letters are commands, one key per character. */
+function typed(state: UiState, key: Key & { kind: 'text' | 'paste' }, ctx: LogContext): UiState {
   switch (state.focus) {
     case 'input':
-      return inputKey(state, key, ctx);
-    case 'log':
-      return logKey(state, key, ctx);
+      // A CR inside typed text is Enter (a terminal may deliver "hello\r" as one chunk): decodeKeys splits it.
+      if (key.kind === 'text') return onInput({ type: 'insert', text: key.text })(state, ctx);
+      // A paste keeps its newlines and tabs; other control characters (a stray escape) must not land in a message.
+      return onInput({ type: 'insert', text: key.text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '') })(state, ctx);
     case 'filter':
     case 'search':
-      return promptKey(state, key);
+      // A pattern is one line: a pasted newline becomes a space.
+      return editing({
+        type: 'insert',
+        text: key.kind === 'paste' ? key.text.replace(/\n/g, ' ') : key.text,
+      })(state, ctx);
+    case 'log':
+      // A paste in the log is meant for the input line.
+      if (key.kind === 'paste') return typed({ ...state, focus: 'input', focusBefore: 'input' }, key, ctx);
+      return uiKey(state, charKey(key.text), ctx);
     case 'inspector':
-      return inspectorKey(state, key, ctx);
+      return key.kind === 'paste' ? state : uiKey(state, charKey(key.text), ctx);
     case 'help':
-      return { ...state, focus: state.inspecting !== undefined ? 'inspector' : state.focusBefore };
+      return uiKey(state, charKey(key.text), ctx);
   }
+}
+
+/**
+ * Applies one key to the session's UI state: the key table's `anywhere` bindings first (Ctrl+C, Ctrl+T,
+ * Ctrl+O, Ctrl+L), then those of the focus; text goes into the focused line.
+ */
+export function uiKey(state: UiState, key: Key, ctx: LogContext): UiState {
+  if (key.kind !== 'key') {
+    // Where letters are commands, typed text counts key by key: "/err" is `/` then a filter "err".
+    if (
+      key.kind === 'text' &&
+      [...key.text].length > 1 &&
+      (state.focus === 'log' || state.focus === 'inspector' || state.focus === 'help')
+    )
+      return [...key.text].reduce((s, char) => uiKey(s, { kind: 'text', text: char }, ctx), state);
+    return typed(state, key, ctx);
+  }
+  for (const context of ['anywhere' as const, ...contextsOf[state.focus]]) {
+    const action = actionFor(context, key);
+    if (action) return actions[action](state, ctx);
+  }
+  return state;
 }
 
 /** Moves submitted lines from the input's outbox into the effect list, in order. */
@@ -375,40 +324,5 @@ export function collectLines(state: UiState): UiState {
     effects: [...state.effects, ...lines],
   };
 }
-
-/** The keys valid in a focus, for `?` and the hint line. */
-export const keysHelp: Record<'input' | 'log' | 'inspector' | 'prompt', [string, string][]> = {
-  input: [
-    ['Enter', 'send (a paste is one message, newlines included)'],
-    ['Alt+Enter, \\ Enter', 'new line in the message'],
-    ['↑ ↓', 'history'],
-    ['Ctrl+X', 'edit the draft in $EDITOR'],
-    ['Tab', 'focus the log (after /send or /save: complete a saved name)'],
-    ['/help', 'slash commands'],
-    ['Ctrl+C', 'quit (twice: force)'],
-  ],
-  log: [
-    ['↑ ↓ j k PgUp PgDn', 'select (pauses following)'],
-    ['Home End g G', 'oldest / newest (End follows again)'],
-    ['/', 'filter: a regex or json PATH == VALUE, ! in front for the inverse'],
-    ['s, then n N', 'search, next / previous match'],
-    ['Esc', 'clear the filter and search'],
-    ['Enter', 'open the message in full'],
-    ['y', 'copy it (OSC 52)'],
-    ['e', 'put it into the input line to edit and re-send'],
-    ['Tab', 'focus the input line'],
-    ['Ctrl+T Ctrl+O', 'timestamps, pretty JSON'],
-  ],
-  inspector: [
-    ['↑ ↓ PgUp PgDn Home End', 'scroll'],
-    ['y', 'copy (OSC 52)'],
-    ['e', 'edit and re-send'],
-    ['Esc q Enter', 'close'],
-  ],
-  prompt: [
-    ['Enter', 'keep the pattern, back to the log'],
-    ['Esc', 'clear it'],
-  ],
-};
 
 export type { InputState };
