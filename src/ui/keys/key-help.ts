@@ -35,7 +35,7 @@ export function helpPanel(topic: HelpTopic): { title: string; lines: HelpLine[];
   return { title, lines: contexts.flatMap(helpLines), anywhere };
 }
 
-/** The hint names one key per action (↑ ↓ PgUp PgDn, not also j k): the `?` panel lists the rest. */
+/** The hint names one key per action (↑↓ PgUp PgDn, not also j k): the `?` panel lists the rest. */
 function firstKeyPerAction(keys: Readonly<Record<string, string | undefined>>): string[] {
   const seen = new Set<string | undefined>();
   return Object.entries(keys).flatMap(([key, action]) => {
@@ -59,7 +59,7 @@ export function hintFor(focus: keyof typeof hintContexts, isLens: boolean): stri
   const hints = hintContexts[focus].flatMap((context) =>
     keyTable
       .filter((b) => b.context === context && b.hint !== undefined && (isLens || !b.isHintLensOnly))
-      .map((b) => `${firstKeyPerAction(b.keys).join(' ')} ${b.hint}`),
+      .map((b) => `${firstKeyPerAction(b.keys).join(' ').replace('↑ ↓', '↑↓')} ${b.hint}`),
   );
   // The filter and search prompts take a pattern: the hint says what one looks like.
   if (focus === 'filter' || focus === 'search')

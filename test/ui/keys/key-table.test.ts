@@ -71,7 +71,7 @@ describe('the key table', () => {
     // The input topic adds the editing keys the prompt shares.
     expect(helpPanel('input').lines.map((l) => l.keys[0])).toContain('Ctrl+W');
     // One key per action in the hint; Tab focuses the log only in the lens.
-    expect(hintFor('log', true)).toContain('↑ ↓ PgUp PgDn select · End follow');
+    expect(hintFor('log', true)).toContain('↑↓ PgUp PgDn select · End follow');
     expect(hintFor('input', true)).toContain('Tab log');
     expect(hintFor('input', false)).not.toContain('Tab');
   });
