@@ -9,7 +9,7 @@
 //                         runs never read it. A module both bundles import exists twice, so nothing may
 //                         cross between them by identity: errors are told by name (isInputError), each
 //                         chalk is set apart, and test/e2e/build.test.ts fails on a class in both.
-// dist/cli/load-worker.js  a `wsx load --workers` thread's entry: the load engine and the proxy agents.
+// dist/cli/load-worker.js  a `wsx load --workers` thread's entry: the load engine, codecs, proxy agents.
 // dist/cli/hdr-histogram.js  hdr-histogram-js, which only `wsx load` imports (dynamically).
 // dist/contract/index.js  the AsyncAPI contract layer with yaml and ajv (~500 KiB): only --asyncapi imports it.
 // dist/cli/socks-agent.js    the SOCKS agent (socks-proxy-agent, socks), which only a SOCKS proxy run imports.
@@ -138,7 +138,7 @@ const results = await Promise.all([
   // A `wsx load --workers` thread: only a run with more than one worker starts it.
   build({
     ...common,
-    plugins: [...common.plugins, histogramsStayOut, socksStaysOut],
+    plugins: [...common.plugins, histogramsStayOut, socksStaysOut, mqttPacketsStayOut],
     entryPoints: { 'cli/load-worker': 'src/cli/load-worker.ts' },
     outdir: 'dist',
   }),

@@ -6,6 +6,7 @@ import type WebSocket from 'ws';
 import { compileMessage } from '../load/message.js';
 import type { Correlation, LoadPlan } from '../load/runner.js';
 import { shardOffset, shardSlice, type Stage } from '../load/stages.js';
+import type { ProtoSettings } from '../options.js';
 import { proxyAgentFactory } from './proxy.js';
 
 /** The whole run's figures, before any shard or worker takes its slice. */
@@ -13,6 +14,8 @@ export interface LoadSettings {
   url: string;
   protocols: string[];
   wsOptions: WebSocket.ClientOptions;
+  /** --proto: each thread makes its own codec factory from these settings. */
+  proto?: ProtoSettings;
   /** The proxy URL, when the connections go through one: each thread makes its own agents. */
   proxy?: string;
   connections: number;
@@ -60,6 +63,9 @@ export async function planFromSettings(s: LoadSettings, slice: LoadSlice): Promi
   return {
     url: s.url,
     protocols: s.protocols,
+    ...(s.proto
+      ? { makeCodec: await (await import('../protocols/index.js')).codecFactory(s.proto.name, s.proto) }
+      : {}),
     wsOptions: s.wsOptions,
     ...(s.proxy !== undefined ? { agentFor: await proxyAgentFactory(s.proxy) } : {}),
     connections: sliceOf(s.connections, slice),

@@ -14,6 +14,7 @@ const leaveScreen = '\x1b[?25h\x1b[?1049l';
 export interface ViewFrame {
   url: string;
   elapsedMs: number;
+  /** The run's length; a scenario bounded by --iterations alone has none worth showing (2^31 ms). */
   durationMs: number;
   open: number;
   target: number;
@@ -35,7 +36,7 @@ export function viewLines(f: ViewFrame): string[] {
   const errors = Object.entries(c.errors).sort((a, b) => b[1] - a[1]);
   const seconds = (n: number) => `${Math.floor(n / 1000)}s`;
   return [
-    `wsx load ${f.url}   ${seconds(f.elapsedMs)} of ${seconds(f.durationMs)}${f.workers > 1 ? `   ${f.workers} workers` : ''}   Ctrl+C stops and reports`,
+    `wsx load ${f.url}   ${seconds(f.elapsedMs)}${f.durationMs < 2 ** 31 - 1 ? ` of ${seconds(f.durationMs)}` : ''}${f.workers > 1 ? `   ${f.workers} workers` : ''}   Ctrl+C stops and reports`,
     '',
     `connections  open ${f.open} / target ${f.target}   opened ${c.opened}   failed ${c.failed}   lost ${c.lost}   peak ${c.peak}`,
     `messages     sent ${Math.round(f.sentPerSec)}/s   received ${Math.round(f.receivedPerSec)}/s   total ${c.sent} sent, ${c.received} received   late ${c.late}   unmatched ${c.unmatched}`,

@@ -11,6 +11,7 @@ import {
   type Histogram,
 } from '../load/histogram.js';
 import { LoadRun, type LoadHooks, type LoadPlan } from '../load/runner.js';
+import { ScenarioLoad, type ScenarioLoadPlan } from '../load/scenario-load.js';
 import type { LoadDriver } from '../load/worker-pool.js';
 import {
   buildSummary,
@@ -25,6 +26,7 @@ import type { Outcome } from '../outcome.js';
 import { xmlAttr, xmlText } from '../scenario/junit.js';
 import { openLiveView, viewLines, type ViewFrame } from './load-view.js';
 import { readFile } from 'node:fs/promises';
+import { describeIoError } from '../text/io-error.js';
 
 export interface LoadReports {
   /** --summary-json: a file, or "-" for stdout. */
@@ -35,8 +37,9 @@ export interface LoadReports {
 }
 
 export interface LoadModeOptions {
-  plan: LoadPlan;
-  /** --workers: the run spread over threads; by default one LoadRun of `plan` on this thread. */
+  /** Plain connections (hold, send at a rate, fan-out), or each connection running a scenario file. */
+  plan: { connections: LoadPlan } | { scenario: ScenarioLoadPlan };
+  /** --workers: the run spread over threads; by default one run of `plan` on this thread. */
   makeDriver?: (hooks: LoadHooks) => Promise<LoadDriver>;
   /** Threads running connections (--workers): the CPU a busy client may use is this many cores. */
   threads?: number;
@@ -106,16 +109,19 @@ function finish(
 ): Outcome {
   if (!isQuiet) io.stderr.write(formatSummary(summary).join('\n') + '\n');
   const json = JSON.stringify(summary) + '\n';
-  try {
-    if (reports.summaryJson === '-') io.stdout.write(json);
-    else if (reports.summaryJson) writeFileSync(reports.summaryJson, json);
-    if (reports.junit) writeFileSync(reports.junit, junitFor(summary, suite));
-  } catch (err) {
-    return {
-      ended: 'local-error',
-      message: `cannot write the report: ${(err as Error).message}`,
-      error: err as Error,
-    };
+  if (reports.summaryJson === '-') io.stdout.write(json);
+  const files: (readonly [path: string, text: () => string])[] = [
+    ...(reports.summaryJson && reports.summaryJson !== '-'
+      ? [[reports.summaryJson, () => json] as const]
+      : []),
+    ...(reports.junit ? [[reports.junit, () => junitFor(summary, suite)] as const] : []),
+  ];
+  for (const [path, text] of files) {
+    try {
+      writeFileSync(path, text());
+    } catch (err) {
+      return { ended: 'local-error', message: describeIoError(err, path, 'write'), error: err as Error };
+    }
   }
   const failed = summary.thresholds.filter((t) => !t.ok);
   if (failed.length > 0)
@@ -131,7 +137,11 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
   const hooks: LoadHooks = { warning: (w) => io.stderr.write(`wsx: ${w.message}\n`) };
-  const run: LoadDriver = o.makeDriver ? await o.makeDriver(hooks) : new LoadRun(o.plan, hooks);
+  const run: LoadDriver = o.makeDriver
+    ? await o.makeDriver(hooks)
+    : 'scenario' in o.plan
+      ? new ScenarioLoad(o.plan.scenario, hooks)
+      : new LoadRun(o.plan.connections, hooks);
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal === 'SIGINT' ? 'interrupted' : 'terminated';
     run.stop();
@@ -181,7 +191,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
     const frame = (rtt: Histogram, connect: Histogram, seconds: number): ViewFrame => ({
       url: o.displayUrl,
       elapsedMs: run.elapsedMs(),
-      durationMs: o.plan.durationMs,
+      durationMs: 'scenario' in o.plan ? o.plan.scenario.durationMs : o.plan.connections.durationMs,
       open: run.openCount(),
       target: run.currentTarget(),
       counts: run.counts,
@@ -234,7 +244,8 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       thresholds: o.thresholds,
       shard: o.shard,
       client: { ...health, workers: o.threads ?? 1 },
-      isFanout: o.plan.isFanout === true,
+      isFanout: 'connections' in o.plan && o.plan.connections.isFanout === true,
+      isScenario: 'scenario' in o.plan,
     });
     const threads = o.threads ?? 1;
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90 * threads))
@@ -267,7 +278,7 @@ export async function runLoadMerge(
     } catch (err) {
       return {
         ended: 'usage',
-        message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        message: describeIoError(err, file),
       };
     }
     const summary = readSummary(text, file);
