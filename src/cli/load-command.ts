@@ -165,7 +165,7 @@ async function loadScenario(
   if (flags.workers !== undefined && positiveIntFlag('--workers', flags.workers) > 1)
     throw usage(
       '--workers goes with a URL: a scenario file runs on one thread',
-      'for more cores, run shards (--shard i/n) and `wsx load merge` them',
+      'for more cores, run shards with --shard i/n and add them up with wsx load merge',
     );
   const shard = flags.shard === undefined ? { index: 0, count: 1 } : shardFlag(flags.shard);
   const connections = positiveIntFlag('--connections', flags.connections);

@@ -5,6 +5,7 @@ import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 import { freePort } from '../helpers/servers.js';
+import { startJsonRpc } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -72,6 +73,37 @@ describe('wsx load --workers', () => {
     expect(r.stderr.match(/connections\s+30 opened of 30 targeted/g)).toHaveLength(1);
     await expect.poll(() => codes.length).toBe(30);
     expect(new Set(codes)).toEqual(new Set([1001]));
+  });
+
+  it('--proto jsonrpc: each thread makes its own codecs, every request answered by its id', async () => {
+    const { url } = await startJsonRpc(defer);
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'jsonrpc',
+      '-c',
+      '10',
+      '--rate',
+      '100',
+      '-d',
+      '1s',
+      '--message',
+      'add [{{seq}},1]',
+      '--workers',
+      '2',
+      '--summary-json',
+      '-',
+      '-q',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as LoadSummary;
+    expect(s.client.workers).toBe(2);
+    expect(s.connections).toMatchObject({ opened: 10, failed: 0 });
+    expect(s.messages.sent).toBeGreaterThan(50);
+    expect(s.messages.received).toBe(s.messages.sent);
+    expect(s.messages).toMatchObject({ unmatched: 0, unanswered: 0 });
   });
 
   it('fails fast with exit 3 when the URL cannot connect at all, whatever the workers', async () => {
