@@ -80,8 +80,8 @@ const everywhere: readonly SharedWith[] = ['run', 'load', 'profiles add'];
 const runAndProfiles: readonly SharedWith[] = ['run', 'profiles add'];
 const lineModes: readonly Mode[] = ['pipe', 'script'];
 
-/** The client's flags (wsx [options] <url>), in --help order. */
-export const clientFlags = [
+/** The client's flags (wsx [options] <url>), in --help order; `as const` so the Profile type is read from it. */
+const clientRows = [
   {
     flags: '--profile <name>',
     help: 'open a saved connection (same as @NAME; see wsx profiles); flags here override it',
@@ -549,6 +549,9 @@ export const clientFlags = [
   { flags: '--demo', help: 'start a built-in echo server and connect to it', group: 'Scripting:' },
 ] as const satisfies readonly FlagSpec[];
 
+/** The client's flags (wsx [options] <url>), in --help order. */
+export const clientFlags: readonly FlagSpec[] = clientRows;
+
 /** The long name without dashes or `no-`: "--no-proxy" → "proxy". */
 export function longName(spec: Pick<FlagSpec, 'flags'>): string {
   const long = /--([\w-]+)/.exec(spec.flags)?.[1] ?? '';
@@ -596,7 +599,7 @@ export function flagValue(attribute: string, text: string): number {
   return checkValue(clientFlag(attribute), text) as number;
 }
 
-type Spec = (typeof clientFlags)[number];
+type Spec = (typeof clientRows)[number];
 type WithProfile = Extract<Spec, { profile: ProfileKey }>;
 type ValueOf<T extends ProfileValue> = T extends 'switch'
   ? boolean

@@ -11,7 +11,7 @@ import { parseThreshold, type Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { buildOptions } from './options.js';
-import type { RawFlags } from './program.js';
+import { sharedOptions, type RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
 
 export interface LoadFlags {
@@ -128,9 +128,6 @@ function thresholdsFlag(texts: string[]): Threshold[] {
   });
 }
 
-/** The client's option groups `wsx load` shares: where and how to connect. */
-const sharedGroups = new Set(['Connection:']);
-
 /** Adds `wsx load` and `wsx load merge` to `program` (after buildProgram, for its Connection flags). */
 export function addLoadCommand(program: Command, done: (outcome: Outcome) => void): void {
   const load = program
@@ -173,9 +170,7 @@ export function addLoadCommand(program: Command, done: (outcome: Outcome) => voi
     )
     .option('--drain <duration>', 'after the last send, wait this long for the replies still due', '2s')
     .option('-q, --quiet', 'no progress and no table on stderr, only errors');
-  for (const option of program.options)
-    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
-      load.addOption(option);
+  for (const option of sharedOptions(program, 'load')) load.addOption(option);
   load.addHelpText(
     'after',
     `

@@ -30,14 +30,13 @@ export function chooseMode(
  * a value other than its default (commander fills defaults in; switches are true when typed).
  */
 const modeFlags = clientFlags
-  .filter((spec) => 'modes' in spec)
+  .filter((spec) => spec.modes !== undefined)
   .map((spec) => {
     const key = attributeName(spec) as keyof RawFlags;
-    const fallback: string | undefined = 'default' in spec ? spec.default : undefined;
     return {
       flag: flagName(spec),
-      isGiven: (f: RawFlags) => f[key] !== undefined && f[key] !== false && f[key] !== fallback,
-      modes: spec.modes as readonly Mode[],
+      isGiven: (f: RawFlags) => f[key] !== undefined && f[key] !== false && f[key] !== spec.default,
+      modes: spec.modes!,
     };
   });
 

@@ -1,7 +1,7 @@
 // The commander program: flags, their groups in --help, and the examples. Parsing only; options.ts validates.
 
 import { Command, Option } from 'commander';
-import { clientFlags, type FlagSpec } from './flags.js';
+import { clientFlags, type FlagSpec, type SharedWith } from './flags.js';
 
 /** Flag values exactly as commander hands them over, before validation. */
 export interface RawFlags {
@@ -146,10 +146,23 @@ export function buildProgram(version: string): Command {
   let group: string | undefined;
   for (const spec of clientFlags) {
     // Commander lists options under the heading set before they are added.
-    if (spec.group !== group) program.optionsGroup((group = spec.group));
+    if (spec.group !== group) program.optionsGroup((group = spec.group) ?? '');
     program.addOption(toOption(spec, expectations));
   }
   program.optionsGroup('');
   program.setOptionValue('expectations', expectations);
   return program;
+}
+
+/**
+ * The program's own Options that `command` takes as they are (the table's `sharedWith`), in --help order:
+ * a flag marked there reaches the subcommand with its help, default and heading.
+ */
+export function sharedOptions(program: Command, command: SharedWith): Option[] {
+  const shared = new Set<string>(
+    clientFlags
+      .filter((spec) => spec.sharedWith?.includes(command))
+      .map((spec) => spec.flags),
+  );
+  return program.options.filter((option) => shared.has(option.flags));
 }

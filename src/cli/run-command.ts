@@ -5,7 +5,7 @@ import { durationRefusal, parseDuration } from '../text/duration.js';
 import type { Outcome } from '../outcome.js';
 import { usage } from './flag-values.js';
 import { buildOptions, type Options } from './options.js';
-import type { RawFlags } from './program.js';
+import { sharedOptions, type RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
 
 export interface RunCommandFlags {
@@ -16,12 +16,6 @@ export interface RunCommandFlags {
   record?: string;
   stepTimeout: string;
 }
-
-/** The client's option groups `wsx run` shares, by their --help heading. */
-const sharedGroups = new Set(['Connection:', 'Reliability:', 'Protocols:', 'Contracts:']);
-
-/** Flags of those groups that belong to the line modes' output: a send step waits at most its step limit. */
-const notShared = new Set(['--show-handshake', '--drop-after', '--asyncapi-report']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -39,8 +33,8 @@ export function parseVars(pairs: string[]): Map<string, string> {
 }
 
 /**
- * Adds the run subcommand. It takes the client's Connection and Reliability flags (-H, -s, TLS, proxy,
- * --reconnect …) from `program`, so a flag added there reaches `wsx run` too. Call after buildProgram.
+ * Adds the run subcommand. It takes the client's connection, protocol and reliability flags (-H, -s, TLS,
+ * proxy, --reconnect …) that the flag table shares with run, from `program`. Call after buildProgram.
  */
 export function addRunCommand(program: Command, done: (outcome: Outcome) => void): void {
   const run = program
@@ -56,11 +50,7 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
       '--record <file>',
       'also write every connection as a transcript (wsx serve --replay, wsx scenario)',
     );
-  for (const option of program.options) {
-    if (notShared.has(option.long ?? '')) continue;
-    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
-      run.addOption(option);
-  }
+  for (const option of sharedOptions(program, 'run')) run.addOption(option);
   run.addHelpText(
     'after',
     '\nExit codes: 0 every step passed, 2 usage or syntax (FILE:LINE), 3 could not connect,\n4 an expectation failed or timed out, 5 the connection ended abnormally. See the README, "Scenarios".',
