@@ -160,9 +160,7 @@ export function buildProgram(version: string): Command {
  */
 export function sharedOptions(program: Command, command: SharedWith): Option[] {
   const shared = new Set<string>(
-    clientFlags
-      .filter((spec) => spec.sharedWith?.includes(command))
-      .map((spec) => spec.flags),
+    clientFlags.filter((spec) => spec.sharedWith?.includes(command)).map((spec) => spec.flags),
   );
   return program.options.filter((option) => shared.has(option.flags));
 }
