@@ -3,6 +3,8 @@
 // the script asks `wsx completion --list-profiles` for them when it completes.
 
 import { Command, Option } from 'commander';
+import { commandFlags } from './command-flags.js';
+import { toOption } from './program.js';
 import { protocolNames } from '../protocols/index.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
@@ -236,7 +238,7 @@ export function addCompletionCommand(
     .command('completion')
     .description('print a shell completion script: bash, zsh or fish (README: Shell completion)')
     .argument('[shell]', 'bash, zsh or fish')
-    .addOption(new Option('--list-profiles', 'print profile names, one a line').hideHelp())
+    .addOption(toOption(commandFlags.completion[0]!))
     .action(async (shell: string | undefined, flags: { listProfiles?: boolean }) => {
       if (flags.listProfiles) {
         const { readConfig } = await import('../config/config-file.js');

@@ -50,7 +50,7 @@ export interface FlagSpec {
   group?: string;
   value?: ValueKind;
   /** The value when the flag is not given, as a user would type it. */
-  default?: string;
+  default?: string | readonly string[];
   choices?: readonly string[];
   isRepeatable?: boolean;
   /** --expect and --expect-json share one list, in the order typed. */

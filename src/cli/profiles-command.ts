@@ -8,7 +8,8 @@ import { configFile } from '../config/paths.js';
 import { maskUrl } from '../text/mask.js';
 import { usage } from './flag-values.js';
 import type { ProfileFlags } from './profile-flags.js';
-import { sharedOptions } from './program.js';
+import { commandFlags } from './command-flags.js';
+import { sharedOptions, toOption } from './program.js';
 
 /** Loaded only when a profiles command runs: a plain `wsx URL` never reads or parses a config file. */
 const configModule = () => import('../config/config-file.js');
@@ -114,12 +115,8 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphra
       'save a connection: NAME, its URL and connection flags (secrets only as env:/file: references)',
     )
     .argument('<name>', 'the name to open it by: wsx @NAME')
-    .argument('[url]', 'the URL; a secret query value as {{env.VAR}}')
-    .option('-f, --force', 'replace a profile of the same name')
-    .option(
-      '--from-curl <command>',
-      'take URL, headers, cookies and -u from a curl command (- reads stdin); its secrets become env: references',
-    );
+    .argument('[url]', 'the URL; a secret query value as {{env.VAR}}');
+  for (const spec of commandFlags['profiles add']) add.addOption(toOption(spec));
   for (const option of sharedOptions(program, 'profiles add')) add.addOption(option);
   add.action(async (name: string, urlArg: string | undefined, given: AddFlags) => {
     checkName(name);

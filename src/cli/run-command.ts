@@ -5,7 +5,8 @@ import { durationRefusal, parseDuration } from '../text/duration.js';
 import type { Outcome } from '../outcome.js';
 import { usage } from './flag-values.js';
 import { buildOptions, type Options } from './options.js';
-import { sharedOptions, type RawFlags } from './program.js';
+import { commandFlags } from './command-flags.js';
+import { sharedOptions, toOption, type RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
 
 export interface RunCommandFlags {
@@ -16,8 +17,6 @@ export interface RunCommandFlags {
   record?: string;
   stepTimeout: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `NAME=VALUE` pairs → a map; a bad name is a usage error. */
 export function parseVars(pairs: string[]): Map<string, string> {
@@ -40,16 +39,8 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
   const run = program
     .command('run')
     .description('run scenario files (*.wsx): send, expect, capture, close; exit 0 when every step passes')
-    .argument('<file...>', 'scenario files, run one after another')
-    .option('--url <url>', "connect here (supplies or overrides the file's connect line)")
-    .option('--var <NAME=VALUE>', 'a variable for {{NAME}} in send steps (repeatable)', collect)
-    .option('--step-timeout <duration>', 'limit for a step without "within"', '10s')
-    .option('--junit <file>', 'write a JUnit XML report (one testcase per file)')
-    .option('--jsonl', 'write one JSON object per step to stdout instead of the human view')
-    .option(
-      '--record <file>',
-      'also write every connection as a transcript (wsx serve --replay, wsx scenario)',
-    );
+    .argument('<file...>', 'scenario files, run one after another');
+  for (const spec of commandFlags.run) run.addOption(toOption(spec));
   for (const option of sharedOptions(program, 'run')) run.addOption(option);
   run.addHelpText(
     'after',

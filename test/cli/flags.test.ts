@@ -14,7 +14,10 @@ import {
   type FlagSpec,
   type ProfileValue,
 } from '../../src/cli/flags.js';
+import { commandFlags } from '../../src/cli/command-flags.js';
 import { applyProfile, profileFromFlags } from '../../src/cli/profile-flags.js';
+import { buildServerOptions, type ServeFlags } from '../../src/cli/serve-command.js';
+import { defaultServerOptions } from '../../src/server/server.js';
 import { buildProgram, type RawFlags } from '../../src/cli/program.js';
 
 /** Parses `args` as wsx would, keeping which flags were typed. */
@@ -171,5 +174,14 @@ describe('the flag table', () => {
     const given = parse(['--ping-timeout', '0']);
     expect(() => profileFromFlags('ws://x/', given.flags, given.isGiven, '/w')).toThrow(WsxError);
     expect(() => profileFromFlags('ws://x/', given.flags, given.isGiven, '/w')).toThrow(/--ping-timeout/);
+  });
+
+  it('gives wsx serve the server’s own defaults', () => {
+    const defaults = Object.fromEntries(
+      commandFlags.serve
+        .filter((spec) => spec.default !== undefined)
+        .map((spec) => [attributeName(spec), spec.default]),
+    );
+    expect(buildServerOptions(defaults as unknown as ServeFlags)).toEqual(defaultServerOptions);
   });
 });
