@@ -596,7 +596,9 @@ export function clientFlag(attribute: string): FlagSpec {
 
 /** The value of client flag `attribute` checked by its kind, e.g. `flagValue('pingTimeout', '10s')` → 10000. */
 export function flagValue(attribute: string, text: string): number {
-  return checkValue(clientFlag(attribute), text) as number;
+  const spec = clientFlag(attribute);
+  if (spec.value === undefined) throw new Error(`${flagName(spec)} takes text, not a number`);
+  return checkValue(spec, text) as number;
 }
 
 type Spec = (typeof clientRows)[number];
