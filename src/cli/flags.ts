@@ -620,3 +620,32 @@ type Fields<S extends WithProfile> = { [P in S as P['profile']['key']]?: ValueOf
 export type ProfileFlagFields = Fields<Exclude<WithProfile, { profile: { section: 'tls' } }>> & {
   tls?: Fields<Extract<WithProfile, { profile: { section: 'tls' } }>>;
 };
+
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<Camel<Tail>>}`
+  : S;
+type LongName<F extends string> = F extends `${string}--${infer Rest}`
+  ? Rest extends `${infer Name} ${string}`
+    ? Name
+    : Rest
+  : never;
+type Attribute<F extends string> = Camel<LongName<F> extends `no-${infer Name}` ? Name : LongName<F>>;
+/** A --no-x row stores false next to its --x row; repeatable values are lists; a <value> is text. */
+type RowValue<R extends Spec> = R extends { isRepeatable: true }
+  ? string[]
+  : R['flags'] extends `--no-${string}`
+    ? false
+    : R['flags'] extends `${string}<${string}`
+      ? string
+      : boolean;
+/** Commander always fills these in: a default, or a list the program starts empty. */
+type Filled<R extends Spec> = R extends { default: string } | { isRepeatable: true } ? R : never;
+
+/**
+ * The client's flag values as commander hands them over, typed from the table: a row with a default or a
+ * repeatable one is always there, the others only when typed. program.ts's RawFlags adds the few a row
+ * cannot say (--no-tui alone, the expectations list).
+ */
+export type TableFlags = { [R in Filled<Spec> as Attribute<R['flags']>]: RowValue<R> } & {
+  [R in Exclude<Spec, Filled<Spec>> as Attribute<R['flags']>]?: RowValue<R>;
+};

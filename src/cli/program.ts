@@ -1,84 +1,19 @@
 // The commander program: flags, their groups in --help, and the examples. Parsing only; options.ts validates.
 
 import { Command, Option } from 'commander';
-import { clientFlags, type FlagSpec, type SharedWith } from './flags.js';
+import { clientFlags, type FlagSpec, type SharedWith, type TableFlags } from './flags.js';
 
-/** Flag values exactly as commander hands them over, before validation. */
-export interface RawFlags {
-  /** A saved connection to open (also `wsx @NAME`); see config/ and profiles-command.ts. */
-  profile?: string;
-  header: string[];
-  headerFile?: string;
-  cookie: string[];
-  cookieJar?: string;
-  /** A curl command line (DevTools' Copy as cURL), or - to read it from stdin. */
-  fromCurl?: string;
-  auth?: string;
-  authEnv?: string;
-  authFile?: string;
-  bearerEnv?: string;
-  /** Extra query parameter names whose values are masked in every output. */
-  maskParam: string[];
-  subprotocol: string[];
-  origin?: string;
-  connectTimeout: string;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  insecure?: boolean;
-  servername?: string;
-  proxy?: string | false;
-  location?: boolean;
-  maxRedirects: string;
-  compress?: boolean;
-  maxMessageSize: string;
-  showHandshake?: boolean;
+/**
+ * Flag values exactly as commander hands them over, before validation: the table's types, and what no row
+ * says alone: --no-tui and --no-input stand without a --tui or --input, so they hold true unless typed.
+ */
+export type RawFlags = Omit<TableFlags, 'tui' | 'input' | 'color'> & {
   tui: boolean;
   /** false with --no-input: stdin is not read. */
   input?: boolean;
-  null?: boolean;
-  binary?: boolean;
-  /** --record-end: undefined where the command has no such option (wsx run). */
-  recordEnd?: string;
-  record?: string;
-  inputFormat: string;
-  binaryOut: string;
-  jsonl?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
-  showPingPong?: boolean;
-  timestamps?: boolean;
-  pretty?: boolean;
-  reconnect?: boolean;
-  maxRetries?: string;
-  pingInterval: string;
-  pingTimeout: string;
-  appPing?: string;
-  dropAfter?: string;
-  queueLimit: string;
-  execute: string[];
-  resend?: boolean;
-  count?: string;
-  timeout?: string;
-  wait: string;
-  demo?: boolean;
-  inline?: boolean;
-  scrollback?: string;
-  proto?: string;
-  path?: string;
-  namespace?: string;
-  init?: string;
-  initEnv?: string;
-  initFile?: string;
-  /** --asyncapi FILE and its companions: every message is checked against the document (src/contract). */
-  asyncapi?: string;
-  channel?: string;
-  asyncapiRole?: string;
-  asyncapiReport?: string;
   /** --expect and --expect-json in the order given: they are matched in that order. */
   expectations: { kind: 'regex' | 'json'; text: string }[];
-}
+};
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
