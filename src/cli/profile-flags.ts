@@ -116,21 +116,8 @@ export function applyProfile(
 
   const typesInit = isGiven('init') || isGiven('initEnv') || isGiven('initFile');
   if (profile.init !== undefined && !typesInit) flags.init = read(profile.init, 'init');
-  for (const spec of tableMapped) {
-    const key = spec.profile!;
-    const attribute = attributeName(spec) as keyof ProfileFlags;
-    const saved = settingOf(profile, key);
-    if (saved === undefined || isGiven(attribute)) continue;
-    // Counts are numbers in a profile and text on the command line; paths saved as ~/… work for anyone.
-    (flags as unknown as Record<string, unknown>)[attribute] =
-      typeof saved === 'number'
-        ? String(saved)
-        : key.type === 'path'
-          ? expandHome(saved as string, env.env)
-          : key.type === 'reference'
-            ? read(saved as string, settingName(key))
-            : saved;
-  }
+  const readSetting = (value: string, key: ProfileKey) => read(value, settingName(key));
+  Object.assign(flags, tableSettings(profile, isGiven, readSetting, env.env));
   return { urlArg: url, flags, secrets, secretHeaders };
 }
 
@@ -216,6 +203,32 @@ export function profileFromFlags(url: string, flags: ProfileFlags, isGiven: IsGi
     putSetting(profile, spec.profile!, savedValue(spec, value as string | string[] | boolean, cwd));
   }
   return profile;
+}
+
+/** The flag values of the table-mapped settings `profile` holds and the command line did not type. */
+function tableSettings(
+  profile: Profile,
+  isGiven: IsGiven,
+  read: (value: string, key: ProfileKey) => string,
+  env: NodeJS.ProcessEnv,
+): Partial<ProfileFlags> {
+  const flags: Record<string, unknown> = {};
+  for (const spec of tableMapped) {
+    const key = spec.profile!;
+    const attribute = attributeName(spec) as keyof ProfileFlags;
+    const saved = settingOf(profile, key);
+    if (saved === undefined || isGiven(attribute)) continue;
+    // Counts are numbers in a profile and text on the command line; paths saved as ~/… work for anyone.
+    flags[attribute] =
+      typeof saved === 'number'
+        ? String(saved)
+        : key.type === 'path'
+          ? expandHome(saved as string, env)
+          : key.type === 'reference'
+            ? read(saved as string, key)
+            : saved;
+  }
+  return flags;
 }
 
 /** Flags whose profile setting is mapped by the table's rules; the others (headers, credentials) above. */
