@@ -1,9 +1,17 @@
 // npm run build: bundles wsx into dist/ with esbuild, so start-up reads one file instead of ~60 modules.
 // `tsc` only typechecks (npm run typecheck); it no longer emits.
 //
-// dist/cli/main.js        what bin/wsx.js imports: the CLI, every mode but the screen, the core, ws, the
-//                         protocol codecs. Code a run may not need (a mode, a codec, config files) waits in
-//                         esbuild's lazy initialisers: parsed with the file, run only when imported.
+// dist/cli/main.js        what bin/wsx.js imports: the launcher (src/cli/launch.ts), which compiles the
+//                         program below with V8's code cache kept in $XDG_CACHE_HOME/wsx/.
+// dist/cli/wsx-full.cjs   the program: the CLI, every mode but the screen, the core, ws, the protocol
+//                         codecs. CommonJS, because Node 20 caches the compiled code of a script
+//                         (vm.Script cachedData) but of no ES module. Code a run may not need (a mode, a
+//                         codec, config files) waits in esbuild's lazy initialisers: parsed with the file
+//                         (or read from the cache), run only when imported.
+// dist/cli/wsx.cjs        the same program for plain runs (a session, a pipe, -x … --expect): without the
+//                         subcommands, --from-curl, recordings and replay, the built-in server and the
+//                         codecs but raw (plainRunOnly). The launcher picks one of the two per run
+//                         (src/cli/programs.ts), so nothing is ever shared between them.
 // dist/ui/screen.js       the interactive session's screen: ink, React (production build), the components.
 //                         Only modes/interactive.ts imports it, when a session starts, so pipe and script
 //                         runs never read it. A module both bundles import exists twice, so nothing may
@@ -21,7 +29,9 @@
 // `// node_modules/…` path comment, which the import recorder in test/helpers reads.
 import { build } from 'esbuild';
 import { editDependencies } from './dependency-edits.mjs';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -119,18 +129,93 @@ const common = {
   logLevel: 'warning',
 };
 
-const results = await Promise.all([
-  build({
+/**
+ * What the plain-run program leaves out: the module adding the subcommands becomes one adding none, and
+ * the modules only other runs import (dynamically) become a module that throws, which no plain run reaches
+ * (the launcher gives those runs the full program; test/e2e/build.test.ts checks what a plain run loads).
+ * Without them the smoke run's program is ~35% smaller and loads no subcommand's Node built-ins.
+ */
+const plainRunOnly = {
+  name: 'plain-run-only',
+  setup(b) {
+    const onlyInFull =
+      /[\\/]src[\\/](cli[\\/]from-curl|modes[\\/](load|serve|run)|record[\\/](recording|replay|to-scenario)|server[\\/]server|protocols[\\/](socketio|jsonrpc|graphql-ws|phoenix|signalr|actioncable|stomp|stomp-frame|mqtt))\.ts$/;
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'plain-run-only') return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'plain-run-only',
+      });
+      if (/[\\/]src[\\/]cli[\\/]subcommands\.ts$/.test(resolved.path))
+        return { path: resolved.path, namespace: 'no-subcommands' };
+      if (args.kind === 'dynamic-import' && onlyInFull.test(resolved.path))
+        return { path: resolved.path, namespace: 'only-in-full' };
+      return resolved;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'no-subcommands' }, () => ({
+      contents: 'export function addSubcommands() {}',
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'only-in-full' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`internal error: ${args.path.slice(root.length)} is in dist/cli/wsx-full.cjs only, and the launcher chose dist/cli/wsx.cjs (src/cli/programs.ts)`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The program as one CommonJS script (see dist/cli/wsx.cjs above); import.meta.url is its file's URL. */
+const asScript = {
+  format: 'cjs',
+  banner: { js: "var __wsxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, 'import.meta.url': '__wsxImportMetaUrl' },
+};
+
+/** The program's build: `name` plain or full (see dist/cli/wsx.cjs and wsx-full.cjs above). */
+async function buildProgram(name) {
+  const result = await build({
     ...common,
+    ...asScript,
     plugins: [
       ...common.plugins,
+      ...(name === 'plain' ? [plainRunOnly] : []),
       screenStaysOut,
       histogramsStayOut,
       contractStaysOut,
       socksStaysOut,
       mqttPacketsStayOut,
     ],
-    entryPoints: { 'cli/main': 'src/cli/main.ts' },
+    entryPoints: { [name === 'plain' ? 'cli/wsx' : 'cli/wsx-full']: 'src/cli/main.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: 'dist',
+  });
+  // The program's import() of the ES module bundles beside it (the screen, the contract layer…) calls the
+  // launcher's importer instead: on Node 20 a vm.Script's own import() works only with an experimental
+  // option that prints a warning on every run, or with a flag.
+  const [file] = Object.keys(result.metafile.outputs);
+  const source = readFileSync(join(root, file), 'utf8');
+  const edited = source.replace(/\bimport\(("\.\.?\/[\w./-]+\.js")\)/g, '__wsxImport($1)');
+  const left = /\bimport\(/.exec(edited.replace(/\/\/.*|"(?:[^"\\\n]|\\.)*"/g, ''));
+  if (left)
+    throw new Error(
+      `${file}: an import() the launcher cannot serve: ${edited.slice(left.index, left.index + 80)}`,
+    );
+  writeFileSync(join(root, file), edited);
+  // V8 checks a code cache against the source's length only: the launcher names each cache by this hash.
+  const hash = createHash('sha256').update(edited).digest('hex').slice(0, 16);
+  return { result, hash };
+}
+const programs = { plain: await buildProgram('plain'), full: await buildProgram('full') };
+
+const results = await Promise.all([
+  build({
+    ...common,
+    define: {
+      ...common.define,
+      WSX_PROGRAM_HASHES: JSON.stringify({ plain: programs.plain.hash, full: programs.full.hash }),
+    },
+    entryPoints: { 'cli/main': 'src/cli/launch.ts' },
     outdir: 'dist',
   }),
   build({ ...common, entryPoints: { 'ui/screen': 'src/ui/screen.ts' }, outdir: 'dist' }),
@@ -144,7 +229,7 @@ const results = await Promise.all([
 ]);
 
 if (process.argv.includes('--report')) {
-  for (const result of results)
+  for (const result of [programs.plain.result, programs.full.result, ...results])
     for (const [file, out] of Object.entries(result.metafile.outputs))
       console.log(`${(out.bytes / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
 }
