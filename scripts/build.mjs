@@ -165,6 +165,23 @@ const plainRunOnly = {
   },
 };
 
+/**
+ * ink's reconciler imports its React devtools bridge (react-devtools-core, which wsx does not ship) when
+ * ink's isDev() says so, which the edit in dependency-edits.mjs makes never: the import becomes an empty
+ * module, so the bundle holds no trace of the bridge and nothing could load it at start.
+ */
+const noInkDevtools = {
+  name: 'no-ink-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build[\\/]reconciler\.js$/.test(args.importer)
+        ? { path: 'ink-devtools', namespace: 'no-ink-devtools' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-ink-devtools' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
 /** The program as one CommonJS script (see dist/cli/wsx.cjs above); import.meta.url is its file's URL. */
 const asScript = {
   format: 'cjs',
@@ -218,7 +235,20 @@ const results = await Promise.all([
     entryPoints: { 'cli/main': 'src/cli/launch.ts' },
     outdir: 'dist',
   }),
-  build({ ...common, entryPoints: { 'ui/screen': 'src/ui/screen.ts' }, outdir: 'dist' }),
+  build({
+    ...common,
+    plugins: [...common.plugins, noInkDevtools],
+    define: {
+      ...common.define,
+      // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
+      // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at the session's start
+      // (--cpu-prof). Without fetch, the same Emscripten loader decodes the same string with atob(). No
+      // other code of the screen calls fetch.
+      fetch: 'undefined',
+    },
+    entryPoints: { 'ui/screen': 'src/ui/screen.ts' },
+    outdir: 'dist',
+  }),
   build({ ...common, entryPoints: { 'cli/hdr-histogram': 'src/load/hdr-histogram.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'contract/index': 'src/contract/index.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'cli/socks-agent': 'src/cli/socks-agent.ts' }, outdir: 'dist' }),

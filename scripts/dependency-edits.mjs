@@ -92,20 +92,6 @@ class Receiver extends Writable {`,
     ],
   },
   {
-    // The same: without this, the bundle would load react-devtools-core at start, whatever DEV says.
-    file: /ink[\\/]build[\\/]reconciler\.js$/,
-    replace: [
-      { from: "        await import('./devtools.js');", to: '        // no devtools in wsx', times: 1 },
-    ],
-  },
-  {
-    // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
-    // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at TUI start, measured
-    // with --cpu-prof. Without fetch, the same Emscripten loader decodes the same string with atob().
-    file: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
-    replace: [{ from: '"function"!=typeof fetch', to: 'true', times: 2 }],
-  },
-  {
     // ink remembers the size of every text it ever measured, in a Map that is never emptied: under a
     // flood every row shown stays in memory for the whole session. Bounded here.
     file: /ink[\\/]build[\\/]measure-text\.js$/,

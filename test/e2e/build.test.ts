@@ -129,6 +129,14 @@ describe('the bundled build (npm run build)', () => {
     expect(plain).toContain('\n// src/protocols/raw.ts\n');
   });
 
+  it("builds the screen without fetch (yoga's WebAssembly then loads without undici) and without ink's devtools bridge", () => {
+    const screen = readFileSync(join(dist, 'ui/screen.js'), 'utf8');
+    expect(screen).toMatch(/\n\/\/ \S*node_modules\/yoga-layout\//);
+    expect(screen).not.toMatch(/\bfetch\b/);
+    expect(screen).toMatch(/\n\/\/ \S*node_modules\/ink\/build\/reconciler\.js\n/);
+    expect(screen).not.toMatch(/node_modules\/(react-devtools-core|ink\/build\/devtools\.js)/);
+  });
+
   it('puts no class into both bundles, except those that never cross from one to the other', () => {
     // dist/cli/main.js and dist/ui/screen.js each hold their own copy of a module both import: an error
     // thrown by one copy's class is not `instanceof` the other's (a mistyped --proto line once crashed the
