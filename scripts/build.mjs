@@ -28,16 +28,18 @@
 // ws floor; it loads one and takes 1.03-1.04x (npm run bench). Each bundled module keeps its
 // `// node_modules/…` path comment, which the import recorder in test/helpers reads.
 import { build } from 'esbuild';
-import { editDependencies } from './dependency-edits.mjs';
+import { editDependencies, noInkDevtools, screenDefines } from './dependency-edits.mjs';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Everything but dist/sea/, the single executable `npm run sea` builds (CI builds it before `npm test`).
+for (const entry of existsSync(join(root, 'dist')) ? readdirSync(join(root, 'dist')) : [])
+  if (entry !== 'sea') rmSync(join(root, 'dist', entry), { recursive: true, force: true });
 
 /**
  * The screen's module, left as an import of dist/ui/screen.js by the main bundle: the one place the two
@@ -165,23 +167,6 @@ const plainRunOnly = {
   },
 };
 
-/**
- * ink's reconciler imports its React devtools bridge (react-devtools-core, which wsx does not ship) when
- * ink's isDev() says so, which the edit in dependency-edits.mjs makes never: the import becomes an empty
- * module, so the bundle holds no trace of the bridge and nothing could load it at start.
- */
-const noInkDevtools = {
-  name: 'no-ink-devtools',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
-      /[\\/]ink[\\/]build[\\/]reconciler\.js$/.test(args.importer)
-        ? { path: 'ink-devtools', namespace: 'no-ink-devtools' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'no-ink-devtools' }, () => ({ contents: '', loader: 'js' }));
-  },
-};
-
 /** The program as one CommonJS script (see dist/cli/wsx.cjs above); import.meta.url is its file's URL. */
 const asScript = {
   format: 'cjs',
@@ -238,14 +223,7 @@ const results = await Promise.all([
   build({
     ...common,
     plugins: [...common.plugins, noInkDevtools],
-    define: {
-      ...common.define,
-      // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
-      // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at the session's start
-      // (--cpu-prof). Without fetch, the same Emscripten loader decodes the same string with atob(). No
-      // other code of the screen calls fetch.
-      fetch: 'undefined',
-    },
+    define: { ...common.define, ...screenDefines },
     entryPoints: { 'ui/screen': 'src/ui/screen.ts' },
     outdir: 'dist',
   }),

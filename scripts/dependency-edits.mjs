@@ -237,3 +237,29 @@ export const editDependencies = {
       });
   },
 };
+
+/**
+ * ink's reconciler imports its React devtools bridge (react-devtools-core, which wsx does not ship) when
+ * ink's isDev() says so, which the edit above makes never: the import becomes an empty module, so the
+ * bundle holds no trace of the bridge and nothing could load it at start.
+ */
+export const noInkDevtools = {
+  name: 'no-ink-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build[\\/]reconciler\.js$/.test(args.importer)
+        ? { path: 'ink-devtools', namespace: 'no-ink-devtools' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-ink-devtools' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
+/** esbuild defines for a build holding the screen (ink, yoga-layout). */
+export const screenDefines = {
+  // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
+  // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at the session's start
+  // (--cpu-prof). Without fetch, the same Emscripten loader decodes the same string with atob(). No other
+  // code of the screen calls fetch.
+  fetch: 'undefined',
+};
