@@ -90,8 +90,16 @@ function loadProgram(file: string, cacheFile: string | undefined): Program {
     importBundle,
   );
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    // Made at the end of the run, so the cache holds every function this run compiled, not just the top level.
-    process.once('beforeExit', () => writeCache(cacheFile, script.createCachedData()));
+    // Made at the end of the run, so the cache holds every function this run compiled, not just the top
+    // level. V8 accepts a cache only under the flags it was made under, and a run may set some (the
+    // session sizes its heap): a cache made then would be rejected by the next run, and rewritten by
+    // every run. A one-line probe cached now tells whether the flags are still the ones of the start.
+    // (Two file names: V8 would serve the second compile from its in-memory cache, unchecked.)
+    const probe = new Script('0', { filename: 'wsx-flags-at-start' }).createCachedData();
+    process.once('beforeExit', () => {
+      if (new Script('0', { filename: 'wsx-flags-at-end', cachedData: probe }).cachedDataRejected === false)
+        writeCache(cacheFile, script.createCachedData());
+    });
   }
   return module.exports;
 }

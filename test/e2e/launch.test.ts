@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runWsx } from '../helpers/run-wsx.js';
+import { runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, tmux } from '../helpers/tmux.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -56,6 +58,37 @@ describe("the launcher's code cache", () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
+
+  it.skipIf(!hasTmux)(
+    'writes no cache from a run that changed V8 flags (the next run would reject it)',
+    async () => {
+      // The interactive session sets heap flags: a session on a cold cache wrote a cache that every later run
+      // rejected and wrote again. --demo is such a session; it needs a terminal, so tmux runs it.
+      const cacheHome = tempDir();
+      const session = `wsx-cache-${process.pid}-${Date.now()}`;
+      const env = `CI=false NO_COLOR=1 XDG_CACHE_HOME=${cacheHome} XDG_STATE_HOME=${cacheHome}`;
+      tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'bash', '--norc', '--noprofile');
+      try {
+        tmux(
+          'send-keys',
+          '-t',
+          session,
+          `${env} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
+          'Enter',
+        );
+        await screenShows(session, '● open', 8000);
+        tmux('send-keys', '-t', session, 'C-c', '');
+        await screenShows(session, 'WSX_EXIT=0', 8000);
+      } finally {
+        spawnSync('tmux', ['kill-session', '-t', session]);
+      }
+      expect(cacheFiles(cacheHome).filter((file) => file.endsWith('.v8'))).toEqual([]);
+      // The control: a plain run in the same place writes one.
+      await runWsx(['--version'], { env: { XDG_CACHE_HOME: cacheHome } });
+      expect(cacheFiles(cacheHome).filter((file) => file.endsWith('.v8'))).toHaveLength(1);
+    },
+    20_000,
+  );
 
   it('writes nothing with WSX_NO_COMPILE_CACHE=1', async () => {
     const cacheHome = tempDir();
