@@ -9,67 +9,19 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editDependencies, noInkDevtools, screenDefines } from './dependency-edits.mjs';
+import {
+  editDependencies,
+  inkWithoutAwait,
+  noInkDevtools,
+  screenDefines,
+  yogaWithoutAwait,
+} from './dependency-edits.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'sea');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** WSX_SEA_CODE_CACHE=0 builds without V8's code cache (to measure what it buys). */
 const useCodeCache = process.env.WSX_SEA_CODE_CACHE !== '0';
-
-/**
- * yoga-layout (ink's layout engine) loads its WebAssembly with a top-level await, which a CommonJS script
- * cannot hold. Its Emscripten loader takes an `instantiateWasm` hook: given one that instantiates
- * synchronously (Node allows WebAssembly.Module on the main thread), the loader finishes before it
- * returns, and the module object it filled in is what the awaited promise would have given. The wasm is
- * the base64 string the loader itself holds, read here at build time.
- */
-const yogaWithoutAwait = {
-  name: 'yoga-without-await',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => {
-      const loader = readFileSync(join(args.path, '../../binaries/yoga-wasm-base64-esm.js'), 'utf8');
-      const wasm = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(loader)?.[1];
-      if (!wasm) throw new Error(`${args.path}: yoga-layout's loader no longer holds its wasm as base64`);
-      return {
-        loader: 'js',
-        resolveDir: join(args.path, '..'),
-        contents: `import loadYoga from '../binaries/yoga-wasm-base64-esm.js';
-import wrapAssembly from './wrapAssembly.js';
-const yoga = {
-  instantiateWasm(imports, done) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(${JSON.stringify(wasm)}, 'base64')), imports);
-    done(instance);
-    return instance.exports;
-  },
-};
-loadYoga(yoga);
-if (!yoga.calledRun) throw new Error('yoga-layout did not start synchronously');
-const Yoga = wrapAssembly(yoga);
-export default Yoga;
-export * from './generated/YGEnums.js';
-`,
-      };
-    });
-  },
-};
-
-/**
- * ink's reconciler awaits at its top level too, in two branches only ink's dev mode takes (React devtools),
- * which utils.js's edit turns off for good (dependency-edits.mjs). esbuild drops a dead branch only when it
- * can see it is dead, so here the two calls read `false`; the build fails if ink changes shape.
- */
-const inkWithoutAwait = {
-  name: 'ink-without-await',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const calls = source.split('isDev()').length - 1;
-      if (calls !== 2) throw new Error(`${args.path} changed: expected 2 calls of isDev(), found ${calls}`);
-      return { loader: 'js', contents: source.replaceAll('isDev()', 'false') };
-    });
-  },
-};
 
 /**
  * Optional modules that ws and debug try inside try/catch and do without (ws's native add-ons, debug's

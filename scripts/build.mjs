@@ -12,7 +12,8 @@
 //                         subcommands, --from-curl, recordings and replay, the built-in server and the
 //                         codecs but raw (plainRunOnly). The launcher picks one of the two per run
 //                         (src/cli/programs.ts), so nothing is ever shared between them.
-// dist/ui/screen.js       the interactive session's screen: ink, React (production build), the components.
+// dist/ui/screen.cjs      the interactive session's screen: ink, React (production build), the components;
+//                         a script with a code cache like the program.
 //                         Only modes/interactive.ts imports it, when a session starts, so pipe and script
 //                         runs never read it. A module both bundles import exists twice, so nothing may
 //                         cross between them by identity: errors are told by name (isInputError), each
@@ -28,7 +29,13 @@
 // ws floor; it loads one and takes 1.03-1.04x (npm run bench). Each bundled module keeps its
 // `// node_modules/…` path comment, which the import recorder in test/helpers reads.
 import { build } from 'esbuild';
-import { editDependencies, noInkDevtools, screenDefines } from './dependency-edits.mjs';
+import {
+  editDependencies,
+  inkWithoutAwait,
+  noInkDevtools,
+  screenDefines,
+  yogaWithoutAwait,
+} from './dependency-edits.mjs';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,13 +49,13 @@ for (const entry of existsSync(join(root, 'dist')) ? readdirSync(join(root, 'dis
   if (entry !== 'sea') rmSync(join(root, 'dist', entry), { recursive: true, force: true });
 
 /**
- * The screen's module, left as an import of dist/ui/screen.js by the main bundle: the one place the two
+ * The screen's module, left as an import of dist/ui/screen.cjs by the program: the one place the two
  * bundles meet. Its path from src/modes/ is the same as from dist/cli/.
  */
 const screenStaysOut = {
   name: 'screen-stays-out',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/ui\/screen\.js$/ }, () => ({ path: '../ui/screen.js', external: true }));
+    b.onResolve({ filter: /^\.\.\/ui\/screen\.js$/ }, () => ({ path: '../ui/screen.cjs', external: true }));
   },
 };
 
@@ -175,29 +182,27 @@ const asScript = {
 };
 
 /** The program's build: `name` plain or full (see dist/cli/wsx.cjs and wsx-full.cjs above). */
-async function buildProgram(name) {
+/**
+ * Builds one of the scripts the launcher compiles with V8's code cache (`entry` as esbuild's entryPoints,
+ * `plugins` beside the dependency edits, `define` beside the usual ones) as dist/<name>.cjs; returns esbuild's result and the hash that
+ * names the script's cache.
+ */
+async function buildScript(entry, plugins, define = {}) {
   const result = await build({
     ...common,
     ...asScript,
-    plugins: [
-      ...common.plugins,
-      ...(name === 'plain' ? [plainRunOnly] : []),
-      screenStaysOut,
-      histogramsStayOut,
-      contractStaysOut,
-      socksStaysOut,
-      mqttPacketsStayOut,
-    ],
-    entryPoints: { [name === 'plain' ? 'cli/wsx' : 'cli/wsx-full']: 'src/cli/main.ts' },
+    define: { ...asScript.define, ...define },
+    plugins: [...common.plugins, ...plugins],
+    entryPoints: entry,
     outExtension: { '.js': '.cjs' },
     outdir: 'dist',
   });
-  // The program's import() of the ES module bundles beside it (the screen, the contract layer…) calls the
-  // launcher's importer instead: on Node 20 a vm.Script's own import() works only with an experimental
-  // option that prints a warning on every run, or with a flag.
+  // The script's import() of the ES module bundles beside it (the contract layer, the SOCKS agent…) calls
+  // the launcher's importer instead: on Node 20 a vm.Script's own import() works only with an
+  // experimental option that prints a warning on every run, or with a flag.
   const [file] = Object.keys(result.metafile.outputs);
   const source = readFileSync(join(root, file), 'utf8');
-  const edited = source.replace(/\bimport\(("\.\.?\/[\w./-]+\.js")\)/g, '__wsxImport($1)');
+  const edited = source.replace(/\bimport\(("\.\.?\/[\w./-]+\.c?js")\)/g, '__wsxImport($1)');
   const left = /\bimport\(/.exec(edited.replace(/\/\/.*|"(?:[^"\\\n]|\\.)*"/g, ''));
   if (left)
     throw new Error(
@@ -206,25 +211,29 @@ async function buildProgram(name) {
   writeFileSync(join(root, file), edited);
   // V8 checks a code cache against the source's length only: the launcher names each cache by this hash.
   const hash = createHash('sha256').update(edited).digest('hex').slice(0, 16);
-  return { result, hash };
+  return { result, hash, file: file.slice('dist/'.length) };
 }
-const programs = { plain: await buildProgram('plain'), full: await buildProgram('full') };
+const stayOut = [screenStaysOut, histogramsStayOut, contractStaysOut, socksStaysOut, mqttPacketsStayOut];
+const scripts = [
+  await buildScript({ 'cli/wsx': 'src/cli/main.ts' }, [plainRunOnly, ...stayOut]),
+  await buildScript({ 'cli/wsx-full': 'src/cli/main.ts' }, stayOut),
+  // The screen is a script too, so it gets a code cache (~860 KiB compiled at every session's start
+  // otherwise): ink and yoga-layout then need their top-level awaits taken out.
+  await buildScript(
+    { 'ui/screen': 'src/ui/screen.ts' },
+    [noInkDevtools, yogaWithoutAwait, inkWithoutAwait],
+    screenDefines,
+  ),
+];
 
 const results = await Promise.all([
   build({
     ...common,
     define: {
       ...common.define,
-      WSX_PROGRAM_HASHES: JSON.stringify({ plain: programs.plain.hash, full: programs.full.hash }),
+      WSX_SCRIPT_HASHES: JSON.stringify(Object.fromEntries(scripts.map(({ file, hash }) => [file, hash]))),
     },
     entryPoints: { 'cli/main': 'src/cli/launch.ts' },
-    outdir: 'dist',
-  }),
-  build({
-    ...common,
-    plugins: [...common.plugins, noInkDevtools],
-    define: { ...common.define, ...screenDefines },
-    entryPoints: { 'ui/screen': 'src/ui/screen.ts' },
     outdir: 'dist',
   }),
   build({ ...common, entryPoints: { 'cli/hdr-histogram': 'src/load/hdr-histogram.ts' }, outdir: 'dist' }),
@@ -237,7 +246,7 @@ const results = await Promise.all([
 ]);
 
 if (process.argv.includes('--report')) {
-  for (const result of [programs.plain.result, programs.full.result, ...results])
+  for (const result of [...scripts.map((script) => script.result), ...results])
     for (const [file, out] of Object.entries(result.metafile.outputs))
       console.log(`${(out.bytes / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
 }

@@ -18,10 +18,14 @@ import { allowLinearRegexFallback } from '../match/linear-regex.js';
 import { needsFullProgram } from './programs.js';
 
 /**
- * Hashes of dist/cli/wsx.cjs and wsx-full.cjs, baked in by scripts/build.mjs, that name their caches: V8
- * checks a cache against its source's length only.
+ * The hash of each script the launcher compiles (cli/wsx.cjs, cli/wsx-full.cjs, ui/screen.cjs: paths in
+ * dist/), baked in by scripts/build.mjs; it names the script's cache, as V8 checks a cache against its
+ * source's length only.
  */
-declare const WSX_PROGRAM_HASHES: { plain: string; full: string };
+declare const WSX_SCRIPT_HASHES: Record<string, string>;
+
+/** dist/, where the scripts are. */
+const dist = new URL('../', import.meta.url);
 
 interface Program {
   main(argv: string[]): Promise<void>;
@@ -54,7 +58,7 @@ function writeCache(file: string, data: Buffer): void {
     writeFileSync(temp, data);
     renameSync(temp, file);
     for (const name of readdirSync(dirname(file)))
-      if (name.startsWith('compiled-') && !Object.values(WSX_PROGRAM_HASHES).some((h) => name.includes(h)))
+      if (name.startsWith('compiled-') && !Object.values(WSX_SCRIPT_HASHES).some((h) => name.includes(h)))
         rmSync(join(dirname(file), name), { force: true });
   } catch {
     // A read-only or full cache folder, or a file where it should be: the next run compiles from source,
@@ -67,20 +71,33 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
-/** Compiles and runs dist/cli/wsx.cjs (with the cache when there is one) and returns its exports. */
-function loadProgram(file: string, cacheFile: string | undefined): Program {
+/**
+ * Compiles and runs the script at `url` (dist/cli/wsx.cjs …) with its code cache when there is one, and
+ * returns its exports.
+ */
+function loadScript(url: URL): unknown {
+  const file = fileURLToPath(url);
+  const name = url.href.slice(dist.href.length);
+  const hash = WSX_SCRIPT_HASHES[name];
+  const cacheFile = hash === undefined ? undefined : compileCacheFile(process.env, hash);
   const cachedData = readCache(cacheFile);
   const source = readFileSync(file, 'utf8');
   const fileUrl = pathToFileURL(file);
   // Node's CommonJS wrapper, on the first line so that line numbers in stack traces stay true, plus
-  // __wsxImport: the program's import() of the ES module bundles beside it (dist/ui/screen.js …), which
-  // scripts/build.mjs points here because a vm.Script's own import() needs an experimental flag on Node 20.
+  // __wsxImport: the script's import() of the other bundles beside it (the screen's script, the ES module
+  // bundles), which scripts/build.mjs points here because a vm.Script's own import() needs an
+  // experimental flag on Node 20.
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname, __wsxImport) {${source}\n})`,
     { filename: file, cachedData },
   );
-  const module = { exports: {} as Program };
-  const importBundle = (specifier: string): Promise<unknown> => import(new URL(specifier, fileUrl).href);
+  const module = { exports: {} };
+  const importBundle = (specifier: string): Promise<unknown> => {
+    const target = new URL(specifier, fileUrl);
+    return target.pathname.endsWith('.cjs')
+      ? Promise.resolve().then(() => loadScript(target))
+      : import(target.href);
+  };
   (script.runInThisContext() as (...args: unknown[]) => void)(
     module.exports,
     createRequire(file),
@@ -108,7 +125,6 @@ function loadProgram(file: string, cacheFile: string | undefined): Program {
 export function main(argv: string[]): Promise<void> {
   // The program sets this flag when it loads; a cache made under it is accepted only under it.
   allowLinearRegexFallback();
-  const which = needsFullProgram(argv) ? 'full' : 'plain';
-  const file = fileURLToPath(new URL(which === 'full' ? './wsx-full.cjs' : './wsx.cjs', import.meta.url));
-  return loadProgram(file, compileCacheFile(process.env, WSX_PROGRAM_HASHES[which])).main(argv);
+  const program = loadScript(new URL(needsFullProgram(argv) ? 'cli/wsx-full.cjs' : 'cli/wsx.cjs', dist));
+  return (program as Program).main(argv);
 }

@@ -36,7 +36,7 @@ const workerStartLimitMs = 10_000;
 
 /**
  * The error a runaway regex throws. Told by name (isRegexTooSlow), not by class: the matcher is bundled into
- * both dist/cli/main.js and dist/ui/screen.js, and a class in both breaks `instanceof` between them.
+ * both dist/cli/main.js and dist/ui/screen.cjs, and a class in both breaks `instanceof` between them.
  */
 function regexTooSlow(pattern: string, textLength: number): Error {
   const err = new Error(

@@ -16,17 +16,18 @@ const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
 describe('the bundled build (npm run build)', () => {
   it('lets the import recorder see React inside the dist file that bundles it', () => {
     // The pipe test's "never loads React" relies on this: with a bundle, React is no node_modules file.
-    const withReact = join(dist, 'ui', 'screen.js');
+    // The screen is a script the launcher compiles with node:vm, as the recorder's own test does here.
+    const withReact = join(dist, 'ui', 'screen.cjs');
     expect(readFileSync(withReact, 'utf8')).toMatch(/\n\/\/ \S*node_modules\/react\//);
     const log = join(mkdtempSync(join(tmpdir(), 'wsx-imports-')), 'imports.log');
-    const run = spawnSync(
-      process.execPath,
-      ['--import', hook, '--input-type=module', '-e', `await import(${JSON.stringify(withReact)})`],
-      { env: { ...process.env, WSX_IMPORT_LOG: log }, encoding: 'utf8' },
-    );
+    const compile = `new (await import('node:vm')).Script((await import('node:fs')).readFileSync(${JSON.stringify(withReact)}, 'utf8'), { filename: ${JSON.stringify(withReact)} })`;
+    const run = spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', compile], {
+      env: { ...process.env, WSX_IMPORT_LOG: log },
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(readFileSync(log, 'utf8')).toMatch(
-      /node_modules\/react\/\S+ \(bundled in file:\/\/\S+\/dist\/ui\/screen\.js\)/,
+      /node_modules\/react\/\S+ \(bundled in file:\/\/\S+\/dist\/ui\/screen\.cjs\)/,
     );
   });
 
@@ -130,7 +131,7 @@ describe('the bundled build (npm run build)', () => {
   });
 
   it("builds the screen without fetch (yoga's WebAssembly then loads without undici) and without ink's devtools bridge", () => {
-    const screen = readFileSync(join(dist, 'ui/screen.js'), 'utf8');
+    const screen = readFileSync(join(dist, 'ui/screen.cjs'), 'utf8');
     expect(screen).toMatch(/\n\/\/ \S*node_modules\/yoga-layout\//);
     expect(screen).not.toMatch(/\bfetch\b/);
     expect(screen).toMatch(/\n\/\/ \S*node_modules\/ink\/build\/reconciler\.js\n/);
@@ -138,7 +139,7 @@ describe('the bundled build (npm run build)', () => {
   });
 
   it('puts no class into both bundles, except those that never cross from one to the other', () => {
-    // dist/cli/main.js and dist/ui/screen.js each hold their own copy of a module both import: an error
+    // The program (dist/cli/wsx*.cjs) and dist/ui/screen.cjs each hold their own copy of a module both import: an error
     // thrown by one copy's class is not `instanceof` the other's (a mistyped --proto line once crashed the
     // session that way). Classes allowed in both are used within the screen alone.
     const sections = (file: string) => {
@@ -151,7 +152,7 @@ describe('the bundled build (npm run build)', () => {
     };
     // The two programs never meet (one process runs one of them); each meets the screen.
     const main = new Map([...sections('cli/wsx.cjs'), ...sections('cli/wsx-full.cjs')]);
-    const screen = sections('ui/screen.js');
+    const screen = sections('ui/screen.cjs');
     const shared = [...screen].filter(([path]) => main.has(path));
     expect(shared.length).toBeGreaterThan(0); // the check reads the bundles' module comments
     const classes = shared.flatMap(([path, text]) =>
