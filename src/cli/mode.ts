@@ -27,7 +27,7 @@ export function chooseMode(
 /** Flags that do something only in some modes, with the defaults commander fills in when they are absent. */
 const modeFlags: { flag: string; isGiven: (f: RawFlags) => boolean; modes: readonly Mode[] }[] = [
   { flag: '--jsonl', isGiven: (f) => f.jsonl === true, modes: ['pipe', 'script'] },
-  { flag: '--record', isGiven: (f) => f.record !== undefined, modes: ['pipe', 'script'] },
+  { flag: '--record', isGiven: (f) => f.record !== undefined, modes: ['pipe', 'script', 'interactive'] },
   { flag: '--null', isGiven: (f) => f.null === true, modes: ['pipe'] },
   // The session sends typed lines as binary frames with it.
   { flag: '--binary', isGiven: (f) => f.binary === true, modes: ['pipe', 'interactive'] },
