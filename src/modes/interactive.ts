@@ -49,6 +49,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     transcript = new TranscriptWriter(options.recordFile, {
       displayUrl: options.displayUrl,
       secrets: options.secrets,
+      ...(options.proto ? { proto: options.proto.name } : {}),
       onWriteError: (message) => noteWriteError(message),
     });
   // Attached before the protocol session, as in the line modes: its answers go out from inside its

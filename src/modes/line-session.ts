@@ -156,6 +156,7 @@ export class LineSession {
     const transcript = new TranscriptWriter(options.recordFile, {
       displayUrl: options.displayUrl,
       secrets: options.secrets,
+      ...(options.proto ? { proto: options.proto.name } : {}),
       onWriteError: (message) => this.diag.warn(message),
     });
     transcript.attach(this.conn);

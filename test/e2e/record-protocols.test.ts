@@ -73,4 +73,40 @@ describe('record and replay over --proto', () => {
     expect(replayed.stderr).toBe('');
     expect(replayed.stdout).toBe(original.stdout);
   });
+
+  it('socketio: the generated scenario speaks events (proto socketio, emits, acks) and passes against the server and the replay', async () => {
+    const { url } = await startSocketIo(defer);
+    const file = join(dir, 'sio-events.jsonl');
+    const input = '["echo","hi",{"x":1}]\nack ["add",2,3]\n';
+    await runWsx(['--proto', 'socketio', url, '--wait', '300ms', '--record', file], { input });
+
+    const generated = await runWsx(['scenario', file]);
+    expect(generated.stderr).toBe('');
+    const lines = generated.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    // The wire frames (Engine.IO open, CONNECT, 42[...], 430[...]) are the codec's business: the scenario
+    // holds what the user typed and what the session showed. The welcome may come before or after the
+    // emits went out: the steps are in the order recorded.
+    expect(lines.slice(0, 2)).toEqual(['proto socketio', `connect ${url.replace('http:', 'ws:')}/`]);
+    expect(lines.slice(2, -1).sort()).toEqual(
+      [
+        'expect json [0] == "welcome" within 1s',
+        'send ["echo","hi",{"x":1}]',
+        'expect json [0] == "echo" within 1s',
+        'send ack ["add",2,3]',
+        'expect json ack == 0 within 1s',
+      ].sort(),
+    );
+    expect(lines.indexOf('send ["echo","hi",{"x":1}]')).toBeLessThan(
+      lines.indexOf('expect json [0] == "echo" within 1s'),
+    );
+    expect(lines.at(-1)).toBe('close 1000');
+    const scenario = join(dir, 'sio-events.wsx');
+    writeFileSync(scenario, generated.stdout);
+    const replay = await serveReplay(file);
+    for (const target of [url, replay.replace('ws:', 'http:')]) {
+      const run = await runWsx(['run', scenario, '--url', target]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
 });
