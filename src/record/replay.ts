@@ -4,6 +4,7 @@
 import type { Clock, CancelTimer } from '../core/clock.js';
 import { lookup, parsePath, describeValue, type JsonPath } from '../match/matcher.js';
 import type { RecordedFrame, RecordedSession } from './recording.js';
+import { matcherFor } from './to-scenario.js';
 
 export type OnMismatch = 'skip' | 'hold' | 'close';
 
@@ -52,8 +53,51 @@ function shown(data: string | Buffer, isBinary: boolean): string {
   return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 }
 
+/** A ticker has at least this many messages of one shape... */
+const minTickerMessages = 3;
+/** ...each gap within this factor of their median (recorded ticks jitter by a few ms)... */
+const tickerGapFactor = 2;
+/** ...and a median gap at least this long, ms: a burst of same-shaped replies (a history) is no ticker. */
+const minTickerGapMs = 20;
+
+/**
+ * Server pushes the client did not ask for, each message's index mapped to the index of the client message
+ * its ticker started after (-1: the connection's open). A ticker is three or more server messages of one
+ * shape (what `wsx scenario` would expect of them: `json type == "tick"`) at a steady interval; a reply
+ * that happens to share a shape with others comes at irregular gaps, after each request, and stays a reply.
+ */
+export function findTickers(frames: RecordedFrame[]): Map<number, number> {
+  const byShape = new Map<string, number[]>();
+  for (const [i, f] of frames.entries()) {
+    if (f.from !== 'server') continue;
+    const shape = f.isBinary ? 'binary' : matcherFor(f.data.toString());
+    const list = byShape.get(shape) ?? [];
+    list.push(i);
+    byShape.set(shape, list);
+  }
+  const anchors = new Map<number, number>();
+  for (const indices of byShape.values()) {
+    if (indices.length < minTickerMessages) continue;
+    const gaps = indices.slice(1).map((n, k) => frames[n]!.atMs - frames[indices[k]!]!.atMs);
+    const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+    if (median < minTickerGapMs) continue;
+    if (gaps.some((g) => g > median * tickerGapFactor || g < median / tickerGapFactor)) continue;
+    // The client message before the first tick started it (a subscribe), or nothing did.
+    let anchor = -1;
+    for (let i = indices[0]! - 1; i >= 0; i--)
+      if (frames[i]!.from === 'client') {
+        anchor = i;
+        break;
+      }
+    for (const i of indices) anchors.set(i, anchor);
+  }
+  return anchors;
+}
+
 export class ReplayWalk {
   private readonly frames: RecordedFrame[];
+  /** Ticker messages: index → the client message (-1: the open) their own timer counts from. */
+  private readonly tickers: Map<number, number>;
   /** Index of the next recorded client frame the walk waits for (frames.length: none left). */
   private next: number;
   private timers = new Set<CancelTimer>();
@@ -67,12 +111,14 @@ export class ReplayWalk {
     private readonly peer: ReplayPeer,
   ) {
     this.frames = session.frames;
+    this.tickers = findTickers(this.frames);
     this.next = this.nextClient(0);
   }
 
   /** Sends the server frames recorded before the first client frame, at their recorded offsets. */
   start(): void {
     this.play(0, this.next, 0);
+    this.playTickers(-1, 0);
   }
 
   /** A message from the client: matched against the next recorded client frame. */
@@ -97,9 +143,11 @@ export class ReplayWalk {
       }
       return;
     }
-    const after = this.next + 1;
+    const matched = this.next;
+    const after = matched + 1;
     this.next = this.nextClient(after);
     this.play(after, this.next, expected.atMs);
+    this.playTickers(matched, expected.atMs);
   }
 
   /** Cancels every pending frame: the client left. */
@@ -139,6 +187,7 @@ export class ReplayWalk {
     // recorded before the first client message must not delay the replies to that message.
     const base = this.clock.now();
     for (let i = from; i < to; i++) {
+      if (this.tickers.has(i)) continue;
       const frame = this.frames[i]!;
       this.at(base + this.delay(frame.atMs - baseAtMs), () => this.peer.send(frame.data, frame.isBinary));
     }
@@ -150,6 +199,19 @@ export class ReplayWalk {
         this.stop();
         this.peer.close(code, close.reason);
       });
+    }
+  }
+
+  /**
+   * Schedules every tick of the tickers that `anchor` (a client message's index, -1 for the open) started,
+   * at their recorded offsets from it: later client messages, sent early, late or never, do not move them.
+   */
+  private playTickers(anchor: number, baseAtMs: number): void {
+    const base = this.clock.now();
+    for (const [i, from] of this.tickers) {
+      if (from !== anchor) continue;
+      const frame = this.frames[i]!;
+      this.at(base + this.delay(frame.atMs - baseAtMs), () => this.peer.send(frame.data, frame.isBinary));
     }
   }
 

@@ -178,6 +178,58 @@ describe('ReplayWalk', () => {
 });
 
 describe('replay flags', () => {
+  it('sends a ticker (3+ messages of one shape at a steady interval) on its own timer, counted from the message that started it, not held behind later client messages', () => {
+    const tick = (n: number) => `{"type":"tick","n":${n}}`;
+    const { w, clock, sent } = walk(
+      session([
+        s(10, '{"type":"welcome"}'),
+        c(50, 'sub'),
+        s(60, '{"type":"subscribed"}'),
+        s(150, tick(1)),
+        s(250, tick(2)),
+        c(300, 'ping'),
+        s(305, '{"type":"pong"}'),
+        s(350, tick(3)),
+        s(450, tick(4)),
+      ]),
+    );
+    clock.advance(1000);
+    w.receive('sub', false);
+    // The client never sends "ping": the ticks it started still come, 100 ms apart, from "sub" on.
+    clock.advance(1000);
+    expect(sent.map((m) => `${m.at} ${m.data}`)).toEqual([
+      '10 {"type":"welcome"}',
+      '1010 {"type":"subscribed"}',
+      `1100 ${tick(1)}`,
+      `1200 ${tick(2)}`,
+      `1300 ${tick(3)}`,
+      `1400 ${tick(4)}`,
+    ]);
+    // The reply to "ping" waits for it, at its own gap.
+    w.receive('ping', false);
+    clock.advance(5);
+    expect(sent.at(-1)).toEqual({ at: 2005, data: '{"type":"pong"}' });
+  });
+
+  it('keeps replies that merely share a shape tied to their own client message (no steady interval)', () => {
+    const { w, clock, sent } = walk(
+      session([
+        c(0, 'a'),
+        s(5, '{"type":"ok"}'),
+        c(400, 'b'),
+        s(405, '{"type":"ok"}'),
+        c(2000, 'c'),
+        s(2003, '{"type":"ok"}'),
+      ]),
+    );
+    w.receive('a', false);
+    clock.advance(5000);
+    expect(sent).toHaveLength(1);
+    w.receive('b', false);
+    clock.advance(5);
+    expect(sent).toHaveLength(2);
+  });
+
   it('reads speeds and match rules, refusing bad ones', () => {
     expect([
       parseSpeed('0'),
