@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
-import { capturePageNetwork, harFrom } from '../helpers/devtools.js';
+import { capturePageNetwork, curlFrom, harFrom } from '../helpers/devtools.js';
 import { serveReplay } from '../helpers/replay.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { listenOnLoopback } from '../helpers/servers.js';
@@ -146,5 +146,42 @@ describe.skipIf(shouldSkipChromium)('recordings from headless Chromium', () => {
     const replayed = await runWsx(['run', scenario, '--url', `${replay}/chat?room=lobby`]);
     expect(replayed.stderr).toBe('');
     expect(replayed.code).toBe(0);
+  }, 20_000);
+
+  it('Copy as cURL: the upgrade request Chromium sent (its cookie included), as DevTools copies it, connects wsx with the same headers and cookie, secrets masked', async () => {
+    const site = await chatSite();
+    const events = await capturePageNetwork(await browserUrl(), `${site.origin}/`);
+    const curl = curlFrom(events);
+    const browserUpgrade = site.upgrades[0]!;
+    expect(curl).toContain(`curl 'ws://127.0.0.1:${new URL(site.origin).port}/chat?room=lobby' \\\n  -H `);
+    expect(curl).toContain("-H 'Cookie: sid=cookie-secret-77'");
+    expect(curl).toContain(`-H 'Sec-WebSocket-Key: ${browserUpgrade['sec-websocket-key']}'`);
+    expect(curl.endsWith('--compressed')).toBe(true);
+
+    const r = await runWsx([
+      '--from-curl',
+      curl,
+      '--show-handshake',
+      '-x',
+      '{"type":"say","text":"from curl"}',
+      '--expect-json',
+      'type=said',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('{"type":"said","text":"from curl"}');
+    const wsxUpgrade = site.upgrades[1]!;
+    // What the browser sent, wsx sends: the cookie, the browser's identity, origin and language.
+    for (const name of ['cookie', 'user-agent', 'origin', 'accept-language', 'cache-control', 'pragma'])
+      expect(wsxUpgrade[name], name).toBe(browserUpgrade[name]);
+    // What a WebSocket client must make itself, wsx makes: a fresh key, no extension it did not offer.
+    expect(wsxUpgrade['sec-websocket-key']).not.toBe(browserUpgrade['sec-websocket-key']);
+    expect(r.stderr).not.toContain('cookie-secret-77');
+    expect(r.stderr).toContain('> Cookie: ***');
+    // DevTools already left out Host and Accept-Encoding; wsx names the rest it must make itself.
+    // (Switches such as --compressed are skipped without a word: they mean nothing for an upgrade.)
+    expect(r.stderr.split('\n')[0]).toBe(
+      'wsx: --from-curl: dropped Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, ' +
+        'Sec-WebSocket-Extensions (the WebSocket client sets them)',
+    );
   }, 20_000);
 });
