@@ -136,7 +136,11 @@ export class ReplayWalk {
       this.peer.log(
         `replay: client message ${this.clientNumber(this.next)} does not match (${why}): expected ${shown(expected.data, expected.isBinary)}, got ${shown(data, isBinary)}; ${this.reaction()}`,
       );
-      if (this.options.onMismatch === 'hold') this.isHeld = true;
+      if (this.options.onMismatch === 'hold') {
+        // Nothing more goes out, not even frames already scheduled (a ticker): the socket stays open.
+        this.isHeld = true;
+        this.cancelPending();
+      }
       if (this.options.onMismatch === 'close') {
         this.stop();
         this.peer.close(1008, 'replay: unexpected message');
@@ -153,6 +157,10 @@ export class ReplayWalk {
   /** Cancels every pending frame: the client left. */
   stop(): void {
     this.isStopped = true;
+    this.cancelPending();
+  }
+
+  private cancelPending(): void {
     for (const cancel of this.timers) cancel();
     this.timers.clear();
   }

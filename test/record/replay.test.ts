@@ -108,12 +108,19 @@ describe('ReplayWalk', () => {
 
   it('hold stops the walk at a mismatch; close closes with 1008 and cancels what was pending', () => {
     const held = walk(chat, { speed: 0, onMismatch: 'hold' });
+    held.clock.advance(1); // the welcome, at once, goes out before the client can say anything
     held.w.receive('nope', false);
     held.w.receive('hello', false);
     held.clock.advance(10_000);
     expect(held.sent.map((f) => f.data)).toEqual(['welcome']);
     expect(held.logs[0]).toMatch(/expected "hello", got "nope"; the replay stops here/);
     expect(held.closed).toEqual([]);
+    // Held means nothing more is sent: frames already scheduled (the welcome, a ticker) are cancelled too.
+    const early = walk(chat, { onMismatch: 'hold' });
+    early.w.receive('nope', false);
+    early.clock.advance(10_000);
+    expect(early.sent).toEqual([]);
+    expect(early.closed).toEqual([]);
 
     const shut = walk(chat, { onMismatch: 'close' });
     shut.w.receive('nope', false);
