@@ -73,4 +73,20 @@ describe.skipIf(!hasTmux)('wsx --record FILE in the interactive session', () => 
     ]);
     expect(events.at(-1)).toMatchObject({ event: 'close', code: 1000, by: 'client' });
   }, 25_000);
+
+  it('stops before the screen opens, with one wsx: line and exit 2, when the file cannot be created', async () => {
+    const url = await greetingServer();
+    const session = startTmux(defer, 'wsx-rec-bad', [110, 20]);
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `clear; CI=false NO_COLOR=1 ${process.execPath} ${wsxBin} ${url} --record /nonexistent-dir/x.jsonl; echo "WSX_EXIT=$?"`,
+      'Enter',
+    );
+    // The typed command holds "WSX_EXIT=$?" too: wait for the printed one.
+    const screen = await screenShows(session, 'WSX_EXIT=2');
+    expect(screen).toMatch(/^wsx: --record: cannot write \/nonexistent-dir\/x\.jsonl: no such file/m);
+    expect(screen).not.toContain('● open');
+  }, 15_000);
 });
