@@ -15,6 +15,7 @@ import { capturePageNetwork, curlFrom, harFrom } from '../helpers/devtools.js';
 import { serveReplay } from '../helpers/replay.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { listenOnLoopback } from '../helpers/servers.js';
+import { startSocketIo } from '../protocols/servers.js';
 
 if (shouldSkipChromium)
   console.warn('chromium is not installed: skipping the browser recording tests (.ci/run installs it)');
@@ -183,5 +184,52 @@ describe.skipIf(shouldSkipChromium)('recordings from headless Chromium', () => {
       'wsx: --from-curl: dropped Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, ' +
         'Sec-WebSocket-Extensions (the WebSocket client sets them)',
     );
+  }, 20_000);
+
+  it("a HAR of a browser's Socket.IO session converts to an event-level scenario that passes against the socket.io server and the replay", async () => {
+    const { url: sio } = await startSocketIo(defer);
+    // A page speaking Socket.IO v4 over its WebSocket transport by hand, as socket.io-client does on the
+    // wire: CONNECT after Engine.IO's open, an emit, an emit with an ack, then it leaves.
+    const sioPage = `<!doctype html><script>
+const ws = new WebSocket('${sio.replace('http:', 'ws:')}/socket.io/?EIO=4&transport=websocket');
+ws.onmessage = (e) => {
+  const t = e.data;
+  if (t.startsWith('0{')) ws.send('40');
+  else if (t.startsWith('42["welcome"')) ws.send('42["echo","from the browser"]');
+  else if (t.startsWith('42["echo"')) ws.send('420["add",20,22]');
+  else if (t.startsWith('430[')) ws.close(1000);
+};
+</script>`;
+    const http = createServer((_req, res) => res.setHeader('Content-Type', 'text/html').end(sioPage));
+    const port = await listenOnLoopback(http);
+    defer(async () => {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    });
+    const events = await capturePageNetwork(await browserUrl(), `http://127.0.0.1:${port}/`);
+    const file = join(dir, 'sio.har');
+    writeFileSync(file, JSON.stringify(harFrom(events)));
+
+    const generated = await runWsx(['scenario', file]);
+    expect(generated.stderr).toBe('');
+    const steps = generated.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(steps).toEqual([
+      'proto socketio',
+      `connect ${sio.replace('http:', 'ws:')}/`,
+      'expect json [0] == "welcome" within 1s',
+      'send ["echo","from the browser"]',
+      'expect json [0] == "echo" within 1s',
+      'send ack ["add",20,22]',
+      'expect json ack == 0 within 1s',
+      'close',
+    ]);
+    const scenario = join(dir, 'sio.wsx');
+    writeFileSync(scenario, generated.stdout);
+    const replay = await serveReplay(defer, file);
+    for (const target of [sio, replay]) {
+      const run = await runWsx(['run', scenario, '--url', target]);
+      expect(run.stderr, target).toBe('');
+      expect(run.code, target).toBe(0);
+    }
   }, 20_000);
 });
