@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../helpers/fake-clock.js';
 import type { RecordedFrame, RecordedSession } from '../../src/record/recording.js';
-import { parseMatchRule, parseSpeed, ReplayWalk, type ReplayOptions } from '../../src/record/replay.js';
+import {
+  findTickers,
+  parseMatchRule,
+  parseSpeed,
+  ReplayWalk,
+  type ReplayOptions,
+} from '../../src/record/replay.js';
 
 const c = (atMs: number, data: string): RecordedFrame => ({ from: 'client', atMs, isBinary: false, data });
 const s = (atMs: number, data: string | Buffer): RecordedFrame => ({
@@ -216,6 +222,13 @@ describe('replay flags', () => {
     w.receive('ping', false);
     clock.advance(5);
     expect(sent.at(-1)).toEqual({ at: 2005, data: '{"type":"pong"}' });
+  });
+
+  it('still finds a ticker one of whose ticks a loaded server sent late, and none in a burst of same-shaped replies', () => {
+    const at = [100, 200, 420, 520, 620].map((ms) => s(ms, '{"type":"tick"}'));
+    expect([...findTickers([c(0, 'sub'), ...at]).values()]).toEqual([0, 0, 0, 0, 0]);
+    const history = [1, 2, 3, 4].map((ms) => s(ms, '{"type":"msg"}'));
+    expect(findTickers([c(0, 'history'), ...history]).size).toBe(0);
   });
 
   it('keeps replies that merely share a shape tied to their own client message (no steady interval)', () => {
