@@ -156,7 +156,9 @@ export class ReplayWalk {
     const matched = this.next;
     const after = matched + 1;
     this.next = this.nextClient(after);
-    this.play(after, this.next, expected.atMs);
+    // Exact matching leaves nothing to carry over; with --match rules the client's ids may differ.
+    const echoed = this.options.match.length > 0 ? echoesOf(expected, data, isBinary) : undefined;
+    this.play(after, this.next, expected.atMs, echoed);
     this.playTickers(matched, expected.atMs);
   }
 
@@ -196,14 +198,15 @@ export class ReplayWalk {
   }
 
   /** Schedules frames[from, to) (server frames) at their gaps after `baseAtMs`; then the close when the walk is over. */
-  private play(from: number, to: number, baseAtMs: number): void {
+  private play(from: number, to: number, baseAtMs: number, echoed?: Echoes): void {
     // Each burst is timed from the message that triggered it, not queued behind earlier ones: a ticker
     // recorded before the first client message must not delay the replies to that message.
     const base = this.clock.now();
     for (let i = from; i < to; i++) {
       if (this.tickers.has(i)) continue;
       const frame = this.frames[i]!;
-      this.at(base + this.delay(frame.atMs - baseAtMs), () => this.peer.send(frame.data, frame.isBinary));
+      const data = echoed && !frame.isBinary ? withEchoes(frame.data.toString(), echoed) : frame.data;
+      this.at(base + this.delay(frame.atMs - baseAtMs), () => this.peer.send(data, frame.isBinary));
     }
     if (to < this.frames.length) return;
     const close = this.session.close;
@@ -256,6 +259,62 @@ export class ReplayWalk {
     }
     return undefined;
   }
+}
+
+/** Per key, a recorded client value (as JSON text) and what this client sent in its place. */
+type Echoes = Map<string, Map<string, unknown>>;
+
+/**
+ * Where this client's matched message differs from the recorded one in a scalar under the same key (its
+ * own request id, a nonce), the pairs recorded → sent; undefined when there are none or either is not JSON.
+ */
+function echoesOf(recorded: RecordedFrame, data: string | Buffer, isBinary: boolean): Echoes | undefined {
+  if (recorded.isBinary || isBinary) return undefined;
+  const was = parseJson(recorded.data.toString());
+  const now = parseJson(data.toString());
+  if (was === notJson || now === notJson) return undefined;
+  const echoes: Echoes = new Map();
+  const walk = (a: unknown, b: unknown, key: string | undefined, depth: number) => {
+    if (depth > 6) return;
+    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+      for (const [k, v] of Object.entries(a))
+        walk(v, (b as Record<string, unknown>)[k], Array.isArray(a) ? key : k, depth + 1);
+      return;
+    }
+    if (key === undefined || a === b || !isScalar(a) || !isScalar(b)) return;
+    const pairs = echoes.get(key) ?? new Map<string, unknown>();
+    pairs.set(JSON.stringify(a), b);
+    echoes.set(key, pairs);
+  };
+  walk(was, now, undefined, 0);
+  return echoes.size > 0 ? echoes : undefined;
+}
+
+/**
+ * A recorded server message with the client's values put back where it echoed the recorded client's:
+ * a leaf under the same key with the recorded value (a JSON-RPC answer's `id`). Other text is unchanged.
+ */
+function withEchoes(text: string, echoes: Echoes): string {
+  const value = parseJson(text);
+  if (value === notJson) return text;
+  let isChanged = false;
+  const put = (v: unknown, key: string | undefined, depth: number): unknown => {
+    if (depth > 6) return v;
+    if (Array.isArray(v)) return v.map((item) => put(item, key, depth + 1));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, put(item, k, depth + 1)]));
+    const pairs = key === undefined ? undefined : echoes.get(key);
+    const recorded = JSON.stringify(v);
+    if (!pairs?.has(recorded)) return v;
+    isChanged = true;
+    return pairs.get(recorded);
+  };
+  const out = put(value, undefined, 0);
+  return isChanged ? JSON.stringify(out) : text;
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 const notJson = Symbol('not JSON');

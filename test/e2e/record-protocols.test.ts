@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
+import WebSocket from 'ws';
 import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
 import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
@@ -22,8 +23,8 @@ afterEach(async () => {
 });
 const dir = mkdtempSync(join(tmpdir(), 'wsx-record-proto-'));
 
-async function serveReplay(file: string): Promise<string> {
-  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0']);
+async function serveReplay(file: string, ...args: string[]): Promise<string> {
+  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0', ...args]);
   children.push(child);
   const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
   return line.trim().split(' ')[1]!;
@@ -108,5 +109,19 @@ describe('record and replay over --proto', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     }
+  });
+
+  it("jsonrpc: with --match 'json method', the replay answers a client that numbers its requests its own way with that client's ids", async () => {
+    const { url } = await startJsonRpc(defer);
+    const file = join(dir, 'rpc-ids.jsonl');
+    await runWsx(['--proto', 'jsonrpc', url, '--wait', '300ms', '--record', file], { input: 'add [1,2]\n' });
+    const replay = await serveReplay(file, '--match', 'json method');
+    // Another client: string ids where wsx used 1.
+    const ws = new WebSocket(replay);
+    defer(() => ws.terminate());
+    await once(ws, 'open');
+    ws.send('{"jsonrpc":"2.0","id":"web-7f3a","method":"add","params":[1,2]}');
+    const [answer] = (await once(ws, 'message')) as [Buffer];
+    expect(JSON.parse(answer.toString())).toEqual({ jsonrpc: '2.0', id: 'web-7f3a', result: 3 });
   });
 });

@@ -250,6 +250,24 @@ describe('replay flags', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it("with --match rules, answers with the ids this client sent where the recorded answer echoed the recorded client's", () => {
+    const { w, clock, sent } = walk(
+      session([
+        c(0, '{"jsonrpc":"2.0","id":5,"method":"add","params":[1,2]}'),
+        s(5, '{"jsonrpc":"2.0","id":5,"result":3}'),
+        s(6, '{"jsonrpc":"2.0","method":"note","params":{"id":5,"n":5}}'),
+      ]),
+      { match: [parseMatchRule('json method')] },
+    );
+    w.receive('{"jsonrpc":"2.0","id":"req-abc","method":"add","params":[1,2]}', false);
+    clock.advance(10);
+    expect(sent.map((m) => m.data)).toEqual([
+      '{"jsonrpc":"2.0","id":"req-abc","result":3}',
+      // Only leaves under the same key are the client's echo: n stays 5.
+      '{"jsonrpc":"2.0","method":"note","params":{"id":"req-abc","n":5}}',
+    ]);
+  });
+
   it('reads speeds and match rules, refusing bad ones', () => {
     expect([
       parseSpeed('0'),
