@@ -259,13 +259,14 @@ export function toScenario(session: RecordedSession, source: ScenarioSource): st
 
 /**
  * The URL a `proto socketio` scenario connects to: the codec adds /socket.io/?EIO=4&transport=websocket
- * itself and reads the path as the namespace, so a recorded Engine.IO URL (a browser's HAR) becomes its
- * origin plus the namespace the client joined.
+ * itself and reads the path as the namespace, so a recorded Engine.IO URL (a browser's HAR), or a bare
+ * origin whose namespace came from --namespace, becomes the origin plus the namespace the client joined.
  */
 function socketIoUrl(recorded: string, namespace: string): string {
   try {
     const u = new URL(recorded);
-    if (!u.pathname.endsWith('/socket.io/')) return recorded;
+    // A namespace given with --namespace left the recorded URL at "/".
+    if (!u.pathname.endsWith('/socket.io/') && !(u.pathname === '/' && namespace !== '/')) return recorded;
     u.pathname = namespace;
     u.searchParams.delete('EIO');
     u.searchParams.delete('transport');

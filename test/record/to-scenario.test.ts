@@ -143,4 +143,27 @@ describe('toScenario over a Socket.IO recording', () => {
     // It is a scenario the parser takes.
     expect(parseScenario('app.wsx', text)).toMatchObject({ proto: 'socketio' });
   });
+
+  it('connects to the namespace the client joined when the recorded URL was the bare origin (--namespace)', () => {
+    const text = toScenario(
+      {
+        url: 'ws://h:3000/',
+        path: '/',
+        protocol: undefined,
+        proto: 'socketio',
+        frames: [
+          s(0, '0{"sid":"a"}'),
+          c(1, '40/admin,'),
+          s(2, '40/admin,{"sid":"b"}'),
+          s(3, '42/admin,["hi"]'),
+        ],
+      },
+      source,
+    );
+    expect(steps(text).slice(0, 3)).toEqual([
+      'proto socketio',
+      'connect ws://h:3000/admin',
+      'expect json [0] == "hi" within 1s',
+    ]);
+  });
 });
