@@ -1,6 +1,7 @@
 // `wsx load URL` and `wsx load merge FILE…`: flags for many connections, validated before any socket opens.
 
 import { readFileSync } from 'node:fs';
+import { describeIoError } from '../text/io-error.js';
 import type { Command } from 'commander';
 import { wsClientOptions } from '../core/connection-options.js';
 import { parsePath } from '../match/matcher.js';
@@ -116,9 +117,7 @@ function messageFlag(text: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw usage(
-      `--message: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw usage(`--message: ${describeIoError(err, file)}`);
   }
 }
 
