@@ -129,7 +129,9 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
           env: request.env,
           stepTimeoutMs: request.stepTimeoutMs,
           signal: controller.signal,
-          ...(transcript ? { observe: (conn) => transcript!.attach(conn, options.displayUrl) } : {}),
+          ...(transcript
+            ? { observe: (conn) => transcript!.attach(conn, options.displayUrl, options.proto?.name) }
+            : {}),
         },
         reporter,
       );
