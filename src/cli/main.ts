@@ -7,12 +7,7 @@ import { Diagnostics } from '../modes/diagnostics.js';
 import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
-import { addLoadCommand } from './load-command.js';
-import { addRunCommand } from './run-command.js';
-import { addServeCommand } from './serve-command.js';
-import { addScenarioCommand } from './scenario-command.js';
-import { addProfilesCommand } from './profiles-command.js';
-import { addCompletionCommand } from './completion.js';
+import { addSubcommands } from './subcommands.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
 import type { ProfileInput } from './options.js';
@@ -68,13 +63,7 @@ export async function main(argv: string[]): Promise<void> {
   let outcome: Outcome = { ended: 'completed' };
   /** Strings the verdict must mask, known once the options are built. */
   let secrets: string[] = [];
-  addServeCommand(program, (serveOutcome) => (outcome = serveOutcome));
-  const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
-  addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
-  addRunCommand(program, (runOutcome) => (outcome = runOutcome));
-  addLoadCommand(program, (loadOutcome) => (outcome = loadOutcome));
-  addCompletionCommand(program, io, () => (outcome = { ended: 'completed' }));
-  addScenarioCommand(program, (scenarioOutcome) => (outcome = scenarioOutcome));
+  addSubcommands(program, (subcommandOutcome) => (outcome = subcommandOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
     if (isAtProfile && flags.profile !== undefined)
