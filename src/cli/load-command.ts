@@ -1,6 +1,7 @@
 // `wsx load URL` and `wsx load merge FILE…`: flags for many connections, validated before any socket opens.
 
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { describeIoError } from '../text/io-error.js';
 import type { Command } from 'commander';
 import { wsClientOptions } from '../core/connection-options.js';
@@ -330,7 +331,6 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
     const makeDriver =
       workers > 1
         ? async (hooks: LoadHooks) => {
-            const { Worker } = await import('node:worker_threads');
             const { WorkerPool } = await import('../load/worker-pool.js');
             // dist/cli/load-worker.js, beside this bundle (scripts/build.mjs).
             const entry = new URL('./load-worker.js', import.meta.url);
