@@ -4,10 +4,12 @@
 
 import { pickChannel, type ContractRole } from './channel.js';
 import { ContractProblem, parseDocument } from './document.js';
+import { planChannel, type ChannelPlan } from './plan.js';
 import { documentAjv, MessageChecker, type MessageVerdict } from './validate.js';
 
 export type { ContractRole } from './channel.js';
 export type { MessageVerdict, SchemaError } from './validate.js';
+export type { ChannelPlan, ExampleMessage, PlannedSend } from './plan.js';
 
 /** Which way a message went, from wsx's side. */
 export type ContractDirection = 'received' | 'sent';
@@ -51,6 +53,27 @@ export function loadContract(request: ContractRequest): { contract: Contract } |
         sends: sent.names,
         check: (direction, text) => (direction === 'received' ? received : sent).check(text),
       },
+    };
+  } catch (err) {
+    if (!(err instanceof ContractProblem)) throw err;
+    return { problem: `${request.file}: ${err.message}${err.pointer ? ` (at ${err.pointer})` : ''}` };
+  }
+}
+
+/** The conversation the document describes on one channel (the only one, or `channel`). */
+export function loadPlan(request: {
+  file: string;
+  text: string;
+  channel?: string;
+  role: ContractRole;
+}): { plan: ChannelPlan } | { problem: string } {
+  try {
+    const doc = parseDocument(request.text);
+    return {
+      plan: planChannel(doc, {
+        role: request.role,
+        ...(request.channel === undefined ? {} : { channel: request.channel }),
+      }),
     };
   } catch (err) {
     if (!(err instanceof ContractProblem)) throw err;
