@@ -10,6 +10,7 @@ import { documentAjv, MessageChecker, type MessageVerdict } from './validate.js'
 export type { ContractRole } from './channel.js';
 export type { MessageVerdict, SchemaError } from './validate.js';
 export type { ChannelPlan, ExampleMessage, PlannedSend } from './plan.js';
+export { loadMock, type Mock, type MockAnswer, type MockChannel } from './mock.js';
 
 /** Which way a message went, from wsx's side. */
 export type ContractDirection = 'received' | 'sent';
