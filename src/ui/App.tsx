@@ -3,7 +3,9 @@
 
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { Contract } from '../contract/index.js';
 import type { Connection } from '../core/connection.js';
+import { describeMark, markOf } from './contract-mark.js';
 import { isInputError } from '../protocols/codec.js';
 import type { ProtocolSession } from '../protocols/session.js';
 import { chosenEditor, editDraft } from './edit-draft.js';
@@ -55,6 +57,8 @@ export interface AppProps {
    * base64 (--input-format). Servers that accept only binary frames close on a text one with 1003.
    */
   binaryInput?: 'raw' | 'hex' | 'base64';
+  /** --asyncapi: a typed message that breaks the document is held back with a warning the first time. */
+  contract?: Contract;
 }
 
 /** A typed line as the bytes --binary sends, or undefined when it is not valid `format`. */
@@ -113,6 +117,7 @@ export function App({
   onCopy,
   messages,
   binaryInput,
+  contract,
   editor = chosenEditor(process.env),
 }: AppProps) {
   const view = useSessionView(store);
@@ -128,6 +133,8 @@ export function App({
   formatRef.current = format;
   const lastCtrlC = useRef(0);
   const lastSent = useRef<string | undefined>(undefined);
+  /** --asyncapi: the invalid line last held back, which goes out if sent again. */
+  const warnedText = useRef<string | undefined>(undefined);
   // The inspector covers the log, where "copied" is written: it repeats the note for the message it shows.
   const [copyNote, setCopyNote] = useState<{ seq: number; text: string } | undefined>(undefined);
   const [size, setSize] = useState({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
@@ -220,6 +227,16 @@ export function App({
     ...(messages ? { messages } : {}),
     lastSent: () => lastSent.current,
     send: (data: string | Buffer, isBinary: boolean, savedText?: string) => {
+      if (contract && !isBinary && typeof data === 'string' && data !== warnedText.current) {
+        const mark = markOf(contract, 'sent', data, false);
+        if (mark.verdict === 'invalid') {
+          // Held back once: the same line again (↑, Enter) goes out, for testing how the server copes.
+          warnedText.current = data;
+          info(`not sent: ${describeMark(mark)} (↑ and Enter send it anyway)`);
+          return;
+        }
+      }
+      warnedText.current = undefined;
       // --binary: text goes out as a binary frame (a --proto codec speaks text: it keeps its lines).
       if (binaryInput && !proto && !isBinary && typeof data === 'string') {
         const bytes = typedBytes(data, binaryInput);

@@ -5,10 +5,11 @@ import { isUtf8 } from 'node:buffer';
 import { formatBytes } from '../text/bytes.js';
 import { sanitize } from '../text/sanitize.js';
 import type { DecodedEntry } from './protocol-entry.js';
+import { verdictLines, verdictSymbol, type ContractMark } from './contract-mark.js';
 
 export type LogEntry =
-  | { kind: 'sent'; at: number; data: string | Buffer; isBinary: boolean }
-  | { kind: 'received'; at: number; data: Buffer; isBinary: boolean }
+  | { kind: 'sent'; at: number; data: string | Buffer; isBinary: boolean; contract?: ContractMark }
+  | { kind: 'received'; at: number; data: Buffer; isBinary: boolean; contract?: ContractMark }
   | { kind: 'dropped'; at: number; data: string | Buffer; isBinary: boolean; why: string }
   | { kind: 'state'; at: number; text: string; tone: 'good' | 'warn' | 'bad' }
   | { kind: 'ping'; at: number }
@@ -110,9 +111,15 @@ export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
   };
   switch (entry.kind) {
     case 'sent':
-      return line(chalk.blue('→'), payload(entry.data, entry.isBinary, opts.isPretty));
+      return line(
+        chalk.blue('→'),
+        verdictSymbol(entry.contract) + payload(entry.data, entry.isBinary, opts.isPretty),
+      );
     case 'received':
-      return line(chalk.green('←'), payload(entry.data, entry.isBinary, opts.isPretty));
+      return line(
+        chalk.green('←'),
+        verdictSymbol(entry.contract) + payload(entry.data, entry.isBinary, opts.isPretty),
+      );
     case 'dropped':
       return line(
         chalk.red('✕'),
@@ -282,9 +289,9 @@ function decodedBody(entry: DecodedEntry, clean: (text: string) => string): stri
 
 function rowMark(entry: LogEntry): string {
   return entry.kind === 'sent'
-    ? chalk.blue('→')
+    ? `${chalk.blue('→')} ${verdictSymbol(entry.contract).trimEnd()}`.trimEnd()
     : entry.kind === 'received'
-      ? chalk.green('←')
+      ? `${chalk.green('←')} ${verdictSymbol(entry.contract).trimEnd()}`.trimEnd()
       : chalk.red('✕');
 }
 
@@ -302,9 +309,12 @@ export function inspectLines(entry: LogEntry): string[] {
     ];
   const data = typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data;
   const what = entry.isBinary ? 'binary' : 'text';
-  const header = chalk.dim(`${entry.kind} ${what} message, ${formatBytes(data.length)}, at ${when}`);
-  if (entry.isBinary) return [header, ...hexDump(data)];
-  return [header, ...jsonOrText(data.toString('utf8'))];
+  const header = [
+    chalk.dim(`${entry.kind} ${what} message, ${formatBytes(data.length)}, at ${when}`),
+    ...(entry.kind === 'dropped' ? [] : verdictLines(entry.contract)),
+  ];
+  if (entry.isBinary) return [...header, ...hexDump(data)];
+  return [...header, ...jsonOrText(data.toString('utf8'))];
 }
 
 /** A message's text for the inspector: pretty, coloured JSON when it is JSON, else the text's lines. */

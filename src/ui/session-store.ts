@@ -1,6 +1,8 @@
 // Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
 
 import type { Connection } from '../core/connection.js';
+import type { Contract } from '../contract/index.js';
+import { markOf } from './contract-mark.js';
 import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../core/events.js';
 import type { WsxError } from '../core/errors.js';
 import type { ProtocolMessage } from '../protocols/codec.js';
@@ -40,6 +42,8 @@ export interface StoreOptions {
    * lines as typed instead of the frames they became (the protocol's own pongs and handshakes stay out).
    */
   proto?: ProtocolSession;
+  /** --asyncapi: each text message sent and received carries its verdict (the lens marks its row). */
+  contract?: Contract;
 }
 
 const queuePreviewCount = 5;
@@ -98,16 +102,24 @@ export class SessionStore {
         proto.off('failure', onFailure);
       });
     } else {
+      const { contract } = options;
       listen('message', (msg) =>
         this.add({
           kind: 'received',
           at: this.now(),
           data: this.log ? Buffer.from(msg.data) : msg.data,
           isBinary: msg.isBinary,
+          ...(contract ? { contract: markOf(contract, 'received', msg.data, msg.isBinary) } : {}),
         }),
       );
       listen('sent', (msg) =>
-        this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+        this.add({
+          kind: 'sent',
+          at: this.now(),
+          data: msg.data,
+          isBinary: msg.isBinary,
+          ...(contract ? { contract: markOf(contract, 'sent', msg.data, msg.isBinary) } : {}),
+        }),
       );
     }
     listen('dropped', ({ msg, why }) =>
