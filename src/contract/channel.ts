@@ -19,6 +19,8 @@ export interface MessageSpec {
   description?: string;
   pointer: string;
   payloadPointer?: string;
+  /** Its `headers` schema's pointer, if it has one. */
+  headersPointer?: string;
 }
 
 export interface ChannelChoice {
@@ -187,6 +189,7 @@ export function messageSpec(doc: AsyncApiDocument, raw: Json, at: string): Messa
     payloadPointer += '/schema';
   } else checkFormat(format, pointer + '/schemaFormat');
   if (payload !== undefined) spec.payloadPointer = payloadPointer;
+  if (node.headers !== undefined) spec.headersPointer = pointer + '/headers';
   return spec;
 }
 

@@ -5,7 +5,7 @@
 import { pickChannel, type ContractRole } from './channel.js';
 import { ContractProblem, parseDocument } from './document.js';
 import { planChannel, type ChannelPlan } from './plan.js';
-import { documentAjv, MessageChecker, type MessageVerdict } from './validate.js';
+import { documentAjv, MessageChecker, type MessageParts, type MessageVerdict } from './validate.js';
 
 export type { ContractRole } from './channel.js';
 export type { MessageVerdict, SchemaError } from './validate.js';
@@ -34,6 +34,43 @@ export interface ContractRequest {
   /** --channel: a channel's key or address, over the URL. */
   channel?: string;
   role: ContractRole;
+  /**
+   * --proto: the protocol whose decoded messages are checked. Over STOMP a frame's body is the payload and
+   * its headers are checked against the message's `headers` schema; over MQTT the publish's payload.
+   */
+  proto?: string;
+}
+
+/** Text as JSON when it parses, else the text itself (a `type: string` payload accepts it). */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A decoded message split from its protocol's envelope; undefined for a frame that is no message of the
+ * channel (a STOMP SUBSCRIBE or ACK: no body).
+ */
+function partsOf(proto: string | undefined, text: string): MessageParts | undefined {
+  const value = jsonOrText(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { payload: value };
+  const envelope = value as Record<string, unknown>;
+  if (proto === 'stomp' && typeof envelope.headers === 'object' && envelope.headers !== null) {
+    if (!('body' in envelope)) return undefined;
+    const body = envelope.body;
+    return {
+      payload: typeof body === 'string' ? jsonOrText(body) : body,
+      headers: envelope.headers as Record<string, unknown>,
+    };
+  }
+  if (proto === 'mqtt' && 'topic' in envelope && 'payload' in envelope) {
+    const payload = envelope.payload;
+    return { payload: typeof payload === 'string' ? jsonOrText(payload) : payload };
+  }
+  return { payload: value };
 }
 
 /** The contract for `request`, or the problem that stops it: "FILE: what (at #/pointer)". */
@@ -52,7 +89,13 @@ export function loadContract(request: ContractRequest): { contract: Contract } |
         channel: choice.name,
         receives: received.names,
         sends: sent.names,
-        check: (direction, text) => (direction === 'received' ? received : sent).check(text),
+        check: (direction, text) => {
+          const checker = direction === 'received' ? received : sent;
+          if (request.proto !== 'stomp' && request.proto !== 'mqtt') return checker.check(text);
+          const parts = partsOf(request.proto, text);
+          // A control frame is no message of the channel: nothing to break.
+          return parts ? checker.checkParts(parts) : { isValid: true, errors: [] };
+        },
       },
     };
   } catch (err) {
