@@ -129,7 +129,7 @@ function thresholdsFlag(texts: string[]): Threshold[] {
 }
 
 /** The client's option groups `wsx load` shares: where and how to connect. */
-const sharedGroups = new Set(['Connection:']);
+const sharedGroups = new Set(['Connection:', 'Contracts:']);
 
 /** Adds `wsx load` and `wsx load merge` to `program` (after buildProgram, for its Connection flags). */
 export function addLoadCommand(program: Command, done: (outcome: Outcome) => void): void {
@@ -174,7 +174,10 @@ export function addLoadCommand(program: Command, done: (outcome: Outcome) => voi
     .option('--drain <duration>', 'after the last send, wait this long for the replies still due', '2s')
     .option('-q, --quiet', 'no progress and no table on stderr, only errors');
   for (const option of program.options)
-    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
+    if (
+      (sharedGroups.has(option.helpGroupHeading ?? '') && option.long !== '--asyncapi-report') ||
+      option.long === '--no-color'
+    )
       load.addOption(option);
   load.addHelpText(
     'after',
@@ -249,6 +252,9 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),
       drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
       closeTimeoutMs: 2000,
+      ...(options.contract
+        ? { isValid: (text: string) => options.contract!.contract.check('received', text).isValid }
+        : {}),
     };
     const startAtMs = flags.startAt === undefined ? undefined : startAtFlag(flags.startAt);
     const { runLoad } = await import('../modes/load.js');

@@ -52,6 +52,8 @@ export interface LoadPlan {
   drainMs: number;
   /** How long a closing connection may take to answer the close frame before it is cut off. */
   closeTimeoutMs: number;
+  /** --asyncapi: whether a received text message conforms to the document (false counts it invalid). */
+  isValid?: (text: string) => boolean;
 }
 
 /** Something the machine refused, said once: which limit was hit and how to raise it. */
@@ -369,6 +371,7 @@ export class LoadRun {
   private onMessage(socket: LoadSocket, data: Buffer, isBinary: boolean): void {
     const now = this.elapsedMs();
     this.counts.received++;
+    if (this.plan.isValid && !isBinary && !this.plan.isValid(data.toString())) this.counts.invalid++;
     if (this.plan.correlate.by === 'none') return;
     const key = keyOf(isBinary ? data.toString('latin1') : data.toString(), this.plan.correlate);
     if (this.plan.isFanout) {

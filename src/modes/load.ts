@@ -187,6 +187,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       shard: o.shard,
       client: health,
       isFanout: o.plan.isFanout === true,
+      hasContract: o.plan.isValid !== undefined,
     });
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
       io.stderr.write(
