@@ -98,7 +98,8 @@ export class MessageChecker {
     }
     const matched: Candidate[] = [];
     let closest:
-      { candidate: Candidate; errors: { error: ErrorObject; of: unknown; where: string }[] } | undefined;
+      | { candidate: Candidate; errors: { error: ErrorObject; of: unknown; where: string }[]; score: number }
+      | undefined;
     for (const candidate of candidates) {
       const errors: { error: ErrorObject; of: unknown; where: string }[] = [];
       if (candidate.validate && !candidate.validate(value))
@@ -110,7 +111,8 @@ export class MessageChecker {
         matched.push(candidate);
         continue;
       }
-      if (!closest || errors.length < closest.errors.length) closest = { candidate, errors };
+      const score = closeness(errors);
+      if (!closest || score < closest.score) closest = { candidate, errors, score };
     }
     if (matched.length === 1) return verdictOf(true, matched[0]!.spec, []);
     if (matched.length > 1)
@@ -126,6 +128,16 @@ export class MessageChecker {
       ...(candidates.length > 1 ? { isClosest: true } : {}),
     };
   }
+}
+
+/**
+ * How far a message is from a candidate, lower is closer: its number of errors, but a message of another
+ * type altogether (an array against an object schema) is farther than any number of errors inside the
+ * right type, so a Kraken ticker array is reported against the ticker, not against the first object message.
+ */
+function closeness(errors: { error: ErrorObject }[]): number {
+  const isWrongType = errors.some((e) => e.error.instancePath === '' && e.error.keyword === 'type');
+  return errors.length + (isWrongType ? 1_000_000 : 0);
 }
 
 function verdictOf(isValid: boolean, spec: MessageSpec, errors: SchemaError[]): MessageVerdict {
