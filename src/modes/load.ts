@@ -4,7 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { intervalLogWriter, loadHistograms, percentiles } from '../load/histogram.js';
+import type { LoadEngine } from '../load/measures.js';
 import { LoadRun, type LoadPlan } from '../load/runner.js';
+import { ScenarioLoad, type ScenarioLoadPlan } from '../load/scenario-load.js';
 import {
   buildSummary,
   errorTotal,
@@ -27,7 +29,8 @@ export interface LoadReports {
 }
 
 export interface LoadModeOptions {
-  plan: LoadPlan;
+  /** Plain connections (hold, send at a rate, fan-out), or each connection running a scenario file. */
+  plan: { connections: LoadPlan } | { scenario: ScenarioLoadPlan };
   displayUrl: string;
   thresholds: Threshold[];
   shard: { index: number; count: number };
@@ -45,7 +48,7 @@ interface Io {
 }
 
 /** A line of progress: open/target, rates and the last interval's percentiles. */
-function progressLine(run: LoadRun, sentBefore: number, receivedBefore: number, seconds: number): string {
+function progressLine(run: LoadEngine, sentBefore: number, receivedBefore: number, seconds: number): string {
   const interval = run.takeInterval();
   const rtt = percentiles(interval.rtt);
   const c = run.counts;
@@ -111,9 +114,9 @@ function finish(
 export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
-  const run = new LoadRun(o.plan, {
-    warning: (w) => io.stderr.write(`wsx: ${w.message}\n`),
-  });
+  const hooks = { warning: (w: { message: string }) => io.stderr.write(`wsx: ${w.message}\n`) };
+  const run: LoadEngine =
+    'scenario' in o.plan ? new ScenarioLoad(o.plan.scenario, hooks) : new LoadRun(o.plan.connections, hooks);
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal === 'SIGINT' ? 'interrupted' : 'terminated';
     run.stop();
@@ -186,8 +189,9 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       thresholds: o.thresholds,
       shard: o.shard,
       client: health,
-      isFanout: o.plan.isFanout === true,
-      hasContract: o.plan.isValid !== undefined,
+      isFanout: 'connections' in o.plan && o.plan.connections.isFanout === true,
+      isScenario: 'scenario' in o.plan,
+      hasContract: 'connections' in o.plan && o.plan.connections.isValid !== undefined,
     });
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
       io.stderr.write(
