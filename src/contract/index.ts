@@ -36,7 +36,8 @@ export interface ContractRequest {
   role: ContractRole;
   /**
    * --proto: the protocol whose decoded messages are checked. Over STOMP a frame's body is the payload and
-   * its headers are checked against the message's `headers` schema; over MQTT the publish's payload.
+   * its headers are checked against the message's `headers` schema; over MQTT the publish's payload; over
+   * Socket.IO the event's name picks the message and its argument is the payload.
    */
   proto?: string;
 }
@@ -56,6 +57,11 @@ function jsonOrText(text: string): unknown {
  */
 function partsOf(proto: string | undefined, text: string): MessageParts | undefined {
   const value = jsonOrText(text);
+  // Socket.IO: ["event", args…]; the event names the message, one argument is the payload (several: their array).
+  if (proto === 'socketio' && Array.isArray(value) && typeof value[0] === 'string') {
+    const args = value.slice(1);
+    return { name: value[0], payload: args.length === 1 ? args[0] : args };
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { payload: value };
   const envelope = value as Record<string, unknown>;
   if (proto === 'stomp' && typeof envelope.headers === 'object' && envelope.headers !== null) {
@@ -91,7 +97,8 @@ export function loadContract(request: ContractRequest): { contract: Contract } |
         sends: sent.names,
         check: (direction, text) => {
           const checker = direction === 'received' ? received : sent;
-          if (request.proto !== 'stomp' && request.proto !== 'mqtt') return checker.check(text);
+          if (request.proto !== 'stomp' && request.proto !== 'mqtt' && request.proto !== 'socketio')
+            return checker.check(text);
           const parts = partsOf(request.proto, text);
           // A control frame is no message of the channel: nothing to break.
           return parts ? checker.checkParts(parts) : { isValid: true, errors: [] };

@@ -40,6 +40,8 @@ interface Candidate {
 export interface MessageParts {
   payload: unknown;
   headers?: Record<string, unknown>;
+  /** The message's name, when the envelope says it (a Socket.IO event's name). */
+  name?: string;
 }
 
 /** The key the whole document is registered under in ajv, so payloads' `#/components/…` refs resolve. */
@@ -91,6 +93,8 @@ export class MessageChecker {
   checkParts(parts: MessageParts): MessageVerdict {
     const value = parts.payload;
     let candidates = this.candidates;
+    const named = parts.name === undefined ? [] : candidates.filter((c) => c.spec.name === parts.name);
+    if (named.length > 0) candidates = named;
     const d = this.discriminator;
     if (d && isObject(value) && d.property in value) {
       const picked = d.byValue.get(JSON.stringify(value[d.property]));

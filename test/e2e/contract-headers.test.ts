@@ -1,4 +1,4 @@
-// AsyncAPI message `headers` schemas where the protocol carries headers: STOMP frames.
+// AsyncAPI messages inside a protocol's envelope: STOMP frames carry headers, Socket.IO events name the message.
 
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { startStompServer } from '../protocols/stomp-server.js';
+import { startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -64,5 +65,47 @@ describe('--asyncapi with --proto stomp', () => {
         ],
       },
     ]);
+  });
+});
+
+/** Socket.IO: the event name names the message, its argument is the payload. */
+const chatYaml = `
+asyncapi: 3.0.0
+info: { title: Chat, version: 1.0.0 }
+channels:
+  root:
+    address: /
+    messages:
+      welcome:
+        name: welcome
+        payload: { type: array, items: [{ type: string }, { type: object }] }
+      echo:
+        name: echo
+        payload: { type: object, required: [x], properties: { x: { type: integer } } }
+operations:
+  hear: { action: send, channel: { $ref: '#/channels/root' } }
+  say:
+    action: receive
+    channel: { $ref: '#/channels/root' }
+    messages: [{ $ref: '#/channels/root/messages/echo' }]
+`;
+
+describe('--asyncapi with --proto socketio', () => {
+  it("takes the event's name as the message's and its argument as the payload", async () => {
+    const { url } = await startSocketIo(defer);
+    const doc = join(mkdtempSync(join(tmpdir(), 'wsx-sio-')), 'chat.yaml');
+    writeFileSync(doc, chatYaml);
+    const result = await runWsx(['--proto', 'socketio', url, '--asyncapi', doc], {
+      input: '["echo",{"x":1}]\n["echo",{"x":"no"}]\n',
+    });
+    expect(result.stderr).toBe(
+      [
+        'wsx: contract: sent echo invalid: $.x: must be integer (got "no")',
+        'wsx: contract: received echo invalid: $.x: must be integer (got "no")',
+        `wsx: 2 messages broke the contract (${doc}, channel root)`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(7);
   });
 });
