@@ -1,53 +1,27 @@
 // The Kraken public API document (test/fixtures/asyncapi/kraken) against an independent server: python's
 // `websockets` library (Debian's python3-websockets, which .ci/run installs) speaking that API.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { hasPythonModules, startPythonServer } from '../helpers/python-server.js';
 import { runWsx } from '../helpers/run-wsx.js';
 
+const defer = cleanupAfterEach();
 const krakenDoc = fileURLToPath(new URL('../fixtures/asyncapi/kraken/asyncapi.yaml', import.meta.url));
 const serverScript = fileURLToPath(new URL('../fixtures/asyncapi/kraken/server.py', import.meta.url));
-// Debian's python, where apt installs python3-websockets (a pyenv python on PATH would not have it).
-const python = '/usr/bin/python3';
-const hasWebsockets = spawnSync(python, ['-c', 'import websockets']).status === 0;
+const hasWebsockets = hasPythonModules('websockets');
 if (!hasWebsockets)
   console.warn(
     'python3-websockets is not installed: skipping the Kraken contract tests (.ci/run installs it)',
   );
 
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-});
-
-/** Starts server.py and resolves with its ws:// URL once it prints "listening PORT". */
+/** server.py's ws:// URL. */
 async function krakenServer(...args: string[]): Promise<string> {
-  const child = spawn(python, [serverScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server.py did not start: ${err}`)), 5000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`ws://127.0.0.1:${m[1]}`);
-      }
-    });
-  });
+  return `ws://127.0.0.1:${await startPythonServer(defer, serverScript, ...args)}`;
 }
 
 describe.skipIf(!hasWebsockets)('the Kraken public API document against a python websockets server', () => {
