@@ -46,6 +46,8 @@ const modeFlags: { flag: string; isGiven: (f: RawFlags) => boolean; modes: reado
   { flag: '--scrollback', isGiven: (f) => f.scrollback !== undefined, modes: ['interactive'] },
   // Line modes report pings and pongs only as --jsonl events, and those come with or without -P.
   { flag: '--show-ping-pong', isGiven: (f) => f.showPingPong === true, modes: ['interactive'] },
+  // The session shows verdicts in its rows; the report file is the line modes' summary.
+  { flag: '--asyncapi-report', isGiven: (f) => f.asyncapiReport !== undefined, modes: ['pipe', 'script'] },
   { flag: '--resend', isGiven: (f) => f.resend === true, modes: ['script'] },
 ];
 
