@@ -2,7 +2,9 @@
 // an AsyncAPI document.
 
 import type { Command } from 'commander';
+import { commandFlags } from './command-flags.js';
 import { usage } from './flag-values.js';
+import { toOption } from './program.js';
 import type { Outcome } from '../outcome.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
 
@@ -37,15 +39,14 @@ async function fromAsyncApi(
 
 /** Adds the scenario subcommand; `done` receives how it ended. */
 export function addScenarioCommand(program: Command, done: (outcome: Outcome) => void): void {
-  program
+  const scenario = program
     .command('scenario')
     .description(
       'turn a recording (wsx transcript from --record, or a HAR file) or an AsyncAPI document into a .wsx scenario on stdout',
     )
-    .argument('<file>', 'the transcript, HAR file or AsyncAPI document')
-    .option('--session <index|url-part>', 'the session to convert when the file holds several')
-    .option('--channel <name>', "an AsyncAPI document's channel, when it has several")
-    .option('--asyncapi-role <role>', 'whom the document describes: the server (default) or the client')
+    .argument('<file>', 'the transcript, HAR file or AsyncAPI document');
+  for (const spec of commandFlags.scenario) scenario.addOption(toOption(spec));
+  scenario
     .addHelpText(
       'after',
       '\nExamples: wsx scenario session.jsonl > session.wsx && wsx run session.wsx\n          wsx scenario api.yaml --channel ticker > ticker.wsx',

@@ -19,6 +19,7 @@ import type { Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { xmlAttr, xmlText } from '../scenario/junit.js';
 import { readFile } from 'node:fs/promises';
+import { describeIoError } from '../text/io-error.js';
 
 export interface LoadReports {
   /** --summary-json: a file, or "-" for stdout. */
@@ -90,16 +91,19 @@ function finish(
 ): Outcome {
   if (!isQuiet) io.stderr.write(formatSummary(summary).join('\n') + '\n');
   const json = JSON.stringify(summary) + '\n';
-  try {
-    if (reports.summaryJson === '-') io.stdout.write(json);
-    else if (reports.summaryJson) writeFileSync(reports.summaryJson, json);
-    if (reports.junit) writeFileSync(reports.junit, junitFor(summary, suite));
-  } catch (err) {
-    return {
-      ended: 'local-error',
-      message: `cannot write the report: ${(err as Error).message}`,
-      error: err as Error,
-    };
+  if (reports.summaryJson === '-') io.stdout.write(json);
+  const files: (readonly [path: string, text: () => string])[] = [
+    ...(reports.summaryJson && reports.summaryJson !== '-'
+      ? [[reports.summaryJson, () => json] as const]
+      : []),
+    ...(reports.junit ? [[reports.junit, () => junitFor(summary, suite)] as const] : []),
+  ];
+  for (const [path, text] of files) {
+    try {
+      writeFileSync(path, text());
+    } catch (err) {
+      return { ended: 'local-error', message: describeIoError(err, path, 'write'), error: err as Error };
+    }
   }
   const failed = summary.thresholds.filter((t) => !t.ok);
   if (failed.length > 0)
@@ -222,7 +226,7 @@ export async function runLoadMerge(
     } catch (err) {
       return {
         ended: 'usage',
-        message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        message: describeIoError(err, file),
       };
     }
     const summary = readSummary(text, file);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { renderApp } from '../helpers/app.js';
-import { SessionStore } from '../../src/ui/session-store.js';
+import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
