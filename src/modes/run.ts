@@ -68,9 +68,57 @@ function folderGiven(file: string): ScenarioSyntaxError | undefined {
   );
 }
 
+/** One scenario, parsed, with the validated options it runs with. */
+interface Plan {
+  scenario: Scenario;
+  options: Options;
+}
+
 export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome> {
-  // Everything is checked before the first socket opens.
-  const plans: { scenario: Scenario; options: Options }[] = [];
+  const plans = await planAll(request, io);
+  if (!Array.isArray(plans)) return plans;
+  const stdoutFailure = watchWriteFailures(io.stdout);
+  const secrets = [...new Set(plans.flatMap((p) => p.options.secrets))];
+  const human = request.isJsonl
+    ? undefined
+    : new HumanReporter(
+        io.stdout,
+        new Chalk({ level: io.stdout.isTTY && !request.env.NO_COLOR ? 1 : 0 }),
+        secrets,
+      );
+  const reporter: Reporter = human ?? new JsonlReporter(io.stdout, secrets);
+  const startedAt = new Date();
+  const { results, signal } = await runAll(plans, request, io, reporter, secrets);
+  human?.summary();
+  // The runner picks each file's code from the same ExitCode table (2, 3, 4, 5, 130, 143).
+  const firstFailure = results.find((r) => !r.isOk)?.code as ExitCodeValue | undefined;
+  if (request.junitPath !== undefined) {
+    try {
+      writeFileSync(request.junitPath, junitReport(results, startedAt, secrets));
+    } catch (err) {
+      const message = `--junit: ${describeIoError(err, request.junitPath, 'write')}`;
+      return firstFailure === undefined
+        ? { ended: 'local-error', message }
+        : (io.stderr.write(`wsx: ${message}\n`), { ended: 'scenario-failed', code: firstFailure });
+    }
+  }
+  // The report is the run's output: one that could not be written fails a run that passed, and is named
+  // after a failing one (whose code still decides).
+  const writeFailure = await stdoutFailure();
+  if (writeFailure) {
+    const message = `cannot write to stdout: ${writeFailure.code ?? writeFailure.message}`;
+    if (firstFailure === undefined) return { ended: 'local-error', message, error: writeFailure };
+    io.stderr.write(`wsx: ${message}\n`);
+  }
+  if (firstFailure !== undefined) return { ended: 'scenario-failed', code: firstFailure };
+  const aborted: unknown = signal.reason;
+  if (!signal.aborted) return { ended: 'completed' };
+  return aborted === ExitCode.terminated ? { ended: 'terminated' } : { ended: 'interrupted' };
+}
+
+/** Every file parsed and its options validated before the first socket opens; a mistake is the Outcome. */
+async function planAll(request: RunRequest, io: RunIo): Promise<Plan[] | Outcome> {
+  const plans: Plan[] = [];
   try {
     for (const file of request.files) {
       const folder = folderGiven(file);
@@ -97,24 +145,25 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     }
     throw err;
   }
+  return plans;
+}
 
-  const stdoutFailure = watchWriteFailures(io.stdout);
-  const secrets = [...new Set(plans.flatMap((p) => p.options.secrets))];
-  const human = request.isJsonl
-    ? undefined
-    : new HumanReporter(
-        io.stdout,
-        new Chalk({ level: io.stdout.isTTY && !request.env.NO_COLOR ? 1 : 0 }),
-        secrets,
-      );
-  const reporter: Reporter = human ?? new JsonlReporter(io.stdout, secrets);
-
+/**
+ * Runs the plans one after another until the last or a signal (SIGINT, SIGTERM: the signal's reason is the
+ * exit code), each failure named on stderr as FILE:LINE; the transcript (--record) holds them all.
+ */
+async function runAll(
+  plans: Plan[],
+  request: RunRequest,
+  io: RunIo,
+  reporter: Reporter,
+  secrets: string[],
+): Promise<{ results: FileResult[]; signal: AbortSignal }> {
   const controller = new AbortController();
   const onSigint = () => controller.abort(ExitCode.interrupted);
   const onSigterm = () => controller.abort(ExitCode.terminated);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
-  const startedAt = new Date();
   const results: FileResult[] = [];
   let transcript: TranscriptWriter | undefined;
   try {
@@ -136,7 +185,9 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
           env: request.env,
           stepTimeoutMs: request.stepTimeoutMs,
           signal: controller.signal,
-          ...(transcript ? { observe: (conn) => transcript!.attach(conn, options.displayUrl) } : {}),
+          ...(transcript
+            ? { observe: (conn) => transcript!.attach(conn, options.displayUrl, options.proto?.name) }
+            : {}),
         },
         reporter,
       );
@@ -152,29 +203,5 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
-  human?.summary();
-  // The runner picks each file's code from the same ExitCode table (2, 3, 4, 5, 130, 143).
-  const firstFailure = results.find((r) => !r.isOk)?.code as ExitCodeValue | undefined;
-  if (request.junitPath !== undefined) {
-    try {
-      writeFileSync(request.junitPath, junitReport(results, startedAt, secrets));
-    } catch (err) {
-      const message = `--junit: ${describeIoError(err, request.junitPath, 'write')}`;
-      return firstFailure === undefined
-        ? { ended: 'local-error', message }
-        : (io.stderr.write(`wsx: ${message}\n`), { ended: 'scenario-failed', code: firstFailure });
-    }
-  }
-  // The report is the run's output: one that could not be written fails a run that passed, and is named
-  // after a failing one (whose code still decides).
-  const writeFailure = await stdoutFailure();
-  if (writeFailure) {
-    const message = `cannot write to stdout: ${writeFailure.code ?? writeFailure.message}`;
-    if (firstFailure === undefined) return { ended: 'local-error', message, error: writeFailure };
-    io.stderr.write(`wsx: ${message}\n`);
-  }
-  if (firstFailure !== undefined) return { ended: 'scenario-failed', code: firstFailure };
-  const aborted: unknown = controller.signal.reason;
-  if (!controller.signal.aborted) return { ended: 'completed' };
-  return aborted === ExitCode.terminated ? { ended: 'terminated' } : { ended: 'interrupted' };
+  return { results, signal: controller.signal };
 }
