@@ -70,6 +70,8 @@ export interface RawFlags {
   init?: string;
   initEnv?: string;
   initFile?: string;
+  /** --separator: raw mode's record separator (rs, nul, lf, crlf or an escape such as \x1e). */
+  separator?: string;
   /** --asyncapi FILE and its companions: every message is checked against the document (src/contract). */
   asyncapi?: string;
   channel?: string;
@@ -196,7 +198,11 @@ export function buildProgram(version: string): Command {
       'graphql-ws connection_init payload, params added to every Phoenix join, STOMP CONNECT headers or MQTT CONNECT fields: a JSON object (masked in all output)',
     )
     .option('--init-env <VAR>', "read --init's value from environment variable VAR")
-    .option('--init-file <file>', "read --init's value from a file");
+    .option('--init-file <file>', "read --init's value from a file")
+    .option(
+      '--separator <sep>',
+      'raw mode: end each sent message with this record separator and split received text frames on it: rs (0x1E), nul, lf, crlf or an escape like \\x1e',
+    );
 
   program.optionsGroup('Contracts:');
   program

@@ -95,7 +95,8 @@ export class LineSession {
   static async create(options: Options, io: Io): Promise<LineSession> {
     const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
     const session = new LineSession(options, io, codec);
-    if (options.proto && (options.isJsonl || options.contract))
+    // Raw frames with --separator are the user's records as typed: the wire frame is what was sent.
+    if (options.proto && options.proto.name !== 'raw' && (options.isJsonl || options.contract))
       session.readSent = await loadSentFrameReader(options.proto.name);
     return session;
   }
@@ -401,6 +402,8 @@ export class LineSession {
    * A graphql-ws `complete` is a note on stderr, not data; JSON-RPC error responses also get one.
    */
   private onProtocolMessage(msg: ProtocolMessage): void {
+    // The raw codec (--separator) hands binary frames through whole: printed as any binary frame is.
+    if (msg.binary) return this.onMessage(msg.frame);
     if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
     const { options } = this;
     const isData = msg.kind !== 'complete';

@@ -6,6 +6,7 @@ import type { PhoenixOptions } from './phoenix.js';
 import type { SocketIoOptions } from './socketio.js';
 import type { StompOptions } from './stomp.js';
 import type { MqttOptions } from './mqtt.js';
+import type { RawOptions } from './raw.js';
 
 export const protocolNames: readonly ProtocolName[] = [
   'raw',
@@ -20,7 +21,8 @@ export const protocolNames: readonly ProtocolName[] = [
   'mqtt',
 ];
 
-export type ProtocolOptions = SocketIoOptions &
+export type ProtocolOptions = RawOptions &
+  SocketIoOptions &
   GraphqlWsOptions &
   PhoenixOptions &
   StompOptions &
@@ -30,7 +32,7 @@ export type ProtocolOptions = SocketIoOptions &
 export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}): Promise<Codec> {
   switch (name) {
     case 'raw':
-      return (await import('./raw.js')).rawCodec();
+      return (await import('./raw.js')).rawCodec(opts);
     case 'socketio':
       return (await import('./socketio.js')).socketIoCodec(opts);
     case 'jsonrpc':

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -79,7 +80,14 @@ describe('--separator', () => {
     const file = join(dir, 'records.wsx');
     writeFileSync(
       file,
-      [`connect ${server.url}`, 'expect hello', 'send one', 'expect got:one', 'expect n:1', ''].join('\n'),
+      [
+        `connect ${server.url}`,
+        'expect /^hello$/',
+        'send one',
+        'expect /^got:one$/',
+        'expect /^n:1$/',
+        '',
+      ].join('\n'),
     );
     const result = await runWsx(['run', '--separator', 'lf', file]);
     expect(result.stderr).toBe('');
@@ -98,4 +106,29 @@ describe('--separator', () => {
     expect(end.code).toBe(2);
     expect(end.stderr).toMatch(/^wsx: --separator and --record-end/);
   });
+
+  it.skipIf(!hasTmux)(
+    'the interactive session sends typed lines ended with 0x1E and shows each record as an entry',
+    async () => {
+      const server = await startRecordServer('\x1e');
+      const dir = mkdtempSync(join(tmpdir(), 'wsx-framing-tui-'));
+      defer(() => rmSync(dir, { recursive: true, force: true }));
+      const session = startTmux(defer, 'wsx-framing', [120, 30]);
+      tmux(
+        'send-keys',
+        '-t',
+        session,
+        `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --separator rs ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`,
+        'Enter',
+      );
+      await screenShows(session, ['● open', '⇠ hello', '⇠ {"ready":true}']);
+      tmux('send-keys', '-t', session, '-l', 'typed');
+      tmux('send-keys', '-t', session, 'Enter');
+      await screenShows(session, ['⇠ got:typed', '⇠ n:1']);
+      expect(server.received).toEqual(['typed\x1e']);
+      tmux('send-keys', '-t', session, '/quit', 'Enter');
+      await screenShows(session, ['WSX_EXIT=0']);
+    },
+    20_000,
+  );
 });
