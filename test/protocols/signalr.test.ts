@@ -97,7 +97,7 @@ describe('signalrCodec negotiates', () => {
     const server = await startSignalr(defer, { negotiate: 'required' });
     const { conn, proto } = openSession(defer, signalrCodec(), server.url, {
       reconnect: { enabled: true },
-      backoff: { initialDelayMs: 10, maxDelayMs: 10 },
+      backoff: { baseMs: 10, capMs: 10, floorMs: 10 },
     });
     proto.input('Add 1 2');
     expect(await nextMessage(proto)).toMatchObject({
