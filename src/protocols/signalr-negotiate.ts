@@ -123,7 +123,10 @@ export async function negotiate(
       );
     }
     if (body.error !== undefined)
-      throw new WsxError('protocol', `the SignalR server refused the negotiation: ${String(body.error)}`);
+      throw new WsxError(
+        'protocol',
+        `the SignalR server refused the negotiation: ${typeof body.error === 'string' ? body.error : JSON.stringify(body.error)}`,
+      );
     if (body.ProtocolVersion !== undefined)
       throw new WsxError(
         'protocol',
