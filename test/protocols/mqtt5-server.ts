@@ -81,7 +81,7 @@ export async function startMqtt5Server(
               ...(packet.clientId === '' ? { assignedClientIdentifier: 'auto-1' } : {}),
               maximumQoS: 2,
             },
-          } as Packet);
+          });
           return;
         }
         case 'subscribe': {
@@ -96,7 +96,7 @@ export async function startMqtt5Server(
         }
         case 'unsubscribe': {
           const granted = packet.unsubscriptions.map((t) => (subscriptions.delete(t) ? 0 : 0x11));
-          send({ cmd: 'unsuback', messageId: packet.messageId, granted } as Packet);
+          send({ cmd: 'unsuback', messageId: packet.messageId, granted });
           return;
         }
         case 'publish': {
