@@ -25,6 +25,9 @@ export const mqttSubprotocol = 'mqtt';
 /** Seconds between PINGREQs when --init gives no keepalive: what mqtt.js uses. */
 const defaultKeepaliveS = 60;
 
+/** Close codes that say "come back later" (RFC 6455 §7.4.1), not "you were refused". */
+const isTransientClose = (code: number) => [1001, 1005, 1006, 1011, 1012, 1013, 1014].includes(code);
+
 const syntax = 'an MQTT line is sub FILTER [qos:N], unsub FILTER, or pub TOPIC [qos:N] [retain:1] PAYLOAD';
 
 interface Pending {
@@ -281,14 +284,23 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
       parser?.parse(frame.data);
     },
 
-    closed(_code, _reason, ctx) {
+    closed(code, reason, ctx) {
+      // A server that ends the socket with a close frame instead of a CONNACK refused us (RabbitMQ 3.10
+      // closes with 1002 "unauthenticated" on a bad login); a lost socket (1006) or a restart (1001, 1012)
+      // is left to the retry policy.
+      const wasRefused = !isConnected && !isTransientClose(code);
       isConnected = false;
       stopTimers();
       if (pending.size > 0) {
         ctx.note(`${pending.size} packet(s) never acknowledged: the socket closed`);
         pending.clear();
       }
-      return undefined;
+      if (!wasRefused) return undefined;
+      return new WsxError(
+        'refused',
+        `the MQTT server closed the connection instead of answering CONNECT: ${code}${reason ? ` ${JSON.stringify(reason)}` : ''}`,
+        { hint: 'check --auth, and the client id: --init \'{"clientId":"…"}\'' },
+      );
     },
 
     input(line, ctx) {
