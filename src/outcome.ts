@@ -119,7 +119,12 @@ export function describeFailure(err: WsxError, url: string | undefined, hasOpene
   if (err.kind === 'closed-by-peer' || url === undefined) return err.describe();
   return hasOpened
     ? `connection to ${url} lost: ${err.describe()}`
-    : `cannot connect to ${url}: ${err.describe()}`;
+    : describeConnectFailure(url, err.describe());
+}
+
+/** The line for a connection that never opened, `why` in words (a failure's describe(), a close reason). */
+export function describeConnectFailure(url: string, why: string): string {
+  return `cannot connect to ${url}: ${why}`;
 }
 
 /** What was not delivered, one line per kind of loss. */

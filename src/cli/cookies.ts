@@ -5,6 +5,7 @@
 // its mistakes are made by the `fail` it is handed.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { describeIoError } from '../text/io-error.js';
 import { Cookie, CookieJar } from 'tough-cookie';
 
 export type Fail = (message: string, hint?: string) => Error;
@@ -112,7 +113,7 @@ export function setUpCookies(
       text = readFileSync(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw fail(`--cookie-jar: cannot read ${file} (${code ?? String(err)})`);
+      if (code !== 'ENOENT') throw fail(`--cookie-jar: ${describeIoError(err, file)}`);
     }
     text.split(/\r?\n/).forEach((line, index) => {
       if (line.trim() === '' || (line.startsWith('#') && !line.startsWith(httpOnlyPrefix))) return;

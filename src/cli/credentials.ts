@@ -3,7 +3,8 @@
 
 import type { ClientRequest } from 'node:http';
 import { WsxError } from '../core/errors.js';
-import { describeFileError, LocalFileError, readLocalFile } from '../text/local-file.js';
+import { readLocalFile } from '../text/local-file.js';
+import { describeIoError } from '../text/io-error.js';
 import { maskUrl } from '../text/mask.js';
 import { envFlag, usage } from './flag-values.js';
 import type { RawFlags } from './program.js';
@@ -44,8 +45,7 @@ export function readFlagFile(readFile: ReadFile | undefined, flag: string, path:
   try {
     return (readFile ?? readLocalFile)(path);
   } catch (err) {
-    const why = err instanceof LocalFileError ? err.reason : describeFileError(err);
-    throw usage(`${flag}: cannot read ${path}: ${why}`);
+    throw usage(`${flag}: ${describeIoError(err, path)}`);
   }
 }
 

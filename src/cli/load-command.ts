@@ -1,11 +1,13 @@
 // `wsx load URL` and `wsx load merge FILE…`: flags for many connections, validated before any socket opens.
 
 import { readFileSync } from 'node:fs';
+import { describeIoError } from '../text/io-error.js';
 import type { Command } from 'commander';
 import { wsClientOptions } from '../core/connection-options.js';
 import { parsePath } from '../match/matcher.js';
 import { compileMessage, defaultMessage } from '../load/message.js';
 import type { Correlation, LoadPlan } from '../load/runner.js';
+import type { ScenarioLoadPlan } from '../load/scenario-load.js';
 import { parseStages, shardOffset, shardSlice, stagesDurationMs, type Stage } from '../load/stages.js';
 import { parseThreshold, type Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
@@ -34,6 +36,8 @@ export interface LoadFlags {
   lateAfter: string;
   drain: string;
   quiet?: boolean;
+  iterations?: string;
+  var?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -113,9 +117,7 @@ function messageFlag(text: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw usage(
-      `--message: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw usage(`--message: ${describeIoError(err, file)}`);
   }
 }
 
@@ -128,15 +130,94 @@ function thresholdsFlag(texts: string[]): Threshold[] {
   });
 }
 
+/** Flags that shape what a plain connection sends: a scenario file says that itself. */
+const sendingFlags = ['message', 'rate', 'ratePerConn', 'correlate', 'fanout', 'stages'] as const;
+
+/** `wsx load FILE.wsx`: each connection runs the scenario file. */
+async function loadScenario(
+  program: Command,
+  file: string,
+  flags: LoadFlags & Partial<RawFlags>,
+): Promise<Outcome> {
+  const given = sendingFlags.filter((name) => flags[name] !== undefined);
+  if (given.length > 0)
+    throw usage(
+      `${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} go with a URL, not a scenario file`,
+      'the file says what each connection sends and expects',
+    );
+  const { parseVars } = await import('./run-command.js');
+  const vars = parseVars(flags.var ?? []);
+  const { readScenario, ScenarioSyntaxError } = await import('../scenario/parser.js');
+  let scenario;
+  try {
+    scenario = readScenario(file, { vars: vars.keys(), env: process.env });
+  } catch (err) {
+    if (err instanceof ScenarioSyntaxError) return { ended: 'usage', message: err.message };
+    throw err;
+  }
+  if (scenario.url === undefined)
+    return { ended: 'usage', message: `${file}: no URL: add a "connect URL" line` };
+  const shard = flags.shard === undefined ? { index: 0, count: 1 } : shardFlag(flags.shard);
+  const connections = positiveIntFlag('--connections', flags.connections);
+  const raw = subcommandFlags(program, flags);
+  const options = await buildOptions(
+    scenario.url,
+    { ...raw, ...(raw.proto === undefined && scenario.proto ? { proto: scenario.proto } : {}) },
+    { env: process.env, isStdinTty: process.stdin.isTTY === true, isStdoutTty: false },
+  );
+  const iterations =
+    flags.iterations === undefined ? undefined : positiveIntFlag('--iterations', flags.iterations);
+  const plan: ScenarioLoadPlan = {
+    scenario,
+    settings: {
+      connection: options.connection,
+      ...(options.proto ? { proto: options.proto } : {}),
+      vars,
+      env: process.env,
+      stepTimeoutMs: 10_000,
+    },
+    connections: shardSlice(connections, shard.index, shard.count),
+    connectRatePerSec:
+      flags.connectRate === undefined
+        ? Infinity
+        : rateFlag('--connect-rate', flags.connectRate) / shard.count,
+    // --iterations bounds the run by count; without -d it lasts until every connection has done them.
+    durationMs:
+      flags.duration !== undefined
+        ? durationFlag('--duration', flags.duration)
+        : iterations !== undefined
+          ? 2 ** 31 - 1
+          : 10_000,
+    ...(iterations !== undefined ? { iterations } : {}),
+  };
+  const { runLoad } = await import('../modes/load.js');
+  return runLoad(
+    {
+      plan: { scenario: plan },
+      displayUrl: `${file} (${options.displayUrl})`,
+      thresholds: thresholdsFlag(flags.threshold ?? []),
+      shard,
+      ...(flags.startAt !== undefined ? { startAtMs: startAtFlag(flags.startAt) } : {}),
+      reports: { summaryJson: flags.summaryJson, hdrLog: flags.hdrLog, junit: flags.junit },
+      isQuiet: flags.quiet === true,
+      isTty: process.stderr.isTTY === true,
+    },
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+}
+
 /** The client's option groups `wsx load` shares: where and how to connect. */
-const sharedGroups = new Set(['Connection:']);
+const sharedGroups = new Set(['Connection:', 'Protocols:']);
 
 /** Adds `wsx load` and `wsx load merge` to `program` (after buildProgram, for its Connection flags). */
 export function addLoadCommand(program: Command, done: (outcome: Outcome) => void): void {
   const load = program
     .command('load')
     .description('open many connections, send at a rate, and report connect times and round trips')
-    .argument('<url>', 'the server to load (ws://, wss://, host:port/path)')
+    .argument(
+      '<url|file.wsx>',
+      'the server to load (ws://, wss://, host:port/path), or a scenario file each connection runs',
+    )
     .option('-c, --connections <n>', 'connections to hold open', '1')
     .option('--connect-rate <n/s>', 'new connections a second (default: as fast as possible)')
     .option('-d, --duration <duration>', 'how long to run (default 10s, or the stages)')
@@ -171,6 +252,11 @@ export function addLoadCommand(program: Command, done: (outcome: Outcome) => voi
       'a send that leaves this long after its scheduled time counts as late',
       '10ms',
     )
+    .option(
+      '--iterations <n>',
+      'with a scenario file: runs of it per connection (default: again and again for -d)',
+    )
+    .option('--var <name=value>', 'with a scenario file: a variable for {{name}} (repeatable)', collect)
     .option('--drain <duration>', 'after the last send, wait this long for the replies still due', '2s')
     .option('-q, --quiet', 'no progress and no table on stderr, only errors');
   for (const option of program.options)
@@ -184,11 +270,18 @@ Examples:
   wsx load ws://127.0.0.1:8080 -c 100 --rate 2000 -d 1m --threshold 'rtt p99 < 50ms'
   wsx load ws://127.0.0.1:8080 -c 200 --rate 500 --shard 0/2 --summary-json s0.json   (and 1/2)
   wsx load merge s0.json s1.json                      one report; thresholds from the shards' files
+  wsx load login.wsx -c 50 --iterations 10 --threshold 'rtt p99 < 200ms'   each connection runs the file
 
 Round trips are measured from each send's scheduled time, so a stalled server shows in the tail.
 Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130/143 interrupted.`,
   );
   load.action(async (url: string, flags: LoadFlags & Partial<RawFlags>) => {
+    if (url.endsWith('.wsx')) return done(await loadScenario(program, url, flags));
+    if (flags.iterations !== undefined || flags.var !== undefined)
+      throw usage(
+        '--iterations and --var go with a scenario file',
+        'e.g. wsx load flow.wsx -c 10 --iterations 5',
+      );
     const connections = positiveIntFlag('--connections', flags.connections);
     let stages: Stage[] | undefined;
     if (flags.stages !== undefined) {
@@ -224,10 +317,27 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       isStdinTty: process.stdin.isTTY === true,
       isStdoutTty: false,
     });
+    if (options.proto && flags.correlate !== undefined)
+      throw usage(
+        `--correlate does not go with --proto ${options.proto.name}`,
+        "the codec pairs each answer with its request by the protocol's own ids",
+      );
+    if (options.proto && flags.fanout)
+      throw usage(
+        `--fanout does not go with --proto ${options.proto.name}`,
+        'fan-out reach is measured on raw WebSocket',
+      );
+    const makeCodec = options.proto
+      ? await (await import('../protocols/index.js')).codecFactory(options.proto.name, options.proto)
+      : undefined;
+    const target = makeCodec
+      ? makeCodec().target(options.url, options.connection.protocols ?? [])
+      : undefined;
     const slice = (n: number) => shardSlice(n, shard.index, shard.count);
     const plan: LoadPlan = {
-      url: options.url,
-      protocols: options.connection.protocols ?? [],
+      url: target?.url ?? options.url,
+      protocols: target?.protocols ?? options.connection.protocols ?? [],
+      ...(makeCodec ? { makeCodec } : {}),
       wsOptions: wsClientOptions(options.connection),
       ...(options.connection.agentFor ? { agentFor: options.connection.agentFor } : {}),
       connections: slice(connections),
@@ -255,7 +365,7 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
     done(
       await runLoad(
         {
-          plan,
+          plan: { connections: plan },
           displayUrl: options.displayUrl,
           thresholds,
           shard,

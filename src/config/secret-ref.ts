@@ -2,7 +2,8 @@
 // itself is never written into a config file; it is read at run time and masked in every output.
 
 import { WsxError } from '../core/errors.js';
-import { describeFileError, LocalFileError, readLocalFile } from '../text/local-file.js';
+import { readLocalFile } from '../text/local-file.js';
+import { describeIoError } from '../text/io-error.js';
 import { expandHome } from './paths.js';
 
 /** A token, password or key file is bytes to kilobytes; 1 MiB is generous and bounds memory. */
@@ -45,8 +46,7 @@ export function resolveSecretRef(ref: SecretRef, where: string, env: ResolveEnvi
   try {
     text = (env.readFile ?? ((p: string) => readLocalFile(p, maxSecretBytes)))(path).toString('utf8');
   } catch (err) {
-    const why = err instanceof LocalFileError ? err.reason : describeFileError(err);
-    throw new WsxError('invalid-option', `${where}: cannot read ${path}: ${why}`);
+    throw new WsxError('invalid-option', `${where}: ${describeIoError(err, path)}`);
   }
   const value = text.replace(/\r?\n$/, '');
   if (value === '') throw new WsxError('invalid-option', `${where}: ${path} is empty`);

@@ -6,15 +6,15 @@
 // sends awaiting a reply instead of an object per connection.
 
 import type { Agent } from 'node:http';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { classifyError, type WsxError } from '../core/errors.js';
+import { classifyError, WsxError } from '../core/errors.js';
+import type { Codec, CodecContext, ProtocolMessage } from '../protocols/codec.js';
 import { lookup, type JsonPath } from '../match/matcher.js';
-import { newHistogram, recordMs, type Histogram } from './histogram.js';
+import { LoadMeasures, type LoadEngine } from './measures.js';
 import type { MessageMaker } from './message.js';
 import { SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
-import { emptyCounts, type LoadCounts } from './summary.js';
 
 /** How a reply is paired with the send it answers. */
 export type Correlation = { by: 'echo' } | { by: 'json'; path: JsonPath; label: string } | { by: 'none' };
@@ -22,6 +22,12 @@ export type Correlation = { by: 'echo' } | { by: 'json'; path: JsonPath; label: 
 export interface LoadPlan {
   url: string;
   protocols: string[];
+  /**
+   * --proto: a fresh codec for each connection. A connection then counts as open once the protocol's
+   * opening is done (Socket.IO's CONNECT answered, a STOMP CONNECTED), and each --message is one input line
+   * of that protocol (`emit chat "hi"`, `call sum [1,2]`), answered through the codec's own ids.
+   */
+  makeCodec?: () => Codec;
   wsOptions: WebSocket.ClientOptions;
   /** A proxy's agent, made per connection; its sockets die when the run ends. */
   agentFor?: (signal: AbortSignal) => Agent;
@@ -73,6 +79,14 @@ interface LoadSocket {
   /** An error ended it (counted once). */
   hasFailed: boolean;
   hasOpened: boolean;
+  codec?: Codec;
+  /** With a codec: sends not answered yet (each send is expected to be a request the protocol answers). */
+  awaiting: number;
+  /** With a codec: frames received, the Incoming's seq. */
+  received: number;
+  ctx?: CodecContext;
+  /** The probe's wait: called once the protocol's opening succeeded (undefined) or failed. */
+  settled?: (err: WsxError | undefined) => void;
 }
 
 /** The ticker's period, ms: sends leave within about this much of their scheduled time. */
@@ -117,13 +131,7 @@ function keyOf(text: string, correlate: Correlation): string | undefined {
   return found.found ? JSON.stringify(found.value) : undefined;
 }
 
-export class LoadRun {
-  readonly counts: LoadCounts = emptyCounts();
-  readonly rtt: Histogram = newHistogram();
-  readonly connect: Histogram = newHistogram();
-  /** Since the last takeInterval(): the live view's current percentiles and the interval log. */
-  private intervalRtt: Histogram = newHistogram();
-  private intervalConnect: Histogram = newHistogram();
+export class LoadRun extends LoadMeasures implements LoadEngine {
   private readonly sockets = new Set<LoadSocket>();
   /** Open sockets in opening order: sends go round-robin over them. */
   private open: LoadSocket[] = [];
@@ -135,27 +143,23 @@ export class LoadRun {
   private readonly schedule: SendSchedule;
   private readonly lifetime = new AbortController();
   private readonly warned = new Set<string>();
-  private readonly t0 = performance.now();
   private ticker: NodeJS.Timeout | undefined;
   private isStopping = false;
   private nextIndex: number;
   private connecting = 0;
-  private readonly eventLoop = monitorEventLoopDelay({ resolution: 10 });
-  private readonly cpuAtStart = process.cpuUsage();
-  private endedAtMs: number | undefined;
+  /** With a codec: sends not answered yet, over all connections (the drain waits for them). */
+  private awaitingTotal = 0;
+  /** The scheduled time of the send being handed to a codec: its frames' round trips start there. */
+  private sendingScheduledAt: number | undefined;
 
   constructor(
     private readonly plan: LoadPlan,
     private readonly hooks: LoadHooks = {},
   ) {
+    super();
     this.nextIndex = plan.connOffset;
     this.schedule = new SendSchedule(0);
     this.counts.target = plan.stages ? Math.max(...plan.stages.map((s) => s.target), 0) : plan.connections;
-  }
-
-  /** ms since the run started. */
-  elapsedMs(): number {
-    return (this.endedAtMs ?? performance.now()) - this.t0;
   }
 
   /** Connections open now. */
@@ -180,15 +184,17 @@ export class LoadRun {
       return classifyError(err);
     }
     return new Promise((resolve) => {
-      socket.ws.once('open', () => resolve(undefined));
+      // With a codec the probe waits for the protocol's opening too: a refused namespace fails fast.
+      if (socket.codec) socket.settled = resolve;
+      else socket.ws.once('open', () => resolve(undefined));
       socket.ws.once('error', (err) => resolve(classifyError(err)));
-      socket.ws.once('close', () => resolve(undefined));
+      if (!socket.codec) socket.ws.once('close', () => resolve(undefined));
     });
   }
 
   /** Runs the plan to its end (or until stop()); resolves when every socket is closed. */
   async run(): Promise<void> {
-    this.eventLoop.enable();
+    this.watchEventLoop(true);
     const done = new Promise<void>((resolve) => {
       this.ticker = setInterval(() => {
         if (this.elapsedMs() >= this.plan.durationMs) {
@@ -210,28 +216,12 @@ export class LoadRun {
     }
     if (!this.lifetime.signal.aborted) await this.drain();
     await this.closeAll(this.lifetime.signal.aborted ? 1001 : 1000);
-    this.eventLoop.disable();
+    this.watchEventLoop(false);
   }
 
   /** Ctrl+C: stop ramping and sending now, close every connection with 1001 (going away). */
   stop(): void {
     this.lifetime.abort();
-  }
-
-  /** The latencies recorded since the last call (for the live view and the interval log). */
-  takeInterval(): { rtt: Histogram; connect: Histogram } {
-    const taken = { rtt: this.intervalRtt, connect: this.intervalConnect };
-    this.intervalRtt = newHistogram();
-    this.intervalConnect = newHistogram();
-    return taken;
-  }
-
-  /** The load generator's own health over the run. */
-  clientHealth(): { eventLoopP99Ms: number; cpuPercent: number } {
-    const cpu = process.cpuUsage(this.cpuAtStart);
-    const wallMs = Math.max(1, this.elapsedMs());
-    const p99 = this.eventLoop.count > 0 ? this.eventLoop.percentile(99) / 1e6 : 0;
-    return { eventLoopP99Ms: p99, cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100 };
   }
 
   private tick(): void {
@@ -280,6 +270,10 @@ export class LoadRun {
       }
       const text = make(socket.index, socket.seq++);
       if (now - scheduled > this.plan.lateAfterMs) this.counts.late++;
+      if (socket.codec) {
+        this.sendThroughCodec(socket, socket.codec, text, scheduled);
+        continue;
+      }
       const key = keyOf(text, this.plan.correlate);
       if (this.plan.isFanout) {
         // Every other open connection should get it: that is the reach this send expects.
@@ -293,6 +287,95 @@ export class LoadRun {
       socket.ws.send(text);
       this.counts.sent++;
     }
+  }
+
+  /** One --message as an input line of the protocol; its answer is timed from `scheduled`. */
+  private sendThroughCodec(socket: LoadSocket, codec: Codec, text: string, scheduled: number): void {
+    this.sendingScheduledAt = scheduled;
+    try {
+      codec.input(text, this.contextOf(socket));
+    } catch (err) {
+      // The line is not one this protocol can send: every send would fail the same way, so say it once.
+      this.countError('input', err);
+      return;
+    } finally {
+      this.sendingScheduledAt = undefined;
+    }
+    socket.awaiting++;
+    this.awaitingTotal++;
+    this.counts.sent++;
+  }
+
+  /** The codec's view of one load connection, made once per connection: no closure per message. */
+  private contextOf(socket: LoadSocket): CodecContext {
+    return (socket.ctx ??= {
+      send: (frame, onWritten) => {
+        socket.ws.send(frame);
+        onWritten?.(this.sendingScheduledAt ?? this.elapsedMs());
+      },
+      sendOwn: (frame) => socket.ws.send(frame),
+      deliver: (msg) => this.onDecoded(socket, msg),
+      ready: () => this.onOpened(socket),
+      keepAlive: () => {},
+      note: () => {},
+      detail: () => {},
+      reconnect: (why) => this.failSocket(socket, why),
+      fail: (err) => this.failSocket(socket, err),
+      protocol: () => socket.ws.protocol,
+      now: () => this.elapsedMs(),
+      setTimer: (ms, fn) => {
+        const timer = setTimeout(fn, ms);
+        return () => clearTimeout(timer);
+      },
+    });
+  }
+
+  private onDecoded(socket: LoadSocket, msg: ProtocolMessage): void {
+    this.counts.received++;
+    if (msg.rttMs !== undefined) {
+      if (socket.awaiting > 0) {
+        socket.awaiting--;
+        this.awaitingTotal--;
+      }
+      this.recordRtt(msg.rttMs);
+    } else if (msg.kind === 'response' || msg.kind === 'ack' || msg.kind === 'error') {
+      // An answer to no request of ours (or one the codec could not time).
+      this.counts.unmatched++;
+    }
+    if (msg.isError) this.countError('protocol_error');
+  }
+
+  /** A connection ready for the run's sends: the socket's open, or the protocol's opening with a codec. */
+  private onOpened(socket: LoadSocket): void {
+    socket.settled?.(undefined);
+    if (socket.isOpen || socket.hasFailed) return;
+    this.connecting--;
+    socket.isOpen = socket.hasOpened = true;
+    this.counts.opened++;
+    const ms = performance.now() - socket.startedAt;
+    this.recordConnect(ms);
+    if (this.isStopping || this.lifetime.signal.aborted) {
+      socket.isClosing = true;
+      socket.ws.close(1001);
+      return;
+    }
+    this.open.push(socket);
+    this.counts.peak = Math.max(this.counts.peak, this.open.length);
+  }
+
+  /** The protocol refused or gave up on a connection: counted once under `kind`, the socket cut off. */
+  private failSocket(socket: LoadSocket, err: WsxError): void {
+    socket.settled?.(err);
+    if (socket.hasFailed) return;
+    const wasConnecting = !socket.isOpen;
+    socket.hasFailed = true;
+    socket.isOpen = false;
+    if (wasConnecting) this.connecting--;
+    if (!this.isStopping) {
+      if (wasConnecting) this.counts.failed++;
+      this.countError(err.kind);
+    }
+    socket.ws.terminate();
   }
 
   private openOne(): LoadSocket {
@@ -324,22 +407,15 @@ export class LoadRun {
       isClosing: false,
       hasFailed: false,
       hasOpened: false,
+      awaiting: 0,
+      received: 0,
+      ...(this.plan.makeCodec ? { codec: this.plan.makeCodec() } : {}),
     };
     this.sockets.add(socket);
     ws.on('open', () => {
-      this.connecting--;
-      socket.isOpen = socket.hasOpened = true;
-      this.counts.opened++;
-      const ms = performance.now() - startedAt;
-      recordMs(this.connect, ms);
-      recordMs(this.intervalConnect, ms);
-      if (this.isStopping || this.lifetime.signal.aborted) {
-        socket.isClosing = true;
-        ws.close(1001);
-        return;
-      }
-      this.open.push(socket);
-      this.counts.peak = Math.max(this.counts.peak, this.open.length);
+      // With a codec the connection is ready for sends once the protocol's opening is done (ctx.ready).
+      if (socket.codec) socket.codec.opened(this.contextOf(socket));
+      else this.onOpened(socket);
     });
     ws.on('message', (data, isBinary) => this.onMessage(socket, data as Buffer, isBinary));
     ws.on('error', (err) => {
@@ -352,8 +428,34 @@ export class LoadRun {
       if (wasConnecting) this.counts.failed++;
       this.countError(errorKind(err), err);
     });
-    ws.on('close', (code) => {
+    ws.on('close', (code, reason) => {
       this.sockets.delete(socket);
+      if (socket.codec) {
+        const refusal = socket.codec.closed(code, reason.toString(), this.contextOf(socket));
+        socket.codec.dispose();
+        socket.settled?.(
+          refusal ??
+            new WsxError(
+              'closed-by-peer',
+              `the server closed (${code}) before the protocol's opening finished`,
+              {
+                details: { closeCode: code, closeReason: reason.toString() },
+              },
+            ),
+        );
+        this.awaitingTotal -= socket.awaiting;
+        this.counts.unanswered += socket.awaiting;
+        socket.awaiting = 0;
+        // Opened as a socket but never ready: the protocol's opening failed (the server closed first).
+        if (!socket.hasOpened && !socket.hasFailed) {
+          socket.hasFailed = true;
+          this.connecting--;
+          if (!this.isStopping) {
+            this.counts.failed++;
+            this.countError(`close_${code}`);
+          }
+        }
+      }
       const at = this.open.indexOf(socket);
       if (at >= 0) this.open.splice(at, 1);
       if (socket.hasOpened && !socket.isClosing && !this.isStopping) {
@@ -368,6 +470,13 @@ export class LoadRun {
 
   private onMessage(socket: LoadSocket, data: Buffer, isBinary: boolean): void {
     const now = this.elapsedMs();
+    if (socket.codec) {
+      socket.codec.received(
+        { data, isBinary, receivedAt: now, seq: ++socket.received },
+        this.contextOf(socket),
+      );
+      return;
+    }
     this.counts.received++;
     if (this.plan.correlate.by === 'none') return;
     const key = keyOf(isBinary ? data.toString('latin1') : data.toString(), this.plan.correlate);
@@ -379,8 +488,7 @@ export class LoadRun {
       }
       this.counts.reach.received++;
       if (--sent.left === 0) this.fanoutPending.delete(key!);
-      recordMs(this.rtt, now - sent.at);
-      recordMs(this.intervalRtt, now - sent.at);
+      this.recordRtt(now - sent.at);
       return;
     }
     const id = key === undefined ? undefined : `${socket.index} ${key}`;
@@ -390,8 +498,7 @@ export class LoadRun {
       return;
     }
     this.pending.delete(id!);
-    recordMs(this.rtt, now - scheduled);
-    recordMs(this.intervalRtt, now - scheduled);
+    this.recordRtt(now - scheduled);
   }
 
   private countError(kind: string, err?: unknown): void {
@@ -407,7 +514,7 @@ export class LoadRun {
   private async drain(): Promise<void> {
     const until = performance.now() + this.plan.drainMs;
     while (
-      this.pending.size + this.fanoutPending.size > 0 &&
+      this.pending.size + this.fanoutPending.size + this.awaitingTotal > 0 &&
       performance.now() < until &&
       !this.lifetime.signal.aborted
     )
@@ -417,7 +524,7 @@ export class LoadRun {
   private async closeAll(code: 1000 | 1001): Promise<void> {
     this.isStopping = true;
     this.endedAtMs = performance.now();
-    this.counts.unanswered = this.pending.size + this.fanoutPending.size;
+    this.counts.unanswered += this.pending.size + this.fanoutPending.size;
     // Connections still in their opening handshake when the run ends never opened within it.
     if (this.connecting > 0) {
       this.counts.failed += this.connecting;

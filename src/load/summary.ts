@@ -31,6 +31,8 @@ export interface LoadCounts {
   unsent: number;
   /** Fan-out: receipts other connections should have had, and had. */
   reach: { expected: number; received: number };
+  /** Scenario runs: files run to their end, and files a step failed (by step in `errors`). */
+  iterations: { completed: number; failed: number };
   errors: Record<string, number>;
 }
 
@@ -50,6 +52,7 @@ export function emptyCounts(): LoadCounts {
     unanswered: 0,
     unsent: 0,
     reach: { expected: 0, received: 0 },
+    iterations: { completed: 0, failed: 0 },
     errors: {},
   };
 }
@@ -72,6 +75,11 @@ export interface LoadSummary {
   connect_ms: Percentiles;
   /** Fan-out runs only (--fanout): received ÷ expected; rtt_ms is then the time from a send to each receiver. */
   reach?: { expected: number; received: number; ratio: number };
+  /**
+   * Scenario runs only (`wsx load FILE.wsx`): runs of the file that passed and that failed; rtt_ms is then
+   * the time of each passing expect step, and errors count failed steps as "line N verb".
+   */
+  iterations?: { completed: number; failed: number };
   errors: Record<string, number>;
   thresholds: ThresholdResult[];
   shard: { index: number; count: number };
@@ -91,6 +99,7 @@ export interface SummaryInput {
   shard: { index: number; count: number };
   client: { eventLoopP99Ms: number; cpuPercent: number };
   isFanout: boolean;
+  isScenario?: boolean;
 }
 
 export function errorTotal(errors: Record<string, number>): number {
@@ -124,6 +133,7 @@ export function buildSummary(x: SummaryInput): LoadSummary {
           },
         }
       : {}),
+    ...(x.isScenario ? { iterations: { ...c.iterations } } : {}),
     errors: { ...c.errors },
     thresholds: x.thresholds.map((t) =>
       evaluateThreshold(t, {
@@ -217,6 +227,8 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     counts.unsent += s.messages.unsent ?? 0;
     counts.reach.expected += s.reach?.expected ?? 0;
     counts.reach.received += s.reach?.received ?? 0;
+    counts.iterations.completed += s.iterations?.completed ?? 0;
+    counts.iterations.failed += s.iterations?.failed ?? 0;
     for (const [kind, n] of Object.entries(s.errors)) counts.errors[kind] = (counts.errors[kind] ?? 0) + n;
     durationMs = Math.max(durationMs, s.duration_s * 1000);
     eventLoopP99Ms = Math.max(eventLoopP99Ms, s.client?.event_loop_p99_ms ?? 0);
@@ -233,6 +245,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     shard: { index: 0, count: 1 },
     client: { eventLoopP99Ms, cpuPercent },
     isFanout: files.some((f) => f.summary.reach !== undefined),
+    isScenario: files.some((f) => f.summary.iterations !== undefined),
   });
 }
 
@@ -258,6 +271,10 @@ export function formatSummary(s: LoadSummary): string[] {
   if (s.reach)
     lines.push(
       `  reach        ${s.reach.received} of ${s.reach.expected} expected receipts (${(s.reach.ratio * 100).toFixed(2)}%)`,
+    );
+  if (s.iterations)
+    lines.push(
+      `  iterations   ${s.iterations.completed} passed, ${s.iterations.failed} failed (rtt: the expect steps)`,
     );
   const errors = Object.entries(s.errors);
   if (errors.length > 0) lines.push(`  errors       ${errors.map(([k, n]) => `${k} ${n}`).join(', ')}`);

@@ -2,6 +2,7 @@
 // counts behind exit code 7, and the --asyncapi-report summary.
 
 import { writeFileSync } from 'node:fs';
+import { describeIoError } from '../text/io-error.js';
 import { describeViolation } from '../contract/describe.js';
 import type { ContractDirection, MessageVerdict } from '../contract/index.js';
 import type { Options } from '../options.js';
@@ -87,8 +88,7 @@ export class ContractCheck {
     try {
       writeFileSync(file, maskSecrets(JSON.stringify(report, null, 2), this.secrets) + '\n');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      this.diag.error(`cannot write --asyncapi-report ${file}: ${code}`);
+      this.diag.error(`--asyncapi-report: ${describeIoError(err, file, 'write')}`);
     }
   }
 }

@@ -5,9 +5,8 @@ import { MessageStore } from '../config/messages.js';
 import { configFile, projectFile } from '../config/paths.js';
 import type { Options } from '../options.js';
 import { verdictFor, type Outcome } from '../outcome.js';
-import { Connection } from '../core/connection.js';
-import { loadCodec } from '../protocols/index.js';
-import type { ProtocolSession } from '../protocols/session.js';
+import { openSession } from '../protocols/open-session.js';
+import { describeIoError } from '../text/io-error.js';
 import { maskSecrets } from '../text/mask.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { heapFlagsFor } from './heap-flags.js';
@@ -54,25 +53,10 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   }
 
   // --proto: the codec decides the URL and subprotocols, and sits between the connection and the log.
-  let conn: Connection;
-  let proto: ProtocolSession | undefined;
-  if (options.proto) {
-    const [codec, { ProtocolSession: Session }] = await Promise.all([
-      loadCodec(options.proto.name, options.proto),
-      import('../protocols/session.js'),
-    ]);
-    const target = codec.target(url, options.connection.protocols ?? []);
-    conn = new Connection({
-      ...options.connection,
-      url: target.url,
-      displayUrl,
-      protocols: target.protocols,
-    });
-    // Before any other listener, as in pipe mode: its verdict on a closing socket must be known first.
-    proto = new Session(conn, codec, undefined, options.connection.handshakeTimeoutMs);
-  } else {
-    conn = new Connection({ ...options.connection, url, displayUrl });
-  }
+  const { conn, proto } = await openSession(
+    { ...options.connection, url, displayUrl },
+    { proto: options.proto },
+  );
   let finalError: import('../core/errors.js').WsxError | undefined;
   conn.on('state', (change) => {
     if (change.to === 'closed') finalError = change.error;
@@ -132,7 +116,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
             store.add({
               kind: 'info',
               at: Date.now(),
-              text: `history not saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+              text: `history not saved: ${describeIoError(err, historyFile, 'write')}`,
             });
           hasReportedHistoryError = true;
         }

@@ -1,24 +1,21 @@
 // What pipe and script mode share: a Connection wired to stdout and stderr, and the rules for when a run ends.
 
 import type { Writable } from 'node:stream';
-import { Connection, type SendOptions } from '../core/connection.js';
+import type { Connection, SendOptions } from '../core/connection.js';
 import type { WsxError } from '../core/errors.js';
-import type { Incoming, Outgoing, StateChange } from '../core/events.js';
+import type { Incoming, StateChange } from '../core/events.js';
 import { verdictFor, type Ending, type Outcome } from '../outcome.js';
-import type { Codec, ProtocolMessage } from '../protocols/codec.js';
-import { loadCodec } from '../protocols/index.js';
+import type { ProtocolMessage } from '../protocols/codec.js';
+import { openSession } from '../protocols/open-session.js';
 import { loadSentFrameReader, type SentFrameReader } from '../protocols/sent-frames.js';
-import { ProtocolSession } from '../protocols/session.js';
+import type { ProtocolSession } from '../protocols/session.js';
 import type { Options } from '../options.js';
 import { formatDuration } from '../text/duration.js';
 import { maskSecrets } from '../text/mask.js';
-import { preview } from '../text/sanitize.js';
-import { ContractCheck, type ContractField } from './contract-check.js';
+import { ContractCheck } from './contract-check.js';
 import { Diagnostics } from './diagnostics.js';
-import { describeHandshake, negotiationNotes } from './handshake-view.js';
-import { JsonlWriter } from './jsonl.js';
-import { formatMessage, type MessageOutputFormat } from './message-output.js';
-import { StdoutSink } from './stdout-sink.js';
+import { LineReporter } from './line-reporter.js';
+import { SessionPhase } from './session-phase.js';
 import { TranscriptWriter } from '../record/transcript-writer.js';
 
 export interface Io {
@@ -42,24 +39,22 @@ export interface SessionHooks {
   stopInput?(): void;
 }
 
-const NL = Buffer.from('\n');
-const NUL = Buffer.from('\0');
-
+/**
+ * One pipe or script run: the connection, the hooks the mode gives, and when the run ends (its `phase`,
+ * see session-phase.ts). What it shows goes through its LineReporter.
+ */
 export class LineSession {
   readonly conn: Connection;
   /** The --proto codec over `conn`; undefined for raw WebSocket (frames pass through untouched). */
   readonly proto: ProtocolSession | undefined;
   readonly diag: Diagnostics;
-  private readonly sink: StdoutSink;
-  private readonly jsonl: JsonlWriter;
-  private readonly output: MessageOutputFormat;
+  private readonly out: LineReporter;
   /** --asyncapi: every text message sent and received is checked against the document. */
   private readonly contract: ContractCheck | undefined;
   /** --record FILE: the wire frames as a transcript, beside stdout (which it does not change). */
   private readonly transcript: TranscriptWriter | undefined;
   private hooks: SessionHooks = {};
-  /** --jsonl with --proto: what each sent frame is to the user (the protocol's own frames are not shown). */
-  private readSent: SentFrameReader | undefined;
+  private readonly phase = new SessionPhase();
   private received = 0;
   /** --proto error answers received: a run that would otherwise complete fails with 4. */
   private errorAnswers = 0;
@@ -67,20 +62,9 @@ export class LineSession {
   private isLatestAnError = false;
   /** The server closed right after an error answer (STOMP's ERROR frame is followed by a close). */
   private isClosedAfterError = false;
-  private isEnding = false;
   private cancelLinger: (() => void) | undefined;
-  /** Input has ended and everything was written: replies are awaited until --wait passes in silence. */
-  private isLingering = false;
-  /**
-   * Replies the server sent before its Close frame still reach stdout while the closing handshake runs
-   * (with --wait 0, most replies of a fast pipe came after our Close; on SIGTERM during a flood, 10% of
-   * the messages counted as received were missing from stdout). --count still caps what is printed.
-   */
-  private isPrintingUntilClosed = false;
   /** The connection's final state change, once it came: it carries the failure that ended it, if any. */
   private closedChange: StateChange | undefined;
-  /** No more input will come (inputEnded was called), whether or not it has all been written. */
-  private hasInputEnded = false;
   /** A failure already decided while what came before it is still being sent: it wins over later ones. */
   private decidedEnding: Ending | undefined;
   /** The failure behind the latest wait for a reconnect, if any. */
@@ -91,83 +75,58 @@ export class LineSession {
   private readonly onSigint = () => this.signalled('interrupted');
   private readonly onSigterm = () => this.signalled('terminated');
 
-  /** A session for `options`, with its --proto codec loaded first (see LineSession's constructor). */
+  /** A session for `options`: its connection opened with the --proto codec, if any (see openSession). */
   static async create(options: Options, io: Io): Promise<LineSession> {
-    const codec = options.proto ? await loadCodec(options.proto.name, options.proto) : undefined;
-    const session = new LineSession(options, io, codec);
-    // Raw frames with --separator are the user's records as typed: the wire frame is what was sent.
-    if (options.proto && options.proto.name !== 'raw' && (options.isJsonl || options.contract))
-      session.readSent = await loadSentFrameReader(options.proto.name);
-    return session;
-  }
-
-  constructor(
-    readonly options: Options,
-    readonly io: Io,
-    codec?: Codec,
-  ) {
-    this.diag = new Diagnostics(io.stderr, {
+    const diag = new Diagnostics(io.stderr, {
       isQuiet: options.isQuiet,
       isVerbose: options.isVerbose,
       secrets: options.secrets,
     });
+    let transcript: TranscriptWriter | undefined;
+    const { conn, proto } = await openSession(options.connection, {
+      proto: options.proto,
+      observe: (c) => (transcript = recordTo(c, options, diag)),
+    });
+    // Raw frames with --separator are the user's records as typed: the wire frame is what was sent.
+    const readSent =
+      options.proto && options.proto.name !== 'raw' && (options.isJsonl || options.contract)
+        ? await loadSentFrameReader(options.proto.name)
+        : undefined;
+    return new LineSession(options, io, { conn, proto, diag, transcript, readSent });
+  }
+
+  private constructor(
+    readonly options: Options,
+    readonly io: Io,
+    parts: {
+      conn: Connection;
+      proto: ProtocolSession | undefined;
+      diag: Diagnostics;
+      transcript: TranscriptWriter | undefined;
+      readSent: SentFrameReader | undefined;
+    },
+  ) {
+    this.conn = parts.conn;
+    this.proto = parts.proto;
+    this.diag = parts.diag;
+    this.transcript = parts.transcript;
     this.contract = options.contract
       ? new ContractCheck(options.contract, this.diag, options.secrets)
       : undefined;
-    if (codec) {
-      const c = options.connection;
-      const target = codec.target(c.url, c.protocols ?? []);
-      this.conn = new Connection({ ...c, url: target.url, protocols: target.protocols });
-      this.transcript = this.recordTo(options);
-      // Before any other listener but the transcript's: its verdict on a closing socket must be known when onState runs.
-      this.proto = new ProtocolSession(this.conn, codec, undefined, c.handshakeTimeoutMs);
-    } else {
-      this.conn = new Connection(options.connection);
-      this.transcript = this.recordTo(options);
-    }
-    const isTerminal = (io.stdout as Partial<NodeJS.WriteStream>).isTTY === true;
-    this.output = {
-      binaryOut: options.binaryOut,
-      delimiter: options.delimiter === 'null' ? NUL : NL,
-      isTerminal,
-    };
-    this.jsonl = new JsonlWriter((line) => this.sink.write(line), isTerminal, options.secrets);
-    this.sink = new StdoutSink(io.stdout, {
-      onClosed: (err) => {
-        if (err)
-          void this.end({
-            ended: 'local-error',
-            message: `cannot write to stdout: ${err.code ?? err.message}`,
-            error: err,
-          });
-        else void this.end({ ended: 'completed' });
-      },
+    this.out = new LineReporter(options, io.stdout, {
+      diag: this.diag,
+      contract: this.contract,
+      readSent: parts.readSent,
+      onStdoutClosed: (err) => void this.end(err ? stdoutFailed(err) : { ended: 'completed' }),
       onPause: () => this.conn.pauseIncoming(),
       onResume: () => this.conn.resumeIncoming(),
     });
   }
 
-  /**
-   * --record FILE: attached before the protocol session, whose answers (Socket.IO's CONNECT, the messages
-   * it held until then) go out from inside its message listener: a later listener recorded a reply
-   * before the frame that caused it, and a replay of that waited forever.
-   */
-  private recordTo(options: Options): TranscriptWriter | undefined {
-    if (options.recordFile === undefined) return undefined;
-    const transcript = new TranscriptWriter(options.recordFile, {
-      displayUrl: options.displayUrl,
-      secrets: options.secrets,
-      onWriteError: (message) => this.diag.warn(message),
-    });
-    transcript.attach(this.conn);
-    return transcript;
-  }
-
   /** Starts connecting; resolves with how the run ended once everything is closed and stdout is flushed. */
   start(hooks: SessionHooks): Promise<Outcome> {
     this.hooks = hooks;
-    const { conn, options } = this;
-    const { proto } = this;
+    const { conn, options, proto, out } = this;
     if (proto) {
       proto.on('message', (msg) => this.onProtocolMessage(msg));
       proto.on('ready', ({ detail, isReconnect }) => {
@@ -182,25 +141,15 @@ export class LineSession {
     conn.on('state', (change) => this.onState(change));
     conn.on('error', () => {}); // carried by the state change that follows; see onState
     conn.on('dropped', ({ msg, why }) => {
-      if (options.isJsonl) this.event('drop', { why, ...this.frame(msg.data, msg.isBinary) });
-      if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
+      out.dropped(msg, why);
+      if (this.phase.isAfterInput) setImmediate(() => this.endIfNothingToSend());
     });
-    if (options.isJsonl || this.contract) conn.on('sent', (msg) => this.onSent(msg));
+    if (options.isJsonl || this.contract) conn.on('sent', (msg) => out.sent(msg));
     if (options.isJsonl) {
-      conn.on('ping', () => this.event('ping', {}));
-      conn.on('pong', ({ rttMs }) => this.event('pong', { rtt_ms: rttMs ?? null }));
+      conn.on('ping', () => out.ping());
+      conn.on('pong', ({ rttMs }) => out.pong(rttMs));
     }
-    conn.on('handshake', (info) => {
-      if (options.showHandshake) this.diag.block(describeHandshake(info, options.secretHeaders));
-      const offered = {
-        protocols: options.connection.protocols ?? [],
-        compress: options.connection.compress === true,
-      };
-      // A subprotocol that --proto offered (graphql-transport-ws) is no news; one the user offered with -s is.
-      const isProtoChoice = this.proto !== undefined && offered.protocols.length === 0;
-      for (const note of negotiationNotes(isProtoChoice ? { ...info, protocol: '' } : info, offered))
-        this.diag.note(note);
-    });
+    conn.on('handshake', (info) => out.handshake(info, proto !== undefined));
     conn.on('redirect', ({ from, to }) => this.diag.info(`redirected from ${from} to ${to}`));
     process.on('SIGINT', this.onSigint);
     process.on('SIGTERM', this.onSigterm);
@@ -226,11 +175,9 @@ export class LineSession {
   async inputEnded(): Promise<void> {
     this.noMoreInput();
     const isOpen = await this.opened();
-    if (!isOpen || this.isEnding) return;
+    if (!isOpen || this.phase.isEnding) return;
     const isFlushed = await this.conn.flushed();
-    if (!isFlushed || this.isEnding) return;
-    this.isLingering = true;
-    this.restartLinger();
+    if (isFlushed && this.phase.moveTo('lingering')) this.restartLinger();
   }
 
   /**
@@ -238,9 +185,7 @@ export class LineSession {
    * then resolves `done` with `ending` and the run's counts. Prints no verdict: the caller does.
    */
   async end(ending: Ending): Promise<void> {
-    if (this.isEnding) return;
-    this.isEnding = true;
-    this.isPrintingUntilClosed = true;
+    if (!this.phase.moveTo('ending')) return;
     // A signal still wins: the user asked to stop now.
     if (this.decidedEnding && ending.ended !== 'interrupted' && ending.ended !== 'terminated')
       ending = this.decidedEnding;
@@ -249,40 +194,20 @@ export class LineSession {
     this.hooks.stopInput?.();
     await this.conn.close(1000);
     this.transcript?.close();
-    // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
-    const failure = this.closedChange?.error;
-    if (ending.ended === 'completed' && failure && !this.isClosedAfterError)
-      ending = { ended: 'failed', error: failure };
-    // An error answer is a request that failed: a pipe that got one must not report success. (A script's
-    // expectations decide for themselves: an error may be what they wait for.)
-    if (ending.ended === 'completed' && this.errorAnswers > 0) {
-      const requests = this.errorAnswers === 1 ? '1 request' : `${this.errorAnswers} requests`;
-      ending = { ended: 'unmet', message: `the server answered ${requests} with an error` };
-    }
-    const snap = this.conn.snapshot();
-    const { counters } = snap;
-    await this.sink.flush();
-    // stdout failed while closing (--count reached, expectations met): what was received is lost, so the
-    // run did not succeed. It used to exit 0 with `-x hi --count 1 > /dev/full`.
-    const stdoutFailure = this.sink.failure;
-    if (stdoutFailure && (ending.ended === 'completed' || ending.ended === 'expectations-met'))
-      ending = {
-        ended: 'local-error',
-        message: `cannot write to stdout: ${stdoutFailure.code ?? stdoutFailure.message}`,
-        error: stdoutFailure,
-      };
-    // Messages that broke the --asyncapi contract fail a run that would otherwise succeed (exit 7).
-    if (ending.ended === 'completed' || ending.ended === 'expectations-met')
-      ending = this.contract?.ending() ?? ending;
+    ending = this.afterClose(ending);
+    const { counters, hasOpened } = this.conn.snapshot();
+    await this.out.flush();
+    ending = this.afterFlush(ending);
     this.contract?.writeReport();
     process.off('SIGINT', this.onSigint);
     process.off('SIGTERM', this.onSigterm);
+    this.phase.moveTo('ended');
     // With --proto, opened means the protocol's opening finished; its refusals name the server themselves.
     const isProtoFailure = ending.ended === 'failed' && ending.error === this.proto?.failure;
     this.resolveDone({
       ...ending,
       ...(isProtoFailure ? {} : { url: this.options.displayUrl }),
-      hasOpened: this.proto ? this.proto.hasBeenReady : snap.hasOpened,
+      hasOpened: this.proto ? this.proto.hasBeenReady : hasOpened,
       delivery: {
         // Lines a codec held for its protocol's opening and never sent are the user's drops too.
         dropped: counters.dropped + (this.proto?.droppedInputs ?? 0),
@@ -295,6 +220,32 @@ export class LineSession {
     });
   }
 
+  /** What the closed connection says about a run that was to complete. */
+  private afterClose(ending: Ending): Ending {
+    // The first failure wins over our close: ws had already failed the connection (1007, 1009...).
+    const failure = this.closedChange?.error;
+    if (ending.ended === 'completed' && failure && !this.isClosedAfterError)
+      return { ended: 'failed', error: failure };
+    // An error answer is a request that failed: a pipe that got one must not report success. (A script's
+    // expectations decide for themselves: an error may be what they wait for.)
+    if (ending.ended === 'completed' && this.errorAnswers > 0) {
+      const requests = this.errorAnswers === 1 ? '1 request' : `${this.errorAnswers} requests`;
+      return { ended: 'unmet', message: `the server answered ${requests} with an error` };
+    }
+    return ending;
+  }
+
+  /** What stdout and the --asyncapi contract say about a run that was to succeed. */
+  private afterFlush(ending: Ending): Ending {
+    if (ending.ended !== 'completed' && ending.ended !== 'expectations-met') return ending;
+    // stdout failed while closing (--count reached, expectations met): what was received is lost, so the
+    // run did not succeed. It used to exit 0 with `-x hi --count 1 > /dev/full`.
+    const stdoutFailure = this.out.stdoutFailure;
+    if (stdoutFailure) return stdoutFailed(stdoutFailure);
+    // Messages that broke the --asyncapi contract fail a run that would otherwise succeed (exit 7).
+    return this.contract?.ending() ?? ending;
+  }
+
   /**
    * Ends the run as `ending` once everything sent so far is written and its replies are in, exactly as at
    * the end of input (--wait; with --wait forever, once written). The connection closing first, --count or
@@ -302,7 +253,7 @@ export class LineSession {
    * delivered, and the replies to it reach stdout (they were lost when the run closed right after writing).
    */
   async endAfterFlush(ending: Ending): Promise<void> {
-    if (this.isEnding || this.decidedEnding) return;
+    if (this.phase.isEnding || this.decidedEnding) return;
     this.decidedEnding = ending;
     if (this.options.waitMs !== Infinity) return this.inputEnded();
     // No more input comes either: with --reconnect and nothing queued, there is nothing to wait for.
@@ -317,12 +268,12 @@ export class LineSession {
    * messages queued it keeps retrying until they are sent, dropped (--drop-after), or --timeout passes.
    */
   private noMoreInput(): void {
-    this.hasInputEnded = true;
+    this.phase.moveTo('draining');
     this.endIfNothingToSend();
   }
 
   private endIfNothingToSend(): void {
-    if (!this.hasInputEnded || this.isEnding) return;
+    if (!this.phase.isAfterInput) return;
     const snap = this.conn.snapshot();
     if (snap.state !== 'waiting' || snap.counters.queued > 0) return;
     void this.end(this.retryCause ? { ended: 'failed', error: this.retryCause } : { ended: 'completed' });
@@ -370,7 +321,7 @@ export class LineSession {
    * or a pause waits another --wait.
    */
   private restartLinger(): void {
-    if (!this.isLingering || this.isEnding) return;
+    if (this.phase.current !== 'lingering') return;
     this.cancelLinger?.();
     const waitMs = this.options.waitMs;
     // Checked a few times per window, so the run ends within a quarter window of the last byte's --wait
@@ -387,7 +338,6 @@ export class LineSession {
       seen = now;
       if (!isQuiet) quietSince = Date.now();
       else if (Date.now() - quietSince >= waitMs) {
-        this.isPrintingUntilClosed = true;
         void this.end({ ended: 'completed' });
         return;
       }
@@ -398,85 +348,34 @@ export class LineSession {
   }
 
   /**
-   * A message decoded by the --proto codec: its JSON on one stdout line (--jsonl adds kind, id, rtt_ms).
-   * A graphql-ws `complete` is a note on stderr, not data; JSON-RPC error responses also get one.
+   * A message decoded by the --proto codec. While the run is ending it is still printed (see Phase), but
+   * no longer counted towards --count or handed to the hooks.
    */
   private onProtocolMessage(msg: ProtocolMessage): void {
-    // The raw codec (--separator) hands binary frames through whole: printed as any binary frame is.
+    // The raw codec (--separator) hands binary frames through whole: shown as any binary frame is.
     if (msg.binary) return this.onMessage(msg.frame);
-    if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
-    const { options } = this;
-    const isData = msg.kind !== 'complete';
-    const checked = isData ? this.checked('received', msg.text) : {};
-    if (options.isJsonl) {
-      this.event(isData ? 'recv' : 'complete', {
-        ...(isData ? { type: 'text', data: msg.text, kind: msg.kind } : {}),
-        ...(msg.id === undefined ? {} : { id: msg.id }),
-        ...(msg.rttMs === undefined ? {} : { rtt_ms: msg.rttMs }),
-        wire: this.frame(msg.frame.data, msg.frame.isBinary).data,
-        ...checked,
-      });
-    } else if (isData) {
-      for (const chunk of formatMessage(Buffer.from(msg.text), false, this.output)) this.sink.write(chunk);
-    }
+    if (this.hasCountBeenReached()) return;
+    this.out.receivedProtocol(msg);
     this.isLatestAnError = msg.isError === true;
-    if (msg.kind === 'complete') this.diag.info(`operation ${msg.id ?? '?'} complete`);
-    else if (msg.isError) {
-      this.errorAnswers++;
-      this.diag.warn(`${msg.id === undefined ? 'error' : `${msg.id} failed`}: ${preview(msg.text, 200)}`);
-    }
-    if (!isData) return;
+    if (msg.isError && msg.kind !== 'complete') this.errorAnswers++;
+    if (msg.kind === 'complete') return;
     this.received++;
-    if (this.isEnding) return;
-    this.hooks.onText?.(msg.text, msg.isError === true);
-    if (this.isEnding) return;
-    if (options.count !== undefined && this.received >= options.count) {
-      void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
-    }
+    this.afterReceived(msg.text, msg.isError === true);
   }
 
   private onMessage(msg: Incoming): void {
-    if ((this.isEnding && !this.isPrintingUntilClosed) || this.hasCountBeenReached()) return;
+    if (this.hasCountBeenReached()) return;
     this.received++;
-    const { options } = this;
-    const checked = msg.isBinary ? {} : this.checked('received', msg.data.toString('utf8'));
-    if (options.isJsonl) this.event('recv', { ...this.frame(msg.data, msg.isBinary), ...checked });
-    else for (const chunk of formatMessage(msg.data, msg.isBinary, this.output)) this.sink.write(chunk);
-    if (this.isEnding) return;
-    if (!msg.isBinary) this.hooks.onText?.(msg.data.toString('utf8'), false);
-    if (this.isEnding) return;
-    if (options.count !== undefined && this.received >= options.count) {
-      void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
-      return;
-    }
+    this.out.received(msg);
+    this.afterReceived(msg.isBinary ? undefined : msg.data.toString('utf8'), false);
   }
 
-  /** A frame written: checked against the contract, and a --jsonl send event. */
-  private onSent(msg: Outgoing): void {
-    const wire = this.frame(msg.data, msg.isBinary);
-    if (!this.readSent) {
-      const checked = msg.isBinary ? {} : this.checked('sent', wire.data);
-      if (this.options.isJsonl) this.event('send', { ...wire, ...checked });
-      return;
-    }
-    // Decoded like a received message, the frame beside it: sends used to be wire frames only.
-    const user = this.readSent(msg.data);
-    if (!user) return;
-    const checked = this.checked('sent', user.text);
-    if (this.options.isJsonl)
-      this.event('send', {
-        type: 'text',
-        data: user.text,
-        kind: user.kind,
-        ...(user.id === undefined ? {} : { id: user.id }),
-        wire: wire.data,
-        ...checked,
-      });
-  }
-
-  /** --asyncapi's verdict on a text message, as the --jsonl field; nothing without a contract. */
-  private checked(direction: 'received' | 'sent', text: string): { contract?: ContractField } {
-    return this.contract ? { contract: this.contract.check(direction, text) } : {};
+  /** A message was shown: the mode hears of it (text only), then --count may end the run. */
+  private afterReceived(text: string | undefined, isError: boolean): void {
+    if (this.phase.isEnding) return;
+    if (text !== undefined) this.hooks.onText?.(text, isError);
+    if (this.phase.isEnding) return;
+    if (this.hasCountBeenReached()) void this.end(this.hooks.onCountReached?.() ?? { ended: 'completed' });
   }
 
   /** --count messages were printed: the ones after them are not, even while closing. */
@@ -485,19 +384,12 @@ export class LineSession {
   }
 
   private onState(change: StateChange): void {
-    const { options } = this;
     if (change.to === 'open') {
       const snap = this.conn.snapshot();
       const isReconnect = snap.counters.reconnects > 0;
-      if (isReconnect) this.diag.warn(`reconnected to ${options.displayUrl}`);
-      else this.diag.info(`connected to ${options.displayUrl}`);
       // The endpoint actually opened (--proto socketio adds /socket.io/?EIO=4…), masked like the URL typed.
-      if (options.isJsonl)
-        this.event('open', {
-          url: this.proto ? maskSecrets(this.conn.url, options.secrets) : options.displayUrl,
-          protocol: snap.protocol,
-          reconnect: isReconnect,
-        });
+      const url = this.proto ? maskSecrets(this.conn.url, this.options.secrets) : this.options.displayUrl;
+      this.out.opened(url, snap.protocol, isReconnect);
       // With --proto, "open" for the hooks is the protocol's ready (see start).
       if (!this.proto) this.hooks.onOpen?.(isReconnect);
     } else if (change.to === 'waiting') {
@@ -505,56 +397,53 @@ export class LineSession {
       if (this.proto?.failure) return;
       this.retryCause = change.error;
       // After this listener returns, the connection arms its retry timer; decide once that is done.
-      if (this.hasInputEnded) setImmediate(() => this.endIfNothingToSend());
-      const why = change.error ? change.error.describe() : change.reason;
-      this.diag.warn(
-        `${why}; reconnecting in ${formatDuration(change.retryInMs ?? 0)} (attempt ${change.attempt + 1})`,
-      );
-      if (options.isJsonl) {
-        if (change.closeCode !== undefined && change.closeCode !== 1006)
-          this.event('close', { code: change.closeCode, reason: change.closeReason ?? '' });
-        this.event('reconnect', { attempt: change.attempt + 1, retry_in_ms: change.retryInMs, reason: why });
-      }
+      if (this.phase.isAfterInput) setImmediate(() => this.endIfNothingToSend());
+      this.out.waiting(change);
     } else if (change.to === 'closed') {
       this.closedChange = change;
-      if (options.isJsonl) {
-        if (change.error)
-          this.event('error', { kind: change.error.kind, message: this.diag.clean(change.error.describe()) });
-        this.event('close', { code: change.closeCode ?? null, reason: change.closeReason ?? '' });
-      }
-      if (this.isEnding) return;
-      // The server or a failure ended the run; a protocol's refusal comes first (exit 3 before it was ready).
-      const err = this.proto?.failure ?? change.error;
-      // A STOMP server closes the socket after its ERROR frame (often with no close code): the run reports
-      // that error answer (exit 4 with the other error answers), not the close it brought (exit 5).
-      this.isClosedAfterError =
-        err !== undefined && err === change.error && err.kind === 'closed-by-peer' && this.isLatestAnError;
-      if (err && !this.isClosedAfterError) {
-        void this.end({ ended: 'failed', error: err });
-        return;
-      }
-      this.diag.info(change.reason);
-      void this.end(this.hooks.onPeerClosed?.(change) ?? { ended: 'completed' });
+      this.out.closed(change);
+      if (!this.phase.isEnding) this.peerEnded(change);
     }
   }
 
+  /** The server or a failure closed the connection before the run decided to end. */
+  private peerEnded(change: StateChange): void {
+    // A protocol's refusal comes first (exit 3 before it was ready).
+    const err = this.proto?.failure ?? change.error;
+    // A STOMP server closes the socket after its ERROR frame (often with no close code): the run reports
+    // that error answer (exit 4 with the other error answers), not the close it brought (exit 5).
+    this.isClosedAfterError =
+      err !== undefined && err === change.error && err.kind === 'closed-by-peer' && this.isLatestAnError;
+    if (err && !this.isClosedAfterError) {
+      void this.end({ ended: 'failed', error: err });
+      return;
+    }
+    this.diag.info(change.reason);
+    void this.end(this.hooks.onPeerClosed?.(change) ?? { ended: 'completed' });
+  }
+
   private signalled(ended: 'interrupted' | 'terminated'): void {
-    if (this.isEnding) {
+    if (this.phase.isEnding) {
       // A second Ctrl+C while closing: the user wants out now.
       process.exit(verdictFor({ ended }).code);
     }
     void this.end({ ended });
   }
+}
 
-  /** A message's --jsonl fields: its type, and its data as text or in the --binary-out encoding. */
-  private frame(data: string | Buffer, isBinary: boolean): { type: 'binary' | 'text'; data: string } {
-    if (typeof data === 'string') return { type: isBinary ? 'binary' : 'text', data };
-    return isBinary
-      ? { type: 'binary', data: data.toString(this.options.binaryOut === 'hex' ? 'hex' : 'base64') }
-      : { type: 'text', data: data.toString('utf8') };
-  }
+/** The ending for a stdout that failed (a full disk, a closed file): what was received is lost. */
+function stdoutFailed(err: NodeJS.ErrnoException): Ending {
+  return { ended: 'local-error', message: `cannot write to stdout: ${err.code ?? err.message}`, error: err };
+}
 
-  private event(event: string, fields: Record<string, unknown>): void {
-    this.jsonl.event(event, fields);
-  }
+/** --record FILE: the wire frames as a transcript, attached before the protocol session (see openSession). */
+function recordTo(conn: Connection, options: Options, diag: Diagnostics): TranscriptWriter | undefined {
+  if (options.recordFile === undefined) return undefined;
+  const transcript = new TranscriptWriter(options.recordFile, {
+    displayUrl: options.displayUrl,
+    secrets: options.secrets,
+    onWriteError: (message) => diag.warn(message),
+  });
+  transcript.attach(conn);
+  return transcript;
 }

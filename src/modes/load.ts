@@ -4,7 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { intervalLogWriter, loadHistograms, percentiles } from '../load/histogram.js';
+import type { LoadEngine } from '../load/measures.js';
 import { LoadRun, type LoadPlan } from '../load/runner.js';
+import { ScenarioLoad, type ScenarioLoadPlan } from '../load/scenario-load.js';
 import {
   buildSummary,
   errorTotal,
@@ -17,6 +19,7 @@ import type { Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { xmlAttr, xmlText } from '../scenario/junit.js';
 import { readFile } from 'node:fs/promises';
+import { describeIoError } from '../text/io-error.js';
 
 export interface LoadReports {
   /** --summary-json: a file, or "-" for stdout. */
@@ -27,7 +30,8 @@ export interface LoadReports {
 }
 
 export interface LoadModeOptions {
-  plan: LoadPlan;
+  /** Plain connections (hold, send at a rate, fan-out), or each connection running a scenario file. */
+  plan: { connections: LoadPlan } | { scenario: ScenarioLoadPlan };
   displayUrl: string;
   thresholds: Threshold[];
   shard: { index: number; count: number };
@@ -45,7 +49,7 @@ interface Io {
 }
 
 /** A line of progress: open/target, rates and the last interval's percentiles. */
-function progressLine(run: LoadRun, sentBefore: number, receivedBefore: number, seconds: number): string {
+function progressLine(run: LoadEngine, sentBefore: number, receivedBefore: number, seconds: number): string {
   const interval = run.takeInterval();
   const rtt = percentiles(interval.rtt);
   const c = run.counts;
@@ -87,16 +91,19 @@ function finish(
 ): Outcome {
   if (!isQuiet) io.stderr.write(formatSummary(summary).join('\n') + '\n');
   const json = JSON.stringify(summary) + '\n';
-  try {
-    if (reports.summaryJson === '-') io.stdout.write(json);
-    else if (reports.summaryJson) writeFileSync(reports.summaryJson, json);
-    if (reports.junit) writeFileSync(reports.junit, junitFor(summary, suite));
-  } catch (err) {
-    return {
-      ended: 'local-error',
-      message: `cannot write the report: ${(err as Error).message}`,
-      error: err as Error,
-    };
+  if (reports.summaryJson === '-') io.stdout.write(json);
+  const files: (readonly [path: string, text: () => string])[] = [
+    ...(reports.summaryJson && reports.summaryJson !== '-'
+      ? [[reports.summaryJson, () => json] as const]
+      : []),
+    ...(reports.junit ? [[reports.junit, () => junitFor(summary, suite)] as const] : []),
+  ];
+  for (const [path, text] of files) {
+    try {
+      writeFileSync(path, text());
+    } catch (err) {
+      return { ended: 'local-error', message: describeIoError(err, path, 'write'), error: err as Error };
+    }
   }
   const failed = summary.thresholds.filter((t) => !t.ok);
   if (failed.length > 0)
@@ -111,9 +118,9 @@ function finish(
 export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
-  const run = new LoadRun(o.plan, {
-    warning: (w) => io.stderr.write(`wsx: ${w.message}\n`),
-  });
+  const hooks = { warning: (w: { message: string }) => io.stderr.write(`wsx: ${w.message}\n`) };
+  const run: LoadEngine =
+    'scenario' in o.plan ? new ScenarioLoad(o.plan.scenario, hooks) : new LoadRun(o.plan.connections, hooks);
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal === 'SIGINT' ? 'interrupted' : 'terminated';
     run.stop();
@@ -186,7 +193,8 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       thresholds: o.thresholds,
       shard: o.shard,
       client: health,
-      isFanout: o.plan.isFanout === true,
+      isFanout: 'connections' in o.plan && o.plan.connections.isFanout === true,
+      isScenario: 'scenario' in o.plan,
     });
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
       io.stderr.write(
@@ -217,7 +225,7 @@ export async function runLoadMerge(
     } catch (err) {
       return {
         ended: 'usage',
-        message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        message: describeIoError(err, file),
       };
     }
     const summary = readSummary(text, file);

@@ -8,7 +8,8 @@ import type { Options } from '../options.js';
 import { HumanReporter } from '../scenario/human-reporter.js';
 import { JsonlReporter } from '../scenario/jsonl-reporter.js';
 import { junitReport } from '../scenario/junit.js';
-import { readScenario, ScenarioSyntaxError } from '../scenario/parser.js';
+import { readScenario, ScenarioFileError, ScenarioSyntaxError } from '../scenario/parser.js';
+import { describeIoError } from '../text/io-error.js';
 import type { FileResult, Reporter } from '../scenario/results.js';
 import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/steps.js';
@@ -82,7 +83,9 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     }
   } catch (err) {
     if (err instanceof ScenarioSyntaxError) {
-      io.stderr.write(`${sanitize(err.message)}\n`);
+      // A syntax error reads FILE:LINE: like a compiler's; a file that cannot be read is a `wsx:` line.
+      const prefix = err instanceof ScenarioFileError ? 'wsx: ' : '';
+      io.stderr.write(`${prefix}${sanitize(err.message)}\n`);
       return { ended: 'scenario-failed', code: ExitCode.usage };
     }
     throw err;
@@ -149,8 +152,7 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     try {
       writeFileSync(request.junitPath, junitReport(results, startedAt, secrets));
     } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      const message = `--junit: cannot write ${request.junitPath}: ${why}`;
+      const message = `--junit: ${describeIoError(err, request.junitPath, 'write')}`;
       return firstFailure === undefined
         ? { ended: 'local-error', message }
         : (io.stderr.write(`wsx: ${message}\n`), { ended: 'scenario-failed', code: firstFailure });

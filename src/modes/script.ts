@@ -21,17 +21,8 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
   const { conn } = session;
   const recent: string[] = [];
   let matched = 0;
-  // The expectations run as the scenario engine's expect steps: one matcher, one runner. This mode
-  // keeps its own limit (--timeout) and texts, so the steps have none; a message may satisfy several in a row.
-  const steps: Step[] = expectations.map((e) => ({
-    verb: 'expect',
-    matcher: e.matcher,
-    count: 1,
-    withinMs: undefined,
-    mayReuseLast: true,
-    line: 0,
-    text: `expect ${e.matcher.label}`,
-  }));
+  // The expectations run as the scenario engine's expect steps: one matcher, one runner.
+  const steps = expectationSteps(expectations);
   const run =
     steps.length > 0
       ? feedSteps(
@@ -42,30 +33,8 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
         )
       : undefined;
 
-  /** Queues every -x message; the first one the --proto codec cannot send comes back in words instead. */
-  const sendAll = (): string | undefined => {
-    for (const message of options.execute) {
-      try {
-        session.sendLine(message);
-      } catch (err) {
-        if (!isInputError(err)) throw err;
-        return `-x "${preview(message, 60)}" is not a ${options.proto?.name ?? 'raw'} message: ${err.message}`;
-      }
-    }
-    return undefined;
-  };
-  const pending = () => {
-    const next = expectations[matched]!;
-    const seen =
-      recent.length > 0
-        ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}`
-        : '; no text message arrived';
-    // For --expect-json, what the last message held instead, with its type: 7 vs "7".
-    const last = recent.at(-1);
-    const why =
-      last !== undefined && next.matcher.conditions[0]?.kind === 'json' ? next.explain(last) : undefined;
-    return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}${why ? ` (${preview(why, 120)})` : ''}`;
-  };
+  const sendAll = () => sendMessages(session, options);
+  const pending = () => describePending(expectations, matched, recent);
 
   // Queued before the socket opens, sent in order once it does. A -x message the protocol cannot send is a
   // mistake in the command line, found before connecting: exit 2, like a bad flag value.
@@ -131,4 +100,47 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
         : `timed out after ${limit}`;
     },
   });
+}
+
+/**
+ * The expectations as the scenario engine's expect steps. This mode keeps its own limit (--timeout) and
+ * texts, so the steps have none; a message may satisfy several in a row.
+ */
+function expectationSteps(expectations: Options['expectations']): Step[] {
+  return expectations.map((e) => ({
+    verb: 'expect',
+    matcher: e.matcher,
+    count: 1,
+    withinMs: undefined,
+    mayReuseLast: true,
+    line: 0,
+    text: `expect ${e.matcher.label}`,
+  }));
+}
+
+/** Queues every -x message; the first one the --proto codec cannot send comes back in words instead. */
+function sendMessages(session: LineSession, options: Options): string | undefined {
+  for (const message of options.execute) {
+    try {
+      session.sendLine(message);
+    } catch (err) {
+      if (!isInputError(err)) throw err;
+      return `-x "${preview(message, 60)}" is not a ${options.proto?.name ?? 'raw'} message: ${err.message}`;
+    }
+  }
+  return undefined;
+}
+
+/** The expectation still awaited, with the last messages seen (and for JSON, what they held instead). */
+function describePending(expectations: Options['expectations'], matched: number, recent: string[]): string {
+  const next = expectations[matched]!;
+  const seen =
+    recent.length > 0
+      ? `; last messages: ${recent.map((m) => `"${preview(m, 80)}"`).join(', ')}`
+      : '; no text message arrived';
+  // For --expect-json, what the last message held instead, with its type: 7 vs "7".
+  const last = recent.at(-1);
+  const why =
+    last !== undefined && next.matcher.conditions[0]?.kind === 'json' ? next.explain(last) : undefined;
+  return `${next.label} (expectation ${matched + 1} of ${expectations.length})${seen}${why ? ` (${preview(why, 120)})` : ''}`;
 }

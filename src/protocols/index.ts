@@ -30,30 +30,52 @@ export type ProtocolOptions = RawOptions &
 
 /** The codec for `name`, built with the options that concern it. */
 export async function loadCodec(name: ProtocolName, opts: ProtocolOptions = {}): Promise<Codec> {
+  return (await codecFactory(name, opts))();
+}
+
+/**
+ * Loads `name`'s code once and returns a maker of fresh codecs, each with its own state: wsx load gives every
+ * one of its connections a codec of its own without an `await` per connection.
+ */
+export async function codecFactory(name: ProtocolName, opts: ProtocolOptions = {}): Promise<() => Codec> {
   switch (name) {
-    case 'raw':
-      return (await import('./raw.js')).rawCodec(opts);
-    case 'socketio':
-      return (await import('./socketio.js')).socketIoCodec(opts);
+    case 'raw': {
+      const { rawCodec } = await import('./raw.js');
+      return () => rawCodec(opts);
+    }
+    case 'socketio': {
+      const { socketIoCodec } = await import('./socketio.js');
+      return () => socketIoCodec(opts);
+    }
     case 'jsonrpc':
     case 'cdp': {
       const { dialects, jsonRpcCodec } = await import('./jsonrpc.js');
-      return jsonRpcCodec(dialects[name]);
+      return () => jsonRpcCodec(dialects[name]);
     }
-    case 'graphql-ws':
-      return (await import('./graphql-ws.js')).graphqlWsCodec(opts);
-    case 'phoenix':
-      return (await import('./phoenix.js')).phoenixCodec(opts);
-    case 'signalr':
-      return (await import('./signalr.js')).signalrCodec();
-    case 'actioncable':
-      return (await import('./actioncable.js')).actionCableCodec();
-    case 'stomp':
-      return (await import('./stomp.js')).stompCodec(opts);
+    case 'graphql-ws': {
+      const { graphqlWsCodec } = await import('./graphql-ws.js');
+      return () => graphqlWsCodec(opts);
+    }
+    case 'phoenix': {
+      const { phoenixCodec } = await import('./phoenix.js');
+      return () => phoenixCodec(opts);
+    }
+    case 'signalr': {
+      const { signalrCodec } = await import('./signalr.js');
+      return () => signalrCodec();
+    }
+    case 'actioncable': {
+      const { actionCableCodec } = await import('./actioncable.js');
+      return () => actionCableCodec();
+    }
+    case 'stomp': {
+      const { stompCodec } = await import('./stomp.js');
+      return () => stompCodec(opts);
+    }
     case 'mqtt': {
       const { loadMqttPackets, mqttCodec } = await import('./mqtt.js');
       await loadMqttPackets();
-      return mqttCodec(opts);
+      return () => mqttCodec(opts);
     }
   }
 }

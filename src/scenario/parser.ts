@@ -14,6 +14,7 @@ import {
 import type { ProtocolName } from '../protocols/codec.js';
 import { protocolNames } from '../protocols/index.js';
 import { durationRefusal, parseDuration } from '../text/duration.js';
+import { describeIoError } from '../text/io-error.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import type { Scenario, Step } from './steps.js';
 
@@ -25,6 +26,14 @@ export class ScenarioSyntaxError extends Error {
     readonly what: string,
   ) {
     super(line === undefined ? `${file}: ${what}` : `${file}:${line}: ${what}`);
+  }
+}
+
+/** A scenario file wsx cannot read: worded as every local file is ("cannot read FILE: no such file"). */
+export class ScenarioFileError extends ScenarioSyntaxError {
+  constructor(file: string, cause: LocalFileError) {
+    super(file, undefined, cause.reason);
+    this.message = describeIoError(cause, file);
   }
 }
 
@@ -56,7 +65,7 @@ export function readScenario(file: string, known?: KnownVariables): Scenario {
   try {
     bytes = readLocalFile(file);
   } catch (err) {
-    if (err instanceof LocalFileError) throw new ScenarioSyntaxError(file, undefined, err.reason);
+    if (err instanceof LocalFileError) throw new ScenarioFileError(file, err);
     throw err;
   }
   return parseScenario(file, decodeUtf8(file, bytes), known);

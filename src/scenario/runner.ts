@@ -2,10 +2,10 @@
 // before its `expect` runs is never missed. Steps advance synchronously on each event (message, pong, state,
 // timer), so by the time anyone else hears of a message, every expect it completes has completed.
 
-import { Connection } from '../core/connection.js';
+import type { Connection } from '../core/connection.js';
 import { isInputError, type ProtocolMessage } from '../protocols/codec.js';
-import { loadCodec } from '../protocols/index.js';
-import { ProtocolSession } from '../protocols/session.js';
+import { openSession } from '../protocols/open-session.js';
+import type { ProtocolSession } from '../protocols/session.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
@@ -14,7 +14,7 @@ import { lookup, type Matcher } from '../match/matcher.js';
 import { fillMatcher } from '../match/matcher-template.js';
 import { cutMessage } from './report-text.js';
 import { execRegex, isRegexTooSlow } from '../match/regex-guard.js';
-import { ExitCode, exitCodeFor } from '../outcome.js';
+import { describeConnectFailure, ExitCode, exitCodeFor } from '../outcome.js';
 import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
 import type { Scenario, Step } from './steps.js';
@@ -96,20 +96,15 @@ export async function runScenario(
   let conn: Connection | undefined;
   let proto: ProtocolSession | undefined;
   try {
-    const deps = settings.signal ? { signal: settings.signal } : {};
-    if (settings.proto) {
-      // The codec decides the URL and subprotocols; the display URL stays the one the user gave.
-      const codec = await loadCodec(settings.proto.name, settings.proto);
-      const c = settings.connection;
-      const target = codec.target(c.url, c.protocols ?? []);
-      conn = new Connection({ ...c, url: target.url, protocols: target.protocols, displayUrl: url }, deps);
-      settings.observe?.(conn);
-      // Before the steps listen: its verdict on a closing socket must be known when they hear of it.
-      proto = new ProtocolSession(conn, codec, undefined, c.handshakeTimeoutMs);
-    } else {
-      conn = new Connection(settings.connection, deps);
-      settings.observe?.(conn);
-    }
+    // The codec decides the URL and subprotocols; the display URL stays the one the user gave.
+    ({ conn, proto } = await openSession(
+      { ...settings.connection, displayUrl: url },
+      {
+        proto: settings.proto,
+        ...(settings.signal ? { deps: { signal: settings.signal } } : {}),
+        ...(settings.observe ? { observe: settings.observe } : {}),
+      },
+    ));
   } catch (err) {
     const code = err instanceof WsxError ? exitCodeFor(err, false) : ExitCode.runtime;
     const message = (err as Error).message;
@@ -399,7 +394,7 @@ class StepRun {
           const why = err ? err.describe() : (this.ended?.reason ?? 'closed');
           return new StepFailure(
             err ? exitCodeFor(err, false) : ExitCode.connect,
-            `cannot connect to ${this.conn.snapshot().url}: ${why}`,
+            describeConnectFailure(this.conn.snapshot().url, why),
           );
         };
         break;

@@ -1,49 +1,13 @@
 // Reading a file the user named (a scenario, a secret, a header file, a TLS file, the config): one reader that
-// checks the file type and caps the size first, and one wording for what went wrong, the same everywhere.
+// checks the file type and caps the size first (what went wrong is worded by io-error.ts).
 
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { describeFileError, LocalFileError } from './io-error.js';
 
-/** A file the user named that wsx cannot use; `reason` is in words ("no such file", "larger than 8 MiB"). */
-export class LocalFileError extends Error {
-  override readonly name = 'LocalFileError';
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-    /** Node's code (ENOENT …) when the system refused; undefined for wsx's own checks. */
-    readonly code?: string,
-  ) {
-    super(`${path}: ${reason}`);
-  }
-}
+export { describeFileError, LocalFileError };
 
 /** Default cap: a scenario, a CA bundle or a header file is kilobytes; 8 MiB leaves room and bounds memory. */
 export const defaultMaxFileBytes = 8 * 1024 * 1024;
-
-/** A file error in words: "no such file" rather than ENOENT. */
-export function describeFileError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    default:
-      return code ?? (err instanceof Error ? err.message : String(err));
-  }
-}
 
 /** A size limit, written exactly ("8 MiB", "1000 bytes"): text/bytes.ts's formatBytes rounds, a limit may not. */
 function formatByteLimit(bytes: number): string {

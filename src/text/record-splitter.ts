@@ -32,6 +32,11 @@ export class RecordSplitter {
     if (chunk.length > 0 && !this.isBroken) this.chunks.push(chunk);
   }
 
+  /** end() was called: no more chunks come. */
+  get hasEnded(): boolean {
+    return this.isEnded;
+  }
+
   /** No more input: the bytes after the last delimiter, if any, become the last record. */
   end(): void {
     this.isEnded = true;

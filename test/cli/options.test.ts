@@ -7,7 +7,7 @@ import { buildOptions, type Environment } from '../../src/cli/options.js';
 import { buildProgram, type RawFlags } from '../../src/cli/program.js';
 import { buildServerOptions, type ServeFlags } from '../../src/cli/serve-command.js';
 import { WsxError } from '../../src/core/errors.js';
-import { historyPath } from '../../src/ui/history-file.js';
+import { historyPath } from '../../src/ui/session/history-file.js';
 
 /** Parses `args` as wsx would (defaults included) and returns the URL argument and the flags. */
 function parse(args: string[]): { url: string | undefined; flags: RawFlags } {

@@ -98,7 +98,7 @@ describe('the bundled build (npm run build)', () => {
     const withinTheScreen = [
       'src/match/matcher.ts: MatchSyntaxError',
       'src/match/matcher.ts: Subject',
-      'src/text/local-file.ts: LocalFileError',
+      'src/text/io-error.ts: LocalFileError',
     ];
     expect(classes.filter((c) => !withinTheScreen.includes(c))).toEqual([]);
   });

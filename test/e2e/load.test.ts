@@ -2,7 +2,7 @@
 
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach, serverUntilCleanup, type Defer } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 import { freePort, listenOnLoopback } from '../helpers/servers.js';
+import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -358,5 +359,173 @@ describe('wsx load', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/conns \d+\/\d+/);
     expect(r.stderr).toMatch(/^load ws:\/\/127\.0\.0\.1:\d+\/: /m);
+  });
+});
+
+describe('wsx load --proto', () => {
+  it('jsonrpc: each connection speaks the protocol, every request is answered by id and timed', async () => {
+    const { url } = await startJsonRpc(defer);
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'jsonrpc',
+      '-c',
+      '20',
+      '--rate',
+      '200',
+      '-d',
+      '1s',
+      '--message',
+      'add [{{seq}},1]',
+      '--summary-json',
+      summary,
+      '-q',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = readSummary(summary);
+    expect(s.connections).toMatchObject({ opened: 20, failed: 0 });
+    expect(s.messages.sent).toBeGreaterThan(100);
+    // Each answer paired with its request through the JSON-RPC id: none unmatched, none left unanswered.
+    expect(s.messages.received).toBe(s.messages.sent);
+    expect(s.rtt_ms.count).toBe(s.messages.sent);
+    expect(s.messages).toMatchObject({ unmatched: 0, unanswered: 0 });
+  });
+
+  it('socketio: connections count as open after the namespace CONNECT, acks are the round trips', async () => {
+    const { url } = await startSocketIo(defer);
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'socketio',
+      '-c',
+      '10',
+      '--rate',
+      '100',
+      '-d',
+      '1s',
+      '--message',
+      'ack ["add",{{seq}},2]',
+      '--summary-json',
+      summary,
+      '-q',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = readSummary(summary);
+    expect(s.connections).toMatchObject({ opened: 10, failed: 0 });
+    expect(s.messages.sent).toBeGreaterThan(50);
+    expect(s.rtt_ms.count).toBe(s.messages.sent);
+    expect(s.messages.unanswered).toBe(0);
+    // The server's welcome event per connection is received but answers nothing.
+    expect(s.messages.received).toBe(s.messages.sent + 10);
+  });
+
+  it('fails fast with exit 3 when the protocol refuses the probe connection, and refuses --correlate with --proto', async () => {
+    const { url } = await startSocketIo(defer);
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'socketio',
+      '--namespace',
+      '/nowhere',
+      '-c',
+      '5',
+      '-d',
+      '1s',
+      '--summary-json',
+      summary,
+      '-q',
+    ]);
+    // The probe connection is refused by the protocol: the run fails fast, as for a refused port.
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/nowhere|namespace/i);
+    const bad = await runWsx([
+      'load',
+      url,
+      '--proto',
+      'socketio',
+      '--correlate',
+      'echo',
+      '-c',
+      '1',
+      '--rate',
+      '1',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--correlate does not go with --proto socketio/);
+  });
+});
+
+describe('wsx load FILE.wsx', () => {
+  const scenarioFile = (url: string, body: string) => {
+    const file = tempFile('flow.wsx');
+    writeFileSync(file, `connect ${url}\n${body}`);
+    return file;
+  };
+
+  it('runs the file on each connection --iterations times, timing each expect step as a round trip', async () => {
+    const server = await serverUntilCleanup(defer, { mode: 'echo' });
+    const file = scenarioFile(
+      server.url,
+      'send {"op":"hi","n":1}\nexpect json op == "hi" within 2s\nsend bye\nexpect /bye/ within 2s\n',
+    );
+    const summary = tempFile('s.json');
+    const r = await runWsx(['load', file, '-c', '10', '--iterations', '3', '--summary-json', summary, '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = readSummary(summary);
+    // Each iteration is a connection of its own: 10 × 3 opened, 2 sends and 2 timed expects each.
+    expect(s.iterations).toEqual({ completed: 30, failed: 0 });
+    expect(s.connections).toMatchObject({ target: 10, opened: 30, failed: 0 });
+    expect(s.messages).toMatchObject({ sent: 60, received: 60 });
+    expect(s.rtt_ms.count).toBe(60);
+    expect(s.connect_ms.count).toBe(30);
+  });
+
+  it('counts a failing step by its line, says its reason once, goes on, and a threshold on errors fails the run', async () => {
+    const server = await serverUntilCleanup(defer, { mode: 'echo' });
+    const file = scenarioFile(server.url, 'send ping\nexpect /never/ within 200ms\n');
+    const summary = tempFile('s.json');
+    const r = await runWsx([
+      'load',
+      file,
+      '-c',
+      '4',
+      '--iterations',
+      '2',
+      '--threshold',
+      'errors < 1%',
+      '--summary-json',
+      summary,
+    ]);
+    expect(r.code).toBe(6);
+    const said = r.stderr.split('\n').filter((l) => l.includes(':3: expect failed'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/timed out after 200ms waiting for \/never\//);
+    const s = readSummary(summary);
+    expect(s.iterations).toEqual({ completed: 0, failed: 8 });
+    expect(s.errors).toEqual({ 'line 3 expect': 8 });
+  });
+
+  it('refuses a malformed file (FILE:LINE) and the flags a file replaces, exit 2, before connecting', async () => {
+    const server = await serverUntilCleanup(defer, { mode: 'echo' });
+    let connections = 0;
+    server.wss.on('connection', () => connections++);
+    const bad = scenarioFile(server.url, 'send hi\nexpect within 2s\n');
+    const r = await runWsx(['load', bad, '-c', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/flow\.wsx:3: /);
+    const good = scenarioFile(server.url, 'send hi\n');
+    const withRate = await runWsx(['load', good, '--rate', '10']);
+    expect(withRate.code).toBe(2);
+    expect(withRate.stderr).toMatch(/--rate go with a URL, not a scenario file/);
+    expect(connections).toBe(0);
   });
 });

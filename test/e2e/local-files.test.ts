@@ -74,6 +74,18 @@ describe('local files', () => {
     expect(missingHeaders.stderr).toBe('wsx: --header-file: cannot read missing.txt: no such file\n');
     const missingScenario = await runWsx(['run', 'missing.wsx']);
     expect(missingScenario.code).toBe(2);
-    expect(missingScenario.stderr).toContain('missing.wsx: no such file');
+    expect(missingScenario.stderr).toBe('wsx: cannot read missing.wsx: no such file\n');
+  });
+
+  it('words a file load --message cannot read and a --junit file it cannot write the same way', async () => {
+    const dir = tempDir();
+    const message = await runWsx(['load', 'ws://127.0.0.1:1', '--message', `@${join(dir, 'missing.txt')}`]);
+    expect(message.code).toBe(2);
+    expect(message.stderr).toBe(`wsx: --message: cannot read ${join(dir, 'missing.txt')}: no such file\n`);
+    const scenario = join(dir, 'ok.wsx');
+    writeFileSync(scenario, 'connect ws://127.0.0.1:1\n');
+    const junit = join(dir, 'no', 'such', 'dir', 'report.xml');
+    const run = await runWsx(['run', scenario, '--junit', junit], { killAfterMs: 10_000 });
+    expect(run.stderr).toContain(`wsx: --junit: cannot write ${junit}: no such file\n`);
   });
 });

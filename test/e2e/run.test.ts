@@ -127,7 +127,7 @@ describe('wsx run', () => {
     const dir = tempDir();
     const missing = join(dir, 'nope.wsx');
     expect((await runWsx(['run', missing, '--url', 'ws://127.0.0.1:1'])).stderr).toBe(
-      `${missing}: no such file\n`,
+      `wsx: cannot read ${missing}: no such file\n`,
     );
     const latin1 = join(dir, 'latin1.wsx');
     writeFileSync(latin1, Buffer.from([0x73, 0x65, 0x6e, 0x64, 0x20, 0xe9, 0x0a]));

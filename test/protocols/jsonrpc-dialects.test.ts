@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
 import { dialects, jsonRpcCodec } from '../../src/protocols/jsonrpc.js';
-import { summarise } from '../../src/ui/protocol-entry.js';
+import { summarise } from '../../src/ui/log/protocol-entry.js';
 import { messages, nextMessage, openSession, readyReached } from './helpers.js';
 
 const defer = cleanupAfterEach();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { waitForOutput } from '../helpers/ink.js';
 import { renderApp } from '../helpers/app.js';
-import { SessionStore } from '../../src/ui/session-store.js';
+import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import type { Codec } from '../../src/protocols/codec.js';
 import { ProtocolSession } from '../../src/protocols/session.js';

@@ -6,7 +6,7 @@ import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
 import { stripAnsi, waitForOutput } from '../helpers/ink.js';
 import { renderApp } from '../helpers/app.js';
-import { SessionStore } from '../../src/ui/session-store.js';
+import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import type { Codec } from '../../src/protocols/codec.js';
 import { ProtocolSession } from '../../src/protocols/session.js';

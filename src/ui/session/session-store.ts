@@ -1,0 +1,223 @@
+// Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
+
+import type { Connection } from '../../core/connection.js';
+import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../../core/events.js';
+import type { WsxError } from '../../core/errors.js';
+import type { ProtocolMessage } from '../../protocols/codec.js';
+import type { ProtocolSession } from '../../protocols/session.js';
+import { decodedEntry } from '../log/protocol-entry.js';
+import { describeStateChange } from '../components/state-label.js';
+import { plural } from '../../text/plural.js';
+import type { LogEntry } from '../log/log-entry.js';
+import { LogBuffer, type LogBufferLimits } from '../log/log-buffer.js';
+
+export interface SessionView {
+  snap: ConnectionSnapshot;
+  /** The oldest queued messages, for the queue panel. */
+  queued: readonly Outgoing[];
+  /** How many queued messages exist beyond `queued`. */
+  moreQueued: number;
+  /** Clock time of this view, ms (countdowns are computed against it). */
+  now: number;
+  /** Changes whenever new log entries are waiting in takeEntries() or were added to the lens's log. */
+  entriesVersion: number;
+}
+
+export interface StoreOptions {
+  showPingPong: boolean;
+  /** Ms between published views. Default 33 (about 30 per second). */
+  flushMs?: number;
+  /** Log entries kept between flushes; beyond this, the oldest are summarised as "N more". Default 200. */
+  maxPendingEntries?: number;
+  now?: () => number;
+  /**
+   * Keep entries in a bounded ring for the full-screen lens instead of handing them out once (inline).
+   * Default: inline.
+   */
+  logLimits?: LogBufferLimits;
+  /**
+   * The --proto codec over the connection: the log then shows its decoded messages instead of frames, and
+   * lines as typed instead of the frames they became (the protocol's own pongs and handshakes stay out).
+   */
+  proto?: ProtocolSession;
+}
+
+const queuePreviewCount = 5;
+
+export class SessionStore {
+  private view: SessionView;
+  private listeners = new Set<() => void>();
+  private pending: LogEntry[] = [];
+  private skipped = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
+  private readonly detach: () => void;
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+  private readonly now: () => number;
+  private hasNewEntries = false;
+  /** The full-screen lens's entries; undefined in inline mode, where entries are printed once. */
+  readonly log: LogBuffer | undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    options: StoreOptions,
+  ) {
+    this.flushMs = options.flushMs ?? 33;
+    this.maxPending = options.maxPendingEntries ?? 200;
+    this.now = options.now ?? Date.now;
+    this.log = options.logLimits ? new LogBuffer(options.logLimits) : undefined;
+    this.view = this.buildView(0);
+    const unsubscribers: (() => void)[] = [];
+    // One list of subscriptions: each `listen` also records how to undo itself.
+    const listen = <K extends keyof ConnectionEvents>(
+      event: K,
+      listener: (...args: ConnectionEvents[K]) => void,
+    ) => {
+      conn.on(event, listener as never);
+      unsubscribers.push(() => conn.off(event, listener as never));
+    };
+    // A message from ws can be a view into the much larger chunk the socket read: kept in the lens's log
+    // for a long time, that view would pin the whole chunk. A copy holds only the message's own bytes.
+    const { proto } = options;
+    if (proto) {
+      const onMessage = (msg: ProtocolMessage) => this.add(decodedEntry(msg, this.now()));
+      const onReady = ({ detail }: { detail: string }) =>
+        detail ? this.add({ kind: 'state', at: this.now(), text: detail, tone: 'good' }) : this.schedule();
+      const onNote = (text: string) => this.add({ kind: 'state', at: this.now(), text, tone: 'warn' });
+      const onFailure = (err: WsxError) =>
+        this.add({ kind: 'state', at: this.now(), text: err.describe(), tone: 'bad' });
+      proto.on('message', onMessage);
+      proto.on('ready', onReady);
+      proto.on('note', onNote);
+      proto.on('failure', onFailure);
+      unsubscribers.push(() => {
+        proto.off('message', onMessage);
+        proto.off('ready', onReady);
+        proto.off('note', onNote);
+        proto.off('failure', onFailure);
+      });
+    } else {
+      listen('message', (msg) =>
+        this.add({
+          kind: 'received',
+          at: this.now(),
+          data: this.log ? Buffer.from(msg.data) : msg.data,
+          isBinary: msg.isBinary,
+        }),
+      );
+      listen('sent', (msg) =>
+        this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+      );
+    }
+    listen('dropped', ({ msg, why }) =>
+      this.add({
+        kind: 'dropped',
+        at: this.now(),
+        data: msg.data,
+        isBinary: msg.isBinary,
+        why: why === 'deadline' ? 'not sent in time' : 'connection closed',
+      }),
+    );
+    listen('state', (change) => {
+      const described = describeStateChange(change);
+      if (described) this.add({ kind: 'state', at: this.now(), ...described });
+      else this.schedule();
+      // Lines a codec held for its opening (a Socket.IO CONNECT, a graphql-ws ack) never reached the
+      // queue, so no `dropped` event names them: say so once the connection has ended for good. The
+      // ProtocolSession listened first and has counted them by now.
+      const held = change.to === 'closed' ? (options.proto?.droppedInputs ?? 0) : 0;
+      if (held > 0)
+        this.add({
+          kind: 'state',
+          at: this.now(),
+          text: `${plural(held, 'line', 'lines')} held for the protocol's opening ${held === 1 ? 'was' : 'were'} dropped: never sent`,
+          tone: 'bad',
+        });
+    });
+    listen('ping', () => (options.showPingPong ? this.add({ kind: 'ping', at: this.now() }) : undefined));
+    listen('pong', ({ rttMs }) =>
+      options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule(),
+    );
+    listen('error', () => {}); // each failure also arrives as a state change, which is what the log shows
+    this.detach = () => unsubscribers.forEach((off) => off());
+    // Countdowns ("retry in 3s", "up 2m", "27s left") move even when nothing happens.
+    this.ticker = setInterval(() => this.schedule(), 1000);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getView = (): SessionView => this.view;
+
+  /** An entry from the UI itself (help text, a command's result). */
+  add(entry: LogEntry): void {
+    if (this.log) {
+      this.log.push(entry);
+      this.hasNewEntries = true;
+      this.schedule();
+      return;
+    }
+    this.pending.push(entry);
+    if (this.pending.length > this.maxPending) {
+      this.pending.shift();
+      this.skipped++;
+    }
+    this.schedule();
+  }
+
+  /** Empties the lens's log (/clear, Ctrl+L): entries cleared by the user do not count as dropped. */
+  clearLog(): void {
+    this.log?.clear();
+    this.hasNewEntries = true;
+    this.schedule();
+  }
+
+  /** Publishes a fresh view soon: for changes the connection emits no event for (a message queued offline). */
+  refresh(): void {
+    this.schedule();
+  }
+
+  /** Removes and returns the entries waiting to be printed, with a summary of any that were skipped. */
+  takeEntries(): LogEntry[] {
+    const taken = this.pending;
+    this.pending = [];
+    if (this.skipped > 0) {
+      taken.unshift({ kind: 'skipped', at: this.now(), count: this.skipped });
+      this.skipped = 0;
+    }
+    return taken;
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    clearTimeout(this.flushTimer);
+    this.detach();
+    this.listeners.clear();
+  }
+
+  private schedule(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const isNew = this.hasNewEntries || this.pending.length > 0 || this.skipped > 0;
+      this.hasNewEntries = false;
+      this.view = this.buildView(this.view.entriesVersion + (isNew ? 1 : 0));
+      for (const listener of this.listeners) listener();
+    }, this.flushMs);
+  }
+
+  private buildView(entriesVersion: number): SessionView {
+    const snap = this.conn.snapshot();
+    const queued = this.conn.queuedMessages(queuePreviewCount);
+    return {
+      snap,
+      queued,
+      moreQueued: Math.max(0, snap.counters.queued - queued.length),
+      now: this.now(),
+      entriesVersion,
+    };
+  }
+}
