@@ -6,7 +6,9 @@ import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
 import { parseArguments } from '../../src/protocols/json-values.js';
 import { signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { until } from '../helpers/servers.js';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, until } from '../helpers/servers.js';
 import { messages as collect, nextMessage, openSession } from './helpers.js';
 import { redirectToken, startSignalr } from './signalr-server.js';
 
@@ -143,6 +145,48 @@ describe('signalrCodec negotiates', () => {
       'the SignalR server refused the negotiation: Negotiate refused: the hub is full',
     );
     expect(server.upgrades).toEqual([]);
+  });
+
+  it('a negotiate that never answers fails within the handshake deadline; closing while negotiating leaves nothing running', async () => {
+    const http = createServer(() => {});
+    const sockets = new Set<Socket>();
+    http.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    const port = await listenOnLoopback(http);
+    defer(() => {
+      http.closeAllConnections();
+      return new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    const url = `ws://127.0.0.1:${port}/chat`;
+    const { conn } = openSession(defer, signalrCodec(), url, { handshakeTimeoutMs: 300 });
+    const ended = await new Promise<{ error?: { kind: string; message: string } }>((resolve) =>
+      conn.on('state', (c) => c.to === 'closed' && resolve(c)),
+    );
+    expect(ended.error).toMatchObject({
+      kind: 'timeout',
+      message: 'the opening handshake did not finish within 300 ms',
+    });
+    // The POST was aborted with the attempt: the server sees its socket close.
+    await until(
+      () => sockets.size === 0,
+      2000,
+      () => `${sockets.size} connection(s) still open`,
+    );
+    const second = openSession(defer, signalrCodec(), url, { handshakeTimeoutMs: 5000 });
+    await until(
+      () => sockets.size === 1,
+      2000,
+      () => 'the negotiate request never came',
+    );
+    await second.conn.close();
+    expect(second.conn.currentState).toBe('closed');
+    await until(
+      () => sockets.size === 0,
+      2000,
+      () => `${sockets.size} connection(s) still open after close()`,
+    );
   });
 
   it('a hub without /negotiate (404) is opened directly, as with skipNegotiation', async () => {
