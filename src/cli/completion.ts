@@ -3,6 +3,8 @@
 // the script asks `wsx completion --list-profiles` for them when it completes.
 
 import { Command, Option } from 'commander';
+import { commandFlags } from './command-flags.js';
+import { toOption } from './program.js';
 import { protocolNames } from '../protocols/index.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
@@ -234,9 +236,9 @@ export function addCompletionCommand(
 ): void {
   program
     .command('completion')
-    .description('print a shell completion script: bash, zsh or fish (README: Shell completion)')
+    .description('print a shell completion script: bash, zsh or fish (docs/install.md)')
     .argument('[shell]', 'bash, zsh or fish')
-    .addOption(new Option('--list-profiles', 'print profile names, one a line').hideHelp())
+    .addOption(toOption(commandFlags.completion[0]!))
     .action(async (shell: string | undefined, flags: { listProfiles?: boolean }) => {
       if (flags.listProfiles) {
         const { readConfig } = await import('../config/config-file.js');

@@ -13,7 +13,8 @@ import { parseThreshold, type Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { durationFlag, positiveIntFlag, usage } from './flag-values.js';
 import { buildOptions } from './options.js';
-import type { RawFlags } from './program.js';
+import { commandFlags } from './command-flags.js';
+import { sharedOptions, toOption, type RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
 
 export interface LoadFlags {
@@ -39,8 +40,6 @@ export interface LoadFlags {
   iterations?: string;
   var?: string[];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** "500", "500/s" → 500 a second, above 0. */
 export function rateFlag(flag: string, text: string): number {
@@ -206,9 +205,6 @@ async function loadScenario(
   );
 }
 
-/** The client's option groups `wsx load` shares: where and how to connect. */
-const sharedGroups = new Set(['Connection:', 'Protocols:']);
-
 /** Adds `wsx load` and `wsx load merge` to `program` (after buildProgram, for its Connection flags). */
 export function addLoadCommand(program: Command, done: (outcome: Outcome) => void): void {
   const load = program
@@ -217,51 +213,9 @@ export function addLoadCommand(program: Command, done: (outcome: Outcome) => voi
     .argument(
       '<url|file.wsx>',
       'the server to load (ws://, wss://, host:port/path), or a scenario file each connection runs',
-    )
-    .option('-c, --connections <n>', 'connections to hold open', '1')
-    .option('--connect-rate <n/s>', 'new connections a second (default: as fast as possible)')
-    .option('-d, --duration <duration>', 'how long to run (default 10s, or the stages)')
-    .option('--stages <list>', 'connections over time, e.g. 30s:1000,2m:1000,30s:0 (ramps like k6)')
-    .option(
-      '--message <text|@file>',
-      `what each connection sends; {{conn}} {{seq}} {{uuid}} {{now}} (default "${defaultMessage}")`,
-    )
-    .option('--rate <n/s>', 'messages a second over all connections (open model: sends keep their schedule)')
-    .option('--rate-per-conn <n/s>', 'messages a second per open connection')
-    .option('--correlate <how>', 'pair replies with sends: echo (default), json PATH (a shared field), none')
-    .option(
-      '--fanout',
-      'the server sends each message to every other connection (a broadcast room): report reach and its latency',
-    )
-    .option(
-      '--threshold <rule>',
-      "pass/fail rule, e.g. 'rtt p99 < 50ms', 'errors < 0.1%' (repeatable; exit 6)",
-      collect,
-    )
-    .option('--summary-json <file>', 'write the summary as JSON ("-": stdout)')
-    .option('--hdr-log <file>', 'write HdrHistogram interval logs of rtt and connect times (µs)')
-    .option('--junit <file>', 'write a JUnit XML report, one testcase per threshold')
-    .option(
-      '--source-ip <range>',
-      'connect from these local addresses, e.g. 127.0.0.2-127.0.0.20 (more than 28k connections)',
-    )
-    .option('--shard <i/n>', 'run shard i (0-based) of n: its slice of the connections and the rate')
-    .option('--start-at <time>', 'wait until this time (ISO 8601 or Unix seconds) so shards start together')
-    .option(
-      '--late-after <duration>',
-      'a send that leaves this long after its scheduled time counts as late',
-      '10ms',
-    )
-    .option(
-      '--iterations <n>',
-      'with a scenario file: runs of it per connection (default: again and again for -d)',
-    )
-    .option('--var <name=value>', 'with a scenario file: a variable for {{name}} (repeatable)', collect)
-    .option('--drain <duration>', 'after the last send, wait this long for the replies still due', '2s')
-    .option('-q, --quiet', 'no progress and no table on stderr, only errors');
-  for (const option of program.options)
-    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
-      load.addOption(option);
+    );
+  for (const spec of commandFlags.load) load.addOption(toOption(spec));
+  for (const option of sharedOptions(program, 'load')) load.addOption(option);
   load.addHelpText(
     'after',
     `
@@ -378,22 +332,20 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       ),
     );
   });
-  load
+  const merge = load
     .command('merge')
     .description("add shards' --summary-json files up: exact percentiles, thresholds applied again")
-    .argument('<file...>', 'summary files written by wsx load --summary-json')
-    .option('--summary-json <file>', 'write the merged summary as JSON ("-": stdout)')
-    .option('--junit <file>', 'write a JUnit XML report, one testcase per threshold')
-    .option('-q, --quiet', 'no table on stderr, only errors')
-    .action(async (files: string[], flags: { summaryJson?: string; junit?: string; quiet?: boolean }) => {
-      const { runLoadMerge } = await import('../modes/load.js');
-      done(
-        await runLoadMerge(
-          files,
-          { summaryJson: flags.summaryJson, junit: flags.junit },
-          flags.quiet === true,
-          { stdout: process.stdout, stderr: process.stderr },
-        ),
-      );
-    });
+    .argument('<file...>', 'summary files written by wsx load --summary-json');
+  for (const spec of commandFlags['load merge']) merge.addOption(toOption(spec));
+  merge.action(async (files: string[], flags: { summaryJson?: string; junit?: string; quiet?: boolean }) => {
+    const { runLoadMerge } = await import('../modes/load.js');
+    done(
+      await runLoadMerge(
+        files,
+        { summaryJson: flags.summaryJson, junit: flags.junit },
+        flags.quiet === true,
+        { stdout: process.stdout, stderr: process.stderr },
+      ),
+    );
+  });
 }

@@ -3,6 +3,7 @@
 import type { Mode } from '../options.js';
 import type { RawFlags } from './program.js';
 import { usage } from './flag-values.js';
+import { attributeName, clientFlags, flagName } from './flags.js';
 
 /**
  * Script mode with -x or an expectation; the interactive session for --demo, or when stdin and stdout are
@@ -24,32 +25,20 @@ export function chooseMode(
   return 'pipe';
 }
 
-/** Flags that do something only in some modes, with the defaults commander fills in when they are absent. */
-const modeFlags: { flag: string; isGiven: (f: RawFlags) => boolean; modes: readonly Mode[] }[] = [
-  { flag: '--jsonl', isGiven: (f) => f.jsonl === true, modes: ['pipe', 'script'] },
-  { flag: '--record', isGiven: (f) => f.record !== undefined, modes: ['pipe', 'script'] },
-  { flag: '--null', isGiven: (f) => f.null === true, modes: ['pipe'] },
-  // The session sends typed lines as binary frames with it.
-  { flag: '--binary', isGiven: (f) => f.binary === true, modes: ['pipe', 'interactive'] },
-  {
-    flag: '--record-end',
-    isGiven: (f) => f.recordEnd !== undefined && f.recordEnd !== 'none',
-    modes: ['pipe'],
-  },
-  { flag: '--binary-out', isGiven: (f) => f.binaryOut !== 'base64', modes: ['pipe', 'script'] },
-  { flag: '--count', isGiven: (f) => f.count !== undefined, modes: ['pipe', 'script'] },
-  { flag: '--timeout', isGiven: (f) => f.timeout !== undefined, modes: ['pipe', 'script'] },
-  { flag: '--wait', isGiven: (f) => f.wait !== '1s', modes: ['pipe', 'script'] },
-  { flag: '--pretty', isGiven: (f) => f.pretty === true, modes: ['interactive'] },
-  { flag: '--timestamps', isGiven: (f) => f.timestamps === true, modes: ['interactive'] },
-  { flag: '--inline', isGiven: (f) => f.inline === true, modes: ['interactive'] },
-  { flag: '--scrollback', isGiven: (f) => f.scrollback !== undefined, modes: ['interactive'] },
-  // Line modes report pings and pongs only as --jsonl events, and those come with or without -P.
-  { flag: '--show-ping-pong', isGiven: (f) => f.showPingPong === true, modes: ['interactive'] },
-  // The session does not show verdicts yet.
-  { flag: '--asyncapi', isGiven: (f) => f.asyncapi !== undefined, modes: ['pipe', 'script'] },
-  { flag: '--resend', isGiven: (f) => f.resend === true, modes: ['script'] },
-];
+/**
+ * Flags that do something only in some modes, in the table's order. A flag counts as given when it holds
+ * a value other than its default (commander fills defaults in; switches are true when typed).
+ */
+const modeFlags = clientFlags
+  .filter((spec) => spec.modes !== undefined)
+  .map((spec) => {
+    const key = attributeName(spec) as keyof RawFlags;
+    return {
+      flag: flagName(spec),
+      isGiven: (f: RawFlags) => f[key] !== undefined && f[key] !== false && f[key] !== spec.default,
+      modes: spec.modes!,
+    };
+  });
 
 const modeNames: Record<Mode, string> = {
   interactive: 'the interactive session',

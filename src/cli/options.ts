@@ -17,7 +17,8 @@ import {
   type Credentials,
   type ReadFile,
 } from './credentials.js';
-import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import { durationFlag, usage } from './flag-values.js';
+import { flagValue } from './flags.js';
 import { chooseMode, ignoredFlagsWarning } from './mode.js';
 import type { RawFlags } from './program.js';
 import { buildProtoSettings, isProtoLogin, isSocketIoAuth, loginSecrets } from './proto-flags.js';
@@ -216,25 +217,24 @@ function readTarget(urlArg: string | undefined, flags: RawFlags): { url: string;
 }
 
 function connectionOptions(flags: RawFlags, mode: Mode, credentials: Credentials): ConnectionOptions {
-  const pingIntervalMs = durationFlag('--ping-interval', flags.pingInterval, { allowZero: true });
-  const pingTimeoutMs = durationFlag('--ping-timeout', flags.pingTimeout);
+  const pingIntervalMs = flagValue('pingInterval', flags.pingInterval);
+  const pingTimeoutMs = flagValue('pingTimeout', flags.pingTimeout);
   return {
     url: credentials.url,
     displayUrl: credentials.displayUrl,
     protocols: flags.subprotocol,
     headers: credentials.headers,
     ...(flags.origin ? { origin: flags.origin } : {}),
-    handshakeTimeoutMs: durationFlag('--connect-timeout', flags.connectTimeout),
-    maxPayloadBytes: bytesFlag('--max-message-size', flags.maxMessageSize),
+    handshakeTimeoutMs: flagValue('connectTimeout', flags.connectTimeout),
+    maxPayloadBytes: flagValue('maxMessageSize', flags.maxMessageSize),
     compress: flags.compress === true,
     followRedirects: flags.location === true,
-    maxRedirects: positiveIntFlag('--max-redirects', flags.maxRedirects),
+    maxRedirects: flagValue('maxRedirects', flags.maxRedirects),
     ...(flags.location === true ? { onRedirect: guardRedirect } : {}),
     reconnect: {
       // On by default only where a person watches: the interactive session.
       enabled: flags.reconnect ?? mode === 'interactive',
-      maxRetries:
-        flags.maxRetries === undefined ? Infinity : positiveIntFlag('--max-retries', flags.maxRetries),
+      maxRetries: flags.maxRetries === undefined ? Infinity : flagValue('maxRetries', flags.maxRetries),
     },
     heartbeat:
       pingIntervalMs === 0
@@ -244,7 +244,7 @@ function connectionOptions(flags: RawFlags, mode: Mode, credentials: Credentials
             timeoutMs: pingTimeoutMs,
             ...(flags.appPing !== undefined ? { appMessage: flags.appPing } : {}),
           },
-    queue: { maxMessages: positiveIntFlag('--queue-limit', flags.queueLimit) },
+    queue: { maxMessages: flagValue('queueLimit', flags.queueLimit) },
   };
 }
 
@@ -269,11 +269,11 @@ function outputOptions(flags: RawFlags) {
     isPretty: flags.pretty === true,
     showHandshake: flags.showHandshake === true,
     isInsecure: flags.insecure === true,
-    dropAfterMs: flags.dropAfter === undefined ? undefined : durationFlag('--drop-after', flags.dropAfter),
+    dropAfterMs: flags.dropAfter === undefined ? undefined : flagValue('dropAfter', flags.dropAfter),
     execute: flags.execute,
     resend: flags.resend === true,
-    count: flags.count === undefined ? undefined : positiveIntFlag('--count', flags.count),
-    timeoutMs: flags.timeout === undefined ? undefined : durationFlag('--timeout', flags.timeout),
+    count: flags.count === undefined ? undefined : flagValue('count', flags.count),
+    timeoutMs: flags.timeout === undefined ? undefined : flagValue('timeout', flags.timeout),
     // --wait forever: after the input, listen until the server closes, --count or --timeout.
     waitMs:
       flags.wait.trim().toLowerCase() === 'forever'
@@ -281,7 +281,6 @@ function outputOptions(flags: RawFlags) {
         : durationFlag('--wait', flags.wait, { allowZero: true }),
     isListenOnly: flags.input === false,
     isInline: flags.inline === true,
-    scrollback:
-      flags.scrollback === undefined ? undefined : positiveIntFlag('--scrollback', flags.scrollback),
+    scrollback: flags.scrollback === undefined ? undefined : flagValue('scrollback', flags.scrollback),
   };
 }

@@ -8,7 +8,8 @@ import { configFile, expandHome } from '../config/paths.js';
 import { parseSecretRef, resolveSecretRef, type ResolveEnvironment } from '../config/secret-ref.js';
 import { normalizeUrl } from '../core/url.js';
 import { maskUrl } from '../text/mask.js';
-import { bytesFlag, durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import { usage } from './flag-values.js';
+import { attributeName, checkValue, clientFlags, flagName, type FlagSpec, type ProfileKey } from './flags.js';
 import { isSocketIoAuth } from './proto-flags.js';
 import type { ProfileInput } from './options.js';
 import type { RawFlags } from './program.js';
@@ -113,35 +114,10 @@ export function applyProfile(
   flags.header = [...profileLines, ...(given.header ?? [])];
   flags.maskParam = [...new Set([...(profile.maskParams ?? []), ...(given.maskParam ?? [])])];
 
-  const under = <K extends keyof ProfileFlags>(key: K, value: ProfileFlags[K] | undefined) => {
-    if (value !== undefined && !isGiven(key)) flags[key] = value;
-  };
-  // Paths saved as ~/… work for whoever runs the profile.
-  const path = (saved: string | undefined) => (saved === undefined ? undefined : expandHome(saved, env.env));
-  under('headerFile', path(profile.headerFile));
-  under('subprotocol', profile.subprotocols);
-  under('proto', profile.proto);
-  under('origin', profile.origin);
-  under('connectTimeout', profile.connectTimeout);
-  under('ca', path(profile.tls?.ca));
-  under('cert', path(profile.tls?.cert));
-  under('key', path(profile.tls?.key));
   const typesInit = isGiven('init') || isGiven('initEnv') || isGiven('initFile');
   if (profile.init !== undefined && !typesInit) flags.init = read(profile.init, 'init');
-  if (profile.tls?.passphrase !== undefined && !isGiven('passphrase'))
-    flags.passphrase = read(profile.tls.passphrase, 'tls.passphrase');
-  under('insecure', profile.tls?.insecure);
-  under('servername', profile.tls?.servername);
-  under('proxy', profile.proxy);
-  under('location', profile.followRedirects);
-  under('maxRedirects', profile.maxRedirects?.toString());
-  under('compress', profile.compress);
-  under('maxMessageSize', profile.maxMessageSize);
-  under('reconnect', profile.reconnect);
-  under('maxRetries', profile.maxRetries?.toString());
-  under('pingInterval', profile.pingInterval);
-  under('pingTimeout', profile.pingTimeout);
-  under('appPing', profile.appPing);
+  const readSetting = (value: string, key: ProfileKey) => read(value, settingName(key));
+  Object.assign(flags, tableSettings(profile, isGiven, readSetting, env.env));
   return { urlArg: url, flags, secrets, secretHeaders };
 }
 
@@ -217,53 +193,90 @@ export function profileFromFlags(url: string, flags: ProfileFlags, isGiven: IsGi
     );
   if (flags.initEnv) profile.init = `env:${flags.initEnv}`;
   if (flags.initFile) profile.init = `file:${savedPath(flags.initFile, cwd)}`;
-  if (flags.subprotocol && flags.subprotocol.length > 0) profile.subprotocols = flags.subprotocol;
-  if (flags.proto !== undefined) profile.proto = flags.proto;
-  if (flags.origin !== undefined) profile.origin = flags.origin;
   if (maskParams.length > 0) profile.maskParams = maskParams;
-  if (isGiven('connectTimeout'))
-    profile.connectTimeout = checked(flags.connectTimeout, (v) => durationFlag('--connect-timeout', v));
-
-  const tls: NonNullable<Profile['tls']> = {};
-  if (flags.ca) tls.ca = savedPath(flags.ca, cwd);
-  if (flags.cert) tls.cert = savedPath(flags.cert, cwd);
-  if (flags.key) tls.key = savedPath(flags.key, cwd);
-  if (flags.passphrase !== undefined) {
-    if (!parseSecretRef(flags.passphrase))
-      refuse('--passphrase is a secret', 'give it as --passphrase env:VAR or --passphrase file:PATH');
-    tls.passphrase = flags.passphrase;
+  for (const spec of tableMapped) {
+    const attribute = attributeName(spec);
+    const value = (flags as unknown as Record<string, unknown>)[attribute];
+    // Commander's defaults are not settings: only typed values are saved.
+    const isUnset = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    if (isUnset || (spec.default !== undefined && !isGiven(attribute as keyof ProfileFlags))) continue;
+    putSetting(profile, spec.profile!, savedValue(spec, value as string | string[] | boolean, cwd));
   }
-  if (flags.insecure) tls.insecure = true;
-  if (flags.servername) tls.servername = flags.servername;
-  if (Object.keys(tls).length > 0) profile.tls = tls;
-
-  if (isGiven('proxy') && flags.proxy !== undefined) {
-    if (typeof flags.proxy === 'string' && maskUrl(flags.proxy).secrets.length > 0)
-      refuse(
-        'the --proxy URL holds a password',
-        'leave it out and set HTTPS_PROXY in the environment instead',
-      );
-    profile.proxy = flags.proxy;
-  }
-  if (flags.location) profile.followRedirects = true;
-  if (isGiven('maxRedirects')) profile.maxRedirects = positiveIntFlag('--max-redirects', flags.maxRedirects);
-  if (flags.compress) profile.compress = true;
-  if (isGiven('maxMessageSize'))
-    profile.maxMessageSize = checked(flags.maxMessageSize, (v) => bytesFlag('--max-message-size', v));
-  if (isGiven('reconnect') && flags.reconnect !== undefined) profile.reconnect = flags.reconnect;
-  if (flags.maxRetries !== undefined) profile.maxRetries = positiveIntFlag('--max-retries', flags.maxRetries);
-  if (isGiven('pingInterval'))
-    profile.pingInterval = checked(flags.pingInterval, (v) =>
-      durationFlag('--ping-interval', v, { allowZero: true }),
-    );
-  if (isGiven('pingTimeout'))
-    profile.pingTimeout = checked(flags.pingTimeout, (v) => durationFlag('--ping-timeout', v));
-  if (flags.appPing !== undefined) profile.appPing = flags.appPing;
   return profile;
 }
 
-/** `value` after `check` accepted it (check throws the flag's usage error otherwise). */
-function checked(value: string, check: (v: string) => unknown): string {
-  check(value);
-  return value;
+/** The flag values of the table-mapped settings `profile` holds and the command line did not type. */
+function tableSettings(
+  profile: Profile,
+  isGiven: IsGiven,
+  read: (value: string, key: ProfileKey) => string,
+  env: NodeJS.ProcessEnv,
+): Partial<ProfileFlags> {
+  const flags: Record<string, unknown> = {};
+  for (const spec of tableMapped) {
+    const key = spec.profile!;
+    const attribute = attributeName(spec) as keyof ProfileFlags;
+    const saved = settingOf(profile, key);
+    if (saved === undefined || isGiven(attribute)) continue;
+    // Counts are numbers in a profile and text on the command line; paths saved as ~/… work for anyone.
+    flags[attribute] =
+      typeof saved === 'number'
+        ? String(saved)
+        : key.type === 'path'
+          ? expandHome(saved as string, env)
+          : key.type === 'reference'
+            ? read(saved as string, key)
+            : saved;
+  }
+  return flags;
+}
+
+/** Flags whose profile setting is mapped by the table's rules; the others (headers, credentials) above. */
+const tableMapped = clientFlags.filter((spec) => spec.profile && !spec.profile.isCustom);
+
+/** "tls.passphrase": where a setting is, for messages. */
+function settingName(key: ProfileKey): string {
+  return key.section ? `${key.section}.${key.key}` : key.key;
+}
+
+function settingOf(profile: Profile, key: ProfileKey): unknown {
+  const holder = (key.section ? profile[key.section] : profile) as Record<string, unknown> | undefined;
+  return holder?.[key.key];
+}
+
+function putSetting(profile: Profile, key: ProfileKey, value: unknown): void {
+  const holder = (key.section ? (profile[key.section] ??= {}) : profile) as Record<string, unknown>;
+  holder[key.key] = value;
+}
+
+/** A typed flag's value as a profile holds it, checked as the flag is; a literal secret is refused. */
+function savedValue(spec: FlagSpec, value: string | string[] | boolean, cwd: string): unknown {
+  const name = flagName(spec);
+  switch (spec.profile!.type) {
+    case 'path':
+      return savedPath(value as string, cwd);
+    case 'count':
+      return checkValue(spec, value as string);
+    case 'duration':
+    case 'duration-or-zero':
+    case 'size':
+      checkValue(spec, value as string);
+      return value;
+    case 'reference':
+      if (!parseSecretRef(value as string))
+        refuse(`${name} is a secret`, `give it as ${name} env:VAR or ${name} file:PATH`);
+      return value;
+    case 'proxy':
+      if (typeof value === 'string' && maskUrl(value).secrets.length > 0)
+        refuse(
+          'the --proxy URL holds a password',
+          'leave it out and set HTTPS_PROXY in the environment instead',
+        );
+      return value;
+    case 'text':
+    case 'texts':
+    case 'switch':
+    case 'headers':
+      return value;
+  }
 }

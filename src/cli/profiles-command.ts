@@ -1,51 +1,19 @@
 // `wsx profiles`: list, add and remove saved connections in the config file.
 
 import { readFileSync } from 'node:fs';
-import { Command, type Option } from 'commander';
+import type { Command } from 'commander';
 import type { Profile } from '../config/config-file.js';
 import { namePattern } from '../config/names.js';
 import { configFile } from '../config/paths.js';
 import { maskUrl } from '../text/mask.js';
 import { usage } from './flag-values.js';
 import type { ProfileFlags } from './profile-flags.js';
+import { commandFlags } from './command-flags.js';
+import { sharedOptions, toOption } from './program.js';
 
 /** Loaded only when a profiles command runs: a plain `wsx URL` never reads or parses a config file. */
 const configModule = () => import('../config/config-file.js');
 const writeModule = () => import('../config/config-write.js');
-
-/** The client's flags `profiles add` takes (commander attribute names): the connection's, not the run's. */
-const savedFlags = new Set<string>([
-  'header',
-  'headerFile',
-  'auth',
-  'authEnv',
-  'authFile',
-  'bearerEnv',
-  'maskParam',
-  'subprotocol',
-  'proto',
-  'origin',
-  'connectTimeout',
-  'ca',
-  'cert',
-  'key',
-  'passphrase',
-  'insecure',
-  'servername',
-  'proxy',
-  'location',
-  'maxRedirects',
-  'compress',
-  'maxMessageSize',
-  'reconnect',
-  'maxRetries',
-  'pingInterval',
-  'pingTimeout',
-  'appPing',
-  'init',
-  'initEnv',
-  'initFile',
-]);
 
 export interface ProfilesIo {
   env: NodeJS.ProcessEnv;
@@ -147,14 +115,9 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphra
       'save a connection: NAME, its URL and connection flags (secrets only as env:/file: references)',
     )
     .argument('<name>', 'the name to open it by: wsx @NAME')
-    .argument('[url]', 'the URL; a secret query value as {{env.VAR}}')
-    .option('-f, --force', 'replace a profile of the same name')
-    .option(
-      '--from-curl <command>',
-      'take URL, headers, cookies and -u from a curl command (- reads stdin); its secrets become env: references',
-    );
-  for (const option of program.options as Option[])
-    if (savedFlags.has(option.attributeName())) add.addOption(option);
+    .argument('[url]', 'the URL; a secret query value as {{env.VAR}}');
+  for (const spec of commandFlags['profiles add']) add.addOption(toOption(spec));
+  for (const option of sharedOptions(program, 'profiles add')) add.addOption(option);
   add.action(async (name: string, urlArg: string | undefined, given: AddFlags) => {
     checkName(name);
     const { url, flags, notes } = await withCurl(name, urlArg, given);

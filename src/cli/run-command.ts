@@ -5,7 +5,8 @@ import { durationRefusal, parseDuration } from '../text/duration.js';
 import type { Outcome } from '../outcome.js';
 import { usage } from './flag-values.js';
 import { buildOptions, type Options } from './options.js';
-import type { RawFlags } from './program.js';
+import { commandFlags } from './command-flags.js';
+import { sharedOptions, toOption, type RawFlags } from './program.js';
 import { subcommandFlags } from './subcommand-flags.js';
 
 export interface RunCommandFlags {
@@ -16,14 +17,6 @@ export interface RunCommandFlags {
   record?: string;
   stepTimeout: string;
 }
-
-/** The client's option groups `wsx run` shares, by their --help heading. */
-const sharedGroups = new Set(['Connection:', 'Reliability:', 'Protocols:', 'Contracts:']);
-
-/** Flags of those groups that belong to the line modes' output: a send step waits at most its step limit. */
-const notShared = new Set(['--show-handshake', '--drop-after', '--asyncapi-report']);
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `NAME=VALUE` pairs → a map; a bad name is a usage error. */
 export function parseVars(pairs: string[]): Map<string, string> {
@@ -39,31 +32,19 @@ export function parseVars(pairs: string[]): Map<string, string> {
 }
 
 /**
- * Adds the run subcommand. It takes the client's Connection and Reliability flags (-H, -s, TLS, proxy,
- * --reconnect …) from `program`, so a flag added there reaches `wsx run` too. Call after buildProgram.
+ * Adds the run subcommand. It takes the client's connection, protocol and reliability flags (-H, -s, TLS,
+ * proxy, --reconnect …) that the flag table shares with run, from `program`. Call after buildProgram.
  */
 export function addRunCommand(program: Command, done: (outcome: Outcome) => void): void {
   const run = program
     .command('run')
     .description('run scenario files (*.wsx): send, expect, capture, close; exit 0 when every step passes')
-    .argument('<file...>', 'scenario files, run one after another')
-    .option('--url <url>', "connect here (supplies or overrides the file's connect line)")
-    .option('--var <NAME=VALUE>', 'a variable for {{NAME}} in send steps (repeatable)', collect)
-    .option('--step-timeout <duration>', 'limit for a step without "within"', '10s')
-    .option('--junit <file>', 'write a JUnit XML report (one testcase per file)')
-    .option('--jsonl', 'write one JSON object per step to stdout instead of the human view')
-    .option(
-      '--record <file>',
-      'also write every connection as a transcript (wsx serve --replay, wsx scenario)',
-    );
-  for (const option of program.options) {
-    if (notShared.has(option.long ?? '')) continue;
-    if (sharedGroups.has(option.helpGroupHeading ?? '') || option.long === '--no-color')
-      run.addOption(option);
-  }
+    .argument('<file...>', 'scenario files, run one after another');
+  for (const spec of commandFlags.run) run.addOption(toOption(spec));
+  for (const option of sharedOptions(program, 'run')) run.addOption(option);
   run.addHelpText(
     'after',
-    '\nExit codes: 0 every step passed, 2 usage or syntax (FILE:LINE), 3 could not connect,\n4 an expectation failed or timed out, 5 the connection ended abnormally. See the README, "Scenarios".',
+    '\nExit codes: 0 every step passed, 2 usage or syntax (FILE:LINE), 3 could not connect,\n4 an expectation failed or timed out, 5 the connection ended abnormally. See docs/scenarios.md.',
   );
   run.action(async (files: string[], flags: RunCommandFlags & Partial<RawFlags>) => {
     const stepTimeoutMs = parseDuration(flags.stepTimeout);

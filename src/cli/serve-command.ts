@@ -1,6 +1,8 @@
 // `wsx serve`: flags for the local server, validated before it listens.
 
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { commandFlags } from './command-flags.js';
+import { toOption } from './program.js';
 import { bytesFlag, durationFlag, portFlag, positiveIntFlag, usage } from './flag-values.js';
 import type { ReplaySource, ServerOptions, ServeMode } from '../server/server.js';
 import { loadRecording, pickSession } from '../record/recording.js';
@@ -83,63 +85,13 @@ export function buildServerOptions(flags: ServeFlags): ServerOptions {
 
 /** Adds the serve subcommand; `done` receives how it ended. */
 export function addServeCommand(program: Command, done: (outcome: Outcome) => void): void {
-  program
+  const serve = program
     .command('serve')
     .description(
       'run a local WebSocket server (echo, broadcast room or sink) for trying wsx and for CI fixtures',
-    )
-    .option('-p, --port <n>', 'port to listen on; 0 picks a free one', '8080')
-    .option('--host <address>', 'address to listen on (0.0.0.0 exposes it to the network)', '127.0.0.1')
-    .addOption(
-      new Option(
-        '-m, --mode <mode>',
-        'echo: reply to the sender; broadcast: send to every other client; sink: count only',
-      )
-        .choices(['echo', 'broadcast', 'sink'])
-        .default('echo'),
-    )
-    .option('--max-clients <n>', 'refuse connections beyond this many with HTTP 503')
-    .option('--max-payload <bytes>', 'close clients that send a larger message with 1009', '16M')
-    .option(
-      '--max-buffered <bytes>',
-      'a client with more than this waiting holds back its senders (echo: itself; see --lag-timeout)',
-      '4M',
-    )
-    .option(
-      '--lag-timeout <duration>',
-      'close a client that stays over --max-buffered this long with 1008 "too slow"',
-      '2s',
-    )
-    .option(
-      '--close-timeout <duration>',
-      'on shutdown, cut off a client that has not answered the close frame after this long',
-      '2s',
-    )
-    .option('--ping-interval <duration>', 'ping each client this often', '10s')
-    .option('--ping-timeout <duration>', 'drop a client silent this long after a ping', '5s')
-    .option('--replay <file>', 'play a recording (wsx transcript or HAR) to each client instead of --mode')
-    .option('--session <index|url-part>', 'with --replay: the session to play when the file holds several')
-    .option(
-      '--match <rule>',
-      "with --replay: compare only this field of client messages, 'json PATH' (repeatable)",
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
-    )
-    .option(
-      '--speed <n>',
-      'with --replay: recorded gaps divided by this (0 no delay, 1 as recorded, 10x)',
-      '1',
-    )
-    .addOption(
-      new Option(
-        '--on-mismatch <what>',
-        'with --replay, a client message that differs from the recording: skip it, hold the walk, or close',
-      )
-        .choices(['skip', 'hold', 'close'])
-        .default('skip'),
-    )
-    .option('--jsonl', 'write one JSON event per connection, message and disconnect to stdout')
-    .option('-q, --quiet', 'do not log connections on stderr')
+    );
+  for (const spec of commandFlags.serve) serve.addOption(toOption(spec));
+  serve
     .addHelpText(
       'after',
       '\nOn start it prints "listening ws://HOST:PORT" to stdout (with --jsonl, a "listening" event).\nSIGINT/SIGTERM stop accepting at once, close every client with 1001 and exit 0;\na second signal exits at once.',

@@ -7,50 +7,16 @@ import { durationRefusal, parseDuration } from '../text/duration.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
 import { namePattern } from './names.js';
 import { isSecretRef } from './secret-ref.js';
+// The flag table is data: the profile keys and their types are read from it, so a flag saved in a profile
+// is declared once. It imports nothing from config/.
+import { clientFlags, type ProfileFlagFields, type ProfileValue } from '../cli/flags.js';
 
-/** TLS files of a profile; `passphrase` is only ever an env:/file: reference. */
-export interface ProfileTls {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  insecure?: boolean;
-  servername?: string;
-}
-
-/** One saved connection. Field names follow the flags; durations and sizes are written as on the command line. */
-export interface Profile {
+/**
+ * One saved connection. Its settings are the flags' (cli/flags.ts names each flag's key and type);
+ * durations and sizes are written as on the command line, secrets only as env:/file: references.
+ */
+export interface Profile extends ProfileFlagFields {
   url: string;
-  /** Header values: literal, or env:/file: references (then secret and masked). */
-  headers?: Record<string, string>;
-  headerFile?: string;
-  /** env:/file: reference to a bearer token. */
-  bearer?: string;
-  /**
-   * env:/file: reference to --auth's value: Basic credentials "user:pass", or with proto socketio a JSON
-   * object, the Socket.IO auth payload.
-   */
-  basic?: string;
-  /** env:/file: reference to the graphql-ws connection_init payload (--init), a JSON object. */
-  init?: string;
-  subprotocols?: string[];
-  /** Protocol codec name, handed to --proto as it is. */
-  proto?: string;
-  origin?: string;
-  maskParams?: string[];
-  connectTimeout?: string;
-  tls?: ProfileTls;
-  /** A proxy URL, or false for --no-proxy. */
-  proxy?: string | false;
-  followRedirects?: boolean;
-  maxRedirects?: number;
-  compress?: boolean;
-  maxMessageSize?: string;
-  reconnect?: boolean;
-  maxRetries?: number;
-  pingInterval?: string;
-  pingTimeout?: string;
-  appPing?: string;
   /** Template variables for this profile's saved messages (and the global ones when it is used). */
   vars?: Record<string, string>;
   /** Saved messages, name → text with {{var}} templates. */
@@ -147,42 +113,37 @@ const fields =
     }
   };
 
-const profileShape: Check = fields(
-  {
-    url: string,
-    headers: stringMap,
-    headerFile: string,
-    bearer: secretRef,
-    basic: secretRef,
-    init: secretRef,
-    subprotocols: strings,
-    proto: string,
-    origin: string,
-    maskParams: strings,
-    connectTimeout: duration(false),
-    tls: fields({
-      ca: string,
-      cert: string,
-      key: string,
-      passphrase: secretRef,
-      insecure: boolean,
-      servername: string,
-    }),
-    proxy,
-    followRedirects: boolean,
-    maxRedirects: count,
-    compress: boolean,
-    maxMessageSize: size,
-    reconnect: boolean,
-    maxRetries: count,
-    pingInterval: duration(true),
-    pingTimeout: duration(false),
-    appPing: string,
-    vars: stringMap,
-    messages: namedStrings,
-  },
-  ['url'],
-);
+/** How each kind of profile value the flag table names is checked. */
+const valueChecks: Record<ProfileValue, Check> = {
+  text: string,
+  path: string,
+  texts: strings,
+  headers: stringMap,
+  reference: secretRef,
+  switch: boolean,
+  count,
+  duration: duration(false),
+  'duration-or-zero': duration(true),
+  size,
+  proxy,
+};
+
+/** A profile's fields: its URL, every flag's setting the table gives a key (in the table's order), vars, messages. */
+function profileFields(): Record<string, Check> {
+  const top: Record<string, Check> = { url: string };
+  const sections: Record<string, Record<string, Check>> = {};
+  for (const { profile: key } of clientFlags) {
+    if (!key) continue;
+    if (!key.section) top[key.key] = valueChecks[key.type];
+    else {
+      if (!sections[key.section]) top[key.section] = fields((sections[key.section] = {}));
+      sections[key.section]![key.key] = valueChecks[key.type];
+    }
+  }
+  return { ...top, vars: stringMap, messages: namedStrings };
+}
+
+const profileShape: Check = fields(profileFields(), ['url']);
 
 const profilesShape: Check = (v, path) => {
   if (!isObject(v)) throw new Problem(path, 'expected an object of "name": { "url": … }');

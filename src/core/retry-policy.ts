@@ -1,4 +1,4 @@
-// Which failures are worth another attempt. Pure; the README's "Reconnect policy" table mirrors it.
+// Which failures are worth another attempt. Pure; docs/reliability.md ("Reconnect") describes the same rules.
 
 import type { WsxError } from './errors.js';
 
