@@ -29,10 +29,10 @@ const config = {
   floodSeconds: envInt('WSX_BENCH_FLOOD_SECONDS', 5, 30),
   keyProbes: envInt('WSX_BENCH_KEY_PROBES', 5, 20),
 };
-// WSX_BENCH_ONLY=smoke,pipe,echo,launch,flood,flood-wide,load runs just those parts (load: bench/load.mjs,
+// WSX_BENCH_ONLY=smoke,sea,pipe,echo,launch,flood,flood-wide,load runs just those parts (load: bench/load.mjs,
 // wsx load's rows).
 const only = new Set(
-  (process.env.WSX_BENCH_ONLY ?? 'smoke,pipe,echo,launch,flood,flood-wide,load').split(','),
+  (process.env.WSX_BENCH_ONLY ?? 'smoke,sea,pipe,echo,launch,flood,flood-wide,load').split(','),
 );
 /** The wide flood's message length: wider than the 120-column screen, so ink cuts every row. */
 const wideRowChars = 239;
@@ -133,6 +133,24 @@ async function smoke() {
     const run = await runClient(argv[name]);
     const report = await server.next((m) => m.received !== undefined, 5000).catch(() => ({}));
     return { ...run, lastToCloseMs: report.lastToCloseMs };
+  });
+  server.stop();
+  return results;
+}
+
+/** The single executable (npm run sea), when built: the same smoke run, against the same raw floor. */
+const seaExecutable = join(root, 'dist/sea/wsx');
+async function seaSmoke() {
+  if (!existsSync(seaExecutable)) throw new Error('no dist/sea/wsx: run npm run sea first');
+  const server = await startServer('echo');
+  const argv = {
+    raw: [node, join(root, 'bench/raw-smoke.mjs'), server.url],
+    wsx: [seaExecutable, server.url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'],
+  };
+  const results = await interleaved(config.smokeRuns, async (name) => {
+    const run = await runClient(argv[name]);
+    await server.next((m) => m.received !== undefined, 5000).catch(() => undefined);
+    return run;
   });
   server.stop();
   return results;
@@ -305,6 +323,7 @@ async function part(name, fn) {
 }
 
 const sm = await part('smoke', smoke);
+const se = existsSync(seaExecutable) || process.env.WSX_BENCH_ONLY ? await part('sea', seaSmoke) : undefined;
 const tp = await part('pipe', pipe);
 const ec = await part('echo', echo);
 const la = hasTmux() ? await part('launch', launch) : undefined;
@@ -331,6 +350,19 @@ if (sm) {
     fmt(median(sm.wsx.map((r) => r.lastToCloseMs)), 1),
     NaN,
     'no timers',
+  );
+}
+if (se) {
+  const raw = median(se.raw.map((r) => r.wallMs));
+  const wsx = median(se.wsx.map((r) => r.wallMs));
+  const failed = se.wsx.filter((r) => r.code !== 0).length;
+  row(
+    `CI smoke, single executable (dist/sea/wsx; median of ${config.smokeRuns}, ms)`,
+    fmt(raw),
+    fmt(wsx) + (failed ? ` (${failed} failed)` : ''),
+    wsx / raw,
+    '≤ 1.10×',
+    wsx <= 1.1 * raw && failed === 0,
   );
 }
 if (tp) {

@@ -2,6 +2,7 @@
 // test/scripts/dependency-edits.test.ts checks that each edited ink module gives the same results as the
 // original; test/scripts/ws-receiver-edit.test.ts checks ws's Receiver.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Small edits to dependencies' code, made only in the bundle. Each one names the file it edits and says
@@ -90,20 +91,6 @@ class Receiver extends Writable {`,
         times: 1,
       },
     ],
-  },
-  {
-    // The same: without this, the bundle would load react-devtools-core at start, whatever DEV says.
-    file: /ink[\\/]build[\\/]reconciler\.js$/,
-    replace: [
-      { from: "        await import('./devtools.js');", to: '        // no devtools in wsx', times: 1 },
-    ],
-  },
-  {
-    // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
-    // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at TUI start, measured
-    // with --cpu-prof. Without fetch, the same Emscripten loader decodes the same string with atob().
-    file: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
-    replace: [{ from: '"function"!=typeof fetch', to: 'true', times: 2 }],
   },
   {
     // ink remembers the size of every text it ever measured, in a Map that is never emptied: under a
@@ -249,5 +236,85 @@ export const editDependencies = {
         }
         return { contents: source, loader: 'js' };
       });
+  },
+};
+
+/**
+ * ink's reconciler imports its React devtools bridge (react-devtools-core, which wsx does not ship) when
+ * ink's isDev() says so, which the edit above makes never: the import becomes an empty module, so the
+ * bundle holds no trace of the bridge and nothing could load it at start.
+ */
+export const noInkDevtools = {
+  name: 'no-ink-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build[\\/]reconciler\.js$/.test(args.importer)
+        ? { path: 'ink-devtools', namespace: 'no-ink-devtools' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-ink-devtools' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
+/** esbuild defines for a build holding the screen (ink, yoga-layout). */
+export const screenDefines = {
+  // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
+  // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at the session's start
+  // (--cpu-prof). Without fetch, the same Emscripten loader decodes the same string with atob(). No other
+  // code of the screen calls fetch.
+  fetch: 'undefined',
+};
+
+/**
+ * yoga-layout (ink's layout engine) loads its WebAssembly with a top-level await, which a CommonJS script
+ * (the screen's bundle, the single executable) cannot hold. Its Emscripten loader takes an `instantiateWasm` hook: given one that instantiates
+ * synchronously (Node allows WebAssembly.Module on the main thread), the loader finishes before it
+ * returns, and the module object it filled in is what the awaited promise would have given. The wasm is
+ * the base64 string the loader itself holds, read here at build time.
+ */
+export const yogaWithoutAwait = {
+  name: 'yoga-without-await',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => {
+      const loader = readFileSync(join(args.path, '../../binaries/yoga-wasm-base64-esm.js'), 'utf8');
+      const wasm = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(loader)?.[1];
+      if (!wasm) throw new Error(`${args.path}: yoga-layout's loader no longer holds its wasm as base64`);
+      return {
+        loader: 'js',
+        resolveDir: join(args.path, '..'),
+        contents: `import loadYoga from '../binaries/yoga-wasm-base64-esm.js';
+import wrapAssembly from './wrapAssembly.js';
+const yoga = {
+  instantiateWasm(imports, done) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(${JSON.stringify(wasm)}, 'base64')), imports);
+    done(instance);
+    return instance.exports;
+  },
+};
+loadYoga(yoga);
+if (!yoga.calledRun) throw new Error('yoga-layout did not start synchronously');
+const Yoga = wrapAssembly(yoga);
+export default Yoga;
+export * from './generated/YGEnums.js';
+`,
+      };
+    });
+  },
+};
+
+/**
+ * ink's reconciler awaits at its top level too, in two branches only ink's dev mode takes (React devtools),
+ * which utils.js's edit above turns off for good. esbuild drops a dead branch only when it
+ * can see it is dead, so in a CommonJS build the two calls read `false`; the build fails if ink changes shape.
+ */
+export const inkWithoutAwait = {
+  name: 'ink-without-await',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const calls = source.split('isDev()').length - 1;
+      if (calls !== 2) throw new Error(`${args.path} changed: expected 2 calls of isDev(), found ${calls}`);
+      return { loader: 'js', contents: source.replaceAll('isDev()', 'false') };
+    });
   },
 };

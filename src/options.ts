@@ -32,7 +32,7 @@ export interface Options {
   inputFormat: 'raw' | 'base64' | 'hex';
   binaryOut: 'base64' | 'hex' | 'raw';
   isJsonl: boolean;
-  /** --record FILE: the session written as a transcript (pipe and script modes). */
+  /** --record FILE: the session written as a transcript (every mode). */
   recordFile: string | undefined;
   isQuiet: boolean;
   isVerbose: boolean;

@@ -69,59 +69,68 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function bashScript(specs: CommandSpec[]): string {
-  const root = specs[0]!;
-  const pathCases = specs
-    .flatMap((s) => s.subcommands.map((n) => quote(`${s.path.join(' ')} ${n}`)))
-    .join('|');
-  const valueCases = specs
+// What bash offers for each kind of value; `$cur` is the word being completed.
+const bashFiles = 'COMPREPLY=($(compgen -f -- "$cur"))';
+const bashProfiles = 'COMPREPLY=($(compgen -W "$(_wsx_profiles)" -- "$cur"))';
+const bashNothing = 'COMPREPLY=()';
+
+function bashWords(words: string[]): string {
+  return `COMPREPLY=($(compgen -W ${quote(words.join(' '))} -- "$cur"))`;
+}
+
+/** The `case "$cmdpath|$prev"` arm per value-taking option: what its value completes to. */
+function bashValueCases(specs: CommandSpec[]): string {
+  const action = (f: FlagSpec): string =>
+    f.value === 'files'
+      ? bashFiles
+      : f.value === 'words'
+        ? bashWords(f.words)
+        : f.value === 'profiles'
+          ? bashProfiles
+          : bashNothing;
+  return specs
     .flatMap((s) =>
       s.flags
         .filter((f) => f.value !== 'none')
         .map((f) => {
           const key = f.names.map((n) => quote(`${s.path.join(' ')}|${n}`)).join('|');
-          const action =
-            f.value === 'files'
-              ? 'COMPREPLY=($(compgen -f -- "$cur"))'
-              : f.value === 'words'
-                ? `COMPREPLY=($(compgen -W ${quote(f.words.join(' '))} -- "$cur"))`
-                : f.value === 'profiles'
-                  ? 'COMPREPLY=($(compgen -W "$(_wsx_profiles)" -- "$cur"))'
-                  : 'COMPREPLY=()';
-          return `      ${key}) ${action}; return ;;`;
+          return `      ${key}) ${action(f)}; return ;;`;
         }),
     )
     .join('\n');
-  const commandCases = specs
-    .map((s) => {
-      const flags = s.flags.flatMap((f) => f.names).join(' ');
-      const operand =
-        s.operands === 'files'
-          ? 'COMPREPLY=($(compgen -f -- "$cur"))'
-          : s.operands === 'profiles' && s.path.length > 1
-            ? 'COMPREPLY=($(compgen -W "$(_wsx_profiles)" -- "$cur"))'
-            : s.operands === 'commands'
-              ? `COMPREPLY=($(compgen -W ${quote(root.subcommands.join(' '))} -- "$cur"))`
-              : 'COMPREPLY=()';
-      const subs = s.subcommands.join(' ');
-      return [
-        `    ${quote(s.path.join(' '))})`,
-        `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W ${quote(flags)} -- "$cur"))`,
-        s.path.length === 1
-          ? `      elif [[ $cur == @* ]]; then COMPREPLY=($(compgen -P @ -W "$(_wsx_profiles)" -- "\${cur#@}"))`
-          : '',
-        subs && s.path.length > 1
-          ? `      elif [[ $sawOperand == 0 ]]; then COMPREPLY=($(compgen -W ${quote(subs)} -- "$cur"))`
-          : '',
-        subs && s.path.length === 1
-          ? `      elif [[ $sawOperand == 0 ]]; then COMPREPLY=($(compgen -W ${quote(subs)} -- "$cur"))`
-          : '',
-        `      else ${operand}; fi ;;`,
-      ]
-        .filter((line) => line !== '')
-        .join('\n');
-    })
+}
+
+/** The `case "$cmdpath"` arm of one command: its flags, `@profile` at the root, subcommands, operands. */
+function bashCommandCase(s: CommandSpec, root: CommandSpec): string {
+  const isRoot = s.path.length === 1;
+  const operand =
+    s.operands === 'files'
+      ? bashFiles
+      : s.operands === 'profiles' && !isRoot
+        ? bashProfiles
+        : s.operands === 'commands'
+          ? bashWords(root.subcommands)
+          : bashNothing;
+  return [
+    `    ${quote(s.path.join(' '))})`,
+    `      if [[ $cur == -* ]]; then ${bashWords(s.flags.flatMap((f) => f.names))}`,
+    isRoot
+      ? `      elif [[ $cur == @* ]]; then COMPREPLY=($(compgen -P @ -W "$(_wsx_profiles)" -- "\${cur#@}"))`
+      : '',
+    s.subcommands.length > 0 ? `      elif [[ $sawOperand == 0 ]]; then ${bashWords(s.subcommands)}` : '',
+    `      else ${operand}; fi ;;`,
+  ]
+    .filter((line) => line !== '')
     .join('\n');
+}
+
+function bashScript(specs: CommandSpec[]): string {
+  const root = specs[0]!;
+  const pathCases = specs
+    .flatMap((s) => s.subcommands.map((n) => quote(`${s.path.join(' ')} ${n}`)))
+    .join('|');
+  const valueCases = bashValueCases(specs);
+  const commandCases = specs.map((s) => bashCommandCase(s, root)).join('\n');
   // Options that take a value, so the walk skips their values instead of reading them as subcommands.
   const valued = [
     ...new Set(specs.flatMap((s) => s.flags.filter((f) => f.value !== 'none').flatMap((f) => f.names))),

@@ -402,7 +402,7 @@ const clientRows = [
     flags: '--record <file>',
     help: 'also write the session as a transcript for wsx serve --replay and wsx scenario',
     group: 'Input/Output:',
-    modes: lineModes,
+    // Every mode: the interactive session records what is typed and received too.
   },
   { flags: '-q, --quiet', help: 'print only errors on stderr', group: 'Input/Output:' },
   {

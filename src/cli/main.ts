@@ -2,17 +2,12 @@
 
 import { readFileSync } from 'node:fs';
 import chalk, { chalkStderr } from 'chalk';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { Diagnostics } from '../modes/diagnostics.js';
 import { outcomeOfThrown, verdictFor, type Outcome } from '../outcome.js';
 import { buildOptions, type Options } from './options.js';
 import { buildProgram, type RawFlags } from './program.js';
-import { addLoadCommand } from './load-command.js';
-import { addRunCommand } from './run-command.js';
-import { addServeCommand } from './serve-command.js';
-import { addScenarioCommand } from './scenario-command.js';
-import { addProfilesCommand } from './profiles-command.js';
-import { addCompletionCommand } from './completion.js';
+import { addSubcommands } from './subcommands.js';
 import { configFile } from '../config/paths.js';
 import { usage } from './flag-values.js';
 import type { ProfileInput } from './options.js';
@@ -48,6 +43,40 @@ async function runMode(options: Options): Promise<Outcome> {
 }
 
 /**
+ * The profile named by `wsx @NAME` or `--profile NAME`, read from the config file, with which of its keys the
+ * command line overrides; undefined when none is named. Naming it both ways is a usage error.
+ */
+async function profileFor(
+  program: Command,
+  url: string | undefined,
+  flags: RawFlags,
+): Promise<ProfileInput | undefined> {
+  const isAtProfile = url?.startsWith('@') === true;
+  if (isAtProfile && flags.profile !== undefined)
+    throw usage('name the profile once: wsx @NAME or wsx --profile NAME');
+  const profileName = url !== undefined && isAtProfile ? url.slice(1) : flags.profile;
+  if (profileName === undefined) return undefined;
+  const { findProfile } = await import('../config/config-file.js');
+  return {
+    name: profileName,
+    profile: findProfile(configFile(process.env), profileName),
+    isGiven: (key) => program.getOptionValueSource(key) === 'cli',
+  };
+}
+
+/**
+ * A reader that left is its own choice, as in pipe mode: not a failure. Any other write failure of a run
+ * that otherwise succeeded fails it, with pipe mode's line.
+ */
+function withStdoutFailure(outcome: Outcome, isVerbose: boolean): Outcome {
+  const stdoutError: NodeJS.ErrnoException | null = process.stdout.errored;
+  if (!stdoutError || stdoutError.code === 'EPIPE' || verdictFor(outcome, { isVerbose }).code !== 0)
+    return outcome;
+  const message = `cannot write to stdout: ${stdoutError.code ?? stdoutError.message}`;
+  return { ended: 'local-error', message, error: stdoutError };
+}
+
+/**
  * Runs wsx with `argv` (process.argv shape). Sets process.exitCode and returns; it never calls
  * process.exit, so whatever is still on its way to a stdout pipe gets there.
  */
@@ -68,29 +97,10 @@ export async function main(argv: string[]): Promise<void> {
   let outcome: Outcome = { ended: 'completed' };
   /** Strings the verdict must mask, known once the options are built. */
   let secrets: string[] = [];
-  addServeCommand(program, (serveOutcome) => (outcome = serveOutcome));
-  const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
-  addProfilesCommand(program, io, () => (outcome = { ended: 'completed' }));
-  addRunCommand(program, (runOutcome) => (outcome = runOutcome));
-  addLoadCommand(program, (loadOutcome) => (outcome = loadOutcome));
-  addCompletionCommand(program, io, () => (outcome = { ended: 'completed' }));
-  addScenarioCommand(program, (scenarioOutcome) => (outcome = scenarioOutcome));
+  addSubcommands(program, (subcommandOutcome) => (outcome = subcommandOutcome));
   program.action(async (url: string | undefined, flags: RawFlags) => {
     const isAtProfile = url?.startsWith('@') === true;
-    if (isAtProfile && flags.profile !== undefined)
-      throw usage('name the profile once: wsx @NAME or wsx --profile NAME');
-    const profileName = url?.startsWith('@') ? url.slice(1) : flags.profile;
-    const profile: ProfileInput | undefined =
-      profileName === undefined
-        ? undefined
-        : {
-            name: profileName,
-            profile: (await import('../config/config-file.js')).findProfile(
-              configFile(process.env),
-              profileName,
-            ),
-            isGiven: (key) => program.getOptionValueSource(key) === 'cli',
-          };
+    const profile = await profileFor(program, url, flags);
     const options = await buildOptions(
       isAtProfile ? undefined : url,
       flags,
@@ -114,14 +124,7 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) outcome = { ended: err.exitCode === 0 ? 'completed' : 'usage' };
     else outcome = outcomeOfThrown(err);
   }
-  // A reader that left is its own choice, as in pipe mode: not a failure. Any other write failure of a run
-  // that otherwise succeeded fails it, with pipe mode's line.
-  const stdoutError: NodeJS.ErrnoException | null = process.stdout.errored;
-  if (stdoutError && stdoutError.code !== 'EPIPE' && verdictFor(outcome, { isVerbose }).code === 0) {
-    const message = `cannot write to stdout: ${stdoutError.code ?? stdoutError.message}`;
-    outcome = { ended: 'local-error', message, error: stdoutError };
-  }
-  const verdict = verdictFor(outcome, { isVerbose });
+  const verdict = verdictFor(withStdoutFailure(outcome, isVerbose), { isVerbose });
   const isQuiet = argv.includes('-q') || argv.includes('--quiet');
   new Diagnostics(process.stderr, { isQuiet, isVerbose, secrets }).verdict(verdict);
   process.exitCode = verdict.code;

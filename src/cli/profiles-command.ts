@@ -84,6 +84,39 @@ async function withCurl(
   return { url: c.url, flags, notes };
 }
 
+/**
+ * `wsx profiles add`: the flags (or --from-curl) as a profile, written under the config's lock. Replacing
+ * one needs --force; `isGiven` tells the flags typed from commander's defaults.
+ */
+async function saveProfile(
+  name: string,
+  urlArg: string | undefined,
+  given: AddFlags,
+  isGiven: (key: string) => boolean,
+  io: ProfilesIo,
+): Promise<void> {
+  checkName(name);
+  const file = configFile(io.env);
+  const { url, flags, notes } = await withCurl(name, urlArg, given);
+  const { updateConfig } = await writeModule();
+  const { profileFromFlags } = await import('./profile-flags.js');
+  const profile = profileFromFlags(url, flags, isGiven, io.cwd);
+  // Read, checked and written under the config's lock: parallel adds each keep the others' profiles.
+  updateConfig(file, (config) => {
+    if (Object.hasOwn(config.profiles, name) && !flags.force)
+      throw usage(`profile "${name}" exists`, 'add --force to replace it, or wsx profiles rm it first');
+    // A replaced profile keeps its saved messages and vars: they are not connection flags.
+    const old = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+    config.profiles[name] = {
+      ...profile,
+      ...(old?.vars ? { vars: old.vars } : {}),
+      ...(old?.messages ? { messages: old.messages } : {}),
+    };
+  });
+  io.stderr.write(`wsx: saved ${name} in ${file}\n`);
+  for (const note of notes) io.stderr.write(`wsx: ${note}\n`);
+}
+
 /** Adds `wsx profiles` with its `add` and `rm` subcommands; `done` receives the exit code. */
 export function addProfilesCommand(program: Command, io: ProfilesIo, done: () => void): void {
   const file = () => configFile(io.env);
@@ -119,26 +152,8 @@ A literal credential (-H 'Authorization: Bearer …', --auth, --init, --passphra
   for (const spec of commandFlags['profiles add']) add.addOption(toOption(spec));
   for (const option of sharedOptions(program, 'profiles add')) add.addOption(option);
   add.action(async (name: string, urlArg: string | undefined, given: AddFlags) => {
-    checkName(name);
-    const { url, flags, notes } = await withCurl(name, urlArg, given);
-    const { updateConfig } = await writeModule();
-    const { profileFromFlags } = await import('./profile-flags.js');
     const isGiven = (key: string) => add.getOptionValueSource(key) === 'cli';
-    const profile = profileFromFlags(url, flags, isGiven, io.cwd);
-    // Read, checked and written under the config's lock: parallel adds each keep the others' profiles.
-    updateConfig(file(), (config) => {
-      if (Object.hasOwn(config.profiles, name) && !flags.force)
-        throw usage(`profile "${name}" exists`, 'add --force to replace it, or wsx profiles rm it first');
-      // A replaced profile keeps its saved messages and vars: they are not connection flags.
-      const old = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
-      config.profiles[name] = {
-        ...profile,
-        ...(old?.vars ? { vars: old.vars } : {}),
-        ...(old?.messages ? { messages: old.messages } : {}),
-      };
-    });
-    io.stderr.write(`wsx: saved ${name} in ${file()}\n`);
-    for (const note of notes) io.stderr.write(`wsx: ${note}\n`);
+    await saveProfile(name, urlArg, given, isGiven, io);
     done();
   });
 

@@ -1,5 +1,5 @@
-// Where wsx keeps its config: $XDG_CONFIG_HOME/wsx/config.json (default ~/.config/wsx/), and the
-// project-local wsx.json a team commits beside its code.
+// Where wsx keeps its config: $XDG_CONFIG_HOME/wsx/config.json (default ~/.config/wsx/), the
+// project-local wsx.json a team commits beside its code, and its cache ($XDG_CACHE_HOME/wsx/).
 
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -22,6 +22,15 @@ export function configFile(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_CONFIG_HOME;
   const base = xdg && isAbsolute(xdg) ? xdg : join(homeDir(env), '.config');
   return join(base, 'wsx', 'config.json');
+}
+
+/**
+ * Where wsx keeps what it can always rebuild (V8's compiled code for its program): $XDG_CACHE_HOME/wsx,
+ * default ~/.cache/wsx. A relative $XDG_CACHE_HOME is invalid and ignored, as for the config.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homeDir(env), '.cache'), 'wsx');
 }
 
 /** The project-local file of saved messages, read from the working directory and never written. */

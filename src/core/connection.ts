@@ -1,6 +1,8 @@
 // One logical WebSocket session over many sockets: owns the state machine and wires queue, backoff and heartbeat.
 
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type WebSocket from 'ws';
 import { Attempt, type AttemptSettings, type PrepareSocket } from './attempt.js';
 import { reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
@@ -18,6 +20,7 @@ import type {
   ConnectionSnapshot,
   Counters,
   DropReason,
+  HandshakeInfo,
   State,
   StateChange,
 } from './events.js';
@@ -312,33 +315,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.attemptSettings,
       this.clock,
       {
-        opened: (socket, handshake, transport) => {
-          if (this.opens++ > 0) this.counters.reconnects++;
-          this.keepAliveBytesInChunk = 0;
-          this.openedAt = this.clock.now();
-          this.protocol = socket.protocol;
-          this.extensions = socket.extensions;
-          if (handshake)
-            this.emit('handshake', {
-              ...handshake,
-              protocol: socket.protocol,
-              extensions: socket.extensions,
-            });
-          this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
-          // A listener to 'open' may have closed already.
-          if (!this.isClosingByUser) this.outbox.attach(socket, transport);
-        },
+        opened: (socket, handshake, transport) => this.attemptOpened(socket, handshake, transport),
         // Healthy at last: the next failure starts the retry count and the backoff again.
         stable: () => (this.retries = 0),
-        message: (data, isBinary) => {
-          this.counters.received++;
-          this.counters.bytesReceived += data.length;
-          this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
-          if (this.isKeepAliveMessage) {
-            this.isKeepAliveMessage = false;
-            this.keepAliveBytesInChunk += dataFrameBytes(data.length);
-          }
-        },
+        message: (data, isBinary) => this.messageReceived(data, isBinary),
         keepAliveFrame: (wireBytes) => (this.keepAliveBytesInChunk += wireBytes),
         // Called after ws has parsed the chunk (its listener comes first): what was not keep-alive in it is
         // data, a whole message or part of one. Clamped: an estimate past the chunk is no negative data.
@@ -366,6 +346,38 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     );
     this.attempt = attempt;
     attempt.start();
+  }
+
+  /** The attempt's upgrade succeeded: count it, tell listeners, and hand the socket to the outbox. */
+  private attemptOpened(
+    socket: WebSocket,
+    handshake: HandshakeInfo | undefined,
+    transport: Socket | undefined,
+  ): void {
+    if (this.opens++ > 0) this.counters.reconnects++;
+    this.keepAliveBytesInChunk = 0;
+    this.openedAt = this.clock.now();
+    this.protocol = socket.protocol;
+    this.extensions = socket.extensions;
+    if (handshake)
+      this.emit('handshake', {
+        ...handshake,
+        protocol: socket.protocol,
+        extensions: socket.extensions,
+      });
+    this.moveTo('open', this.protocol ? `open (subprotocol ${this.protocol})` : 'open');
+    // A listener to 'open' may have closed already.
+    if (!this.isClosingByUser) this.outbox.attach(socket, transport);
+  }
+
+  private messageReceived(data: Buffer, isBinary: boolean): void {
+    this.counters.received++;
+    this.counters.bytesReceived += data.length;
+    this.emit('message', { data, isBinary, receivedAt: this.clock.now(), seq: ++this.receiveSeq });
+    if (this.isKeepAliveMessage) {
+      this.isKeepAliveMessage = false;
+      this.keepAliveBytesInChunk += dataFrameBytes(data.length);
+    }
   }
 
   /** The attempt's socket is gone: decide between waiting for another attempt and closing for good. */

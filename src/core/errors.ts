@@ -89,20 +89,43 @@ function wsStatusCode(err: object, code: string): number {
   return protocolCloseCodes[code] ?? 1002;
 }
 
+/** What a classifier reads from a thrown error: Node's code, the text, and the details every WsxError keeps. */
+interface Thrown {
+  err: unknown;
+  code: string | undefined;
+  message: string;
+  details: WsxErrorDetails;
+}
+
+// Socket-level failures that need no more than their code, in the user's words.
+const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const dnsCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
+
 /** Turns whatever `ws`, `net`, `dns` or `tls` threw during a connection into a WsxError. */
 export function classifyError(err: unknown): WsxError {
   if (err instanceof WsxError) return err;
   const e = err as NodeJS.ErrnoException & { code?: string };
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = e instanceof Error ? e.message : String(err);
-  const details: WsxErrorDetails = code ? { code } : {};
+  const thrown: Thrown = { err, code, message, details: code ? { code } : {} };
+  return (
+    classifySocket(thrown) ??
+    classifyTls(thrown) ??
+    classifyFrame(thrown, e) ??
+    classifyHandshake(thrown) ??
+    new WsxError('network', message, { cause: err, details: thrown.details })
+  );
+}
+
+/** Refused, unknown host, timed out, reset: the failures Node names by a code alone. */
+function classifySocket({ err, code, message, details }: Thrown): WsxError | undefined {
   if (code === 'ECONNREFUSED')
     return new WsxError('refused', 'connection refused', {
       hint: 'is the server running?',
       cause: err,
       details,
     });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+  if (code !== undefined && dnsCodes.has(code)) {
     return new WsxError('dns', `host name not found (${code})`, {
       hint: 'check the host name',
       cause: err,
@@ -116,7 +139,16 @@ export function classifyError(err: unknown): WsxError {
       details,
     });
   }
-  if (code && code in tlsReasons) {
+  if (code !== undefined && networkCodes.has(code)) {
+    return new WsxError('network', `network error (${code})`, { cause: err, details });
+  }
+  return undefined;
+}
+
+/** A certificate the check refused, or a TLS handshake that failed (often: the server does not speak TLS). */
+function classifyTls({ err, code, message, details }: Thrown): WsxError | undefined {
+  if (code === undefined) return undefined;
+  if (code in tlsReasons) {
     return new WsxError('tls', `TLS: ${tlsReasons[code]} (${code})`, {
       hint:
         code === 'ERR_TLS_CERT_ALTNAME_INVALID'
@@ -126,50 +158,48 @@ export function classifyError(err: unknown): WsxError {
       details,
     });
   }
-  if (code && (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO')) {
-    // OpenSSL's text is "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
-    // number:../deps/…/ssl3_record.c:350:\n"; its reason is the part a person can use.
-    const reason = /error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+)/i.exec(message)?.[1]?.trim();
-    if (reason && /wrong version number|packet length too long|http request/i.test(reason)) {
-      return new WsxError('tls', `TLS handshake failed: the server does not speak TLS (${reason})`, {
-        hint: 'is it a plain ws:// server? try ws:// instead of wss://',
-        cause: err,
-        details,
-      });
-    }
-    return new WsxError('tls', `TLS handshake failed: ${reason ?? message.split('\n')[0]!.trim()}`, {
-      hint: 'is this a wss:// server? check --cert/--key',
+  if (!code.startsWith('ERR_SSL') && !code.startsWith('ERR_TLS') && code !== 'EPROTO') return undefined;
+  // OpenSSL's text is "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
+  // number:../deps/…/ssl3_record.c:350:\n"; its reason is the part a person can use.
+  const reason = /error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+)/i.exec(message)?.[1]?.trim();
+  if (reason && /wrong version number|packet length too long|http request/i.test(reason)) {
+    return new WsxError('tls', `TLS handshake failed: the server does not speak TLS (${reason})`, {
+      hint: 'is it a plain ws:// server? try ws:// instead of wss://',
       cause: err,
       details,
     });
   }
-  if (code && code.startsWith('WS_ERR_')) {
-    const closeCode = wsStatusCode(e, code);
-    const what = message.replace(/^Invalid WebSocket frame: /, '');
-    if (closeCode === 1009) {
-      return new WsxError('message-too-big', `an incoming message is over the size limit; closed with 1009`, {
-        hint: 'raise --max-message-size',
-        cause: err,
-        details: { ...details, closeCode },
-      });
-    }
-    return new WsxError(
-      'protocol',
-      `the server broke the WebSocket protocol (${what}); closed with ${closeCode}`,
-      { cause: err, details: { ...details, closeCode } },
-    );
+  return new WsxError('tls', `TLS handshake failed: ${reason ?? message.split('\n')[0]!.trim()}`, {
+    hint: 'is this a wss:// server? check --cert/--key',
+    cause: err,
+    details,
+  });
+}
+
+/** A frame that broke RFC 6455 (ws failed the connection and sent the close code it names). */
+function classifyFrame({ err, code, message, details }: Thrown, e: object): WsxError | undefined {
+  if (code === undefined || !code.startsWith('WS_ERR_')) return undefined;
+  const closeCode = wsStatusCode(e, code);
+  const what = message.replace(/^Invalid WebSocket frame: /, '');
+  if (closeCode === 1009) {
+    return new WsxError('message-too-big', `an incoming message is over the size limit; closed with 1009`, {
+      hint: 'raise --max-message-size',
+      cause: err,
+      details: { ...details, closeCode },
+    });
   }
-  if (
-    code === 'ECONNRESET' ||
-    code === 'EPIPE' ||
-    code === 'EHOSTUNREACH' ||
-    code === 'ENETUNREACH' ||
-    code === 'ECONNABORTED'
-  ) {
-    return new WsxError('network', `network error (${code})`, { cause: err, details });
-  }
-  if (/Sec-WebSocket|Upgrade header|subprotocol|extension/i.test(message)) {
-    return new WsxError('protocol', `bad handshake: ${message}`, { cause: err, details });
-  }
-  return new WsxError('network', message, { cause: err, details });
+  return new WsxError(
+    'protocol',
+    `the server broke the WebSocket protocol (${what}); closed with ${closeCode}`,
+    {
+      cause: err,
+      details: { ...details, closeCode },
+    },
+  );
+}
+
+/** An upgrade response ws rejected for its headers (no code, only text). */
+function classifyHandshake({ err, message, details }: Thrown): WsxError | undefined {
+  if (!/Sec-WebSocket|Upgrade header|subprotocol|extension/i.test(message)) return undefined;
+  return new WsxError('protocol', `bad handshake: ${message}`, { cause: err, details });
 }

@@ -201,16 +201,13 @@ function readCondition(text: string, start: number): { condition: Condition; end
       `expected /regex/ or json PATH ..., got "${wordAt(text, start) || 'nothing'}"`,
       start,
     );
-  let i = skipSpaces(text, start + 4);
-  const pathText = wordAt(text, i);
-  if (pathText === '') throw new MatchSyntaxError('json: missing PATH', i);
-  let path: JsonPath;
-  try {
-    path = parsePath(pathText);
-  } catch (err) {
-    throw new MatchSyntaxError((err as Error).message, i);
-  }
-  i = skipSpaces(text, i + pathText.length);
+  return readJsonCondition(text, start + 'json'.length);
+}
+
+/** `json PATH exists`, `json PATH =~ /re/` or `json PATH OP VALUE`, read from just after the word `json`. */
+function readJsonCondition(text: string, start: number): { condition: Condition; end: number } {
+  const { path, pathText, end: pathEnd } = readJsonPath(text, skipSpaces(text, start));
+  const i = skipSpaces(text, pathEnd);
   if (wordAt(text, i) === 'exists') {
     return {
       condition: { kind: 'json', path, pathText, op: 'exists', label: `json ${pathText} exists` },
@@ -224,21 +221,12 @@ function readCondition(text: string, start: number): { condition: Condition; end
       i,
     );
   const valueAt = skipSpaces(text, i + op.length);
+  const head = { kind: 'json', path, pathText } as const;
   if (op === '=~') {
     if (text[valueAt] !== '/') throw new MatchSyntaxError(`json ${pathText} =~ needs a /regex/`, valueAt);
     const { re, end, label, template } = readRegex(text, valueAt);
-    return {
-      condition: {
-        kind: 'json',
-        path,
-        pathText,
-        op,
-        re,
-        label: `json ${pathText} =~ ${label}`,
-        ...(template === undefined ? {} : { template }),
-      },
-      end,
-    };
+    const condition = { ...head, op, re, label: `json ${pathText} =~ ${label}` };
+    return { condition: template === undefined ? condition : { ...condition, template }, end };
   }
   const { value, end, template } = readJsonValue(text, valueAt);
   if ((op === '<' || op === '>') && typeof value !== 'number' && template === undefined)
@@ -246,18 +234,24 @@ function readCondition(text: string, start: number): { condition: Condition; end
       `json ${pathText} ${op} compares numbers, got ${shortJson(value, maxLabelValueChars)}`,
       valueAt,
     );
-  return {
-    condition: {
-      kind: 'json',
-      path,
-      pathText,
-      op,
-      value,
-      label: `json ${pathText} ${op} ${template ?? shortJson(value, maxLabelValueChars)}`,
-      ...(template === undefined ? {} : { template }),
-    },
-    end,
+  const condition = {
+    ...head,
+    op,
+    value,
+    label: `json ${pathText} ${op} ${template ?? shortJson(value, maxLabelValueChars)}`,
   };
+  return { condition: template === undefined ? condition : { ...condition, template }, end };
+}
+
+/** The PATH word after `json`, parsed; a bad path is a MatchSyntaxError at its position. */
+function readJsonPath(text: string, start: number): { path: JsonPath; pathText: string; end: number } {
+  const pathText = wordAt(text, start);
+  if (pathText === '') throw new MatchSyntaxError('json: missing PATH', start);
+  try {
+    return { path: parsePath(pathText), pathText, end: start + pathText.length };
+  } catch (err) {
+    throw new MatchSyntaxError((err as Error).message, start);
+  }
 }
 
 /**

@@ -15,10 +15,19 @@
 // RE2 would be linear for every pattern but is a native add-on, and the published package has no runtime
 // dependencies.
 
-import { setFlagsFromString } from 'node:v8';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { allowLinearRegexFallback } from './linear-regex.js';
 
-setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+allowLinearRegexFallback();
+
+/**
+ * node:worker_threads, loaded when a first pattern needs a worker: most runs never start one, and loading
+ * the module on every start cost a few ms of the smoke run.
+ */
+function workerThreads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 /** How long one regex test of one message may take, ms, before it counts as a runaway pattern. */
 export const regexTimeLimitMs = 1000;
@@ -27,7 +36,7 @@ const workerStartLimitMs = 10_000;
 
 /**
  * The error a runaway regex throws. Told by name (isRegexTooSlow), not by class: the matcher is bundled into
- * both dist/cli/main.js and dist/ui/screen.js, and a class in both breaks `instanceof` between them.
+ * both dist/cli/main.js and dist/ui/screen.cjs, and a class in both breaks `instanceof` between them.
  */
 function regexTooSlow(pattern: string, textLength: number): Error {
   const err = new Error(
@@ -76,6 +85,7 @@ interface RegexWorker {
 let current: RegexWorker | undefined;
 
 function startWorker(): RegexWorker {
+  const { MessageChannel, Worker } = workerThreads();
   const flag = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(workerSource, {
@@ -96,7 +106,7 @@ function runInWorker(re: RegExp, text: string, isExec: boolean): unknown {
   Atomics.store(w.flag, 0, 0);
   w.port.postMessage({ source: re.source, flags: re.flags, text, isExec });
   const waited = Atomics.wait(w.flag, 0, 0, regexTimeLimitMs);
-  const reply = receiveMessageOnPort(w.port);
+  const reply = workerThreads().receiveMessageOnPort(w.port);
   if (waited === 'timed-out' && reply === undefined) {
     void w.worker.terminate();
     current = undefined;

@@ -8,6 +8,8 @@ import { verdictFor, type Outcome } from '../outcome.js';
 import { openSession } from '../protocols/open-session.js';
 import { describeIoError } from '../text/io-error.js';
 import { maskSecrets } from '../text/mask.js';
+import { TranscriptWriter } from '../record/transcript-writer.js';
+import type { Connection } from '../core/connection.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
 import { heapFlagsFor } from './heap-flags.js';
 
@@ -38,6 +40,21 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   });
   const hasColour = ui.colourFor(process.env);
 
+  // --record FILE: created before the screen opens, so a file that cannot be written stops the session
+  // with its one stderr line (exit 2) instead of behind the alternate screen. A full disk later is a
+  // note in the log, and the session goes on.
+  let transcript: TranscriptWriter | undefined;
+  let noteWriteError = (message: string): void => void process.stderr.write(`wsx: ${message}\n`);
+  if (options.recordFile !== undefined)
+    transcript = new TranscriptWriter(options.recordFile, {
+      displayUrl: options.displayUrl,
+      secrets: options.secrets,
+      ...(options.proto ? { proto: options.proto.name } : {}),
+      onWriteError: (message) => noteWriteError(message),
+    });
+  // Attached before the protocol session (openSession's observe), as in the line modes.
+  const record = (c: Connection) => transcript?.attach(c, displayUrl);
+
   let server: import('../server/server.js').WsxServer | undefined;
   let url = options.url;
   let displayUrl = options.displayUrl;
@@ -55,7 +72,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   // --proto: the codec decides the URL and subprotocols, and sits between the connection and the log.
   const { conn, proto } = await openSession(
     { ...options.connection, url, displayUrl },
-    { proto: options.proto },
+    { proto: options.proto, observe: record },
   );
   let finalError: import('../core/errors.js').WsxError | undefined;
   conn.on('state', (change) => {
@@ -81,6 +98,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       text: `wsx demo: echo server on ${url}; Enter sends, Tab goes to the log, ? there lists keys`,
     });
   if (proto) store.add({ kind: 'info', at: Date.now(), text: ui.inputHint(proto.codec.name) });
+  noteWriteError = (text) => store.add({ kind: 'state', at: Date.now(), text, tone: 'warn' });
   // Flags this session ignores are said here, in the screen: written to stderr before the alternate
   // screen opened, they were hidden until the session ended.
   if (!options.isQuiet)
@@ -166,6 +184,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     process.exit(code);
   }
   await conn.close(1000);
+  transcript?.close();
   await server?.close();
   // A failure that ended the session (not the user's quit) decides the exit code and the line. A protocol's
   // refusal comes first and names the server itself; with --proto "opened" means its opening finished.

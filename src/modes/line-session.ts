@@ -442,6 +442,7 @@ function recordTo(conn: Connection, options: Options, diag: Diagnostics): Transc
   const transcript = new TranscriptWriter(options.recordFile, {
     displayUrl: options.displayUrl,
     secrets: options.secrets,
+    ...(options.proto ? { proto: options.proto.name } : {}),
     onWriteError: (message) => diag.warn(message),
   });
   transcript.attach(conn);

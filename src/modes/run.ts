@@ -68,29 +68,15 @@ function folderGiven(file: string): ScenarioSyntaxError | undefined {
   );
 }
 
-export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome> {
-  // Everything is checked before the first socket opens.
-  const plans: { scenario: Scenario; options: Options }[] = [];
-  try {
-    for (const file of request.files) {
-      const folder = folderGiven(file);
-      if (folder) throw folder;
-      const scenario = readScenario(file, { vars: request.vars.keys(), env: request.env });
-      const url = request.url ?? scenario.url;
-      if (url === undefined)
-        throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');
-      plans.push({ scenario, options: await request.optionsFor(url, scenario.proto) });
-    }
-  } catch (err) {
-    if (err instanceof ScenarioSyntaxError) {
-      // A syntax error reads FILE:LINE: like a compiler's; a file that cannot be read is a `wsx:` line.
-      const prefix = err instanceof ScenarioFileError ? 'wsx: ' : '';
-      io.stderr.write(`${prefix}${sanitize(err.message)}\n`);
-      return { ended: 'scenario-failed', code: ExitCode.usage };
-    }
-    throw err;
-  }
+/** One scenario, parsed, with the validated options it runs with. */
+interface Plan {
+  scenario: Scenario;
+  options: Options;
+}
 
+export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome> {
+  const plans = await planAll(request, io);
+  if (!Array.isArray(plans)) return plans;
   const stdoutFailure = watchWriteFailures(io.stdout);
   const secrets = [...new Set(plans.flatMap((p) => p.options.secrets))];
   const human = request.isJsonl
@@ -101,50 +87,8 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
         secrets,
       );
   const reporter: Reporter = human ?? new JsonlReporter(io.stdout, secrets);
-
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(ExitCode.interrupted);
-  const onSigterm = () => controller.abort(ExitCode.terminated);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
   const startedAt = new Date();
-  const results: FileResult[] = [];
-  let transcript: TranscriptWriter | undefined;
-  try {
-    if (request.recordFile !== undefined)
-      transcript = new TranscriptWriter(request.recordFile, {
-        displayUrl: plans[0]?.options.displayUrl ?? '',
-        secrets,
-        onWriteError: (message) => io.stderr.write(`wsx: ${sanitize(message)}\n`),
-      });
-    for (const { scenario, options } of plans) {
-      if (controller.signal.aborted) break;
-      const result = await runScenario(
-        scenario,
-        {
-          connection: options.connection,
-          ...(options.proto ? { proto: options.proto } : {}),
-          ...(options.contract ? { contract: options.contract } : {}),
-          vars: request.vars,
-          env: request.env,
-          stepTimeoutMs: request.stepTimeoutMs,
-          signal: controller.signal,
-          ...(transcript ? { observe: (conn) => transcript!.attach(conn, options.displayUrl) } : {}),
-        },
-        reporter,
-      );
-      results.push(result);
-      if (!result.isOk) {
-        const f = result.failure!;
-        const at = f.step.line > 0 ? `${result.file}:${f.step.line}` : result.file;
-        io.stderr.write(`wsx: ${sanitize(maskSecrets(`${at}: ${f.step.text}: ${f.message}`, secrets))}\n`);
-      }
-    }
-  } finally {
-    transcript?.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-  }
+  const { results, signal } = await runAll(plans, request, io, reporter, secrets);
   human?.summary();
   // The runner picks each file's code from the same ExitCode table (2, 3, 4, 5, 130, 143).
   const firstFailure = results.find((r) => !r.isOk)?.code as ExitCodeValue | undefined;
@@ -167,7 +111,90 @@ export async function runFiles(request: RunRequest, io: RunIo): Promise<Outcome>
     io.stderr.write(`wsx: ${message}\n`);
   }
   if (firstFailure !== undefined) return { ended: 'scenario-failed', code: firstFailure };
-  const aborted: unknown = controller.signal.reason;
-  if (!controller.signal.aborted) return { ended: 'completed' };
+  const aborted: unknown = signal.reason;
+  if (!signal.aborted) return { ended: 'completed' };
   return aborted === ExitCode.terminated ? { ended: 'terminated' } : { ended: 'interrupted' };
+}
+
+/** Every file parsed and its options validated before the first socket opens; a mistake is the Outcome. */
+async function planAll(request: RunRequest, io: RunIo): Promise<Plan[] | Outcome> {
+  const plans: Plan[] = [];
+  try {
+    for (const file of request.files) {
+      const folder = folderGiven(file);
+      if (folder) throw folder;
+      const scenario = readScenario(file, { vars: request.vars.keys(), env: request.env });
+      const url = request.url ?? scenario.url;
+      if (url === undefined)
+        throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');
+      plans.push({ scenario, options: await request.optionsFor(url, scenario.proto) });
+    }
+  } catch (err) {
+    if (err instanceof ScenarioSyntaxError) {
+      // A syntax error reads FILE:LINE: like a compiler's; a file that cannot be read is a `wsx:` line.
+      const prefix = err instanceof ScenarioFileError ? 'wsx: ' : '';
+      io.stderr.write(`${prefix}${sanitize(err.message)}\n`);
+      return { ended: 'scenario-failed', code: ExitCode.usage };
+    }
+    throw err;
+  }
+  return plans;
+}
+
+/**
+ * Runs the plans one after another until the last or a signal (SIGINT, SIGTERM: the signal's reason is the
+ * exit code), each failure named on stderr as FILE:LINE; the transcript (--record) holds them all.
+ */
+async function runAll(
+  plans: Plan[],
+  request: RunRequest,
+  io: RunIo,
+  reporter: Reporter,
+  secrets: string[],
+): Promise<{ results: FileResult[]; signal: AbortSignal }> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(ExitCode.interrupted);
+  const onSigterm = () => controller.abort(ExitCode.terminated);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const results: FileResult[] = [];
+  let transcript: TranscriptWriter | undefined;
+  try {
+    if (request.recordFile !== undefined)
+      transcript = new TranscriptWriter(request.recordFile, {
+        displayUrl: plans[0]?.options.displayUrl ?? '',
+        secrets,
+        onWriteError: (message) => io.stderr.write(`wsx: ${sanitize(message)}\n`),
+      });
+    for (const { scenario, options } of plans) {
+      if (controller.signal.aborted) break;
+      const result = await runScenario(
+        scenario,
+        {
+          connection: options.connection,
+          ...(options.proto ? { proto: options.proto } : {}),
+          ...(options.contract ? { contract: options.contract } : {}),
+          vars: request.vars,
+          env: request.env,
+          stepTimeoutMs: request.stepTimeoutMs,
+          signal: controller.signal,
+          ...(transcript
+            ? { observe: (conn) => transcript!.attach(conn, options.displayUrl, options.proto?.name) }
+            : {}),
+        },
+        reporter,
+      );
+      results.push(result);
+      if (!result.isOk) {
+        const f = result.failure!;
+        const at = f.step.line > 0 ? `${result.file}:${f.step.line}` : result.file;
+        io.stderr.write(`wsx: ${sanitize(maskSecrets(`${at}: ${f.step.text}: ${f.message}`, secrets))}\n`);
+      }
+    }
+  } finally {
+    transcript?.close();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+  return { results, signal: controller.signal };
 }

@@ -9,7 +9,7 @@ import { formatDuration } from '../text/duration.js';
 import { preview } from '../text/sanitize.js';
 import { feedSteps } from '../scenario/runner.js';
 import type { Step } from '../scenario/steps.js';
-import { LineSession, type Io } from './line-session.js';
+import { LineSession, type Io, type SessionHooks } from './line-session.js';
 
 /** With expectations and no --timeout, a smoke test still ends: after this long, ms. */
 export const defaultScriptTimeoutMs = 10_000;
@@ -18,51 +18,66 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
   const expectations = options.expectations;
   const timeoutMs = options.timeoutMs ?? (expectations.length > 0 ? defaultScriptTimeoutMs : undefined);
   const session = await LineSession.create({ ...options, timeoutMs }, io);
-  const { conn } = session;
-  const recent: string[] = [];
-  let matched = 0;
+  const progress: Progress = { matched: 0, recent: [] };
   // The expectations run as the scenario engine's expect steps: one matcher, one runner.
   const steps = expectationSteps(expectations);
   const run =
     steps.length > 0
       ? feedSteps(
-          conn,
+          session.conn,
           steps,
           { vars: new Map(), env: process.env, stepTimeoutMs: Infinity },
-          { stepDone: (_file, result) => (matched += result.isOk ? 1 : 0) },
+          { stepDone: (_file, result) => (progress.matched += result.isOk ? 1 : 0) },
         )
       : undefined;
 
-  const sendAll = () => sendMessages(session, options);
-  const pending = () => describePending(expectations, matched, recent);
-
   // Queued before the socket opens, sent in order once it does. A -x message the protocol cannot send is a
   // mistake in the command line, found before connecting: exit 2, like a bad flag value.
-  const refused = sendAll();
+  const refused = sendMessages(session, options);
   if (refused) return { ended: 'usage', message: refused };
   // Nothing more to send: linger for replies, unless told to listen until the server closes (9.8).
   const isListening = options.isListenOnly || options.waitMs === Infinity;
   if (expectations.length === 0 && !isListening) void session.inputEnded();
 
   // A step that fails on its own while the socket is open (a regex that ran over its time limit) ends the
-  // run now; a close is reported by onPeerClosed below, which knows the script's wording.
+  // run now; a close is reported by onPeerClosed, which knows the script's wording.
   void run?.done.then((outcome) => {
-    if (!outcome.isOk && outcome.failure && conn.currentState === 'open')
+    if (!outcome.isOk && outcome.failure && session.conn.currentState === 'open')
       void session.end({ ended: 'unmet', message: outcome.failure.message });
   });
 
-  return session.start({
+  return session.start(scriptHooks(session, options, timeoutMs, progress, run));
+}
+
+/** How far the expectations have got, and the last three texts (named when one is still missing). */
+interface Progress {
+  matched: number;
+  recent: string[];
+}
+
+/** When the run ends, and in which words: every expectation met, an error answer, the count, a close, a timeout. */
+function scriptHooks(
+  session: LineSession,
+  options: Options,
+  timeoutMs: number | undefined,
+  progress: Progress,
+  run: { push(text: string): void } | undefined,
+): SessionHooks {
+  const expectations = options.expectations;
+  const pending = () => describePending(expectations, progress.matched, progress.recent);
+  return {
     onOpen(isReconnect) {
       if (!isReconnect || !options.resend) return;
-      const refusedNow = sendAll();
+      const refusedNow = sendMessages(session, options);
       if (refusedNow) void session.end({ ended: 'local-error', message: refusedNow });
     },
     onText(text, isError) {
-      recent.push(text);
-      if (recent.length > 3) recent.shift();
+      progress.recent.push(text);
+      if (progress.recent.length > 3) progress.recent.shift();
       // One message may satisfy several expectations in a row.
-      const before = matched;
+      const before = progress.matched;
       run?.push(text);
+      const matched = progress.matched;
       if (matched > before && matched === expectations.length)
         void session.end({ ended: 'expectations-met' });
       else if (isError && matched === before && matched < expectations.length) {
@@ -76,7 +91,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       }
     },
     onCountReached() {
-      if (matched >= expectations.length)
+      if (progress.matched >= expectations.length)
         return expectations.length > 0 ? { ended: 'expectations-met' } : { ended: 'completed' };
       return {
         ended: 'unmet',
@@ -84,7 +99,7 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
       };
     },
     onPeerClosed(change) {
-      if (matched >= expectations.length) return undefined;
+      if (progress.matched >= expectations.length) return undefined;
       const how =
         change.closeCode === undefined
           ? 'the server closed'
@@ -93,13 +108,13 @@ export async function runScript(options: Options, io: Io): Promise<Outcome> {
     },
     describeTimeout() {
       const limit = formatDuration(timeoutMs ?? 0);
-      if (!conn.snapshot().hasOpened)
+      if (!session.conn.snapshot().hasOpened)
         return `timed out after ${limit} before connecting to ${options.displayUrl}`;
-      return matched < expectations.length
+      return progress.matched < expectations.length
         ? `timed out after ${limit} waiting for ${pending()}`
         : `timed out after ${limit}`;
     },
-  });
+  };
 }
 
 /**

@@ -113,7 +113,7 @@ export class InputError extends Error {
 }
 
 /**
- * Whether `err` is an InputError, by name: the screen is a bundle of its own (dist/ui/screen.js) with its
+ * Whether `err` is an InputError, by name: the screen is a bundle of its own (dist/ui/screen.cjs) with its
  * own copy of this module, so an InputError thrown by a codec in dist/cli/main.js is not `instanceof` the
  * screen's class. A mistyped --proto line then crashed the session instead of being skipped.
  */

@@ -18,6 +18,8 @@ export interface RecordedSession {
   /** The request path and query, to pick a session for a client that connects to a replay. */
   path: string;
   protocol: string | undefined;
+  /** The --proto the recording was made with (a transcript's `proto`; Socket.IO's URL in a HAR). */
+  proto?: string;
   frames: RecordedFrame[];
   close?: { code: number; reason: string; atMs: number; by: 'client' | 'server' | 'network' };
 }
@@ -37,6 +39,15 @@ function pathOf(url: string): string {
     return `${u.pathname}${u.search}`;
   } catch {
     return '/';
+  }
+}
+
+function isSocketIoUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.pathname.endsWith('/socket.io/') && u.searchParams.get('EIO') === '4';
+  } catch {
+    return false;
   }
 }
 
@@ -109,6 +120,7 @@ export function readTranscript(text: string, file: string): Recording | string {
           url,
           path: pathOf(url),
           protocol: typeof event.protocol === 'string' && event.protocol !== '' ? event.protocol : undefined,
+          ...(typeof event.proto === 'string' && event.proto !== 'raw' ? { proto: event.proto } : {}),
           frames: [],
         };
         sessions.push(current);
@@ -191,6 +203,8 @@ export function readHar(value: unknown, file: string): Recording | string {
       url,
       path: pathOf(url),
       protocol: typeof protocol === 'string' ? protocol : undefined,
+      // A browser's socket.io-client opens /socket.io/?EIO=4&transport=websocket.
+      ...(isSocketIoUrl(url) ? { proto: 'socketio' } : {}),
       frames,
     });
   }

@@ -4,6 +4,7 @@
 // sent back becomes `capture` + `{{name}}`. Pure: a session in, the file's text out.
 
 import type { RecordedFrame, RecordedSession } from './recording.js';
+import { readSocketIo } from './socketio-frames.js';
 
 export interface ScenarioSource {
   file: string;
@@ -37,15 +38,31 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+function parseArray(text: string): unknown[] | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A path step as the matcher's PATH syntax writes it; undefined for keys it cannot spell. */
 function pathKey(key: string): string | undefined {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? key : undefined;
 }
 
-/** The message's shape as a matcher: its type-like field, else its keys, else its exact text. */
+/**
+ * The message's shape as a matcher: its type-like field, else its keys, else its exact text. An array
+ * whose first item is a string is named by it (Socket.IO's `["event", …]`, and many home-made protocols).
+ */
 export function matcherFor(text: string): string {
+  const array = parseArray(text);
+  if (array && typeof array[0] === 'string') return `json [0] == ${JSON.stringify(array[0])}`;
   const obj = parseObject(text);
   if (obj) {
+    // A Socket.IO ack as the session shows it: {"ack":0,"event":"add","args":[5]}.
+    if (typeof obj.ack === 'number' && Array.isArray(obj.args)) return `json ack == ${obj.ack}`;
     const typeField = typeFields.find((f) => typeof obj[f] === 'string');
     if (typeField) return `json ${typeField} == ${JSON.stringify(obj[typeField])}`;
     // JSON-RPC answers: the id ties them to the request, result/error says which way it went.
@@ -65,19 +82,30 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
+type Path = (string | number)[];
+
+/** A path as the matcher reads it: data.items[0].id, [1].token. */
+function formatPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
 /** Leaves of a JSON value worth capturing: ids and tokens, not words or small counts. */
-function capturable(
-  value: unknown,
-  path: string[] = [],
-  out: { path: string[]; value: string | number }[] = [],
-) {
+function capturable(value: unknown, path: Path = [], out: { path: Path; value: string | number }[] = []) {
   if (path.length > 4) return out;
-  if (typeof value === 'string' && value.length >= 6 && !/\s/.test(value)) out.push({ path, value });
-  else if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1000)
+  if (typeof value === 'string' && value.length >= 6 && !/\s/.test(value)) {
+    // An array's first string names the message (an event): it is the same every run, not a value.
+    if (path.length > 0 && !(path.length === 1 && path[0] === 0)) out.push({ path, value });
+  } else if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1000)
     out.push({ path, value });
-  else if (value !== null && typeof value === 'object' && !Array.isArray(value))
+  else if (Array.isArray(value)) value.slice(0, 8).forEach((v, i) => capturable(v, [...path, i], out));
+  else if (value !== null && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) if (pathKey(k)) capturable(v, [...path, k], out);
   return out;
+}
+
+/** A JSON object or array, for captures; undefined for anything else. */
+function parseJsonValue(text: string): object | undefined {
+  return parseObject(text) ?? parseArray(text);
 }
 
 /** A scenario variable name (letters, digits, _; not "env") from a JSON key. */
@@ -94,9 +122,14 @@ function numberPattern(n: number): RegExp {
   return new RegExp(`(?<![\\d.])${String(n).replace('-', '\\-')}(?![\\d.])`, 'g');
 }
 
-function sendStep(frame: RecordedFrame, fill: (text: string) => string): string[] {
+/** A frame to write as a step; `ackId` marks a Socket.IO emit that asked for an ack. */
+type StepFrame = RecordedFrame & { ackId?: number };
+
+function sendStep(frame: StepFrame, fill: (text: string) => string): string[] {
   if (frame.isBinary) return [`send-base64 ${Buffer.from(frame.data).toString('base64')}`];
   const text = fill(frame.data.toString());
+  // `send ack [...]`: the socketio codec sends the emit with an ack id and shows the answer.
+  if (frame.ackId !== undefined) return [`send ack ${text}`];
   if (!/[\r\n]/.test(text) && text.trim() === text && text !== '') return [`send ${text}`];
   if (/\r/.test(text) || text === '' || text.trim() !== text) {
     // A payload a line cannot carry as it is: sent as its bytes instead.
@@ -119,24 +152,48 @@ export function toScenario(session: RecordedSession, source: ScenarioSource): st
     lines.push('# The recording masked secrets as ***: fill them in here, or pass --url and -H to wsx run.');
   if (session.protocol)
     lines.push(`# The server chose the subprotocol ${session.protocol}: run it with -s ${session.protocol}.`);
-  lines.push(`connect ${session.url}`);
+  let frames: StepFrame[] = session.frames;
+  let url = session.url;
+  if (session.proto === 'socketio') {
+    // Written at the level of events: the codec opens, pings and numbers the acks itself.
+    const reading = readSocketIo(session);
+    frames = reading.messages.map((m) => ({
+      from: m.from,
+      atMs: m.atMs,
+      isBinary: false,
+      data: m.text,
+      ...(m.from === 'client' && m.ackId !== undefined ? { ackId: m.ackId } : {}),
+    }));
+    url = socketIoUrl(session.url, reading.namespace);
+    lines.push(
+      '# Recorded with --proto socketio: the steps are events ("send ack [...]" asks for an ack).',
+      ...reading.notes.map((n) => `# Note: ${n}.`),
+      'proto socketio',
+    );
+  } else if (session.proto) {
+    lines.push(
+      `# Recorded with --proto ${session.proto}; the steps are its wire frames, run without --proto.`,
+    );
+  }
+  lines.push(`connect ${url}`);
 
-  const frames = session.frames;
   // Values the server sent, and where, until a later client frame uses them.
-  const seen = new Map<string | number, { frame: number; path: string[] }>();
+  const seen = new Map<string | number, { frame: number; path: Path }>();
   const clientTexts = new Set<string | number>();
   /** frame index → captures to add after its expect; value → variable name for later sends. */
-  const capturesAfter = new Map<number, { name: string; path: string[] }[]>();
+  const capturesAfter = new Map<number, { name: string; path: Path }[]>();
   const names = new Map<string | number, string>();
   const used = new Set<string>();
   for (const [i, frame] of frames.entries()) {
     if (frame.isBinary) continue;
     const text = frame.data.toString();
     if (frame.from === 'server') {
-      const obj = parseObject(text);
-      if (!obj) continue;
-      const typeField = typeFields.find((f) => typeof obj[f] === 'string');
-      for (const { path, value } of capturable(obj)) {
+      const message = parseJsonValue(text);
+      if (!message) continue;
+      const typeField = Array.isArray(message)
+        ? undefined
+        : typeFields.find((f) => typeof (message as Record<string, unknown>)[f] === 'string');
+      for (const { path, value } of capturable(message)) {
         if (path.length === 1 && path[0] === typeField) continue;
         if (!seen.has(value) && !clientTexts.has(value)) seen.set(value, { frame: i, path });
       }
@@ -144,7 +201,8 @@ export function toScenario(session: RecordedSession, source: ScenarioSource): st
     }
     for (const [value, where] of seen) {
       if (names.has(value) || !occurs(text, value)) continue;
-      const base = variableName(where.path.at(-1) ?? 'value');
+      const last = where.path.findLast((p) => typeof p === 'string');
+      const base = variableName(typeof last === 'string' ? last : 'value');
       let name = base;
       for (let n = 2; used.has(name); n++) name = `${base}${n}`;
       used.add(name);
@@ -153,7 +211,7 @@ export function toScenario(session: RecordedSession, source: ScenarioSource): st
       list.push({ name, path: where.path });
       capturesAfter.set(where.frame, list);
     }
-    for (const { value } of capturable(parseObject(text) ?? {})) clientTexts.add(value);
+    for (const { value } of capturable(parseJsonValue(text) ?? {})) clientTexts.add(value);
   }
   // Longest first, so a value that contains another is replaced whole.
   const byLength = [...names].sort(([a], [b]) => String(b).length - String(a).length);
@@ -183,7 +241,7 @@ export function toScenario(session: RecordedSession, source: ScenarioSource): st
     }
     lines.push(`expect ${matcherFor(frame.data.toString())} within ${withinFor(gap)}`);
     for (const { name, path } of capturesAfter.get(i) ?? [])
-      lines.push(`capture ${name} = json ${path.join('.')}`);
+      lines.push(`capture ${name} = json ${formatPath(path)}`);
   }
   const close = session.close;
   if (close?.by === 'server' && close.code !== 1005 && close.code !== 1006)
@@ -197,4 +255,23 @@ export function toScenario(session: RecordedSession, source: ScenarioSource): st
     );
   else lines.push('close');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The URL a `proto socketio` scenario connects to: the codec adds /socket.io/?EIO=4&transport=websocket
+ * itself and reads the path as the namespace, so a recorded Engine.IO URL (a browser's HAR), or a bare
+ * origin whose namespace came from --namespace, becomes the origin plus the namespace the client joined.
+ */
+function socketIoUrl(recorded: string, namespace: string): string {
+  try {
+    const u = new URL(recorded);
+    // A namespace given with --namespace left the recorded URL at "/".
+    if (!u.pathname.endsWith('/socket.io/') && !(u.pathname === '/' && namespace !== '/')) return recorded;
+    u.pathname = namespace;
+    u.searchParams.delete('EIO');
+    u.searchParams.delete('transport');
+    return u.toString();
+  } catch {
+    return recorded;
+  }
 }

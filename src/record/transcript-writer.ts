@@ -14,6 +14,8 @@ export interface TranscriptSource {
   displayUrl: string;
   /** Strings that must never be written; each becomes ***. */
   secrets: string[];
+  /** --proto NAME (not raw): written in each `open`, so `wsx scenario` writes the session at its level. */
+  proto?: string;
   /** Wall-clock ms; a test may pass its own. */
   now?: () => number;
   /** Called once if the file cannot be written to any more (a full disk): the transcript ends there. */
@@ -44,15 +46,21 @@ export class TranscriptWriter {
 
   /**
    * Records everything `conn` does from now on; each open (a reconnect too) starts a new session.
-   * `displayUrl`: this connection's URL as shown, when it is not the one given at creation (wsx run's files).
+   * `displayUrl`, `proto`: this connection's URL as shown and its --proto, when they are not the ones given
+   * at creation (wsx run's files).
    */
-  attach(conn: Connection, displayUrl = this.source.displayUrl): void {
+  attach(conn: Connection, displayUrl = this.source.displayUrl, proto = this.source.proto): void {
+    const protoField = proto !== undefined && proto !== 'raw' ? { proto } : {};
     conn.on('state', (change) => {
       if (change.to === 'open') {
         this.openedAt = this.now();
         this.isClosingByUs = false;
         const protocol = conn.snapshot().protocol;
-        this.event('open', { url: displayUrl, ...(protocol ? { protocol } : {}) }, this.openedAt);
+        this.event(
+          'open',
+          { url: displayUrl, ...(protocol ? { protocol } : {}), ...protoField },
+          this.openedAt,
+        );
       } else if (change.to === 'closing') {
         this.isClosingByUs = true;
       } else if ((change.to === 'waiting' || change.to === 'closed') && change.closeCode !== undefined) {

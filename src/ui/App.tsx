@@ -21,7 +21,8 @@ import { chosenEditor } from './keys/edit-draft.js';
 import { hintFor } from './keys/key-help.js';
 import { createEditor, editorReducer } from './keys/line-editor.js';
 import { collectLines, createUi, uiKey, type LogContext, type UiState } from './keys/session-keys.js';
-import { entryText, formatEntry, inspectLines, isReadableText, type FormatOptions } from './log/log-entry.js';
+import { inspectLines } from './log/entry-rows.js';
+import { entryText, formatEntry, isReadableText, type FormatOptions } from './log/log-entry.js';
 import type { LogBuffer } from './log/log-buffer.js';
 import type { SessionStore } from './session/session-store.js';
 

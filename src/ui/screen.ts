@@ -1,5 +1,5 @@
 // The interactive session's screen: ink, React and the components. modes/interactive.ts imports this module
-// only when a session starts, and the build bundles its graph into a file of its own (dist/ui/screen.js), so
+// only when a session starts, and the build bundles its graph into a file of its own (dist/ui/screen.cjs), so
 // a pipe or script run never reads a byte of it.
 import chalk from 'chalk';
 import { render, type Instance, type RenderOptions } from 'ink';

@@ -39,28 +39,30 @@ function clientSentClose(s: RawServer): Promise<void> {
   );
 }
 
+/**
+ * A server sends `bad` and goes deaf; once ws has failed the connection (its Close frame is out), the user
+ * closes too. Returns the final change to `closed`.
+ */
+async function userClosesAfterFailure(bad: Buffer): Promise<StateChange> {
+  const s = await raw(startServerSendingThenDeaf([bad]));
+  const conn = connect({ url: s.url, closeTimeoutMs: 2000 });
+  await stateReached(conn, 'open');
+  await clientSentClose(s);
+  const closed = stateReached(conn, 'closed', 3000);
+  await conn.close(1000);
+  return closed;
+}
+
 describe('Connection under faults: the first failure wins over a later close of ours', () => {
   it('carries the 1007 failure in the closed change when the user closes after ws failed the connection', async () => {
-    const s = await raw(startServerSendingThenDeaf([frame(0x1, Buffer.from([0xff, 0xfe, 0xfd]))]));
-    const conn = connect({ url: s.url, closeTimeoutMs: 2000 });
-    await stateReached(conn, 'open');
-    await clientSentClose(s);
-    const closed = stateReached(conn, 'closed', 3000);
-    await conn.close(1000);
-    const change = await closed;
+    const change = await userClosesAfterFailure(frame(0x1, Buffer.from([0xff, 0xfe, 0xfd])));
     expect(change.error?.kind).toBe('protocol');
     expect(change.closeCode).toBe(1007);
     expect(change.error?.describe()).toMatch(/1007/);
   });
 
   it('carries the 1009 failure when a frame header announces 2 GiB, even though the user closed', async () => {
-    const s = await raw(startServerSendingThenDeaf([frame(0x1, Buffer.alloc(0), { length: 2 ** 31 })]));
-    const conn = connect({ url: s.url, closeTimeoutMs: 2000 });
-    await stateReached(conn, 'open');
-    await clientSentClose(s);
-    const closed = stateReached(conn, 'closed', 3000);
-    await conn.close(1000);
-    const change = await closed;
+    const change = await userClosesAfterFailure(frame(0x1, Buffer.alloc(0), { length: 2 ** 31 }));
     expect(change.error?.kind).toBe('message-too-big');
     expect(change.closeCode).toBe(1009);
   });

@@ -39,12 +39,21 @@ function sandbox() {
   return { dir, env, work };
 }
 
+/** The sandbox and the bash script, made once: each completion below only runs bash (and wsx for profiles). */
+let bashSandbox: Promise<ReturnType<typeof sandbox> & { scriptFile: string }> | undefined;
+function bashScript() {
+  return (bashSandbox ??= (async () => {
+    const box = sandbox();
+    const script = (await runWsx(['completion', 'bash'], { env: box.env })).stdout;
+    const scriptFile = join(box.work, '..', 'wsx.bash');
+    writeFileSync(scriptFile, script);
+    return { ...box, scriptFile };
+  })());
+}
+
 /** What bash's completion function offers for `line` (the cursor at its end). */
 async function complete(line: string): Promise<string[]> {
-  const { env, work } = sandbox();
-  const script = (await runWsx(['completion', 'bash'], { env })).stdout;
-  const scriptFile = join(work, '..', 'wsx.bash');
-  writeFileSync(scriptFile, script);
+  const { env, work, scriptFile } = await bashScript();
   const words = line.split(' ');
   const driver = [
     `source ${JSON.stringify(scriptFile)}`,

@@ -346,9 +346,9 @@ describe('pipe mode', () => {
     await runWsx([s.url, '--wait', '0'], { input: 'a\n', env });
     await runWsx([s.url, '-x', 'ping', '--expect', 'ping'], { env });
     const loaded = readFileSync(log, 'utf8');
-    // The recorder sees what each bundle holds: ws is inside dist/cli/main.js, so it would see React too.
-    expect(loaded).toMatch(/node_modules\/ws\/\S+ \(bundled in \S+\/dist\/cli\/main\.js\)/);
-    expect(loaded).not.toContain('/dist/ui/screen.js');
+    // The recorder sees what each bundle holds: ws is inside dist/cli/wsx.cjs, so it would see React too.
+    expect(loaded).toMatch(/node_modules\/ws\/\S+ \(bundled in \S+\/dist\/cli\/wsx\.cjs\)/);
+    expect(loaded).not.toContain('/dist/ui/screen');
     expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
   });
 });

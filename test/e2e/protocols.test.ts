@@ -259,10 +259,11 @@ describe('--proto start-up', () => {
       });
       return readFileSync(log, 'utf8');
     };
-    // The codecs are bundled into dist/cli/main.js (one file starts faster than many small ones),
-    // each inside a lazy initialiser that runs only when --proto names it; the recorder lists the
-    // node_modules files bundled into each file a run loads. A raw run loads that one file.
-    const main = readFileSync(new URL('../../dist/cli/main.js', import.meta.url), 'utf8');
+    // The codecs are bundled into the full program, dist/cli/wsx-full.cjs (one file starts faster than
+    // many small ones), each inside a lazy initialiser that runs only when --proto names it; the recorder
+    // lists the node_modules files bundled into each file a run loads. A run without --proto loads the
+    // launcher and the plain-run program, which holds no codec but raw.
+    const main = readFileSync(new URL('../../dist/cli/wsx-full.cjs', import.meta.url), 'utf8');
     for (const codec of ['raw', 'socketio', 'jsonrpc', 'graphql_ws']) {
       expect(main).toMatch(new RegExp(`\\binit_${codec} = __esm\\(`));
       // Called in one place only: loadCodec, when the protocol is asked for.
@@ -271,8 +272,14 @@ describe('--proto start-up', () => {
     }
     const raw = await logOf([]);
     expect(raw.split('\n').filter((line) => line.includes('/dist/') && !line.includes('bundled in'))).toEqual(
-      [expect.stringMatching(/\/dist\/cli\/main\.js$/)],
+      [expect.stringMatching(/\/dist\/cli\/main\.js$/), expect.stringMatching(/\/dist\/cli\/wsx\.cjs$/)],
     );
+    const plain = readFileSync(new URL('../../dist/cli/wsx.cjs', import.meta.url), 'utf8');
+    expect(plain).toMatch(/\n\/\/ src\/protocols\/raw\.ts\n/);
+    expect(plain).not.toMatch(/\n\/\/ src\/protocols\/(socketio|jsonrpc|graphql-ws)\.ts\n/);
+    const jsonRpc = await logOf(['--proto', 'jsonrpc']);
+    expect(jsonRpc).toMatch(/\/dist\/cli\/wsx-full\.cjs\n/);
+    expect(jsonRpc).not.toMatch(/\/dist\/cli\/wsx\.cjs\n/);
   });
 });
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
+import WebSocket from 'ws';
 import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
 import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
@@ -22,8 +23,8 @@ afterEach(async () => {
 });
 const dir = mkdtempSync(join(tmpdir(), 'wsx-record-proto-'));
 
-async function serveReplay(file: string): Promise<string> {
-  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0']);
+async function serveReplay(file: string, ...args: string[]): Promise<string> {
+  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0', ...args]);
   children.push(child);
   const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
   return line.trim().split(' ')[1]!;
@@ -72,5 +73,55 @@ describe('record and replay over --proto', () => {
     );
     expect(replayed.stderr).toBe('');
     expect(replayed.stdout).toBe(original.stdout);
+  });
+
+  it('socketio: the generated scenario speaks events (proto socketio, emits, acks) and passes against the server and the replay', async () => {
+    const { url } = await startSocketIo(defer);
+    const file = join(dir, 'sio-events.jsonl');
+    const input = '["echo","hi",{"x":1}]\nack ["add",2,3]\n';
+    await runWsx(['--proto', 'socketio', url, '--wait', '300ms', '--record', file], { input });
+
+    const generated = await runWsx(['scenario', file]);
+    expect(generated.stderr).toBe('');
+    const lines = generated.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    // The wire frames (Engine.IO open, CONNECT, 42[...], 430[...]) are the codec's business: the scenario
+    // holds what the user typed and what the session showed. The welcome may come before or after the
+    // emits went out: the steps are in the order recorded.
+    expect(lines.slice(0, 2)).toEqual(['proto socketio', `connect ${url.replace('http:', 'ws:')}/`]);
+    expect(lines.slice(2, -1).sort()).toEqual(
+      [
+        'expect json [0] == "welcome" within 1s',
+        'send ["echo","hi",{"x":1}]',
+        'expect json [0] == "echo" within 1s',
+        'send ack ["add",2,3]',
+        'expect json ack == 0 within 1s',
+      ].sort(),
+    );
+    expect(lines.indexOf('send ["echo","hi",{"x":1}]')).toBeLessThan(
+      lines.indexOf('expect json [0] == "echo" within 1s'),
+    );
+    expect(lines.at(-1)).toBe('close 1000');
+    const scenario = join(dir, 'sio-events.wsx');
+    writeFileSync(scenario, generated.stdout);
+    const replay = await serveReplay(file);
+    for (const target of [url, replay.replace('ws:', 'http:')]) {
+      const run = await runWsx(['run', scenario, '--url', target]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it("jsonrpc: with --match 'json method', the replay answers a client that numbers its requests its own way with that client's ids", async () => {
+    const { url } = await startJsonRpc(defer);
+    const file = join(dir, 'rpc-ids.jsonl');
+    await runWsx(['--proto', 'jsonrpc', url, '--wait', '300ms', '--record', file], { input: 'add [1,2]\n' });
+    const replay = await serveReplay(file, '--match', 'json method');
+    // Another client: string ids where wsx used 1.
+    const ws = new WebSocket(replay);
+    defer(() => ws.terminate());
+    await once(ws, 'open');
+    ws.send('{"jsonrpc":"2.0","id":"web-7f3a","method":"add","params":[1,2]}');
+    const [answer] = (await once(ws, 'message')) as [Buffer];
+    expect(JSON.parse(answer.toString())).toEqual({ jsonrpc: '2.0', id: 'web-7f3a', result: 3 });
   });
 });

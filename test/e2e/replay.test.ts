@@ -7,6 +7,8 @@ import WebSocket from 'ws';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
 import { until } from '../helpers/servers.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { loopbackWsServer } from '../helpers/replay.js';
 
 const children: ChildProcessWithoutNullStreams[] = [];
 const sockets: WebSocket[] = [];
@@ -20,6 +22,7 @@ afterEach(async () => {
   }
 });
 
+const defer = cleanupAfterEach();
 const dir = mkdtempSync(join(tmpdir(), 'wsx-replay-'));
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -176,6 +179,59 @@ describe('wsx serve --replay', () => {
     const opened = performance.now();
     await once(ws, 'message');
     expect(performance.now() - opened).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('wsx serve --replay: a ticker', () => {
+  it('sends the ticks a "sub" started on their own timer, even to a client that never sends the "ping" recorded between them', async () => {
+    // The real thing to record: "sub" starts six ticks 100 ms apart; "ping" is answered with "pong".
+    const wss = await loopbackWsServer(defer);
+    wss.on('connection', (ws) => {
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString();
+        if (text === 'ping') return ws.send('{"type":"pong"}');
+        if (text !== 'sub') return;
+        ws.send('{"type":"subscribed"}');
+        let n = 0;
+        const timer = setInterval(() => {
+          ws.send(JSON.stringify({ type: 'tick', n: ++n }));
+          if (n === 6) clearInterval(timer);
+        }, 100);
+        ws.on('close', () => clearInterval(timer));
+      });
+    });
+    const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/feed`;
+    const scenario = file(
+      'ticker.wsx',
+      [
+        `connect ${url}`,
+        'send sub',
+        'expect json type == "subscribed"',
+        'sleep 250ms',
+        'send ping',
+        'expect json type == "pong"',
+        'expect json n == 6 within 2s',
+        'close',
+        '',
+      ].join('\n'),
+    );
+    const rec = join(dir, 'ticker.jsonl');
+    const recorded = await runWsx(['run', scenario, '--record', rec]);
+    expect(recorded.code).toBe(0);
+
+    const { url: replay } = await serve('--replay', rec);
+    const ws = new WebSocket(replay);
+    sockets.push(ws);
+    const got: string[] = [];
+    ws.on('message', (data: Buffer) => got.push(data.toString()));
+    await once(ws, 'open');
+    ws.send('sub');
+    await until(
+      () => got.filter((m) => m.includes('"tick"')).length === 6,
+      3000,
+      () => `ticks so far: ${JSON.stringify(got)}`,
+    );
+    expect(got).not.toContain('{"type":"pong"}');
   });
 });
 

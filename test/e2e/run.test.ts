@@ -269,9 +269,9 @@ describe('wsx run', () => {
     });
     expect(result.code).toBe(0);
     const loaded = readFileSync(log, 'utf8');
-    // The recorder sees what each bundle holds: ws is inside dist/cli/main.js, so it would see React too.
-    expect(loaded).toMatch(/node_modules\/ws\/\S+ \(bundled in \S+\/dist\/cli\/main\.js\)/);
-    expect(loaded).not.toContain('/dist/ui/screen.js');
+    // The recorder sees what each bundle holds: ws is inside dist/cli/wsx-full.cjs, so it would see React too.
+    expect(loaded).toMatch(/node_modules\/ws\/\S+ \(bundled in \S+\/dist\/cli\/wsx-full\.cjs\)/);
+    expect(loaded).not.toContain('/dist/ui/screen');
     expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
   });
 });

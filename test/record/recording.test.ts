@@ -158,6 +158,29 @@ describe('readRecording: HAR', () => {
     ]);
   });
 
+  it('knows a Socket.IO session by its Engine.IO URL (a browser records no --proto), and a transcript by its "proto"', () => {
+    const rec = ok(
+      readRecording(
+        har([
+          wsEntry('ws://h/socket.io/?EIO=4&transport=websocket', [
+            { type: 'receive', time: 1, opcode: 1, data: '0{}' },
+          ]),
+          wsEntry('ws://h/socket.io.txt', [{ type: 'receive', time: 1, opcode: 1, data: 'x' }]),
+        ]),
+        'a.har',
+      ),
+    );
+    expect(rec.sessions.map((s) => s.proto)).toEqual(['socketio', undefined]);
+    const transcript = lines(
+      { event: 'open', ms: 0, url: 'ws://h/', proto: 'jsonrpc' },
+      { event: 'open', ms: 0, url: 'ws://h/', proto: 'raw' },
+    );
+    expect(ok(readRecording(transcript, 'b.jsonl')).sessions.map((s) => s.proto)).toEqual([
+      'jsonrpc',
+      undefined,
+    ]);
+  });
+
   it('reads a HAR written on one line', () => {
     const one = JSON.stringify({
       log: { entries: [wsEntry('ws://h/', [{ type: 'send', time: 1, opcode: 1, data: 'x' }])] },

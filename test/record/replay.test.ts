@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../helpers/fake-clock.js';
 import type { RecordedFrame, RecordedSession } from '../../src/record/recording.js';
-import { parseMatchRule, parseSpeed, ReplayWalk, type ReplayOptions } from '../../src/record/replay.js';
+import {
+  findTickers,
+  parseMatchRule,
+  parseSpeed,
+  ReplayWalk,
+  type ReplayOptions,
+} from '../../src/record/replay.js';
 
 const c = (atMs: number, data: string): RecordedFrame => ({ from: 'client', atMs, isBinary: false, data });
 const s = (atMs: number, data: string | Buffer): RecordedFrame => ({
@@ -108,12 +114,19 @@ describe('ReplayWalk', () => {
 
   it('hold stops the walk at a mismatch; close closes with 1008 and cancels what was pending', () => {
     const held = walk(chat, { speed: 0, onMismatch: 'hold' });
+    held.clock.advance(1); // the welcome, at once, goes out before the client can say anything
     held.w.receive('nope', false);
     held.w.receive('hello', false);
     held.clock.advance(10_000);
     expect(held.sent.map((f) => f.data)).toEqual(['welcome']);
     expect(held.logs[0]).toMatch(/expected "hello", got "nope"; the replay stops here/);
     expect(held.closed).toEqual([]);
+    // Held means nothing more is sent: frames already scheduled (the welcome, a ticker) are cancelled too.
+    const early = walk(chat, { onMismatch: 'hold' });
+    early.w.receive('nope', false);
+    early.clock.advance(10_000);
+    expect(early.sent).toEqual([]);
+    expect(early.closed).toEqual([]);
 
     const shut = walk(chat, { onMismatch: 'close' });
     shut.w.receive('nope', false);
@@ -178,6 +191,83 @@ describe('ReplayWalk', () => {
 });
 
 describe('replay flags', () => {
+  it('sends a ticker (3+ messages of one shape at a steady interval) on its own timer, counted from the message that started it, not held behind later client messages', () => {
+    const tick = (n: number) => `{"type":"tick","n":${n}}`;
+    const { w, clock, sent } = walk(
+      session([
+        s(10, '{"type":"welcome"}'),
+        c(50, 'sub'),
+        s(60, '{"type":"subscribed"}'),
+        s(150, tick(1)),
+        s(250, tick(2)),
+        c(300, 'ping'),
+        s(305, '{"type":"pong"}'),
+        s(350, tick(3)),
+        s(450, tick(4)),
+      ]),
+    );
+    clock.advance(1000);
+    w.receive('sub', false);
+    // The client never sends "ping": the ticks it started still come, 100 ms apart, from "sub" on.
+    clock.advance(1000);
+    expect(sent.map((m) => `${m.at} ${m.data}`)).toEqual([
+      '10 {"type":"welcome"}',
+      '1010 {"type":"subscribed"}',
+      `1100 ${tick(1)}`,
+      `1200 ${tick(2)}`,
+      `1300 ${tick(3)}`,
+      `1400 ${tick(4)}`,
+    ]);
+    // The reply to "ping" waits for it, at its own gap.
+    w.receive('ping', false);
+    clock.advance(5);
+    expect(sent.at(-1)).toEqual({ at: 2005, data: '{"type":"pong"}' });
+  });
+
+  it('still finds a ticker one of whose ticks a loaded server sent late, and none in a burst of same-shaped replies', () => {
+    const at = [100, 200, 420, 520, 620].map((ms) => s(ms, '{"type":"tick"}'));
+    expect([...findTickers([c(0, 'sub'), ...at]).values()]).toEqual([0, 0, 0, 0, 0]);
+    const history = [1, 2, 3, 4].map((ms) => s(ms, '{"type":"msg"}'));
+    expect(findTickers([c(0, 'history'), ...history]).size).toBe(0);
+  });
+
+  it('keeps replies that merely share a shape tied to their own client message (no steady interval)', () => {
+    const { w, clock, sent } = walk(
+      session([
+        c(0, 'a'),
+        s(5, '{"type":"ok"}'),
+        c(400, 'b'),
+        s(405, '{"type":"ok"}'),
+        c(2000, 'c'),
+        s(2003, '{"type":"ok"}'),
+      ]),
+    );
+    w.receive('a', false);
+    clock.advance(5000);
+    expect(sent).toHaveLength(1);
+    w.receive('b', false);
+    clock.advance(5);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("with --match rules, answers with the ids this client sent where the recorded answer echoed the recorded client's", () => {
+    const { w, clock, sent } = walk(
+      session([
+        c(0, '{"jsonrpc":"2.0","id":5,"method":"add","params":[1,2]}'),
+        s(5, '{"jsonrpc":"2.0","id":5,"result":3}'),
+        s(6, '{"jsonrpc":"2.0","method":"note","params":{"id":5,"n":5}}'),
+      ]),
+      { match: [parseMatchRule('json method')] },
+    );
+    w.receive('{"jsonrpc":"2.0","id":"req-abc","method":"add","params":[1,2]}', false);
+    clock.advance(10);
+    expect(sent.map((m) => m.data)).toEqual([
+      '{"jsonrpc":"2.0","id":"req-abc","result":3}',
+      // Only leaves under the same key are the client's echo: n stays 5.
+      '{"jsonrpc":"2.0","method":"note","params":{"id":"req-abc","n":5}}',
+    ]);
+  });
+
   it('reads speeds and match rules, refusing bad ones', () => {
     expect([
       parseSpeed('0'),

@@ -104,3 +104,66 @@ describe('toScenario', () => {
     });
   });
 });
+
+describe('toScenario over a Socket.IO recording', () => {
+  it("writes a browser's Engine.IO session as events: namespace in the URL, binary attachments, acks, and a token captured from an event's arguments", () => {
+    const text = toScenario(
+      {
+        url: 'ws://h:3000/socket.io/?EIO=4&transport=websocket',
+        path: '/socket.io/?EIO=4&transport=websocket',
+        protocol: undefined,
+        proto: 'socketio',
+        frames: [
+          s(0, '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'),
+          c(1, '40/chat,{"token":"t"}'),
+          s(2, '40/chat,{"sid":"def"}'),
+          s(3, '42/chat,["welcome",{"room":"lobby","token":"tok-998877"}]'),
+          s(4, '2'),
+          c(5, '3'),
+          c(6, '42/chat,["join",{"token":"tok-998877"}]'),
+          c(7, '451-/chat,3["upload",{"_placeholder":true,"num":0}]'),
+          c(7, Buffer.from([1, 2, 3])),
+          s(9, '43/chat,3[3]'),
+          s(10, '41/chat,'),
+        ],
+      },
+      { file: 'app.har', kind: 'har', index: 0 },
+    );
+    expect(steps(text)).toEqual([
+      'proto socketio',
+      'connect ws://h:3000/chat',
+      'expect json [0] == "welcome" within 1s',
+      'capture token = json [1].token',
+      'send ["join",{"token":"{{token}}"}]',
+      'send ack ["upload",{"$binary":"AQID"}]',
+      'expect json ack == 3 within 1s',
+      'close',
+    ]);
+    expect(text).toContain('# Note: the server disconnected the namespace /chat.');
+    // It is a scenario the parser takes.
+    expect(parseScenario('app.wsx', text)).toMatchObject({ proto: 'socketio' });
+  });
+
+  it('connects to the namespace the client joined when the recorded URL was the bare origin (--namespace)', () => {
+    const text = toScenario(
+      {
+        url: 'ws://h:3000/',
+        path: '/',
+        protocol: undefined,
+        proto: 'socketio',
+        frames: [
+          s(0, '0{"sid":"a"}'),
+          c(1, '40/admin,'),
+          s(2, '40/admin,{"sid":"b"}'),
+          s(3, '42/admin,["hi"]'),
+        ],
+      },
+      source,
+    );
+    expect(steps(text).slice(0, 3)).toEqual([
+      'proto socketio',
+      'connect ws://h:3000/admin',
+      'expect json [0] == "hi" within 1s',
+    ]);
+  });
+});

@@ -43,82 +43,88 @@ export function parseCommand(line: string): Command {
   if (line.startsWith('//')) return { type: 'send', text: line.slice(1) };
   const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line);
   const name = match?.[1]?.toLowerCase() ?? '';
-  const rest = match?.[2] ?? '';
-  switch (name) {
-    case 'ping':
-      return { type: 'ping', data: rest };
-    case 'close': {
-      const [codeText, ...reason] = rest.split(/\s+/).filter(Boolean);
-      if (codeText === undefined) return { type: 'close', code: 1000, reason: '' };
-      const code = Number(codeText);
-      // RFC 6455 §7.4: an endpoint may send 1000 or 3000-4999; the rest are reserved or not for sending.
-      if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
-        return {
-          type: 'invalid',
-          message: `/close: ${codeText} is not a code a client may send (1000 or 3000-4999)`,
-        };
-      }
-      const text = reason.join(' ');
-      // RFC 6455 §5.5: control frame payloads are at most 125 bytes, 2 of them for the code.
-      if (Buffer.byteLength(text) > 123)
-        return { type: 'invalid', message: '/close: the reason is longer than 123 bytes' };
-      return { type: 'close', code, reason: text };
-    }
-    case 'reconnect':
-      return { type: 'reconnect' };
-    case 'binary': {
-      const hex = rest.replace(/\s+/g, '');
-      if (hex === '' || !/^(?:[0-9a-f]{2})+$/i.test(hex))
-        return { type: 'invalid', message: '/binary: give bytes as hex, e.g. /binary 00ff10' };
-      return { type: 'binary', data: Buffer.from(hex, 'hex') };
-    }
-    case 'base64': {
-      const b64 = rest.trim();
-      if (b64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
-        return { type: 'invalid', message: '/base64: give bytes as base64, e.g. /base64 AAEC' };
-      return { type: 'binary', data: Buffer.from(b64, 'base64') };
-    }
-    case 'file':
-      if (rest.trim() === '')
-        return { type: 'invalid', message: '/file: give a path, e.g. /file payload.json' };
-      return { type: 'file', path: rest.trim() };
-    case 'pretty':
-      return { type: 'pretty' };
-    case 'timestamps':
-      return { type: 'timestamps' };
-    case 'clear':
-      return { type: 'clear' };
-    case 'help':
-    case '?':
-      return { type: 'help' };
-    case 'quit':
-    case 'exit':
-    case 'q':
-      return { type: 'quit' };
-    case 'send': {
-      const [savedName, ...assignments] = rest.split(/\s+/).filter(Boolean);
-      if (savedName === undefined)
-        return { type: 'invalid', message: '/send: give a saved message name (/saved lists them)' };
-      const vars: Record<string, string> = {};
-      for (const assignment of assignments) {
-        const eq = assignment.indexOf('=');
-        if (eq < 1) return { type: 'invalid', message: `/send: "${assignment}" is not name=value` };
-        vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
-      }
-      return { type: 'sendSaved', name: savedName, vars };
-    }
-    case 'save': {
-      const savedName = rest.trim();
-      if (savedName === '' || /\s/.test(savedName))
-        return { type: 'invalid', message: '/save: give one name, e.g. /save hello' };
-      return { type: 'save', name: savedName };
-    }
-    case 'saved':
-      return { type: 'saved' };
-    default:
-      return {
-        type: 'invalid',
-        message: `unknown command /${name}: /help lists them; //text sends text starting with /`,
-      };
+  const parse = commandParsers.get(name);
+  if (parse) return parse(match?.[2] ?? '');
+  return {
+    type: 'invalid',
+    message: `unknown command /${name}: /help lists them; //text sends text starting with /`,
+  };
+}
+
+// A Map, not an object: `/constructor` is an unknown command, not a property of Object.prototype.
+const commandParsers = new Map<string, (rest: string) => Command>([
+  ['ping', (rest) => ({ type: 'ping', data: rest })],
+  ['close', parseClose],
+  ['reconnect', () => ({ type: 'reconnect' })],
+  ['binary', parseHex],
+  ['base64', parseBase64],
+  ['file', parseFile],
+  ['pretty', () => ({ type: 'pretty' })],
+  ['timestamps', () => ({ type: 'timestamps' })],
+  ['clear', () => ({ type: 'clear' })],
+  ['help', () => ({ type: 'help' })],
+  ['?', () => ({ type: 'help' })],
+  ['quit', () => ({ type: 'quit' })],
+  ['exit', () => ({ type: 'quit' })],
+  ['q', () => ({ type: 'quit' })],
+  ['send', parseSendSaved],
+  ['save', parseSave],
+  ['saved', () => ({ type: 'saved' })],
+]);
+
+function parseClose(rest: string): Command {
+  const [codeText, ...reason] = rest.split(/\s+/).filter(Boolean);
+  if (codeText === undefined) return { type: 'close', code: 1000, reason: '' };
+  const code = Number(codeText);
+  // RFC 6455 §7.4: an endpoint may send 1000 or 3000-4999; the rest are reserved or not for sending.
+  if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
+    return {
+      type: 'invalid',
+      message: `/close: ${codeText} is not a code a client may send (1000 or 3000-4999)`,
+    };
   }
+  const text = reason.join(' ');
+  // RFC 6455 §5.5: control frame payloads are at most 125 bytes, 2 of them for the code.
+  if (Buffer.byteLength(text) > 123)
+    return { type: 'invalid', message: '/close: the reason is longer than 123 bytes' };
+  return { type: 'close', code, reason: text };
+}
+
+function parseHex(rest: string): Command {
+  const hex = rest.replace(/\s+/g, '');
+  if (hex === '' || !/^(?:[0-9a-f]{2})+$/i.test(hex))
+    return { type: 'invalid', message: '/binary: give bytes as hex, e.g. /binary 00ff10' };
+  return { type: 'binary', data: Buffer.from(hex, 'hex') };
+}
+
+function parseBase64(rest: string): Command {
+  const b64 = rest.trim();
+  if (b64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+    return { type: 'invalid', message: '/base64: give bytes as base64, e.g. /base64 AAEC' };
+  return { type: 'binary', data: Buffer.from(b64, 'base64') };
+}
+
+function parseFile(rest: string): Command {
+  if (rest.trim() === '') return { type: 'invalid', message: '/file: give a path, e.g. /file payload.json' };
+  return { type: 'file', path: rest.trim() };
+}
+
+function parseSendSaved(rest: string): Command {
+  const [savedName, ...assignments] = rest.split(/\s+/).filter(Boolean);
+  if (savedName === undefined)
+    return { type: 'invalid', message: '/send: give a saved message name (/saved lists them)' };
+  const vars: Record<string, string> = {};
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=');
+    if (eq < 1) return { type: 'invalid', message: `/send: "${assignment}" is not name=value` };
+    vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+  }
+  return { type: 'sendSaved', name: savedName, vars };
+}
+
+function parseSave(rest: string): Command {
+  const savedName = rest.trim();
+  if (savedName === '' || /\s/.test(savedName))
+    return { type: 'invalid', message: '/save: give one name, e.g. /save hello' };
+  return { type: 'save', name: savedName };
 }

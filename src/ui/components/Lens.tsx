@@ -4,7 +4,8 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { LogBuffer } from '../log/log-buffer.js';
-import { entryRows, type FormatOptions } from '../log/log-entry.js';
+import { entryRows } from '../log/entry-rows.js';
+import type { FormatOptions } from '../log/log-entry.js';
 import { helpPanel } from '../keys/key-help.js';
 import type { Focus } from '../keys/session-keys.js';
 

@@ -44,6 +44,19 @@ export interface StoreOptions {
 
 const queuePreviewCount = 5;
 
+/** Subscriptions to a connection's events in one list: each `listen` also records how to undo itself. */
+function listenerList(conn: Connection) {
+  const offs: (() => void)[] = [];
+  const listen = <K extends keyof ConnectionEvents>(
+    event: K,
+    listener: (...args: ConnectionEvents[K]) => void,
+  ): void => {
+    conn.on(event, listener as never);
+    offs.push(() => conn.off(event, listener as never));
+  };
+  return { listen, off: () => offs.forEach((off) => off()) };
+}
+
 export class SessionStore {
   private view: SessionView;
   private listeners = new Set<() => void>();
@@ -68,48 +81,57 @@ export class SessionStore {
     this.now = options.now ?? Date.now;
     this.log = options.logLimits ? new LogBuffer(options.logLimits) : undefined;
     this.view = this.buildView(0);
-    const unsubscribers: (() => void)[] = [];
-    // One list of subscriptions: each `listen` also records how to undo itself.
-    const listen = <K extends keyof ConnectionEvents>(
-      event: K,
-      listener: (...args: ConnectionEvents[K]) => void,
-    ) => {
-      conn.on(event, listener as never);
-      unsubscribers.push(() => conn.off(event, listener as never));
+    const offs = [
+      options.proto ? this.showDecoded(options.proto) : this.showFrames(),
+      this.showConnection(options),
+    ];
+    this.detach = () => offs.forEach((off) => off());
+    // Countdowns ("retry in 3s", "up 2m", "27s left") move even when nothing happens.
+    this.ticker = setInterval(() => this.schedule(), 1000);
+  }
+
+  /** With a --proto codec: its decoded messages, its ready line, notes and failures. Returns the unsubscribe. */
+  private showDecoded(proto: ProtocolSession): () => void {
+    const onMessage = (msg: ProtocolMessage) => this.add(decodedEntry(msg, this.now()));
+    const onReady = ({ detail }: { detail: string }) =>
+      detail ? this.add({ kind: 'state', at: this.now(), text: detail, tone: 'good' }) : this.schedule();
+    const onNote = (text: string) => this.add({ kind: 'state', at: this.now(), text, tone: 'warn' });
+    const onFailure = (err: WsxError) =>
+      this.add({ kind: 'state', at: this.now(), text: err.describe(), tone: 'bad' });
+    proto.on('message', onMessage);
+    proto.on('ready', onReady);
+    proto.on('note', onNote);
+    proto.on('failure', onFailure);
+    return () => {
+      proto.off('message', onMessage);
+      proto.off('ready', onReady);
+      proto.off('note', onNote);
+      proto.off('failure', onFailure);
     };
+  }
+
+  /** Without a codec: the frames received and sent. Returns the unsubscribe. */
+  private showFrames(): () => void {
+    const { listen, off } = listenerList(this.conn);
     // A message from ws can be a view into the much larger chunk the socket read: kept in the lens's log
     // for a long time, that view would pin the whole chunk. A copy holds only the message's own bytes.
-    const { proto } = options;
-    if (proto) {
-      const onMessage = (msg: ProtocolMessage) => this.add(decodedEntry(msg, this.now()));
-      const onReady = ({ detail }: { detail: string }) =>
-        detail ? this.add({ kind: 'state', at: this.now(), text: detail, tone: 'good' }) : this.schedule();
-      const onNote = (text: string) => this.add({ kind: 'state', at: this.now(), text, tone: 'warn' });
-      const onFailure = (err: WsxError) =>
-        this.add({ kind: 'state', at: this.now(), text: err.describe(), tone: 'bad' });
-      proto.on('message', onMessage);
-      proto.on('ready', onReady);
-      proto.on('note', onNote);
-      proto.on('failure', onFailure);
-      unsubscribers.push(() => {
-        proto.off('message', onMessage);
-        proto.off('ready', onReady);
-        proto.off('note', onNote);
-        proto.off('failure', onFailure);
-      });
-    } else {
-      listen('message', (msg) =>
-        this.add({
-          kind: 'received',
-          at: this.now(),
-          data: this.log ? Buffer.from(msg.data) : msg.data,
-          isBinary: msg.isBinary,
-        }),
-      );
-      listen('sent', (msg) =>
-        this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
-      );
-    }
+    listen('message', (msg) =>
+      this.add({
+        kind: 'received',
+        at: this.now(),
+        data: this.log ? Buffer.from(msg.data) : msg.data,
+        isBinary: msg.isBinary,
+      }),
+    );
+    listen('sent', (msg) =>
+      this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+    );
+    return off;
+  }
+
+  /** Drops, state changes, pings and pongs, with or without a codec. Returns the unsubscribe. */
+  private showConnection(options: StoreOptions): () => void {
+    const { listen, off } = listenerList(this.conn);
     listen('dropped', ({ msg, why }) =>
       this.add({
         kind: 'dropped',
@@ -140,9 +162,7 @@ export class SessionStore {
       options.showPingPong ? this.add({ kind: 'pong', at: this.now(), rttMs }) : this.schedule(),
     );
     listen('error', () => {}); // each failure also arrives as a state change, which is what the log shows
-    this.detach = () => unsubscribers.forEach((off) => off());
-    // Countdowns ("retry in 3s", "up 2m", "27s left") move even when nothing happens.
-    this.ticker = setInterval(() => this.schedule(), 1000);
+    return off;
   }
 
   subscribe = (listener: () => void): (() => void) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entryRow, formatEntry, messageText, type LogEntry } from '../../../src/ui/log/log-entry.js';
+import { entryRow } from '../../../src/ui/log/entry-rows.js';
+import { formatEntry, messageText, type LogEntry } from '../../../src/ui/log/log-entry.js';
 import { stripAnsi } from '../../helpers/ink.js';
 
 const plain = { showTimestamps: false, isPretty: false };

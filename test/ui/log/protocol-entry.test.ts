@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtocolMessage } from '../../../src/protocols/codec.js';
 import { decodedEntry, summarise } from '../../../src/ui/log/protocol-entry.js';
-import { entryRow, entryText, inspectLines } from '../../../src/ui/log/log-entry.js';
+import { entryRow, inspectLines } from '../../../src/ui/log/entry-rows.js';
+import { entryText } from '../../../src/ui/log/log-entry.js';
 import { stripAnsi } from '../../helpers/ink.js';
 
 const frame = { data: Buffer.from(''), isBinary: false, receivedAt: 0, seq: 1 };
