@@ -314,6 +314,13 @@ const clientRows = [
     sharedWith: everywhere,
     profile: { key: 'init', type: 'reference', isCustom: true },
   },
+  {
+    flags: '--separator <sep>',
+    help: 'raw mode: end each sent message with this record separator and split received text frames on it: rs (0x1E), nul, lf, crlf or an escape like \\x1e',
+    group: 'Protocols:',
+    sharedWith: runAndProfiles,
+    profile: { key: 'separator', type: 'text' },
+  },
 
   {
     flags: '--asyncapi <file>',
