@@ -313,6 +313,9 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),
       drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
       closeTimeoutMs: 2000,
+      ...(options.contract
+        ? { isValid: (text: string) => options.contract!.contract.check('received', text).isValid }
+        : {}),
     };
     const startAtMs = flags.startAt === undefined ? undefined : startAtFlag(flags.startAt);
     const { runLoad } = await import('../modes/load.js');

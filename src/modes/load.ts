@@ -195,6 +195,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       client: health,
       isFanout: 'connections' in o.plan && o.plan.connections.isFanout === true,
       isScenario: 'scenario' in o.plan,
+      hasContract: 'connections' in o.plan && o.plan.connections.isValid !== undefined,
     });
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
       io.stderr.write(
