@@ -8,8 +8,8 @@ import type { ProtocolOptions } from './protocols/index.js';
 
 export type Mode = 'interactive' | 'pipe' | 'script';
 
-/** --proto and the flags that go with it (--path, --namespace, --auth JSON, --init). */
-export type ProtoSettings = { name: Exclude<ProtocolName, 'raw'> } & ProtocolOptions;
+/** --proto and the flags that go with it (--path, --namespace, --auth JSON, --init); raw with --separator. */
+export type ProtoSettings = { name: ProtocolName } & ProtocolOptions;
 
 export interface Options {
   /** The URL to connect to (userinfo moved into an Authorization header). Never print it: see displayUrl. */

@@ -190,6 +190,20 @@ const serve: readonly FlagSpec[] = [
     choices: ['skip', 'hold', 'close'],
     default: 'skip',
   },
+  {
+    flags: '--asyncapi <file>',
+    help: "be the server an AsyncAPI document describes: answer each valid message with its reply's example, close on an invalid one with 1008",
+  },
+  {
+    flags: '--asyncapi-role <role>',
+    help: 'with --asyncapi: whom the document describes, server (default) or client',
+    choices: ['server', 'client'],
+  },
+  {
+    flags: '--push-interval <duration>',
+    help: "with --asyncapi: send the examples of the server's own messages this often (0: never)",
+    default: '1s',
+  },
   { flags: '--jsonl', help: 'write one JSON event per connection, message and disconnect to stdout' },
   { flags: '-q, --quiet', help: 'do not log connections on stderr' },
 ];
@@ -198,6 +212,12 @@ const scenario: readonly FlagSpec[] = [
   {
     flags: '--session <index|url-part>',
     help: 'the session to convert when the file holds several',
+  },
+  { flags: '--channel <name>', help: "an AsyncAPI document's channel, when it has several" },
+  {
+    flags: '--asyncapi-role <role>',
+    help: 'whom the AsyncAPI document describes: the server (default) or the client',
+    choices: ['server', 'client'],
   },
 ];
 

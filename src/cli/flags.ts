@@ -314,20 +314,25 @@ const clientRows = [
     sharedWith: everywhere,
     profile: { key: 'init', type: 'reference', isCustom: true },
   },
+  {
+    flags: '--separator <sep>',
+    help: 'raw mode: end each sent message with this record separator and split received text frames on it: rs (0x1E), nul, lf, crlf or an escape like \\x1e',
+    group: 'Protocols:',
+    sharedWith: runAndProfiles,
+    profile: { key: 'separator', type: 'text' },
+  },
 
   {
     flags: '--asyncapi <file>',
     help: 'check every message against this AsyncAPI 2.x/3.0 document (YAML or JSON)',
     group: 'Contracts:',
-    // The session does not show verdicts yet.
-    modes: lineModes,
-    sharedWith: ['run'],
+    sharedWith: ['run', 'load'],
   },
   {
     flags: '--channel <name>',
     help: "the document's channel (key or address) instead of the URL's path",
     group: 'Contracts:',
-    sharedWith: ['run'],
+    sharedWith: ['run', 'load'],
   },
   {
     flags: '--asyncapi-role <role>',
@@ -335,12 +340,14 @@ const clientRows = [
     group: 'Contracts:',
     choices: ['server', 'client'],
     default: 'server',
-    sharedWith: ['run'],
+    sharedWith: ['run', 'load'],
   },
   {
     flags: '--asyncapi-report <file>',
     help: 'write a JSON summary of the verdicts here when the run ends',
     group: 'Contracts:',
+    // The session shows verdicts in its rows; the report file is the line modes' summary.
+    modes: lineModes,
   },
 
   { flags: '--no-tui', help: 'line mode even on a terminal', group: 'Input/Output:' },

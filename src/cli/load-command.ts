@@ -317,6 +317,9 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),
       drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
       closeTimeoutMs: 2000,
+      ...(options.contract
+        ? { isValid: (text: string) => options.contract!.contract.check('received', text).isValid }
+        : {}),
     };
     // A worker without a connection of its own would still open one to probe: never more workers than
     // connections in this shard.

@@ -179,6 +179,7 @@ async function readContract(flags: RawFlags, url: string, env: Environment): Pro
     url,
     role: flags.asyncapiRole === 'client' ? 'client' : 'server',
     ...(flags.channel === undefined ? {} : { channel: flags.channel }),
+    ...(flags.proto === undefined ? {} : { proto: flags.proto }),
   });
   if ('problem' in loaded) throw usage(loaded.problem);
   return {

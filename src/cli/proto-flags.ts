@@ -50,11 +50,43 @@ export function loginSecrets(p: { login?: string; passcode?: string }): string[]
   return p.passcode ? [p.passcode, `${p.login}:${p.passcode}`] : [p.login];
 }
 
-/** Validates --proto and its flags; undefined for raw WebSocket. */
+const separatorNames: Record<string, string> = { rs: '\x1e', nul: '\0', lf: '\n', crlf: '\r\n' };
+
+/** --separator's value: a name, or backslash escapes (\x1e, \0, \n, \r, \t) and plain characters. */
+function parseSeparator(text: string): string {
+  const named = separatorNames[text.toLowerCase()];
+  if (named !== undefined) return named;
+  const escapes: Record<string, string> = { '0': '\0', n: '\n', r: '\r', t: '\t', '\\': '\\' };
+  let isEscaped = false;
+  const sep = text.replace(/\\(x[0-9a-fA-F]{2}|[0nrt\\])/g, (_m, e: string) => {
+    isEscaped = true;
+    return e.startsWith('x') ? String.fromCharCode(parseInt(e.slice(1), 16)) : escapes[e]!;
+  });
+  // A word such as "comma" is a mistake far more often than a wanted five-byte separator.
+  if (sep === '' || (!isEscaped && /^[a-z]{2,}$/i.test(sep)))
+    throw usage(
+      `--separator: "${text}" is not a separator`,
+      `use one of ${Object.keys(separatorNames).join(', ')} or an escape such as \\x1e`,
+    );
+  return sep;
+}
+
+/** Validates --proto and its flags; undefined for raw WebSocket without --separator. */
 export function buildProtoSettings(flags: RawFlags): ProtoSettings | undefined {
   const name = flags.proto ?? 'raw';
   if (!(protocolNames as readonly string[]).includes(name))
     throw usage(`--proto: unknown protocol "${name}"`, `use one of ${protocolNames.join(', ')}`);
+  if (flags.separator !== undefined) {
+    const separator = parseSeparator(flags.separator);
+    if (name !== 'raw')
+      throw usage(
+        `--separator goes with raw WebSocket, not --proto ${name}: the protocol frames its own messages`,
+      );
+    if (flags.recordEnd !== undefined && flags.recordEnd !== 'none')
+      throw usage('--separator and --record-end both end each message: give one');
+    if (flags.binary) throw usage('--separator splits text frames: it does not go with --binary');
+    return { name, separator };
+  }
   const onlyWith = (flag: string, value: unknown, ...protos: string[]) => {
     if (value !== undefined && !protos.includes(name))
       throw usage(`${flag} goes with --proto ${protos.join(' or ')}`);

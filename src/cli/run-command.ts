@@ -81,10 +81,15 @@ export function addRunCommand(program: Command, done: (outcome: Outcome) => void
           isJsonl: flags.jsonl === true,
           ...(flags.record !== undefined ? { recordFile: flags.record } : {}),
           env: process.env,
-          optionsFor: (url, proto) => {
+          optionsFor: (url, proto, asyncapi) => {
             // --proto on the command line wins over the file's `proto` line; --namespace, --init… go with either.
-            const withProto = { ...raw, ...(raw.proto === undefined && proto ? { proto } : {}) };
-            const key = `${withProto.proto ?? 'raw'} ${url}`;
+            // --asyncapi likewise wins over the file's `asyncapi` line.
+            const withProto = {
+              ...raw,
+              ...(raw.proto === undefined && proto ? { proto } : {}),
+              ...(raw.asyncapi === undefined && asyncapi ? { asyncapi } : {}),
+            };
+            const key = `${withProto.proto ?? 'raw'} ${withProto.asyncapi ?? ''} ${url}`;
             let options = byUrl.get(key);
             // The profile's own URL goes in unrendered: applyProfile fills in its {{env.VAR}} and masks them.
             const isProfileUrl =

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { commandFlags } from './command-flags.js';
 import { toOption } from './program.js';
 import { bytesFlag, durationFlag, portFlag, positiveIntFlag, usage } from './flag-values.js';
-import type { ReplaySource, ServerOptions, ServeMode } from '../server/server.js';
+import type { MockSource, ReplaySource, ServerOptions, ServeMode } from '../server/server.js';
+import { readFlagFile } from './credentials.js';
 import { loadRecording, pickSession } from '../record/recording.js';
 import { parseMatchRule, parseSpeed, type OnMismatch } from '../record/replay.js';
 import type { Outcome } from '../outcome.js';
@@ -27,6 +28,28 @@ export interface ServeFlags {
   match?: string[];
   speed?: string;
   onMismatch?: OnMismatch;
+  asyncapi?: string;
+  asyncapiRole?: string;
+  pushInterval?: string;
+}
+
+/**
+ * --asyncapi: the document read and every channel compiled before the server listens. The contract code
+ * (yaml, ajv) is its own bundle, loaded only here.
+ */
+async function mockSource(flags: ServeFlags): Promise<MockSource | undefined> {
+  const file = flags.asyncapi;
+  if (file === undefined) return undefined;
+  if (flags.replay !== undefined) throw usage('--asyncapi and --replay: choose one');
+  const role = flags.asyncapiRole ?? 'server';
+  if (role !== 'server' && role !== 'client')
+    throw usage(`--asyncapi-role: "${role}" is not server or client`, 'whom the document describes');
+  const pushIntervalMs = durationFlag('--push-interval', flags.pushInterval ?? '1s', { allowZero: true });
+  const text = readFlagFile(undefined, '--asyncapi', file).toString('utf8');
+  const { loadMock } = await import('../contract/index.js');
+  const loaded = loadMock({ file, text, role });
+  if ('problem' in loaded) throw usage(loaded.problem);
+  return { mock: loaded.mock, pushIntervalMs };
 }
 
 /** --replay and its companions: the recording read and checked before the server listens. */
@@ -65,13 +88,14 @@ function replaySource(flags: ServeFlags): ReplaySource | undefined {
 }
 
 /** Validates serve's flags; throws a usage error naming the first bad one. */
-export function buildServerOptions(flags: ServeFlags): ServerOptions {
+export function buildServerOptions(flags: ServeFlags, mock?: MockSource): ServerOptions {
   const replay = replaySource(flags);
   return {
     host: flags.host,
     port: portFlag('--port', flags.port),
-    mode: replay ? 'replay' : flags.mode,
+    mode: replay ? 'replay' : mock ? 'contract' : flags.mode,
     ...(replay ? { replay } : {}),
+    ...(mock ? { mock } : {}),
     maxClients:
       flags.maxClients === undefined ? Infinity : positiveIntFlag('--max-clients', flags.maxClients),
     maxPayloadBytes: bytesFlag('--max-payload', flags.maxPayload),
@@ -97,9 +121,10 @@ export function addServeCommand(program: Command, done: (outcome: Outcome) => vo
       '\nOn start it prints "listening ws://HOST:PORT" to stdout (with --jsonl, a "listening" event).\nSIGINT/SIGTERM stop accepting at once, close every client with 1001 and exit 0;\na second signal exits at once.',
     )
     .action(async (flags: ServeFlags) => {
+      const mock = await mockSource(flags);
       const { runServe } = await import('../modes/serve.js');
       done(
-        await runServe(buildServerOptions(flags), {
+        await runServe(buildServerOptions(flags, mock), {
           isJsonl: flags.jsonl === true,
           isQuiet: flags.quiet === true,
         }),

@@ -19,6 +19,8 @@ export interface MessageSpec {
   description?: string;
   pointer: string;
   payloadPointer?: string;
+  /** Its `headers` schema's pointer, if it has one. */
+  headersPointer?: string;
 }
 
 export interface ChannelChoice {
@@ -30,13 +32,13 @@ export interface ChannelChoice {
   sends: MessageSpec[];
 }
 
-interface ChannelEntry {
+export interface ChannelEntry {
   name: string;
   address: string | undefined;
   node: JsonObject;
 }
 
-function channelsOf(doc: AsyncApiDocument): ChannelEntry[] {
+export function channelsOf(doc: AsyncApiDocument): ChannelEntry[] {
   const channels = doc.root.channels;
   if (!isObject(channels)) return [];
   return Object.entries(channels).map(([name, raw]) => {
@@ -59,23 +61,37 @@ function fillVariables(text: string, variables: Json | undefined): string {
   });
 }
 
-/** Server locations as host (may be undefined) and base path; variables without a default stay templates. */
-function serverBases(doc: AsyncApiDocument): { host: string | undefined; path: string }[] {
+/** Where a server is: host (may be undefined), base path, and `protocol` (ws, wss, …) when it says. */
+export interface ServerBase {
+  host: string | undefined;
+  path: string;
+  protocol?: string;
+}
+
+/** Server locations; variables without a default stay templates. */
+export function serverBases(doc: AsyncApiDocument): ServerBase[] {
   const servers = isObject(doc.root.servers) ? Object.entries(doc.root.servers) : [];
-  const bases: { host: string | undefined; path: string }[] = [];
+  const bases: ServerBase[] = [];
   for (const [name, raw] of servers) {
     const { node } = follow(doc, raw, pointerOf(['servers', name]));
     if (!isObject(node)) continue;
     const fill = (text: string) => fillVariables(text, node.variables);
+    const protocol = typeof node.protocol === 'string' ? { protocol: node.protocol.toLowerCase() } : {};
     if (doc.major === 3) {
       bases.push({
         host: typeof node.host === 'string' ? fill(node.host) : undefined,
         path: typeof node.pathname === 'string' ? fill(node.pathname) : '',
+        ...protocol,
       });
     } else if (typeof node.url === 'string') {
       // 2.x urls come with or without a scheme: "ws://api.example.com/v1", "api.example.com:443/v1".
-      const m = /^(?:[^:/]+:\/\/)?([^/]*)(\/.*)?$/i.exec(fill(node.url));
-      if (m) bases.push({ host: m[1] || undefined, path: m[2] ?? '' });
+      const m = /^(?:([^:/]+):\/\/)?([^/]*)(\/.*)?$/i.exec(fill(node.url));
+      if (m)
+        bases.push({
+          host: m[2] || undefined,
+          path: m[3] ?? '',
+          ...(m[1] ? { protocol: m[1].toLowerCase() } : protocol),
+        });
     }
   }
   return bases;
@@ -87,12 +103,12 @@ function templateRegex(template: string, flags = ''): RegExp {
   return new RegExp('^' + parts.join('[^/]+') + '$', flags);
 }
 
-function joinPath(base: string, address: string): string {
+export function joinPath(base: string, address: string): string {
   const joined = (base.replace(/\/+$/, '') + '/' + address.replace(/^\/+/, '')).replace(/\/+$/, '');
   return joined === '' ? '/' : joined;
 }
 
-function describeChannels(channels: ChannelEntry[]): string {
+export function describeChannels(channels: ChannelEntry[]): string {
   if (channels.length === 0) return 'the document has no channels';
   const names = channels.map((c) =>
     c.address === undefined || c.address === c.name ? c.name : `${c.name} (${c.address})`,
@@ -139,7 +155,7 @@ function templateCount(address: string): number {
 }
 
 /** The message at `raw`, named by its `name`, else its messageId, else its key. */
-function messageSpec(doc: AsyncApiDocument, raw: Json, at: string): MessageSpec {
+export function messageSpec(doc: AsyncApiDocument, raw: Json, at: string): MessageSpec {
   const { node, pointer } = follow(doc, raw, at);
   if (!isObject(node)) throw new ContractProblem('message is not an object', pointer);
   const key = decodeURIComponent(pointer.split('/').pop() ?? '')
@@ -173,6 +189,7 @@ function messageSpec(doc: AsyncApiDocument, raw: Json, at: string): MessageSpec 
     payloadPointer += '/schema';
   } else checkFormat(format, pointer + '/schemaFormat');
   if (payload !== undefined) spec.payloadPointer = payloadPointer;
+  if (node.headers !== undefined) spec.headersPointer = pointer + '/headers';
   return spec;
 }
 
@@ -201,27 +218,48 @@ function operationMessages2(doc: AsyncApiDocument, op: Json | undefined, at: str
   return [messageSpec(doc, node.message, pointer + '/message')];
 }
 
-/** 3.0: the messages of every operation on `channel` whose action is `action`. */
-function operationMessages3(
+/** A 3.0 operation on a channel: its messages and the messages of its `reply` (sent the other way). */
+export interface Operation3 {
+  messages: MessageSpec[];
+  replies: MessageSpec[];
+}
+
+/** 3.0: every operation on `channel` whose action is `action`; one without `messages` means all the channel's. */
+export function operations3(
   doc: AsyncApiDocument,
   channel: ChannelEntry,
   action: 'send' | 'receive',
-): MessageSpec[] {
+): Operation3[] {
   const operations = isObject(doc.root.operations) ? doc.root.operations : {};
   const channelPointer = pointerOf(['channels', channel.name]);
-  const specs: MessageSpec[] = [];
+  const channelMessages = (entry: Json, at: string): MessageSpec[] => {
+    const { node, pointer } = follow(doc, entry, at);
+    if (!isObject(node) || !isObject(node.messages)) return [];
+    return Object.entries(node.messages).map(([key, m]) =>
+      messageSpec(doc, m, `${pointer}/messages/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+    );
+  };
+  const found: Operation3[] = [];
   for (const [id, raw] of Object.entries(operations)) {
     const { node, pointer } = follow(doc, raw, pointerOf(['operations', id]));
     if (!isObject(node) || node.action !== action || node.channel === undefined) continue;
     if (follow(doc, node.channel, pointer + '/channel').pointer !== channelPointer) continue;
-    if (Array.isArray(node.messages)) {
-      node.messages.forEach((m, i) => specs.push(messageSpec(doc, m, `${pointer}/messages/${i}`)));
-    } else if (isObject(channel.node.messages)) {
-      for (const [key, m] of Object.entries(channel.node.messages))
-        specs.push(messageSpec(doc, m, pointerOf(['channels', channel.name, 'messages', key])));
+    const messages = Array.isArray(node.messages)
+      ? node.messages.map((m, i) => messageSpec(doc, m, `${pointer}/messages/${i}`))
+      : channelMessages(node.channel, pointer + '/channel');
+    let replies: MessageSpec[] = [];
+    if (node.reply !== undefined) {
+      const reply = follow(doc, node.reply, pointer + '/reply');
+      if (isObject(reply.node)) {
+        if (Array.isArray(reply.node.messages))
+          replies = reply.node.messages.map((m, i) => messageSpec(doc, m, `${reply.pointer}/messages/${i}`));
+        else if (reply.node.channel !== undefined)
+          replies = channelMessages(reply.node.channel, reply.pointer + '/channel');
+      }
     }
+    found.push({ messages, replies });
   }
-  return specs;
+  return found;
 }
 
 function unique(specs: MessageSpec[]): MessageSpec[] {
@@ -246,8 +284,12 @@ export function pickChannel(
     serverSends = operationMessages2(doc, channel.node.subscribe, at + '/subscribe');
     serverReceives = operationMessages2(doc, channel.node.publish, at + '/publish');
   } else {
-    serverSends = operationMessages3(doc, channel, 'send');
-    serverReceives = operationMessages3(doc, channel, 'receive');
+    // A reply goes the other way: the server sends the replies to what it receives, and receives the
+    // replies to what it sends.
+    const sendOps = operations3(doc, channel, 'send');
+    const receiveOps = operations3(doc, channel, 'receive');
+    serverSends = [...sendOps.flatMap((o) => o.messages), ...receiveOps.flatMap((o) => o.replies)];
+    serverReceives = [...receiveOps.flatMap((o) => o.messages), ...sendOps.flatMap((o) => o.replies)];
   }
   const isServer = opts.role === 'server';
   return {

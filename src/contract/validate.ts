@@ -33,6 +33,15 @@ export interface MessageVerdict {
 interface Candidate {
   spec: MessageSpec;
   validate: ValidateFunction | undefined;
+  validateHeaders: ValidateFunction | undefined;
+}
+
+/** A message split from its protocol's envelope: the payload, and the headers it travelled with. */
+export interface MessageParts {
+  payload: unknown;
+  headers?: Record<string, unknown>;
+  /** The message's name, when the envelope says it (a Socket.IO event's name). */
+  name?: string;
 }
 
 /** The key the whole document is registered under in ajv, so payloads' `#/components/…` refs resolve. */
@@ -53,7 +62,11 @@ export class MessageChecker {
   private readonly discriminator: { property: string; byValue: Map<string, Candidate> } | undefined;
 
   constructor(doc: AsyncApiDocument, ajv: Ajv, specs: MessageSpec[]) {
-    this.candidates = specs.map((spec) => ({ spec, validate: compile(ajv, spec) }));
+    this.candidates = specs.map((spec) => ({
+      spec,
+      validate: compile(ajv, spec.payloadPointer, 'payload'),
+      validateHeaders: compile(ajv, spec.headersPointer, 'headers'),
+    }));
     this.discriminator = findDiscriminator(doc, this.candidates);
   }
 
@@ -73,33 +86,62 @@ export class MessageChecker {
     } catch {
       value = text;
     }
+    return this.checkParts({ payload: value });
+  }
+
+  /** The verdict on a payload already parsed, with the headers its protocol carried (STOMP frames). */
+  checkParts(parts: MessageParts): MessageVerdict {
+    const value = parts.payload;
     let candidates = this.candidates;
+    const named = parts.name === undefined ? [] : candidates.filter((c) => c.spec.name === parts.name);
+    if (named.length > 0) candidates = named;
     const d = this.discriminator;
     if (d && isObject(value) && d.property in value) {
       const picked = d.byValue.get(JSON.stringify(value[d.property]));
       if (picked) candidates = [picked];
     }
     const matched: Candidate[] = [];
-    let closest: { candidate: Candidate; errors: ErrorObject[] } | undefined;
+    let closest:
+      | { candidate: Candidate; errors: { error: ErrorObject; of: unknown; where: string }[]; score: number }
+      | undefined;
     for (const candidate of candidates) {
-      if (!candidate.validate || candidate.validate(value)) {
+      const errors: { error: ErrorObject; of: unknown; where: string }[] = [];
+      if (candidate.validate && !candidate.validate(value))
+        for (const error of candidate.validate.errors ?? []) errors.push({ error, of: value, where: '' });
+      if (parts.headers && candidate.validateHeaders && !candidate.validateHeaders(parts.headers))
+        for (const error of candidate.validateHeaders.errors ?? [])
+          errors.push({ error, of: parts.headers, where: 'headers' });
+      if (errors.length === 0) {
         matched.push(candidate);
         continue;
       }
-      const errors = candidate.validate.errors ?? [];
-      if (!closest || errors.length < closest.errors.length) closest = { candidate, errors };
+      const score = closeness(errors);
+      if (!closest || score < closest.score) closest = { candidate, errors, score };
     }
     if (matched.length === 1) return verdictOf(true, matched[0]!.spec, []);
     if (matched.length > 1)
       return { ...verdictOf(true, matched[0]!.spec, []), ambiguous: matched.map((c) => c.spec.name) };
     if (!closest)
       return { isValid: false, errors: [{ path: '$', message: 'no message is declared in this direction' }] };
-    const errors = closest.errors.map((e) => describeError(e, value));
+    const errors = closest.errors.map((e) => {
+      const described = describeError(e.error, e.of);
+      return e.where === '' ? described : { ...described, path: e.where + described.path };
+    });
     return {
       ...verdictOf(false, closest.candidate.spec, errors),
       ...(candidates.length > 1 ? { isClosest: true } : {}),
     };
   }
+}
+
+/**
+ * How far a message is from a candidate, lower is closer: its number of errors, but a message of another
+ * type altogether (an array against an object schema) is farther than any number of errors inside the
+ * right type, so a Kraken ticker array is reported against the ticker, not against the first object message.
+ */
+function closeness(errors: { error: ErrorObject }[]): number {
+  const isWrongType = errors.some((e) => e.error.instancePath === '' && e.error.keyword === 'type');
+  return errors.length + (isWrongType ? 1_000_000 : 0);
 }
 
 function verdictOf(isValid: boolean, spec: MessageSpec, errors: SchemaError[]): MessageVerdict {
@@ -111,13 +153,13 @@ function verdictOf(isValid: boolean, spec: MessageSpec, errors: SchemaError[]): 
   };
 }
 
-function compile(ajv: Ajv, spec: MessageSpec): ValidateFunction | undefined {
-  if (spec.payloadPointer === undefined) return undefined;
+function compile(ajv: Ajv, pointer: string | undefined, what: string): ValidateFunction | undefined {
+  if (pointer === undefined) return undefined;
   try {
-    return ajv.compile({ $ref: DOCUMENT_ID + spec.payloadPointer });
+    return ajv.compile({ $ref: DOCUMENT_ID + pointer });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new ContractProblem(`the payload schema cannot be compiled: ${why}`, spec.payloadPointer);
+    throw new ContractProblem(`the ${what} schema cannot be compiled: ${why}`, pointer);
   }
 }
 

@@ -24,7 +24,35 @@ export interface AttemptSettings {
   onRedirect: ((from: URL, to: URL, req: ClientRequest, original: URL) => void) | undefined;
   agentFor: ((signal: AbortSignal) => Agent) | undefined;
   onUpgrade?: ((url: string, headers: IncomingHttpHeaders) => void) | undefined;
+  /** Run before each socket opens, within the handshake deadline: where this socket goes (see SocketTarget). */
+  prepare?: PrepareSocket | undefined;
 }
+
+/**
+ * What the HTTP request before a socket may use to reach the same server the same way: the upgrade's
+ * headers, TLS settings and (proxy) agent.
+ */
+export type PrepareRequestOptions = Pick<
+  WebSocket.ClientOptions,
+  'headers' | 'ca' | 'cert' | 'key' | 'passphrase' | 'rejectUnauthorized' | 'agent'
+> & { servername?: string };
+
+/** The URL and extra headers one socket opens with. */
+export interface SocketTarget {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A step before each socket (SignalR's /negotiate hands out a single-use connection token): given the
+ * connection's URL, the request options and a signal aborted when the attempt ends, it resolves where this
+ * socket goes. A rejection (a WsxError) fails the attempt like a refused upgrade.
+ */
+export type PrepareSocket = (
+  url: string,
+  request: PrepareRequestOptions,
+  signal: AbortSignal,
+) => Promise<SocketTarget>;
 
 /** What an attempt tells its Connection. Nothing is called after `ended`. */
 export interface AttemptHooks {
@@ -77,19 +105,57 @@ export class Attempt {
     private isPaused: boolean,
   ) {}
 
-  /** Creates the socket and arms the handshake deadline. */
+  /** Arms the handshake deadline and creates the socket (after the prepare step, when there is one). */
   start(): void {
+    const s = this.settings;
+    // ws's own handshakeTimeout is an idle timer (each byte restarts it); this one is a deadline.
+    this.cancelDeadline = this.clock.setTimer(s.handshakeTimeoutMs, () => {
+      this.cancelDeadline = undefined;
+      this.fail(
+        new WsxError('timeout', `the opening handshake did not finish within ${s.handshakeTimeoutMs} ms`, {
+          hint: 'is the server (or proxy) answering? see --connect-timeout',
+        }),
+      );
+      this.endNow();
+    });
+    if (!s.prepare) {
+      this.open({ url: s.url });
+      return;
+    }
+    const w = s.wsOptions;
+    const request: PrepareRequestOptions = {
+      headers: w.headers,
+      ca: w.ca,
+      cert: w.cert,
+      key: w.key,
+      passphrase: w.passphrase,
+      rejectUnauthorized: w.rejectUnauthorized,
+      servername: (w as { servername?: string }).servername,
+      agent: s.agentFor ? s.agentFor(this.lifetime.signal) : w.agent,
+    };
+    s.prepare(s.url, request, this.lifetime.signal).then(
+      (target) => {
+        if (!this.isEnded && !this.isClosedByUs) this.open(target);
+      },
+      (err: unknown) => {
+        if (this.isEnded) return;
+        this.fail(this.viaProxy(classifyError(err)));
+        this.endNow();
+      },
+    );
+  }
+
+  private open(target: SocketTarget): void {
     const s = this.settings;
     let socket: WebSocket;
     try {
-      const wsOptions = s.agentFor
-        ? { ...s.wsOptions, agent: s.agentFor(this.lifetime.signal) }
-        : s.wsOptions;
-      socket = new WebSocket(s.url, s.protocols, wsOptions);
+      let wsOptions = s.agentFor ? { ...s.wsOptions, agent: s.agentFor(this.lifetime.signal) } : s.wsOptions;
+      if (target.headers) wsOptions = { ...wsOptions, headers: { ...wsOptions.headers, ...target.headers } };
+      socket = new WebSocket(target.url, s.protocols, wsOptions);
     } catch (err) {
       // ws throws synchronously only for inputs validateUrl should have caught; report, never crash.
       this.fail(classifyError(err));
-      setImmediate(() => this.socketOnClose(1006, Buffer.alloc(0)));
+      this.endNow();
       return;
     }
     this.socket = socket;
@@ -102,16 +168,18 @@ export class Attempt {
     if (s.followRedirects) socket.on('redirect', this.socketOnRedirect);
     socket.on('error', this.socketOnError);
     socket.on('close', this.socketOnClose);
-    // ws's own handshakeTimeout is an idle timer (each byte restarts it); this one is a deadline.
-    this.cancelDeadline = this.clock.setTimer(s.handshakeTimeoutMs, () => {
-      this.cancelDeadline = undefined;
-      this.fail(
-        new WsxError('timeout', `the opening handshake did not finish within ${s.handshakeTimeoutMs} ms`, {
-          hint: 'is the server (or proxy) answering? see --connect-timeout',
-        }),
-      );
-      socket.terminate();
-    });
+  }
+
+  /** Ends the attempt now: the socket without a close frame, or, before there is one, the prepare step. */
+  private endNow(): void {
+    if (this.socket) {
+      this.socket.terminate();
+      return;
+    }
+    if (this.isEnded) return;
+    // Aborting the lifetime ends the prepare step's request; the end is reported as a socket's would be.
+    this.lifetime.abort();
+    setImmediate(() => this.socketOnClose(1006, Buffer.alloc(0)));
   }
 
   get hasOpened(): boolean {
@@ -127,7 +195,7 @@ export class Attempt {
   abort(err: WsxError, isForcedRetry = false): void {
     this.fail(err);
     if (isForcedRetry) this.isForcedRetry = true;
-    this.socket?.terminate();
+    this.endNow();
   }
 
   /** Our close: the closing handshake when open, terminate while connecting. */
@@ -135,7 +203,7 @@ export class Attempt {
     this.isClosedByUs = true;
     this.stopTimers();
     const socket = this.socket;
-    if (!socket) return;
+    if (!socket) return this.endNow();
     if (this.isOpen) socket.close(code, reason);
     else socket.terminate();
   }

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
-import { Attempt, type AttemptSettings } from './attempt.js';
+import { Attempt, type AttemptSettings, type PrepareSocket } from './attempt.js';
 import { reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { describeClose } from './close-codes.js';
@@ -137,6 +137,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     };
     this.signal = deps.signal;
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /**
+   * A step run before each socket opens (SignalR's /negotiate), within the handshake deadline: it decides
+   * the URL and extra headers of that socket. Set before start(); a protocol session sets it for its codec.
+   */
+  prepareSockets(prepare: PrepareSocket): void {
+    this.attemptSettings.prepare = prepare;
   }
 
   /** Opens the first socket. Messages sent before start() wait in the queue. */

@@ -58,6 +58,8 @@ export interface LoadPlan {
   drainMs: number;
   /** How long a closing connection may take to answer the close frame before it is cut off. */
   closeTimeoutMs: number;
+  /** --asyncapi: whether a received text message conforms to the document (false counts it invalid). */
+  isValid?: (text: string) => boolean;
 }
 
 /** Something the machine refused, said once: which limit was hit and how to raise it. */
@@ -332,6 +334,8 @@ export class LoadRun extends LoadMeasures implements LoadEngine {
 
   private onDecoded(socket: LoadSocket, msg: ProtocolMessage): void {
     this.counts.received++;
+    // With --proto, the decoded message is what the document describes (as in the other modes).
+    if (this.plan.isValid && msg.binary === undefined && !this.plan.isValid(msg.text)) this.counts.invalid++;
     if (msg.rttMs !== undefined) {
       if (socket.awaiting > 0) {
         socket.awaiting--;
@@ -478,6 +482,7 @@ export class LoadRun extends LoadMeasures implements LoadEngine {
       return;
     }
     this.counts.received++;
+    if (this.plan.isValid && !isBinary && !this.plan.isValid(data.toString())) this.counts.invalid++;
     if (this.plan.correlate.by === 'none') return;
     const key = keyOf(isBinary ? data.toString('latin1') : data.toString(), this.plan.correlate);
     if (this.plan.isFanout) {

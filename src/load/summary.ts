@@ -25,6 +25,8 @@ export interface LoadCounts {
   received: number;
   late: number;
   unmatched: number;
+  /** --asyncapi: received messages that broke the document. */
+  invalid: number;
   /** Sends still waiting for their reply when the run ended. */
   unanswered: number;
   /** Sends that were due and never left: the generator fell behind its schedule (also counted late). */
@@ -49,6 +51,7 @@ export function emptyCounts(): LoadCounts {
     received: 0,
     late: 0,
     unmatched: 0,
+    invalid: 0,
     unanswered: 0,
     unsent: 0,
     reach: { expected: 0, received: 0 },
@@ -98,6 +101,8 @@ export interface LoadSummary {
     unmatched: number;
     unanswered: number;
     unsent: number;
+    /** --asyncapi runs only: received messages that broke the document. */
+    invalid?: number;
   };
   rtt_ms: Percentiles;
   connect_ms: Percentiles;
@@ -128,6 +133,8 @@ export interface SummaryInput {
   /** `workers`: the threads that ran connections (--workers), 1 unless told. */
   client: { eventLoopP99Ms: number; cpuPercent: number; workers?: number };
   isFanout: boolean;
+  /** --asyncapi: received messages were checked (the summary then counts the invalid ones). */
+  hasContract?: boolean;
   isScenario?: boolean;
 }
 
@@ -151,6 +158,7 @@ export function buildSummary(x: SummaryInput): LoadSummary {
       unmatched: c.unmatched,
       unanswered: c.unanswered,
       unsent: c.unsent,
+      ...(x.hasContract ? { invalid: c.invalid } : {}),
     },
     rtt_ms: rtt,
     connect_ms: connect,
@@ -173,6 +181,8 @@ export function buildSummary(x: SummaryInput): LoadSummary {
         sent: c.sent,
         late: c.late,
         unmatched: c.unmatched,
+        received: c.received,
+        ...(x.hasContract ? { invalid: c.invalid } : {}),
         opened: c.opened,
         target: c.target,
         ...(x.isFanout ? { reach: c.reach } : {}),
@@ -256,6 +266,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     counts.unmatched += s.messages.unmatched;
     counts.unanswered += s.messages.unanswered ?? 0;
     counts.unsent += s.messages.unsent ?? 0;
+    counts.invalid += s.messages.invalid ?? 0;
     counts.reach.expected += s.reach?.expected ?? 0;
     counts.reach.received += s.reach?.received ?? 0;
     counts.iterations.completed += s.iterations?.completed ?? 0;
@@ -277,6 +288,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     shard: { index: 0, count: 1 },
     client: { eventLoopP99Ms, cpuPercent, workers },
     isFanout: files.some((f) => f.summary.reach !== undefined),
+    hasContract: files.some((f) => f.summary.messages.invalid !== undefined),
     isScenario: files.some((f) => f.summary.iterations !== undefined),
   });
 }
@@ -295,7 +307,7 @@ export function formatSummary(s: LoadSummary): string[] {
   const lines = [
     `load ${s.url}: ${s.duration_s}s${s.shard.count > 1 ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''}`,
     `  connections  ${s.connections.opened} opened of ${s.connections.target} targeted, peak ${s.connections.peak}, ${s.connections.failed} failed, ${s.connections.lost} lost`,
-    `  messages     ${s.messages.sent} sent (${rate(s.messages.sent)}/s), ${s.messages.received} received (${rate(s.messages.received)}/s), ${s.messages.late} late, ${s.messages.unmatched} unmatched, ${s.messages.unanswered} unanswered${s.messages.unsent > 0 ? `, ${s.messages.unsent} never sent (wsx fell behind)` : ''}`,
+    `  messages     ${s.messages.sent} sent (${rate(s.messages.sent)}/s), ${s.messages.received} received (${rate(s.messages.received)}/s), ${s.messages.late} late, ${s.messages.unmatched} unmatched, ${s.messages.unanswered} unanswered${s.messages.invalid !== undefined ? `, ${s.messages.invalid} invalid (--asyncapi)` : ''}${s.messages.unsent > 0 ? `, ${s.messages.unsent} never sent (wsx fell behind)` : ''}`,
     `  latency         p50      p90      p99    p99.9      max`,
     latencyRow('connect', s.connect_ms),
     latencyRow('rtt', s.rtt_ms),

@@ -16,7 +16,7 @@ export type Threshold =
  * Count metrics and what their percentage is of: errors per connection attempt and message sent; late and
  * unmatched per message sent; connections opened per target; reach, messages received per expected.
  */
-const countMetrics = ['errors', 'late', 'unmatched', 'connections', 'reach'] as const;
+const countMetrics = ['errors', 'late', 'unmatched', 'connections', 'reach', 'invalid'] as const;
 type CountMetric = (typeof countMetrics)[number];
 
 const stats: Record<string, Stat> = {
@@ -66,7 +66,7 @@ export function parseThreshold(expr: string): Threshold | string {
       return `${metric} takes a percentage (e.g. ${metric} > 99.9%)`;
     return { expr, metric: metric as CountMetric, op: op as Op, value: Number(match[1]), isPercent };
   }
-  return `"${words[0] ?? ''}" is not a metric (use rtt, connect, errors, late, unmatched, connections or reach)`;
+  return `"${words[0] ?? ''}" is not a metric (use rtt, connect, errors, late, unmatched, connections, reach or invalid)`;
 }
 
 /** The figures a rule reads. */
@@ -78,6 +78,10 @@ export interface ThresholdInputs {
   sent: number;
   late: number;
   unmatched: number;
+  /** Messages received (what `invalid %` is a share of); 0 when not given. */
+  received?: number;
+  /** --asyncapi runs only: received messages that broke the document. */
+  invalid?: number;
   opened: number;
   target: number;
   reach?: { expected: number; received: number };
@@ -130,6 +134,11 @@ export function evaluateThreshold(t: Threshold, x: ThresholdInputs): ThresholdRe
       break;
     case 'connections':
       value = percent(x.opened, x.target);
+      break;
+    case 'invalid':
+      // Without --asyncapi nothing was checked: no evidence either way, as a latency rule over no samples.
+      if (x.invalid === undefined) return { expr: t.expr, ok: false, value: null };
+      value = t.isPercent ? percent(x.invalid, x.received ?? 0) : x.invalid;
       break;
     case 'reach':
       if (!x.reach || x.reach.expected === 0) return { expr: t.expr, ok: false, value: null };

@@ -25,7 +25,23 @@ export type Condition =
       template?: string;
     }
   | { kind: 'json'; path: JsonPath; pathText: string; op: '=~'; re: RegExp; label: string; template?: string }
-  | { kind: 'json'; path: JsonPath; pathText: string; op: 'exists'; label: string };
+  | { kind: 'json'; path: JsonPath; pathText: string; op: 'exists'; label: string }
+  | {
+      /** `valid NAME` / `invalid [NAME]`: the message's verdict against the --asyncapi document. */
+      kind: 'contract';
+      isValid: boolean;
+      message?: string;
+      label: string;
+    };
+
+/** What a contract condition reads of a message: its verdict, set by whoever checked it (src/contract). */
+export interface VerdictView {
+  isValid: boolean;
+  /** The message it matched, or (invalid) came closest to. */
+  message?: string;
+  ambiguous?: string[];
+  errors: { path: string; message: string }[];
+}
 
 export interface Matcher {
   /** As written, normalised: `json type == "pong" and /ok/`. */
@@ -191,14 +207,40 @@ const ops = ['==', '!=', '=~', '<', '>'] as const;
 /** Characters of a compared value a matcher's label shows (a label is repeated in every report line). */
 const maxLabelValueChars = 200;
 
+/** Words that go on a scenario line after a matcher: never a message's name after `invalid`. */
+const notNames = new Set(['and', 'within']);
+
 function readCondition(text: string, start: number): { condition: Condition; end: number } {
+  const first = wordAt(text, start);
+  if (first === 'valid' || first === 'invalid') {
+    const isValid = first === 'valid';
+    let end = start + first.length;
+    const nameAt = skipSpaces(text, end);
+    const name = wordAt(text, nameAt);
+    const isName = name !== '' && !name.startsWith('#') && !notNames.has(name);
+    if (isValid && !isName)
+      throw new MatchSyntaxError(
+        'valid: missing the message name (valid NAME; any invalid: invalid)',
+        nameAt,
+      );
+    if (isName) end = nameAt + name.length;
+    return {
+      condition: {
+        kind: 'contract',
+        isValid,
+        ...(isName ? { message: name } : {}),
+        label: isName ? `${first} ${name}` : first,
+      },
+      end,
+    };
+  }
   if (text[start] === '/') {
     const { re, end, label, template } = readRegex(text, start);
     return { condition: { kind: 'regex', re, label, ...(template === undefined ? {} : { template }) }, end };
   }
-  if (wordAt(text, start) !== 'json')
+  if (first !== 'json')
     throw new MatchSyntaxError(
-      `expected /regex/ or json PATH ..., got "${wordAt(text, start) || 'nothing'}"`,
+      `expected /regex/ or json PATH ... (or valid NAME, invalid), got "${wordAt(text, start) || 'nothing'}"`,
       start,
     );
   return readJsonCondition(text, start + 'json'.length);
@@ -288,7 +330,11 @@ export function parseMatcher(text: string): Matcher {
 /** A message as the matcher sees it: its text, parsed as JSON at most once. */
 export class Subject {
   private parsed: { isJson: boolean; value?: unknown } | undefined;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    /** The --asyncapi verdict, when the message was checked against a document. */
+    readonly verdict?: VerdictView,
+  ) {}
 
   json(): { isJson: boolean; value?: unknown } {
     if (!this.parsed) {
@@ -432,6 +478,9 @@ export function closeness(matcher: Matcher, subject: Subject): number {
   let score = 0;
   for (const c of matcher.conditions) {
     if (conditionMismatch(c, subject) === undefined) score += 2;
+    // The named message with the other verdict is closer than another message altogether.
+    else if (c.kind === 'contract')
+      score += c.message !== undefined && subject.verdict?.message === c.message ? 1 : 0;
     else if (c.kind === 'json' && subject.json().isJson)
       score += depthFound(subject.json().value, c.path) / c.path.length;
   }
@@ -440,6 +489,7 @@ export function closeness(matcher: Matcher, subject: Subject): number {
 
 /** Why `condition` does not hold for `subject`, or undefined when it holds. */
 export function conditionMismatch(condition: Condition, subject: Subject): string | undefined {
+  if (condition.kind === 'contract') return contractMismatch(condition, subject.verdict);
   if (condition.kind === 'regex') return testRegex(condition.re, subject.text) ? undefined : 'no match';
   const doc = subject.json();
   if (!doc.isJson) return 'the message is not JSON';
@@ -471,6 +521,23 @@ export function conditionMismatch(condition: Condition, subject: Subject): strin
       if (typeof actual !== 'string') return `${name} is ${describeValue(actual)}, not a string`;
       return testRegex(condition.re, actual) ? undefined : `${name} is ${describeValue(actual)}`;
   }
+}
+
+function contractMismatch(
+  condition: Extract<Condition, { kind: 'contract' }>,
+  verdict: VerdictView | undefined,
+): string | undefined {
+  if (!verdict) return 'the message was not checked against a contract';
+  const name = condition.message;
+  const isNamed =
+    name === undefined || verdict.message === name || (verdict.ambiguous?.includes(name) ?? false);
+  if (verdict.isValid === condition.isValid && isNamed) return undefined;
+  if (!verdict.isValid) {
+    // As the stderr line says it: "ticker invalid: $.price: must be number (got "high")".
+    const first = verdict.errors[0];
+    return `${verdict.message ?? 'message'} invalid${first ? `: ${first.path}: ${first.message}` : ''}`;
+  }
+  return `it is a valid ${verdict.message ?? 'message'}`;
 }
 
 /** True when every condition holds for the same message. */

@@ -79,9 +79,11 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     if (change.to === 'closed') finalError = change.error;
   });
   const isLens = !options.isInline;
+  const contract = options.contract?.contract;
   const store = new ui.SessionStore(conn, {
     showPingPong: options.showPingPong,
     ...(proto ? { proto } : {}),
+    ...(contract ? { contract } : {}),
     ...(isLens
       ? {
           logLimits: {
@@ -123,6 +125,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       messages,
       ...(proto ? { proto } : {}),
       ...(options.isBinaryInput ? { binaryInput: options.inputFormat } : {}),
+      ...(contract ? { contract } : {}),
       dropAfterMs: options.dropAfterMs ?? defaultTypedDeadlineMs,
       format: { showTimestamps: options.showTimestamps, isPretty: options.isPretty },
       history: ui.loadHistory(historyFile),

@@ -87,8 +87,9 @@ export class LineSession {
       proto: options.proto,
       observe: (c) => (transcript = recordTo(c, options, diag)),
     });
+    // Raw frames with --separator are the user's records as typed: the wire frame is what was sent.
     const readSent =
-      options.proto && (options.isJsonl || options.contract)
+      options.proto && options.proto.name !== 'raw' && (options.isJsonl || options.contract)
         ? await loadSentFrameReader(options.proto.name)
         : undefined;
     return new LineSession(options, io, { conn, proto, diag, transcript, readSent });
@@ -351,6 +352,8 @@ export class LineSession {
    * no longer counted towards --count or handed to the hooks.
    */
   private onProtocolMessage(msg: ProtocolMessage): void {
+    // The raw codec (--separator) hands binary frames through whole: shown as any binary frame is.
+    if (msg.binary) return this.onMessage(msg.frame);
     if (this.hasCountBeenReached()) return;
     this.out.receivedProtocol(msg);
     this.isLatestAnError = msg.isError === true;

@@ -246,6 +246,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       client: { ...health, workers: o.threads ?? 1 },
       isFanout: 'connections' in o.plan && o.plan.connections.isFanout === true,
       isScenario: 'scenario' in o.plan,
+      hasContract: 'connections' in o.plan && o.plan.connections.isValid !== undefined,
     });
     const threads = o.threads ?? 1;
     if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90 * threads))

@@ -33,10 +33,10 @@ export interface RunRequest {
   /** --record FILE: every file's connection in one transcript, a session each. */
   recordFile?: string;
   /**
-   * Validated connection settings for a URL (the cli's flags applied), with the file's `proto` line if it
-   * has one; throws a usage WsxError.
+   * Validated connection settings for a URL (the cli's flags applied), with the file's `proto` and
+   * `asyncapi` lines if it has them; throws a usage WsxError.
    */
-  optionsFor(url: string, proto?: string): Promise<Options>;
+  optionsFor(url: string, proto?: string, asyncapi?: string): Promise<Options>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -127,7 +127,14 @@ async function planAll(request: RunRequest, io: RunIo): Promise<Plan[] | Outcome
       const url = request.url ?? scenario.url;
       if (url === undefined)
         throw new ScenarioSyntaxError(file, undefined, 'no URL: add a "connect URL" line or pass --url');
-      plans.push({ scenario, options: await request.optionsFor(url, scenario.proto) });
+      const options = await request.optionsFor(url, scenario.proto, scenario.asyncapi);
+      if (scenario.contractLine !== undefined && !options.contract)
+        throw new ScenarioSyntaxError(
+          file,
+          scenario.contractLine,
+          'valid/invalid needs an AsyncAPI document: add an "asyncapi FILE" line or pass --asyncapi FILE',
+        );
+      plans.push({ scenario, options });
     }
   } catch (err) {
     if (err instanceof ScenarioSyntaxError) {

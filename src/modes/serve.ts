@@ -47,6 +47,11 @@ export async function runServe(
     diag.error(`client ${id}: ${line}`);
     event('replay', { id, line });
   });
+  // A message that broke the document is what a mock's user needs to see, so it prints even with -q.
+  server.on('contract', ({ id, line }) => {
+    diag.error(`client ${id}: ${line}`);
+    event('contract', { id, line });
+  });
   server.on('refused', ({ remote, status, why }) => {
     log(`refused ${remote} with HTTP ${status}: ${why}`);
     event('refused', { remote, status, why });
@@ -82,7 +87,9 @@ export async function runServe(
   log(
     replay
       ? `replaying ${plural(replay.recording.sessions.length, 'recorded session', 'recorded sessions')}${replay.session ? ` (${replay.session.url} to every client)` : ''}; Ctrl+C stops it`
-      : `${options.mode} server ready; Ctrl+C stops it`,
+      : options.mode === 'contract'
+        ? 'AsyncAPI mock ready; Ctrl+C stops it'
+        : `${options.mode} server ready; Ctrl+C stops it`,
   );
 
   const signal = await new Promise<NodeJS.Signals | NodeJS.ErrnoException>((resolve) => {

@@ -1,5 +1,6 @@
 // The one interface every protocol on top of WebSocket implements; raw WebSocket is the codec that does nothing.
 
+import type { PrepareSocket } from '../core/attempt.js';
 import type { CancelTimer } from '../core/clock.js';
 import type { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
@@ -124,6 +125,11 @@ export interface Codec {
   readonly name: ProtocolName;
   /** The URL and subprotocols to open (called once, before the Connection is built). */
   target(url: string, protocols: string[]): Target;
+  /**
+   * An HTTP step before each socket (SignalR's /negotiate) that decides the socket's URL and headers; it
+   * runs within the handshake deadline and its failure fails the attempt.
+   */
+  prepareSocket?: PrepareSocket;
   /** A socket opened (the first one and every one after a reconnect): begin the protocol's opening. */
   opened(ctx: CodecContext): void;
   /** One frame arrived. */

@@ -6,6 +6,7 @@ import type { PhoenixOptions } from './phoenix.js';
 import type { SocketIoOptions } from './socketio.js';
 import type { StompOptions } from './stomp.js';
 import type { MqttOptions } from './mqtt.js';
+import type { RawOptions } from './raw.js';
 
 export const protocolNames: readonly ProtocolName[] = [
   'raw',
@@ -20,7 +21,8 @@ export const protocolNames: readonly ProtocolName[] = [
   'mqtt',
 ];
 
-export type ProtocolOptions = SocketIoOptions &
+export type ProtocolOptions = RawOptions &
+  SocketIoOptions &
   GraphqlWsOptions &
   PhoenixOptions &
   StompOptions &
@@ -39,7 +41,7 @@ export async function codecFactory(name: ProtocolName, opts: ProtocolOptions = {
   switch (name) {
     case 'raw': {
       const { rawCodec } = await import('./raw.js');
-      return () => rawCodec();
+      return () => rawCodec(opts);
     }
     case 'socketio': {
       const { socketIoCodec } = await import('./socketio.js');

@@ -1,5 +1,5 @@
-// MQTT 3.1.1 over WebSocket (subprotocol "mqtt", binary frames): CONNECT, SUBSCRIBE with QoS 0/1/2, PUBLISH
-// with QoS and retain, the acknowledgement flows both ways, PINGREQ keep-alive. Packets are read and written
+// MQTT 3.1.1 and 5 over WebSocket (subprotocol "mqtt", binary frames): CONNECT, SUBSCRIBE with QoS 0/1/2,
+// PUBLISH with QoS and retain, the acknowledgement flows both ways (MQTT 5's reason codes in words), PINGREQ. Packets are read and written
 // by mqtt-packet (the parser the mqtt.js client and the aedes broker use); a packet may span frames.
 
 import type { Packet, Parser, QoS } from 'mqtt-packet';
@@ -9,6 +9,7 @@ import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 import { InputError, type Codec, type CodecContext } from './codec.js';
 import { textOrBinary } from './binary-json.js';
+import { connackRefusal, reasonText } from './mqtt-reasons.js';
 
 export interface MqttOptions {
   /** CONNECT's username (--auth user:pass). */
@@ -24,14 +25,8 @@ export const mqttSubprotocol = 'mqtt';
 /** Seconds between PINGREQs when --init gives no keepalive: what mqtt.js uses. */
 const defaultKeepaliveS = 60;
 
-// CONNACK return codes, MQTT 3.1.1 §3.2.2.3.
-const connackRefusals: Record<number, string> = {
-  1: 'unacceptable protocol version',
-  2: 'identifier rejected',
-  3: 'server unavailable',
-  4: 'bad user name or password',
-  5: 'not authorized',
-};
+/** Close codes that say "come back later" (RFC 6455 §7.4.1), not "you were refused". */
+const isTransientClose = (code: number) => [1001, 1005, 1006, 1011, 1012, 1013, 1014].includes(code);
 
 const syntax = 'an MQTT line is sub FILTER [qos:N], unsub FILTER, or pub TOPIC [qos:N] [retain:1] PAYLOAD';
 
@@ -151,10 +146,12 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
       case 'connack': {
         const code = packet.returnCode ?? packet.reasonCode ?? 0;
         if (code !== 0) {
+          // MQTT 5: the server may say why in words of its own.
+          const said = packet.properties?.reasonString;
           ctx.fail(
             new WsxError(
               'refused',
-              `the MQTT server refused CONNECT: ${code} ${connackRefusals[code] ?? 'refused'}`,
+              `the MQTT server refused CONNECT: ${connackRefusal(code, protocolVersion)}${said ? ` (${said})` : ''}`,
               { hint: 'check --auth, and the client id: --init \'{"clientId":"…"}\'' },
             ),
           );
@@ -205,11 +202,13 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
         return;
       }
       case 'puback':
-        answer(ctx, frame, packet.messageId, { puback: packet.messageId });
+      case 'pubcomp': {
+        // MQTT 5: a reason code other than 0 is shown (0x10 no matching subscribers); from 0x80 it failed.
+        const code = packet.reasonCode ?? 0;
+        const reason = code === 0 ? {} : { reasonCode: code, reason: reasonText(code) };
+        answer(ctx, frame, packet.messageId, { [packet.cmd]: packet.messageId, ...reason }, code >= 0x80);
         return;
-      case 'pubcomp':
-        answer(ctx, frame, packet.messageId, { pubcomp: packet.messageId });
-        return;
+      }
       case 'suback': {
         const wait = packet.messageId === undefined ? undefined : pending.get(packet.messageId);
         const granted = packet.granted as number[];
@@ -217,9 +216,12 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
         // §3.9.3: 0x80 (and any code from 0x80 in MQTT 5) is a refused subscription.
         const refused = topics.filter((_, i) => (granted[i] ?? 0x80) >= 0x80);
         for (const topic of refused) subscriptions.delete(topic);
+        // MQTT 5 says why each was refused; 3.1.1's 0x80 says only that it was.
+        const reasons =
+          protocolVersion === 5 ? { reasons: granted.filter((g) => g >= 0x80).map(reasonText) } : {};
         const json =
           refused.length > 0
-            ? { error: { message: 'subscription refused', topics: refused, granted } }
+            ? { error: { message: 'subscription refused', topics: refused, granted, ...reasons } }
             : { suback: packet.messageId, granted };
         answer(ctx, frame, packet.messageId, json, refused.length > 0);
         return;
@@ -235,7 +237,7 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
         return;
       case 'disconnect':
         ctx.note(
-          `the MQTT server sent DISCONNECT${packet.reasonCode ? ` (reason ${packet.reasonCode})` : ''}`,
+          `the MQTT server sent DISCONNECT${packet.reasonCode ? ` (${reasonText(packet.reasonCode)})` : ''}`,
         );
         return;
       default:
@@ -282,14 +284,23 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
       parser?.parse(frame.data);
     },
 
-    closed(_code, _reason, ctx) {
+    closed(code, reason, ctx) {
+      // A server that ends the socket with a close frame instead of a CONNACK refused us (RabbitMQ 3.10
+      // closes with 1002 "unauthenticated" on a bad login); a lost socket (1006) or a restart (1001, 1012)
+      // is left to the retry policy.
+      const wasRefused = !isConnected && !isTransientClose(code);
       isConnected = false;
       stopTimers();
       if (pending.size > 0) {
         ctx.note(`${pending.size} packet(s) never acknowledged: the socket closed`);
         pending.clear();
       }
-      return undefined;
+      if (!wasRefused) return undefined;
+      return new WsxError(
+        'refused',
+        `the MQTT server closed the connection instead of answering CONNECT: ${code}${reason ? ` ${JSON.stringify(reason)}` : ''}`,
+        { hint: 'check --auth, and the client id: --init \'{"clientId":"…"}\'' },
+      );
     },
 
     input(line, ctx) {

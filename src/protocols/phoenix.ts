@@ -1,6 +1,7 @@
 // Phoenix Channels over WebSocket, the V2 JSON serializer (`/socket/websocket?vsn=2.0.0`): every message is
 // the array [join_ref, ref, topic, event, payload]. Joins, leaves and pushes get refs and their `phx_reply`
-// answers a round trip; the `phoenix` topic carries the heartbeat. Supabase Realtime speaks the same.
+// answers a round trip; the `phoenix` topic carries the heartbeat. A URL with `vsn=1.0.0` gets the V1
+// serializer's object form instead, {topic, event, payload, ref, join_ref}, as Supabase Realtime speaks it.
 // (https://hexdocs.pm/phoenix/writing_a_channels_client.html)
 
 import type { CancelTimer } from '../core/clock.js';
@@ -33,13 +34,21 @@ interface Pending {
 
 const heartbeatTopic = 'phoenix';
 
-function parseWire(text: string): WireMessage | undefined {
+/** The V1 form's object as the V2 array; V1 replies carry no join_ref. */
+function fromObject(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const o = value as Record<string, unknown>;
+  return [o.join_ref ?? null, o.ref ?? null, o.topic, o.event, o.payload];
+}
+
+function parseWire(text: string, isObjectForm = false): WireMessage | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  if (isObjectForm) value = fromObject(value);
   if (!Array.isArray(value) || value.length !== 5) return undefined;
   const [joinRef, ref, topic, event] = value as unknown[];
   const isRef = (r: unknown) => r === null || typeof r === 'string';
@@ -63,8 +72,19 @@ function jsonObject(text: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Phoenix picks the serializer by vsn: "~> 1.0.0" is V1's object form. */
+const isV1 = (vsn: string | null) => vsn !== null && /^1\./.test(vsn);
+
 export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  /** V1's {topic, event, payload, ref, join_ref} (vsn=1.0.0, Supabase Realtime) instead of V2's array. */
+  let isObjectForm = false;
+  const encode = (joinRef: Ref, ref: string, topic: string, event: string, payload: unknown) =>
+    JSON.stringify(
+      isObjectForm
+        ? { topic, event, payload, ref, ...(joinRef === null ? {} : { join_ref: joinRef }) }
+        : [joinRef, ref, topic, event, payload],
+    );
   const channels = new Map<string, Channel>();
   const pending = new Map<string, Pending>();
   /** Lines typed while no socket was open, sent in the order typed once one is (after the rejoins). */
@@ -84,7 +104,7 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
     const ref = String(nextRef++);
     const entry: Pending = { topic, event, sentAt: ctx.now() };
     pending.set(ref, entry);
-    ctx.send(JSON.stringify([joinRef, ref, topic, event, payload]), (at) => (entry.sentAt = at));
+    ctx.send(encode(joinRef, ref, topic, event, payload), (at) => (entry.sentAt = at));
     return ref;
   };
 
@@ -110,7 +130,7 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
         return;
       }
       heartbeatRef = String(nextRef++);
-      ctx.sendOwn(JSON.stringify([null, heartbeatRef, heartbeatTopic, 'heartbeat', {}]));
+      ctx.sendOwn(encode(null, heartbeatRef, heartbeatTopic, 'heartbeat', {}));
       scheduleHeartbeat(ctx);
     });
   };
@@ -121,7 +141,8 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
     const isOk = status === 'ok';
     if (ask?.event === 'phx_join') {
       const channel = channels.get(topic);
-      if (!isOk && channel?.joinRef === joinRef) channels.delete(topic);
+      // A join's ref is its join_ref; V1 replies carry only the ref.
+      if (!isOk && channel?.joinRef === (joinRef ?? ref)) channels.delete(topic);
     }
     if (ask?.event === 'phx_leave') channels.delete(topic);
     const json = { topic, ref, status, response };
@@ -149,6 +170,7 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
       const path = u.pathname.replace(/\/+$/, '');
       if (!path.endsWith('/websocket')) u.pathname = `${path}/websocket`;
       if (!u.searchParams.has('vsn')) u.searchParams.set('vsn', '2.0.0');
+      isObjectForm = isV1(u.searchParams.get('vsn'));
       return { url: u.toString(), protocols };
     },
 
@@ -177,7 +199,7 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
     },
 
     received(frame, ctx) {
-      const msg = frame.isBinary ? undefined : parseWire(frame.data.toString('utf8'));
+      const msg = frame.isBinary ? undefined : parseWire(frame.data.toString('utf8'), isObjectForm);
       if (!msg) {
         ctx.deliver({ kind: 'invalid', text: frame.data.toString('utf8'), frame });
         return;

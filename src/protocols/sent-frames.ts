@@ -89,8 +89,11 @@ function graphqlWsReader(frame: string | Buffer): SentMessage | undefined {
 
 function phoenixReader(frame: string | Buffer): SentMessage | undefined {
   const msg = parseJson(frame);
-  if (!Array.isArray(msg) || msg.length !== 5) return undefined;
-  const [, ref, topic, event, payload] = msg as unknown[];
+  // V2's array, or V1's object form (vsn=1.0.0).
+  const o = (msg ?? {}) as Record<string, unknown>;
+  const wire = Array.isArray(msg) ? msg : [o.join_ref, o.ref, o.topic, o.event, o.payload];
+  if (wire.length !== 5 || typeof wire[3] !== 'string') return undefined;
+  const [, ref, topic, event, payload] = wire as unknown[];
   // The heartbeat is the protocol's; joins show their params (masked like every output), leaves and pushes.
   if (topic === 'phoenix' && event === 'heartbeat') return undefined;
   const kind = event === 'phx_join' ? 'join' : event === 'phx_leave' ? 'leave' : 'push';

@@ -80,6 +80,8 @@ export class ProtocolSession extends EventEmitter<ProtocolEvents> {
       now: () => clock.now(),
       setTimer: (ms, fn) => clock.setTimer(ms, fn),
     };
+    // SignalR's /negotiate: a step before every socket, the first and each after a reconnect.
+    if (codec.prepareSocket) conn.prepareSockets(codec.prepareSocket);
     conn.on('state', (change) => this.onState(change));
     const settle = (data: string | Buffer, at: number | undefined) => {
       const waiting = this.writeWaiters.get(data);

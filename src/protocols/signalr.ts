@@ -8,6 +8,7 @@ import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 import { InputError, type Codec, type CodecContext } from './codec.js';
 import { parseArguments } from './json-values.js';
+import { negotiate } from './signalr-negotiate.js';
 
 export const recordSeparator = '\x1e';
 
@@ -187,6 +188,9 @@ export function signalrCodec(opts: SignalrOptions = {}): Codec {
       if (u.protocol === 'https:') u.protocol = 'wss:';
       return { url: u.toString(), protocols };
     },
+
+    // Before every socket, as the official client: the connection token is good for one connection.
+    prepareSocket: negotiate,
 
     opened(ctx) {
       isReady = false;

@@ -7,7 +7,14 @@
 // that arrived (failure reports) and, per waiting expect, the closest miss. A message an `ignore` already
 // drops when it arrives is not kept at all, only counted, so a stream nobody expects can run for hours.
 
-import { closeness, explainMismatch, matches, Subject, type Matcher } from '../match/matcher.js';
+import {
+  closeness,
+  explainMismatch,
+  matches,
+  Subject,
+  type Matcher,
+  type VerdictView,
+} from '../match/matcher.js';
 import type { SeenLog } from './results.js';
 
 export interface InboxEntry {
@@ -50,11 +57,17 @@ export class Inbox {
   /** Messages dropped on arrival since the last stored one. */
   private ignoredAtEnd = 0;
 
-  push(data: Buffer, isBinary: boolean): void {
+  constructor(
+    /** Hears of each message an `expect invalid` counted: a break of the contract the scenario asked for. */
+    private readonly onInvalidExpected?: (subject: Subject) => void,
+  ) {}
+
+  /** A message that arrived; `verdict` is its --asyncapi verdict when a contract checked it. */
+  push(data: Buffer, isBinary: boolean, verdict?: VerdictView): void {
     const text = isBinary ? data.toString('base64') : data.toString('utf8');
     this.recent.push(text);
     if (this.recent.length > recentCount) this.recent.shift();
-    const entry: InboxEntry = { text, isBinary, subject: new Subject(text), ignoredBefore: 0 };
+    const entry: InboxEntry = { text, isBinary, subject: new Subject(text, verdict), ignoredBefore: 0 };
     // Only a match is final here: an `ignore` step that runs later still applies to a message not yet read.
     if (this.ignores.length > 0 && this.isIgnored(entry)) {
       this.ignoredAtEnd++;
@@ -124,6 +137,8 @@ export class Inbox {
             continue;
           }
           found[which]!++;
+          if (wanted[which]!.matcher.conditions.some((c) => c.kind === 'contract' && !c.isValid))
+            this.onInvalidExpected?.(entry.subject);
           lastCounted = index;
           if (which === wanted.length - 1) matchOfLast = entry;
           if (wanted.every((w, i) => found[i]! >= w.count)) {

@@ -13,6 +13,7 @@ import {
 } from '../match/matcher.js';
 import type { ProtocolName } from '../protocols/codec.js';
 import { protocolNames } from '../protocols/index.js';
+import { dirname, isAbsolute, join } from 'node:path';
 import { durationRefusal, parseDuration } from '../text/duration.js';
 import { describeIoError } from '../text/io-error.js';
 import { LocalFileError, readLocalFile } from '../text/local-file.js';
@@ -102,6 +103,8 @@ export function parseScenario(file: string, text: string, known?: KnownVariables
   let connectLine: number | undefined;
   let hasExpect = false;
   let proto: ProtocolName | undefined;
+  let asyncapi: string | undefined;
+  let contractLine: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.trim();
@@ -119,6 +122,8 @@ export function parseScenario(file: string, text: string, known?: KnownVariables
       if (verb === 'expect' && /^all(\s|$)/.test(rest)) {
         const { step, lastLine } = readExpectAll(lines, i, rest.slice(3).trim());
         if (known) checkDefined(step, defined, known.env);
+        if (step.verb === 'expect-all' && step.items.some((item) => readsContract(item.matcher)))
+          contractLine ??= lineNo;
         hasExpect = true;
         steps.push(step);
         i = lastLine;
@@ -131,6 +136,14 @@ export function parseScenario(file: string, text: string, known?: KnownVariables
         if (!(protocolNames as readonly string[]).includes(rest))
           throw new LineError(`proto: unknown protocol "${rest}" (use one of ${protocolNames.join(', ')})`);
         proto = rest as ProtocolName;
+        continue;
+      }
+      if (verb === 'asyncapi') {
+        // The AsyncAPI document `expect valid NAME` checks against, relative to this file (--asyncapi wins).
+        if (asyncapi !== undefined) throw new LineError('a second asyncapi: one document per file');
+        if (steps.length > 0) throw new LineError('asyncapi must come before the steps');
+        if (rest === '') throw new LineError('asyncapi: missing FILE (the AsyncAPI document)');
+        asyncapi = isAbsolute(rest) ? rest : join(dirname(file), rest);
         continue;
       }
       const step = parseStep(verb, rest, line, lineNo);
@@ -146,6 +159,7 @@ export function parseScenario(file: string, text: string, known?: KnownVariables
           'capture reads the message the last expect matched, and no expect comes before it',
         );
       if (step.verb === 'expect') hasExpect = true;
+      if ('matcher' in step && readsContract(step.matcher)) contractLine ??= lineNo;
       if (known) checkDefined(step, defined, known.env);
       if (step.verb === 'capture') defined.add(step.name);
       steps.push(step);
@@ -155,7 +169,20 @@ export function parseScenario(file: string, text: string, known?: KnownVariables
       throw err;
     }
   }
-  return { file, url, connectLine, steps, ...(proto === undefined ? {} : { proto }) };
+  return {
+    file,
+    url,
+    connectLine,
+    steps,
+    ...(proto === undefined ? {} : { proto }),
+    ...(asyncapi === undefined ? {} : { asyncapi }),
+    ...(contractLine === undefined ? {} : { contractLine }),
+  };
+}
+
+/** A `valid NAME` or `invalid` condition: the step needs a contract to check messages against. */
+function readsContract(matcher: Matcher): boolean {
+  return matcher.conditions.some((c) => c.kind === 'contract');
 }
 
 /** `send <<END`, then the payload's lines, then a line that is exactly END. */
@@ -329,7 +356,7 @@ function parseStep(verb: string, rest: string, text: string, line: number): Step
     }
     default:
       throw new LineError(
-        `unknown step "${verb}" (steps: proto, connect, send, send-hex, send-base64, expect, expect-close, capture, ignore, sleep, ping, close)`,
+        `unknown step "${verb}" (steps: proto, asyncapi, connect, send, send-hex, send-base64, expect, expect-close, capture, ignore, sleep, ping, close)`,
       );
   }
 }

@@ -10,7 +10,8 @@ import { WsxError } from '../core/errors.js';
 import type { Incoming, StateChange } from '../core/events.js';
 import { closeCodeName } from '../core/close-codes.js';
 import { describeViolation } from '../contract/describe.js';
-import { lookup, type Matcher } from '../match/matcher.js';
+import type { MessageVerdict } from '../contract/index.js';
+import { lookup, type Matcher, type Subject } from '../match/matcher.js';
 import { fillMatcher } from '../match/matcher-template.js';
 import { cutMessage } from './report-text.js';
 import { execRegex, isRegexTooSlow } from '../match/regex-guard.js';
@@ -49,6 +50,9 @@ function matchingFailure(err: unknown): StepFailure {
     return new StepFailure(ExitCode.expectation, `cannot evaluate this step: ${err.message}`);
   throw err;
 }
+
+/** Violations kept in words for the failure line; the rest are counted only. */
+const maxKeptViolations = 100;
 
 /** Characters of the closest message a failed expect quotes. */
 const closestShownChars = 200;
@@ -168,7 +172,7 @@ export function feedSteps(
 class StepRun {
   readonly done: Promise<StepsOutcome>;
   private resolveDone!: (outcome: StepsOutcome) => void;
-  private readonly inbox = new Inbox();
+  private readonly inbox = new Inbox((subject) => this.excuse(subject));
   private readonly vars: Map<string, string>;
   private pongs = 0;
   /** How the connection ended for good. */
@@ -184,21 +188,25 @@ class StepRun {
   private isAdvancing = false;
   private isAdvanceAgain = false;
 
-  /** --asyncapi: messages that broke the contract, and the first one in words. */
+  /**
+   * --asyncapi: messages that broke the contract, and the first ones in words (bounded: a flood of bad
+   * messages must not grow memory). One an `expect invalid` counted was asked for, and leaves the count.
+   */
   private violations = 0;
-  private firstViolation: string | undefined;
+  private readonly firstViolations: { verdict: MessageVerdict; text: string }[] = [];
+  private violationsDropped = false;
 
   private readonly onMessage = (msg: Incoming) => {
-    if (!msg.isBinary) this.checkContract('received', msg.data.toString('utf8'));
-    this.inbox.push(msg.data, msg.isBinary);
+    const verdict = msg.isBinary ? undefined : this.checkContract('received', msg.data.toString('utf8'));
+    this.inbox.push(msg.data, msg.isBinary, verdict);
     this.advance();
   };
   /** With --proto: what the codec decoded, one JSON text each (a graphql-ws `complete` is no message). */
   private readonly onProtocolMessage = (msg: ProtocolMessage) => {
     if (msg.isError) this.errorAnswers.add(msg.text);
     if (msg.kind !== 'complete') {
-      this.checkContract('received', msg.text);
-      this.inbox.push(Buffer.from(msg.text), false);
+      const verdict = this.checkContract('received', msg.text);
+      this.inbox.push(Buffer.from(msg.text), false, verdict);
     }
     this.advance();
   };
@@ -320,11 +328,24 @@ class StepRun {
     if (outcome !== true) this.finish({ step: a.step, err: outcome });
   }
 
-  private checkContract(direction: 'received' | 'sent', text: string): void {
+  /** The message's verdict (undefined without --asyncapi); a violation is counted until excused. */
+  private checkContract(direction: 'received' | 'sent', text: string): MessageVerdict | undefined {
     const verdict = this.settings.contract?.contract.check(direction, text);
-    if (!verdict || verdict.isValid) return;
+    if (!verdict || verdict.isValid) return verdict;
     this.violations++;
-    this.firstViolation ??= describeViolation(direction, verdict);
+    if (this.firstViolations.length < maxKeptViolations)
+      this.firstViolations.push({ verdict, text: describeViolation(direction, verdict) });
+    else this.violationsDropped = true;
+    return verdict;
+  }
+
+  /** An `expect invalid` counted this message: the scenario asked for that break of the contract. */
+  private excuse(subject: Subject): void {
+    const verdict = subject.verdict;
+    if (!verdict || verdict.isValid) return;
+    this.violations--;
+    const i = this.firstViolations.findIndex((v) => v.verdict === verdict);
+    if (i !== -1) this.firstViolations.splice(i, 1);
   }
 
   private finish(failed: { step: Step; err: StepFailure } | undefined): void {
@@ -332,7 +353,9 @@ class StepRun {
     let failure = failed;
     if (!failure && this.violations > 0) {
       const what = this.violations === 1 ? '1 message' : `${this.violations} messages`;
-      const message = `${what} broke the contract (${this.settings.contract!.file}); the first: ${this.firstViolation!}`;
+      const first =
+        this.firstViolations[0]?.text ?? (this.violationsDropped ? 'not kept (too many)' : 'unknown');
+      const message = `${what} broke the contract (${this.settings.contract!.file}); the first: ${first}`;
       failure = {
         step: this.steps[this.steps.length - 1]!,
         err: new StepFailure(ExitCode.contract, message),

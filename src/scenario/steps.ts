@@ -61,5 +61,9 @@ export interface Scenario {
   connectLine: number | undefined;
   /** From the file's `proto NAME` line: the protocol spoken over WebSocket (--proto wins). */
   proto?: ProtocolName;
+  /** From the file's `asyncapi FILE` line, resolved against the file's folder (--asyncapi wins). */
+  asyncapi?: string;
+  /** The first step that reads a contract verdict (`expect valid NAME`, `invalid`): it needs a document. */
+  contractLine?: number;
   steps: Step[];
 }

@@ -9,8 +9,16 @@ import { classifyError } from '../core/errors.js';
 import { Heartbeat } from '../core/heartbeat.js';
 import { ReplayWalk, type ReplayOptions } from '../record/replay.js';
 import type { RecordedSession, Recording } from '../record/recording.js';
+import type { Mock, MockChannel } from '../contract/index.js';
 
-export type ServeMode = 'echo' | 'broadcast' | 'sink' | 'replay';
+export type ServeMode = 'echo' | 'broadcast' | 'sink' | 'replay' | 'contract';
+
+/** `wsx serve --asyncapi`: the document's mock, and how often it pushes the server's own messages. */
+export interface MockSource {
+  mock: Mock;
+  /** 0: never. */
+  pushIntervalMs: number;
+}
 
 /** `wsx serve --replay`: what each client is played. */
 export interface ReplaySource {
@@ -45,6 +53,8 @@ export interface ServerOptions {
   closeTimeoutMs: number;
   /** Mode 'replay' only: the recording to play to each client. */
   replay?: ReplaySource;
+  /** Mode 'contract' only: the AsyncAPI mock. */
+  mock?: MockSource;
 }
 
 export const defaultServerOptions: ServerOptions = {
@@ -86,6 +96,8 @@ export type ServerEvents = {
   refused: [info: { remote: string; status: number; why: string }];
   /** Mode 'replay': a mismatch or a message past the end of the recording, worded for stderr. */
   replay: [info: { id: number; line: string }];
+  /** Mode 'contract': a message that broke the document, worded for stderr. */
+  contract: [info: { id: number; line: string }];
 };
 
 interface Client {
@@ -100,6 +112,9 @@ interface Client {
   laggingSince?: number;
   /** Mode 'replay': this client's walk through its recorded session. */
   walk?: ReplayWalk;
+  /** Mode 'contract': the channel its path picked, and the timer pushing the server's own messages. */
+  channel?: MockChannel;
+  pushTimer?: NodeJS.Timeout;
 }
 
 export class WsxServer extends EventEmitter<ServerEvents> {
@@ -116,6 +131,8 @@ export class WsxServer extends EventEmitter<ServerEvents> {
   private lagTimer: NodeJS.Timeout | undefined;
   /** Mode 'replay': the session each accepted handshake will be played, chosen in verifyClient. */
   private readonly replaySessions = new WeakMap<IncomingMessage, RecordedSession>();
+  /** Mode 'contract': the channel each accepted handshake's path picked, in verifyClient. */
+  private readonly mockChannels = new WeakMap<IncomingMessage, MockChannel>();
 
   constructor(options: Partial<ServerOptions> = {}) {
     super();
@@ -158,6 +175,16 @@ export class WsxServer extends EventEmitter<ServerEvents> {
             return;
           }
           this.replaySessions.set(info.req, session);
+        }
+        if (this.options.mode === 'contract' && this.options.mock) {
+          const path = (info.req.url ?? '/').split('?')[0]!;
+          const channel = this.options.mock.mock.channelFor(path);
+          if ('problem' in channel) {
+            this.emit('refused', { remote: remoteOf(info.req), status: 404, why: channel.problem });
+            done(false, 404, 'No channel of the AsyncAPI document at this path');
+            return;
+          }
+          this.mockChannels.set(info.req, channel);
         }
         done(true);
       },
@@ -286,6 +313,7 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     ws.on('close', (code: number, reason: Buffer) => {
       client.heartbeat.stop();
       client.walk?.stop();
+      clearInterval(client.pushTimer);
       this.clients.delete(ws);
       this.pausedSenders.delete(ws);
       this.finished.push({ ...stats });
@@ -317,6 +345,29 @@ export class WsxServer extends EventEmitter<ServerEvents> {
       });
       client.walk.start();
     }
+    const channel = this.mockChannels.get(req);
+    if (this.options.mode === 'contract' && channel) {
+      client.channel = channel;
+      const everyMs = this.options.mock?.pushIntervalMs ?? 0;
+      if (everyMs > 0)
+        client.pushTimer = setInterval(() => {
+          const example = channel.nextPush();
+          if (example !== undefined && ws.readyState === ws.OPEN) ws.send(example);
+        }, everyMs);
+    }
+  }
+
+  /** Mode 'contract': a valid message gets its reply's examples; an invalid one closes with 1008 and why. */
+  private answer(client: Client, data: Buffer, isBinary: boolean): void {
+    if (!client.channel || isBinary) return;
+    const answer = client.channel.answer(data.toString('utf8'));
+    if ('replies' in answer) {
+      for (const reply of answer.replies) client.ws.send(reply);
+      return;
+    }
+    this.emit('contract', { id: client.stats.id, line: `received ${answer.invalid}; closing with 1008` });
+    // RFC 6455 §5.5: a close reason is at most 123 bytes.
+    void this.closeClient(client, 1008, cutUtf8(answer.invalid, 123), 'no answer to the close');
   }
 
   /** The session a client asking for `url` is played: the chosen one, the only one, or the one recorded at that path. */
@@ -346,6 +397,10 @@ export class WsxServer extends EventEmitter<ServerEvents> {
         }
         return;
       case 'sink':
+        return;
+      case 'contract':
+        if (from.ws.readyState !== from.ws.OPEN) return;
+        this.answer(from, data, isBinary);
         return;
       case 'replay':
         if (from.ws.readyState !== from.ws.OPEN) return;
@@ -417,6 +472,14 @@ export class WsxServer extends EventEmitter<ServerEvents> {
     clearInterval(this.lagTimer);
     this.lagTimer = undefined;
   }
+}
+
+/** `text` cut to at most `maxBytes` of UTF-8, never inside a character. */
+function cutUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let cut = text.slice(0, maxBytes);
+  while (Buffer.byteLength(cut) > maxBytes - 3) cut = cut.slice(0, -1);
+  return cut + '...';
 }
 
 function remoteOf(req: IncomingMessage): string {

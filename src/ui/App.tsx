@@ -4,6 +4,7 @@
 
 import { Box, Text, useApp, useStdout } from 'ink';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { Contract } from '../contract/index.js';
 import type { Connection } from '../core/connection.js';
 import type { ProtocolSession } from '../protocols/session.js';
 import type { SavedMessages } from './commands/run-command.js';
@@ -55,6 +56,8 @@ export interface AppProps {
    * base64 (--input-format). Servers that accept only binary frames close on a text one with 1003.
    */
   binaryInput?: 'raw' | 'hex' | 'base64';
+  /** --asyncapi: a typed message that breaks the document is held back with a warning the first time. */
+  contract?: Contract;
 }
 
 type Action =

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { startMqttServer } from '../protocols/mqtt-server.js';
+import { startMqtt5Server } from '../protocols/mqtt5-server.js';
 
 const defer = cleanupAfterEach();
 
@@ -74,6 +75,32 @@ describe('--proto mqtt', () => {
       `wsx: the MQTT server refused CONNECT: 5 not authorized (check --auth, and the client id: --init '{"clientId":"…"}')\n`,
     );
     expect(result.code).toBe(3);
+  });
+
+  it('MQTT 5 (--init protocolVersion 5): reason codes in words for SUBACK and PUBACK; a refused login exits 3', async () => {
+    const server = await startMqtt5Server(defer, { credentials: { username: 'u', password: 'pw' } });
+    const args = ['--proto', 'mqtt', '--init', '{"protocolVersion":5,"clientId":"v5"}', server.url];
+    const result = await runWsx(['--auth', 'u:pw', ...args], {
+      input: 'sub sensors/+ qos:1\npub sensors/1 qos:1 21.5\npub nobody/here qos:1 x\nsub forbidden/x\n',
+    });
+    const refused =
+      '{"error":{"message":"subscription refused","topics":["forbidden/x"],"granted":[135],"reasons":["0x87 not authorized"]}}';
+    expect(lines(result.stdout)).toEqual([
+      '{"suback":1,"granted":[1]}',
+      '{"topic":"sensors/1","payload":"21.5","qos":1,"retain":false}',
+      '{"puback":2}',
+      '{"puback":3,"reasonCode":16,"reason":"0x10 no matching subscribers"}',
+      refused,
+    ]);
+    expect(result.stderr).toBe(
+      `wsx: 4 failed: ${refused}\nwsx: the server answered 1 request with an error\n`,
+    );
+    expect(result.code).toBe(4);
+    const bad = await runWsx(['--auth', 'u:nope', ...args]);
+    expect(bad.stderr).toBe(
+      `wsx: the MQTT server refused CONNECT: 0x86 bad user name or password (user name or password is wrong) (check --auth, and the client id: --init '{"clientId":"…"}')\n`,
+    );
+    expect(bad.code).toBe(3);
   });
 
   it('a refused subscription is an error answer: printed, named on stderr, exit 4', async () => {

@@ -29,6 +29,32 @@ describe('--proto phoenix', () => {
     expect(server.queries[0]?.get('vsn')).toBe('2.0.0');
   });
 
+  it('vsn=1.0.0 in the URL speaks the object form (Supabase Realtime): the same lines, --jsonl decodes both ways', async () => {
+    const server = await startPhoenix(defer);
+    const result = await runWsx(['--proto', 'phoenix', '--jsonl', '-q', `${server.url}?vsn=1.0.0&apikey=k`], {
+      input: 'join room:v1 {"user":"bo"}\npush room:v1 new_msg {"body":"hey"}\n',
+    });
+    expect(result.code).toBe(0);
+    const events = lines(result.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === 'send').map((e) => [e.kind, e.data, e.id])).toEqual([
+      ['join', '{"topic":"room:v1","event":"phx_join","payload":{"user":"bo"}}', '1'],
+      ['push', '{"topic":"room:v1","event":"new_msg","payload":{"body":"hey"}}', '2'],
+    ]);
+    expect(events.filter((e) => e.event === 'recv').map((e) => e.data)).toEqual([
+      '{"topic":"room:v1","ref":"1","status":"ok","response":{"joined":"room:v1","params":{"user":"bo"}}}',
+      '{"topic":"room:v1","event":"new_msg","payload":{"body":"hey"}}',
+      '{"topic":"room:v1","ref":"2","status":"ok","response":{}}',
+    ]);
+    expect(server.queries[0]?.get('vsn')).toBe('1.0.0');
+    expect(JSON.parse(server.frames[0]!)).toEqual({
+      topic: 'room:v1',
+      event: 'phx_join',
+      payload: { user: 'bo' },
+      ref: '1',
+      join_ref: '1',
+    });
+  });
+
   it('--init-env params go into every join and are masked; --jsonl shows the join and push decoded', async () => {
     const server = await startPhoenix(defer);
     const result = await runWsx(

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
-import { startSignalr } from '../protocols/signalr-server.js';
+import { redirectToken, startSignalr } from '../protocols/signalr-server.js';
 
 const defer = cleanupAfterEach();
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
@@ -103,5 +103,37 @@ describe('--proto signalr', () => {
     expect(bad.stdout).toBe('{"type":3,"invocationId":"1","result":3}\n');
     expect(bad.stderr).toMatch(/argument 2 is not JSON: two/);
     expect(bad.code).toBe(1);
+  });
+
+  it('negotiates first: a redirect with an access token is followed; --jsonl opens the socket with id=', async () => {
+    const server = await startSignalr(defer, { negotiate: 'required' });
+    const result = await runWsx(
+      ['--proto', 'signalr', '--jsonl', '-q', server.url.replace('/chat', '/redirect')],
+      {
+        input: 'Add 40 2\n',
+      },
+    );
+    expect(result.code).toBe(0);
+    const events = lines(result.stdout).map(
+      (l) => JSON.parse(l) as { event: string; url?: string; data?: string },
+    );
+    expect(events.find((e) => e.event === 'recv')?.data).toBe('{"type":3,"invocationId":"1","result":42}');
+    expect(server.upgrades).toEqual([{ url: '/chat?id=token-1', authorization: `Bearer ${redirectToken}` }]);
+    expect(server.negotiations.map((n) => n.url)).toEqual([
+      '/redirect/negotiate?negotiateVersion=1',
+      '/chat/negotiate?negotiateVersion=1',
+    ]);
+  });
+
+  it("a negotiation the server refuses exits 3 with the server's words and opens no WebSocket", async () => {
+    const server = await startSignalr(defer);
+    const result = await runWsx(['--proto', 'signalr', server.url.replace('/chat', '/denied')], {
+      input: 'Add 1 1\n',
+    });
+    expect(result.stderr).toMatch(
+      /^wsx: .*the SignalR server refused the negotiation: Negotiate refused: the hub is full/,
+    );
+    expect(result.code).toBe(3);
+    expect(server.upgrades).toEqual([]);
   });
 });

@@ -135,6 +135,33 @@ describe('mqtt codec', () => {
     await stateReached(conn, 'closed', 2000);
   });
 
+  it('a server that closes instead of answering CONNECT (RabbitMQ 3.10 on a bad login: 1002 "unauthenticated") is a refusal', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'mqtt' });
+    defer(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws) => ws.once('message', () => ws.close(1002, 'unauthenticated')));
+    const { port } = wss.address() as { port: number };
+    const { proto, conn } = openSession(
+      defer,
+      mqttCodec({ login: 'u', passcode: 'nope' }),
+      `ws://127.0.0.1:${port}/ws`,
+      {
+        reconnect: { enabled: true },
+      },
+    );
+    const err = await failureReached(proto);
+    expect(err.kind).toBe('refused');
+    expect(err.message).toBe(
+      'the MQTT server closed the connection instead of answering CONNECT: 1002 "unauthenticated"',
+    );
+    // No retry: the connection ends.
+    await until(
+      () => conn.currentState === 'closed',
+      2000,
+      () => `state ${conn.currentState}`,
+    );
+  });
+
   it('sends PINGREQ each keep-alive period, which aedes answers', async () => {
     const { url, pingreqs } = await startMqttServer(defer);
     const { proto, notes } = openSession(defer, mqttCodec({ init: { keepalive: 1 } }), url);

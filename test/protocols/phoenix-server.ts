@@ -1,4 +1,5 @@
-// A Phoenix Channels server speaking the V2 JSON serializer, on 127.0.0.1 port 0, following
+// A Phoenix Channels server speaking the V2 JSON serializer (and V1's object form, as Supabase Realtime does,
+// when the socket asks for vsn=1.0.0), on 127.0.0.1 port 0, following
 // Phoenix.Socket / Phoenix.Channel.Server: replies by ref, broadcasts with null refs, the "phoenix" heartbeat
 // topic, phx_close after a leave, "unmatched topic" for a push to a topic not joined. Proved faithful by
 // phoenix-server.test.ts, which drives it with the official `phoenix` client.
@@ -18,6 +19,8 @@ export interface PhoenixServer {
   received: Msg[];
   /** The query of each socket's upgrade request (vsn, connect params). */
   queries: URLSearchParams[];
+  /** Every frame received, as text, across connections. */
+  frames: string[];
   /** Whether heartbeats are answered (false: a server gone quiet). */
   answersHeartbeats: boolean;
   sockets: () => WebSocket[];
@@ -36,6 +39,7 @@ export async function startPhoenix(defer: Defer): Promise<PhoenixServer> {
     url: '',
     received: [],
     queries: [],
+    frames: [],
     answersHeartbeats: true,
     sockets: () => [...wss.clients],
   };
@@ -48,14 +52,37 @@ export async function startPhoenix(defer: Defer): Promise<PhoenixServer> {
       return;
     }
     server.queries.push(url.searchParams);
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
+    // Phoenix picks the serializer by vsn: "~> 1.0.0" is V1's object form, else V2's array.
+    const isV1 = url.searchParams.get('vsn') === '1.0.0';
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (isV1) v1Sockets.add(ws);
+      wss.emit('connection', ws);
+    });
   });
+  const v1Sockets = new WeakSet<WebSocket>();
+  // V1 (Phoenix.Socket.V1.JSONSerializer): {topic, event, payload, ref}; its replies carry no join_ref.
+  const encode = (to: WebSocket, m: Msg) =>
+    v1Sockets.has(to)
+      ? JSON.stringify({ topic: m[2], event: m[3], payload: m[4], ref: m[1] })
+      : JSON.stringify(m);
+  const decode = (from: WebSocket, text: string): Msg => {
+    if (!v1Sockets.has(from)) return JSON.parse(text) as Msg;
+    const o = JSON.parse(text) as {
+      join_ref?: string;
+      ref: string | null;
+      topic: string;
+      event: string;
+      payload: unknown;
+    };
+    return [o.join_ref ?? null, o.ref, o.topic, o.event, o.payload];
+  };
   wss.on('connection', (ws) => {
-    const send = (m: Msg) => ws.send(JSON.stringify(m));
+    const send = (m: Msg) => ws.send(encode(ws, m));
     const reply = (m: Msg, status: 'ok' | 'error', response: unknown) =>
       send([m[0], m[1], m[2], 'phx_reply', { status, response }]);
     ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as Msg;
+      server.frames.push(data.toString());
+      const m = decode(ws, data.toString());
       server.received.push(m);
       const [joinRef, , topic, event, payload] = m;
       if (topic === 'phoenix' && event === 'heartbeat') {
@@ -81,7 +108,7 @@ export async function startPhoenix(defer: Defer): Promise<PhoenixServer> {
           send([joinRef, joinRef, topic, 'phx_close', {}]);
           return;
         case 'new_msg':
-          for (const [member] of room) member.send(JSON.stringify([null, null, topic, 'new_msg', payload]));
+          for (const [member] of room) member.send(encode(member, [null, null, topic, 'new_msg', payload]));
           return reply(m, 'ok', {});
         case 'ping':
           return reply(m, 'ok', { pong: payload });

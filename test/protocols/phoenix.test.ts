@@ -62,6 +62,91 @@ describe('the Phoenix test server, driven by the official phoenix client', () =>
   });
 });
 
+describe('the Phoenix test server in V1 object form (Supabase Realtime), driven by the official phoenix client', () => {
+  it('vsn=1.0.0: joins, pushes, replies, broadcasts and heartbeats travel as {topic,event,payload,ref} objects', async () => {
+    const server = await startPhoenix(defer);
+    // phoenix.js's V1 serializer (its default before 1.4, and Supabase's): the message object as JSON.
+    const socket = new Socket(server.url, {
+      transport: WebSocket,
+      vsn: '1.0.0',
+      encode: (msg: object, callback: (text: string) => void) => callback(JSON.stringify(msg)),
+      decode: (text: string, callback: (msg: unknown) => void) => callback(JSON.parse(text)),
+      heartbeatIntervalMs: 100,
+    });
+    defer(() => socket.disconnect());
+    socket.connect();
+    const room = socket.channel('room:v1', { user: 'bo' });
+    const broadcasts: unknown[] = [];
+    room.on('new_msg', (p) => broadcasts.push(p));
+    expect(await settle(room.join(1000))).toEqual(['ok', { joined: 'room:v1', params: { user: 'bo' } }]);
+    expect(await settle(room.push('ping', { n: 2 }, 1000))).toEqual(['ok', { pong: { n: 2 } }]);
+    expect(await settle(room.push('new_msg', { body: 'hey' }, 1000))).toEqual(['ok', {}]);
+    await until(
+      () => broadcasts.length === 1 && server.received.some((m) => m[3] === 'heartbeat'),
+      2000,
+      () => `broadcasts ${broadcasts.length}; received ${JSON.stringify(server.received)}`,
+    );
+    expect(broadcasts).toEqual([{ body: 'hey' }]);
+    expect(server.queries[0]?.get('vsn')).toBe('1.0.0');
+    const join = JSON.parse(server.frames[0]!) as Record<string, unknown>;
+    expect(join).toEqual({
+      topic: 'room:v1',
+      event: 'phx_join',
+      payload: { user: 'bo' },
+      ref: expect.any(String),
+      join_ref: join.ref,
+    });
+    const refused = socket.channel('secret:x', {});
+    expect(await settle(refused.join(1000))).toEqual(['error', { reason: 'unauthorized' }]);
+  });
+});
+
+describe('phoenixCodec in V1 object form (vsn=1.0.0)', () => {
+  it('speaks {topic,event,payload,ref,join_ref} when the URL asks for vsn=1.0.0: joins, pushes, replies, broadcasts', async () => {
+    const server = await startPhoenix(defer);
+    const codec = phoenixCodec({ heartbeatMs: 0 });
+    expect(codec.target('ws://h/socket?vsn=1.0.0&apikey=k', []).url).toBe(
+      'ws://h/socket/websocket?vsn=1.0.0&apikey=k',
+    );
+    const { proto } = openSession(defer, codec, `${server.url}?vsn=1.0.0`);
+    proto.input('join room:v1 {"user":"bo"}');
+    proto.input('push room:v1 new_msg {"body":"hey"}');
+    const [joined, broadcast, pushed] = await collect(proto, 3);
+    expect(joined).toMatchObject({
+      kind: 'response',
+      id: '1',
+      text: '{"topic":"room:v1","ref":"1","status":"ok","response":{"joined":"room:v1","params":{"user":"bo"}}}',
+    });
+    expect(joined!.rttMs).toBeGreaterThanOrEqual(0);
+    expect(broadcast).toMatchObject({
+      kind: 'event',
+      text: '{"topic":"room:v1","event":"new_msg","payload":{"body":"hey"}}',
+    });
+    expect(pushed).toMatchObject({ kind: 'response', id: '2' });
+    expect(server.frames.map((f) => JSON.parse(f) as unknown)).toEqual([
+      { topic: 'room:v1', event: 'phx_join', payload: { user: 'bo' }, ref: '1', join_ref: '1' },
+      { topic: 'room:v1', event: 'new_msg', payload: { body: 'hey' }, ref: '2', join_ref: '1' },
+    ]);
+  });
+
+  it('a refused join is an error answer and the topic can be joined again; heartbeats are objects too', async () => {
+    const server = await startPhoenix(defer);
+    const { proto } = openSession(defer, phoenixCodec({ heartbeatMs: 30 }), `${server.url}?vsn=1.0.0`);
+    proto.input('join room:v1 {"token":"bad"}');
+    expect(await nextMessage(proto)).toMatchObject({ kind: 'error', isError: true, id: '1' });
+    // The refused channel is forgotten: joining it again is allowed.
+    proto.input('join room:v1 {}');
+    expect(await nextMessage(proto)).toMatchObject({ kind: 'response', id: '2' });
+    await until(
+      () => server.frames.some((f) => f.startsWith('{') && f.includes('"heartbeat"')),
+      2000,
+      () => server.frames.join(' | '),
+    );
+    const beat = server.frames.find((f) => f.includes('"heartbeat"'))!;
+    expect(JSON.parse(beat)).toMatchObject({ topic: 'phoenix', event: 'heartbeat', payload: {} });
+  });
+});
+
 describe('phoenixCodec', () => {
   it('opens /socket/websocket?vsn=2.0.0 from the endpoint, keeping its query', () => {
     const codec = phoenixCodec();

@@ -6,9 +6,11 @@ import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
 import { parseArguments } from '../../src/protocols/json-values.js';
 import { signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { until } from '../helpers/servers.js';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, until } from '../helpers/servers.js';
 import { messages as collect, nextMessage, openSession } from './helpers.js';
-import { startSignalr } from './signalr-server.js';
+import { redirectToken, startSignalr } from './signalr-server.js';
 
 const defer = cleanupAfterEach();
 
@@ -50,6 +52,150 @@ describe('the SignalR test hub, driven by the official @microsoft/signalr client
     const closed = new Promise<Error | undefined>((resolve) => hub.onclose(resolve));
     await hub.send('Kick');
     expect((await closed)?.message).toMatch(/kicked/);
+  });
+});
+
+describe('the SignalR test hub negotiates as the official client expects', () => {
+  const officialHub = (url: string) =>
+    new HubConnectionBuilder()
+      .withUrl(url.replace('ws:', 'http:'), { transport: HttpTransportType.WebSockets })
+      .configureLogging(LogLevel.None)
+      .build();
+
+  it('negotiates (version 1), then opens the WebSocket with id=connectionToken; the token is good once', async () => {
+    const server = await startSignalr(defer, { negotiate: 'required' });
+    const hub = officialHub(server.url);
+    defer(() => hub.stop());
+    await hub.start();
+    expect(await hub.invoke('Add', 2, 3)).toBe(5);
+    expect(server.negotiations.map((n) => n.url)).toEqual(['/chat/negotiate?negotiateVersion=1']);
+    expect(server.upgrades.map((u) => u.url)).toEqual(['/chat?id=token-1']);
+    expect(hub.connectionId).toBe('conn-1');
+  });
+
+  it('follows a negotiate redirect and sends its access token as a bearer token on negotiate and upgrade', async () => {
+    const server = await startSignalr(defer, { negotiate: 'required' });
+    const hub = officialHub(server.url.replace('/chat', '/redirect'));
+    defer(() => hub.stop());
+    await hub.start();
+    expect(await hub.invoke('Echo', 'via redirect')).toBe('via redirect');
+    expect(server.negotiations).toEqual([
+      { url: '/redirect/negotiate?negotiateVersion=1' },
+      { url: '/chat/negotiate?negotiateVersion=1', authorization: `Bearer ${redirectToken}` },
+    ]);
+    expect(server.upgrades).toEqual([{ url: '/chat?id=token-1', authorization: `Bearer ${redirectToken}` }]);
+  });
+
+  it('a negotiate answer with an error fails the start with its words', async () => {
+    const server = await startSignalr(defer);
+    const hub = officialHub(server.url.replace('/chat', '/denied'));
+    await expect(hub.start()).rejects.toThrow('Negotiate refused: the hub is full');
+    expect(server.upgrades).toEqual([]);
+  });
+});
+
+describe('signalrCodec negotiates', () => {
+  it('negotiates before each socket: id=connectionToken, a fresh token after a reconnect', async () => {
+    const server = await startSignalr(defer, { negotiate: 'required' });
+    const { conn, proto } = openSession(defer, signalrCodec(), server.url, {
+      reconnect: { enabled: true },
+      backoff: { baseMs: 10, capMs: 10, floorMs: 10 },
+    });
+    proto.input('Add 1 2');
+    expect(await nextMessage(proto)).toMatchObject({
+      kind: 'response',
+      text: '{"type":3,"invocationId":"1","result":3}',
+    });
+    expect(server.upgrades.map((u) => u.url)).toEqual(['/chat?id=token-1']);
+    for (const ws of server.sockets()) ws.terminate();
+    await until(
+      () => proto.isReady && server.upgrades.length === 2,
+      3000,
+      () => `upgrades: ${JSON.stringify(server.upgrades)}`,
+    );
+    expect(server.negotiations.map((n) => n.url)).toEqual([
+      '/chat/negotiate?negotiateVersion=1',
+      '/chat/negotiate?negotiateVersion=1',
+    ]);
+    expect(server.upgrades[1]!.url).toBe('/chat?id=token-2');
+    expect(conn.url).toBe(server.url);
+  });
+
+  it('follows a redirect with its access token, sent as a bearer token on negotiate and on the upgrade', async () => {
+    const server = await startSignalr(defer, { negotiate: 'required' });
+    const { proto } = openSession(defer, signalrCodec(), server.url.replace('/chat', '/redirect'));
+    proto.input('Echo "via redirect"');
+    expect(await nextMessage(proto)).toMatchObject({ kind: 'response', summary: '#1 Echo "via redirect"' });
+    expect(server.negotiations).toEqual([
+      { url: '/redirect/negotiate?negotiateVersion=1' },
+      { url: '/chat/negotiate?negotiateVersion=1', authorization: `Bearer ${redirectToken}` },
+    ]);
+    expect(server.upgrades).toEqual([{ url: '/chat?id=token-1', authorization: `Bearer ${redirectToken}` }]);
+  });
+
+  it("a negotiate answer with an error ends the run with the server's words, no WebSocket opened", async () => {
+    const server = await startSignalr(defer);
+    const { conn } = openSession(defer, signalrCodec(), server.url.replace('/chat', '/denied'), {
+      reconnect: { enabled: true },
+    });
+    const ended = await new Promise<{ error?: Error }>((resolve) =>
+      conn.on('state', (c) => c.to === 'closed' && resolve(c)),
+    );
+    expect(ended.error?.message).toBe(
+      'the SignalR server refused the negotiation: Negotiate refused: the hub is full',
+    );
+    expect(server.upgrades).toEqual([]);
+  });
+
+  it('a negotiate that never answers fails within the handshake deadline; closing while negotiating leaves nothing running', async () => {
+    const http = createServer(() => {});
+    const sockets = new Set<Socket>();
+    http.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    const port = await listenOnLoopback(http);
+    defer(() => {
+      http.closeAllConnections();
+      return new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    const url = `ws://127.0.0.1:${port}/chat`;
+    const { conn } = openSession(defer, signalrCodec(), url, { handshakeTimeoutMs: 300 });
+    const ended = await new Promise<{ error?: { kind: string; message: string } }>((resolve) =>
+      conn.on('state', (c) => c.to === 'closed' && resolve(c)),
+    );
+    expect(ended.error).toMatchObject({
+      kind: 'timeout',
+      message: 'the opening handshake did not finish within 300 ms',
+    });
+    // The POST was aborted with the attempt: the server sees its socket close.
+    await until(
+      () => sockets.size === 0,
+      2000,
+      () => `${sockets.size} connection(s) still open`,
+    );
+    const second = openSession(defer, signalrCodec(), url, { handshakeTimeoutMs: 5000 });
+    await until(
+      () => sockets.size === 1,
+      2000,
+      () => 'the negotiate request never came',
+    );
+    await second.conn.close();
+    expect(second.conn.currentState).toBe('closed');
+    await until(
+      () => sockets.size === 0,
+      2000,
+      () => `${sockets.size} connection(s) still open after close()`,
+    );
+  });
+
+  it('a hub without /negotiate (404) is opened directly, as with skipNegotiation', async () => {
+    const server = await startSignalr(defer, { negotiate: 'absent' });
+    const { proto } = openSession(defer, signalrCodec(), server.url);
+    proto.input('Add 2 2');
+    expect(await nextMessage(proto)).toMatchObject({ kind: 'response', summary: '#1 Add 4' });
+    expect(server.negotiations).toEqual([]);
+    expect(server.upgrades.map((u) => u.url)).toEqual(['/chat']);
   });
 });
 

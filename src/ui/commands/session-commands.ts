@@ -1,7 +1,9 @@
 // The command context of a session: how a typed line or a command reaches the connection (as text, as
 // --binary bytes, or through the --proto codec) and what the toggles do. Built per render; no Ink in here.
 
+import type { Contract } from '../../contract/index.js';
 import type { Connection } from '../../core/connection.js';
+import { describeMark, markOf } from '../log/contract-mark.js';
 import { isInputError } from '../../protocols/codec.js';
 import type { ProtocolSession } from '../../protocols/session.js';
 import type { FormatOptions } from '../log/log-entry.js';
@@ -30,6 +32,9 @@ export interface SessionCommandDeps {
   lastSent: { current: string | undefined };
   /** Clears what --inline printed (the lens clears its buffer instead). */
   clearScreen: () => void;
+  /** --asyncapi: a typed message that breaks the document is held back once (`warnedText` remembers it). */
+  contract?: Contract;
+  warnedText?: { current: string | undefined };
 }
 
 export function sessionCommands(deps: SessionCommandDeps): CommandContext {
@@ -59,6 +64,17 @@ export function sessionCommands(deps: SessionCommandDeps): CommandContext {
     ...(deps.messages ? { messages: deps.messages } : {}),
     lastSent: () => lastSent.current,
     send: (data, isBinary, savedText) => {
+      const { contract, warnedText } = deps;
+      if (contract && warnedText && !isBinary && typeof data === 'string' && data !== warnedText.current) {
+        const mark = markOf(contract, 'sent', data, false);
+        if (mark.verdict === 'invalid') {
+          // Held back once: the same line again (↑, Enter) goes out, for testing how the server copes.
+          warnedText.current = data;
+          info(`not sent: ${describeMark(mark)} (↑ and Enter send it anyway)`);
+          return;
+        }
+      }
+      if (warnedText) warnedText.current = undefined;
       // --binary: text goes out as a binary frame (a --proto codec speaks text: it keeps its lines).
       if (binaryInput && !proto && !isBinary && typeof data === 'string') {
         const bytes = typedBytes(data, binaryInput);

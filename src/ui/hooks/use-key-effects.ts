@@ -3,6 +3,7 @@
 
 import { useStdin, useStdout } from 'ink';
 import { useEffect, useEffectEvent, useRef, type Dispatch } from 'react';
+import type { Contract } from '../../contract/index.js';
 import type { Connection } from '../../core/connection.js';
 import type { ProtocolSession } from '../../protocols/session.js';
 import { runCommand, type SavedMessages } from '../commands/run-command.js';
@@ -21,6 +22,7 @@ export interface KeyEffectsSession {
   dropAfterMs: number;
   binaryInput?: 'raw' | 'hex' | 'base64';
   messages?: SavedMessages;
+  contract?: Contract;
   onHistory?: (line: string) => void;
   onForceExit?: () => void;
   onCopy?: (text: string) => void;
@@ -38,6 +40,8 @@ export function useKeyEffects(session: KeyEffectsSession): void {
   const { stdout, write } = useStdout();
   const { setRawMode } = useStdin();
   const lastSent = useRef<string | undefined>(undefined);
+  /** --asyncapi: the invalid line last held back, which goes out if sent again. */
+  const warnedText = useRef<string | undefined>(undefined);
   const lastQuit = useRef({ at: 0 });
   const log = store.log;
 
@@ -48,6 +52,7 @@ export function useKeyEffects(session: KeyEffectsSession): void {
       binaryInput: session.binaryInput,
       messages: session.messages,
       lastSent,
+      ...(session.contract ? { contract: session.contract, warnedText } : {}),
       clearScreen: () => write('\x1b[2J\x1b[3J\x1b[H'),
     });
     for (const effect of effects)

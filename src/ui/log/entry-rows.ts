@@ -2,6 +2,7 @@
 // scrolling log, and the inspector's full text of one message.
 
 import chalk from 'chalk';
+import { verdictLines, verdictSymbol } from './contract-mark.js';
 import { formatBytes } from '../../text/bytes.js';
 import { sanitize } from '../../text/sanitize.js';
 import {
@@ -95,9 +96,9 @@ export function entryRows(entry: LogEntry, opts: FormatOptions, maxRows: number)
 
 function rowMark(entry: LogEntry): string {
   return entry.kind === 'sent'
-    ? chalk.blue('→')
+    ? `${chalk.blue('→')} ${verdictSymbol(entry.contract).trimEnd()}`.trimEnd()
     : entry.kind === 'received'
-      ? chalk.green('←')
+      ? `${chalk.green('←')} ${verdictSymbol(entry.contract).trimEnd()}`.trimEnd()
       : chalk.red('✕');
 }
 
@@ -115,9 +116,12 @@ export function inspectLines(entry: LogEntry): string[] {
     ];
   const data = typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data;
   const what = entry.isBinary ? 'binary' : 'text';
-  const header = chalk.dim(`${entry.kind} ${what} message, ${formatBytes(data.length)}, at ${when}`);
-  if (entry.isBinary) return [header, ...hexDump(data)];
-  return [header, ...jsonOrText(data.toString('utf8'))];
+  const header = [
+    chalk.dim(`${entry.kind} ${what} message, ${formatBytes(data.length)}, at ${when}`),
+    ...(entry.kind === 'dropped' ? [] : verdictLines(entry.contract)),
+  ];
+  if (entry.isBinary) return [...header, ...hexDump(data)];
+  return [...header, ...jsonOrText(data.toString('utf8'))];
 }
 
 /** A message's text for the inspector: pretty, coloured JSON when it is JSON, else the text's lines. */

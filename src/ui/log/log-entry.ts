@@ -5,10 +5,11 @@ import { isUtf8 } from 'node:buffer';
 import { formatBytes } from '../../text/bytes.js';
 import { sanitize } from '../../text/sanitize.js';
 import type { DecodedEntry } from './protocol-entry.js';
+import { verdictSymbol, type ContractMark } from './contract-mark.js';
 
 export type LogEntry =
-  | { kind: 'sent'; at: number; data: string | Buffer; isBinary: boolean }
-  | { kind: 'received'; at: number; data: Buffer; isBinary: boolean }
+  | { kind: 'sent'; at: number; data: string | Buffer; isBinary: boolean; contract?: ContractMark }
+  | { kind: 'received'; at: number; data: Buffer; isBinary: boolean; contract?: ContractMark }
   | { kind: 'dropped'; at: number; data: string | Buffer; isBinary: boolean; why: string }
   | { kind: 'state'; at: number; text: string; tone: 'good' | 'warn' | 'bad' }
   | { kind: 'ping'; at: number }
@@ -111,9 +112,15 @@ export function formatEntry(entry: LogEntry, opts: FormatOptions): string {
   };
   switch (entry.kind) {
     case 'sent':
-      return line(chalk.blue('→'), payload(entry.data, entry.isBinary, opts.isPretty));
+      return line(
+        chalk.blue('→'),
+        verdictSymbol(entry.contract) + payload(entry.data, entry.isBinary, opts.isPretty),
+      );
     case 'received':
-      return line(chalk.green('←'), payload(entry.data, entry.isBinary, opts.isPretty));
+      return line(
+        chalk.green('←'),
+        verdictSymbol(entry.contract) + payload(entry.data, entry.isBinary, opts.isPretty),
+      );
     case 'dropped':
       return line(
         chalk.red('✕'),

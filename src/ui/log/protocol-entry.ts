@@ -168,6 +168,7 @@ export function inputHint(name: ProtocolName): string {
     case 'stomp':
       return 'STOMP: subscribe DEST, send DEST [name:value…] BODY, unsubscribe ID, ack ID; receipt: asks for a RECEIPT';
     case 'raw':
-      return '';
+      // Raw WebSocket has a codec only with --separator.
+      return 'Records: each line sent ends with the --separator; text frames are split into one entry per record';
   }
 }

@@ -1,6 +1,8 @@
 // Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
 
 import type { Connection } from '../../core/connection.js';
+import type { Contract } from '../../contract/index.js';
+import { markOf } from '../log/contract-mark.js';
 import type { ConnectionEvents, ConnectionSnapshot, Outgoing } from '../../core/events.js';
 import type { WsxError } from '../../core/errors.js';
 import type { ProtocolMessage } from '../../protocols/codec.js';
@@ -40,6 +42,8 @@ export interface StoreOptions {
    * lines as typed instead of the frames they became (the protocol's own pongs and handshakes stay out).
    */
   proto?: ProtocolSession;
+  /** --asyncapi: each text message sent and received carries its verdict (the lens marks its row). */
+  contract?: Contract;
 }
 
 const queuePreviewCount = 5;
@@ -82,7 +86,7 @@ export class SessionStore {
     this.log = options.logLimits ? new LogBuffer(options.logLimits) : undefined;
     this.view = this.buildView(0);
     const offs = [
-      options.proto ? this.showDecoded(options.proto) : this.showFrames(),
+      options.proto ? this.showDecoded(options.proto) : this.showFrames(options.contract),
       this.showConnection(options),
     ];
     this.detach = () => offs.forEach((off) => off());
@@ -110,8 +114,8 @@ export class SessionStore {
     };
   }
 
-  /** Without a codec: the frames received and sent. Returns the unsubscribe. */
-  private showFrames(): () => void {
+  /** Without a codec: the frames received and sent (with --asyncapi, each with its verdict). Returns the unsubscribe. */
+  private showFrames(contract: Contract | undefined): () => void {
     const { listen, off } = listenerList(this.conn);
     // A message from ws can be a view into the much larger chunk the socket read: kept in the lens's log
     // for a long time, that view would pin the whole chunk. A copy holds only the message's own bytes.
@@ -121,10 +125,17 @@ export class SessionStore {
         at: this.now(),
         data: this.log ? Buffer.from(msg.data) : msg.data,
         isBinary: msg.isBinary,
+        ...(contract ? { contract: markOf(contract, 'received', msg.data, msg.isBinary) } : {}),
       }),
     );
     listen('sent', (msg) =>
-      this.add({ kind: 'sent', at: this.now(), data: msg.data, isBinary: msg.isBinary }),
+      this.add({
+        kind: 'sent',
+        at: this.now(),
+        data: msg.data,
+        isBinary: msg.isBinary,
+        ...(contract ? { contract: markOf(contract, 'sent', msg.data, msg.isBinary) } : {}),
+      }),
     );
     return off;
   }
