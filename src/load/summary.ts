@@ -76,6 +76,7 @@ export function addCounts(into: LoadCounts, from: LoadCounts): LoadCounts {
     'received',
     'late',
     'unmatched',
+    'invalid',
     'unanswered',
     'unsent',
   ] as const)
