@@ -1,14 +1,24 @@
 // npm run bench's wsx load rows (also `node bench/load.mjs` alone): wsx load against a raw ws script doing
-// the same work (the same-runtime floor), on loopback servers in their own processes. A measurement, never
-// a test: it exits 0 whatever the figures. Sizes come from the environment, clamped:
+// the same work (the same-runtime floor) and against Artillery 2.0.21's ws engine (a named peer, installed
+// on demand into bench/.peers/: bench/artillery-peer.mjs), on loopback servers in their own processes. A
+// measurement, never a test: it exits 0 whatever the figures. Sizes come from the environment, clamped:
 //   WSX_BENCH_LOAD_CONNS  idle connections for the memory rows (default 19000: this machine's open-file
 //                         limit is 20,000 a process, and `ulimit -n` cannot be raised here)
 //   WSX_BENCH_LOAD_RATE   echo messages a second over 1,000 connections (default 20000)
+//   WSX_BENCH_PEERS=0     leaves Artillery out (no install, no rows)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  artilleryBin,
+  artilleryCounts,
+  artilleryEnv,
+  artilleryScript,
+  artilleryVersion,
+  ensureArtillery,
+} from './artillery-peer.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'wsx-bench-load-'));
@@ -22,6 +32,8 @@ const envInt = (name, fallback, max) => {
 const conns = envInt('WSX_BENCH_LOAD_CONNS', 19_000, 19_500);
 const rate = envInt('WSX_BENCH_LOAD_RATE', 20_000, 100_000);
 const sources = ['127.0.0.2', '127.0.0.3'];
+const artilleryMissing = process.env.WSX_BENCH_PEERS === '0' ? 'WSX_BENCH_PEERS=0' : ensureArtillery();
+if (artilleryMissing) console.log(`Artillery left out: ${artilleryMissing}`);
 
 /**
  * Starts a server process; resolves once it prints "listening …PORT" with its port, pid, and
@@ -64,15 +76,35 @@ function rssKiB(pid) {
   }
 }
 
+/** A process's peak resident set (VmHWM, KiB) and CPU time so far (ms, every thread), from /proc. */
+function procUsage(pid) {
+  try {
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms.
+    // A process that was killed and not yet reaped (a zombie) has no VmHWM: keep the last reading.
+    if (!Number.isFinite(hwm)) return undefined;
+    return { maxRssKiB: hwm, cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs a client to exit; returns its stdout, stderr, peak RSS (KiB) and CPU ms. `onTick(child)` runs every
  * 200 ms while it runs (to sample a server, or to end the client with a signal).
  */
-async function runClient(argv, onTick) {
+async function runClient(argv, onTick, env = {}) {
   const usageFile = join(work, `usage-${Math.random().toString(36).slice(2)}.json`);
   const child = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${usageHook}`, WSX_BENCH_USAGE: usageFile },
+    env: {
+      ...process.env,
+      ...env,
+      NO_COLOR: '1',
+      NODE_OPTIONS: `--import ${usageHook}`,
+      WSX_BENCH_USAGE: usageFile,
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -97,9 +129,17 @@ const rawLoad = (url, n, ms, r = 0, ips = []) => [
   String(r),
   ips.join(','),
 ];
+/** Artillery runs `script`; its report goes to a file of its own. */
+const artilleryRun = (script, report, onTick) =>
+  runClient([node, artilleryBin, 'run', '--output', report, script], onTick, artilleryEnv);
 const echoServer = () => startServer([node, join(root, 'bench/load-server.mjs'), 'echo']);
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const rows = [];
+// Each row is printed as soon as it is measured too: a part that hangs still leaves the others.
+const push = rows.push.bind(rows);
+rows.push = (row) => (console.log(`  ${row[0]}: ${row[1]}`), push(row));
+/** Artillery's CPU for a run of one idle connection: its start-up, included in its per-CPU-second figure. */
+let artilleryStartCpuMs;
 
 // 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1. wsx load
 // runs until the server has seen all N (opening 19,000 takes a while on a busy machine), then a second
@@ -108,26 +148,51 @@ const rows = [];
   const server = await echoServer();
   const url = `ws://127.0.0.1:${server.port}`;
   const per = {};
-  const holdThenStop = (n) => {
+  const holdThenStop = (n, signal = 'SIGINT') => {
     let fullSince;
+    let isSent = false;
+    // One signal: a second SIGINT after wsx has reported and let go of its handler would kill it before
+    // the usage hook writes its figures at exit.
     return (child) => {
-      if (server.clients() < n) return;
+      if (server.clients() < n || isSent) return;
       fullSince ??= performance.now();
-      if (performance.now() - fullSince > 1000) child.kill('SIGINT');
+      if (performance.now() - fullSince > 1000) isSent = child.kill(signal);
     };
   };
-  for (const name of ['raw', 'wsx']) {
-    const run = (n) =>
-      name === 'raw'
+  for (const name of artilleryMissing ? ['raw', 'wsx'] : ['raw', 'wsx', 'artillery']) {
+    // Artillery: each virtual user opens its connection and thinks for 10 minutes. Its SIGINT handler
+    // waits for the users to finish (here: never), so its peak RSS (VmHWM) and CPU are read from /proc
+    // while it runs and it is killed. One source address: it has no round-robin, and 19,000 fit in one
+    // address's ports.
+    let peakClients = 0;
+    let artilleryUsage;
+    const run = (n) => {
+      artilleryUsage = undefined;
+      return name === 'raw'
         ? runClient(rawLoad(url, n, 2000, 0, sources))
-        : runClient(
-            wsxLoad(url, ['-c', String(n), '-d', '300s', '--source-ip', sources.join(',')]),
-            holdThenStop(n),
-          );
+        : name === 'wsx'
+          ? runClient(
+              wsxLoad(url, ['-c', String(n), '-d', '300s', '--source-ip', sources.join(',')]),
+              holdThenStop(n),
+            )
+          : artilleryRun(
+              artilleryScript(join(work, `hold-${n}.json`), { url, conns: n, arrivalsPerSec: 1000 }),
+              join(work, `hold-${n}-report.json`),
+              ((stop) => (child) => {
+                peakClients = Math.max(peakClients, server.clients());
+                artilleryUsage = procUsage(child.pid) ?? artilleryUsage;
+                stop(child);
+              })(holdThenStop(n, 'SIGKILL')),
+            ).then((r) => ({ ...r, ...artilleryUsage }));
+    };
     const one = await run(1);
     const many = await run(conns);
     per[name] = (many.maxRssKiB - one.maxRssKiB) / (conns - 1);
     if (name === 'wsx') per.wsxOpened = JSON.parse(many.stdout || '{}').connections?.opened;
+    if (name === 'artillery') {
+      per.artilleryOpened = peakClients;
+      per.artilleryStartCpuMs = one.cpuMs;
+    }
     // Let the server see the last connections go before the next client counts.
     while (server.clients() > 0) await new Promise((r) => setTimeout(r, 200));
   }
@@ -137,6 +202,13 @@ const rows = [];
     `wsx ${fmt(per.wsx)} KiB vs raw ${fmt(per.raw)} KiB (${fmt(per.wsx / per.raw, 2)}x); wsx opened ${per.wsxOpened}`,
     '<= 16 KiB',
   ]);
+  if (per.artillery !== undefined)
+    rows.push([
+      `client memory per idle connection at ${conns}, Artillery ${artilleryVersion}`,
+      `wsx ${fmt(per.wsx)} KiB vs Artillery ${fmt(per.artillery)} KiB (${fmt(per.wsx / per.artillery, 2)}x); Artillery held ${per.artilleryOpened} at once (the server's count)`,
+      '<= 0.5x',
+    ]);
+  artilleryStartCpuMs = per.artilleryStartCpuMs;
 }
 
 // 2. Echo round trips per second per client CPU second, 1,000 connections, RTT recorded.
@@ -155,6 +227,32 @@ const rows = [];
     `wsx ${fmt(wsxPerCore, 0)} vs raw ${fmt(rawPerCore, 0)} (${fmt(wsxPerCore / rawPerCore, 2)}x); wsx late ${s.messages?.late}, rtt p99 ${s.rtt_ms?.p99} ms`,
     '>= 1.0x',
   ]);
+  if (!artilleryMissing) {
+    // The same 1,000 connections and rate: each virtual user sends every 1000/(rate/1000) ms and waits for
+    // its echo (a `capture`, Artillery's only way to receive in its ws engine). It records no round-trip
+    // time, so its figure is completed send→echo pairs (websocket.messages_received) per CPU second.
+    const again = await echoServer();
+    const perUserPerSec = rate / 1000;
+    const report = join(work, 'echo-report.json');
+    const art = await artilleryRun(
+      artilleryScript(join(work, 'echo.json'), {
+        url: `ws://127.0.0.1:${again.port}`,
+        conns: 1000,
+        arrivalsPerSec: 1000,
+        messages: Math.max(1, Math.round(perUserPerSec * 5)),
+        thinkMs: Math.round(1000 / perUserPerSec),
+      }),
+      report,
+    );
+    again.stop();
+    const counts = existsSync(report) ? artilleryCounts(report) : { sent: NaN, received: NaN, failed: NaN };
+    const artPerCore = counts.received / (art.cpuMs / 1000);
+    rows.push([
+      `echo round trips per client CPU second, Artillery ${artilleryVersion}`,
+      `wsx ${fmt(wsxPerCore, 0)} (RTT recorded) vs Artillery ${fmt(artPerCore, 0)} completed send→echo pairs, no RTT (${fmt(wsxPerCore / artPerCore, 2)}x); Artillery sent ${counts.sent}, received ${counts.received}, ${counts.failed} users failed, ${fmt(art.cpuMs / 1000, 2)} CPU-s of which ~${fmt((artilleryStartCpuMs ?? NaN) / 1000, 2)} its start`,
+      '>= 3x',
+    ]);
+  }
 }
 
 // 3. Accuracy: a server that answers after exactly 5 ms.

@@ -18,6 +18,7 @@
 //                         runs never read it. A module both bundles import exists twice, so nothing may
 //                         cross between them by identity: errors are told by name (isInputError), each
 //                         chalk is set apart, and test/e2e/build.test.ts fails on a class in both.
+// dist/cli/load-worker.js  a `wsx load --workers` thread's entry: the load engine, codecs, proxy agents.
 // dist/cli/hdr-histogram.js  hdr-histogram-js, which only `wsx load` imports (dynamically).
 // dist/contract/index.js  the AsyncAPI contract layer with yaml and ajv (~500 KiB): only --asyncapi imports it.
 // dist/cli/socks-agent.js    the SOCKS agent (socks-proxy-agent, socks), which only a SOCKS proxy run imports.
@@ -234,6 +235,13 @@ const results = await Promise.all([
       WSX_SCRIPT_HASHES: JSON.stringify(Object.fromEntries(scripts.map(({ file, hash }) => [file, hash]))),
     },
     entryPoints: { 'cli/main': 'src/cli/launch.ts' },
+    outdir: 'dist',
+  }),
+  // A `wsx load --workers` thread: only a run with more than one worker starts it.
+  build({
+    ...common,
+    plugins: [...common.plugins, histogramsStayOut, socksStaysOut, mqttPacketsStayOut],
+    entryPoints: { 'cli/load-worker': 'src/cli/load-worker.ts' },
     outdir: 'dist',
   }),
   build({ ...common, entryPoints: { 'cli/hdr-histogram': 'src/load/hdr-histogram.ts' }, outdir: 'dist' }),

@@ -97,6 +97,13 @@ const load: readonly FlagSpec[] = [
     value: 'duration-or-zero',
     default: '2s',
   },
+  // One thread by default: a small run is faster, leaner and sends fewer late on one (docs/load.md).
+  {
+    flags: '--workers <k>',
+    help: 'worker threads to spread the connections over, histograms merged exactly',
+    value: 'count',
+    default: '1',
+  },
   { flags: '-q, --quiet', help: 'no progress and no table on stderr, only errors' },
 ];
 

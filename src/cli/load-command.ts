@@ -1,17 +1,19 @@
 // `wsx load URL` and `wsx load merge FILE…`: flags for many connections, validated before any socket opens.
 
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { describeIoError } from '../text/io-error.js';
 import type { Command } from 'commander';
 import { wsClientOptions } from '../core/connection-options.js';
 import { parsePath } from '../match/matcher.js';
 import { compileMessage, defaultMessage } from '../load/message.js';
-import type { Correlation, LoadPlan } from '../load/runner.js';
+import type { Correlation, LoadHooks } from '../load/runner.js';
 import type { ScenarioLoadPlan } from '../load/scenario-load.js';
-import { parseStages, shardOffset, shardSlice, stagesDurationMs, type Stage } from '../load/stages.js';
+import { parseStages, shardSlice, stagesDurationMs, type Stage } from '../load/stages.js';
 import { parseThreshold, type Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { durationFlag, positiveIntFlag, usage } from './flag-values.js';
+import { peakConnections, planFromSettings, sliceOf, type LoadSettings } from './load-settings.js';
 import { buildOptions } from './options.js';
 import { commandFlags } from './command-flags.js';
 import { sharedOptions, toOption, type RawFlags } from './program.js';
@@ -37,6 +39,7 @@ export interface LoadFlags {
   lateAfter: string;
   drain: string;
   quiet?: boolean;
+  workers?: string;
   iterations?: string;
   var?: string[];
 }
@@ -156,6 +159,11 @@ async function loadScenario(
   }
   if (scenario.url === undefined)
     return { ended: 'usage', message: `${file}: no URL: add a "connect URL" line` };
+  if (flags.workers !== undefined && positiveIntFlag('--workers', flags.workers) > 1)
+    throw usage(
+      '--workers goes with a URL: a scenario file runs on one thread',
+      'for more cores, run shards with --shard i/n and add them up with wsx load merge',
+    );
   const shard = flags.shard === undefined ? { index: 0, count: 1 } : shardFlag(flags.shard);
   const connections = positiveIntFlag('--connections', flags.connections);
   const raw = subcommandFlags(program, flags);
@@ -287,29 +295,25 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
     const target = makeCodec
       ? makeCodec().target(options.url, options.connection.protocols ?? [])
       : undefined;
-    const slice = (n: number) => shardSlice(n, shard.index, shard.count);
-    const plan: LoadPlan = {
+    const settings: LoadSettings = {
       url: target?.url ?? options.url,
       protocols: target?.protocols ?? options.connection.protocols ?? [],
-      ...(makeCodec ? { makeCodec } : {}),
+      ...(options.proto ? { proto: options.proto } : {}),
       wsOptions: wsClientOptions(options.connection),
-      ...(options.connection.agentFor ? { agentFor: options.connection.agentFor } : {}),
-      connections: slice(connections),
-      ...(stages ? { stages: stages.map((s) => ({ ...s, target: slice(s.target) })) } : {}),
+      ...(options.proxy ? { proxy: options.proxy } : {}),
+      connections,
+      ...(stages ? { stages } : {}),
       connectRatePerSec:
-        flags.connectRate === undefined
-          ? Infinity
-          : rateFlag('--connect-rate', flags.connectRate) / shard.count,
+        flags.connectRate === undefined ? Infinity : rateFlag('--connect-rate', flags.connectRate),
       durationMs,
-      ...(message ? { message } : {}),
-      ...(flags.rate !== undefined ? { ratePerSec: rateFlag('--rate', flags.rate) / shard.count } : {}),
+      ...(isSending ? { messageTemplate: messageText ?? defaultMessage } : {}),
+      ...(flags.rate !== undefined ? { ratePerSec: rateFlag('--rate', flags.rate) } : {}),
       ...(flags.ratePerConn !== undefined
         ? { ratePerConn: rateFlag('--rate-per-conn', flags.ratePerConn) }
         : {}),
       correlate: correlateFlag(flags.correlate, isSending),
       isFanout: flags.fanout === true,
       sourceIps: flags.sourceIp === undefined ? [] : sourceIpsFlag(flags.sourceIp),
-      connOffset: shardOffset(connections, shard.index, shard.count),
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),
       drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
       closeTimeoutMs: 2000,
@@ -317,12 +321,40 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
         ? { isValid: (text: string) => options.contract!.contract.check('received', text).isValid }
         : {}),
     };
+    // A worker without a connection of its own would still open one to probe: never more workers than
+    // connections in this shard.
+    const workers = Math.max(
+      1,
+      Math.min(
+        positiveIntFlag('--workers', flags.workers ?? '1'),
+        sliceOf(peakConnections(settings), { shard, worker: { index: 0, count: 1 } }),
+      ),
+    );
+    const plan = await planFromSettings(settings, { shard, worker: { index: 0, count: 1 } });
+    const makeDriver =
+      workers > 1
+        ? async (hooks: LoadHooks) => {
+            const { WorkerPool } = await import('../load/worker-pool.js');
+            // dist/cli/load-worker.js, beside this bundle (scripts/build.mjs).
+            const entry = new URL('./load-worker.js', import.meta.url);
+            return new WorkerPool(
+              workers,
+              (index) =>
+                new Worker(entry, {
+                  workerData: { settings, slice: { shard, worker: { index, count: workers } } },
+                }),
+              plan.stages ? peakConnections(plan) : plan.connections,
+              hooks,
+            );
+          }
+        : undefined;
     const startAtMs = flags.startAt === undefined ? undefined : startAtFlag(flags.startAt);
     const { runLoad } = await import('../modes/load.js');
     done(
       await runLoad(
         {
           plan: { connections: plan },
+          ...(makeDriver ? { makeDriver, threads: workers } : {}),
           displayUrl: options.displayUrl,
           thresholds,
           shard,

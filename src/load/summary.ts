@@ -60,6 +60,35 @@ export function emptyCounts(): LoadCounts {
   };
 }
 
+/**
+ * Adds `from` into `into`: what workers running side by side counted. Their peaks add up (an upper bound
+ * when they peaked at different times, as for shards).
+ */
+export function addCounts(into: LoadCounts, from: LoadCounts): LoadCounts {
+  for (const key of [
+    'target',
+    'attempts',
+    'opened',
+    'failed',
+    'peak',
+    'lost',
+    'sent',
+    'received',
+    'late',
+    'unmatched',
+    'invalid',
+    'unanswered',
+    'unsent',
+  ] as const)
+    into[key] += from[key];
+  into.reach.expected += from.reach.expected;
+  into.reach.received += from.reach.received;
+  into.iterations.completed += from.iterations.completed;
+  into.iterations.failed += from.iterations.failed;
+  for (const [kind, n] of Object.entries(from.errors)) into.errors[kind] = (into.errors[kind] ?? 0) + n;
+  return into;
+}
+
 /** `wsx load --summary-json`: numbers are numbers, times in ms. Version 1; fields are only ever added. */
 export interface LoadSummary {
   version: 1;
@@ -89,7 +118,7 @@ export interface LoadSummary {
   thresholds: ThresholdResult[];
   shard: { index: number; count: number };
   /** The load generator's own health: when it is the bottleneck, the figures describe it, not the server. */
-  client: { event_loop_p99_ms: number; cpu_percent: number };
+  client: { event_loop_p99_ms: number; cpu_percent: number; workers: number };
   /** The histograms themselves (HdrHistogram compressed base64), so shards merge exactly. */
   histograms: { settings: typeof histogramSettings; rtt: string; connect: string };
 }
@@ -102,7 +131,8 @@ export interface SummaryInput {
   connect: Histogram;
   thresholds: Threshold[];
   shard: { index: number; count: number };
-  client: { eventLoopP99Ms: number; cpuPercent: number };
+  /** `workers`: the threads that ran connections (--workers), 1 unless told. */
+  client: { eventLoopP99Ms: number; cpuPercent: number; workers?: number };
   isFanout: boolean;
   /** --asyncapi: received messages were checked (the summary then counts the invalid ones). */
   hasContract?: boolean;
@@ -163,6 +193,7 @@ export function buildSummary(x: SummaryInput): LoadSummary {
     client: {
       event_loop_p99_ms: Math.round(x.client.eventLoopP99Ms * 10) / 10,
       cpu_percent: Math.round(x.client.cpuPercent),
+      workers: x.client.workers ?? 1,
     },
     histograms: {
       settings: histogramSettings,
@@ -219,6 +250,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
   let durationMs = 0;
   let eventLoopP99Ms = 0;
   let cpuPercent = 0;
+  let workers = 0;
   for (const { summary: s } of files) {
     rtt.add(decodeHistogram(s.histograms.rtt));
     connect.add(decodeHistogram(s.histograms.connect));
@@ -244,6 +276,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     durationMs = Math.max(durationMs, s.duration_s * 1000);
     eventLoopP99Ms = Math.max(eventLoopP99Ms, s.client?.event_loop_p99_ms ?? 0);
     cpuPercent = Math.max(cpuPercent, s.client?.cpu_percent ?? 0);
+    workers += s.client?.workers ?? 1;
   }
   const thresholds = exprs.map((e) => parseThreshold(e)).filter((t): t is Threshold => typeof t !== 'string');
   return buildSummary({
@@ -254,7 +287,7 @@ export function mergeSummaries(files: { file: string; summary: LoadSummary }[]):
     connect,
     thresholds,
     shard: { index: 0, count: 1 },
-    client: { eventLoopP99Ms, cpuPercent },
+    client: { eventLoopP99Ms, cpuPercent, workers },
     isFanout: files.some((f) => f.summary.reach !== undefined),
     hasContract: files.some((f) => f.summary.messages.invalid !== undefined),
     isScenario: files.some((f) => f.summary.iterations !== undefined),

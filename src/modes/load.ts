@@ -3,10 +3,16 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { intervalLogWriter, loadHistograms, percentiles } from '../load/histogram.js';
-import type { LoadEngine } from '../load/measures.js';
-import { LoadRun, type LoadPlan } from '../load/runner.js';
+import {
+  intervalLogWriter,
+  loadHistograms,
+  newHistogram,
+  percentiles,
+  type Histogram,
+} from '../load/histogram.js';
+import { LoadRun, type LoadHooks, type LoadPlan } from '../load/runner.js';
 import { ScenarioLoad, type ScenarioLoadPlan } from '../load/scenario-load.js';
+import type { LoadDriver } from '../load/worker-pool.js';
 import {
   buildSummary,
   errorTotal,
@@ -18,6 +24,7 @@ import {
 import type { Threshold } from '../load/thresholds.js';
 import type { Outcome } from '../outcome.js';
 import { xmlAttr, xmlText } from '../scenario/junit.js';
+import { openLiveView, viewLines, type ViewFrame } from './load-view.js';
 import { readFile } from 'node:fs/promises';
 import { describeIoError } from '../text/io-error.js';
 
@@ -32,6 +39,10 @@ export interface LoadReports {
 export interface LoadModeOptions {
   /** Plain connections (hold, send at a rate, fan-out), or each connection running a scenario file. */
   plan: { connections: LoadPlan } | { scenario: ScenarioLoadPlan };
+  /** --workers: the run spread over threads; by default one run of `plan` on this thread. */
+  makeDriver?: (hooks: LoadHooks) => Promise<LoadDriver>;
+  /** Threads running connections (--workers): the CPU a busy client may use is this many cores. */
+  threads?: number;
   displayUrl: string;
   thresholds: Threshold[];
   shard: { index: number; count: number };
@@ -39,7 +50,7 @@ export interface LoadModeOptions {
   startAtMs?: number;
   reports: LoadReports;
   isQuiet: boolean;
-  /** stderr is a terminal: the progress line redraws every second instead of a line every 10 s. */
+  /** stderr is a terminal: a full-screen live view every second instead of a progress line every 10 s. */
   isTty: boolean;
 }
 
@@ -48,16 +59,23 @@ interface Io {
   stderr: Writable;
 }
 
-/** A line of progress: open/target, rates and the last interval's percentiles. */
-function progressLine(run: LoadEngine, sentBefore: number, receivedBefore: number, seconds: number): string {
-  const interval = run.takeInterval();
-  const rtt = percentiles(interval.rtt);
-  const c = run.counts;
+/** Seconds between progress lines when stderr is not a terminal: a CI log gets a line, not a flood. */
+const progressEverySeconds = 10;
+
+/** A line of progress: open/target, rates and the interval's percentiles. */
+function progressLine(
+  run: LoadDriver,
+  rtt: Histogram,
+  sent: number,
+  received: number,
+  seconds: number,
+): string {
+  const p = percentiles(rtt);
   const rate = (n: number) => Math.round(n / seconds);
-  const rttText = rtt.count > 0 ? `rtt p50 ${rtt.p50}ms p99 ${rtt.p99}ms` : 'rtt -';
+  const rttText = p.count > 0 ? `rtt p50 ${p.p50}ms p99 ${p.p99}ms` : 'rtt -';
   return (
     `${(run.elapsedMs() / 1000).toFixed(0)}s  conns ${run.openCount()}/${run.currentTarget()}  ` +
-    `sent ${rate(c.sent - sentBefore)}/s  recv ${rate(c.received - receivedBefore)}/s  ${rttText}  errors ${errorTotal(c.errors)}`
+    `sent ${rate(sent)}/s  recv ${rate(received)}/s  ${rttText}  errors ${errorTotal(run.counts.errors)}`
   );
 }
 
@@ -118,9 +136,12 @@ function finish(
 export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
-  const hooks = { warning: (w: { message: string }) => io.stderr.write(`wsx: ${w.message}\n`) };
-  const run: LoadEngine =
-    'scenario' in o.plan ? new ScenarioLoad(o.plan.scenario, hooks) : new LoadRun(o.plan.connections, hooks);
+  const hooks: LoadHooks = { warning: (w) => io.stderr.write(`wsx: ${w.message}\n`) };
+  const run: LoadDriver = o.makeDriver
+    ? await o.makeDriver(hooks)
+    : 'scenario' in o.plan
+      ? new ScenarioLoad(o.plan.scenario, hooks)
+      : new LoadRun(o.plan.connections, hooks);
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal === 'SIGINT' ? 'interrupted' : 'terminated';
     run.stop();
@@ -128,6 +149,7 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const timers: NodeJS.Timeout[] = [];
+  let closeView: (() => void) | undefined;
   try {
     if (o.startAtMs !== undefined && o.startAtMs > Date.now()) {
       if (!o.isQuiet)
@@ -142,46 +164,75 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
     const failure = await run.probe();
     if (failure) {
       run.stop();
+      await run.terminate?.();
       return { ended: 'failed', error: failure, url: o.displayUrl, hasOpened: false };
     }
     let hdrLog: string[] | undefined;
+    let writer: ReturnType<typeof intervalLogWriter> | undefined;
     if (o.reports.hdrLog) {
       hdrLog = [];
-      const writer = intervalLogWriter((text) => hdrLog!.push(text));
+      writer = intervalLogWriter((text) => hdrLog!.push(text));
       writer.outputComment(`wsx load ${o.displayUrl}, values in microseconds`);
       writer.outputLogFormatVersion();
       writer.outputStartTime(Date.now());
       writer.outputLegend();
-      let last = 0;
-      timers.push(
-        setInterval(() => {
-          const now = run.elapsedMs() / 1000;
-          const { rtt, connect } = run.takeInterval();
+    }
+    const view = o.isTty && !o.isQuiet ? openLiveView(io.stderr) : undefined;
+    closeView = view?.close;
+    // One ticker a second takes the interval's latencies; the interval log, the live view (every second)
+    // and the progress line (every 10 s when stderr is not a terminal) all read them.
+    let last = 0;
+    let ticks = 0;
+    let lineRtt = newHistogram();
+    let sentBefore = 0;
+    let receivedBefore = 0;
+    let lineSent = 0;
+    let lineReceived = 0;
+    const frame = (rtt: Histogram, connect: Histogram, seconds: number): ViewFrame => ({
+      url: o.displayUrl,
+      elapsedMs: run.elapsedMs(),
+      durationMs: 'scenario' in o.plan ? o.plan.scenario.durationMs : o.plan.connections.durationMs,
+      open: run.openCount(),
+      target: run.currentTarget(),
+      counts: run.counts,
+      sentPerSec: (run.counts.sent - sentBefore) / seconds,
+      receivedPerSec: (run.counts.received - receivedBefore) / seconds,
+      rtt,
+      connect,
+      workers: o.threads ?? 1,
+    });
+    view?.draw(viewLines(frame(newHistogram(), newHistogram(), 1)));
+    timers.push(
+      setInterval(() => {
+        const now = run.elapsedMs() / 1000;
+        const { rtt, connect } = run.takeInterval();
+        const counts = run.counts;
+        if (writer) {
           rtt.tag = 'rtt';
           connect.tag = 'connect';
           writer.outputIntervalHistogram(rtt, last, now, 1000);
           writer.outputIntervalHistogram(connect, last, now, 1000);
-          last = now;
-        }, 1000),
-      );
-    }
-    if (!o.isQuiet && !hdrLog) {
-      // The interval log and the live view read the same interval histograms; the log wins.
-      const everyMs = o.isTty ? 1000 : 10_000;
-      let sent = 0;
-      let received = 0;
-      timers.push(
-        setInterval(() => {
-          const line = progressLine(run, sent, received, everyMs / 1000);
-          sent = run.counts.sent;
-          received = run.counts.received;
-          io.stderr.write(o.isTty ? `\r\x1b[K${line}` : `${line}\n`);
-        }, everyMs),
-      );
-    }
+        }
+        if (view) view.draw(viewLines(frame(rtt, connect, Math.max(0.001, now - last))));
+        else if (!o.isQuiet) {
+          lineRtt.add(rtt);
+          if (++ticks % progressEverySeconds === 0) {
+            io.stderr.write(
+              `${progressLine(run, lineRtt, counts.sent - lineSent, counts.received - lineReceived, progressEverySeconds)}\n`,
+            );
+            lineRtt = newHistogram();
+            lineSent = counts.sent;
+            lineReceived = counts.received;
+          }
+        }
+        sentBefore = counts.sent;
+        receivedBefore = counts.received;
+        last = now;
+      }, 1000),
+    );
     await run.run();
     for (const t of timers) clearInterval(t);
-    if (o.isTty && !o.isQuiet) io.stderr.write('\r\x1b[K');
+    view?.close();
     if (hdrLog && o.reports.hdrLog) writeFileSync(o.reports.hdrLog, hdrLog.join(''));
     const health = run.clientHealth();
     const summary = buildSummary({
@@ -192,19 +243,21 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       connect: run.connect,
       thresholds: o.thresholds,
       shard: o.shard,
-      client: health,
+      client: { ...health, workers: o.threads ?? 1 },
       isFanout: 'connections' in o.plan && o.plan.connections.isFanout === true,
       isScenario: 'scenario' in o.plan,
       hasContract: 'connections' in o.plan && o.plan.connections.isValid !== undefined,
     });
-    if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90))
+    const threads = o.threads ?? 1;
+    if (!o.isQuiet && (health.eventLoopP99Ms > 50 || health.cpuPercent > 90 * threads))
       io.stderr.write(
-        `wsx: the load generator itself was busy (event loop p99 ${health.eventLoopP99Ms.toFixed(0)} ms, CPU ${health.cpuPercent.toFixed(0)}%): the latencies may be wsx's, not the server's; split the load into shards (--shard)\n`,
+        `wsx: the load generator itself was busy (event loop p99 ${health.eventLoopP99Ms.toFixed(0)} ms, CPU ${health.cpuPercent.toFixed(0)}%): the latencies may be wsx's, not the server's; spread it over cores (--workers) or machines (--shard)\n`,
       );
     const outcome = finish(summary, o.reports, io, o.isQuiet, 'wsx load');
     return interrupted ? { ended: interrupted } : outcome;
   } finally {
     for (const t of timers) clearInterval(t);
+    closeView?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
