@@ -317,9 +317,6 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
       lateAfterMs: durationFlag('--late-after', flags.lateAfter),
       drainMs: durationFlag('--drain', flags.drain, { allowZero: true }),
       closeTimeoutMs: 2000,
-      ...(options.contract
-        ? { isValid: (text: string) => options.contract!.contract.check('received', text).isValid }
-        : {}),
     };
     // A worker without a connection of its own would still open one to probe: never more workers than
     // connections in this shard.
@@ -330,7 +327,15 @@ Exit codes: 0 ok, 2 usage, 3 could not connect at all, 6 a threshold failed, 130
         sliceOf(peakConnections(settings), { shard, worker: { index: 0, count: 1 } }),
       ),
     );
-    const plan = await planFromSettings(settings, { shard, worker: { index: 0, count: 1 } });
+    // The compiled contract stays in this thread: settings go to worker threads as plain data.
+    if (options.contract && workers > 1)
+      throw usage('--asyncapi goes with one thread', 'leave out --workers, or spread the load with --shard');
+    const plan = {
+      ...(await planFromSettings(settings, { shard, worker: { index: 0, count: 1 } })),
+      ...(options.contract
+        ? { isValid: (text: string) => options.contract!.contract.check('received', text).isValid }
+        : {}),
+    };
     const makeDriver =
       workers > 1
         ? async (hooks: LoadHooks) => {

@@ -51,4 +51,19 @@ describe('wsx load --asyncapi', () => {
     expect(r.stderr).toMatch(/^wsx: 1 of 1 thresholds failed: invalid < 0\.01% \(measured 3\d\.\d+\)$/m);
     expect(r.code).toBe(6);
   });
+
+  it('refuses --asyncapi with --workers above 1 before connecting (the compiled contract stays in one thread)', async () => {
+    const r = await runWsx([
+      'load',
+      'ws://127.0.0.1:9/quotes',
+      '--asyncapi',
+      quotesDoc,
+      '-c',
+      '4',
+      '--workers',
+      '2',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^wsx: --asyncapi goes with one thread/m);
+  });
 });
