@@ -3,6 +3,7 @@
 
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { newHistogram, recordMs, type Histogram } from './histogram.js';
+import type { WsxError } from '../core/errors.js';
 import { emptyCounts, type LoadCounts } from './summary.js';
 
 export class LoadMeasures {
@@ -58,16 +59,27 @@ export class LoadMeasures {
   }
 }
 
-/** What `wsx load`'s mode drives: a run of plain connections or of scenario files. */
-export interface LoadEngine extends LoadMeasures {
+/**
+ * What `wsx load`'s mode drives and reads: a LoadRun of plain connections, a ScenarioLoad of scenario files
+ * (both on this thread), or a WorkerPool over several threads.
+ */
+export interface LoadDriver {
+  readonly counts: LoadCounts;
+  readonly rtt: Histogram;
+  readonly connect: Histogram;
+  elapsedMs(): number;
   /** Connections open now. */
   openCount(): number;
   /** The target the ramp aims at now. */
   currentTarget(): number;
   /** One connection first: a URL that cannot connect at all fails the run before any ramp. */
-  probe(): Promise<import('../core/errors.js').WsxError | undefined>;
+  probe(): Promise<WsxError | undefined>;
   /** Runs to its end (or until stop()); resolves when every connection is closed. */
   run(): Promise<void>;
   /** Ctrl+C: stop ramping and sending now, close every connection with 1001. */
   stop(): void;
+  takeInterval(): { rtt: Histogram; connect: Histogram };
+  clientHealth(): { eventLoopP99Ms: number; cpuPercent: number };
+  /** Ends at once what a failed probe left running (worker threads); a run on this thread has nothing to end. */
+  terminate?(): Promise<void>;
 }

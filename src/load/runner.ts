@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { classifyError, WsxError } from '../core/errors.js';
 import type { Codec, CodecContext, ProtocolMessage } from '../protocols/codec.js';
 import { lookup, type JsonPath } from '../match/matcher.js';
-import { LoadMeasures, type LoadEngine } from './measures.js';
+import { LoadMeasures, type LoadDriver } from './measures.js';
 import type { MessageMaker } from './message.js';
 import { SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
@@ -133,7 +133,7 @@ function keyOf(text: string, correlate: Correlation): string | undefined {
   return found.found ? JSON.stringify(found.value) : undefined;
 }
 
-export class LoadRun extends LoadMeasures implements LoadEngine {
+export class LoadRun extends LoadMeasures implements LoadDriver {
   private readonly sockets = new Set<LoadSocket>();
   /** Open sockets in opening order: sends go round-robin over them. */
   private open: LoadSocket[] = [];

@@ -11,7 +11,7 @@ import { loadCodec } from '../protocols/index.js';
 import type { RunSettings, StepResult } from '../scenario/results.js';
 import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/steps.js';
-import { LoadMeasures, type LoadEngine } from './measures.js';
+import { LoadMeasures, type LoadDriver } from './measures.js';
 import type { LoadHooks } from './runner.js';
 
 export interface ScenarioLoadPlan {
@@ -29,7 +29,7 @@ export interface ScenarioLoadPlan {
 /** Steps whose time is a round trip: they wait for the server's answer. */
 const timedVerbs = new Set(['expect', 'expect-all', 'expect-close']);
 
-export class ScenarioLoad extends LoadMeasures implements LoadEngine {
+export class ScenarioLoad extends LoadMeasures implements LoadDriver {
   private readonly lifetime = new AbortController();
   private active = 0;
   private started = 0;

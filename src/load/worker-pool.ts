@@ -6,26 +6,10 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { WsxError } from '../core/errors.js';
 import { decodeHistogram, newHistogram, type Histogram } from './histogram.js';
+import type { LoadDriver } from './measures.js';
 import type { LoadHooks } from './runner.js';
 import { addCounts, emptyCounts, type LoadCounts } from './summary.js';
 import type { FromWorker, ToWorker, WorkerSnapshot } from './worker-protocol.js';
-
-/** What the load mode reads from a run: a LoadRun on this thread, or a WorkerPool over several. */
-export interface LoadDriver {
-  readonly counts: LoadCounts;
-  readonly rtt: Histogram;
-  readonly connect: Histogram;
-  elapsedMs(): number;
-  openCount(): number;
-  currentTarget(): number;
-  probe(): Promise<WsxError | undefined>;
-  run(): Promise<void>;
-  stop(): void;
-  takeInterval(): { rtt: Histogram; connect: Histogram };
-  clientHealth(): { eventLoopP99Ms: number; cpuPercent: number };
-  /** Ends at once what a failed probe left running (worker threads); a LoadRun has nothing to end. */
-  terminate?(): Promise<void>;
-}
 
 interface WorkerState {
   worker: Worker;

@@ -12,7 +12,7 @@ import {
 } from '../load/histogram.js';
 import { LoadRun, type LoadHooks, type LoadPlan } from '../load/runner.js';
 import { ScenarioLoad, type ScenarioLoadPlan } from '../load/scenario-load.js';
-import type { LoadDriver } from '../load/worker-pool.js';
+import type { LoadDriver } from '../load/measures.js';
 import {
   buildSummary,
   errorTotal,
