@@ -208,7 +208,7 @@ function checkFormat(format: Json | undefined, at: string): void {
 }
 
 /** 2.x: an operation's `message`, one or `oneOf` several. */
-function operationMessages2(doc: AsyncApiDocument, op: Json | undefined, at: string): MessageSpec[] {
+export function operationMessages2(doc: AsyncApiDocument, op: Json | undefined, at: string): MessageSpec[] {
   if (op === undefined) return [];
   const { node, pointer } = follow(doc, op, at);
   if (!isObject(node) || node.message === undefined) return [];

@@ -6,7 +6,7 @@ import {
   channelsOf,
   describeChannels,
   joinPath,
-  messageSpec,
+  operationMessages2,
   operations3,
   serverBases,
   type ChannelEntry,
@@ -114,17 +114,8 @@ export function planChannel(
     for (const op of out) for (const spec of op.messages) sends.push({ spec, replies: op.replies });
     receives = dedupe(back.flatMap((op) => op.messages));
   } else {
-    const messages2 = (op: Json | undefined, where: string): MessageSpec[] => {
-      if (op === undefined) return [];
-      const { node, pointer } = follow(doc, op, where);
-      if (!isObject(node) || node.message === undefined) return [];
-      const message = follow(doc, node.message, pointer + '/message');
-      if (isObject(message.node) && Array.isArray(message.node.oneOf))
-        return message.node.oneOf.map((m, i) => messageSpec(doc, m, `${message.pointer}/oneOf/${i}`));
-      return [messageSpec(doc, node.message, pointer + '/message')];
-    };
-    const publish = messages2(channel.node.publish, at + '/publish');
-    const subscribe = messages2(channel.node.subscribe, at + '/subscribe');
+    const publish = operationMessages2(doc, channel.node.publish, at + '/publish');
+    const subscribe = operationMessages2(doc, channel.node.subscribe, at + '/subscribe');
     sends = (isServer ? publish : subscribe).map((spec) => ({ spec, replies: [] }));
     receives = isServer ? subscribe : publish;
   }
