@@ -326,13 +326,15 @@ const clientRows = [
     flags: '--asyncapi <file>',
     help: 'check every message against this AsyncAPI 2.x/3.0 document (YAML or JSON)',
     group: 'Contracts:',
-    sharedWith: ['run', 'load'],
+    sharedWith: everywhere,
+    profile: { key: 'asyncapi', type: 'path' },
   },
   {
     flags: '--channel <name>',
     help: "the document's channel (key or address) instead of the URL's path",
     group: 'Contracts:',
-    sharedWith: ['run', 'load'],
+    sharedWith: everywhere,
+    profile: { key: 'channel', type: 'text' },
   },
   {
     flags: '--asyncapi-role <role>',
@@ -340,7 +342,8 @@ const clientRows = [
     group: 'Contracts:',
     choices: ['server', 'client'],
     default: 'server',
-    sharedWith: ['run', 'load'],
+    sharedWith: everywhere,
+    profile: { key: 'asyncapiRole', type: 'text' },
   },
   {
     flags: '--asyncapi-report <file>',

@@ -81,11 +81,10 @@ export function valueAt(doc: AsyncApiDocument, pointer: string, from: string): J
   return node;
 }
 
-/** Checks a $ref is one wsx follows: local (#/…). Files and URLs are refused: no reads behind the user's back. */
+/** Checks a $ref is local (#/…): file-refs.ts has made every $ref to another file one by now. */
 export function checkRef(ref: Json, at: string): string {
   if (typeof ref !== 'string') throw new ContractProblem('$ref is not a string', at);
-  if (!ref.startsWith('#'))
-    throw new ContractProblem(`$ref ${ref} is not local: wsx follows only #/… references`, at);
+  if (!ref.startsWith('#')) throw new ContractProblem(`$ref ${ref} is not local`, at);
   return ref;
 }
 

@@ -4,6 +4,7 @@
 
 import { pickChannel, type ContractRole } from './channel.js';
 import { ContractProblem, parseDocument } from './document.js';
+import { inlineFileRefs } from './file-refs.js';
 import { planChannel, type ChannelPlan } from './plan.js';
 import { documentAjv, MessageChecker, type MessageParts, type MessageVerdict } from './validate.js';
 
@@ -83,6 +84,7 @@ function partsOf(proto: string | undefined, text: string): MessageParts | undefi
 export function loadContract(request: ContractRequest): { contract: Contract } | { problem: string } {
   try {
     const doc = parseDocument(request.text);
+    inlineFileRefs(doc, request.file);
     const choice = pickChannel(doc, request.url, {
       role: request.role,
       ...(request.channel ? { channel: request.channel } : {}),
@@ -120,6 +122,7 @@ export function loadPlan(request: {
 }): { plan: ChannelPlan } | { problem: string } {
   try {
     const doc = parseDocument(request.text);
+    inlineFileRefs(doc, request.file);
     return {
       plan: planChannel(doc, {
         role: request.role,

@@ -49,7 +49,8 @@ const typed: Record<ProfileValue, string[] | undefined> = {
 };
 
 function argsFor(spec: FlagSpec): string[] {
-  const values = typed[spec.profile!.type];
+  // A flag with choices takes one of them (not its default, so the round trip shows the value coming back).
+  const values = spec.choices ? [spec.choices.at(-1)!] : typed[spec.profile!.type];
   if (values === undefined) throw new Error(`no sample for ${spec.profile!.type}`);
   if (values.length === 0) return [flagName(spec)];
   return values.flatMap((value) => [flagName(spec), value]);

@@ -136,9 +136,11 @@ describe('loading a document', () => {
     );
   });
 
-  it('refuses a $ref to another file or a URL', () => {
+  it('refuses a $ref to a URL (a $ref to a file is followed: file-refs.test.ts)', () => {
     const text = v2Yaml.replace("'#/components/messages/heartbeat'", "'https://example.com/x.yaml#/m'");
-    expect(problemOf({ text })).toMatch(/is not local: wsx follows only #\/… references/);
+    expect(problemOf({ text })).toMatch(
+      /\$ref https:\/\/example\.com\/x\.yaml#\/m is a URL: wsx reads only local files/,
+    );
   });
 
   it('refuses a payload schema ajv cannot compile, naming its pointer', () => {
