@@ -57,6 +57,15 @@ function tempFile(name: string): string {
 
 const readSummary = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as LoadSummary;
 
+/** Runs `wsx load ARGS -q` with a summary file, expects a clean run (exit 0, nothing on stderr), reads the summary. */
+async function loadSummary(args: string[]): Promise<LoadSummary> {
+  const summary = tempFile('s.json');
+  const r = await runWsx(['load', ...args, '--summary-json', summary, '-q']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return readSummary(summary);
+}
+
 describe('wsx load', () => {
   it('holds N connections open for the duration, and the server sees all of them at once', async () => {
     const server = await delayedEcho(defer);
@@ -369,9 +378,7 @@ describe('wsx load', () => {
 describe('wsx load --proto', () => {
   it('jsonrpc: each connection speaks the protocol, every request is answered by id and timed', async () => {
     const { url } = await startJsonRpc(defer);
-    const summary = tempFile('s.json');
-    const r = await runWsx([
-      'load',
+    const s = await loadSummary([
       url,
       '--proto',
       'jsonrpc',
@@ -383,13 +390,7 @@ describe('wsx load --proto', () => {
       '1s',
       '--message',
       'add [{{seq}},1]',
-      '--summary-json',
-      summary,
-      '-q',
     ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const s = readSummary(summary);
     expect(s.connections).toMatchObject({ opened: 20, failed: 0 });
     expect(s.messages.sent).toBeGreaterThan(100);
     // Each answer paired with its request through the JSON-RPC id: none unmatched, none left unanswered.
@@ -400,9 +401,7 @@ describe('wsx load --proto', () => {
 
   it('socketio: connections count as open after the namespace CONNECT, acks are the round trips', async () => {
     const { url } = await startSocketIo(defer);
-    const summary = tempFile('s.json');
-    const r = await runWsx([
-      'load',
+    const s = await loadSummary([
       url,
       '--proto',
       'socketio',
@@ -414,13 +413,7 @@ describe('wsx load --proto', () => {
       '1s',
       '--message',
       'ack ["add",{{seq}},2]',
-      '--summary-json',
-      summary,
-      '-q',
     ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const s = readSummary(summary);
     expect(s.connections).toMatchObject({ opened: 10, failed: 0 });
     expect(s.messages.sent).toBeGreaterThan(50);
     expect(s.rtt_ms.count).toBe(s.messages.sent);
@@ -480,11 +473,7 @@ describe('wsx load FILE.wsx', () => {
       server.url,
       'send {"op":"hi","n":1}\nexpect json op == "hi" within 2s\nsend bye\nexpect /bye/ within 2s\n',
     );
-    const summary = tempFile('s.json');
-    const r = await runWsx(['load', file, '-c', '10', '--iterations', '3', '--summary-json', summary, '-q']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const s = readSummary(summary);
+    const s = await loadSummary([file, '-c', '10', '--iterations', '3']);
     // Each iteration is a connection of its own: 10 × 3 opened, 2 sends and 2 timed expects each.
     expect(s.iterations).toEqual({ completed: 30, failed: 0 });
     expect(s.connections).toMatchObject({ target: 10, opened: 30, failed: 0 });
