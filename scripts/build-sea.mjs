@@ -1,10 +1,13 @@
 // npm run sea: builds dist/sea/wsx, a single executable for the platform it runs on (Linux x64 in CI) that
-// needs no Node installed: Node's single-executable applications (SEA, Node 20+) with the program as its
-// one script. Steps: esbuild bundles src/cli/sea.ts with everything in it as one CommonJS script;
-// `node --experimental-sea-config` turns it into a blob (with V8's code cache); a copy of this node
-// binary gets the blob injected with postject (the tool Node's documentation names; a devDependency).
+// needs no Node installed: Node's single-executable applications (SEA, Node 20.12+ for assets). Steps:
+// esbuild bundles the plain-run and the full program (src/cli/main.ts, as the npm install's two) as
+// CommonJS scripts with everything in them, and src/cli/sea.ts, the small main script that picks one;
+// a smoke run of each makes its V8 code cache; `node --experimental-sea-config` turns the main script,
+// with the programs and caches as assets, into a blob; a copy of this node binary gets the blob injected
+// with postject (the tool Node's documentation names; a devDependency).
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -16,6 +19,8 @@ import {
   screenDefines,
   yogaWithoutAwait,
 } from './dependency-edits.mjs';
+import { plainRunOnly } from './plain-run-only.mjs';
+import { WebSocketServer } from 'ws';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'sea');
@@ -44,16 +49,13 @@ const optionalModulesAbsent = {
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const script = join(out, 'wsx.cjs');
-await build({
+
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/sea.ts'],
-  outfile: script,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  plugins: [editDependencies, noInkDevtools, yogaWithoutAwait, inkWithoutAwait, optionalModulesAbsent],
   define: {
     'process.env.NODE_ENV': '"production"',
     WSX_VERSION: JSON.stringify(version),
@@ -64,13 +66,74 @@ await build({
   legalComments: 'none',
   minifySyntax: true,
   logLevel: 'warning',
-});
+};
+const edits = [editDependencies, noInkDevtools, yogaWithoutAwait, inkWithoutAwait, optionalModulesAbsent];
+
+/**
+ * The program (src/cli/main.ts) as dist/sea/NAME, everything it may import inside: the executable's
+ * require() reaches Node's built-ins only, and a vm.Script has no import().
+ */
+async function buildProgram(name, plugins) {
+  const file = join(out, name);
+  await build({
+    ...common,
+    plugins: [...edits, ...plugins],
+    entryPoints: ['src/cli/main.ts'],
+    outfile: file,
+  });
+  const left = /\bimport\(/.exec(readFileSync(file, 'utf8').replace(/\/\/.*|"(?:[^"\\\n]|\\.)*"/g, ''));
+  if (left) throw new Error(`${file}: an import() the executable cannot serve`);
+  return file;
+}
+// The same two programs as the npm install's (scripts/build.mjs; src/cli/programs.ts picks one per run).
+const programs = {
+  'wsx.cjs': await buildProgram('wsx.cjs', [plainRunOnly]),
+  'wsx-full.cjs': await buildProgram('wsx-full.cjs', []),
+};
+// The executable's main script: src/cli/sea.ts, which picks, compiles and runs one of them.
+const script = join(out, 'main.cjs');
+await build({ ...common, plugins: edits, entryPoints: ['src/cli/sea.ts'], outfile: script });
+
+/**
+ * V8's code cache for each program, made by the run that matters most: a smoke round trip (the plain
+ * program; the full one with --proto raw, which only it serves) against an echo server here, through
+ * src/cli/sea.ts under this very node, which the executable is a copy of (V8 accepts a cache made by the
+ * same V8 under the same flags only). Made at the end of the run, it holds every function the run
+ * compiled; Node's `useCodeCache` holds the top level only.
+ */
+async function codeCaches() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  await once(server, 'listening');
+  const url = `ws://127.0.0.1:${server.address().port}/`;
+  const caches = {};
+  try {
+    for (const [name, extra] of [
+      ['wsx.cjs', []],
+      ['wsx-full.cjs', ['--proto', 'raw']],
+    ]) {
+      const cache = join(out, `${name}.v8`);
+      const child = spawn(
+        process.execPath,
+        [script, url, '-x', 'ping', '--expect', '^ping$', '--timeout', '10s', ...extra],
+        { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WSX_SEA_WRITE_CACHE: cache } },
+      );
+      const [code] = await once(child, 'close');
+      if (code !== 0) throw new Error(`the smoke run that makes ${name}'s code cache exited ${code}`);
+      caches[`${name}.v8`] = cache;
+    }
+  } finally {
+    server.close();
+  }
+  return caches;
+}
 
 const blob = join(out, 'wsx.blob');
 const config = join(out, 'sea-config.json');
+const assets = { ...programs, ...(useCodeCache ? await codeCaches() : {}) };
 writeFileSync(
   config,
-  JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache }),
+  JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache, assets }),
 );
 execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 
@@ -94,7 +157,8 @@ execFileSync(
 );
 rmSync(blob);
 rmSync(config);
+for (const file of Object.values(assets)) if (file.endsWith('.v8')) rmSync(file);
 const mib = (path) => (statSync(path).size / 1024 / 1024).toFixed(1);
 console.log(
-  `dist/sea/wsx: ${mib(executable)} MiB (script ${mib(script)} MiB, code cache ${useCodeCache ? 'on' : 'off'})`,
+  `dist/sea/wsx: ${mib(executable)} MiB (programs ${mib(programs['wsx.cjs'])} and ${mib(programs['wsx-full.cjs'])} MiB, code caches ${useCodeCache ? 'on' : 'off'})`,
 );

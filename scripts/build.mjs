@@ -37,6 +37,7 @@ import {
   screenDefines,
   yogaWithoutAwait,
 } from './dependency-edits.mjs';
+import { plainRunOnly } from './plain-run-only.mjs';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,42 +138,6 @@ const common = {
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
-};
-
-/**
- * What the plain-run program leaves out: the module adding the subcommands becomes one adding none, and
- * the modules only other runs import (dynamically) become a module that throws, which no plain run reaches
- * (the launcher gives those runs the full program; test/e2e/build.test.ts checks what a plain run loads).
- * Without them the smoke run's program is ~35% smaller and loads no subcommand's Node built-ins.
- */
-const plainRunOnly = {
-  name: 'plain-run-only',
-  setup(b) {
-    const onlyInFull =
-      /[\\/]src[\\/](cli[\\/]from-curl|modes[\\/](load|serve|run)|record[\\/](recording|replay|to-scenario)|server[\\/]server|protocols[\\/](socketio|jsonrpc|graphql-ws|phoenix|signalr|actioncable|stomp|stomp-frame|mqtt))\.ts$/;
-    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.pluginData === 'plain-run-only') return undefined;
-      const resolved = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'plain-run-only',
-      });
-      if (/[\\/]src[\\/]cli[\\/]subcommands\.ts$/.test(resolved.path))
-        return { path: resolved.path, namespace: 'no-subcommands' };
-      if (args.kind === 'dynamic-import' && onlyInFull.test(resolved.path))
-        return { path: resolved.path, namespace: 'only-in-full' };
-      return resolved;
-    });
-    b.onLoad({ filter: /.*/, namespace: 'no-subcommands' }, () => ({
-      contents: 'export function addSubcommands() {}',
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'only-in-full' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`internal error: ${args.path.slice(root.length)} is in dist/cli/wsx-full.cjs only, and the launcher chose dist/cli/wsx.cjs (src/cli/programs.ts)`)});`,
-      loader: 'js',
-    }));
-  },
 };
 
 /** The program as one CommonJS script (see dist/cli/wsx.cjs above); import.meta.url is its file's URL. */

@@ -19,14 +19,17 @@ afterEach(() => {
 });
 
 /** Runs the executable in an empty folder whose PATH has no node; resolves with its exit and output. */
-async function runAlone(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runAlone(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), 'wsx-sea-'));
   cleanups.push(() => rmSync(home, { recursive: true, force: true }));
   const bin = join(home, 'bin');
   const cwd = join(home, 'work');
   mkdirSync(bin);
   mkdirSync(cwd);
-  const env = { PATH: bin, HOME: home, NO_COLOR: '1' };
+  const env = { PATH: bin, HOME: home, NO_COLOR: '1', ...extraEnv };
   // The proof that nothing below could fall back on an installed Node.
   expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env }).status).not.toBe(0);
   const child = spawn(executable, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,6 +41,21 @@ async function runAlone(args: string[]): Promise<{ code: number | null; stdout: 
   const [code] = (await once(child, 'close')) as [number | null];
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+/** A ws echo server on loopback, closed after the test; `received` holds the messages it got. */
+async function echoServer(): Promise<{ url: string; received: string[] }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  cleanups.push(() => server.close());
+  const received: string[] = [];
+  server.on('connection', (ws) =>
+    ws.on('message', (data, isBinary) => {
+      received.push(String(data));
+      ws.send(data, { binary: isBinary });
+    }),
+  );
+  await once(server, 'listening');
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, received };
 }
 
 // Built by `npm run sea`; CI builds it first, so there a missing executable fails instead of skipping.
@@ -53,19 +71,38 @@ describe.skipIf(!isBuilt && !process.env.CI)('the single executable (dist/sea/ws
   });
 
   it('runs the CI smoke round trip: connects, sends, sees the echo, exits 0', async () => {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    cleanups.push(() => server.close());
-    const received: string[] = [];
-    server.on('connection', (ws) =>
-      ws.on('message', (data, isBinary) => {
-        received.push(String(data));
-        ws.send(data, { binary: isBinary });
-      }),
-    );
-    await once(server, 'listening');
-    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const { url, received } = await echoServer();
     const run = await runAlone([url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s']);
     expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: '' });
     expect(received).toEqual(['ping']);
+  });
+
+  // Start-up: a plain run compiles the small program, and neither program compiles at all when V8
+  // accepts the cache built in (a rejected cache costs ~30% of the smoke run's CPU, silently).
+  it('starts the smoke run from the plain program, its built-in code cache accepted', async () => {
+    const { url } = await echoServer();
+    const run = await runAlone([url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'], {
+      WSX_SEA_REPORT: '1',
+    });
+    expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: 'wsx: wsx.cjs, code cache accepted\n' });
+  });
+
+  it('starts a run only the full program serves (--proto raw) from it, its code cache accepted', async () => {
+    const { url, received } = await echoServer();
+    const run = await runAlone(
+      [url, '--proto', 'raw', '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'],
+      {
+        WSX_SEA_REPORT: '1',
+      },
+    );
+    expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: 'wsx: wsx-full.cjs, code cache accepted\n' });
+    expect(received).toEqual(['ping']);
+  });
+
+  it('runs a subcommand (wsx completion bash) from the full program', async () => {
+    const run = await runAlone(['completion', 'bash']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^complete .*-F _wsx wsx$/m);
   });
 });
