@@ -1,6 +1,7 @@
 // --from-curl: a curl command line as browsers' DevTools "Copy as cURL" writes it (bash quoting: '…',
 // $'…', "…", backslash line continuations) → the URL, headers, cookies and credentials wsx sends. Headers a
-// WebSocket client must make itself are dropped, and the run says which (one stderr line).
+// WebSocket client must make itself are dropped, and every curl option not carried over is named (one
+// stderr line for both): Chrome's copy always ends in --compressed, which used to vanish silently.
 
 import { usage } from './flag-values.js';
 
@@ -14,9 +15,14 @@ export interface CurlImport {
   subprotocols: string[];
   /** Header names dropped because the WebSocket client sets them itself. */
   dropped: string[];
-  /** curl options that mean nothing for a WebSocket upgrade (a body, a method), as given. */
+  /**
+   * curl options not carried over, in command order: the option (never its value, which may be a
+   * password or a path) and, in parentheses, why or what to give wsx instead.
+   */
   ignored: string[];
   insecure: boolean;
+  /** -L: follow redirects (wsx's -L). */
+  followRedirects: boolean;
 }
 
 /** Headers ws writes for each upgrade (a copied key or version would break the handshake). */
@@ -31,12 +37,41 @@ const ownHeaders = new Set([
   'content-length',
 ]);
 
-/** curl options that take a value and mean nothing here: skipped with their value. */
-const ignoredWithValue = new Set([
-  '-o', '--output', '-m', '--max-time', '--connect-timeout', '-w', '--write-out', '-r', '--range',
-  '-c', '--cookie-jar', '--resolve', '--connect-to', '-x', '--proxy', '-U', '--proxy-user', '--retry',
-  '--limit-rate', '-T', '--upload-file', '--cacert', '--cert', '--key', '-E', '--interface',
+/**
+ * curl options that take a value and are not carried over (skipped with their value), each with what to
+ * say after its name in the note ('' for nothing: curl's own output and transfer settings).
+ */
+const ignoredWithValue = new Map([
+  ['-x', 'give wsx --proxy'], ['--proxy', 'give wsx --proxy'],
+  ['-U', "give the credentials in wsx --proxy's URL"], ['--proxy-user', "give the credentials in wsx --proxy's URL"],
+  ['--cacert', 'give wsx --ca'], ['-E', 'give wsx --cert'], ['--cert', 'give wsx --cert'], ['--key', 'give wsx --key'],
+  ['-c', 'give wsx --cookie-jar'], ['--cookie-jar', 'give wsx --cookie-jar'],
+  ['--connect-timeout', 'give wsx --connect-timeout'], ['--max-redirs', 'give wsx --max-redirects'],
+  ['-m', ''], ['--max-time', ''], ['-o', ''], ['--output', ''], ['-w', ''], ['--write-out', ''], ['-r', ''],
+  ['--range', ''], ['--resolve', ''], ['--connect-to', ''], ['--retry', ''], ['--retry-delay', ''],
+  ['--retry-max-time', ''], ['--limit-rate', ''], ['-T', ''], ['--upload-file', ''], ['--interface', ''],
+  ['-D', ''], ['--dump-header', ''], ['--trace', ''], ['--trace-ascii', ''], ['--stderr', ''], ['-K', ''],
+  ['--config', ''], ['--capath', ''], ['--ciphers', ''], ['--pinnedpubkey', ''], ['--cert-type', ''],
+  ['--key-type', ''], ['--pass', ''], ['--proxy-header', ''], ['--noproxy', ''], ['--unix-socket', ''],
+  ['-Y', ''], ['--speed-limit', ''], ['-y', ''], ['--speed-time', ''], ['-z', ''], ['--time-cond', ''],
+  ['--max-filesize', ''], ['--dns-servers', ''], ['--tls-max', ''],
 ]); // prettier-ignore
+
+/** Switches not carried over whose note says more than their name (every other switch is named bare). */
+const ignoredSwitches = new Map([
+  ['--compressed', "an upgrade's response has no body to decompress"],
+  ['--http2', 'an upgrade is HTTP/1.1'], ['--http2-prior-knowledge', 'an upgrade is HTTP/1.1'],
+  ['--http3', 'an upgrade is HTTP/1.1'], ['--http3-only', 'an upgrade is HTTP/1.1'],
+  ['--digest', 'wsx sends -u as Basic'], ['--ntlm', 'wsx sends -u as Basic'],
+  ['--negotiate', 'wsx sends -u as Basic'], ['--anyauth', 'wsx sends -u as Basic'],
+  ['-I', 'an upgrade is a GET'], ['--head', 'an upgrade is a GET'],
+]); // prettier-ignore
+
+/** Switches that say what an upgrade does anyway: carried over by doing nothing, so not named. */
+const alreadySo = new Set(['--http1.1', '--basic', '--no-compressed']);
+
+/** curl's short options that take a value (-Hvalue attaches it); any other letter is a switch. */
+const shortsWithValue = 'HbuAeXdFxUEcmorwTDKYyz';
 
 /** curl options that carry a request body: a WebSocket upgrade has none. */
 const bodyOptions = new Set([
@@ -146,8 +181,14 @@ export function parseCurl(command: string): CurlImport {
     dropped: [],
     ignored: [],
     insecure: false,
+    followRedirects: false,
   };
+  const ignore = (option: string, why: string | undefined) =>
+    out.ignored.push(why ? `${option} (${why})` : option);
   for (let i = 1; i < words.length; i++) {
+    // A group of short switches (-sSL, -kv) is each of them, as curl reads it.
+    if (/^-[A-Za-z]{2,}$/.test(words[i]!) && !shortsWithValue.includes(words[i]![1]!))
+      words.splice(i, 1, words[i]!.slice(0, 2), `-${words[i]!.slice(2)}`);
     const word = words[i]!;
     // --name=value is not curl syntax, but -Hvalue is: split a short option from its attached value.
     const [option, attached] =
@@ -161,23 +202,32 @@ export function parseCurl(command: string): CurlImport {
       return next;
     };
     if (option === '-H' || option === '--header') addHeader(out, value());
-    else if (option === '-b' || option === '--cookie') out.cookies.push(value());
-    else if (option === '-u' || option === '--user') out.user = value();
+    else if (option === '-b' || option === '--cookie') {
+      // curl reads a value without '=' as the name of a cookie file.
+      const cookie = value();
+      if (cookie.includes('=')) out.cookies.push(cookie);
+      else ignore(`${option} ${cookie}`, 'a cookie file: give wsx --cookie-jar');
+    } else if (option === '-u' || option === '--user') out.user = value();
+    else if (option === '--oauth2-bearer') out.headers.push(`Authorization: Bearer ${value()}`);
     else if (option === '-A' || option === '--user-agent') out.headers.push(`User-Agent: ${value()}`);
     else if (option === '-e' || option === '--referer') out.headers.push(`Referer: ${value()}`);
     else if (option === '--url') out.url = value();
     else if (option === '-k' || option === '--insecure') out.insecure = true;
+    else if (option === '-L' || option === '--location') out.followRedirects = true;
     else if (option === '-X' || option === '--request') {
       const method = value();
-      if (method.toUpperCase() !== 'GET') out.ignored.push(`-X ${method} (an upgrade is a GET)`);
+      if (method.toUpperCase() !== 'GET') ignore(`-X ${method}`, 'an upgrade is a GET');
     } else if (bodyOptions.has(option)) {
       value();
-      out.ignored.push(`${option} (a WebSocket upgrade has no body)`);
-    } else if (ignoredWithValue.has(option)) value();
-    else if (option.startsWith('-') && option !== '-') {
-      // Switches such as --compressed, -s, -L, -i, --http1.1: nothing to carry over.
+      ignore(option, 'a WebSocket upgrade has no body');
+    } else if (ignoredWithValue.has(option)) {
+      value();
+      ignore(option, ignoredWithValue.get(option));
+    } else if (option.startsWith('-') && option !== '-') {
+      // A switch (-s, -v, --compressed …) or an option this list does not know: named, never carried over.
+      if (!alreadySo.has(option)) ignore(option, ignoredSwitches.get(option));
     } else if (out.url === undefined) out.url = word;
-    else out.ignored.push(`${word} (a second URL)`);
+    else ignore(word, 'a second URL');
   }
   if (out.url === undefined) throw usage('--from-curl: the curl command names no URL');
   return out;
@@ -234,6 +284,7 @@ export function applyCurl<F extends CurlFlags>(
       subprotocol: [...imported.subprotocols, ...flags.subprotocol],
       ...(imported.user !== undefined && !hasAuth ? { auth: imported.user } : {}),
       ...(imported.insecure ? { insecure: true } : {}),
+      ...(imported.followRedirects ? { location: true } : {}),
     },
     note: curlNote(imported),
   };
@@ -249,6 +300,7 @@ export interface CurlFlags {
   authEnv?: string;
   authFile?: string;
   insecure?: boolean;
+  location?: boolean;
 }
 
 /** What `wsx profiles add NAME --from-curl` saves in place of the command's secrets. */
@@ -260,6 +312,9 @@ export interface CurlProfile {
   authEnv: string | undefined;
   /** The variables the profile now reads, in order: the user sets them to the values in the command. */
   envVars: string[];
+  /** -k and -L, saved as the profile's insecure and followRedirects. */
+  insecure: boolean;
+  location: boolean;
   note: string | undefined;
 }
 
@@ -295,6 +350,8 @@ export function curlForProfile(
     subprotocol: imported.subprotocols,
     authEnv,
     envVars,
+    insecure: imported.insecure,
+    location: imported.followRedirects,
     note: curlNote(imported),
   };
 }

@@ -56,10 +56,10 @@ async function withCurl(
   name: string,
   urlArg: string | undefined,
   given: AddFlags,
-): Promise<{ url: string; flags: AddFlags; notes: string[] }> {
+): Promise<{ url: string; flags: AddFlags; notes: string[]; curlGiven: string[] }> {
   if (given.fromCurl === undefined) {
     if (urlArg === undefined) throw usage('missing URL', 'wsx profiles add NAME URL, or NAME --from-curl');
-    return { url: urlArg, flags: given, notes: [] };
+    return { url: urlArg, flags: given, notes: [], curlGiven: [] };
   }
   if (urlArg !== undefined) throw usage('--from-curl names the URL: give no URL with it');
   const { curlForProfile } = await import('./from-curl.js');
@@ -75,13 +75,17 @@ async function withCurl(
     ...(c.authEnv !== undefined && given.authEnv === undefined && given.authFile === undefined
       ? { authEnv: c.authEnv }
       : {}),
+    ...(c.insecure ? { insecure: true } : {}),
+    ...(c.location ? { location: true } : {}),
   };
   const notes = c.note ? [c.note] : [];
   if (c.envVars.length > 0)
     notes.push(
       `its secrets were not saved: set ${c.envVars.join(', ')} to their values in the curl command before wsx @${name}`,
     );
-  return { url: c.url, flags, notes };
+  // -k and -L count as given, so the profile keeps them.
+  const curlGiven = [...(c.insecure ? ['insecure'] : []), ...(c.location ? ['location'] : [])];
+  return { url: c.url, flags, notes, curlGiven };
 }
 
 /**
@@ -97,10 +101,10 @@ async function saveProfile(
 ): Promise<void> {
   checkName(name);
   const file = configFile(io.env);
-  const { url, flags, notes } = await withCurl(name, urlArg, given);
+  const { url, flags, notes, curlGiven } = await withCurl(name, urlArg, given);
   const { updateConfig } = await writeModule();
   const { profileFromFlags } = await import('./profile-flags.js');
-  const profile = profileFromFlags(url, flags, isGiven, io.cwd);
+  const profile = profileFromFlags(url, flags, (key) => isGiven(key) || curlGiven.includes(key), io.cwd);
   // Read, checked and written under the config's lock: parallel adds each keep the others' profiles.
   updateConfig(file, (config) => {
     if (Object.hasOwn(config.profiles, name) && !flags.force)

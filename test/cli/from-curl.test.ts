@@ -2,7 +2,7 @@
 // them for a WebSocket upgrade (bash flavour: single quotes, $'…' strings, backslash line continuations).
 
 import { describe, expect, it } from 'vitest';
-import { curlNote, parseCurl, shellWords } from '../../src/cli/from-curl.js';
+import { applyCurl, curlNote, parseCurl, shellWords, type CurlFlags } from '../../src/cli/from-curl.js';
 
 /** Chrome 120, "Copy as cURL (bash)" on a wss:// request in the Network panel (values changed). */
 const chrome = String.raw`curl 'wss://chat.example.test/socket?room=7' \
@@ -81,8 +81,38 @@ describe('parseCurl', () => {
     expect(c.user).toBe('alice:pw-82');
     expect(c.headers).toEqual(['X-Trace: abc']);
     expect(curlNote(c)).toBe(
-      '--from-curl: ignored -X POST (an upgrade is a GET), --data-raw (a WebSocket upgrade has no body)',
+      "--from-curl: ignored -X POST (an upgrade is a GET), --compressed (an upgrade's response has no body " +
+        'to decompress), -s, --data-raw (a WebSocket upgrade has no body)',
     );
+  });
+
+  it("names every curl option it does not carry over, as Chrome's --compressed, never with its value", () => {
+    const c = parseCurl(
+      "curl 'wss://x.test/ws' -H 'Origin: https://x.test' --compressed -s -v -i --http2 --digest " +
+        '-x http://proxy-user:proxy-pw-71@proxy.test:3128 --cacert ca.pem -E cert.pem --key key.pem ' +
+        "-c jar.txt --connect-timeout 3 -m 9 -o out.bin -w '%{http_code}' --no-buffer",
+    );
+    expect(c.url).toBe('wss://x.test/ws');
+    expect(c.headers).toEqual(['Origin: https://x.test']);
+    expect(curlNote(c)).toBe(
+      "--from-curl: ignored --compressed (an upgrade's response has no body to decompress), -s, -v, -i, " +
+        '--http2 (an upgrade is HTTP/1.1), --digest (wsx sends -u as Basic), -x (give wsx --proxy), ' +
+        '--cacert (give wsx --ca), -E (give wsx --cert), --key (give wsx --key), -c (give wsx --cookie-jar), ' +
+        '--connect-timeout (give wsx --connect-timeout), -m, -o, -w, --no-buffer',
+    );
+    expect(curlNote(c)).not.toMatch(/proxy-pw-71|ca\.pem|jar\.txt|http_code/);
+  });
+
+  it('carries over -L, --oauth2-bearer and a GET; reads -b FILE as a cookie file it does not read', () => {
+    const c = parseCurl(
+      "curl -L -X GET --http1.1 --oauth2-bearer tok-55 -b cookies.txt -b 'a=1' 'wss://x.test/ws'",
+    );
+    expect(c.followRedirects).toBe(true);
+    expect(c.headers).toEqual(['Authorization: Bearer tok-55']);
+    expect(c.cookies).toEqual(['a=1']);
+    expect(curlNote(c)).toBe('--from-curl: ignored -b cookies.txt (a cookie file: give wsx --cookie-jar)');
+    const flags: CurlFlags = { fromCurl: "curl -L 'wss://x.test/'", header: [], cookie: [], subprotocol: [] };
+    expect(applyCurl(undefined, flags, () => '').flags.location).toBe(true);
   });
 
   it('refuses what is not a curl command, or is cut short, with a usage error', () => {

@@ -36,7 +36,8 @@ const copied = (url: string) => String.raw`curl '${url}' \
   -H 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits' \
   -H 'Sec-WebSocket-Protocol: chat.v1' \
   -H 'Authorization: Bearer curl-token-91' \
-  -b 'sid=curl-cookie-92; theme=dark'`;
+  -b 'sid=curl-cookie-92; theme=dark' \
+  --compressed`;
 
 describe('wsx --from-curl', () => {
   it("sends the copied headers, cookies and subprotocol, with ws's own key, and names what it dropped", async () => {
@@ -63,7 +64,8 @@ describe('wsx --from-curl', () => {
     expect(headers?.['sec-websocket-extensions']).toBeUndefined();
     expect(result.stderr.split('\n')[0]).toBe(
       'wsx: --from-curl: dropped Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, ' +
-        'Sec-WebSocket-Extensions (the WebSocket client sets them)',
+        "Sec-WebSocket-Extensions (the WebSocket client sets them); ignored --compressed (an upgrade's " +
+        'response has no body to decompress)',
     );
     expect(result.stderr).not.toMatch(/curl-token-91|curl-cookie-92/);
   });
@@ -120,5 +122,23 @@ describe('wsx --from-curl', () => {
       authorization: 'Bearer curl-token-91',
       cookie: 'sid=curl-cookie-92',
     });
+  });
+});
+
+describe('wsx profiles add --from-curl', () => {
+  it('keeps -k and -L (a group, -kL) as the profile insecure and followRedirects, and names the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-curl-switches-'));
+    mkdirSync(join(dir, 'home'));
+    const env = { XDG_CONFIG_HOME: join(dir, 'config'), HOME: join(dir, 'home') };
+    const add = await runWsx(
+      ['profiles', 'add', 'lab', '--from-curl', "curl -kL 'wss://127.0.0.1:1/ws' --compressed -sS"],
+      { env },
+    );
+    expect(add.code).toBe(0);
+    expect(add.stderr).toContain(
+      "wsx: --from-curl: ignored --compressed (an upgrade's response has no body to decompress), -s, -S\n",
+    );
+    const config = JSON.parse(readFileSync(join(dir, 'config', 'wsx', 'config.json'), 'utf8'));
+    expect(config.profiles.lab).toMatchObject({ followRedirects: true, tls: { insecure: true } });
   });
 });

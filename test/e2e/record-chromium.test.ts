@@ -179,11 +179,12 @@ describe.skipIf(shouldSkipChromium)('recordings from headless Chromium', () => {
     expect(wsxUpgrade['sec-websocket-key']).not.toBe(browserUpgrade['sec-websocket-key']);
     expect(r.stderr).not.toContain('cookie-secret-77');
     expect(r.stderr).toContain('> Cookie: ***');
-    // DevTools already left out Host and Accept-Encoding; wsx names the rest it must make itself.
-    // (Switches such as --compressed are skipped without a word: they mean nothing for an upgrade.)
+    // DevTools already left out Host and Accept-Encoding; wsx names the rest it must make itself, and
+    // the --compressed DevTools always adds, which means nothing for an upgrade.
     expect(r.stderr.split('\n')[0]).toBe(
       'wsx: --from-curl: dropped Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, ' +
-        'Sec-WebSocket-Extensions (the WebSocket client sets them)',
+        "Sec-WebSocket-Extensions (the WebSocket client sets them); ignored --compressed (an upgrade's " +
+        'response has no body to decompress)',
     );
   }, 20_000);
 
