@@ -43,9 +43,20 @@ async function runAlone(
   return { code, stdout, stderr };
 }
 
-/** A ws echo server on loopback, closed after the test; `received` holds the messages it got. */
-async function echoServer(): Promise<{ url: string; received: string[] }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+/**
+ * A ws echo server on loopback, closed after the test; `received` holds the messages it got, `cookies`
+ * each upgrade's Cookie header.
+ */
+async function echoServer(): Promise<{ url: string; received: string[]; cookies: (string | undefined)[] }> {
+  const cookies: (string | undefined)[] = [];
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    verifyClient: (info: { req: { headers: { cookie?: string } } }) => (
+      cookies.push(info.req.headers.cookie),
+      true
+    ),
+  });
   cleanups.push(() => server.close());
   const received: string[] = [];
   server.on('connection', (ws) =>
@@ -55,7 +66,7 @@ async function echoServer(): Promise<{ url: string; received: string[] }> {
     }),
   );
   await once(server, 'listening');
-  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, received };
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, received, cookies };
 }
 
 // Built by `npm run sea`; CI builds it first, so there a missing executable fails instead of skipping.
@@ -84,7 +95,7 @@ describe.skipIf(!isBuilt && !process.env.CI)('the single executable (dist/sea/ws
     const run = await runAlone([url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'], {
       WSX_SEA_REPORT: '1',
     });
-    expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: 'wsx: wsx.cjs, code cache accepted\n' });
+    expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: 'wsx: cli/wsx.cjs, code cache accepted\n' });
   });
 
   it('starts a run only the full program serves (--proto raw) from it, its code cache accepted', async () => {
@@ -95,8 +106,29 @@ describe.skipIf(!isBuilt && !process.env.CI)('the single executable (dist/sea/ws
         WSX_SEA_REPORT: '1',
       },
     );
-    expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: 'wsx: wsx-full.cjs, code cache accepted\n' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'ping\n',
+      stderr: 'wsx: cli/wsx-full.cjs, code cache accepted\n',
+    });
     expect(received).toEqual(['ping']);
+  });
+
+  it('loads a part only when a run imports it: --cookie reads the cookie jar, a separate script', async () => {
+    const { url, cookies } = await echoServer();
+    const run = await runAlone([
+      url,
+      '--cookie',
+      'sid=sea-41',
+      '-x',
+      'ping',
+      '--expect',
+      '^ping$',
+      '--timeout',
+      '5s',
+    ]);
+    expect(run).toEqual({ code: 0, stdout: 'ping\n', stderr: '' });
+    expect(cookies).toEqual(['sid=sea-41']);
   });
 
   it('runs a subcommand (wsx completion bash) from the full program', async () => {
