@@ -73,8 +73,18 @@ async function startServer(mode, env = {}) {
   return { url: `ws://127.0.0.1:${port}/`, next, stop: () => child.kill() };
 }
 
-/** Runs one client to exit; returns wall time, its peak RSS and CPU time, and its stdout line count. */
-async function runClient(argv, { stdinFile, countStdout = false } = {}) {
+/**
+ * wsx's compile cache, the bench's own: the one in ~/.cache/wsx/ is shared with every other wsx build on
+ * the machine, and each build's launcher removes the others' caches, so a run there may find none.
+ */
+const compileCache = join(work, 'cache');
+
+/**
+ * Runs one client to exit; returns wall time, its peak RSS and CPU time (with `withUsage`: the --import hook,
+ * which the single executable does not load, and which adds its own start-up to a Node run), and its
+ * stdout line count.
+ */
+async function runClient(argv, { stdinFile, countStdout = false, withUsage = true } = {}) {
   const usageFile = join(work, `usage-${Math.random().toString(36).slice(2)}.json`);
   const outFile = join(work, 'stdout.txt');
   const stdin = stdinFile ? openSync(stdinFile, 'r') : 'ignore';
@@ -82,7 +92,12 @@ async function runClient(argv, { stdinFile, countStdout = false } = {}) {
   const started = performance.now();
   const child = spawn(argv[0], argv.slice(1), {
     stdio: [stdin, stdout, 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${usageHook}`, WSX_BENCH_USAGE: usageFile },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      XDG_CACHE_HOME: compileCache,
+      ...(withUsage ? { NODE_OPTIONS: `--import ${usageHook}`, WSX_BENCH_USAGE: usageFile } : {}),
+    },
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -129,8 +144,11 @@ async function smoke() {
     raw: [node, join(root, 'bench/raw-smoke.mjs'), server.url],
     wsx: [node, wsxBin, server.url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'],
   };
+  // One run first, not measured: it writes wsx's compile cache, as a user's first run does.
+  await runClient(argv.wsx, { withUsage: false });
+  await server.next((m) => m.received !== undefined, 5000).catch(() => ({}));
   const results = await interleaved(config.smokeRuns, async (name) => {
-    const run = await runClient(argv[name]);
+    const run = await runClient(argv[name], { withUsage: false });
     const report = await server.next((m) => m.received !== undefined, 5000).catch(() => ({}));
     return { ...run, lastToCloseMs: report.lastToCloseMs };
   });
@@ -148,7 +166,7 @@ async function seaSmoke() {
     wsx: [seaExecutable, server.url, '-x', 'ping', '--expect', '^ping$', '--timeout', '5s'],
   };
   const results = await interleaved(config.smokeRuns, async (name) => {
-    const run = await runClient(argv[name]);
+    const run = await runClient(argv[name], { withUsage: false });
     await server.next((m) => m.received !== undefined, 5000).catch(() => undefined);
     return run;
   });
@@ -341,8 +359,8 @@ if (sm) {
     fmt(raw),
     fmt(wsx) + (failed ? ` (${failed} failed)` : ''),
     wsx / raw,
-    '≤ 1.10×',
-    wsx <= 1.1 * raw && failed === 0,
+    '≤ 1.00×',
+    wsx <= raw && failed === 0,
   );
   row(
     '  smoke: last reply to connection closed, at the server (ms)',
@@ -361,8 +379,8 @@ if (se) {
     fmt(raw),
     fmt(wsx) + (failed ? ` (${failed} failed)` : ''),
     wsx / raw,
-    '≤ 1.10×',
-    wsx <= 1.1 * raw && failed === 0,
+    '≤ 1.00×',
+    wsx <= raw && failed === 0,
   );
 }
 if (tp) {
