@@ -47,6 +47,15 @@ const optionalModulesAbsent = {
   },
 };
 
+// Assets (the programs and their caches) came in Node 20.12.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major === 20 && minor < 12) {
+  console.error(
+    `npm run sea: needs Node 20.12 or later (single-executable assets); this is ${process.version}`,
+  );
+  process.exit(1);
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
