@@ -8,7 +8,17 @@
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +158,7 @@ async function codeCaches() {
   await once(server, 'listening');
   const url = `ws://127.0.0.1:${server.address().port}/`;
   const caches = {};
+  const home = mkdtempSync(join(tmpdir(), 'wsx-sea-cache-'));
   try {
     for (const [name, extra] of [
       ['cli/wsx.cjs', []],
@@ -157,7 +168,11 @@ async function codeCaches() {
       const child = spawn(
         process.execPath,
         [script, url, '-x', 'ping', '--expect', '^ping$', '--timeout', '10s', ...extra],
-        { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WSX_SEA_WRITE_CACHE: cache } },
+        // No NODE_OPTIONS (V8 flags there would make the cache one the executable refuses), no user config.
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: { PATH: process.env.PATH, HOME: home, WSX_SEA_WRITE_CACHE: cache },
+        },
       );
       const [code] = await once(child, 'close');
       if (code !== 0) throw new Error(`the smoke run that makes ${name}'s code cache exited ${code}`);
@@ -165,6 +180,7 @@ async function codeCaches() {
     }
   } finally {
     server.close();
+    rmSync(home, { recursive: true, force: true });
   }
   return caches;
 }
