@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
 import { collect, runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { startGraphqlWs } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 const work = mkdtempSync(join(tmpdir(), 'wsx-load-shape-'));
@@ -182,6 +183,34 @@ describe('wsx load: messages', () => {
     expect(s.messages.unmatched).toBe(s.messages.received);
     expect(s.messages.received).toBeGreaterThan(15);
     expect(s.rtt_ms.count).toBe(0);
+  });
+});
+
+describe('wsx load --proto graphql-ws', () => {
+  it('times each operation from its subscribe to its result, paired by the operation id', async () => {
+    const { url } = await startGraphqlWs(defer);
+    const r = await load([
+      url,
+      '--proto',
+      'graphql-ws',
+      '-c',
+      '5',
+      '--rate',
+      '100',
+      '-d',
+      '1s',
+      '--message',
+      '{ hello }',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = r.summary!;
+    // Open only after connection_ack: 5 openings timed, none failed.
+    expect(s.connections).toMatchObject({ opened: 5, failed: 0 });
+    expect(s.connect_ms.count).toBe(5);
+    expect(s.messages.sent).toBeGreaterThan(80);
+    expect(s.rtt_ms.count).toBe(s.messages.sent);
+    expect(s.messages).toMatchObject({ unmatched: 0, unanswered: 0 });
   });
 });
 
