@@ -23,7 +23,7 @@ function mtimes(dir, pattern) {
  */
 export function isBuildStale(root) {
   const built = mtimes(join(root, 'dist'), /\.js$/);
-  if (built.length === 0 || !existsSync(join(root, 'dist', 'cli', 'main.js'))) return true;
+  if (built.length === 0 || !existsSync(join(root, 'dist', 'cli', 'main.cjs'))) return true;
   const configs = ['tsconfig.json', 'package.json', 'scripts/build.mjs', 'scripts/dependency-edits.mjs']
     .map((name) => join(root, name))
     .filter((path) => existsSync(path))

@@ -1,7 +1,7 @@
 // npm run build: bundles wsx into dist/ with esbuild, so start-up reads one file instead of ~60 modules.
 // `tsc` only typechecks (npm run typecheck); it no longer emits.
 //
-// dist/cli/main.js        what bin/wsx.js imports: the launcher (src/cli/launch.ts), which compiles the
+// dist/cli/main.cjs       what bin/wsx.js requires: the launcher (src/cli/launch.ts), which compiles the
 //                         program below with V8's code cache kept in $XDG_CACHE_HOME/wsx/.
 // dist/cli/wsx-full.cjs   the program: the CLI, every mode but the screen, the core, ws, the protocol
 //                         codecs. CommonJS, because Node 20 caches the compiled code of a script
@@ -193,13 +193,17 @@ const scripts = [
 ];
 
 const results = await Promise.all([
+  // The launcher, CommonJS like bin/wsx.js (bin/package.json): an ES module entry costs Node its ES
+  // module loader at start, ~7 ms of CPU of a smoke run's ~130.
   build({
     ...common,
+    ...asScript,
     define: {
-      ...common.define,
+      ...asScript.define,
       WSX_SCRIPT_HASHES: JSON.stringify(Object.fromEntries(scripts.map(({ file, hash }) => [file, hash]))),
     },
     entryPoints: { 'cli/main': 'src/cli/launch.ts' },
+    outExtension: { '.js': '.cjs' },
     outdir: 'dist',
   }),
   // A `wsx load --workers` thread: only a run with more than one worker starts it.

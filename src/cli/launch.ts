@@ -1,4 +1,4 @@
-// The launcher (dist/cli/main.js, what bin/wsx.js imports): picks the program a run needs (programs.ts: the
+// The launcher (dist/cli/main.cjs, what bin/wsx.js requires): picks the program a run needs (programs.ts: the
 // plain-run dist/cli/wsx.cjs or the full dist/cli/wsx-full.cjs) and runs it through V8's code cache, so every
 // run after the first skips parsing and compiling it. Node 20 caches no ES
 // module's code (module.enableCompileCache is Node 22.1+); a vm.Script's cachedData is what it offers,

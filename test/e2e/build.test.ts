@@ -98,10 +98,10 @@ describe('the bundled build (npm run build)', () => {
           .map((line) => line.slice(line.indexOf('/dist/') + 1));
       };
       expect(await loadedBy([url, '-x', 'ping', '--expect', '^ping$'])).toEqual([
-        'dist/cli/main.js',
+        'dist/cli/main.cjs',
         'dist/cli/wsx.cjs',
       ]);
-      expect(await loadedBy(['completion', 'bash'])).toEqual(['dist/cli/main.js', 'dist/cli/wsx-full.cjs']);
+      expect(await loadedBy(['completion', 'bash'])).toEqual(['dist/cli/main.cjs', 'dist/cli/wsx-full.cjs']);
     } finally {
       server.close();
       rmSync(dir, { recursive: true, force: true });

@@ -342,7 +342,7 @@ describe('loading the contract code', () => {
     await runWsx([`${s.url}/feed`, '--no-input', '--asyncapi', writeDoc('t.yaml', tickerYaml)], {
       env: { WSX_IMPORT_LOG: withIt, NODE_OPTIONS: `--import ${hook}` },
     });
-    expect(readFileSync(without, 'utf8')).toMatch(/dist\/cli\/main\.js/);
+    expect(readFileSync(without, 'utf8')).toMatch(/dist\/cli\/main\.cjs/);
     expect(readFileSync(without, 'utf8')).not.toMatch(/dist\/contract\/|node_modules\/(ajv|yaml)\//);
     expect(readFileSync(withIt, 'utf8')).toMatch(
       /node_modules\/ajv\/\S+ \(bundled in \S+\/dist\/contract\/index\.js\)/,

@@ -272,7 +272,7 @@ describe('--proto start-up', () => {
     }
     const raw = await logOf([]);
     expect(raw.split('\n').filter((line) => line.includes('/dist/') && !line.includes('bundled in'))).toEqual(
-      [expect.stringMatching(/\/dist\/cli\/main\.js$/), expect.stringMatching(/\/dist\/cli\/wsx\.cjs$/)],
+      [expect.stringMatching(/\/dist\/cli\/main\.cjs$/), expect.stringMatching(/\/dist\/cli\/wsx\.cjs$/)],
     );
     const plain = readFileSync(new URL('../../dist/cli/wsx.cjs', import.meta.url), 'utf8');
     expect(plain).toMatch(/\n\/\/ src\/protocols\/raw\.ts\n/);

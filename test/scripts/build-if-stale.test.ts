@@ -9,7 +9,7 @@ import { isBuildStale } from '../../scripts/build-if-stale.mjs';
 
 const stale = isBuildStale as (root: string) => boolean;
 
-/** A project with src/a.ts, src/ui/b.tsx, tsconfig.json and dist/cli/main.js, all at `seconds`. */
+/** A project with src/a.ts, src/ui/b.tsx, tsconfig.json and dist/cli/main.cjs, all at `seconds`. */
 function project(seconds: number): { root: string; touch: (path: string, seconds: number) => void } {
   const root = mkdtempSync(join(tmpdir(), 'wsx-stale-'));
   const touch = (path: string, at: number) => {
@@ -17,7 +17,7 @@ function project(seconds: number): { root: string; touch: (path: string, seconds
     writeFileSync(join(root, path), '');
     utimesSync(join(root, path), at, at);
   };
-  for (const path of ['src/a.ts', 'src/ui/b.tsx', 'tsconfig.json', 'dist/cli/main.js', 'dist/a.js'])
+  for (const path of ['src/a.ts', 'src/ui/b.tsx', 'tsconfig.json', 'dist/cli/main.cjs', 'dist/a.js'])
     touch(path, seconds);
   return { root, touch };
 }
