@@ -12,6 +12,19 @@ import { join } from 'node:path';
  */
 export const edits = [
   {
+    // commander requires node:child_process when it loads, for executable subcommands, which wsx has none
+    // of: Node then compiles child_process, dgram and their internals at every start, ~4 ms of a smoke run
+    // (3% of it). It now requires it when it would spawn, which in wsx is never.
+    file: /commander[\\/]lib[\\/]command\.js$/,
+    replace: [
+      {
+        from: "const childProcess = require('node:child_process');",
+        to: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+        times: 1,
+      },
+    ],
+  },
+  {
     // ws checks that a text message is UTF-8 once it is complete. A message in fragments whose second
     // fragment breaks UTF-8 was failed only when (and if ever) its last fragment came: a server that then
     // stalls holds a broken message open for ever. Conformance suites (Autobahn 6.4.1, 6.4.2) expect the

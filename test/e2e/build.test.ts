@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -128,6 +128,36 @@ describe('the bundled build (npm run build)', () => {
       expect(plain, module).not.toContain(`\n// ${module}\n`);
     }
     expect(plain).toContain('\n// src/protocols/raw.ts\n');
+  });
+
+  // Node compiles each of its own modules a run requires: child_process with dgram and their internals
+  // cost a smoke run ~4 ms, and commander required it at load for executable subcommands wsx has none of.
+  it("compiles none of Node's child_process in a smoke run", async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    server.on('connection', (ws) =>
+      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
+    );
+    await once(server, 'listening');
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-builtins-'));
+    try {
+      const preload = join(dir, 'builtins.cjs');
+      const log = join(dir, 'builtins.log');
+      writeFileSync(
+        preload,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));`,
+      );
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const run = await runWsx([url, '-x', 'ping', '--expect', '^ping$'], {
+        env: { NODE_OPTIONS: `--require ${preload}` },
+      });
+      expect(run).toMatchObject({ code: 0, stdout: 'ping\n' });
+      const loaded = readFileSync(log, 'utf8').split('\n');
+      expect(loaded).toContain('NativeModule net');
+      expect(loaded).not.toContain('NativeModule child_process');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("builds the screen without fetch (yoga's WebAssembly then loads without undici) and without ink's devtools bridge", () => {
