@@ -70,21 +70,33 @@ describe.skipIf(!hasWebsockets).each(Object.entries(docs))(
       expect(run.code).toBe(7);
     });
 
-    it('gives a method the document does not name the verdict unknown, which fails nothing', async () => {
-      const run = await exchange(doc, ['{"method":"mul","params":{"a":2,"b":3}}'], ['--jsonl']);
+    it('gives a method the document does not name, and its result, the verdict unknown, which fails nothing', async () => {
+      const run = await exchange(doc, ['{"method":"ping"}'], ['--jsonl']);
       const [sent, answer] = run.events;
       expect(sent?.contract).toEqual({
         message: null,
         valid: false,
         unknown: true,
-        errors: [{ path: '$.method', message: 'mul names no message the document has (add, greet)' }],
+        errors: [{ path: '$.method', message: 'ping names no message the document has (add, greet)' }],
       });
-      expect(answer?.contract).toMatchObject({ message: 'rpcError', valid: true });
+      expect(answer?.data).toBe('{"jsonrpc": "2.0", "id": 1, "result": "pong"}');
+      expect(answer?.contract).toMatchObject({ message: null, valid: false, unknown: true });
       expect(run.stderr).toBe(
-        'wsx: contract: sent unknown: $.method: mul names no message the document has (add, greet)\n' +
-          'wsx: 1 failed: {"jsonrpc": "2.0", "id": 1, "error": {"code": -32601, "message": "Method not found"}}\n',
+        'wsx: contract: sent unknown: $.method: ping names no message the document has (add, greet)\n' +
+          'wsx: contract: received unknown: $: answers ping, which names no message the document has\n',
       );
       expect(run.code).toBe(0);
+    });
+
+    it("checks the error answering an unknown method against the document's error message", async () => {
+      const run = await exchange(doc, ['{"method":"mul","params":{"a":2,"b":3}}'], ['--jsonl']);
+      const [sent, answer] = run.events;
+      expect(sent?.contract).toMatchObject({ message: null, unknown: true });
+      expect(answer?.contract).toEqual({ message: 'rpcError', valid: true, errors: [] });
+      // The error answer fails the pipe as it always has (a request that failed); the contract adds nothing.
+      expect(run.stderr).not.toContain('broke the contract');
+      expect(run.stderr).toContain('wsx: the server answered 1 request with an error');
+      expect(run.code).toBe(4);
     });
 
     it('passes a scenario whose expect valid steps name the replies by the document', async () => {
