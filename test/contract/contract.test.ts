@@ -304,3 +304,69 @@ describe('checking messages', () => {
     });
   });
 });
+
+/** JSON-RPC over one channel: `call` (any method, a generic request), `tick` (a notification), `answer`. */
+const rpcYaml = `
+asyncapi: 2.6.0
+info: { title: Rpc, version: 1.0.0 }
+channels:
+  /rpc:
+    publish:
+      message:
+        name: call
+        payload:
+          type: object
+          required: [method]
+          properties: { method: { type: string }, params: { type: array } }
+    subscribe:
+      message:
+        oneOf:
+          - name: tick
+            payload:
+              type: object
+              required: [method, params]
+              properties: { method: { const: tick }, params: { type: object, required: [n] } }
+          - name: answer
+            payload: { type: object, required: [id, result], properties: { result: { type: number } } }
+`;
+
+describe('checking JSON-RPC messages (--proto jsonrpc)', () => {
+  const rpc = () => load({ text: rpcYaml, url: 'ws://x/rpc', proto: 'jsonrpc' });
+
+  it('lets a generic request message accept any method: not unknown', () => {
+    const v = rpc().check('sent', '{"jsonrpc":"2.0","method":"anything","params":[1],"id":1}');
+    expect(v).toMatchObject({ isValid: true, message: 'call' });
+    expect(rpc().check('sent', '{"method":"anything","params":{},"id":1}')).toMatchObject({
+      isValid: false,
+      isUnknown: true,
+      errors: [{ path: '$.method', message: 'anything names no message the document has (call)' }],
+    });
+  });
+
+  it('checks a notification against the message its method names, its errors its own', () => {
+    const v = rpc().check('received', '{"method":"tick","params":{}}');
+    expect(v).toMatchObject({
+      isValid: false,
+      message: 'tick',
+      errors: [{ path: '$.params', message: "must have required property 'n'" }],
+    });
+    expect(v.isClosest).toBeUndefined();
+  });
+
+  it('checks an error response against every message when the document names no error message', () => {
+    const v = rpc().check('received', '{"id":1,"error":{"code":-1,"message":"no"}}', 'anything');
+    expect(v).toMatchObject({ isValid: false, isClosest: true });
+    expect(v.isUnknown).toBeUndefined();
+  });
+
+  it('picks a Socket.IO event by the message key or messageId as well as its name', () => {
+    const doc = rpcYaml
+      .replace('- name: tick', '- messageId: tickId\n            name: tick')
+      .replace('/rpc:', '/socket.io/:');
+    const c = load({ text: doc, url: 'ws://x/socket.io/', proto: 'socketio' });
+    const v = c.check('received', '["tickId",{"method":"tick","params":{}}]');
+    expect(v).toMatchObject({ isValid: false, message: 'tick', errors: [{ path: '$.params' }] });
+    // Picked by its messageId, not the closest of every candidate.
+    expect(v.isClosest).toBeUndefined();
+  });
+});
