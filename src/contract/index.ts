@@ -78,9 +78,19 @@ function partsOf(proto: string | undefined, text: string): MessageParts | undefi
       headers: envelope.headers as Record<string, unknown>,
     };
   }
-  if (proto === 'mqtt' && 'topic' in envelope && 'payload' in envelope) {
+  if (proto === 'mqtt') {
+    // SUBSCRIBE, SUBACK, PUBACK…: the protocol's control frames, no messages of the channel.
+    if (!('topic' in envelope && 'payload' in envelope)) return undefined;
     const payload = envelope.payload;
-    return { payload: typeof payload === 'string' ? jsonOrText(payload) : payload };
+    const userProperties = envelope.userProperties;
+    // MQTT 5 user properties are the message's headers; a publish without any (every MQTT 3.1.1 one) has
+    // no headers to check: wsx cannot tell an MQTT 5 publish that sent none from a 3.1.1 one.
+    return {
+      payload: typeof payload === 'string' ? jsonOrText(payload) : payload,
+      ...(typeof userProperties === 'object' && userProperties !== null
+        ? { headers: userProperties as Record<string, unknown> }
+        : {}),
+    };
   }
   return { payload: value };
 }
