@@ -533,8 +533,11 @@ function contractMismatch(
   const name = condition.message;
   const isNamed =
     name === undefined || verdict.message === name || (verdict.ambiguous?.includes(name) ?? false);
-  if (verdict.isUnknown)
-    return `the document has no such message (${verdict.errors[0]?.message ?? 'unknown'})`;
+  // Neither valid nor invalid: said as the stderr line says it, "unknown: $.method: mul names no message…".
+  if (verdict.isUnknown) {
+    const first = verdict.errors[0];
+    return `unknown${first ? `: ${first.path}: ${first.message}` : ''}`;
+  }
   if (verdict.isValid === condition.isValid && isNamed) return undefined;
   if (!verdict.isValid) {
     // As the stderr line says it: "ticker invalid: $.price: must be number (got "high")".
