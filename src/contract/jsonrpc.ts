@@ -25,6 +25,8 @@ export class JsonRpcNaming {
     received: new Map(),
     sent: new Map(),
   };
+  /** Per direction: generic messages, whose payload declares a `method` it does not fix: any method's. */
+  private readonly generic: Record<Direction, Set<string>> = { received: new Set(), sent: new Set() };
   /** Per direction: the messages whose payload has an `error` member (the document's error responses). */
   private readonly errorMessages: Record<Direction, Set<string>> = { received: new Set(), sent: new Set() };
   /** Method → the received messages its request's operation names as `reply` (3.0), results and errors apart. */
@@ -39,13 +41,17 @@ export class JsonRpcNaming {
     choice: ChannelChoice,
     private readonly checkers: Record<Direction, MessageChecker>,
   ) {
-    const methodsOf = (spec: MessageSpec): string[] => {
+    const fixedMethod = (spec: MessageSpec): string | undefined => {
       const method = payloadProperty(doc, spec, 'method');
       const fixed = !isObject(method)
         ? undefined
         : (method.const ??
           (Array.isArray(method.enum) && method.enum.length === 1 ? method.enum[0] : undefined));
-      return typeof fixed === 'string' ? [...spec.aliases, fixed] : spec.aliases;
+      return typeof fixed === 'string' ? fixed : undefined;
+    };
+    const methodsOf = (spec: MessageSpec): string[] => {
+      const fixed = fixedMethod(spec);
+      return fixed === undefined ? spec.aliases : [...spec.aliases, fixed];
     };
     const specs: Record<Direction, MessageSpec[]> = { received: choice.receives, sent: choice.sends };
     for (const direction of ['received', 'sent'] as const) {
@@ -56,6 +62,8 @@ export class JsonRpcNaming {
         }
         if (payloadProperty(doc, spec, 'error') !== undefined)
           this.errorMessages[direction].add(spec.pointer);
+        if (payloadProperty(doc, spec, 'method') !== undefined && fixedMethod(spec) === undefined)
+          this.generic[direction].add(spec.pointer);
       }
     }
     for (const spec of choice.sends) {
@@ -78,20 +86,42 @@ export class JsonRpcNaming {
 
   /** The verdict on one JSON-RPC message; `answers` is the method of the request a response answers. */
   check(direction: Direction, text: string, answers: string | undefined): MessageVerdict {
-    const checker = this.checkers[direction];
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      return checker.check(text);
+      return this.checkers[direction].check(text);
     }
-    // A batch, or anything but an object, is checked as it is against every candidate.
+    // A batch (wsx sends one as one frame; the codec splits a batch answer): each request on its own.
+    if (Array.isArray(value) && value.length > 0) return this.checkBatch(direction, value);
+    return this.checkValue(direction, value, answers);
+  }
+
+  /** The first request that breaks the contract, its paths under `$[i]`; else an unknown one; else valid. */
+  private checkBatch(direction: Direction, batch: unknown[]): MessageVerdict {
+    const verdicts = batch.map((v) => this.checkValue(direction, v, undefined));
+    const at = (i: number) => {
+      const v = verdicts[i]!;
+      return { ...v, errors: v.errors.map((e) => ({ ...e, path: e.path.replace(/^\$/, `$[${i}]`) })) };
+    };
+    const invalid = verdicts.findIndex((v) => !v.isValid && !v.isUnknown);
+    if (invalid !== -1) return at(invalid);
+    const unknownAt = verdicts.findIndex((v) => v.isUnknown);
+    if (unknownAt !== -1) return at(unknownAt);
+    return { isValid: true, message: verdicts.map((v) => v.message ?? '?').join(', '), errors: [] };
+  }
+
+  private checkValue(direction: Direction, value: unknown, answers: string | undefined): MessageVerdict {
+    const checker = this.checkers[direction];
+    // Anything but an object is checked as it is against every candidate.
     if (!isObject(value)) return checker.checkParts({ payload: value });
     if (typeof value.method === 'string') {
       const among = this.byMethod[direction].get(value.method);
       if (among) return checker.checkParts({ payload: value, among });
-      // No message is named so; a document with one generic request message (`method` any string) may
-      // still accept it, and then that is its message.
+      // No message is named so: a generic message (a `method` of any name) is its message, valid or not.
+      const generic = this.generic[direction];
+      if (generic.size > 0) return checker.checkParts({ payload: value, among: generic });
+      // A message with no `method` property at all may still accept it, and then that is its message.
       const verdict = checker.checkParts({ payload: value });
       if (verdict.isValid) return verdict;
       if (direction === 'sent' && this.unknownSent.size < MAX_UNKNOWN_METHODS)

@@ -333,13 +333,13 @@ channels:
 describe('checking JSON-RPC messages (--proto jsonrpc)', () => {
   const rpc = () => load({ text: rpcYaml, url: 'ws://x/rpc', proto: 'jsonrpc' });
 
-  it('lets a generic request message accept any method: not unknown', () => {
+  it('lets a generic request message (a method of any name) take any method: valid or invalid, not unknown', () => {
     const v = rpc().check('sent', '{"jsonrpc":"2.0","method":"anything","params":[1],"id":1}');
     expect(v).toMatchObject({ isValid: true, message: 'call' });
-    expect(rpc().check('sent', '{"method":"anything","params":{},"id":1}')).toMatchObject({
+    expect(rpc().check('sent', '{"method":"anything","params":{},"id":1}')).toEqual({
       isValid: false,
-      isUnknown: true,
-      errors: [{ path: '$.method', message: 'anything names no message the document has (call)' }],
+      message: 'call',
+      errors: [{ path: '$.params', message: 'must be array (got {})' }],
     });
   });
 
@@ -368,5 +368,26 @@ describe('checking JSON-RPC messages (--proto jsonrpc)', () => {
     expect(v).toMatchObject({ isValid: false, message: 'tick', errors: [{ path: '$.params' }] });
     // Picked by its messageId, not the closest of every candidate.
     expect(v.isClosest).toBeUndefined();
+  });
+});
+
+describe('checking a JSON-RPC batch wsx sends', () => {
+  const rpc = () => load({ text: rpcYaml, url: 'ws://x/rpc', proto: 'jsonrpc' });
+
+  it('checks each request on its own and names the one that breaks the document by its index', () => {
+    expect(
+      rpc().check('sent', '[{"method":"a","params":[1],"id":1},{"method":"b","params":[],"id":2}]'),
+    ).toEqual({
+      isValid: true,
+      message: 'call, call',
+      errors: [],
+    });
+    expect(
+      rpc().check('sent', '[{"method":"a","params":[1],"id":1},{"method":"b","params":{},"id":2}]'),
+    ).toMatchObject({
+      isValid: false,
+      message: 'call',
+      errors: [{ path: '$[1].params', message: 'must be array (got {})' }],
+    });
   });
 });
