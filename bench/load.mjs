@@ -7,7 +7,7 @@
 //   WSX_BENCH_LOAD_RATE   echo messages a second over 1,000 connections (default 20000)
 //   WSX_BENCH_PEERS=0     leaves Artillery out (no install, no rows)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import {
   artilleryVersion,
   ensureArtillery,
 } from './artillery-peer.mjs';
+import { runTsung, treeUsage, tsungConfig, tsungCounts, tsungMissing, tsungVersion } from './tsung-peer.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'wsx-bench-load-'));
@@ -157,6 +158,112 @@ function lastDelayLine(server) {
   });
   return () => last;
 }
+/** epmd daemons running now (Erlang's name server, which Tsung's VM starts and leaves behind), by pid. */
+function epmdPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'epmd') pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** Why a Tsung run gave no figure: its exit and the last line it or its controller log said. */
+function tsungFailure(run) {
+  const said = `${run.stdout}\n${run.stderr}`.trim().split('\n').at(-1);
+  return `tsung exited ${run.code}${said ? `: ${said}` : ''}${run.logDir ? ` (logs: ${run.logDir})` : ''}`;
+}
+
+/**
+ * Tsung's two rows. Memory: each user connects and thinks for 10 minutes; the peak RSS of the VM's tree with
+ * N users minus with one, over N - 1, read from /proc every 200 ms; the VM is killed (its process group)
+ * once the server has seen all N for a second, or when the count has not grown for 15 s (a launcher that
+ * stalled: the row then says how many it held). Echo: 1,000 users all connected (wait_global), then each
+ * sends, waits for the echo and thinks 1000 ÷ (rate ÷ 1,000) ms; Tsung times each request, so these are
+ * round trips with RTT recorded (its mean, no percentiles), per CPU second of the whole tree.
+ */
+async function tsungRows() {
+  const epmdBefore = new Set(epmdPids());
+  let startCpuMs;
+  const hold = async (server, n) => {
+    const dir = join(work, `tsung-hold-${n}`);
+    mkdirSync(dir, { recursive: true });
+    const config = tsungConfig(join(dir, 'hold.xml'), {
+      port: server.port,
+      conns: n,
+      arrivalsPerSec: 1000,
+      sources,
+    });
+    let peakKiB = 0;
+    let cpuMs = NaN;
+    let held = 0;
+    let fullSince;
+    let grewAt = performance.now();
+    let isKilled = false;
+    const run = await runTsung(config, dir, (tsung) => {
+      const usage = treeUsage(tsung.pid);
+      if (usage) {
+        peakKiB = Math.max(peakKiB, usage.maxRssKiB);
+        cpuMs = usage.cpuMs;
+      }
+      const now = performance.now();
+      if (server.clients() > held) [held, grewAt] = [server.clients(), now];
+      if (held >= n) fullSince ??= now;
+      if (!isKilled && ((fullSince !== undefined && now - fullSince > 1000) || now - grewAt > 15_000)) {
+        isKilled = true;
+        tsung.kill();
+      }
+    });
+    return { peakKiB, cpuMs, held, run };
+  };
+  {
+    const server = await echoServer();
+    const one = await hold(server, 1);
+    while (server.clients() > 0) await new Promise((r) => setTimeout(r, 200));
+    const many = await hold(server, conns);
+    server.stop();
+    const per = (many.peakKiB - one.peakKiB) / (conns - 1);
+    rows.push([
+      `client memory per idle connection at ${conns}, Tsung ${tsungVersion}`,
+      many.held === 0 || one.held === 0
+        ? `no figure: Tsung held ${one.held} and ${many.held} connections; ${tsungFailure(many.held === 0 ? many.run : one.run)}`
+        : `wsx ${fmt(wsxIdleKiB)} KiB vs Tsung ${fmt(per)} KiB (${fmt(wsxIdleKiB / per, 2)}x); Tsung held ${many.held} at once (the server's count), peak RSS ${one.peakKiB} → ${many.peakKiB} KiB, ${fmt(one.cpuMs / 1000, 2)} CPU-s to start and hold one`,
+      '<= 0.5x',
+    ]);
+    startCpuMs = one.cpuMs;
+  }
+  {
+    const server = await echoServer();
+    const perUserPerSec = rate / 1000;
+    const dir = join(work, 'tsung-echo');
+    mkdirSync(dir, { recursive: true });
+    const config = tsungConfig(join(dir, 'echo.xml'), {
+      port: server.port,
+      conns: 1000,
+      arrivalsPerSec: 1000,
+      messages: Math.max(1, Math.round(perUserPerSec * 5)),
+      thinkMs: Math.round(1000 / perUserPerSec),
+    });
+    const run = await runTsung(config, dir);
+    server.stop();
+    const counts = run.logDir ? tsungCounts(run.logDir) : undefined;
+    const perCpuS = counts ? counts.roundTrips / (run.cpuMs / 1000) : NaN;
+    rows.push([
+      `echo round trips per client CPU second, Tsung ${tsungVersion}`,
+      !counts || counts.roundTrips === 0 || !Number.isFinite(perCpuS)
+        ? `no figure: ${tsungFailure(run)}`
+        : `wsx ${fmt(wsxEchoPerCpuS, 0)} (RTT recorded) vs Tsung ${fmt(perCpuS, 0)} timed send→echo round trips (its mean only) (${fmt(wsxEchoPerCpuS / perCpuS, 2)}x); Tsung connected ${counts.connected}, ${counts.roundTrips} round trips, mean ${fmt(counts.meanMs, 2)} ms, errors ${JSON.stringify(counts.errors)}, ${fmt(run.cpuMs / 1000, 2)} CPU-s of which ~${fmt(startCpuMs / 1000, 2)} its start`,
+      '>= 3x',
+    ]);
+  }
+  // The epmd this run started (Tsung's VM starts it as a daemon and it outlives the VM): ended by its pid.
+  for (const pid of epmdPids()) if (!epmdBefore.has(pid)) process.kill(pid, 'SIGTERM');
+}
+
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const rows = [];
 // Each row is printed as soon as it is measured too: a part that hangs still leaves the others.
@@ -164,6 +271,9 @@ const push = rows.push.bind(rows);
 rows.push = (row) => (console.log(`  ${row[0]}: ${row[1]}`), push(row));
 /** Artillery's CPU for a run of one idle connection: its start-up, included in its per-CPU-second figure. */
 let artilleryStartCpuMs;
+/** wsx's figures of rows 1 and 2, for the Tsung rows beside them. */
+let wsxIdleKiB;
+let wsxEchoPerCpuS;
 
 // 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1. wsx load
 // runs until the server has seen all N (opening 19,000 takes a while on a busy machine), then a second
@@ -233,6 +343,7 @@ let artilleryStartCpuMs;
       '<= 0.5x',
     ]);
   artilleryStartCpuMs = per.artilleryStartCpuMs;
+  wsxIdleKiB = per.wsx;
 }
 
 // 2. Echo round trips per second per client CPU second, 1,000 connections, RTT recorded.
@@ -246,6 +357,7 @@ let artilleryStartCpuMs;
   server.stop();
   const rawPerCore = rawOut.received / (raw.cpuMs / 1000);
   const wsxPerCore = s.rtt_ms?.count / (wsx.cpuMs / 1000);
+  wsxEchoPerCpuS = wsxPerCore;
   rows.push([
     `echo round trips per client CPU second, 1,000 connections at ${rate}/s`,
     `wsx ${fmt(wsxPerCore, 0)} vs raw ${fmt(rawPerCore, 0)} (${fmt(wsxPerCore / rawPerCore, 2)}x); wsx late ${s.messages?.late}, rtt p99 ${s.rtt_ms?.p99} ms`,
@@ -277,6 +389,14 @@ let artilleryStartCpuMs;
       '>= 3x',
     ]);
   }
+}
+
+// 2b. Tsung 1.7 (bench/tsung-peer.mjs): the memory and echo rows again, for an Erlang client. Its
+// figures are its whole process tree's (the VM, its port programs, the shells starting it), from /proc.
+{
+  const whyNot = process.env.WSX_BENCH_PEERS === '0' ? 'WSX_BENCH_PEERS=0' : tsungMissing();
+  if (whyNot) console.log(`Tsung left out: ${whyNot}`);
+  else await tsungRows();
 }
 
 // 3. Accuracy: a server that answers after exactly 5 ms, and 4. coordinated omission: the same server
