@@ -5,7 +5,9 @@
 //   WSX_BENCH_LOAD_CONNS  idle connections for the memory rows (default 19000: this machine's open-file
 //                         limit is 20,000 a process, and `ulimit -n` cannot be raised here)
 //   WSX_BENCH_LOAD_RATE   echo messages a second over 1,000 connections (default 20000)
-//   WSX_BENCH_PEERS=0     leaves Artillery out (no install, no rows)
+//   WSX_BENCH_PEERS=0     leaves Artillery and Tsung out (no install, no rows)
+// Tsung 1.7 (Debian's tsung, bench/tsung-peer.mjs) is the second named peer, when installed; the accuracy
+// and stall rows use a Python server (bench/accuracy-server.py) when python3 has websockets.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -409,7 +411,7 @@ let wsxEchoPerCpuS;
   const python = findPython();
   if (!python)
     console.log(
-      'Python 3 with websockets (Debian: python3-websockets) not found: the accuracy and stall rows use the Node server (load-server.mjs), whose setTimeout(5) answers 5-6.5 ms late',
+      'Python 3 with websockets (Debian: python3-websockets) not found: the accuracy and stall rows use the Node server (load-server.mjs), whose setTimeout(5) is only as precise as the millisecond timers',
     );
   const accuracyServer = (...args) =>
     python
