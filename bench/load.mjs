@@ -228,7 +228,8 @@ async function tsungRows() {
     while (server.clients() > 0) await new Promise((r) => setTimeout(r, 200));
     const many = await hold(server, conns);
     server.stop();
-    const per = (many.peakKiB - one.peakKiB) / (conns - 1);
+    // Over the connections it really held: a launcher that stalled short of N still gives a true slope.
+    const per = (many.peakKiB - one.peakKiB) / (many.held - 1);
     rows.push([
       `client memory per idle connection at ${conns}, Tsung ${tsungVersion}`,
       many.held === 0 || one.held === 0

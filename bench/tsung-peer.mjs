@@ -170,7 +170,8 @@ export async function runTsung(config, dir, onTick) {
     },
   };
   const sampler = onTick ? setInterval(() => onTick(run), 200) : undefined;
-  const killer = setTimeout(run.kill, 300_000);
+  // Starting 19,000 users at ~140 a second takes minutes on a loaded machine.
+  const killer = setTimeout(run.kill, 600_000);
   const code = await new Promise((r) => child.on('close', r));
   clearTimeout(killer);
   clearInterval(sampler);
