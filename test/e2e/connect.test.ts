@@ -2,7 +2,7 @@
 // compression, size limits and HTTP proxies. Every server and the proxy run on loopback in the test.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, stopAfterTest } from '../helpers/cleanup.js';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -88,12 +88,7 @@ async function echoOn(
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
   const port = await listenOnLoopback(server);
-  defer(async () => {
-    for (const c of wss.clients) c.terminate();
-    wss.close();
-    server.closeAllConnections?.();
-    await new Promise((r) => server.close(r));
-  });
+  stopAfterTest(defer, wss, server);
   return { port, seen };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { LoadSummary } from '../../src/load/summary.js';
-import { cleanupAfterEach, serverUntilCleanup, type Defer } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 import { freePort, listenOnLoopback } from '../helpers/servers.js';
 import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
@@ -46,7 +46,7 @@ async function delayedEcho(
       else setTimeout(() => ws.send(data), wait);
     });
   });
-  d(() => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))));
+  stopAfterTest(d, wss);
   const port = (wss.address() as { port: number }).port;
   return { url: `ws://127.0.0.1:${port}`, peak: () => peak, closeCodes };
 }
@@ -290,9 +290,7 @@ describe('wsx load', () => {
             if (other !== ws && !(skipNewest && other === order[order.length - 1])) other.send(data);
         });
       });
-      defer(
-        () => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))),
-      );
+      stopAfterTest(defer, wss);
       return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
     };
     const args = ['-c', '10', '--rate', '150', '-d', '700ms', '--fanout', '--drain', '300ms', '-q'];

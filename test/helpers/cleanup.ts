@@ -1,7 +1,9 @@
 // One cleanup list per test file, run in reverse after each test, and servers that register themselves on it.
 
 import { afterEach } from 'vitest';
-import { startServer, type TestServer } from './servers.js';
+import type { Server as HttpServer } from 'node:http';
+import type { WebSocketServer } from 'ws';
+import { startServer, stopWsServer, type TestServer } from './servers.js';
 
 export type Defer = (fn: () => Promise<unknown> | void) => void;
 
@@ -22,4 +24,9 @@ export async function serverUntilCleanup(
   const s = await startServer(opts);
   defer(() => s.close());
   return s;
+}
+
+/** stopWsServer(wss, http) after the test: clients cut, servers closed. */
+export function stopAfterTest(defer: Defer, wss: WebSocketServer, http?: HttpServer): void {
+  defer(() => stopWsServer(wss, http));
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import { listenOnLoopback } from './servers.js';
+import { listenOnLoopback, stopWsServer } from './servers.js';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 
 export interface RawServer {
@@ -178,10 +178,7 @@ export async function startScriptedServer(
     port,
     url: `ws://127.0.0.1:${port}`,
     connectedAt,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
+    close: () => stopWsServer(wss),
   };
 }
 

@@ -2,7 +2,7 @@
 
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
-import type { Defer } from './cleanup.js';
+import { stopAfterTest, type Defer } from './cleanup.js';
 import { spawnWsx, waitForOutput } from './run-wsx.js';
 
 /** Starts `wsx serve --replay FILE --speed 0` on a free port; resolves with its ws:// URL. */
@@ -20,10 +20,7 @@ export async function serveReplay(defer: Defer, file: string): Promise<string> {
 /** A ws server on 127.0.0.1, port 0, listening; its clients are cut and it is closed when the test ends. */
 export async function loopbackWsServer(defer: Defer): Promise<WebSocketServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  });
+  stopAfterTest(defer, wss);
   await once(wss, 'listening');
   return wss;
 }
