@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
-import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import { runWsx } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 if (shouldSkipChromium)
   console.warn('chromium is not installed: skipping the DevTools tests (.ci/run installs it)');
@@ -195,17 +195,14 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
       const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-tui-'));
       defer(() => rmSync(dir, { recursive: true, force: true }));
       const session = startTmux(defer, 'wsx-cdp', [120, 30]);
-      tmux(
-        'send-keys',
-        '-t',
+      typeWsx(
         session,
-        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto cdp ${url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-        'Enter',
+        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir}`,
+        `--proto cdp ${url} --ping-interval 0`,
       );
       await screenShows(session, ['● open', 'Chrome DevTools: Domain.method {params}']);
       const type = (line: string) => {
-        tmux('send-keys', '-t', session, '-l', line);
-        tmux('send-keys', '-t', session, 'Enter');
+        typeLine(session, line);
       };
       type('Nope.nothing');
       await screenShows(session, ["⇠ #1 error -32601: 'Nope.nothing' wasn't found"]);

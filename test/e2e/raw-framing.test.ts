@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import { runWsx } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -114,16 +114,13 @@ describe('--separator', () => {
       const dir = mkdtempSync(join(tmpdir(), 'wsx-framing-tui-'));
       defer(() => rmSync(dir, { recursive: true, force: true }));
       const session = startTmux(defer, 'wsx-framing', [120, 30]);
-      tmux(
-        'send-keys',
-        '-t',
+      typeWsx(
         session,
-        `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --separator rs ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-        'Enter',
+        `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+        `--separator rs ${server.url} --ping-interval 0`,
       );
       await screenShows(session, ['● open', '⇠ hello', '⇠ {"ready":true}']);
-      tmux('send-keys', '-t', session, '-l', 'typed');
-      tmux('send-keys', '-t', session, 'Enter');
+      typeLine(session, 'typed');
       await screenShows(session, ['⇠ got:typed', '⇠ n:1']);
       expect(server.received).toEqual(['typed\x1e']);
       tmux('send-keys', '-t', session, '/quit', 'Enter');

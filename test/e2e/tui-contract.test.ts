@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { startServer } from '../helpers/servers.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine } from '../helpers/tmux.js';
 import { wsxBin } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
@@ -23,13 +23,11 @@ describe.skipIf(!hasTmux)('--asyncapi in the interactive session (tmux)', () => 
     const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url}/quotes --asyncapi ${quotesDoc} --ping-interval 0`;
     tmux('send-keys', '-t', session, command, 'Enter');
     await screenShows(session, '● open');
-    tmux('send-keys', '-t', session, '-l', '{"event":"ping","reqid":1}');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, '{"event":"ping","reqid":1}');
     await screenShows(session, '→ ✓ {"event":"ping","reqid":1}');
     // The echo is no message the server sends by the document: the closest candidate's error.
     await screenShows(session, '← ✗ {"event":"ping","reqid":1}');
-    tmux('send-keys', '-t', session, '-l', '{"event":"ping","reqid":"x"}');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, '{"event":"ping","reqid":"x"}');
     const screen = await screenShows(session, 'not sent: ping invalid: $.reqid: must be integer (got "x")');
     expect(server.received).toEqual(['{"event":"ping","reqid":1}']);
     expect(screen).not.toContain('→ ✗');

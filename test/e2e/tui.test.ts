@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, until, type TestServer } from '../helpers/servers.js';
-import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
-import { wsxBin } from '../helpers/run-wsx.js';
+import { hasTmux, screenOf, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 if (!hasTmux)
   console.warn('tmux is not installed: skipping the whole-program TUI test (.ci/run installs it)');
@@ -21,8 +20,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     defer(() => server.close());
     const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
     const session = startTmux(defer, 'wsx-test', [110, 35]);
-    const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --inline; echo "WSX_EXIT=$?"`;
-    tmux('send-keys', '-t', session, command, 'Enter');
+    typeWsx(session, `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`, `${server.url} --ping-interval 0 --inline`);
 
     await screenShows(session, '● open');
     tmux('send-keys', '-t', session, 'hello tmux', 'Enter');
@@ -59,13 +57,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     const session = startTmux(defer, 'wsx-demo', [110, 30]);
     // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
     // DEV=true, set in many shells for other tools, once made ink look for devtools and fail at start.
-    tmux(
-      'send-keys',
-      '-t',
-      session,
-      `CI=false DEV=true FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
-      'Enter',
-    );
+    typeWsx(session, `CI=false DEV=true FORCE_COLOR=1 XDG_STATE_HOME=${dir}`, '--demo');
     await screenShows(session, ['wsx demo: echo server on ws://127.0.0.1:', '● open']);
     expect(tmux('capture-pane', '-p', '-e', '-t', session)).toMatch(/\x1b\[[0-9;]*3[0-7]m/);
     tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');
@@ -103,12 +95,10 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'wsx-lens-'));
     const session = startTmux(defer, 'wsx-lens', [100, 30]);
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false FORCE_COLOR=1 NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --scrollback 30000; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false FORCE_COLOR=1 NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `${server.url} --ping-interval 0 --scrollback 30000`,
     );
     await screenShows(session, '● open');
     await until(
@@ -192,18 +182,15 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'wsx-binary-'));
     const session = startTmux(defer, 'wsx-binary', [100, 25]);
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --binary --jsonl; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `${server.url} --ping-interval 0 --binary --jsonl`,
     );
     // Said while the session runs, not only once it has ended.
     await screenShows(session, ['● open', '--jsonl does nothing in the interactive session']);
     expect(screenOf(session)).not.toContain('--binary does nothing');
-    tmux('send-keys', '-t', session, '-l', 'hello');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'hello');
     await screenShows(session, ['→ ⟨binary 5 B⟩ hello', '← ⟨binary 9 B⟩ got hello']);
     expect(frames).toEqual([{ isBinary: true, text: 'hello' }]);
     tmux('send-keys', '-t', session, 'C-c', '');
