@@ -6,7 +6,15 @@ import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { Connection } from '../../src/core/connection.js';
 import { ProtocolSession } from '../../src/protocols/session.js';
 import { socketIoCodec } from '../../src/protocols/socketio.js';
-import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
+import {
+  failureReached,
+  messages,
+  nextMessage,
+  openSession,
+  readyReached,
+  reconnectFast,
+  waitingReasons,
+} from './helpers.js';
 import { startSocketIo } from './servers.js';
 
 const defer = cleanupAfterEach();
@@ -133,14 +141,8 @@ describe('socketio codec', () => {
       clearTimeout(eio.pingIntervalTimer);
       eio.schedulePing = () => {};
     });
-    const { proto, conn } = openSession(defer, socketIoCodec(), url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const { proto, conn } = openSession(defer, socketIoCodec(), url, reconnectFast);
+    const waits = waitingReasons(conn);
     expect((await readyReached(proto)).isReconnect).toBe(false);
     const again = await readyReached(proto, 3000);
     expect(again.isReconnect).toBe(true);
