@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { actionCableCodec } from '../../src/protocols/actioncable.js';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
+import { reconnectFast, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { until } from '../helpers/servers.js';
-import { messages as collect, nextMessage, openSession, reconnectFast, waitingReasons } from './helpers.js';
+import { messages as collect, nextMessage, openSession } from './helpers.js';
 import { startActionCable } from './actioncable-server.js';
 
 const defer = cleanupAfterEach();

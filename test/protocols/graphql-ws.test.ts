@@ -3,17 +3,10 @@
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached } from '../helpers/connection.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { graphqlWsCodec } from '../../src/protocols/graphql-ws.js';
-import {
-  failureReached,
-  messages,
-  nextMessage,
-  openSession,
-  readyReached,
-  reconnectFast,
-} from './helpers.js';
+import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startGraphqlWs, subscriptionsStopped } from './servers.js';
 
 const defer = cleanupAfterEach();

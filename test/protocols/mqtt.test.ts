@@ -3,18 +3,10 @@
 import { WebSocketServer } from 'ws';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached, waitingReasons } from '../helpers/connection.js';
 import { until } from '../helpers/servers.js';
 import { loadMqttPackets, mqttCodec } from '../../src/protocols/mqtt.js';
-import {
-  failureReached,
-  messages,
-  nextMessage,
-  openSession,
-  readyReached,
-  reconnectFast,
-  waitingReasons,
-} from './helpers.js';
+import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startMqttServer } from './mqtt-server.js';
 
 const defer = cleanupAfterEach();

@@ -5,15 +5,8 @@ import mqtt from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMqttPackets, mqttCodec } from '../../src/protocols/mqtt.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
-import {
-  failureReached,
-  messages,
-  nextMessage,
-  openSession,
-  readyReached,
-  reconnectFast,
-} from './helpers.js';
+import { reconnectFast, stateReached } from '../helpers/connection.js';
+import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startMqtt5Server } from './mqtt5-server.js';
 
 const defer = cleanupAfterEach();

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
 import { parseArguments } from '../../src/protocols/json-values.js';
 import { signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
+import { reconnectFast, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { listenOnLoopback, until } from '../helpers/servers.js';
-import { messages as collect, nextMessage, openSession, reconnectFast, waitingReasons } from './helpers.js';
+import { messages as collect, nextMessage, openSession } from './helpers.js';
 import { redirectToken, startSignalr } from './signalr-server.js';
 
 const defer = cleanupAfterEach();

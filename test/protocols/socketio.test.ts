@@ -1,20 +1,12 @@
 // Socket.IO codec against the real socket.io server on loopback: namespaces, acks, auth refusal, dead server.
 
 import { describe, expect, it } from 'vitest';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { Connection } from '../../src/core/connection.js';
 import { ProtocolSession } from '../../src/protocols/session.js';
 import { socketIoCodec } from '../../src/protocols/socketio.js';
-import {
-  failureReached,
-  messages,
-  nextMessage,
-  openSession,
-  readyReached,
-  reconnectFast,
-  waitingReasons,
-} from './helpers.js';
+import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startSocketIo } from './servers.js';
 
 const defer = cleanupAfterEach();

@@ -2,19 +2,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached, waitingReasons } from '../helpers/connection.js';
 import { until } from '../helpers/servers.js';
 import { bodyJson, stompCodec } from '../../src/protocols/stomp.js';
 import { header } from '../../src/protocols/stomp-frame.js';
-import {
-  failureReached,
-  messages,
-  nextMessage,
-  openSession,
-  readyReached,
-  reconnectFast,
-  waitingReasons,
-} from './helpers.js';
+import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startStompServer } from './stomp-server.js';
 
 const defer = cleanupAfterEach();
