@@ -1,11 +1,8 @@
 // --proto cdp (the Chrome DevTools Protocol) through the built bin/wsx.js against real headless Chromium,
 // started once for the file: commands without "jsonrpc", events, errors with and without an id, sessions.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, tempDirUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
@@ -19,13 +16,7 @@ const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 const countOf = (text: string, part: string) => text.split(part).length - 1;
 
-function scenarioFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'cdp.wsx');
-  writeFileSync(file, text);
-  return file;
-}
+const scenarioFile = (text: string): string => tempFileUntilCleanup(defer, 'cdp.wsx', text);
 
 describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () => {
   // One browser for the file, started by the first test that needs it: in CI without Chromium each test
@@ -192,8 +183,7 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
     'interactive: errors in red, each answer with its round trip, @ sends to the latest attach, events by method',
     async () => {
       const url = await browserUrl();
-      const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-tui-'));
-      defer(() => rmSync(dir, { recursive: true, force: true }));
+      const dir = tempDirUntilCleanup(defer);
       const session = startTmux(defer, 'wsx-cdp', [120, 30]);
       typeWsx(
         session,

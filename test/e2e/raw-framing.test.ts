@@ -1,11 +1,13 @@
 // --separator: the raw mode for protocols that put records in frames (SignalR's 0x1E, NUL, newline), through
 // the built bin/wsx.js: each sent message ends with the separator, received frames are split into records.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import {
+  cleanupAfterEach,
+  serverUntilCleanup,
+  tempDirUntilCleanup,
+  tempFileUntilCleanup,
+} from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
@@ -75,11 +77,9 @@ describe('--separator', () => {
 
   it('a scenario: send steps end with the separator, expects read single records', async () => {
     const server = await startRecordServer('\n');
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-framing-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'records.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'records.wsx',
       [
         `connect ${server.url}`,
         'expect /^hello$/',
@@ -111,8 +111,7 @@ describe('--separator', () => {
     'the interactive session sends typed lines ended with 0x1E and shows each record as an entry',
     async () => {
       const server = await startRecordServer('\x1e');
-      const dir = mkdtempSync(join(tmpdir(), 'wsx-framing-tui-'));
-      defer(() => rmSync(dir, { recursive: true, force: true }));
+      const dir = tempDirUntilCleanup(defer);
       const session = startTmux(defer, 'wsx-framing', [120, 30]);
       typeWsx(
         session,

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { collect, runWsx, serveWsx, spawnWsx, wsxBin } from '../helpers/run-wsx.js';
 import { freePort, nextMessage } from '../helpers/servers.js';
 import { startExpiringServer, startSilentServer } from '../scenario/conversation-servers.js';
@@ -13,11 +12,7 @@ import { find, parseXml } from '../scenario/xml.js';
 const defer = cleanupAfterEach();
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-run-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (): string => tempDirUntilCleanup(defer);
 
 function scenarioFile(dir: string, name: string, text: string): string {
   const file = join(dir, name);

@@ -1,7 +1,10 @@
 // One cleanup list per test file, run in reverse after each test, and servers that register themselves on it.
 
 import { afterEach } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { WebSocketServer } from 'ws';
 import { startServer, stopWsServer, type TestServer } from './servers.js';
 
@@ -29,4 +32,18 @@ export async function serverUntilCleanup(
 /** stopWsServer(wss, http) after the test: clients cut, servers closed. */
 export function stopAfterTest(defer: Defer, wss: WebSocketServer, http?: HttpServer): void {
   defer(() => stopWsServer(wss, http));
+}
+
+/** A fresh folder under the system's temporary folder, removed with all it holds after the test. */
+export function tempDirUntilCleanup(defer: Defer, prefix = 'wsx-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes `text` to `name` in a fresh temporary folder removed after the test; returns the file's path. */
+export function tempFileUntilCleanup(defer: Defer, name: string, text: string): string {
+  const file = join(tempDirUntilCleanup(defer), name);
+  writeFileSync(file, text);
+  return file;
 }
