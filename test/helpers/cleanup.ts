@@ -2,10 +2,10 @@
 
 import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WebSocketServer } from 'ws';
+import type { ServerOptions, WebSocketServer } from 'ws';
 import { startServer, stopWsServer, type TestServer } from './servers.js';
 
 export type Defer = (fn: () => Promise<unknown> | void) => void;
@@ -46,4 +46,26 @@ export function tempFileUntilCleanup(defer: Defer, name: string, text: string): 
   const file = join(tempDirUntilCleanup(defer), name);
   writeFileSync(file, text);
   return file;
+}
+
+/**
+ * serverUntilCleanup in echo mode that records each upgrade request's headers in `requests`, and accepts
+ * the upgrades `accept` approves (all of them unless told); `ws` adds server options.
+ */
+export async function headerRecordingServer(
+  defer: Defer,
+  opts: { accept?: (headers: IncomingHttpHeaders) => boolean; ws?: ServerOptions } = {},
+): Promise<TestServer & { requests: IncomingHttpHeaders[] }> {
+  const requests: IncomingHttpHeaders[] = [];
+  const server = await serverUntilCleanup(defer, {
+    mode: 'echo',
+    ws: {
+      ...opts.ws,
+      verifyClient: (info: { req: { headers: IncomingHttpHeaders } }) => {
+        requests.push(info.req.headers);
+        return opts.accept?.(info.req.headers) ?? true;
+      },
+    },
+  });
+  return { ...server, requests };
 }
