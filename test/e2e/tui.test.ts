@@ -1,7 +1,7 @@
 // The whole interactive program in a real terminal: tmux runs it, send-keys types, capture-pane reads.
 
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,8 +77,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   }, 15_000);
 
   it('lens: filters during a 10,000 msg/s flood, takes a multi-line paste as one message, opens it in full, survives a resize', async () => {
-    const server = await startServer({ mode: 'echo' });
-    defer(() => server.close());
+    const server = await serverUntilCleanup(defer, { mode: 'echo' });
     // 100 messages every 10 ms for at most 2 s: 20,000 in all.
     const total = 20_000;
     let floodDone = false;
@@ -170,8 +169,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
 
   it('lens: --binary talks to a binary-only server, its text shown as text; ignored flags are said in the screen', async () => {
     // Like websockify: binary frames only; a text frame is closed with 1003 (unsupported data).
-    const server = await startServer();
-    defer(() => server.close());
+    const server = await serverUntilCleanup(defer);
     const frames: { isBinary: boolean; text: string }[] = [];
     server.wss.on('connection', (ws) => {
       ws.on('message', (data: Buffer, isBinary) => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
-import { startServer, type TestServer } from '../helpers/servers.js';
+import { type TestServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { stripAnsi } from '../helpers/ink.js';
 import { loadContract, type Contract } from '../../src/contract/index.js';
@@ -26,8 +26,7 @@ function quotesContract(url: string): Contract {
 }
 
 async function mountLens(): Promise<{ server: TestServer; instance: ReturnType<typeof renderApp> }> {
-  const server = await startServer({ mode: 'silent' });
-  defer(() => server.close());
+  const server = await serverUntilCleanup(defer, { mode: 'silent' });
   const contract = quotesContract(server.url);
   const conn = new Connection({
     url: `${server.url}/quotes`,

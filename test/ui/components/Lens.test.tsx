@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import { cleanupAfterEach } from '../../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../../helpers/cleanup.js';
 import { renderApp } from '../../helpers/app.js';
 import { SessionStore } from '../../../src/ui/session/session-store.js';
 import { Connection } from '../../../src/core/connection.js';
-import { startServer, until, type TestServer } from '../../helpers/servers.js';
+import { until, type TestServer } from '../../helpers/servers.js';
 import { stateReached } from '../../helpers/connection.js';
 import { stripAnsi, waitForOutput } from '../../helpers/ink.js';
 import { columnsOf, InputLine, inputRows } from '../../../src/ui/components/InputLine.js';
@@ -17,8 +17,7 @@ const defer = cleanupAfterEach();
 async function mountLens(
   opts: { maxEntries?: number; editor?: string; props?: Partial<AppProps>; rows?: number } = {},
 ) {
-  const server = await startServer({ mode: 'echo' });
-  defer(() => server.close());
+  const server = await serverUntilCleanup(defer, { mode: 'echo' });
   const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
   const store = new SessionStore(conn, {
     showPingPong: false,
