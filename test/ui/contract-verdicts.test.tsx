@@ -7,7 +7,7 @@ import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import { type TestServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
-import { stripAnsi } from '../helpers/ink.js';
+import { frameShows } from '../helpers/ink.js';
 import { loadContract, type Contract } from '../../src/contract/index.js';
 
 const defer = cleanupAfterEach();
@@ -42,16 +42,6 @@ async function mountLens(): Promise<{ server: TestServer; instance: ReturnType<t
   const instance = renderApp(defer, { conn, store, contract, editor: 'false' });
   await stateReached(conn, 'open');
   return { server, instance };
-}
-
-async function frameShows(instance: { lastFrame(): string | undefined }, text: string, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = stripAnsi(instance.lastFrame() ?? '');
-    if (frame.includes(text)) return frame;
-    if (Date.now() > deadline) throw new Error(`"${text}" not in the last frame:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('contract verdicts in the lens', () => {

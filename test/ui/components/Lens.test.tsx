@@ -6,7 +6,7 @@ import { SessionStore } from '../../../src/ui/session/session-store.js';
 import { Connection } from '../../../src/core/connection.js';
 import { until, type TestServer } from '../../helpers/servers.js';
 import { stateReached } from '../../helpers/connection.js';
-import { stripAnsi, waitForOutput } from '../../helpers/ink.js';
+import { frameShows, stripAnsi, waitForOutput } from '../../helpers/ink.js';
 import { columnsOf, InputLine, inputRows } from '../../../src/ui/components/InputLine.js';
 import { createEditor } from '../../../src/ui/keys/line-editor.js';
 import type { AppProps } from '../../../src/ui/App.js';
@@ -34,17 +34,6 @@ async function mountLens(
   });
   await stateReached(conn, 'open');
   return { server, conn, store, instance, copied };
-}
-
-/** Resolves with the last frame once it shows `text` (the lens redraws in place: older frames do not count). */
-async function frameShows(instance: { lastFrame(): string | undefined }, text: string, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = stripAnsi(instance.lastFrame() ?? '');
-    if (frame.includes(text)) return frame;
-    if (Date.now() > deadline) throw new Error(`"${text}" not in the last frame:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function push(server: TestServer, ...messages: string[]) {
