@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { listenOnLoopback, startRefusingServer, until } from '../helpers/servers.js';
+import { destroyAndClose, listenOnLoopback, startRefusingServer, until } from '../helpers/servers.js';
 import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
@@ -584,10 +584,7 @@ describe('HTTP proxy (CONNECT)', () => {
       client.on('error', () => upstream.destroy());
     });
     const port = await listenOnLoopback(server);
-    defer(() => {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(r));
-    });
+    defer(() => destroyAndClose(server, sockets));
     return { port, tunnels };
   }
 

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx, spawnWsx, waitForOutput, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
-import { freePort, listenOnLoopback, startStallingServer, until } from '../helpers/servers.js';
+import {
+  destroyAndClose,
+  freePort,
+  listenOnLoopback,
+  startStallingServer,
+  until,
+} from '../helpers/servers.js';
 import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
@@ -82,10 +88,7 @@ async function proxy(): Promise<{ url: string; tunnels: string[] }> {
     client.on('error', () => upstream.destroy());
   });
   const port = await listenOnLoopback(server);
-  defer(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise((r) => server.close(r));
-  });
+  defer(() => destroyAndClose(server, sockets));
   return {
     url: `http://pu:${secret.proxy}@127.0.0.1:${port}`,
     tunnels,

@@ -58,6 +58,18 @@ export async function stopWsServer(wss: WebSocketServer, http?: HttpServer): Pro
   await new Promise<void>((resolve) => http.close(() => resolve()));
 }
 
+/**
+ * Destroys every socket in `sockets` (the ones a test server accepted or opened, which close() would wait
+ * for), then closes `server`.
+ */
+export async function destroyAndClose(
+  server: Pick<Server, 'close'>,
+  sockets: Iterable<Socket>,
+): Promise<void> {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
 /** Listens on 127.0.0.1 at a port the system picks, and returns the port. */
 export async function listenOnLoopback(server: Server): Promise<number> {
   server.listen(0, '127.0.0.1');
@@ -89,10 +101,7 @@ export async function startStallingServer(): Promise<{
   return {
     port,
     url: `ws://127.0.0.1:${port}`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => destroyAndClose(server, sockets),
   };
 }
 
