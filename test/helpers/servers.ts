@@ -105,6 +105,11 @@ export async function startStallingServer(): Promise<{
   };
 }
 
+/** Resolves with the close code of the first client of `wss` to close (from the next connection on). */
+export function firstCloseCode(wss: WebSocketServer): Promise<number> {
+  return new Promise((resolve) => wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
+}
+
 /** Resolves with the next message a server-side socket receives. */
 export function nextMessage(ws: WebSocket): Promise<string> {
   return new Promise((resolve) => ws.once('message', (data) => resolve(data.toString())));

@@ -6,7 +6,7 @@ import { Connection } from '../../src/core/connection.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { freePort, startRefusingServer, until } from '../helpers/servers.js';
+import { firstCloseCode, freePort, startRefusingServer, until } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
 
@@ -84,9 +84,7 @@ describe('App', () => {
 
   it('closes with 1000 on Ctrl+C and exits', async () => {
     const s = await serverUntilCleanup(defer);
-    const closeCode = new Promise<number>((resolve) =>
-      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
-    );
+    const closeCode = firstCloseCode(s.wss);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('\x03');
@@ -97,9 +95,7 @@ describe('App', () => {
 
   it('quits on a Ctrl+C that arrives in the same read as typed text', async () => {
     const s = await serverUntilCleanup(defer);
-    const closeCode = new Promise<number>((resolve) =>
-      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
-    );
+    const closeCode = firstCloseCode(s.wss);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('abc\x03');
