@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupAfterEach, tempDirUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 if (shouldSkipChromium)
@@ -12,7 +12,6 @@ if (shouldSkipChromium)
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 const countOf = (text: string, part: string) => text.split(part).length - 1;
 

@@ -3,13 +3,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startMqttServer } from '../protocols/mqtt-server.js';
 import { startMqtt5Server } from '../protocols/mqtt5-server.js';
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 const credentials = { username: 'sensor', password: 'm0squito-pw' };
 

@@ -3,11 +3,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startActionCable } from '../protocols/actioncable-server.js';
 
 const defer = cleanupAfterEach();
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('--proto actioncable', () => {
   it('pipe: subscribe with plain JSON, perform, the broadcast; a rejected subscription is named and exits 4', async () => {

@@ -3,11 +3,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startPhoenix } from '../protocols/phoenix-server.js';
 
 const defer = cleanupAfterEach();
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('--proto phoenix', () => {
   it('pipe: join, push with a broadcast and replies by ref; an error reply is named on stderr and exits 4', async () => {

@@ -3,11 +3,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { redirectToken, startSignalr } from '../protocols/signalr-server.js';
 
 const defer = cleanupAfterEach();
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('--proto signalr', () => {
   it('pipe: records shown decoded, no separator typed; an error completion is named and exits 4', async () => {

@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, tempDirUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startGraphqlWs, startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('--proto socketio', () => {

@@ -8,12 +8,10 @@ import {
   tempDirUntilCleanup,
   tempFileUntilCleanup,
 } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
-
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 /**
  * A record server: greets with two records in one frame, and answers each record it gets (each must end

@@ -113,3 +113,6 @@ export async function serveWsx(defer: Defer, args: string[]): Promise<ServedWsx>
   const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
   return { child, url: line.trim().split(' ')[1]!, stderr: () => stderr };
 }
+
+/** The non-empty lines of a run's output, in order. */
+export const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
