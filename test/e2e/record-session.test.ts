@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 import { loopbackWsServer } from '../helpers/replay.js';
 
@@ -25,7 +25,7 @@ async function greetingServer(): Promise<string> {
 
 /** Runs the --inline session in tmux, types one line, quits; returns the screen it left. */
 async function typeAndQuit(url: string, extra: string[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-rec-tui-'));
+  const dir = tempDirUntilCleanup(defer, 'wsx-rec-tui-');
   const session = startTmux(defer, 'wsx-rec', [110, 30]);
   typeWsx(
     session,

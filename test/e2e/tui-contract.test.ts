@@ -1,11 +1,8 @@
 // --asyncapi in the whole interactive program: tmux runs it, send-keys types, capture-pane reads.
 
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine } from '../helpers/tmux.js';
 import { wsxBin } from '../helpers/run-wsx.js';
 
@@ -15,7 +12,7 @@ const quotesDoc = fileURLToPath(new URL('../fixtures/asyncapi/quotes-3.0.yaml', 
 describe.skipIf(!hasTmux)('--asyncapi in the interactive session (tmux)', () => {
   it('marks rows valid and invalid, holds back an invalid typed message once, and the inspector names the error', async () => {
     const server = await serverUntilCleanup(defer, { mode: 'echo' });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-contract-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-contract-');
     const session = startTmux(defer, 'wsx-contract', [120, 30]);
     // The document describes the server: an echo of the client's ping is no message it sends.
     const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url}/quotes --asyncapi ${quotesDoc} --ping-interval 0`;

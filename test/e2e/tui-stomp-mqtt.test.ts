@@ -1,11 +1,8 @@
 // The interactive session with --proto stomp and --proto mqtt in a real terminal (tmux), against the test
 // STOMP broker and the aedes MQTT broker.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 import { startStompServer } from '../protocols/stomp-server.js';
 import { startMqttServer } from '../protocols/mqtt-server.js';
@@ -20,7 +17,7 @@ describe.skipIf(!hasTmux)('interactive session with --proto stomp in tmux', () =
     const server = await startStompServer(defer, {
       credentials: { login: 'guest', passcode: 's3cret-pass' },
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-stomp-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-stomp-');
     const session = startTmux(defer, 'wsx-stomp', [120, 30]);
     typeWsx(
       session,
@@ -45,7 +42,7 @@ describe.skipIf(!hasTmux)('interactive session with --proto mqtt in tmux', () =>
     const { url } = await startMqttServer(defer, {
       credentials: { username: 'sensor', password: 'm0squito-pw' },
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-mqtt-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-mqtt-');
     const session = startTmux(defer, 'wsx-mqtt', [120, 30]);
     typeWsx(
       session,

@@ -1,10 +1,9 @@
 // The whole interactive program in a real terminal: tmux runs it, send-keys types, capture-pane reads.
 
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, until, type TestServer } from '../helpers/servers.js';
 import { hasTmux, screenOf, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
@@ -18,7 +17,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   it('--inline: echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
     let server: TestServer = await startServer({ mode: 'echo' });
     defer(() => server.close());
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-');
     const session = startTmux(defer, 'wsx-test', [110, 35]);
     typeWsx(session, `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`, `${server.url} --ping-interval 0 --inline`);
 
@@ -53,7 +52,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   }, 25_000);
 
   it('--demo (with DEV=true) starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-demo-');
     const session = startTmux(defer, 'wsx-demo', [110, 30]);
     // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
     // DEV=true, set in many shells for other tools, once made ink look for devtools and fail at start.
@@ -92,7 +91,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
       }, 10);
       ws.on('close', () => clearInterval(timer));
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-lens-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-lens-');
     const session = startTmux(defer, 'wsx-lens', [100, 30]);
     typeWsx(
       session,
@@ -178,7 +177,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
         else ws.send(Buffer.from(`got ${data.toString()}`), { binary: true });
       });
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-binary-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-binary-');
     const session = startTmux(defer, 'wsx-binary', [100, 25]);
     typeWsx(
       session,
