@@ -1,5 +1,5 @@
 // --asyncapi in pipe and script runs: each message's verdict as a stderr line and a --jsonl field, the
-// counts behind exit code 7, and the --asyncapi-report summary.
+// counts behind exit code 7 (--contract strict), and the --asyncapi-report summary.
 
 import { writeFileSync } from 'node:fs';
 import { describeIoError } from '../text/io-error.js';
@@ -71,15 +71,18 @@ export class ContractCheck {
     return field;
   }
 
-  /** How a run that would have succeeded ends when messages broke the contract (exit 7). */
+  /**
+   * How a run that would have succeeded ends when messages broke the contract: with --contract strict it
+   * fails (exit 7); otherwise one closing warning counts them and the run's own ending stands.
+   */
   ending(): Ending | undefined {
     const broken = this.counts.received.invalid + this.counts.sent.invalid;
     if (broken === 0) return undefined;
     const what = broken === 1 ? '1 message' : `${broken} messages`;
-    return {
-      ended: 'contract-violated',
-      message: `${what} broke the contract (${this.setup.file}, channel ${this.setup.contract.channel})`,
-    };
+    const message = `${what} broke the contract (${this.setup.file}, channel ${this.setup.contract.channel})`;
+    if (this.setup.isStrict) return { ended: 'contract-violated', message };
+    this.diag.warn(`${message}; --contract strict fails the run on them (exit 7)`);
+    return undefined;
   }
 
   /** Writes --asyncapi-report, if asked; a failure is one stderr line, not a lost run. */

@@ -42,10 +42,13 @@ describe('--asyncapi with --proto stomp', () => {
     const server = await startStompServer(defer);
     const doc = join(mkdtempSync(join(tmpdir(), 'wsx-headers-')), 'orders.yaml');
     writeFileSync(doc, ordersYaml);
-    const result = await runWsx(['--proto', 'stomp', server.url, '--asyncapi', doc, '-q', '--jsonl'], {
-      input:
-        'subscribe /q\nsend /q content-type:application/json {"id":1}\nsend /q content-type:text/plain {"id":2}\n',
-    });
+    const result = await runWsx(
+      ['--proto', 'stomp', server.url, '--asyncapi', doc, '--contract', 'strict', '-q', '--jsonl'],
+      {
+        input:
+          'subscribe /q\nsend /q content-type:application/json {"id":1}\nsend /q content-type:text/plain {"id":2}\n',
+      },
+    );
     // The text/plain order, once sent and once received; SUBSCRIBE is a control frame, not a message.
     expect(result.stderr).toBe(`wsx: 2 messages broke the contract (${doc}, channel orders)\n`);
     expect(result.code).toBe(7);
@@ -98,7 +101,7 @@ describe('--asyncapi with --proto socketio', () => {
     const { url } = await startSocketIo(defer);
     const doc = join(mkdtempSync(join(tmpdir(), 'wsx-sio-')), 'chat.yaml');
     writeFileSync(doc, chatYaml);
-    const result = await runWsx(['--proto', 'socketio', url, '--asyncapi', doc], {
+    const result = await runWsx(['--proto', 'socketio', url, '--asyncapi', doc, '--contract', 'strict'], {
       input: '["echo",{"x":1}]\n["echo",{"x":"no"}]\n',
     });
     expect(result.stderr).toBe(
@@ -145,6 +148,8 @@ describe('--asyncapi with --proto mqtt (MQTT 5)', () => {
       server.url,
       '--asyncapi',
       doc,
+      '--contract',
+      'strict',
       '--jsonl',
     ]);
     const done = collect(child, { keepStdinOpen: true });

@@ -32,7 +32,18 @@ interface JsonlEvent {
 async function exchange(doc: string, lines: string[], extra: string[] = []) {
   const port = await startPythonServer(defer, serverScript);
   const result = await runWsx(
-    ['--proto', 'jsonrpc', `ws://127.0.0.1:${port}/`, '--asyncapi', doc, '--wait', '500ms', ...extra],
+    [
+      '--proto',
+      'jsonrpc',
+      `ws://127.0.0.1:${port}/`,
+      '--asyncapi',
+      doc,
+      '--contract',
+      'strict',
+      '--wait',
+      '500ms',
+      ...extra,
+    ],
     { input: lines.map((l) => l + '\n').join('') },
   );
   const events = extra.includes('--jsonl')
@@ -117,7 +128,7 @@ describe.skipIf(!hasWebsockets).each(Object.entries(docs))(
           '',
         ].join('\n'),
       );
-      const run = await runWsx(['run', file, '--asyncapi', doc]);
+      const run = await runWsx(['run', file, '--asyncapi', doc, '--contract', 'strict']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     });
@@ -152,7 +163,7 @@ describe.skipIf(!hasWebsockets)('a JSON-RPC response named by its request (Async
         '',
       ].join('\n'),
     );
-    const run = await runWsx(['run', file, '--asyncapi', docs['3.0']]);
+    const run = await runWsx(['run', file, '--asyncapi', docs['3.0'], '--contract', 'strict']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
