@@ -11,7 +11,7 @@ import { maskSecrets } from '../text/mask.js';
 import { TranscriptWriter } from '../record/transcript-writer.js';
 import type { Connection } from '../core/connection.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
-import { heapFlagsFor } from './heap-flags.js';
+import { defaultHeapFlagsFor, heapFlagsFor } from './heap-flags.js';
 
 /** Typed messages wait this long for a connection before they are dropped and shown as such, ms. */
 export const defaultTypedDeadlineMs = 30_000;
@@ -26,8 +26,6 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   // Written through an alias: a bundler that defines process.env.NODE_ENV at build time leaves this alone.
   const env = process.env;
   env.NODE_ENV ??= 'production';
-  // V8's heap sizing for a long session under a flood, on the V8s it was measured on (heap-flags.ts).
-  for (const flag of heapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
   // The screen (ink, React, the components) loads only now: pipe and script runs never pay for it. The
   // NODE_ENV above must be set first, for a run from source: React picks its build when it loads.
   const ui = await import('../ui/screen.js');
@@ -117,6 +115,12 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   process.stdout.write(terminalModes);
   const restoreTerminal = () => process.stdout.write(terminalRestore);
   process.once('exit', restoreTerminal);
+  // V8's heap sizing for a long session under a flood, on the V8s it was measured on (heap-flags.ts),
+  // from the first frame to the last: the program and the screen loaded under V8's own flags, and are back
+  // under them when the launcher makes their code caches at exit. A cache is accepted only under the flags
+  // it was made under; a session used to make none for the program (and the program's cache made by a
+  // pipe run was the only one a session could use).
+  for (const flag of heapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
   const app = ui.mount(
     {
       hasColour,
@@ -178,6 +182,7 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     });
   conn.start();
   await app.waitUntilExit();
+  for (const flag of defaultHeapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
   process.off('exit', restoreTerminal);
   restoreTerminal();
   store.dispose();
