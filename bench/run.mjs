@@ -198,9 +198,24 @@ function hasTmux() {
   return spawnSync('tmux', ['-V']).status === 0;
 }
 
+/**
+ * A tmux server of this run's own: another user of the default one (a test run) may kill it mid-run. One
+ * idle session keeps it up between sessions (a server exits with its last session, and a session started
+ * while it exits fails); it is killed with the server once the bench ends.
+ */
+const tmuxSocket = `wsx-bench-${process.pid}`;
+let hasTmuxServer = false;
+function startTmuxServer() {
+  if (hasTmuxServer) return;
+  execFileSync('tmux', ['-L', tmuxSocket, 'new-session', '-d', '-s', 'keep', 'sleep 3600']);
+  hasTmuxServer = true;
+  process.once('exit', () => spawnSync('tmux', ['-L', tmuxSocket, 'kill-server']));
+}
+
 function tmuxSession(command) {
   const session = `wsx-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
+  startTmuxServer();
+  const tmux = (...args) => execFileSync('tmux', ['-L', tmuxSocket, ...args], { encoding: 'utf8' });
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
   const screen = () => {
     try {
@@ -220,30 +235,46 @@ function tmuxSession(command) {
     screen,
     waitFor,
     keys: (...keys) => tmux('send-keys', '-t', session, ...keys),
-    kill: () => spawnSync('tmux', ['kill-session', '-t', session]),
+    kill: () => spawnSync('tmux', ['-L', tmuxSocket, 'kill-session', '-t', session]),
   };
 }
 
-/** Launch to the first screen that shows `● open`: the TUI against a script that prints the same. */
+/**
+ * Launch to the first screen that shows `● open`: the TUI against a script that prints the same. wsx keeps
+ * its code caches in a folder of this run (another wsx build on the machine removes the caches of builds
+ * not its own from the shared one), made by one untimed session that quits as a user does: the rows
+ * measure every launch after the first. (A session killed with its tmux window writes no cache.)
+ */
 async function launch() {
   const server = await startServer('echo');
-  const env = `CI=false NO_COLOR=1 XDG_STATE_HOME=${work}`;
+  const env = `CI=false NO_COLOR=1 XDG_STATE_HOME=${work} XDG_CACHE_HOME=${work}`;
   const argv = {
     raw: `${env} ${node} ${join(root, 'bench/raw-open.mjs')} ${server.url}`,
     wsx: `${env} ${node} ${wsxBin} ${server.url}`,
   };
-  const results = await interleaved(config.launchRuns, async (name) => {
-    const startedAt = performance.now();
-    const session = tmuxSession(argv[name]);
+  try {
+    const warmUp = tmuxSession(`${argv.wsx}; echo wsx-exited; sleep 30`);
     try {
-      await session.waitFor((s) => s.includes('● open'), 10_000, `${name}: ● open`);
-      return { wallMs: performance.now() - startedAt };
+      await warmUp.waitFor((s) => s.includes('● open'), 10_000, 'warm-up: ● open');
+      warmUp.keys('C-c');
+      await warmUp.waitFor((s) => s.includes('wsx-exited'), 10_000, 'warm-up: wsx to exit');
     } finally {
-      session.kill();
+      warmUp.kill();
     }
-  });
-  server.stop();
-  return results;
+    return await interleaved(config.launchRuns, async (name) => {
+      const startedAt = performance.now();
+      const session = tmuxSession(argv[name]);
+      try {
+        await session.waitFor((s) => s.includes('● open'), 10_000, `${name}: ● open`);
+        return { wallMs: performance.now() - startedAt };
+      } finally {
+        session.kill();
+      }
+    });
+  } finally {
+    // A failed part must not leave the server running: its IPC channel kept the bench alive until killed.
+    server.stop();
+  }
 }
 
 /**
