@@ -319,6 +319,17 @@ export const screenInject = [graphemesModule];
 export const yogaWithoutAwait = {
   name: 'yoga-without-await',
   setup(b) {
+    // The loader's own copy of the wasm (~96 KiB of base64) is read only by the fetch it no longer makes:
+    // given instantiateWasm, it calls that and nothing else. Left out, the screen's bundle holds one copy.
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const copies = source.match(/"data:application\/octet-stream;base64,[A-Za-z0-9+/=]+"/g) ?? [];
+      if (copies.length !== 1)
+        throw new Error(
+          `${args.path}: expected one base64 wasm in yoga-layout's loader, found ${copies.length}`,
+        );
+      return { loader: 'js', contents: source.replace(copies[0], '"data:application/octet-stream;base64,"') };
+    });
     b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => {
       const loader = readFileSync(join(args.path, '../../binaries/yoga-wasm-base64-esm.js'), 'utf8');
       const wasm = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(loader)?.[1];
