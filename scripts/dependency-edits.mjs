@@ -84,9 +84,9 @@ class Receiver extends Writable {`,
     ],
   },
   {
-    // string-width (8; ink measures every text with it) built its RGI emoji regex when it loaded (~20 ms,
-    // Node 20) and compiled it at its first non-ASCII text (~30 ms more), before the session's first frame
-    // (which shows a `●`). The regex is now built at its first use, and text of one-column characters
+    // string-width (8; ink measures every text with it) built its RGI emoji regex when it loaded (60-104
+    // ms at load average 12-13) and compiled it at its first non-ASCII text (83-124 ms more), before the
+    // session's first frame (which shows a `●`). The regex is now built at its first use, and text of one-column characters
     // that are graphemes of their own (src/text/graphemes.ts) is measured like ASCII, as its length: the
     // regex, ICU's segmenter and the width tables gave exactly that for each of those characters.
     // wrap-ansi's own older string-width (7) is left alone: ink calls it only for text wider than its box.

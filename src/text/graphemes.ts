@@ -2,10 +2,10 @@
 // (scripts/build.mjs) puts GraphemeSegmenter in place of every Intl.Segmenter its modules create (ink,
 // string-width, slice-ansi, ansi-tokenize, the input line), and string-width asks isNarrowText first.
 //
-// Why: ICU's segmenter took ~15 ms to create the first time and string-width's RGI emoji regex ~20 ms to
-// build and ~30 ms more to compile at its first test (Node 20, measured alone; 2-3x that on a loaded
-// machine), all of it before the session's first frame, whose text holds a `●` and box lines. And
-// segmenting through ICU costs an object per grapheme on every row of every frame under a flood.
+// Why: measured alone (Node 20, load average 12-13 on 2 cores), ICU's segmenter took 42-70 ms to create
+// the first time, and string-width's RGI emoji regex 60-104 ms to build and 83-124 ms more at its first
+// test, all of it before the session's first frame, whose text holds a `●` and box lines. And segmenting
+// through ICU costs an object per grapheme on every row of every frame under a flood.
 
 /**
  * Characters that are one column wide by string-width's rules (East Asian "ambiguous" ones counted narrow,
