@@ -244,7 +244,9 @@ export class SessionStore {
    */
   private schedule({ isUrgent = false } = {}): void {
     const now = this.now();
-    const dueAt = isUrgent ? now : Math.max(now, Math.min(this.lastFlushAt + this.flushMs, now + this.flushMs));
+    const dueAt = isUrgent
+      ? now
+      : Math.max(now, Math.min(this.lastFlushAt + this.flushMs, now + this.flushMs));
     if (this.flushTimer) {
       if (this.flushDueAt <= dueAt) return;
       clearTimeout(this.flushTimer);
