@@ -314,8 +314,20 @@ async function flood(width = 0) {
     await session.waitFor((s) => s.includes(`↓ ${total} received`), 10_000, `↓ ${total} received`);
     session.keys('C-c');
     const deadline = Date.now() + 10_000;
-    while (!existsSync(usageFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { maxRssKiB: NaN };
+    // The hook writes its file at exit: read it once it parses (seen half-written once).
+    const readUsage = () => {
+      try {
+        return JSON.parse(readFileSync(usageFile, 'utf8'));
+      } catch {
+        return undefined;
+      }
+    };
+    let usage = readUsage();
+    while (usage === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      usage = readUsage();
+    }
+    usage ??= { maxRssKiB: NaN };
     return {
       total,
       keyMs,
