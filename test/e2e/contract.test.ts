@@ -156,7 +156,13 @@ describe('--asyncapi in pipe mode', () => {
     expect(result.code).toBe(7);
     const summary = JSON.parse(readFileSync(report, 'utf8')) as Record<string, unknown>;
     expect(summary.channel).toBe('/feed');
-    expect(summary.received).toEqual({ total: 3, valid: 2, invalid: 1, byMessage: { tickerUpdate: 3 } });
+    expect(summary.received).toEqual({
+      total: 3,
+      valid: 2,
+      invalid: 1,
+      unknown: 0,
+      byMessage: { tickerUpdate: 3 },
+    });
     expect(summary.violations).toEqual([
       {
         direction: 'received',
