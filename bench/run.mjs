@@ -199,23 +199,27 @@ function hasTmux() {
 }
 
 /**
- * A tmux server of this run's own: another user of the default one (a test run) may kill it mid-run. One
- * idle session keeps it up between sessions (a server exits with its last session, and a session started
- * while it exits fails); it is killed with the server once the bench ends.
+ * A tmux server of this run's own, its socket in the run's folder: another user of the default one (a test
+ * run) may kill it mid-run. One idle session keeps it up between sessions (a server exits with its last
+ * session, and a session started while it exits fails); it is killed with the server once the bench ends.
  */
-const tmuxSocket = `wsx-bench-${process.pid}`;
+const tmuxSocket = join(work, 'tmux');
 let hasTmuxServer = false;
 function startTmuxServer() {
   if (hasTmuxServer) return;
-  execFileSync('tmux', ['-L', tmuxSocket, 'new-session', '-d', '-s', 'keep', 'sleep 3600']);
+  execFileSync('tmux', ['-S', tmuxSocket, 'new-session', '-d', '-s', 'keep', 'sleep 3600']);
   hasTmuxServer = true;
-  process.once('exit', () => spawnSync('tmux', ['-L', tmuxSocket, 'kill-server']));
+  process.once('exit', stopTmuxServer);
+}
+function stopTmuxServer() {
+  if (hasTmuxServer) spawnSync('tmux', ['-S', tmuxSocket, 'kill-server']);
+  hasTmuxServer = false;
 }
 
 function tmuxSession(command) {
   const session = `wsx-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   startTmuxServer();
-  const tmux = (...args) => execFileSync('tmux', ['-L', tmuxSocket, ...args], { encoding: 'utf8' });
+  const tmux = (...args) => execFileSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8' });
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
   const screen = () => {
     try {
@@ -235,7 +239,7 @@ function tmuxSession(command) {
     screen,
     waitFor,
     keys: (...keys) => tmux('send-keys', '-t', session, ...keys),
-    kill: () => spawnSync('tmux', ['-L', tmuxSocket, 'kill-session', '-t', session]),
+    kill: () => spawnSync('tmux', ['-S', tmuxSocket, 'kill-session', '-t', session]),
   };
 }
 
@@ -372,6 +376,7 @@ const ec = await part('echo', echo);
 const la = hasTmux() ? await part('launch', launch) : undefined;
 const fl = hasTmux() ? await part('flood', flood) : undefined;
 const fw = hasTmux() ? await part('flood-wide', () => flood(wideRowChars)) : undefined;
+stopTmuxServer();
 rmSync(work, { recursive: true, force: true });
 const load1After = loadavg()[0];
 
