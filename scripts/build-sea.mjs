@@ -27,6 +27,7 @@ import {
   inkWithoutAwait,
   noInkDevtools,
   screenDefines,
+  screenInject,
   yogaWithoutAwait,
 } from './dependency-edits.mjs';
 import { plainRunOnly } from './plain-run-only.mjs';
@@ -81,6 +82,7 @@ const common = {
     'import.meta.url': '__wsxImportMetaUrl',
     ...screenDefines,
   },
+  inject: screenInject,
   banner: { js: "var __wsxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   minifySyntax: true,

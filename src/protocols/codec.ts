@@ -55,6 +55,8 @@ export interface ProtocolMessage {
   isError?: boolean;
   /** The request, ack or operation this answers. */
   id?: string | number;
+  /** jsonrpc, cdp: the method of the request this response answers (when it answers one of ours). */
+  answers?: string;
   /** Round trip from our request to this answer, ms. */
   rttMs?: number;
   /** The lens's one-line summary, when the codec words it itself (Phoenix: `room:lobby new_msg {…}`). */
@@ -119,6 +121,15 @@ export class InputError extends Error {
  */
 export function isInputError(err: unknown): err is InputError {
   return err instanceof Error && err.name === 'InputError';
+}
+
+/**
+ * A typed line as a command: its first word and the rest after the white space that follows it, for the
+ * codecs whose lines read `VERB ARGUMENTS…`. Undefined for a blank line, which sends nothing.
+ */
+export function commandOf(line: string): { verb: string; rest: string } | undefined {
+  const m = /^(\S+)\s*(.*)$/s.exec(line.trim());
+  return m ? { verb: m[1]!, rest: m[2]! } : undefined;
 }
 
 export interface Codec {

@@ -7,7 +7,7 @@ import type * as MqttPackets from './mqtt-packet.js';
 import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
-import { InputError, type Codec, type CodecContext } from './codec.js';
+import { commandOf, InputError, type Codec, type CodecContext } from './codec.js';
 import { textOrBinary } from './binary-json.js';
 import { connackRefusal, reasonText } from './mqtt-reasons.js';
 
@@ -36,10 +36,26 @@ interface Pending {
   sentAt: number;
 }
 
-/** A received PUBLISH as the user sees it: topic and payload (text when it is UTF-8), QoS, retain. */
-export function publishJson(p: { topic: string; payload: string | Buffer; qos: number; retain: boolean }) {
+/**
+ * A received PUBLISH as the user sees it: topic and payload (text when it is UTF-8), QoS, retain, and the
+ * MQTT 5 user properties when it has any (a value is an array when a name repeats).
+ */
+export function publishJson(p: {
+  topic: string;
+  payload: string | Buffer;
+  qos: number;
+  retain: boolean;
+  properties?: { userProperties?: Record<string, string | string[]> };
+}) {
   const payload = typeof p.payload === 'string' ? p.payload : textOrBinary(p.payload);
-  return { topic: p.topic, payload, qos: p.qos, retain: p.retain };
+  const userProperties = p.properties?.userProperties;
+  return {
+    topic: p.topic,
+    payload,
+    qos: p.qos,
+    retain: p.retain,
+    ...(userProperties && Object.keys(userProperties).length > 0 ? { userProperties } : {}),
+  };
 }
 
 function qosOf(value: string): QoS {
@@ -304,11 +320,10 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
     },
 
     input(line, ctx) {
-      const text = line.trim();
-      if (text === '') return;
-      const m = /^(\S+)\s*(.*)$/s.exec(text)!;
-      const word = m[1]!.toLowerCase();
-      let rest = m[2]!;
+      const command = commandOf(line);
+      if (!command) return;
+      const word = command.verb.toLowerCase();
+      let rest = command.rest;
       const tokens: Record<string, string> = {};
       const take = () => {
         // name:value options up to the payload (each pass consumes one token).

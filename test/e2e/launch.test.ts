@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenShows, tmux } from '../helpers/tmux.js';
+import { runWsx } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, tmux, typeWsx } from '../helpers/tmux.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -79,29 +79,31 @@ describe("the launcher's code cache", () => {
   });
 
   it.skipIf(!hasTmux)(
-    "writes no program cache from a session, which changes V8's flags, and reuses the screen's",
+    "writes the program's cache and the screen's from a session, which sizes V8's heap while it runs, and reuses both",
     async () => {
-      // The session sets heap flags before it loads the screen: a program cache made after them was
-      // rejected, and written again, by every later run. The screen's own cache is made and used under
-      // them. --demo is a session; it needs a terminal, so tmux runs it, twice.
+      // The session sets heap flags once the screen has loaded and puts V8's own values back when it
+      // ends: both caches are made at exit under the flags the next run starts with. (A program cache made
+      // under the session's flags was rejected, and written again, by every later run; so a session made
+      // none.) --demo is a session; it needs a terminal, so tmux runs it, twice.
       const cacheHome = tempDir();
       const env = `CI=false NO_COLOR=1 XDG_CACHE_HOME=${cacheHome} XDG_STATE_HOME=${cacheHome}`;
       const demo = async () => {
         const session = `wsx-cache-${process.pid}-${Date.now()}`;
         tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'bash', '--norc', '--noprofile');
         try {
-          const command = `${env} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`;
-          tmux('send-keys', '-t', session, command, 'Enter');
+          typeWsx(session, env, '--demo');
           await screenShows(session, '● open', 8000);
           tmux('send-keys', '-t', session, 'C-c', '');
           await screenShows(session, 'WSX_EXIT=0', 8000);
         } finally {
           spawnSync('tmux', ['kill-session', '-t', session]);
         }
-        return cacheFiles(cacheHome).map((file) => `${file} ${statSync(file).mtimeMs}`);
+        return cacheFiles(cacheHome)
+          .sort()
+          .map((file) => `${file} ${statSync(file).mtimeMs}`);
       };
       const first = await demo();
-      expect(first).toHaveLength(1);
+      expect(first).toHaveLength(2);
       expect(await demo()).toEqual(first);
     },
     30_000,
