@@ -279,7 +279,7 @@ describe('lean load connection: frames that break the protocol', () => {
     ],
   ];
   it.each(cases)(
-    '%s: fails the connection with close code %i',
+    '%s: fails the connection with the close code RFC 6455 names',
     async (_what, bytes, options, status, text) => {
       const server = await serverSending(bytes);
       const c = connect(server.url, options);
