@@ -585,6 +585,8 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
 /** Hands the probe's wait its answer, once: the first of open, error or close. */
 function settle(socket: LoadSocket, err: WsxError | undefined): void {
   const settled = socket.settled;
+  // Only the probe has one: writing the field on every record would give each a larger shape.
+  if (!settled) return;
   socket.settled = undefined;
-  settled?.(err);
+  settled(err);
 }
