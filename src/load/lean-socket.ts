@@ -110,7 +110,10 @@ function onRequestUpgrade(
   socket: Socket,
   head: Buffer,
 ): void {
-  this[kLean]?.upgraded(res, socket, head);
+  // A connection given up on (terminated, timed out) while its answer was on the way: drop the socket.
+  const lean = this[kLean];
+  if (lean) lean.upgraded(res, socket, head);
+  else socket.destroy();
 }
 function onRequestResponse(this: Tagged<ClientRequest>, res: IncomingMessage): void {
   res.resume();
@@ -389,7 +392,8 @@ export class LeanSocket<T> implements LoadConn {
     socket.on('error', onSocketError);
     this.readyState = OPEN;
     this.client.sink.open(this.tag);
-    if (head.length > 0 && this.readyState === OPEN) this.receive(head);
+    // Frames that came in the same read as the 101 (a server that greets at once).
+    if (head.length > 0) this.receive(head);
   }
 
   /** The socket closed: the connection ends with the close frame's code, or 1006 without one. */

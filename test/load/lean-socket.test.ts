@@ -2,13 +2,18 @@
 // needs (ws cannot send a masked frame, bad UTF-8 or a lying length): it must read what RFC 6455 allows
 // and fail the connection, with the close code the RFC names, on what it forbids.
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { LeanClient, leanUnsupported, type LoadSink } from '../../src/load/lean-socket.js';
 import { classifyError } from '../../src/core/errors.js';
 import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
-import { until } from '../helpers/servers.js';
+import { listenOnLoopback, until } from '../helpers/servers.js';
 
 type Event =
   | { on: 'open' }
@@ -141,6 +146,28 @@ describe('lean load connection: reading frames', () => {
     expect(got.map((m) => m.text.length)).toEqual(sizes);
     expect(got.map((m) => m.text)).toEqual(sizes.map((n, i) => String.fromCharCode(97 + i).repeat(n)));
     expect(got.every((m) => m.isBinary)).toBe(true);
+    c.conn.terminate();
+    await c.closed();
+  });
+
+  it('reads frames that arrive in the same write as the 101', async () => {
+    const server = await startRawServer((socket, key) =>
+      socket.write(
+        Buffer.concat([Buffer.from(switchingProtocols(key)), frame(0x1, 'at once'), frame(0x1, 'and again')]),
+      ),
+    );
+    servers.push(server);
+    const c = connect(server.url);
+    await until(
+      () => c.events.length === 3,
+      3000,
+      () => JSON.stringify(c.events),
+    );
+    expect(c.events).toEqual([
+      { on: 'open' },
+      { on: 'message', text: 'at once', isBinary: false },
+      { on: 'message', text: 'and again', isBinary: false },
+    ]);
     c.conn.terminate();
     await c.closed();
   });
@@ -387,5 +414,50 @@ describe('lean load connection: the opening handshake', () => {
       'following redirects',
     );
     expect(leanUnsupported('ws+unix:///tmp/s', [], defaults)).toBe('ws+unix: URLs');
+  });
+});
+
+describe('lean load connection over TLS', () => {
+  it('passes the TLS options through: trusts the given CA and is refused by an unknown one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsx-lean-tls-'));
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1']
+        .concat(['-keyout', 'key.pem', '-out', 'cert.pem', '-subj', '/CN=localhost'])
+        .concat(['-addext', 'subjectAltName=IP:127.0.0.1']),
+      { cwd: dir, stdio: 'pipe' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const https = createHttpsServer({ cert, key: readFileSync(join(dir, 'key.pem')) });
+    const wss = new WebSocketServer({ server: https, perMessageDeflate: false });
+    wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+    const port = await listenOnLoopback(https);
+    try {
+      const trusted = connect(`wss://127.0.0.1:${port}`, { ...defaults, ca: cert });
+      await until(
+        () => trusted.events.length > 0,
+        3000,
+        () => 'open',
+      );
+      trusted.conn.send('over tls');
+      await until(
+        () => trusted.events.length > 1,
+        3000,
+        () => JSON.stringify(trusted.events),
+      );
+      expect(trusted.events).toEqual([{ on: 'open' }, { on: 'message', text: 'over tls', isBinary: false }]);
+      trusted.conn.close(1000);
+      await trusted.closed();
+      expect(trusted.events.at(-1)).toEqual({ on: 'close', code: 1000, reason: '' });
+
+      const untrusted = connect(`wss://127.0.0.1:${port}`);
+      await untrusted.closed();
+      expect(untrusted.events.map((e) => e.on)).toEqual(['error', 'close']);
+      expect(classifyError((untrusted.events[0] as { err: Error }).err).kind).toBe('tls');
+    } finally {
+      for (const c of wss.clients) c.terminate();
+      https.closeAllConnections();
+      await new Promise((r) => https.close(r));
+    }
   });
 });
