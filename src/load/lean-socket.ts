@@ -387,7 +387,9 @@ export class LeanSocket<T> implements LoadConn {
     tagged[kLean] = this;
     socket.setNoDelay();
     socket.on('data', onSocketData);
-    socket.on('end', onSocketEnd);
+    // A socket that is not half-open (net's and tls's default) ends itself on the peer's FIN; a second
+    // 'end' listener would cost each connection an array.
+    if (socket.allowHalfOpen) socket.on('end', onSocketEnd);
     socket.on('close', onSocketClose);
     socket.on('error', onSocketError);
     this.readyState = OPEN;
