@@ -1,45 +1,15 @@
-// wsx load's lean client connection: the opening handshake through Node's own http/https request (so
-// headers, TLS options, proxy agents, localAddress and subprotocols work exactly as the options built for
-// ws), then frames read and written directly on the socket by one small object per connection.
-//
-// Why: an idle ws WebSocket keeps a WebSocket, a Receiver (a Writable stream), a Sender, their listener
-// maps and bound functions, plus the closures its user adds: measured at 2,000 idle load connections,
-// ~1.5 KiB of heap a connection on top of the socket's own. Here a connection is the socket plus one
-// LeanSocket; the socket's listeners are shared functions (the socket points back to its LeanSocket), the
-// handshake's request and response are dropped once the upgrade is checked, and the handshake timeout is
-// one shared watch per run instead of a timer per socket.
-//
-// What it does not do, so the caller falls back to ws (leanUnsupported says why): permessage-deflate,
-// redirects, ws+unix: URLs, a custom createConnection or finishRequest, protocol version 8. It keeps no
-// close timer of its own: a peer that never answers a close frame is cut off by the run's closing cut-off.
+// One lean load connection (see lean-client.ts for what "lean" means and when wsx uses ws instead): checks
+// the server's 101, then reads and writes RFC 6455 frames on the socket itself. Its state is a few fields;
+// the socket's listeners are functions shared by every connection, the socket pointing back to its
+// LeanSocket; an incomplete frame or fragmented message is kept only while it lasts.
 
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import net, { type Socket } from 'node:net';
-import tls from 'node:tls';
-import type WebSocket from 'ws';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { LeanClient, LoadConn } from './lean-client.js';
 
-/** What the run hears from its connections; one object per run, the connection's tag says which. */
-export interface LoadSink<T> {
-  open(tag: T): void;
-  message(tag: T, data: Buffer, isBinary: boolean): void;
-  error(tag: T, err: Error): void;
-  /** Once per connection, last, whatever ended it (1006: no close frame; 1005: one without a code). */
-  close(tag: T, code: number, reason: Buffer): void;
-}
-
-/** The part of a client connection a load run uses; both a LeanSocket and a ws WebSocket have it. */
-export interface LoadConn {
-  readonly readyState: number;
-  readonly protocol: string;
-  send(data: string | Buffer): void;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-}
-
-const CONNECTING = 0;
+export const CONNECTING = 0;
 const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
@@ -49,32 +19,6 @@ const emptyBuffer = Buffer.alloc(0);
 const statusCodeSymbol = Symbol('status-code');
 const kLean = Symbol('wsx-lean-socket');
 function noop(): void {}
-// RFC 6455 §4.1: a subprotocol is an HTTP token (ws checks the same).
-const tokenRegex = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
-
-/** Why the lean connection cannot serve these options (the run then uses ws), or undefined when it can. */
-export function leanUnsupported(
-  url: string,
-  protocols: string[],
-  options: WebSocket.ClientOptions,
-): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'an invalid URL (ws reports it)';
-  }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) return `${parsed.protocol} URLs`;
-  if (parsed.hash) return 'a URL with a fragment (ws reports it)';
-  if (options.perMessageDeflate) return 'permessage-deflate';
-  if (options.followRedirects) return 'following redirects';
-  const o = options as Record<string, unknown>;
-  if (o.createConnection || o.finishRequest || o.socketPath) return 'a custom connection';
-  if (options.protocolVersion !== undefined && options.protocolVersion !== 13) return 'protocol version 8';
-  if (new Set(protocols).size !== protocols.length || !protocols.every((p) => tokenRegex.test(p)))
-    return 'an invalid subprotocol (ws reports it)';
-  return undefined;
-}
 
 /** The error ws raises when a peer breaks the protocol: its code, and the close code sent for it. */
 function protocolError(message: string, code: string, status: number): Error {
@@ -82,23 +26,12 @@ function protocolError(message: string, code: string, status: number): Error {
   (err as unknown as Record<symbol, number>)[statusCodeSymbol] = status;
   return err;
 }
+
 function isValidCloseCode(code: number): boolean {
   return (
     (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
     (code >= 3000 && code <= 4999)
   );
-}
-
-function tlsConnect(options: tls.ConnectionOptions & { path?: string; host?: string }): Socket {
-  options.path = undefined;
-  if (!options.servername && options.servername !== '')
-    options.servername = net.isIP(options.host ?? '') ? '' : options.host;
-  return tls.connect(options);
-}
-
-function netConnect(options: net.NetConnectOpts & { path?: string }): Socket {
-  options.path = undefined;
-  return net.connect(options as net.NetConnectOpts);
 }
 
 type Tagged<X> = X & { [kLean]?: LeanSocket<unknown> };
@@ -136,136 +69,6 @@ function onSocketError(this: Tagged<Socket>): void {
   // As ws: an error after the upgrade (a reset) ends the connection with 1006, without an 'error' event.
   this.destroy();
 }
-
-/** One run's settings for every lean connection: made once, shared by all of them. */
-export class LeanClient<T> {
-  private readonly request: typeof http.request;
-  private readonly base: Record<string, unknown>;
-  private readonly protocolList: string[];
-  readonly maxPayload: number;
-  readonly skipUtf8: boolean;
-  readonly autoPong: boolean;
-  private readonly handshakeMs: number;
-  /** Connections in their handshake, oldest first, with their deadlines: one timer watches them all. */
-  private watched: (LeanSocket<T> | undefined)[] = [];
-  private deadlines: number[] = [];
-  private watchHead = 0;
-  private watchTimer: NodeJS.Timeout | undefined;
-  /** Random bytes for the clients' frame masks, refilled a block at a time. */
-  private readonly maskPool = Buffer.alloc(8192);
-  private maskAt = 8192;
-
-  constructor(
-    url: string,
-    protocols: string[],
-    options: WebSocket.ClientOptions,
-    readonly sink: LoadSink<T>,
-  ) {
-    let parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
-      parsed = new URL(parsed);
-      parsed.protocol = parsed.protocol === 'http:' ? 'ws:' : 'wss:';
-    }
-    const isSecure = parsed.protocol === 'wss:';
-    this.request = isSecure ? https.request : http.request;
-    this.protocolList = protocols;
-    this.maxPayload = options.maxPayload ?? 100 * 1024 * 1024;
-    this.skipUtf8 = options.skipUTF8Validation === true;
-    this.autoPong = options.autoPong !== false;
-    this.handshakeMs = options.handshakeTimeout ?? 0;
-    const headers: Record<string, unknown> = {
-      ...options.headers,
-      'Sec-WebSocket-Version': 13,
-      Connection: 'Upgrade',
-      Upgrade: 'websocket',
-    };
-    if (protocols.length > 0) headers['Sec-WebSocket-Protocol'] = protocols.join(',');
-    if (options.origin) headers.Origin = options.origin;
-    // The same request options ws builds (ws's own keys are ignored by http), minus its `timeout`: the
-    // handshake deadline is watched here, so no socket keeps a timer object after its upgrade.
-    this.base = {
-      ...options,
-      createConnection: isSecure ? tlsConnect : netConnect,
-      defaultPort: isSecure ? 443 : 80,
-      port: parsed.port || (isSecure ? 443 : 80),
-      host: parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname,
-      path: parsed.pathname + parsed.search,
-      method: 'GET',
-      headers,
-      timeout: undefined,
-      ...(parsed.username || parsed.password
-        ? { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }
-        : {}),
-    };
-  }
-
-  /** Opens one connection; the sink hears of it under `tag`. */
-  open(tag: T, extra: { localAddress?: string; agent?: http.Agent }): LeanSocket<T> {
-    const key = randomBytes(16).toString('base64');
-    const base = this.base;
-    const req = this.request({
-      ...base,
-      ...extra,
-      headers: { ...(base.headers as object), 'Sec-WebSocket-Key': key },
-    } as http.RequestOptions) as Tagged<ClientRequest>;
-    const lean = new LeanSocket(this, tag, req, key);
-    req[kLean] = lean;
-    req.on('upgrade', onRequestUpgrade);
-    req.on('response', onRequestResponse);
-    req.on('error', onRequestError);
-    req.end();
-    if (this.handshakeMs > 0) this.watch(lean);
-    return lean;
-  }
-
-  /** Whether the server's subprotocol answer fits the request; the error text is ws's. */
-  checkProtocol(answer: string | undefined): string | undefined {
-    if (answer === undefined) return this.protocolList.length > 0 ? 'Server sent no subprotocol' : undefined;
-    if (this.protocolList.length === 0) return 'Server sent a subprotocol but none was requested';
-    return this.protocolList.includes(answer) ? undefined : 'Server sent an invalid subprotocol';
-  }
-
-  /** Four random bytes for a frame's mask, written at `out[at]`. */
-  mask(out: Buffer, at: number): void {
-    if (this.maskAt + 4 > this.maskPool.length) {
-      randomFillSync(this.maskPool);
-      this.maskAt = 0;
-    }
-    this.maskPool.copy(out, at, this.maskAt, this.maskAt + 4);
-    this.maskAt += 4;
-  }
-
-  private watch(lean: LeanSocket<T>): void {
-    this.watched.push(lean);
-    this.deadlines.push(performance.now() + this.handshakeMs);
-    this.watchTimer ??= setInterval(() => this.checkDeadlines(), Math.min(100, this.handshakeMs)).unref();
-  }
-
-  /** Fails the handshakes past their deadline; the deadlines are in opening order, so it stops at the first live one. */
-  private checkDeadlines(): void {
-    const now = performance.now();
-    while (this.watchHead < this.watched.length) {
-      const lean = this.watched[this.watchHead]!;
-      if (lean.readyState === CONNECTING) {
-        if (this.deadlines[this.watchHead]! > now) break;
-        lean.failHandshake(new Error('Opening handshake has timed out'));
-      }
-      this.watched[this.watchHead++] = undefined;
-    }
-    if (this.watchHead === this.watched.length) {
-      this.watched = [];
-      this.deadlines = [];
-      this.watchHead = 0;
-      clearInterval(this.watchTimer);
-      this.watchTimer = undefined;
-    } else if (this.watchHead > 4096 && this.watchHead * 2 > this.watched.length) {
-      this.watched = this.watched.slice(this.watchHead);
-      this.deadlines = this.deadlines.slice(this.watchHead);
-      this.watchHead = 0;
-    }
-  }
-}
-
 /** Bytes of an incomplete frame, kept until `need` bytes are there. */
 interface Partial {
   parts: Buffer[];
@@ -300,7 +103,13 @@ export class LeanSocket<T> implements LoadConn {
     private req: Tagged<ClientRequest> | undefined,
     /** The handshake's Sec-WebSocket-Key, dropped once the answer is checked. */
     private key: string | undefined,
-  ) {}
+  ) {
+    const tagged = req as Tagged<ClientRequest>;
+    tagged[kLean] = this;
+    req!.on('upgrade', onRequestUpgrade);
+    req!.on('response', onRequestResponse);
+    req!.on('error', onRequestError);
+  }
 
   send(data: string | Buffer): void {
     if (this.readyState !== OPEN) return;

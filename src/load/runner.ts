@@ -13,7 +13,7 @@ import type { Codec, CodecContext, ProtocolMessage } from '../protocols/codec.js
 import { lookup, type JsonPath } from '../match/matcher.js';
 import { LoadMeasures, type LoadDriver } from './measures.js';
 import type { MessageMaker } from './message.js';
-import { LeanClient, leanUnsupported, type LoadConn, type LoadSink } from './lean-socket.js';
+import { LeanClient, leanUnsupported, type LoadConn, type LoadSink } from './lean-client.js';
 import { SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
 
@@ -71,7 +71,7 @@ export interface LoadHooks {
 }
 
 interface LoadSocket {
-  /** A lean connection (lean-socket.ts), or a ws WebSocket where the lean one does not apply. */
+  /** A lean connection (lean-client.ts), or a ws WebSocket where the lean one does not apply. */
   conn: LoadConn;
   /** {{conn}}: the connection's global number. */
   index: number;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LeanClient, leanUnsupported, type LoadSink } from '../../src/load/lean-socket.js';
+import { LeanClient, leanUnsupported, type LoadSink } from '../../src/load/lean-client.js';
 import { classifyError } from '../../src/core/errors.js';
 import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
 import { listenOnLoopback, until } from '../helpers/servers.js';
