@@ -2,6 +2,8 @@
 // apply (permessage-deflate), and a frame that breaks the protocol counted as an error of the run.
 
 import { once } from 'node:events';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { connect as netConnect, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { frame, startRawServer, switchingProtocols } from '../helpers/hostile-servers.js';
 import { runWsx } from '../helpers/run-wsx.js';
+import { listenOnLoopback } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -66,5 +69,45 @@ describe('wsx load connections', () => {
     expect(Object.keys(r.s.errors)).toEqual(['protocol']);
     expect(r.s.errors.protocol).toBeGreaterThanOrEqual(1);
     expect(r.s.connections.lost).toBe(r.s.errors.protocol);
+  });
+
+  it('opens lean connections through an HTTP CONNECT proxy (--proxy), one tunnel each, every echo paired', async () => {
+    const server = await deflateEcho();
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    const sockets = new Set<Socket>();
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const upstream = netConnect(Number((req.url ?? '').split(':')[1]), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      sockets.add(client).add(upstream);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    const port = await listenOnLoopback(proxy);
+    defer(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => proxy.close(r));
+    });
+    const r = await load([
+      server.url,
+      '--proxy',
+      `http://127.0.0.1:${port}`,
+      '-c',
+      '3',
+      '--rate',
+      '30',
+      '-d',
+      '1s',
+    ]);
+    expect(r.code).toBe(0);
+    expect(tunnels).toEqual(Array(3).fill(new URL(server.url).host));
+    expect(r.s.connections).toMatchObject({ opened: 3, failed: 0 });
+    expect(r.s.messages.sent).toBeGreaterThan(10);
+    expect(r.s.rtt_ms.count).toBe(r.s.messages.sent);
   });
 });
