@@ -1,9 +1,10 @@
 // wsx load's engine: opens many cheap connections on one shared ticker, sends on an open-model schedule,
 // pairs replies with their sends and records latencies in histograms. No UI, no stdio: the mode reports.
 //
-// Cheap means: plain ws sockets without the core Connection's per-socket heartbeat, queue and timers
-// (one ticker serves every connection), permessage-deflate off unless asked, and one shared Map for the
-// sends awaiting a reply instead of an object per connection.
+// Cheap means: lean connections (lean-client.ts: a socket and one small object each, ws only where they
+// do not apply) without the core Connection's per-socket heartbeat, queue and timers (one ticker serves
+// every connection), permessage-deflate off unless asked, one sink for every connection's events instead
+// of closures per connection, and one shared Map for the sends awaiting a reply.
 
 import type { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -155,9 +156,8 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   private awaitingTotal = 0;
   /** The scheduled time of the send being handed to a codec: its frames' round trips start there. */
   private sendingScheduledAt: number | undefined;
-  /** The lean connections' shared settings, or undefined when these options need ws (`whyWs` says why). */
+  /** The lean connections' shared settings, or undefined when these options need ws (leanUnsupported). */
   private readonly lean: LeanClient<LoadSocket> | undefined;
-  readonly whyWs: string | undefined;
   /** Resolves closeAll's wait once the last socket is closed. */
   private allClosed: (() => void) | undefined;
   /** What every connection reports to: one object per run, so a connection carries no closures of its own. */
@@ -176,9 +176,8 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
     this.nextIndex = plan.connOffset;
     this.schedule = new SendSchedule(0);
     this.counts.target = plan.stages ? Math.max(...plan.stages.map((s) => s.target), 0) : plan.connections;
-    this.whyWs = leanUnsupported(plan.url, plan.protocols, plan.wsOptions);
     this.lean =
-      this.whyWs === undefined
+      leanUnsupported(plan.url, plan.protocols, plan.wsOptions) === undefined
         ? new LeanClient(plan.url, plan.protocols, plan.wsOptions, this.sink)
         : undefined;
   }
