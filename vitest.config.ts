@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 10_000,
     // Network tests spawn children and servers; two workers suit the 2-core CI machine.
     maxWorkers: 2,
+    // Every temporary file of the run goes under one folder, removed at the end (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -141,7 +141,7 @@ rows.push = (row) => (console.log(`  ${row[0]}: ${row[1]}`), push(row));
 /** Artillery's CPU for a run of one idle connection: its start-up, included in its per-CPU-second figure. */
 let artilleryStartCpuMs;
 /** The memory row's figures (KiB per idle connection), for the bare-socket row's ratios. */
-let idleKiB = {};
+let idleKiB;
 
 // 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1. wsx load
 // runs until the server has seen all N (opening 19,000 takes a while on a busy machine), then a second

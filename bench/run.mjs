@@ -29,10 +29,10 @@ const config = {
   floodSeconds: envInt('WSX_BENCH_FLOOD_SECONDS', 5, 30),
   keyProbes: envInt('WSX_BENCH_KEY_PROBES', 5, 20),
 };
-// WSX_BENCH_ONLY=smoke,sea,pipe,echo,launch,flood,flood-wide,load runs just those parts (load: bench/load.mjs,
-// wsx load's rows).
+// WSX_BENCH_ONLY=smoke,sea,pipe,echo,launch,flood,flood-wide,load,broadcast runs just those parts (load: bench/load.mjs,
+// wsx load's rows; broadcast: bench/broadcast.mjs, wsx serve to many subscribers).
 const only = new Set(
-  (process.env.WSX_BENCH_ONLY ?? 'smoke,sea,pipe,echo,launch,flood,flood-wide,load').split(','),
+  (process.env.WSX_BENCH_ONLY ?? 'smoke,sea,pipe,echo,launch,flood,flood-wide,load,broadcast').split(','),
 );
 /** The wide flood's message length: wider than the 120-column screen, so ink cuts every row. */
 const wideRowChars = 239;
@@ -485,3 +485,5 @@ if (!hasTmux()) console.log('Interactive rows skipped: tmux is not installed.');
 for (const f of failures) console.log(`Part failed (no figure): ${f}`);
 // wsx load's rows have their own script and table (many connections, servers in other processes).
 if (only.has('load')) spawnSync(node, [join(root, 'bench/load.mjs')], { stdio: 'inherit' });
+// wsx serve's broadcast to many subscribers, against ws's README broadcast loop.
+if (only.has('broadcast')) spawnSync(node, [join(root, 'bench/broadcast.mjs')], { stdio: 'inherit' });

@@ -141,6 +141,10 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   /** Open sockets in opening order: sends go round-robin over them. */
   private open: LoadSocket[] = [];
   private nextSendSocket = 0;
+  /** The highest target the stages have reached: a target below it closes connections. */
+  private peakTarget = 0;
+  /** No new connection before this time (ms into the run): the machine refused the last one. */
+  private refusedUntilMs = 0;
   /** `${conn} ${key}` → the scheduled time of the send awaiting that reply. */
   private readonly pending = new Map<string, number>();
   /** Fan-out: key → the send's scheduled time and how many receivers have yet to get it. */
@@ -251,14 +255,22 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       this.plan.connectRatePerSec === Infinity
         ? Infinity
         : Math.floor((this.plan.connectRatePerSec * now) / 1000) + 1 - this.counts.attempts;
-    let opening = Math.min(target - this.open.length - this.connecting, allowed, maxOpensPerTick);
+    // After the machine refused a socket (EMFILE, EADDRNOTAVAIL…) retrying on every 1 ms tick only piles up
+    // failures (thousands a second for the same missing connections): wait a second, then try again.
+    const cooling = now < this.refusedUntilMs;
+    let opening = cooling
+      ? 0
+      : Math.min(target - this.open.length - this.connecting, allowed, maxOpensPerTick);
     try {
       while (opening-- > 0) this.openOne();
     } catch {
       // Counted by openOne; the next tick tries again, at the connect rate.
     }
-    // A stage that lowers the target closes the newest connections first.
-    while (this.open.length > target) {
+    // A stage that lowers the target closes the newest connections first. Only below the highest target so
+    // far: while the first stage rises from 0, the probe connection (open before the target reaches 1) is the
+    // ramp's first connection, not one to close and replace.
+    this.peakTarget = Math.max(this.peakTarget, target);
+    while (target < this.peakTarget && this.open.length > target) {
       const socket = this.open.pop()!;
       socket.isClosing = true;
       socket.conn.close(1000, 'load stage ramp-down');
@@ -536,6 +548,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   private countError(kind: string, err?: unknown): void {
     this.counts.errors[kind] = (this.counts.errors[kind] ?? 0) + 1;
     const code = (err as { code?: unknown })?.code;
+    if (typeof code === 'string' && code in limitHints) this.refusedUntilMs = this.elapsedMs() + 1000;
     if (typeof code === 'string' && code in limitHints && !this.warned.has(code)) {
       this.warned.add(code);
       this.hooks.warning?.({ code, message: `the machine refused a connection: ${limitHints[code]}` });

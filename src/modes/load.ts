@@ -202,17 +202,22 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
       workers: o.threads ?? 1,
     });
     view?.draw(viewLines(frame(newHistogram(), newHistogram(), 1)));
+    /** Takes the latencies since the last call; the interval log gets them as one interval. */
+    const takeInterval = () => {
+      const now = run.elapsedMs() / 1000;
+      const { rtt, connect } = run.takeInterval();
+      if (writer) {
+        rtt.tag = 'rtt';
+        connect.tag = 'connect';
+        writer.outputIntervalHistogram(rtt, last, now, 1000);
+        writer.outputIntervalHistogram(connect, last, now, 1000);
+      }
+      return { rtt, connect, now };
+    };
     timers.push(
       setInterval(() => {
-        const now = run.elapsedMs() / 1000;
-        const { rtt, connect } = run.takeInterval();
+        const { rtt, connect, now } = takeInterval();
         const counts = run.counts;
-        if (writer) {
-          rtt.tag = 'rtt';
-          connect.tag = 'connect';
-          writer.outputIntervalHistogram(rtt, last, now, 1000);
-          writer.outputIntervalHistogram(connect, last, now, 1000);
-        }
         if (view) view.draw(viewLines(frame(rtt, connect, Math.max(0.001, now - last))));
         else if (!o.isQuiet) {
           lineRtt.add(rtt);
@@ -233,6 +238,9 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
     await run.run();
     for (const t of timers) clearInterval(t);
     view?.close();
+    // The last partial second (and the replies the drain waited for) is an interval too: without it a
+    // run shorter than a second logged nothing and every run lost its tail.
+    takeInterval();
     if (hdrLog && o.reports.hdrLog) writeFileSync(o.reports.hdrLog, hdrLog.join(''));
     const health = run.clientHealth();
     const summary = buildSummary({

@@ -5,7 +5,7 @@
 
 import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
-import { InputError, type Codec, type CodecContext } from './codec.js';
+import { commandOf, InputError, type Codec, type CodecContext } from './codec.js';
 import { readJsonValue } from './json-values.js';
 
 export const actionCableProtocols = ['actioncable-v1-json', 'actioncable-unsupported'];
@@ -215,9 +215,9 @@ export function actionCableCodec(opts: ActionCableOptions = {}): Codec {
     },
 
     input(line, ctx) {
-      const text = line.trim();
-      if (text === '') return;
-      const [, verb = '', rest = ''] = /^(\S+)\s*(.*)$/s.exec(text) ?? [];
+      const command = commandOf(line);
+      if (!command) return;
+      const { verb, rest } = command;
       switch (verb) {
         case 'subscribe': {
           const { identifier, end } = readIdentifier(rest);

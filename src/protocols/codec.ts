@@ -121,6 +121,15 @@ export function isInputError(err: unknown): err is InputError {
   return err instanceof Error && err.name === 'InputError';
 }
 
+/**
+ * A typed line as a command: its first word and the rest after the white space that follows it, for the
+ * codecs whose lines read `VERB ARGUMENTS…`. Undefined for a blank line, which sends nothing.
+ */
+export function commandOf(line: string): { verb: string; rest: string } | undefined {
+  const m = /^(\S+)\s*(.*)$/s.exec(line.trim());
+  return m ? { verb: m[1]!, rest: m[2]! } : undefined;
+}
+
 export interface Codec {
   readonly name: ProtocolName;
   /** The URL and subprotocols to open (called once, before the Connection is built). */

@@ -7,7 +7,7 @@ import type * as MqttPackets from './mqtt-packet.js';
 import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
-import { InputError, type Codec, type CodecContext } from './codec.js';
+import { commandOf, InputError, type Codec, type CodecContext } from './codec.js';
 import { textOrBinary } from './binary-json.js';
 import { connackRefusal, reasonText } from './mqtt-reasons.js';
 
@@ -304,11 +304,10 @@ export function mqttCodec(opts: MqttOptions = {}): Codec {
     },
 
     input(line, ctx) {
-      const text = line.trim();
-      if (text === '') return;
-      const m = /^(\S+)\s*(.*)$/s.exec(text)!;
-      const word = m[1]!.toLowerCase();
-      let rest = m[2]!;
+      const command = commandOf(line);
+      if (!command) return;
+      const word = command.verb.toLowerCase();
+      let rest = command.rest;
       const tokens: Record<string, string> = {};
       const take = () => {
         // name:value options up to the payload (each pass consumes one token).

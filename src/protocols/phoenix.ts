@@ -7,7 +7,7 @@
 import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
-import { InputError, type Codec, type CodecContext } from './codec.js';
+import { commandOf, InputError, type Codec, type CodecContext } from './codec.js';
 
 export interface PhoenixOptions {
   /** Merged into every phx_join's params (--init JSON: a token kept out of the typed lines, masked). */
@@ -242,9 +242,9 @@ export function phoenixCodec(opts: PhoenixOptions = {}): Codec {
     },
 
     input(line, ctx) {
-      const text = line.trim();
-      if (text === '') return;
-      const [, verb = '', rest = ''] = /^(\S+)\s*(.*)$/s.exec(text) ?? [];
+      const command = commandOf(line);
+      if (!command) return;
+      const { verb, rest } = command;
       switch (verb) {
         case 'join': {
           const m = /^(\S+)\s*(.*)$/s.exec(rest);

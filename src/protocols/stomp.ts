@@ -5,7 +5,7 @@ import type { CancelTimer } from '../core/clock.js';
 import { WsxError } from '../core/errors.js';
 import type { Incoming } from '../core/events.js';
 import { textOrBinary } from './binary-json.js';
-import { InputError, type Codec, type CodecContext } from './codec.js';
+import { commandOf, InputError, type Codec, type CodecContext } from './codec.js';
 import {
   encodeFrame,
   header,
@@ -337,18 +337,18 @@ export function stompCodec(opts: StompOptions = {}): Codec {
     },
 
     input(line, ctx) {
-      const text = line.trim();
-      if (text === '') return;
-      const m = /^(\S+)\s*(.*)$/s.exec(text)!;
-      const spec = commands[m[1]!.toLowerCase()];
+      const typedCommand = commandOf(line);
+      if (!typedCommand) return;
+      const verb = typedCommand.verb.toLowerCase();
+      const spec = commands[verb];
       if (!spec) throw new InputError(syntax);
       const command = spec.frame;
-      const argMatch = /^(\S+)(?:\s+|$)/.exec(m[2]!);
-      if (!argMatch) throw new InputError(`${m[1]!.toLowerCase()} needs ${argNames[spec.arg!]}`);
+      const argMatch = /^(\S+)(?:\s+|$)/.exec(typedCommand.rest);
+      if (!argMatch) throw new InputError(`${verb} needs ${argNames[spec.arg!]}`);
       const arg = argMatch[1]!;
-      const { headers: typed, rest } = readHeaders(m[2]!.slice(argMatch[0].length));
+      const { headers: typed, rest } = readHeaders(typedCommand.rest.slice(argMatch[0].length));
       if (command !== 'SEND' && rest !== '')
-        throw new InputError(`${m[1]!.toLowerCase()} takes no body: "${rest}" is not name:value`);
+        throw new InputError(`${verb} takes no body: "${rest}" is not name:value`);
       const headers: [string, string][] = [];
       const has = (name: string) => typed.some(([n]) => n === name);
       switch (command) {

@@ -2,6 +2,7 @@
 // profile keys, and the defaults the help shows, which are the core's.
 
 import { describe, expect, it } from 'vitest';
+import { parseFlags } from '../helpers/parse-flags.js';
 import type { Profile } from '../../src/config/config-file.js';
 import { parseConfig } from '../../src/config/config-file.js';
 import { connectionDefaults } from '../../src/core/connection-options.js';
@@ -18,18 +19,10 @@ import { commandFlags } from '../../src/cli/command-flags.js';
 import { applyProfile, profileFromFlags } from '../../src/cli/profile-flags.js';
 import { buildServerOptions, type ServeFlags } from '../../src/cli/serve-command.js';
 import { defaultServerOptions } from '../../src/server/server.js';
-import { buildProgram, type RawFlags } from '../../src/cli/program.js';
+import { type RawFlags } from '../../src/cli/program.js';
 
-/** Parses `args` as wsx would, keeping which flags were typed. */
-function parse(args: string[]) {
-  const program = buildProgram('0.0.0');
-  program.exitOverride();
-  let flags: RawFlags | undefined;
-  program.action((_url: string | undefined, given: RawFlags) => void (flags = given));
-  program.parse(['node', 'wsx', 'ws://placeholder', ...args]);
-  if (!flags) throw new Error('no action');
-  return { flags, isGiven: (key: string) => program.getOptionValueSource(key) === 'cli' };
-}
+/** Parses `args` after a placeholder URL, as wsx would. */
+const parse = (args: string[]) => parseFlags(['ws://placeholder', ...args]);
 
 const env = { HOME: '/h', SAMPLE_SECRET: 'sample-secret-value' };
 

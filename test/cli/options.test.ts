@@ -3,22 +3,13 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseFlags } from '../helpers/parse-flags.js';
 import { buildOptions, type Environment } from '../../src/cli/options.js';
-import { buildProgram, type RawFlags } from '../../src/cli/program.js';
 import { buildServerOptions, type ServeFlags } from '../../src/cli/serve-command.js';
 import { WsxError } from '../../src/core/errors.js';
 import { historyPath } from '../../src/ui/session/history-file.js';
 
-/** Parses `args` as wsx would (defaults included) and returns the URL argument and the flags. */
-function parse(args: string[]): { url: string | undefined; flags: RawFlags } {
-  const program = buildProgram('0.0.0');
-  program.exitOverride();
-  let parsed: { url: string | undefined; flags: RawFlags } | undefined;
-  program.action((url: string | undefined, flags: RawFlags) => void (parsed = { url, flags }));
-  program.parse(['node', 'wsx', ...args]);
-  if (!parsed) throw new Error(`no action for ${args.join(' ')}`);
-  return parsed;
-}
+const parse = parseFlags;
 
 const encryptedKey = generateKeyPairSync('ec', {
   namedCurve: 'prime256v1',

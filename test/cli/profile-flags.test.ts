@@ -2,22 +2,13 @@
 // `profiles add` would save from flags (references kept, literal secrets refused). No socket is opened.
 
 import { describe, expect, it } from 'vitest';
+import { parseFlags } from '../helpers/parse-flags.js';
 import type { Profile } from '../../src/config/config-file.js';
 import { buildOptions, type Environment } from '../../src/cli/options.js';
 import { profileFromFlags } from '../../src/cli/profile-flags.js';
-import { buildProgram, type RawFlags } from '../../src/cli/program.js';
 import { WsxError } from '../../src/core/errors.js';
 
-/** Parses `args` as wsx would, keeping the program so a test can ask which flags were typed. */
-function parse(args: string[]) {
-  const program = buildProgram('0.0.0');
-  program.exitOverride();
-  let parsed: { url: string | undefined; flags: RawFlags } | undefined;
-  program.action((url: string | undefined, flags: RawFlags) => void (parsed = { url, flags }));
-  program.parse(['node', 'wsx', ...args]);
-  if (!parsed) throw new Error('no action');
-  return { ...parsed, isGiven: (key: string) => program.getOptionValueSource(key) === 'cli' };
-}
+const parse = parseFlags;
 
 const environment = (env: NodeJS.ProcessEnv = {}): Environment => ({
   env,

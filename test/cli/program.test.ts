@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultTypedDeadlineMs } from '../../src/modes/interactive.js';
 import { formatDuration } from '../../src/text/duration.js';
 import { runWsx } from '../helpers/run-wsx.js';
-import { startServer } from '../helpers/servers.js';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 
 const defer = cleanupAfterEach();
 const version = (
@@ -43,8 +42,7 @@ describe('help and version', () => {
 
 describe('flags the chosen mode ignores', () => {
   it('print one warning line on stderr and the run goes on', async () => {
-    const server = await startServer({ mode: 'echo' });
-    defer(() => server.close());
+    const server = await serverUntilCleanup(defer, { mode: 'echo' });
     const r = await runWsx([server.url, '--pretty', '--timestamps', '--wait', '200ms'], { input: 'hi\n' });
     expect([r.code, r.stdout]).toEqual([0, 'hi\n']);
     expect(r.stderr).toBe(

@@ -1,17 +1,14 @@
 // --proto phoenix, signalr and actioncable on the command line: names listed, --init for Phoenix joins.
 
 import { describe, expect, it } from 'vitest';
+import { parseFlags } from '../helpers/parse-flags.js';
 import { buildOptions } from '../../src/cli/options.js';
-import { buildProgram, type RawFlags } from '../../src/cli/program.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { WsxError } from '../../src/core/errors.js';
 
 function build(args: string[]) {
-  const program = buildProgram('0.0.0');
-  program.exitOverride();
-  let parsed: { url: string | undefined; flags: RawFlags } | undefined;
-  program.action((url: string | undefined, flags: RawFlags) => void (parsed = { url, flags }));
-  program.parse(['node', 'wsx', ...args]);
-  return buildOptions(parsed!.url, parsed!.flags, {
+  const parsed = parseFlags(args);
+  return buildOptions(parsed.url, parsed.flags, {
     env: {},
     isStdinTty: false,
     isStdoutTty: false,

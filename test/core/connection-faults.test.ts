@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.js';
 import type { Incoming, StateChange } from '../../src/core/events.js';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { recordStates, startConnection, stateReached } from '../helpers/connection.js';
 import {
   frame,
@@ -16,7 +16,7 @@ import {
   startStatusServer,
   type RawServer,
 } from '../helpers/hostile-servers.js';
-import { startServer, until } from '../helpers/servers.js';
+import { until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -233,8 +233,7 @@ describe('Connection under faults: writes cut off by a connection reset', () => 
   });
 
   it('re-sends, exactly once, a batch of writes cut off in the tick it was written (never confirmed)', async () => {
-    const s = await startServer();
-    defer(() => s.close());
+    const s = await serverUntilCleanup(defer);
     const conn = connect({ url: s.url, reconnect: { enabled: true }, ...fastRetry });
     await stateReached(conn, 'open');
     const total = 100;

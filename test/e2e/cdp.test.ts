@@ -1,31 +1,21 @@
 // --proto cdp (the Chrome DevTools Protocol) through the built bin/wsx.js against real headless Chromium,
 // started once for the file: commands without "jsonrpc", events, errors with and without an id, sessions.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, tempDirUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
-import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 if (shouldSkipChromium)
   console.warn('chromium is not installed: skipping the DevTools tests (.ci/run installs it)');
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 const countOf = (text: string, part: string) => text.split(part).length - 1;
 
-function scenarioFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'cdp.wsx');
-  writeFileSync(file, text);
-  return file;
-}
+const scenarioFile = (text: string): string => tempFileUntilCleanup(defer, 'cdp.wsx', text);
 
 describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () => {
   // One browser for the file, started by the first test that needs it: in CI without Chromium each test
@@ -192,20 +182,16 @@ describe.skipIf(shouldSkipChromium)('--proto cdp against headless Chromium', () 
     'interactive: errors in red, each answer with its round trip, @ sends to the latest attach, events by method',
     async () => {
       const url = await browserUrl();
-      const dir = mkdtempSync(join(tmpdir(), 'wsx-cdp-tui-'));
-      defer(() => rmSync(dir, { recursive: true, force: true }));
+      const dir = tempDirUntilCleanup(defer);
       const session = startTmux(defer, 'wsx-cdp', [120, 30]);
-      tmux(
-        'send-keys',
-        '-t',
+      typeWsx(
         session,
-        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto cdp ${url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-        'Enter',
+        `CI=false FORCE_COLOR=1 XDG_STATE_HOME=${dir}`,
+        `--proto cdp ${url} --ping-interval 0`,
       );
       await screenShows(session, ['● open', 'Chrome DevTools: Domain.method {params}']);
       const type = (line: string) => {
-        tmux('send-keys', '-t', session, '-l', line);
-        tmux('send-keys', '-t', session, 'Enter');
+        typeLine(session, line);
       };
       type('Nope.nothing');
       await screenShows(session, ["⇠ #1 error -32601: 'Nope.nothing' wasn't found"]);

@@ -2,7 +2,7 @@
 // compression, size limits and HTTP proxies. Every server and the proxy run on loopback in the test.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, stopAfterTest } from '../helpers/cleanup.js';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { listenOnLoopback, startRefusingServer, until } from '../helpers/servers.js';
+import { destroyAndClose, listenOnLoopback, startRefusingServer, until } from '../helpers/servers.js';
 import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
@@ -88,12 +88,7 @@ async function echoOn(
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
   const port = await listenOnLoopback(server);
-  defer(async () => {
-    for (const c of wss.clients) c.terminate();
-    wss.close();
-    server.closeAllConnections?.();
-    await new Promise((r) => server.close(r));
-  });
+  stopAfterTest(defer, wss, server);
   return { port, seen };
 }
 
@@ -589,10 +584,7 @@ describe('HTTP proxy (CONNECT)', () => {
       client.on('error', () => upstream.destroy());
     });
     const port = await listenOnLoopback(server);
-    defer(() => {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(r));
-    });
+    defer(() => destroyAndClose(server, sockets));
     return { port, tunnels };
   }
 

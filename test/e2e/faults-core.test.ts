@@ -25,6 +25,9 @@ async function raw<T extends { close: () => Promise<void> }>(start: Promise<T>):
   return s;
 }
 
+/** --proxy for a raw test server posing as an HTTP proxy (its URL says ws://). */
+const viaProxy = (url: string) => ['--proxy', url.replace('ws:', 'http:')];
+
 describe('end of input does not hide a failure or cut off data still arriving', () => {
   it('exits 5 naming 1007 when the server sends invalid UTF-8 and never answers the Close', async () => {
     const s = await raw(startServerSendingThenDeaf([frame(0x1, Buffer.from([0xff, 0xfe, 0xfd]))]));
@@ -96,13 +99,7 @@ describe('--connect-timeout is a deadline; a signal always ends the run', () => 
   it('exits 3 within --connect-timeout when a proxy never answers CONNECT', async () => {
     const proxy = await raw(startSilentProxy());
     const started = Date.now();
-    const r = await runWsx([
-      'ws://127.0.0.1:9/',
-      '--proxy',
-      proxy.url.replace('ws:', 'http:'),
-      '--connect-timeout',
-      '1s',
-    ]);
+    const r = await runWsx(['ws://127.0.0.1:9/', ...viaProxy(proxy.url), '--connect-timeout', '1s']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/handshake did not finish/);
     expect(Date.now() - started).toBeLessThan(2500);
@@ -111,20 +108,14 @@ describe('--connect-timeout is a deadline; a signal always ends the run', () => 
   it('exits 3 when a proxy answers CONNECT with garbage', async () => {
     const proxy = await raw(startSilentProxy('garbage\r\n\r\n'));
     const started = Date.now();
-    const r = await runWsx([
-      'ws://127.0.0.1:9/',
-      '--proxy',
-      proxy.url.replace('ws:', 'http:'),
-      '--connect-timeout',
-      '1s',
-    ]);
+    const r = await runWsx(['ws://127.0.0.1:9/', ...viaProxy(proxy.url), '--connect-timeout', '1s']);
     expect(r.code).toBe(3);
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it('ends within a second on SIGTERM while connecting through a proxy that never answers', async () => {
     const proxy = await raw(startSilentProxy());
-    const child = spawnWsx(['ws://127.0.0.1:9/', '--proxy', proxy.url.replace('ws:', 'http:'), '-v']);
+    const child = spawnWsx(['ws://127.0.0.1:9/', ...viaProxy(proxy.url), '-v']);
     const result = collect(child, { keepStdinOpen: true, killAfterMs: 6000 });
     await until(
       () => proxy.connections() > 0,

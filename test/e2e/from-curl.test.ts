@@ -2,29 +2,18 @@
 // records the upgrade request's headers, given as an argument and on stdin.
 
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, headerRecordingServer } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
 
-async function recordingServer() {
-  const requests: IncomingHttpHeaders[] = [];
-  const server = await serverUntilCleanup(defer, {
-    mode: 'echo',
-    ws: {
-      verifyClient: (info: { req: { headers: IncomingHttpHeaders } }) => {
-        requests.push(info.req.headers);
-        return true;
-      },
-      handleProtocols: (protocols: Set<string>) => (protocols.has('chat.v1') ? 'chat.v1' : false),
-    },
+const recordingServer = () =>
+  headerRecordingServer(defer, {
+    ws: { handleProtocols: (protocols: Set<string>) => (protocols.has('chat.v1') ? 'chat.v1' : false) },
   });
-  return { ...server, requests };
-}
 
 const copied = (url: string) => String.raw`curl '${url}' \
   -H 'Upgrade: websocket' \

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenShows, tmux } from '../helpers/tmux.js';
+import { runWsx } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, tmux, typeWsx } from '../helpers/tmux.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -71,8 +71,7 @@ describe("the launcher's code cache", () => {
         const session = `wsx-cache-${process.pid}-${Date.now()}`;
         tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'bash', '--norc', '--noprofile');
         try {
-          const command = `${env} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`;
-          tmux('send-keys', '-t', session, command, 'Enter');
+          typeWsx(session, env, '--demo');
           await screenShows(session, '● open', 8000);
           tmux('send-keys', '-t', session, 'C-c', '');
           await screenShows(session, 'WSX_EXIT=0', 8000);

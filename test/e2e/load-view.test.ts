@@ -3,8 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import { hasTmux, screenOf, screenShows, startTmux, tmux, typeWsx } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -14,8 +13,7 @@ describe.skipIf(!hasTmux)('wsx load live view in tmux', () => {
     const session = startTmux(defer, 'wsx-load-view', [140, 30]);
     tmux('send-keys', '-t', session, 'echo BEFORE-THE-RUN', 'Enter');
     await screenShows(session, 'BEFORE-THE-RUN\n');
-    const command = `NO_COLOR=1 ${process.execPath} ${wsxBin} load ${server.url} -c 12 --rate 200 -d 4s; echo "WSX_EXIT=$?"`;
-    tmux('send-keys', '-t', session, command, 'Enter');
+    typeWsx(session, 'NO_COLOR=1', `load ${server.url} -c 12 --rate 200 -d 4s`);
     // The live view: every connection open against its target, the last second's round trips.
     const live = await screenShows(
       session,

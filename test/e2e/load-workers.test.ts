@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadSummary } from '../../src/load/summary.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
+import { loadSummary } from '../helpers/load.js';
 import { freePort } from '../helpers/servers.js';
 import { startJsonRpc } from '../protocols/servers.js';
 
@@ -17,9 +18,8 @@ describe('wsx load --workers', () => {
     const results: LoadSummary[] = [];
     for (const workers of ['1', '2']) {
       const server = await serverUntilCleanup(defer, { mode: 'echo' });
-      const r = await runWsx(
+      const s = await loadSummary(
         [
-          'load',
           server.url,
           '-c',
           '20',
@@ -31,15 +31,9 @@ describe('wsx load --workers', () => {
           'm {{conn}}-{{seq}}',
           '--workers',
           workers,
-          '--summary-json',
-          '-',
-          '-q',
         ],
         { killAfterMs: 9000 },
       );
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const s = JSON.parse(r.stdout) as LoadSummary;
       expect(s.client.workers).toBe(Number(workers));
       // Every worker numbered its own connections apart: 0 to 19, each once.
       expect(connsSeen(server.received)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => String(i))));
@@ -77,8 +71,7 @@ describe('wsx load --workers', () => {
 
   it('--proto jsonrpc: each thread makes its own codecs, every request answered by its id', async () => {
     const { url } = await startJsonRpc(defer);
-    const r = await runWsx([
-      'load',
+    const s = await loadSummary([
       url,
       '--proto',
       'jsonrpc',
@@ -92,13 +85,7 @@ describe('wsx load --workers', () => {
       'add [{{seq}},1]',
       '--workers',
       '2',
-      '--summary-json',
-      '-',
-      '-q',
     ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout) as LoadSummary;
     expect(s.client.workers).toBe(2);
     expect(s.connections).toMatchObject({ opened: 10, failed: 0 });
     expect(s.messages.sent).toBeGreaterThan(50);

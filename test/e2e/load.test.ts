@@ -2,14 +2,13 @@
 
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { LoadSummary } from '../../src/load/summary.js';
-import { cleanupAfterEach, serverUntilCleanup, type Defer } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
+import { loadSummary, readSummary, runLoad, tempFile } from '../helpers/load.js';
 import { freePort, listenOnLoopback } from '../helpers/servers.js';
 import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
@@ -46,36 +45,17 @@ async function delayedEcho(
       else setTimeout(() => ws.send(data), wait);
     });
   });
-  d(() => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))));
+  stopAfterTest(d, wss);
   const port = (wss.address() as { port: number }).port;
   return { url: `ws://127.0.0.1:${port}`, peak: () => peak, closeCodes };
-}
-
-function tempFile(name: string): string {
-  return join(mkdtempSync(join(tmpdir(), 'wsx-load-')), name);
-}
-
-const readSummary = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as LoadSummary;
-
-/** Runs `wsx load ARGS -q` with a summary file, expects a clean run (exit 0, nothing on stderr), reads the summary. */
-async function loadSummary(args: string[]): Promise<LoadSummary> {
-  const summary = tempFile('s.json');
-  const r = await runWsx(['load', ...args, '--summary-json', summary, '-q']);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return readSummary(summary);
 }
 
 describe('wsx load', () => {
   it('holds N connections open for the duration, and the server sees all of them at once', async () => {
     const server = await delayedEcho(defer);
-    const summary = tempFile('s.json');
     // Opening is part of the duration: 2 s leaves room for 100 openings on a busy machine.
-    const r = await runWsx(['load', server.url, '-c', '100', '-d', '2s', '--summary-json', summary, '-q']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    const s = await loadSummary([server.url, '-c', '100', '-d', '2s']);
     expect(server.peak()).toBe(100);
-    const s = readSummary(summary);
     expect(s.connections).toMatchObject({ target: 100, opened: 100, failed: 0, peak: 100, lost: 0 });
     expect(s.connect_ms.count).toBe(100);
     expect(s.messages.sent).toBe(0);
@@ -120,22 +100,9 @@ describe('wsx load', () => {
 
   it('measures a server that answers after exactly 30 ms as about 30 ms at the median', async () => {
     const server = await delayedEcho(defer, { delayMs: 30 });
-    const summary = tempFile('s.json');
-    const r = await runWsx([
-      'load',
-      server.url,
-      '-c',
-      '10',
-      '--rate',
-      '100',
-      '-d',
-      '1s',
-      '--summary-json',
-      summary,
-      '-q',
-    ]);
+    const { r, summary } = await runLoad([server.url, '-c', '10', '--rate', '100', '-d', '1s']);
     expect(r.code).toBe(0);
-    const s = readSummary(summary);
+    const s = summary();
     expect(s.rtt_ms.count).toBeGreaterThan(90);
     // Never below the server's own delay (measured from the scheduled send, it can only add); how far
     // above is the machine's load: the 5-6 ms accuracy target is the benchmark's, on a quiet machine.
@@ -148,22 +115,9 @@ describe('wsx load', () => {
     // nothing during the stall and report ~1 ms; from the schedule, the sends queued behind the stall
     // (about 120 of 400, 30%) waited up to 600 ms.
     const server = await delayedEcho(defer, { stallAfterMs: 700, stallMs: 600 });
-    const summary = tempFile('s.json');
-    const r = await runWsx([
-      'load',
-      server.url,
-      '-c',
-      '4',
-      '--rate',
-      '200',
-      '-d',
-      '2s',
-      '--summary-json',
-      summary,
-      '-q',
-    ]);
+    const { r, summary } = await runLoad([server.url, '-c', '4', '--rate', '200', '-d', '2s']);
     expect(r.code).toBe(0);
-    const s = readSummary(summary);
+    const s = summary();
     expect(s.rtt_ms.p99).toBeGreaterThanOrEqual(500);
     expect(s.rtt_ms.p90).toBeGreaterThanOrEqual(200);
     expect(s.rtt_ms.p50).toBeLessThan(100);
@@ -290,9 +244,7 @@ describe('wsx load', () => {
             if (other !== ws && !(skipNewest && other === order[order.length - 1])) other.send(data);
         });
       });
-      defer(
-        () => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))),
-      );
+      stopAfterTest(defer, wss);
       return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
     };
     const args = ['-c', '10', '--rate', '150', '-d', '700ms', '--fanout', '--drain', '300ms', '-q'];
@@ -424,9 +376,7 @@ describe('wsx load --proto', () => {
 
   it('fails fast with exit 3 when the protocol refuses the probe connection, and refuses --correlate with --proto', async () => {
     const { url } = await startSocketIo(defer);
-    const summary = tempFile('s.json');
-    const r = await runWsx([
-      'load',
+    const { r } = await runLoad([
       url,
       '--proto',
       'socketio',
@@ -436,9 +386,6 @@ describe('wsx load --proto', () => {
       '5',
       '-d',
       '1s',
-      '--summary-json',
-      summary,
-      '-q',
     ]);
     // The probe connection is refused by the protocol: the run fails fast, as for a refused port.
     expect(r.code).toBe(3);

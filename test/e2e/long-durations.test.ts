@@ -1,10 +1,7 @@
 // Durations past what a Node timer can wait (2^31 - 1 ms, ~24.8 days) fired after 1 ms: refused up front.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
@@ -26,10 +23,7 @@ describe('durations longer than a timer can wait', () => {
   );
 
   it('a scenario step `sleep 600h` is a syntax error (exit 2, FILE:LINE)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-long-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'long.wsx');
-    writeFileSync(file, 'connect ws://127.0.0.1:9\nsleep 600h\n');
+    const file = tempFileUntilCleanup(defer, 'long.wsx', 'connect ws://127.0.0.1:9\nsleep 600h\n');
     const r = await runWsx(['run', file]);
     expect(r.stderr).toContain(`${file}:2: sleep: "600h" is longer than 596h, the longest a timer can wait`);
     expect(r.code).toBe(2);

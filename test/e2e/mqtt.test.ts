@@ -1,18 +1,14 @@
 // --proto mqtt through the built bin/wsx.js against the real aedes broker behind ws on loopback: pipes,
 // --jsonl, script mode, a scenario file, the password kept secret, and each refusal's exit code.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startMqttServer } from '../protocols/mqtt-server.js';
 import { startMqtt5Server } from '../protocols/mqtt5-server.js';
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 const credentials = { username: 'sensor', password: 'm0squito-pw' };
 
@@ -139,11 +135,9 @@ describe('--proto mqtt', () => {
     ]);
     expect(script.stderr).toBe('');
     expect(script.code).toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-mqtt-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'door.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'door.wsx',
       [
         'proto mqtt',
         `connect ${url}`,

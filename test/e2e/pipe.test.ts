@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { freePort, listenOnLoopback, until, type TestServer } from '../helpers/servers.js';
+import { firstCloseCode, freePort, listenOnLoopback, type TestServer, until } from '../helpers/servers.js';
 import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
 import { frame, startRawServer, switchingProtocols, type RawServer } from '../helpers/hostile-servers.js';
 
@@ -293,9 +293,7 @@ describe('pipe mode', () => {
     ['SIGTERM', 143],
   ] as const)('closes with 1000 and exits %s → %i', async (signal, exitCode) => {
     const s = await server();
-    const closed = new Promise<number>((resolve) =>
-      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
-    );
+    const closed = firstCloseCode(s.wss);
     const child = spawnWsx([s.url, '-v']);
     // stdin stays open, so only the signal can end the run.
     const done = collect(child, { keepStdinOpen: true });

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { configHome, guardedServer } from '../helpers/config-home.js';
-import { runWsx, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
+import { runWsx, type WsxResult } from '../helpers/run-wsx.js';
 import { until } from '../helpers/servers.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import { hasTmux, screenShows, startTmux, tmux, typeWsx } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
 
@@ -169,13 +169,7 @@ describe.skipIf(!hasTmux)('wsx @NAME in the full-screen session (tmux)', () => {
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    tmux(
-      'send-keys',
-      '-t',
-      session,
-      `CI=false NO_COLOR=1 ${vars} ${process.execPath} ${wsxBin} @prod --show-handshake; echo "WSX_EXIT=$?"`,
-      'Enter',
-    );
+    typeWsx(session, `CI=false NO_COLOR=1 ${vars}`, '@prod --show-handshake');
     await screenShows(session, ['● open', 'Authorization: ***']);
     tmux('send-keys', '-t', session, '/send he', 'Tab', 'Enter');
     await until(

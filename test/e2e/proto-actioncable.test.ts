@@ -1,16 +1,12 @@
 // --proto actioncable through the built bin/wsx.js against the ActionCable test server (proved against the
 // official client in test/protocols/actioncable.test.ts): pipe, --jsonl, script, a scenario, refusals.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startActionCable } from '../protocols/actioncable-server.js';
 
 const defer = cleanupAfterEach();
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('--proto actioncable', () => {
   it('pipe: subscribe with plain JSON, perform, the broadcast; a rejected subscription is named and exits 4', async () => {
@@ -87,11 +83,9 @@ describe('--proto actioncable', () => {
 
   it('a scenario: proto actioncable, subscribe, perform, expect the broadcast', async () => {
     const server = await startActionCable(defer);
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-cable-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'cable.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'cable.wsx',
       [
         'proto actioncable',
         `connect ${server.url}`,

@@ -1,16 +1,12 @@
 // --proto phoenix through the built bin/wsx.js against the Phoenix test server (proved against the official
 // client in test/protocols/phoenix.test.ts): pipe, --jsonl, script and a scenario.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startPhoenix } from '../protocols/phoenix-server.js';
 
 const defer = cleanupAfterEach();
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('--proto phoenix', () => {
   it('pipe: join, push with a broadcast and replies by ref; an error reply is named on stderr and exits 4', async () => {
@@ -124,11 +120,9 @@ describe('--proto phoenix', () => {
 
   it('a scenario: proto phoenix, join, push, expect the broadcast and the replies', async () => {
     const server = await startPhoenix(defer);
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-phx-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'chat.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'chat.wsx',
       [
         'proto phoenix',
         `connect ${server.url}`,

@@ -1,16 +1,12 @@
 // --proto signalr through the built bin/wsx.js against the SignalR test hub (proved against the official
 // client in test/protocols/signalr.test.ts): pipe, --jsonl, script, a scenario, a refused handshake.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, serverUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { redirectToken, startSignalr } from '../protocols/signalr-server.js';
 
 const defer = cleanupAfterEach();
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('--proto signalr', () => {
   it('pipe: records shown decoded, no separator typed; an error completion is named and exits 4', async () => {
@@ -65,11 +61,9 @@ describe('--proto signalr', () => {
 
   it('a scenario: proto signalr, invoke, a broadcast, a stream', async () => {
     const server = await startSignalr(defer);
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-signalr-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'hub.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'hub.wsx',
       [
         'proto signalr',
         `connect ${server.url}`,

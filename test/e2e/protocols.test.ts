@@ -1,16 +1,14 @@
 // --proto socketio | jsonrpc | graphql-ws through the built bin/wsx.js, against the real servers on loopback.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempDirUntilCleanup } from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { startGraphqlWs, startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('--proto socketio', () => {
@@ -248,8 +246,7 @@ describe('--proto graphql-ws', () => {
 describe('--proto start-up', () => {
   it("runs a protocol's code only when it is asked for", async () => {
     const { url } = await startJsonRpc(defer);
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-imports-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDirUntilCleanup(defer);
     const hook = new URL('../helpers/record-imports.mjs', import.meta.url).href;
     const logOf = async (args: string[]) => {
       const log = join(dir, `${args.join('_').replace(/\W/g, '')}.log`);

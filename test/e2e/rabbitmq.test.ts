@@ -5,9 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRabbitmq, startRabbitmq, type Rabbitmq } from '../helpers/rabbitmq.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const isRequired = process.env.CI === 'true';
 if (!hasRabbitmq && !isRequired)
   console.warn('rabbitmq-server is not installed: skipping the RabbitMQ tests');

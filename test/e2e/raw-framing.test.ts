@@ -1,17 +1,17 @@
 // --separator: the raw mode for protocols that put records in frames (SignalR's 0x1E, NUL, newline), through
 // the built bin/wsx.js: each sent message ends with the separator, received frames are split into records.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { runWsx, wsxBin } from '../helpers/run-wsx.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
+import {
+  cleanupAfterEach,
+  serverUntilCleanup,
+  tempDirUntilCleanup,
+  tempFileUntilCleanup,
+} from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
-
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 /**
  * A record server: greets with two records in one frame, and answers each record it gets (each must end
@@ -75,11 +75,9 @@ describe('--separator', () => {
 
   it('a scenario: send steps end with the separator, expects read single records', async () => {
     const server = await startRecordServer('\n');
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-framing-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'records.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'records.wsx',
       [
         `connect ${server.url}`,
         'expect /^hello$/',
@@ -111,19 +109,15 @@ describe('--separator', () => {
     'the interactive session sends typed lines ended with 0x1E and shows each record as an entry',
     async () => {
       const server = await startRecordServer('\x1e');
-      const dir = mkdtempSync(join(tmpdir(), 'wsx-framing-tui-'));
-      defer(() => rmSync(dir, { recursive: true, force: true }));
+      const dir = tempDirUntilCleanup(defer);
       const session = startTmux(defer, 'wsx-framing', [120, 30]);
-      tmux(
-        'send-keys',
-        '-t',
+      typeWsx(
         session,
-        `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --separator rs ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-        'Enter',
+        `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+        `--separator rs ${server.url} --ping-interval 0`,
       );
       await screenShows(session, ['● open', '⇠ hello', '⇠ {"ready":true}']);
-      tmux('send-keys', '-t', session, '-l', 'typed');
-      tmux('send-keys', '-t', session, 'Enter');
+      typeLine(session, 'typed');
       await screenShows(session, ['⇠ got:typed', '⇠ n:1']);
       expect(server.received).toEqual(['typed\x1e']);
       tmux('send-keys', '-t', session, '/quit', 'Enter');

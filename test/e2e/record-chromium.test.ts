@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, stopAfterTest } from '../helpers/cleanup.js';
 import { shouldSkipChromium, startChromium, type Chromium } from '../helpers/chromium.js';
 import { capturePageNetwork } from '../helpers/cdp.js';
 import { curlFrom, harFrom } from '../helpers/devtools.js';
@@ -62,13 +62,8 @@ async function chatSite(): Promise<{ origin: string; upgrades: IncomingHttpHeade
     });
   });
   const port = await listenOnLoopback(http);
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
-    // Chromium keeps its page connection alive: close() alone waits for it.
-    http.closeAllConnections();
-    await new Promise((resolve) => http.close(resolve));
-  });
+  // Chromium keeps its page connection alive: stopping cuts it too.
+  stopAfterTest(defer, wss, http);
   return { origin: `http://127.0.0.1:${port}`, upgrades };
 }
 

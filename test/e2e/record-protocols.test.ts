@@ -1,34 +1,20 @@
 // Record → replay → scenario over --proto: the transcript holds the wire frames, which the replay sends back.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import WebSocket from 'ws';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { serveReplay as serveReplayFor } from '../helpers/replay.js';
+import { runWsx } from '../helpers/run-wsx.js';
 import { startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-});
 const dir = mkdtempSync(join(tmpdir(), 'wsx-record-proto-'));
 
-async function serveReplay(file: string, ...args: string[]): Promise<string> {
-  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0', ...args]);
-  children.push(child);
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return line.trim().split(' ')[1]!;
-}
+const serveReplay = (file: string, ...args: string[]) => serveReplayFor(defer, file, ...args);
 
 describe('record and replay over --proto', () => {
   it('jsonrpc: the replay answers like the server, and the generated scenario passes against both', async () => {

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
-import { wsxBin } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempDirUntilCleanup } from '../helpers/cleanup.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 import { loopbackWsServer } from '../helpers/replay.js';
 
 if (!hasTmux) console.warn('tmux is not installed: skipping the --record session test (.ci/run installs it)');
@@ -26,18 +25,15 @@ async function greetingServer(): Promise<string> {
 
 /** Runs the --inline session in tmux, types one line, quits; returns the screen it left. */
 async function typeAndQuit(url: string, extra: string[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-rec-tui-'));
+  const dir = tempDirUntilCleanup(defer, 'wsx-rec-tui-');
   const session = startTmux(defer, 'wsx-rec', [110, 30]);
-  tmux(
-    'send-keys',
-    '-t',
+  typeWsx(
     session,
-    `clear; CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${url}/room?token=s3cr3t --ping-interval 0 --inline ${extra.join(' ')}; echo "WSX_EXIT=$?"`,
-    'Enter',
+    `clear; CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+    `${url}/room?token=s3cr3t --ping-interval 0 --inline ${extra.join(' ')}`,
   );
   await screenShows(session, ['● open', '← {"type":"welcome"}']);
-  tmux('send-keys', '-t', session, '-l', 'hello s3cr3t');
-  tmux('send-keys', '-t', session, 'Enter');
+  typeLine(session, 'hello s3cr3t');
   await screenShows(session, '← {"type":"echo","text":"hello s3cr3t"}');
   tmux('send-keys', '-t', session, '/quit', 'Enter');
   const screen = await screenShows(session, 'WSX_EXIT=0');
@@ -77,13 +73,7 @@ describe.skipIf(!hasTmux)('wsx --record FILE in the interactive session', () => 
   it('stops before the screen opens, with one wsx: line and exit 2, when the file cannot be created', async () => {
     const url = await greetingServer();
     const session = startTmux(defer, 'wsx-rec-bad', [110, 20]);
-    tmux(
-      'send-keys',
-      '-t',
-      session,
-      `clear; CI=false NO_COLOR=1 ${process.execPath} ${wsxBin} ${url} --record /nonexistent-dir/x.jsonl; echo "WSX_EXIT=$?"`,
-      'Enter',
-    );
+    typeWsx(session, 'clear; CI=false NO_COLOR=1', `${url} --record /nonexistent-dir/x.jsonl`);
     // The typed command holds "WSX_EXIT=$?" too: wait for the printed one.
     const screen = await screenShows(session, 'WSX_EXIT=2');
     expect(screen).toMatch(/^wsx: --record: cannot write \/nonexistent-dir\/x\.jsonl: no such file/m);

@@ -1,26 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { runWsx, serveWsx } from '../helpers/run-wsx.js';
 import { until } from '../helpers/servers.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { loopbackWsServer } from '../helpers/replay.js';
-
-const children: ChildProcessWithoutNullStreams[] = [];
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-});
 
 const defer = cleanupAfterEach();
 const dir = mkdtempSync(join(tmpdir(), 'wsx-replay-'));
@@ -44,19 +31,12 @@ const chat = lines(
   { event: 'recv', ms: 10, type: 'text', data: 'tick 2' },
 );
 
-async function serve(...args: string[]) {
-  const child = spawnWsx(['serve', '--port', '0', ...args]);
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return { url: line.trim().split(' ')[1]!, stderr: () => stderr };
-}
+const serve = (...args: string[]) => serveWsx(defer, args);
 
 /** Connects, sends `outgoing` once the first message arrives (or at once), and collects until the close. */
 async function converse(url: string, outgoing: string[], protocols?: string[]) {
   const ws = new WebSocket(url, protocols);
-  sockets.push(ws);
+  defer(() => ws.terminate());
   const got: string[] = [];
   ws.on('message', (data: Buffer, isBinary: boolean) =>
     got.push(isBinary ? `binary:${data.toString('hex')}` : data.toString()),
@@ -86,7 +66,7 @@ describe('wsx serve --replay', () => {
     const rec = file('two.jsonl', chat);
     const picked = await serve('--replay', rec, '--session', 'feed', '--speed', '0');
     const ws = new WebSocket(`${picked.url}/anything`);
-    sockets.push(ws);
+    defer(() => ws.terminate());
     const got: string[] = [];
     ws.on('message', (d: Buffer) => got.push(d.toString()));
     await until(
@@ -98,7 +78,7 @@ describe('wsx serve --replay', () => {
 
     const byPath = await serve('--replay', rec, '--speed', '0');
     const refused = new WebSocket(`${byPath.url}/nowhere`);
-    sockets.push(refused);
+    defer(() => refused.terminate());
     refused.on('error', () => {}); // terminated in afterEach before any connection
     const [, res] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number }];
     expect(res.statusCode).toBe(404);
@@ -152,7 +132,7 @@ describe('wsx serve --replay', () => {
     });
     const { url } = await serve('--replay', file('page.har', har), '--session', 'socket', '--speed', '0');
     const ws = new WebSocket(url);
-    sockets.push(ws);
+    defer(() => ws.terminate());
     const got: string[] = [];
     ws.on('message', (d: Buffer, isBinary: boolean) =>
       got.push(isBinary ? `binary:${d.toString()}` : d.toString()),
@@ -174,7 +154,7 @@ describe('wsx serve --replay', () => {
     );
     const { url } = await serve('--replay', rec);
     const ws = new WebSocket(url);
-    sockets.push(ws);
+    defer(() => ws.terminate());
     await once(ws, 'open');
     const opened = performance.now();
     await once(ws, 'message');
@@ -221,7 +201,7 @@ describe('wsx serve --replay: a ticker', () => {
 
     const { url: replay } = await serve('--replay', rec);
     const ws = new WebSocket(replay);
-    sockets.push(ws);
+    defer(() => ws.terminate());
     const got: string[] = [];
     ws.on('message', (data: Buffer) => got.push(data.toString()));
     await once(ws, 'open');

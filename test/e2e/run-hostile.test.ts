@@ -1,23 +1,18 @@
 // `wsx run` against servers that send what breaks naive reports and matchers: runaway regexes, deeply nested
 // JSON, echoed secrets, huge messages. Each test spawns the built wsx against a loopback ws server.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { collect, runWsx, spawnWsx } from '../helpers/run-wsx.js';
 import { nextMessage } from '../helpers/servers.js';
 import { find, parseXml } from '../scenario/xml.js';
 
 const defer = cleanupAfterEach();
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-run-hostile-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (): string => tempDirUntilCleanup(defer);
 
 /** A server that answers every message with `reply(message)`, one frame per returned string. */
 async function replyingServer(reply: (text: string) => string[]) {

@@ -1,23 +1,14 @@
 // `wsx run` against a server shaped like Chrome DevTools: it sends an event before the response that goes
 // with it, and ids the scenario must capture and send back.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempFileUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
 
-function scenarioFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-run-order-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'cdp.wsx');
-  writeFileSync(file, text);
-  return file;
-}
+const scenarioFile = (text: string): string => tempFileUntilCleanup(defer, 'cdp.wsx', text);
 
 /**
  * CDP-shaped: `Target.createTarget` gets the `Target.targetCreated` event first, then its response;

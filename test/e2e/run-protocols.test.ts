@@ -1,24 +1,15 @@
 // `wsx run` with --proto or a `proto` line, through the built bin/wsx.js against the real protocol servers:
 // send steps go through the codec's input, expects read what it decoded.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 import { protocolNames } from '../../src/protocols/index.js';
 import { startGraphqlWs, startJsonRpc, startSocketIo } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
 
-function scenarioFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-run-proto-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'test.wsx');
-  writeFileSync(file, text);
-  return file;
-}
+const scenarioFile = (text: string): string => tempFileUntilCleanup(defer, 'test.wsx', text);
 
 describe('wsx run with a protocol', () => {
   it('JSON-RPC from a `proto` line: expect json on responses, errors and notifications', async () => {

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
-import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
+import { collect, runWsx, serveWsx, spawnWsx, wsxBin } from '../helpers/run-wsx.js';
 import { freePort, nextMessage } from '../helpers/servers.js';
 import { startExpiringServer, startSilentServer } from '../scenario/conversation-servers.js';
 import { find, parseXml } from '../scenario/xml.js';
@@ -14,11 +12,7 @@ import { find, parseXml } from '../scenario/xml.js';
 const defer = cleanupAfterEach();
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsx-run-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (): string => tempDirUntilCleanup(defer);
 
 function scenarioFile(dir: string, name: string, text: string): string {
   const file = join(dir, name);
@@ -26,17 +20,9 @@ function scenarioFile(dir: string, name: string, text: string): string {
   return file;
 }
 
-/** `wsx serve --port 0` as a child process; resolves with its URL. */
+/** `wsx serve --port 0 -q` as a child process; resolves with its URL. */
 async function serve(...args: string[]): Promise<string> {
-  const child = spawnWsx(['serve', '--port', '0', '-q', ...args]);
-  defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  });
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return line.trim().split(' ')[1]!;
+  return (await serveWsx(defer, ['-q', ...args])).url;
 }
 
 describe('wsx run', () => {

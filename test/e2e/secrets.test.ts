@@ -9,9 +9,15 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx, spawnWsx, waitForOutput, wsxBin, type WsxResult } from '../helpers/run-wsx.js';
-import { freePort, listenOnLoopback, startServer, startStallingServer, until } from '../helpers/servers.js';
+import {
+  destroyAndClose,
+  freePort,
+  listenOnLoopback,
+  startStallingServer,
+  until,
+} from '../helpers/servers.js';
 import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
 
 const defer = cleanupAfterEach();
@@ -82,10 +88,7 @@ async function proxy(): Promise<{ url: string; tunnels: string[] }> {
     client.on('error', () => upstream.destroy());
   });
   const port = await listenOnLoopback(server);
-  defer(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise((r) => server.close(r));
-  });
+  defer(() => destroyAndClose(server, sockets));
   return {
     url: `http://pu:${secret.proxy}@127.0.0.1:${port}`,
     tunnels,
@@ -121,8 +124,7 @@ describe('no secret reaches any output', () => {
   it.each(['userinfo', 'bearer'] as const)(
     'pipe and script runs through a proxy, with -v, --show-handshake and --jsonl (%s)',
     async (auth) => {
-      const server = await startServer({ mode: 'echo' });
-      defer(() => server.close());
+      const server = await serverUntilCleanup(defer, { mode: 'echo' });
       const p = await proxy();
       const { dir, written, env } = stateDirs();
       // echo.test reaches the test server only through the proxy: the request line names the host.
@@ -211,8 +213,7 @@ describe('no secret reaches any output', () => {
   it.skipIf(!hasTmux)(
     'the interactive session: status line, handshake view and history file',
     async () => {
-      const server = await startServer({ mode: 'echo' });
-      defer(() => server.close());
+      const server = await serverUntilCleanup(defer, { mode: 'echo' });
       const { dir, written, env } = stateDirs();
       const { args, env: authEnv } = secretArgs(`127.0.0.1:${server.port}`, dir, 'bearer');
       // The command line itself holds the secrets: run it from a script so the screen never shows it.

@@ -1,35 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ChildProcessWithoutNullStreams } from 'node:child_process';
 import WebSocket from 'ws';
-import { runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { runWsx, serveWsx } from '../helpers/run-wsx.js';
 
 const quotesDoc = fileURLToPath(new URL('../fixtures/asyncapi/quotes-3.0.yaml', import.meta.url));
 
-const children: ChildProcessWithoutNullStreams[] = [];
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-});
+const defer = cleanupAfterEach();
 
-async function serveMock(...args: string[]): Promise<{ url: string; stderr: () => string }> {
-  const child = spawnWsx(['serve', '--port', '0', '--asyncapi', quotesDoc, ...args]);
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return { url: line.trim().split(' ')[1]!, stderr: () => stderr };
-}
+const serveMock = (...args: string[]) => serveWsx(defer, ['--asyncapi', quotesDoc, ...args]);
 
 /** Opens a client and collects what it receives, and how it was closed. */
 async function client(url: string): Promise<{
@@ -38,7 +21,7 @@ async function client(url: string): Promise<{
   closed: Promise<{ code: number; reason: string }>;
 }> {
   const ws = new WebSocket(url);
-  sockets.push(ws);
+  defer(() => ws.terminate());
   const got: string[] = [];
   ws.on('message', (d) => got.push(String(d)));
   const closed = once(ws, 'close').then(([code, reason]) => ({

@@ -1,48 +1,38 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { collect, runWsx, spawnWsx, waitForOutput, wsxBin } from '../helpers/run-wsx.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import {
+  collect,
+  killAfterTest,
+  runWsx,
+  serveWsx,
+  spawnWsx,
+  waitForOutput,
+  wsxBin,
+} from '../helpers/run-wsx.js';
 import { until as untilWithin } from '../helpers/servers.js';
 
 /** Waits for `check`, 3 s unless told. */
 const until = (check: () => boolean, timeoutMs = 3000, what = () => 'condition') =>
   untilWithin(check, timeoutMs, what);
 
-const children: ChildProcessWithoutNullStreams[] = [];
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-});
+const defer = cleanupAfterEach();
 
-async function serve(
-  ...args: string[]
-): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
-  const child = spawnWsx(['serve', '--port', '0', ...args]);
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return { child, url: line.trim().split(' ')[1]!, stderr: () => stderr };
-}
+const serve = (...args: string[]) => serveWsx(defer, args);
 
 function client(url: string, opts: WebSocket.ClientOptions = {}): Promise<WebSocket> {
   const ws = new WebSocket(url, opts);
-  sockets.push(ws);
+  defer(() => ws.terminate());
   return once(ws, 'open').then(() => ws);
 }
 
 function pipeClient(url: string): { child: ChildProcessWithoutNullStreams; out: () => string } {
   const child = spawnWsx([url, '--wait', '300ms']);
-  children.push(child);
+  killAfterTest(defer, child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return { child, out: () => out };
@@ -208,7 +198,7 @@ describe('wsx serve', () => {
     const reconnect = (): Promise<void> =>
       new Promise((resolve) => {
         const ws = new WebSocket(url);
-        sockets.push(ws);
+        defer(() => ws.terminate());
         ws.on('open', () => opens++);
         ws.on('error', () => {});
         ws.on('close', (code: number) => {
@@ -217,7 +207,7 @@ describe('wsx serve', () => {
         });
       });
     const first = new WebSocket(url);
-    sockets.push(first);
+    defer(() => first.terminate());
     await once(first, 'open');
     opens++;
     const loop = (async () => {
@@ -334,7 +324,7 @@ describe('wsx serve', () => {
 
   it('--jsonl: the disconnect event of a client it failed names the close frame it sent', async () => {
     const child = spawnWsx(['serve', '--port', '0', '--jsonl', '--max-payload', '1k']);
-    children.push(child);
+    killAfterTest(defer, child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await until(() => out.includes('\n'));
@@ -373,7 +363,7 @@ describe('wsx serve', () => {
 
   it('writes JSON events with --jsonl, starting with the listening event', async () => {
     const child = spawnWsx(['serve', '--port', '0', '--jsonl']);
-    children.push(child);
+    killAfterTest(defer, child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await until(() => out.includes('\n'));

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { startSilentProxy } from '../helpers/hostile-servers.js';
 import { runWsx } from '../helpers/run-wsx.js';
-import { freePort, listenOnLoopback } from '../helpers/servers.js';
+import { destroyAndClose, freePort, listenOnLoopback } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 const isCi = process.env.CI === 'true';
@@ -230,10 +230,7 @@ describe('SOCKS proxy failures', () => {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
     await listenOnLoopback(garbled);
-    defer(() => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => garbled.close(resolve));
-    });
+    defer(() => destroyAndClose(garbled, sockets));
     const bad = await runWsx([
       'ws://127.0.0.1:1',
       '--proxy',

@@ -1,18 +1,14 @@
 // --proto stomp through the built bin/wsx.js against the test STOMP broker (proven against @stomp/stompjs):
 // pipes, --jsonl, script mode, a scenario file, the login kept secret, and each refusal's exit code.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempFileUntilCleanup } from '../helpers/cleanup.js';
+import { lines, runWsx } from '../helpers/run-wsx.js';
 import { header } from '../../src/protocols/stomp-frame.js';
 import { startStompServer } from '../protocols/stomp-server.js';
 
 const defer = cleanupAfterEach();
 
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const jsonLines = (text: string) => lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
 const credentials = { login: 'guest', passcode: 's3cret-pass' };
 
@@ -129,11 +125,9 @@ describe('--proto stomp', () => {
 
   it('a scenario with `proto stomp`: send steps are STOMP lines, expects read the decoded messages', async () => {
     const server = await startStompServer(defer, { credentials });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-stomp-'));
-    defer(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'orders.wsx');
-    writeFileSync(
-      file,
+    const file = tempFileUntilCleanup(
+      defer,
+      'orders.wsx',
       [
         'proto stomp',
         `connect ${server.url}`,

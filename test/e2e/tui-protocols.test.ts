@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
-import { wsxBin } from '../helpers/run-wsx.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 import { startSocketIo } from '../protocols/servers.js';
 
 if (!hasTmux) console.warn('tmux is not installed: skipping the --proto TUI test (.ci/run installs it)');
@@ -23,12 +22,10 @@ describe.skipIf(!hasTmux)('interactive session with --proto socketio in tmux', (
   it('connects, skips a line it cannot send, emits, shows the echo event, emits with an ack and shows its round trip, quits with 0', async () => {
     const { url } = await startSocketIo(defer);
     const { session, dir } = startSession();
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto socketio ${url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `--proto socketio ${url} --ping-interval 0`,
     );
     await screenShows(session, [
       '● open',
@@ -37,14 +34,11 @@ describe.skipIf(!hasTmux)('interactive session with --proto socketio in tmux', (
     ]);
     // A line the codec refuses is skipped with a note: the session goes on (the screen is a bundle of its
     // own, and once took the codec's error for a crash).
-    tmux('send-keys', '-t', session, '-l', '{bad');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, '{bad');
     await screenShows(session, ['not sent: ']);
-    tmux('send-keys', '-t', session, '-l', '["echo","hi from tmux"]');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, '["echo","hi from tmux"]');
     await screenShows(session, ['→ ["echo","hi from tmux"]', '⇠ echo "hi from tmux"']);
-    tmux('send-keys', '-t', session, '-l', 'ack ["add",20,22]');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'ack ["add",20,22]');
     const screen = await screenShows(session, ['⇠ ack #0 (add) 42']);
     expect(screen).toMatch(/⇠ ack #0 \(add\) 42 {2}\d+ ms/);
     tmux('send-keys', '-t', session, '/quit', 'Enter');
@@ -55,12 +49,10 @@ describe.skipIf(!hasTmux)('interactive session with --proto socketio in tmux', (
     const { url } = await startSocketIo(defer);
     const { session, dir } = startSession();
     const stderrFile = join(dir, 'stderr');
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto socketio ${url} --namespace /secure --auth '{"token":"nope"}' 2>${stderrFile}; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `--proto socketio ${url} --namespace /secure --auth '{"token":"nope"}' 2>${stderrFile}`,
     );
     await screenShows(session, ['WSX_EXIT=3']);
     // Ink shows the cursor again on stderr as it exits (\e[?25h): terminal control, not a line of text.

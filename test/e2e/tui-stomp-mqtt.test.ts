@@ -1,13 +1,9 @@
 // The interactive session with --proto stomp and --proto mqtt in a real terminal (tmux), against the test
 // STOMP broker and the aedes MQTT broker.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { hasTmux, screenShows, startTmux, tmux } from '../helpers/tmux.js';
-import { wsxBin } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, tempDirUntilCleanup } from '../helpers/cleanup.js';
+import { hasTmux, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 import { startStompServer } from '../protocols/stomp-server.js';
 import { startMqttServer } from '../protocols/mqtt-server.js';
 
@@ -21,23 +17,18 @@ describe.skipIf(!hasTmux)('interactive session with --proto stomp in tmux', () =
     const server = await startStompServer(defer, {
       credentials: { login: 'guest', passcode: 's3cret-pass' },
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-stomp-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-stomp-');
     const session = startTmux(defer, 'wsx-stomp', [120, 30]);
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto stomp --auth guest:s3cret-pass ${server.url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `--proto stomp --auth guest:s3cret-pass ${server.url} --ping-interval 0`,
     );
     await screenShows(session, ['● open', 'STOMP 1.2 connected to wsx-test-stomp/1.0']);
-    tmux('send-keys', '-t', session, '-l', 'publish /q hi');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'publish /q hi');
     await screenShows(session, ['not sent: ']);
-    tmux('send-keys', '-t', session, '-l', 'subscribe /queue/a');
-    tmux('send-keys', '-t', session, 'Enter');
-    tmux('send-keys', '-t', session, '-l', 'send /queue/a receipt: hello tmux');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'subscribe /queue/a');
+    typeLine(session, 'send /queue/a receipt: hello tmux');
     const screen = await screenShows(session, ['⇠ /queue/a "hello tmux"', '⇠ #r-1 receipt']);
     expect(screen).toMatch(/⇠ #r-1 receipt {2}\d+ ms/);
     expect(screen).not.toContain('s3cret-pass');
@@ -51,21 +42,17 @@ describe.skipIf(!hasTmux)('interactive session with --proto mqtt in tmux', () =>
     const { url } = await startMqttServer(defer, {
       credentials: { username: 'sensor', password: 'm0squito-pw' },
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-mqtt-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-mqtt-');
     const session = startTmux(defer, 'wsx-mqtt', [120, 30]);
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --proto mqtt --auth sensor:m0squito-pw ${url} --ping-interval 0; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `--proto mqtt --auth sensor:m0squito-pw ${url} --ping-interval 0`,
     );
     await screenShows(session, ['● open', 'MQTT 3.1.1 connected as wsx-']);
-    tmux('send-keys', '-t', session, '-l', 'sub sensors/# qos:1');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'sub sensors/# qos:1');
     await screenShows(session, ['⇠ #1 suback granted [1]']);
-    tmux('send-keys', '-t', session, '-l', 'pub sensors/kitchen qos:2 21.5');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'pub sensors/kitchen qos:2 21.5');
     const screen = await screenShows(session, ['⇠ sensors/kitchen "21.5"', '⇠ #2 pubcomp']);
     expect(screen).toMatch(/⇠ #2 pubcomp {2}\d+ ms/);
     expect(screen).not.toContain('m0squito-pw');

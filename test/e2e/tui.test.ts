@@ -1,14 +1,12 @@
 // The whole interactive program in a real terminal: tmux runs it, send-keys types, capture-pane reads.
 
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, until, type TestServer } from '../helpers/servers.js';
-import { hasTmux, screenOf, screenShows, startTmux, tmux } from '../helpers/tmux.js';
-import { wsxBin } from '../helpers/run-wsx.js';
+import { hasTmux, screenOf, screenShows, startTmux, tmux, typeLine, typeWsx } from '../helpers/tmux.js';
 
 if (!hasTmux)
   console.warn('tmux is not installed: skipping the whole-program TUI test (.ci/run installs it)');
@@ -19,10 +17,9 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   it('--inline: echoes, survives a server restart delivering a message typed offline, and quits with 0 leaving a usable shell', async () => {
     let server: TestServer = await startServer({ mode: 'echo' });
     defer(() => server.close());
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-tui-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-tui-');
     const session = startTmux(defer, 'wsx-test', [110, 35]);
-    const command = `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --inline; echo "WSX_EXIT=$?"`;
-    tmux('send-keys', '-t', session, command, 'Enter');
+    typeWsx(session, `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`, `${server.url} --ping-interval 0 --inline`);
 
     await screenShows(session, '● open');
     tmux('send-keys', '-t', session, 'hello tmux', 'Enter');
@@ -55,17 +52,11 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   }, 25_000);
 
   it('--demo (with DEV=true) starts its own echo server, says so in 80 columns, keeps one history, and Ctrl+C stops both with exit 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-demo-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-demo-');
     const session = startTmux(defer, 'wsx-demo', [110, 30]);
     // FORCE_COLOR without NO_COLOR: the control for the lens test, which must show no colour with NO_COLOR.
     // DEV=true, set in many shells for other tools, once made ink look for devtools and fail at start.
-    tmux(
-      'send-keys',
-      '-t',
-      session,
-      `CI=false DEV=true FORCE_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} --demo; echo "WSX_EXIT=$?"`,
-      'Enter',
-    );
+    typeWsx(session, `CI=false DEV=true FORCE_COLOR=1 XDG_STATE_HOME=${dir}`, '--demo');
     await screenShows(session, ['wsx demo: echo server on ws://127.0.0.1:', '● open']);
     expect(tmux('capture-pane', '-p', '-e', '-t', session)).toMatch(/\x1b\[[0-9;]*3[0-7]m/);
     tmux('send-keys', '-t', session, '{"hello":"demo"}', 'Enter');
@@ -85,8 +76,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
   }, 15_000);
 
   it('lens: filters during a 10,000 msg/s flood, takes a multi-line paste as one message, opens it in full, survives a resize', async () => {
-    const server = await startServer({ mode: 'echo' });
-    defer(() => server.close());
+    const server = await serverUntilCleanup(defer, { mode: 'echo' });
     // 100 messages every 10 ms for at most 2 s: 20,000 in all.
     const total = 20_000;
     let floodDone = false;
@@ -101,14 +91,12 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
       }, 10);
       ws.on('close', () => clearInterval(timer));
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-lens-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-lens-');
     const session = startTmux(defer, 'wsx-lens', [100, 30]);
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false FORCE_COLOR=1 NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --scrollback 30000; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false FORCE_COLOR=1 NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `${server.url} --ping-interval 0 --scrollback 30000`,
     );
     await screenShows(session, '● open');
     await until(
@@ -180,8 +168,7 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
 
   it('lens: --binary talks to a binary-only server, its text shown as text; ignored flags are said in the screen', async () => {
     // Like websockify: binary frames only; a text frame is closed with 1003 (unsupported data).
-    const server = await startServer();
-    defer(() => server.close());
+    const server = await serverUntilCleanup(defer);
     const frames: { isBinary: boolean; text: string }[] = [];
     server.wss.on('connection', (ws) => {
       ws.on('message', (data: Buffer, isBinary) => {
@@ -190,20 +177,17 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
         else ws.send(Buffer.from(`got ${data.toString()}`), { binary: true });
       });
     });
-    const dir = mkdtempSync(join(tmpdir(), 'wsx-binary-'));
+    const dir = tempDirUntilCleanup(defer, 'wsx-binary-');
     const session = startTmux(defer, 'wsx-binary', [100, 25]);
-    tmux(
-      'send-keys',
-      '-t',
+    typeWsx(
       session,
-      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir} ${process.execPath} ${wsxBin} ${server.url} --ping-interval 0 --binary --jsonl; echo "WSX_EXIT=$?"`,
-      'Enter',
+      `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+      `${server.url} --ping-interval 0 --binary --jsonl`,
     );
     // Said while the session runs, not only once it has ended.
     await screenShows(session, ['● open', '--jsonl does nothing in the interactive session']);
     expect(screenOf(session)).not.toContain('--binary does nothing');
-    tmux('send-keys', '-t', session, '-l', 'hello');
-    tmux('send-keys', '-t', session, 'Enter');
+    typeLine(session, 'hello');
     await screenShows(session, ['→ ⟨binary 5 B⟩ hello', '← ⟨binary 9 B⟩ got hello']);
     expect(frames).toEqual([{ isBinary: true, text: 'hello' }]);
     tmux('send-keys', '-t', session, 'C-c', '');

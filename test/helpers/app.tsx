@@ -1,7 +1,11 @@
 // Renders the interactive App for a component test: the defaults every test shares, cleanup after the test.
 
 import { render } from 'ink-testing-library';
+import { Connection } from '../../src/core/connection.js';
+import type { Codec } from '../../src/protocols/codec.js';
+import { ProtocolSession } from '../../src/protocols/session.js';
 import { App, type AppProps } from '../../src/ui/App.js';
+import { SessionStore, type StoreOptions } from '../../src/ui/session/session-store.js';
 import type { Defer } from './cleanup.js';
 
 /**
@@ -22,4 +26,22 @@ export function renderApp(
   });
   props.conn.start();
   return instance;
+}
+
+/**
+ * The App as interactive.ts wires it with --proto: the codec's target, a Connection (no heartbeat, no
+ * reconnect), a ProtocolSession and a store flushing every 5 ms (`store` adds options), rendered by renderApp.
+ */
+export function renderProtoApp(defer: Defer, codec: Codec, url: string, store: Partial<StoreOptions> = {}) {
+  const target = codec.target(url, []);
+  const conn = new Connection({
+    url: target.url,
+    protocols: target.protocols,
+    heartbeat: false,
+    reconnect: { enabled: false },
+  });
+  const proto = new ProtocolSession(conn, codec);
+  const sessionStore = new SessionStore(conn, { showPingPong: false, flushMs: 5, proto, ...store });
+  const instance = renderApp(defer, { conn, store: sessionStore, proto });
+  return { conn, proto, store: sessionStore, instance };
 }

@@ -1,10 +1,9 @@
 // What the saved-connection tests start from: a config home of their own and a server that wants a token.
 
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverUntilCleanup, type Defer } from './cleanup.js';
+import { headerRecordingServer, type Defer } from './cleanup.js';
 
 /**
  * A fresh XDG_CONFIG_HOME, XDG_STATE_HOME and HOME in one new folder `dir` (named from `prefix`), so no test
@@ -28,16 +27,6 @@ export function configHome(prefix: string): {
 }
 
 /** An echo server that accepts only `Authorization: Bearer <token>` and records each request's headers. */
-export async function guardedServer(defer: Defer, token: string) {
-  const requests: IncomingHttpHeaders[] = [];
-  const server = await serverUntilCleanup(defer, {
-    mode: 'echo',
-    ws: {
-      verifyClient: (info: { req: { headers: IncomingHttpHeaders } }) => {
-        requests.push(info.req.headers);
-        return info.req.headers.authorization === `Bearer ${token}`;
-      },
-    },
-  });
-  return { ...server, requests };
+export function guardedServer(defer: Defer, token: string) {
+  return headerRecordingServer(defer, { accept: (headers) => headers.authorization === `Bearer ${token}` });
 }

@@ -20,6 +20,24 @@ export function startConnection(
   return conn;
 }
 
+/**
+ * Connection options that retry at once (backoff 20 to 40 ms). A codec's reconnect goes through the
+ * connection's retry policy (and --max-retries), so a test that wants one turns it on.
+ */
+export const reconnectFast = {
+  reconnect: { enabled: true },
+  backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
+} satisfies Partial<ConnectionOptions>;
+
+/** Why each socket was given up, as it happens: the connection's own retry, not a note of the codec's. */
+export function waitingReasons(conn: Connection): string[] {
+  const waits: string[] = [];
+  conn.on('state', (c) => {
+    if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
+  });
+  return waits;
+}
+
 /** Records every state change of `conn`. */
 export function recordStates(conn: Connection): StateChange[] {
   const seen: StateChange[] = [];

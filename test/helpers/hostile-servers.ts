@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import { listenOnLoopback } from './servers.js';
+import { destroyAndClose, listenOnLoopback, stopWsServer } from './servers.js';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 
 export interface RawServer {
@@ -88,10 +88,7 @@ export async function startRawServer(
     url: `ws://127.0.0.1:${port}`,
     connections: () => connections,
     clientBytes: () => Buffer.concat(after),
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => destroyAndClose(server, sockets),
   };
 }
 
@@ -178,10 +175,7 @@ export async function startScriptedServer(
     port,
     url: `ws://127.0.0.1:${port}`,
     connectedAt,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
+    close: () => stopWsServer(wss),
   };
 }
 

@@ -23,3 +23,18 @@ export async function waitForOutput(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Resolves with the last frame once it shows `text` (the lens redraws in place: older frames do not count). */
+export async function frameShows(
+  instance: { lastFrame(): string | undefined },
+  text: string,
+  timeoutMs = 3000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = stripAnsi(instance.lastFrame() ?? '');
+    if (frame.includes(text)) return frame;
+    if (Date.now() > deadline) throw new Error(`"${text}" not in the last frame:\n${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
-import { listenOnLoopback } from './servers.js';
+import { destroyAndClose, listenOnLoopback } from './servers.js';
 
 export interface NeverReadingServer {
   url: string;
@@ -52,9 +52,6 @@ export async function startNeverReadingServer(
   return {
     url: `ws://127.0.0.1:${port}`,
     upgrades: () => upgrades,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => destroyAndClose(server, sockets),
   };
 }

@@ -2,28 +2,18 @@
 
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
-import type { Defer } from './cleanup.js';
-import { spawnWsx, waitForOutput } from './run-wsx.js';
+import { stopAfterTest, type Defer } from './cleanup.js';
+import { serveWsx } from './run-wsx.js';
 
-/** Starts `wsx serve --replay FILE --speed 0` on a free port; resolves with its ws:// URL. */
-export async function serveReplay(defer: Defer, file: string): Promise<string> {
-  const child = spawnWsx(['serve', '--port', '0', '--replay', file, '--speed', '0']);
-  defer(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  });
-  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
-  return line.trim().split(' ')[1]!;
+/** Starts `wsx serve --replay FILE --speed 0 ...args` on a free port; resolves with its ws:// URL. */
+export async function serveReplay(defer: Defer, file: string, ...args: string[]): Promise<string> {
+  return (await serveWsx(defer, ['--replay', file, '--speed', '0', ...args])).url;
 }
 
 /** A ws server on 127.0.0.1, port 0, listening; its clients are cut and it is closed when the test ends. */
 export async function loopbackWsServer(defer: Defer): Promise<WebSocketServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  });
+  stopAfterTest(defer, wss);
   await once(wss, 'listening');
   return wss;
 }

@@ -1,7 +1,9 @@
 // Runs the built bin/wsx.js as a child process, exactly as a user would.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { Defer } from './cleanup.js';
 
 export const wsxBin = fileURLToPath(new URL('../../bin/wsx.js', import.meta.url));
 
@@ -84,3 +86,33 @@ export function waitForOutput(
     stream.on('data', onData);
   });
 }
+
+/** Kills `child` (SIGKILL) when the test ends, unless it has exited already, and waits until it is gone. */
+export function killAfterTest(defer: Defer, child: ChildProcess): void {
+  defer(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  });
+}
+
+export interface ServedWsx {
+  child: ChildProcessWithoutNullStreams;
+  /** The ws:// URL it printed as listening on. */
+  url: string;
+  /** Everything it has written to stderr so far. */
+  stderr: () => string;
+}
+
+/** `wsx serve --port 0 ...args`, killed when the test ends; resolves once it prints the URL it listens on. */
+export async function serveWsx(defer: Defer, args: string[]): Promise<ServedWsx> {
+  const child = spawnWsx(['serve', '--port', '0', ...args]);
+  killAfterTest(defer, child);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const line = await waitForOutput(child.stdout, /listening (ws:\/\/127\.0\.0\.1:\d+)\n/);
+  return { child, url: line.trim().split(' ')[1]!, stderr: () => stderr };
+}
+
+/** The non-empty lines of a run's output, in order. */
+export const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');

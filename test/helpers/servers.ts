@@ -2,7 +2,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
 
 export interface TestServer {
@@ -34,22 +34,40 @@ export async function startServer(
       if (opts.mode === 'echo') ws.send(data, { binary: isBinary });
     });
   });
-  const stop = async (abrupt: boolean) => {
-    for (const ws of wss.clients) {
-      if (abrupt) ws.terminate();
-      else ws.close(1001, 'server closing');
-    }
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
-  };
   return {
     wss,
     port,
     url: `ws://127.0.0.1:${port}`,
     received,
     clients: () => [...wss.clients],
-    kill: () => stop(true),
-    close: () => stop(true),
+    kill: () => stopWsServer(wss),
+    close: () => stopWsServer(wss),
   };
+}
+
+/**
+ * Cuts every client of `wss` without a close frame (a test never waits on a client's closing handshake),
+ * closes `wss`, then the HTTP server it is attached to, if any, with its kept-alive connections (a browser
+ * or fetch keeps one open, and close() alone waits for it).
+ */
+export async function stopWsServer(wss: WebSocketServer, http?: HttpServer): Promise<void> {
+  for (const ws of wss.clients) ws.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  if (!http) return;
+  http.closeAllConnections();
+  await new Promise<void>((resolve) => http.close(() => resolve()));
+}
+
+/**
+ * Destroys every socket in `sockets` (the ones a test server accepted or opened, which close() would wait
+ * for), then closes `server`.
+ */
+export async function destroyAndClose(
+  server: Pick<Server, 'close'>,
+  sockets: Iterable<Socket>,
+): Promise<void> {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Listens on 127.0.0.1 at a port the system picks, and returns the port. */
@@ -83,11 +101,13 @@ export async function startStallingServer(): Promise<{
   return {
     port,
     url: `ws://127.0.0.1:${port}`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => destroyAndClose(server, sockets),
   };
+}
+
+/** Resolves with the close code of the first client of `wss` to close (from the next connection on). */
+export function firstCloseCode(wss: WebSocketServer): Promise<number> {
+  return new Promise((resolve) => wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
 }
 
 /** Resolves with the next message a server-side socket receives. */

@@ -2,6 +2,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { Defer } from './cleanup.js';
+import { wsxBin } from './run-wsx.js';
 import { until } from './servers.js';
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -49,4 +50,25 @@ export async function screenShows(
     () => `${JSON.stringify(texts)} not on screen:\n${screen}`,
   );
   return screen;
+}
+
+/**
+ * Types at the session's shell a command line running the built wsx with `args` (shell text: quotes and
+ * redirections work), after `prefix` (variable assignments, or `clear;`), then `echo "WSX_EXIT=$?"`, so the
+ * test can wait for the exit code on screen. The typed line holds "WSX_EXIT=$?" itself: wait for a digit.
+ */
+export function typeWsx(session: string, prefix: string, args: string): void {
+  tmux(
+    'send-keys',
+    '-t',
+    session,
+    `${prefix} ${process.execPath} ${wsxBin} ${args}; echo "WSX_EXIT=$?"`,
+    'Enter',
+  );
+}
+
+/** Types `text` literally (no tmux key names), then Enter. */
+export function typeLine(session: string, text: string): void {
+  tmux('send-keys', '-t', session, '-l', text);
+  tmux('send-keys', '-t', session, 'Enter');
 }

@@ -3,10 +3,9 @@
 // confirm/reject, `message` commands with a JSON data string, disconnect with a reason. Proved faithful by
 // actioncable.test.ts, which drives it with the official @rails/actioncable client.
 
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 
 interface Command {
@@ -102,11 +101,6 @@ export async function startActionCable(
   });
   const port = await listenOnLoopback(http);
   server.url = `ws://127.0.0.1:${port}/cable`;
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
-    http.close();
-    await once(http, 'close');
-  });
+  stopAfterTest(defer, wss, http);
   return server;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { actionCableCodec } from '../../src/protocols/actioncable.js';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
+import { reconnectFast, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { until } from '../helpers/servers.js';
 import { messages as collect, nextMessage, openSession } from './helpers.js';
@@ -131,17 +132,9 @@ describe('actionCableCodec', () => {
       defer,
       actionCableCodec({ staleMs: 800 }),
       server.url,
-      {
-        // Reconnects go through the connection's retry policy (and --max-retries), so the test turns it on.
-        reconnect: { enabled: true },
-        backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-      },
+      reconnectFast,
     );
-    // Why the socket was given up: the connection's own retry, not a note of the codec's.
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const waits = waitingReasons(conn);
     proto.input('subscribe ChatChannel');
     await nextMessage(proto);
     await new Promise((resolve) => setTimeout(resolve, 100));

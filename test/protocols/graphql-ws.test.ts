@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached } from '../helpers/connection.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { graphqlWsCodec } from '../../src/protocols/graphql-ws.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
@@ -74,10 +74,12 @@ describe('graphql-ws codec', () => {
 
   it('an onConnect that refuses (4403) is an auth failure and the connection closes', async () => {
     const { url } = await startGraphqlWs(defer, { needsToken: true });
-    const { proto, conn } = openSession(defer, graphqlWsCodec({ init: { token: 'bad' } }), url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
+    const { proto, conn } = openSession(
+      defer,
+      graphqlWsCodec({ init: { token: 'bad' } }),
+      url,
+      reconnectFast,
+    );
     const closed = stateReached(conn, 'closed');
     const err = await failureReached(proto);
     expect(err.kind).toBe('refused');
@@ -88,10 +90,7 @@ describe('graphql-ws codec', () => {
 
   it('subscribes again to active operations after a reconnect, with a fresh connection_init', async () => {
     const { url, wss, inits } = await startGraphqlWs(defer);
-    const { proto } = openSession(defer, graphqlWsCodec({ init: { n: 1 } }), url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
+    const { proto } = openSession(defer, graphqlWsCodec({ init: { n: 1 } }), url, reconnectFast);
     proto.input('subscription { count(to: 1000, delayMs: 30) }');
     await nextMessage(proto, (m) => m.kind === 'next');
     for (const ws of wss.clients) ws.terminate();

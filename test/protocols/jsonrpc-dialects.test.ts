@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
+import { cleanupAfterEach, stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { dialects, jsonRpcCodec } from '../../src/protocols/jsonrpc.js';
 import { summarise } from '../../src/ui/log/protocol-entry.js';
 import { messages, nextMessage, openSession, readyReached } from './helpers.js';
@@ -36,13 +36,7 @@ async function startDialectServer(defer: Defer): Promise<{ url: string; received
         );
     }),
   );
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
-      }),
-  );
+  stopAfterTest(defer, wss);
   return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, received };
 }
 

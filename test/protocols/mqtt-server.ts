@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 
 export interface MqttServerOptions {
@@ -47,12 +47,8 @@ export async function startMqttServer(
     broker.handle(createWebSocketStream(ws));
   });
   const port = await listenOnLoopback(http);
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => http.close(() => broker.close(() => resolve())));
-      }),
-  );
+  // Deferred first so that it runs last, once the servers are closed.
+  defer(() => new Promise<void>((resolve) => broker.close(() => resolve())));
+  stopAfterTest(defer, wss, http);
   return { url: `ws://127.0.0.1:${port}/mqtt`, broker, pingreqs: () => pingreqs };
 }

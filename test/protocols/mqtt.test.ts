@@ -3,7 +3,7 @@
 import { WebSocketServer } from 'ws';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached, waitingReasons } from '../helpers/connection.js';
 import { until } from '../helpers/servers.js';
 import { loadMqttPackets, mqttCodec } from '../../src/protocols/mqtt.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
@@ -125,10 +125,12 @@ describe('mqtt codec', () => {
 
   it('a CONNACK with a return code is a refusal: no retry', async () => {
     const { url } = await startMqttServer(defer, { credentials: { username: 'u', password: 'pw' } });
-    const { proto, conn } = openSession(defer, mqttCodec({ login: 'u', passcode: 'nope' }), url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
+    const { proto, conn } = openSession(
+      defer,
+      mqttCodec({ login: 'u', passcode: 'nope' }),
+      url,
+      reconnectFast,
+    );
     const err = await failureReached(proto);
     expect(err.kind).toBe('refused');
     expect(err.message).toBe('the MQTT server refused CONNECT: 5 not authorized');
@@ -190,15 +192,8 @@ describe('mqtt codec', () => {
     );
     await new Promise((resolve) => wss.once('listening', resolve));
     const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
-    const { conn, proto } = openSession(defer, mqttCodec({ init: { keepalive: 1 } }), url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
-    // Why the socket was given up: the connection's own retry, not a note of the codec's.
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const { conn, proto } = openSession(defer, mqttCodec({ init: { keepalive: 1 } }), url, reconnectFast);
+    const waits = waitingReasons(conn);
     proto.input('sub a/b');
     await readyReached(proto);
     const again = await readyReached(proto, 4000);

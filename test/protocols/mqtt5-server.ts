@@ -4,11 +4,10 @@
 // per filter, PUBLISH routing with QoS 0/1/2 and PUBACK reason codes (0x10: no matching subscribers), PINGREQ.
 // Proved faithful by mqtt5.test.ts, which drives it with the official mqtt client at protocolVersion 5.
 
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import mqttPacket, { type Packet, type QoS } from 'mqtt-packet';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 
 export interface Mqtt5Server {
@@ -145,11 +144,6 @@ export async function startMqtt5Server(
   });
   const port = await listenOnLoopback(http);
   server.url = `ws://127.0.0.1:${port}/mqtt`;
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
-    http.close();
-    await once(http, 'close');
-  });
+  stopAfterTest(defer, wss, http);
   return server;
 }

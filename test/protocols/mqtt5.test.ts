@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMqttPackets, mqttCodec } from '../../src/protocols/mqtt.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached } from '../helpers/connection.js';
 import { failureReached, messages, nextMessage, openSession, readyReached } from './helpers.js';
 import { startMqtt5Server } from './mqtt5-server.js';
 
@@ -105,7 +105,7 @@ describe('mqtt codec at protocol version 5', () => {
       defer,
       mqttCodec({ login: 'u', passcode: 'nope', init: { protocolVersion: 5 } }),
       server.url,
-      { reconnect: { enabled: true }, backoff: { baseMs: 20, capMs: 40, floorMs: 10 } },
+      reconnectFast,
     );
     const err = await failureReached(proto);
     expect(err.kind).toBe('refused');

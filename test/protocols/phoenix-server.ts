@@ -4,10 +4,9 @@
 // topic, phx_close after a leave, "unmatched topic" for a push to a topic not joined. Proved faithful by
 // phoenix-server.test.ts, which drives it with the official `phoenix` client.
 
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 
 type Msg = [string | null, string | null, string, string, unknown];
@@ -127,11 +126,6 @@ export async function startPhoenix(defer: Defer): Promise<PhoenixServer> {
   });
   const port = await listenOnLoopback(http);
   server.url = `ws://127.0.0.1:${port}/socket`;
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
-    http.close();
-    await once(http, 'close');
-  });
+  stopAfterTest(defer, wss, http);
   return server;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { phoenixCodec } from '../../src/protocols/phoenix.js';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
+import { reconnectFast, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { until } from '../helpers/servers.js';
 import { messages as collect, nextMessage, openSession } from './helpers.js';
@@ -249,17 +250,9 @@ describe('phoenixCodec', () => {
       defer,
       phoenixCodec({ heartbeatMs: 250 }),
       server.url,
-      {
-        // Reconnects go through the connection's retry policy (and --max-retries), so the test turns it on.
-        reconnect: { enabled: true },
-        backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-      },
+      reconnectFast,
     );
-    // Why the socket was given up: the connection's own retry, not a note of the codec's.
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const waits = waitingReasons(conn);
     proto.input('join room:a');
     await nextMessage(proto);
     await until(

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 
 export interface ScriptedServer {
   url: string;
@@ -49,13 +49,7 @@ export async function startTextServer(
     });
     script.onOpen?.(ws, ++connections, req.socket);
   });
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
-      }),
-  );
+  stopAfterTest(defer, wss);
   const port = (wss.address() as { port: number }).port;
   return { url: `ws://127.0.0.1:${port}`, wss, received, connections: () => connections };
 }

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 
 /** A socket.io server on 127.0.0.1 with the handlers the tests use; `url` is its http:// base. */
@@ -105,13 +105,7 @@ export async function startJsonRpc(defer: Defer): Promise<{ url: string; receive
       ws.send(JSON.stringify(answer(value)));
     });
   });
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
-      }),
-  );
+  stopAfterTest(defer, wss);
   return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, received };
 }
 

@@ -4,10 +4,9 @@
 // `id=`, a redirect with an access token as Azure SignalR Service answers, an error). Proved faithful by
 // signalr.test.ts, which drives it with @microsoft/signalr.
 
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 
 const rs = '\x1e';
@@ -197,11 +196,6 @@ export async function startSignalr(
   });
   const port = await listenOnLoopback(http);
   server.url = `ws://127.0.0.1:${port}/chat`;
-  defer(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
-    http.close();
-    await once(http, 'close');
-  });
+  stopAfterTest(defer, wss, http);
   return server;
 }

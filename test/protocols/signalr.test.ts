@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSentFrameReader } from '../../src/protocols/sent-frames.js';
 import { parseArguments } from '../../src/protocols/json-values.js';
 import { signalrCodec, splitRecords } from '../../src/protocols/signalr.js';
+import { reconnectFast, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
@@ -316,14 +317,9 @@ describe('signalrCodec', () => {
       defer,
       signalrCodec({ pingMs: 50, serverTimeoutMs: 800 }),
       server.url,
-      // Reconnects go through the connection's retry policy (and --max-retries), so the test turns it on.
-      { reconnect: { enabled: true }, backoff: { baseMs: 20, capMs: 40, floorMs: 10 } },
+      reconnectFast,
     );
-    // Why the socket was given up: the connection's own retry, not a note of the codec's.
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const waits = waitingReasons(conn);
     await new Promise((resolve) => proto.once('ready', resolve));
     await until(
       () => server.received.filter((r) => r.type === 6).length >= 2,

@@ -1,7 +1,7 @@
 // Socket.IO codec against the real socket.io server on loopback: namespaces, acks, auth refusal, dead server.
 
 import { describe, expect, it } from 'vitest';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached, waitingReasons } from '../helpers/connection.js';
 import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { Connection } from '../../src/core/connection.js';
 import { ProtocolSession } from '../../src/protocols/session.js';
@@ -133,14 +133,8 @@ describe('socketio codec', () => {
       clearTimeout(eio.pingIntervalTimer);
       eio.schedulePing = () => {};
     });
-    const { proto, conn } = openSession(defer, socketIoCodec(), url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const { proto, conn } = openSession(defer, socketIoCodec(), url, reconnectFast);
+    const waits = waitingReasons(conn);
     expect((await readyReached(proto)).isReconnect).toBe(false);
     const again = await readyReached(proto, 3000);
     expect(again.isReconnect).toBe(true);

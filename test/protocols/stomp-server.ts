@@ -4,7 +4,7 @@
 
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Defer } from '../helpers/cleanup.js';
+import { stopAfterTest, type Defer } from '../helpers/cleanup.js';
 import { listenOnLoopback } from '../helpers/servers.js';
 import { encodeFrame, header, StompReader, type StompFrame } from '../../src/protocols/stomp-frame.js';
 
@@ -210,13 +210,7 @@ export async function startStompServer(defer: Defer, opts: StompServerOptions = 
   });
 
   const port = await listenOnLoopback(http);
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => http.close(() => resolve()));
-      }),
-  );
+  stopAfterTest(defer, wss, http);
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     frames,

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { stateReached } from '../helpers/connection.js';
+import { reconnectFast, stateReached, waitingReasons } from '../helpers/connection.js';
 import { until } from '../helpers/servers.js';
 import { bodyJson, stompCodec } from '../../src/protocols/stomp.js';
 import { header } from '../../src/protocols/stomp-frame.js';
@@ -128,10 +128,12 @@ describe('stomp codec', () => {
 
   it('an ERROR for a CONNECT is a refusal: the run ends with the server message', async () => {
     const server = await startStompServer(defer, { credentials: { login: 'guest', passcode: 'pw' } });
-    const { proto, conn } = openSession(defer, stompCodec({ login: 'guest', passcode: 'no' }), server.url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
+    const { proto, conn } = openSession(
+      defer,
+      stompCodec({ login: 'guest', passcode: 'no' }),
+      server.url,
+      reconnectFast,
+    );
     const err = await failureReached(proto);
     expect(err.kind).toBe('refused');
     expect(err.message).toBe(
@@ -158,10 +160,7 @@ describe('stomp codec', () => {
 
   it('after an ERROR (the server then closes) the subscriptions are not sent again: a refused one would loop', async () => {
     const server = await startStompServer(defer);
-    const { proto, notes } = openSession(defer, stompCodec(), server.url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
+    const { proto, notes } = openSession(defer, stompCodec(), server.url, reconnectFast);
     proto.input('subscribe /queue/fine');
     proto.input('subscribe /forbidden/x');
     await nextMessage(proto, (m) => m.kind === 'error');
@@ -176,15 +175,13 @@ describe('stomp codec', () => {
 
   it('sends heart-beats at the negotiated rate, and reconnects when the server stops sending its own', async () => {
     const server = await startStompServer(defer, { heartBeat: [40, 40], isSilent: true });
-    const { conn, proto } = openSession(defer, stompCodec({ init: { 'heart-beat': '40,40' } }), server.url, {
-      reconnect: { enabled: true },
-      backoff: { baseMs: 20, capMs: 40, floorMs: 10 },
-    });
-    // Why the socket was given up: the connection's own retry, not a note of the codec's.
-    const waits: string[] = [];
-    conn.on('state', (c) => {
-      if (c.to === 'waiting') waits.push(c.error?.message ?? c.reason);
-    });
+    const { conn, proto } = openSession(
+      defer,
+      stompCodec({ init: { 'heart-beat': '40,40' } }),
+      server.url,
+      reconnectFast,
+    );
+    const waits = waitingReasons(conn);
     expect((await readyReached(proto)).detail).toContain('(heart-beat 40/40 ms)');
     proto.input('subscribe /q');
     await until(

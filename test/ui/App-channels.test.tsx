@@ -4,11 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { waitForOutput } from '../helpers/ink.js';
-import { renderApp } from '../helpers/app.js';
-import { SessionStore } from '../../src/ui/session/session-store.js';
-import { Connection } from '../../src/core/connection.js';
+import { renderProtoApp } from '../helpers/app.js';
 import type { Codec } from '../../src/protocols/codec.js';
-import { ProtocolSession } from '../../src/protocols/session.js';
 import { phoenixCodec } from '../../src/protocols/phoenix.js';
 import { signalrCodec } from '../../src/protocols/signalr.js';
 import { actionCableCodec } from '../../src/protocols/actioncable.js';
@@ -18,19 +15,7 @@ import { startActionCable } from '../protocols/actioncable-server.js';
 
 const defer = cleanupAfterEach();
 
-/** Mounts the App as interactive.ts wires it with --proto: codec target, ProtocolSession, store, App. */
-function mount(codec: Codec, url: string) {
-  const target = codec.target(url, []);
-  const conn = new Connection({
-    url: target.url,
-    protocols: target.protocols,
-    heartbeat: false,
-    reconnect: { enabled: false },
-  });
-  const proto = new ProtocolSession(conn, codec);
-  const store = new SessionStore(conn, { showPingPong: false, flushMs: 5, proto });
-  return renderApp(defer, { conn, store, proto });
-}
+const mount = (codec: Codec, url: string) => renderProtoApp(defer, codec, url).instance;
 
 describe('App with --proto phoenix, signalr, actioncable', () => {
   it('Phoenix: a join reply with its round trip, a broadcast as topic event payload, an error reply', async () => {

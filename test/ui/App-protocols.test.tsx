@@ -5,11 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
 import { stripAnsi, waitForOutput } from '../helpers/ink.js';
-import { renderApp } from '../helpers/app.js';
-import { SessionStore } from '../../src/ui/session/session-store.js';
-import { Connection } from '../../src/core/connection.js';
+import { renderProtoApp } from '../helpers/app.js';
 import type { Codec } from '../../src/protocols/codec.js';
-import { ProtocolSession } from '../../src/protocols/session.js';
 import { socketIoCodec } from '../../src/protocols/socketio.js';
 import { jsonRpcCodec } from '../../src/protocols/jsonrpc.js';
 import { graphqlWsCodec } from '../../src/protocols/graphql-ws.js';
@@ -18,25 +15,8 @@ import { startHandSocketIo } from '../protocols/scripted-servers.js';
 
 const defer = cleanupAfterEach();
 
-/** Mounts the App as interactive.ts wires it with --proto: codec target, ProtocolSession, store, App. */
-function mount(codec: Codec, url: string, opts: { isLens?: boolean } = {}) {
-  const target = codec.target(url, []);
-  const conn = new Connection({
-    url: target.url,
-    protocols: target.protocols,
-    heartbeat: false,
-    reconnect: { enabled: false },
-  });
-  const proto = new ProtocolSession(conn, codec);
-  const store = new SessionStore(conn, {
-    showPingPong: false,
-    flushMs: 5,
-    proto,
-    ...(opts.isLens ? { logLimits: { maxEntries: 100, maxBytes: 1 << 20 } } : {}),
-  });
-  const instance = renderApp(defer, { conn, store, proto });
-  return { conn, proto, store, instance };
-}
+const mount = (codec: Codec, url: string, opts: { isLens?: boolean } = {}) =>
+  renderProtoApp(defer, codec, url, opts.isLens ? { logLimits: { maxEntries: 100, maxBytes: 1 << 20 } } : {});
 
 describe('App with --proto', () => {
   it("says that lines held for the protocol's opening were dropped when the connection ends for good", async () => {

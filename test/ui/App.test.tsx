@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { freePort, startRefusingServer, startServer, until } from '../helpers/servers.js';
+import { firstCloseCode, freePort, startRefusingServer, until } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
 
@@ -32,8 +32,7 @@ function mount(url: string, opts: { dropAfterMs?: number; reconnect?: boolean } 
 
 describe('App', () => {
   it('sends a typed line and shows it and the echo in the log, and records it in history', async () => {
-    const s = await startServer({ mode: 'echo' });
-    defer(() => s.close());
+    const s = await serverUntilCleanup(defer, { mode: 'echo' });
     const { conn, instance, history } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('hello');
@@ -57,8 +56,7 @@ describe('App', () => {
   });
 
   it('escapes hostile server text in the rendered output', async () => {
-    const s = await startServer();
-    defer(() => s.close());
+    const s = await serverUntilCleanup(defer);
     s.wss.on('connection', (ws) =>
       ws.send('X\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\u009b31m\rY'),
     );
@@ -72,8 +70,7 @@ describe('App', () => {
   });
 
   it('runs slash commands: /help lists them, an unknown one gets a hint, /binary sends bytes', async () => {
-    const s = await startServer();
-    defer(() => s.close());
+    const s = await serverUntilCleanup(defer);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('/help\r');
@@ -86,11 +83,8 @@ describe('App', () => {
   });
 
   it('closes with 1000 on Ctrl+C and exits', async () => {
-    const s = await startServer();
-    defer(() => s.close());
-    const closeCode = new Promise<number>((resolve) =>
-      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
-    );
+    const s = await serverUntilCleanup(defer);
+    const closeCode = firstCloseCode(s.wss);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('\x03');
@@ -100,11 +94,8 @@ describe('App', () => {
   });
 
   it('quits on a Ctrl+C that arrives in the same read as typed text', async () => {
-    const s = await startServer();
-    defer(() => s.close());
-    const closeCode = new Promise<number>((resolve) =>
-      s.wss.on('connection', (ws) => ws.on('close', (code) => resolve(code))),
-    );
+    const s = await serverUntilCleanup(defer);
+    const closeCode = firstCloseCode(s.wss);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('abc\x03');
@@ -112,8 +103,7 @@ describe('App', () => {
   });
 
   it('sends every line of a chunk that holds several lines and their Enters', async () => {
-    const s = await startServer();
-    defer(() => s.close());
+    const s = await serverUntilCleanup(defer);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     instance.stdin.write('one\rtwo\rthree\r');
@@ -149,8 +139,7 @@ describe('App', () => {
   });
 
   it('/file expands ~ to the home directory and names a missing file in words', async () => {
-    const s = await startServer();
-    defer(() => s.close());
+    const s = await serverUntilCleanup(defer);
     const { conn, instance } = mount(s.url);
     await stateReached(conn, 'open');
     // A file under the real home directory, named through ~ (the test leaves nothing behind).

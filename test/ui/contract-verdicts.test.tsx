@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
-import { startServer, type TestServer } from '../helpers/servers.js';
+import { type TestServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
-import { stripAnsi } from '../helpers/ink.js';
+import { frameShows } from '../helpers/ink.js';
 import { loadContract, type Contract } from '../../src/contract/index.js';
 
 const defer = cleanupAfterEach();
@@ -26,8 +26,7 @@ function quotesContract(url: string): Contract {
 }
 
 async function mountLens(): Promise<{ server: TestServer; instance: ReturnType<typeof renderApp> }> {
-  const server = await startServer({ mode: 'silent' });
-  defer(() => server.close());
+  const server = await serverUntilCleanup(defer, { mode: 'silent' });
   const contract = quotesContract(server.url);
   const conn = new Connection({
     url: `${server.url}/quotes`,
@@ -43,16 +42,6 @@ async function mountLens(): Promise<{ server: TestServer; instance: ReturnType<t
   const instance = renderApp(defer, { conn, store, contract, editor: 'false' });
   await stateReached(conn, 'open');
   return { server, instance };
-}
-
-async function frameShows(instance: { lastFrame(): string | undefined }, text: string, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = stripAnsi(instance.lastFrame() ?? '');
-    if (frame.includes(text)) return frame;
-    if (Date.now() > deadline) throw new Error(`"${text}" not in the last frame:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('contract verdicts in the lens', () => {

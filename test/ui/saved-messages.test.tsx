@@ -10,10 +10,10 @@ import { Connection } from '../../src/core/connection.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session/session-store.js';
 import { parseCommand } from '../../src/ui/commands/slash-commands.js';
-import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { stateReached } from '../helpers/connection.js';
 import { waitForOutput } from '../helpers/ink.js';
-import { startServer, until } from '../helpers/servers.js';
+import { until } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
 
@@ -65,8 +65,7 @@ function configWithProfile(): string {
 }
 
 async function mount(configFile: string) {
-  const server = await startServer({ mode: 'echo' });
-  defer(() => server.close());
+  const server = await serverUntilCleanup(defer, { mode: 'echo' });
   const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
   const store = new SessionStore(conn, { showPingPong: false, flushMs: 5 });
   const messages = MessageStore.load({ configFile, profile: 'prod' });

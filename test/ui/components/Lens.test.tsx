@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import { cleanupAfterEach } from '../../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup } from '../../helpers/cleanup.js';
 import { renderApp } from '../../helpers/app.js';
 import { SessionStore } from '../../../src/ui/session/session-store.js';
 import { Connection } from '../../../src/core/connection.js';
-import { startServer, until, type TestServer } from '../../helpers/servers.js';
+import { until, type TestServer } from '../../helpers/servers.js';
 import { stateReached } from '../../helpers/connection.js';
-import { stripAnsi, waitForOutput } from '../../helpers/ink.js';
+import { frameShows, stripAnsi, waitForOutput } from '../../helpers/ink.js';
 import { columnsOf, InputLine, inputRows } from '../../../src/ui/components/InputLine.js';
 import { createEditor } from '../../../src/ui/keys/line-editor.js';
 import type { AppProps } from '../../../src/ui/App.js';
@@ -17,8 +17,7 @@ const defer = cleanupAfterEach();
 async function mountLens(
   opts: { maxEntries?: number; editor?: string; props?: Partial<AppProps>; rows?: number } = {},
 ) {
-  const server = await startServer({ mode: 'echo' });
-  defer(() => server.close());
+  const server = await serverUntilCleanup(defer, { mode: 'echo' });
   const conn = new Connection({ url: server.url, heartbeat: false, reconnect: { enabled: false } });
   const store = new SessionStore(conn, {
     showPingPong: false,
@@ -35,17 +34,6 @@ async function mountLens(
   });
   await stateReached(conn, 'open');
   return { server, conn, store, instance, copied };
-}
-
-/** Resolves with the last frame once it shows `text` (the lens redraws in place: older frames do not count). */
-async function frameShows(instance: { lastFrame(): string | undefined }, text: string, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = stripAnsi(instance.lastFrame() ?? '');
-    if (frame.includes(text)) return frame;
-    if (Date.now() > deadline) throw new Error(`"${text}" not in the last frame:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function push(server: TestServer, ...messages: string[]) {
