@@ -5,9 +5,11 @@
 //   WSX_BENCH_LOAD_CONNS  idle connections for the memory rows (default 19000: this machine's open-file
 //                         limit is 20,000 a process, and `ulimit -n` cannot be raised here)
 //   WSX_BENCH_LOAD_RATE   echo messages a second over 1,000 connections (default 20000)
-//   WSX_BENCH_PEERS=0     leaves Artillery out (no install, no rows)
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+//   WSX_BENCH_PEERS=0     leaves Artillery and Tsung out (no install, no rows)
+// Tsung 1.7 (Debian's tsung, bench/tsung-peer.mjs) is the second named peer, when installed; the accuracy
+// and stall rows use a Python server (bench/accuracy-server.py) when python3 has websockets.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ import {
   artilleryVersion,
   ensureArtillery,
 } from './artillery-peer.mjs';
+import { runTsung, treeUsage, tsungConfig, tsungCounts, tsungMissing, tsungVersion } from './tsung-peer.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'wsx-bench-load-'));
@@ -59,6 +62,7 @@ function startServer(argv) {
       resolve({
         port: Number(port),
         pid: child.pid,
+        child,
         clients: () => clients,
         stop: () => child.kill('SIGKILL'),
       });
@@ -133,6 +137,152 @@ const rawLoad = (url, n, ms, r = 0, ips = []) => [
 const artilleryRun = (script, report, onTick) =>
   runClient([node, artilleryBin, 'run', '--output', report, script], onTick, artilleryEnv);
 const echoServer = () => startServer([node, join(root, 'bench/load-server.mjs'), 'echo']);
+/** A Python 3 that has the websockets package (Debian's python3-websockets), or undefined. */
+function findPython() {
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(candidate, ['-c', 'import websockets'], { stdio: 'ignore', timeout: 10_000 });
+    if (r.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+/** Follows accuracy-server.py's "delay n=… p50=… p99=… max=…" lines; returns the last one read. */
+function lastDelayLine(server) {
+  let last;
+  let out = '';
+  server.child.stdout.on('data', (d) => {
+    out = (out + d).slice(-400);
+    const lines = [...out.matchAll(/^delay n=(\d+) p50=([\d.]+) p99=([\d.]+) max=([\d.]+)$/gm)];
+    if (lines.length > 0) {
+      const [, n, p50, p99, max] = lines.at(-1).map(Number);
+      last = { n, p50, p99, max };
+    }
+  });
+  return () => last;
+}
+/** epmd daemons running now (Erlang's name server, which Tsung's VM starts and leaves behind), by pid. */
+function epmdPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'epmd') pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** Why a Tsung run gave no figure: its exit and the last line it or its controller log said. */
+function tsungFailure(run) {
+  const said = `${run.stdout}\n${run.stderr}`.trim().split('\n').at(-1);
+  return `tsung exited ${run.code}${said ? `: ${said}` : ''}${run.logDir ? ` (logs: ${run.logDir})` : ''}`;
+}
+
+/**
+ * Tsung's two rows. Memory: each user connects and thinks for 10 minutes; the peak RSS of the VM's tree with
+ * N users minus with one, over N - 1, read from /proc every 200 ms; the VM is killed (its process group)
+ * once the server has seen all N for a second, or when the count has not grown for 15 s (a launcher that
+ * stalled: the row then says how many it held). Echo: 1,000 users all connected (wait_global), then each
+ * sends, waits for the echo and thinks 1000 ÷ (rate ÷ 1,000) ms; Tsung times each request, so these are
+ * round trips with RTT recorded (its mean, no percentiles), per CPU second of the whole tree.
+ */
+async function tsungRows() {
+  const epmdBefore = new Set(epmdPids());
+  let startCpuMs;
+  const hold = async (server, n) => {
+    const dir = join(work, `tsung-hold-${n}`);
+    mkdirSync(dir, { recursive: true });
+    const config = tsungConfig(join(dir, 'hold.xml'), {
+      port: server.port,
+      conns: n,
+      arrivalsPerSec: 1000,
+      sources,
+    });
+    let peakKiB = 0;
+    let cpuMs = NaN;
+    let held = 0;
+    let fullSince;
+    let grewAt = performance.now();
+    let isKilled = false;
+    const run = await runTsung(config, dir, (tsung) => {
+      const usage = treeUsage(tsung.pid);
+      if (usage) {
+        peakKiB = Math.max(peakKiB, usage.maxRssKiB);
+        cpuMs = usage.cpuMs;
+      }
+      const now = performance.now();
+      if (server.clients() > held) [held, grewAt] = [server.clients(), now];
+      if (held >= n) fullSince ??= now;
+      if (!isKilled && ((fullSince !== undefined && now - fullSince > 1000) || now - grewAt > 15_000)) {
+        isKilled = true;
+        tsung.kill();
+      }
+    });
+    return { peakKiB, cpuMs, held, run };
+  };
+  {
+    const server = await echoServer();
+    const one = await hold(server, 1);
+    while (server.clients() > 0) await new Promise((r) => setTimeout(r, 200));
+    const many = await hold(server, conns);
+    server.stop();
+    // Over the connections it really held: a launcher that stalled short of N still gives a true slope.
+    const per = (many.peakKiB - one.peakKiB) / (many.held - 1);
+    rows.push([
+      `client memory per idle connection at ${conns}, Tsung ${tsungVersion}`,
+      many.held === 0 || one.held === 0
+        ? `no figure: Tsung held ${one.held} and ${many.held} connections; ${tsungFailure(many.held === 0 ? many.run : one.run)}`
+        : `wsx ${fmt(wsxIdleKiB)} KiB vs Tsung ${fmt(per)} KiB (${fmt(wsxIdleKiB / per, 2)}x); Tsung held ${many.held} at once (the server's count), peak RSS ${one.peakKiB} → ${many.peakKiB} KiB, ${fmt(one.cpuMs / 1000, 2)} CPU-s to start and hold one`,
+      'none: the issue sets <= 0.5x for Artillery',
+    ]);
+    startCpuMs = one.cpuMs;
+  }
+  {
+    const server = await echoServer();
+    const perUserPerSec = rate / 1000;
+    const dir = join(work, 'tsung-echo');
+    mkdirSync(dir, { recursive: true });
+    const config = tsungConfig(join(dir, 'echo.xml'), {
+      port: server.port,
+      conns: 1000,
+      arrivalsPerSec: 1000,
+      messages: Math.max(1, Math.round(perUserPerSec * 5)),
+      thinkMs: Math.round(1000 / perUserPerSec),
+      sources,
+    });
+    // A user that gives up connecting (Tsung retries, then aborts it: EADDRINUSE when the machine's ports
+    // are taken) leaves the others waiting for all 1,000 forever (wait_global): stopped when the count has
+    // not grown for 20 s short of 1,000, and said so.
+    let connected = 0;
+    let grewAt = performance.now();
+    let isStopped = false;
+    const run = await runTsung(config, dir, (tsung) => {
+      const now = performance.now();
+      if (server.clients() > connected) [connected, grewAt] = [server.clients(), now];
+      if (!isStopped && connected < 1000 && now - grewAt > 20_000) {
+        isStopped = true;
+        tsung.kill();
+      }
+    });
+    server.stop();
+    const counts = run.logDir ? tsungCounts(run.logDir) : undefined;
+    const perCpuS = counts ? counts.roundTrips / (run.cpuMs / 1000) : NaN;
+    rows.push([
+      `echo round trips per client CPU second, Tsung ${tsungVersion}`,
+      isStopped
+        ? `no figure: Tsung connected only ${connected} of 1,000 and its users wait for all (stopped after 20 s without a new one); its errors ${JSON.stringify(counts?.errors ?? {})} (logs: ${run.logDir})`
+        : !counts || counts.roundTrips === 0 || !Number.isFinite(perCpuS)
+          ? `no figure: ${tsungFailure(run)}`
+          : `wsx ${fmt(wsxEchoPerCpuS, 0)} (RTT recorded) vs Tsung ${fmt(perCpuS, 0)} timed send→echo round trips (its mean only) (${fmt(wsxEchoPerCpuS / perCpuS, 2)}x); Tsung connected ${counts.connected}, ${counts.roundTrips} round trips, mean ${fmt(counts.meanMs, 2)} ms, errors ${JSON.stringify(counts.errors)}, ${fmt(run.cpuMs / 1000, 2)} CPU-s of which ~${fmt(startCpuMs / 1000, 2)} its start`,
+      'none: the issue sets >= 3x for Artillery',
+    ]);
+  }
+  // The epmd this run started (Tsung's VM starts it as a daemon and it outlives the VM): ended by its pid.
+  for (const pid of epmdPids()) if (!epmdBefore.has(pid)) process.kill(pid, 'SIGTERM');
+}
+
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const rows = [];
 // Each row is printed as soon as it is measured too: a part that hangs still leaves the others.
@@ -142,6 +292,9 @@ rows.push = (row) => (console.log(`  ${row[0]}: ${row[1]}`), push(row));
 let artilleryStartCpuMs;
 /** The memory row's figures (KiB per idle connection), for the bare-socket row's ratios. */
 let idleKiB;
+/** wsx's figures of rows 1 and 2, for the Tsung rows beside them. */
+let wsxIdleKiB;
+let wsxEchoPerCpuS;
 
 // 1. Client memory per idle connection: peak RSS with N connections minus with one, over N - 1. wsx load
 // runs until the server has seen all N (opening 19,000 takes a while on a busy machine), then a second
@@ -212,6 +365,7 @@ let idleKiB;
     ]);
   artilleryStartCpuMs = per.artilleryStartCpuMs;
   idleKiB = per;
+  wsxIdleKiB = per.wsx;
 }
 
 // 1b. The bare-socket floor: the same N plain TCP connections (`net.connect`, no handshake) from the same
@@ -243,6 +397,7 @@ let idleKiB;
   server.stop();
   const rawPerCore = rawOut.received / (raw.cpuMs / 1000);
   const wsxPerCore = s.rtt_ms?.count / (wsx.cpuMs / 1000);
+  wsxEchoPerCpuS = wsxPerCore;
   rows.push([
     `echo round trips per client CPU second, 1,000 connections at ${rate}/s`,
     `wsx ${fmt(wsxPerCore, 0)} vs raw ${fmt(rawPerCore, 0)} (${fmt(wsxPerCore / rawPerCore, 2)}x); wsx late ${s.messages?.late}, rtt p99 ${s.rtt_ms?.p99} ms`,
@@ -276,34 +431,70 @@ let idleKiB;
   }
 }
 
-// 3. Accuracy: a server that answers after exactly 5 ms.
+// 2b. Tsung 1.7 (bench/tsung-peer.mjs): the memory and echo rows again, for an Erlang client. Its
+// figures are its whole process tree's (the VM, its port programs, the shells starting it), from /proc.
 {
-  const server = await startServer([node, join(root, 'bench/load-server.mjs'), 'delay', '5']);
-  const wsx = await runClient(
-    wsxLoad(`ws://127.0.0.1:${server.port}`, ['-c', '10', '--rate', '200', '-d', '5s']),
-  );
-  server.stop();
-  const s = JSON.parse(wsx.stdout || '{}');
-  rows.push([
-    'accuracy: server answers after 5 ms',
-    `p50 ${s.rtt_ms?.p50} ms, p99 ${s.rtt_ms?.p99} ms`,
-    'p50 in 5-6 ms',
-  ]);
+  const whyNot = process.env.WSX_BENCH_PEERS === '0' ? 'WSX_BENCH_PEERS=0' : tsungMissing();
+  if (whyNot) console.log(`Tsung left out: ${whyNot}`);
+  else await tsungRows();
 }
 
-// 4. Coordinated omission: the server freezes once for 1 s during a 10 s run at 1,000 msg/s.
+// 3. Accuracy: a server that answers after exactly 5 ms, and 4. coordinated omission: the same server
+// freezes once for 1 s during a 10 s run at 1,000 msg/s. The server is Python (accuracy-server.py, a timer
+// thread and a short spin: its replies leave within ~0.1-0.3 ms of 5 ms), so Node's timers are not on both
+// ends; it prints its own delay, and an independent Python client (accuracy-probe.py, each RTT from its
+// actual send, no schedule) times it too: server delay, plain-client RTT and wsx's RTT side by side say
+// which part is whose. Without Python 3 and its websockets package, the Node server stands in, said so.
 {
-  const server = await startServer([node, join(root, 'bench/load-server.mjs'), 'stall', '4000', '1000']);
-  const wsx = await runClient(
-    wsxLoad(`ws://127.0.0.1:${server.port}`, ['-c', '50', '--rate', '1000', '-d', '10s']),
-  );
-  server.stop();
-  const s = JSON.parse(wsx.stdout || '{}');
-  rows.push([
-    'one 1 s stall in 10 s at 1,000 msg/s',
-    `p50 ${s.rtt_ms?.p50} ms, p99 ${s.rtt_ms?.p99} ms`,
-    'p99 >= 900 ms',
-  ]);
+  const python = findPython();
+  if (!python)
+    console.log(
+      'Python 3 with websockets (Debian: python3-websockets) not found: the accuracy and stall rows use the Node server (load-server.mjs), whose setTimeout(5) is only as precise as the millisecond timers',
+    );
+  const accuracyServer = (...args) =>
+    python
+      ? startServer([python, join(root, 'bench/accuracy-server.py'), ...args])
+      : startServer([
+          node,
+          join(root, 'bench/load-server.mjs'),
+          ...(args.length > 1 ? ['stall', args[1], args[2]] : ['delay', args[0]]),
+        ]);
+  const serverName = python ? 'Python server' : 'Node server';
+  {
+    const server = await accuracyServer('5');
+    const delays = lastDelayLine(server);
+    const url = `ws://127.0.0.1:${server.port}`;
+    const wsx = await runClient(wsxLoad(url, ['-c', '10', '--rate', '200', '-d', '5s']));
+    const probe = python
+      ? await runClient([python, join(root, 'bench/accuracy-probe.py'), url, '1000', '200'])
+      : undefined;
+    // The server's delay line comes twice a second: wait for the one that counts the probe's replies too.
+    await new Promise((r) => setTimeout(r, 700));
+    server.stop();
+    const s = JSON.parse(wsx.stdout || '{}');
+    const p = JSON.parse(probe?.stdout || '{}');
+    const own = delays();
+    rows.push([
+      `accuracy: server answers after 5 ms (${serverName})`,
+      `wsx p50 ${s.rtt_ms?.p50} ms, p99 ${s.rtt_ms?.p99} ms` +
+        (probe ? `; plain Python client p50 ${p.p50} ms, p99 ${p.p99} ms` : '') +
+        (own ? `; the server's own delay p50 ${own.p50} ms, p99 ${own.p99} ms (${own.n} replies)` : ''),
+      'p50 in 5-6 ms',
+    ]);
+  }
+  {
+    const server = await accuracyServer('5', '4000', '1000');
+    const wsx = await runClient(
+      wsxLoad(`ws://127.0.0.1:${server.port}`, ['-c', '50', '--rate', '1000', '-d', '10s']),
+    );
+    server.stop();
+    const s = JSON.parse(wsx.stdout || '{}');
+    rows.push([
+      `one 1 s stall in 10 s at 1,000 msg/s (${serverName}${python ? ', 5 ms replies' : ', echo'})`,
+      `p50 ${s.rtt_ms?.p50} ms, p99 ${s.rtt_ms?.p99} ms`,
+      'p99 >= 900 ms',
+    ]);
+  }
 }
 
 // 5. Server memory per idle connection: wsx serve against a raw ws server, the same raw client holding N.

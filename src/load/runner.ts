@@ -15,7 +15,7 @@ import { lookup, type JsonPath } from '../match/matcher.js';
 import { LoadMeasures, type LoadDriver } from './measures.js';
 import type { MessageMaker } from './message.js';
 import { LeanClient, leanUnsupported, type LoadConn, type LoadSink } from './lean-client.js';
-import { SendSchedule } from './schedule.js';
+import { roundTripStart, SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
 
 /** How a reply is paired with the send it answers. */
@@ -94,7 +94,7 @@ interface LoadSocket {
   settled?: (err: WsxError | undefined) => void;
 }
 
-/** The ticker's period, ms: sends leave within about this much of their scheduled time. */
+/** The ticker's period, ms: sends leave within about half this much of their scheduled time. */
 const tickMs = 1;
 /**
  * Most sends made in one tick, and most connections opened: a tick never stalls the event loop for long
@@ -145,9 +145,9 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   private peakTarget = 0;
   /** No new connection before this time (ms into the run): the machine refused the last one. */
   private refusedUntilMs = 0;
-  /** `${conn} ${key}` → the scheduled time of the send awaiting that reply. */
+  /** `${conn} ${key}` → where the round trip of the send awaiting that reply starts (roundTripStart). */
   private readonly pending = new Map<string, number>();
-  /** Fan-out: key → the send's scheduled time and how many receivers have yet to get it. */
+  /** Fan-out: key → the send's round-trip start and how many receivers have yet to get it. */
   private readonly fanoutPending = new Map<string, { at: number; left: number }>();
   private readonly schedule: SendSchedule;
   private readonly lifetime = new AbortController();
@@ -158,7 +158,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   private connecting = 0;
   /** With a codec: sends not answered yet, over all connections (the drain waits for them). */
   private awaitingTotal = 0;
-  /** The scheduled time of the send being handed to a codec: its frames' round trips start there. */
+  /** The round-trip start of the send being handed to a codec: its frames' round trips start there. */
   private sendingScheduledAt: number | undefined;
   /** The lean connections' shared settings, or undefined when these options need ws (leanUnsupported). */
   private readonly lean: LeanClient<LoadSocket> | undefined;
@@ -178,7 +178,8 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   ) {
     super();
     this.nextIndex = plan.connOffset;
-    this.schedule = new SendSchedule(0);
+    // Half a tick's lead: each send leaves at the tick nearest its time (see SendSchedule).
+    this.schedule = new SendSchedule(0, tickMs / 2);
     this.counts.target = plan.stages ? Math.max(...plan.stages.map((s) => s.target), 0) : plan.connections;
     this.lean =
       leanUnsupported(plan.url, plan.protocols, plan.wsOptions) === undefined
@@ -297,8 +298,9 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       }
       const text = make(socket.index, socket.seq++);
       if (now - scheduled > this.plan.lateAfterMs) this.counts.late++;
+      const from = roundTripStart(scheduled, now);
       if (socket.codec) {
-        this.sendThroughCodec(socket, socket.codec, text, scheduled);
+        this.sendThroughCodec(socket, socket.codec, text, from);
         continue;
       }
       const key = keyOf(text, this.plan.correlate);
@@ -307,18 +309,18 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
         const receivers = this.open.length - 1;
         this.counts.reach.expected += receivers;
         if (key !== undefined && receivers > 0 && this.fanoutPending.size < maxPending)
-          this.fanoutPending.set(key, { at: scheduled, left: receivers });
+          this.fanoutPending.set(key, { at: from, left: receivers });
       } else if (key !== undefined && this.pending.size < maxPending) {
-        this.pending.set(`${socket.index} ${key}`, scheduled);
+        this.pending.set(`${socket.index} ${key}`, from);
       }
       socket.conn.send(text);
       this.counts.sent++;
     }
   }
 
-  /** One --message as an input line of the protocol; its answer is timed from `scheduled`. */
-  private sendThroughCodec(socket: LoadSocket, codec: Codec, text: string, scheduled: number): void {
-    this.sendingScheduledAt = scheduled;
+  /** One --message as an input line of the protocol; its answer is timed from `from`. */
+  private sendThroughCodec(socket: LoadSocket, codec: Codec, text: string, from: number): void {
+    this.sendingScheduledAt = from;
     try {
       codec.input(text, this.contextOf(socket));
     } catch (err) {
@@ -536,13 +538,13 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       return;
     }
     const id = key === undefined ? undefined : `${socket.index} ${key}`;
-    const scheduled = id === undefined ? undefined : this.pending.get(id);
-    if (scheduled === undefined) {
+    const from = id === undefined ? undefined : this.pending.get(id);
+    if (from === undefined) {
       this.counts.unmatched++;
       return;
     }
     this.pending.delete(id!);
-    this.recordRtt(now - scheduled);
+    this.recordRtt(now - from);
   }
 
   private countError(kind: string, err?: unknown): void {

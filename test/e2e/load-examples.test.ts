@@ -4,18 +4,15 @@
 // fails here instead of in someone's cluster.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { wsxBin } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
 const examples = new URL('../../examples/load/', import.meta.url);
-const work = mkdtempSync(join(tmpdir(), 'wsx-load-examples-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Replaces `from` in `text` with `to`, failing when `from` is not there exactly once. */
 function swap(text: string, from: string | RegExp, to: string): string {
@@ -56,7 +53,8 @@ describe('examples/load', () => {
     );
     const [shardJob, mergeJob] = docs;
     expect(shardJob!.spec.completions).toBe(4);
-    const results = join(work, 'k8s');
+    const work = tempDirUntilCleanup(defer, 'wsx-load-examples-');
+    const results = join(work, 'results');
     const npx = 'npx --yes --package /results/wsx-0.1.0.tgz wsx';
     const shardCommand = shrink(swap(shardJob!.spec.template.spec.containers[0]!.args[0]!, npx, 'wsx'), [
       [/-c 20000\b/, '-c 8'],
@@ -67,8 +65,7 @@ describe('examples/load', () => {
       '/results',
       results,
     );
-    rmSync(results, { recursive: true, force: true });
-    await sh(`mkdir -p ${results}`, work);
+    mkdirSync(results);
     const startAt = new Date(Date.now() + 1500).toISOString();
     const shards = await Promise.all(
       [0, 1, 2, 3].map((i) =>
@@ -105,8 +102,7 @@ describe('examples/load', () => {
     for (const job of ['shard', 'merge']) expect(runs(job)).toContain('npm install -g ./wsx-*.tgz');
     const [shardRun] = runs('shard').filter((r) => r.startsWith('wsx load'));
     const [mergeRun] = runs('merge').filter((r) => r.startsWith('wsx load merge'));
-    const folder = join(work, 'ci');
-    await sh(`rm -rf ${folder} && mkdir -p ${folder}`, work);
+    const folder = tempDirUntilCleanup(defer, 'wsx-load-examples-');
     const shards = await Promise.all(
       workflow.jobs.shard!.strategy!.matrix.shard.map((i) =>
         sh(

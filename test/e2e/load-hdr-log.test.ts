@@ -2,12 +2,11 @@
 // Debian's libhdrhistogram-java): the log is only worth writing if the standard tools read it as wsx meant.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoadSummary } from '../../src/load/summary.js';
-import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
+import { cleanupAfterEach, serverUntilCleanup, tempDirUntilCleanup } from '../helpers/cleanup.js';
 import { runWsx } from '../helpers/run-wsx.js';
 
 const defer = cleanupAfterEach();
@@ -16,8 +15,6 @@ const hasJava = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 
 const hasTool = hasJava && existsSync(jar);
 // On CI a missing tool is a failure (.ci/run installs it), elsewhere a skip.
 const isCi = !['', '0', 'false'].includes(process.env.CI ?? '');
-const work = mkdtempSync(join(tmpdir(), 'wsx-hdr-log-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs HistogramLogProcessor with `args`; its stdout. Values are printed in ms (the log holds µs). */
 function processor(args: string[]): string {
@@ -51,6 +48,7 @@ describe.runIf(hasTool || isCi)('wsx load --hdr-log, read by HdrHistogram Histog
         `needs java and ${jar}: apt-get install -y default-jre-headless libhdrhistogram-java`,
       ).toBe(true);
       const server = await serverUntilCleanup(defer, { mode: 'echo' });
+      const work = tempDirUntilCleanup(defer, 'wsx-hdr-log-');
       const log = join(work, `run-${workers}.hlog`);
       const summaryFile = join(work, `run-${workers}.json`);
       const r = await runWsx(

@@ -3,19 +3,14 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import type { LoadSummary } from '../../src/load/summary.js';
-import { cleanupAfterEach, type Defer } from '../helpers/cleanup.js';
-import { collect, runWsx, wsxBin } from '../helpers/run-wsx.js';
+import { cleanupAfterEach, stopAfterTest, type Defer } from '../helpers/cleanup.js';
+import { loadSummary } from '../helpers/load.js';
+import { collect, wsxBin } from '../helpers/run-wsx.js';
 import { startGraphqlWs } from '../protocols/servers.js';
 
 const defer = cleanupAfterEach();
-const work = mkdtempSync(join(tmpdir(), 'wsx-load-shape-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Arrival {
   at: number;
@@ -39,7 +34,7 @@ async function recordingServer(d: Defer, reply: (text: string) => string | undef
       if (answer !== undefined) ws.send(answer);
     });
   });
-  d(() => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))));
+  stopAfterTest(d, wss);
   const port = (wss.address() as { port: number }).port;
   return {
     url: `ws://127.0.0.1:${port}`,
@@ -50,22 +45,11 @@ async function recordingServer(d: Defer, reply: (text: string) => string | undef
   };
 }
 
-let runs = 0;
-/** `wsx load ARGS -q` with a summary file: the result and the summary. */
-async function load(args: string[], killAfterMs = 10_000) {
-  const file = join(work, `s${++runs}.json`);
-  const r = await runWsx(['load', ...args, '--summary-json', file, '-q'], { killAfterMs });
-  const summary =
-    r.code === 0 || r.code === 6 ? (JSON.parse(readFileSync(file, 'utf8')) as LoadSummary) : undefined;
-  return { ...r, summary };
-}
-
 describe('wsx load: the load shape', () => {
   it('--source-ip RANGE: connections leave from each address of the range in turn', async () => {
     const server = await recordingServer(defer);
-    const r = await load([server.url, '-c', '9', '--source-ip', '127.0.0.2-127.0.0.4', '-d', '500ms']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    const s = await loadSummary([server.url, '-c', '9', '--source-ip', '127.0.0.2-127.0.0.4', '-d', '500ms']);
+    expect(s.connections).toMatchObject({ opened: 9, failed: 0 });
     const by = new Map<string, number>();
     for (const a of server.arrivals) by.set(a.from, (by.get(a.from) ?? 0) + 1);
     expect(Object.fromEntries(by)).toEqual({ '127.0.0.2': 3, '127.0.0.3': 3, '127.0.0.4': 3 });
@@ -73,9 +57,8 @@ describe('wsx load: the load shape', () => {
 
   it('--connect-rate R: connections arrive spread at R a second, not all at once', async () => {
     const server = await recordingServer(defer);
-    const r = await load([server.url, '-c', '10', '--connect-rate', '20', '-d', '1500ms']);
-    expect(r.code).toBe(0);
-    expect(r.summary!.connections).toMatchObject({ opened: 10, peak: 10 });
+    const s = await loadSummary([server.url, '-c', '10', '--connect-rate', '20', '-d', '1500ms']);
+    expect(s.connections).toMatchObject({ opened: 10, peak: 10 });
     const times = server.arrivals.map((a) => a.at);
     // 10 at 20/s: the last one opens about 450 ms after the first (at once they would be a few ms apart).
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(350);
@@ -83,21 +66,18 @@ describe('wsx load: the load shape', () => {
 
   it('--stages: the target rises to the stage number, holds, and falls to 0 by the last stage’s end', async () => {
     const server = await recordingServer(defer);
-    const r = await load([server.url, '--stages', '400ms:8,400ms:8,400ms:0']);
-    expect(r.code).toBe(0);
+    const s = await loadSummary([server.url, '--stages', '400ms:8,400ms:8,400ms:0']);
     expect(server.peak()).toBe(8);
-    expect(r.summary!.connections).toMatchObject({ opened: 8, peak: 8, failed: 0, lost: 0 });
+    expect(s.connections).toMatchObject({ opened: 8, peak: 8, failed: 0, lost: 0 });
     // The falling stage closed them (the run lasts as long as its stages, about 1.2 s).
     await expect.poll(() => server.open()).toBe(0);
-    expect(r.summary!.duration_s).toBeGreaterThan(1.1);
-    expect(r.summary!.duration_s).toBeLessThan(3);
+    expect(s.duration_s).toBeGreaterThan(1.1);
+    expect(s.duration_s).toBeLessThan(3);
   });
 
   it('--rate-per-conn R: each open connection sends R a second', async () => {
     const server = await recordingServer(defer);
-    const r = await load([server.url, '-c', '4', '--rate-per-conn', '25', '-d', '1s']);
-    expect(r.code).toBe(0);
-    const s = r.summary!;
+    const s = await loadSummary([server.url, '-c', '4', '--rate-per-conn', '25', '-d', '1s']);
     // 4 × 25/s for 1 s, less the moments before each connection opened.
     expect(s.messages.sent).toBeGreaterThanOrEqual(80);
     expect(s.messages.sent).toBeLessThanOrEqual(104);
@@ -109,7 +89,7 @@ describe('wsx load: messages', () => {
   it('fills {{conn}}, {{seq}}, {{uuid}} and {{now}} per connection and per message', async () => {
     const server = await recordingServer(defer);
     const before = Date.now();
-    const r = await load([
+    const s = await loadSummary([
       server.url,
       '-c',
       '3',
@@ -120,9 +100,8 @@ describe('wsx load: messages', () => {
       '--message',
       '{"c":{{conn}},"s":{{seq}},"u":"{{uuid}}","t":{{now}}}',
     ]);
-    expect(r.code).toBe(0);
     const sent = server.messages.map((m) => JSON.parse(m) as { c: number; s: number; u: string; t: number });
-    expect(sent.length).toBe(r.summary!.messages.sent);
+    expect(sent.length).toBe(s.messages.sent);
     expect(sent.length).toBeGreaterThan(40);
     expect(new Set(sent.map((m) => m.c))).toEqual(new Set([0, 1, 2]));
     for (const c of [0, 1, 2]) {
@@ -141,7 +120,7 @@ describe('wsx load: messages', () => {
     const server = await recordingServer(defer, (text) =>
       JSON.stringify({ id: (JSON.parse(text) as { id: string }).id, result: 'ok' }),
     );
-    const r = await load([
+    const s = await loadSummary([
       server.url,
       '-c',
       '4',
@@ -154,8 +133,6 @@ describe('wsx load: messages', () => {
       '--correlate',
       'json id',
     ]);
-    expect(r.code).toBe(0);
-    const s = r.summary!;
     expect(s.messages.sent).toBeGreaterThan(90);
     expect(s.messages.unmatched).toBe(0);
     expect(s.rtt_ms.count).toBe(s.messages.sent);
@@ -165,7 +142,7 @@ describe('wsx load: messages', () => {
     const server = await recordingServer(defer, (text) =>
       JSON.stringify({ id: (JSON.parse(text) as { id: string }).id, result: 'ok' }),
     );
-    const r = await load([
+    const s = await loadSummary([
       server.url,
       '-c',
       '2',
@@ -178,8 +155,6 @@ describe('wsx load: messages', () => {
       '--message',
       '{"id":"{{conn}}-{{seq}}"}',
     ]);
-    expect(r.code).toBe(0);
-    const s = r.summary!;
     expect(s.messages.unmatched).toBe(s.messages.received);
     expect(s.messages.received).toBeGreaterThan(15);
     expect(s.rtt_ms.count).toBe(0);
@@ -189,7 +164,7 @@ describe('wsx load: messages', () => {
 describe('wsx load --proto graphql-ws', () => {
   it('times each operation from its subscribe to its result, paired by the operation id', async () => {
     const { url } = await startGraphqlWs(defer);
-    const r = await load([
+    const s = await loadSummary([
       url,
       '--proto',
       'graphql-ws',
@@ -202,9 +177,6 @@ describe('wsx load --proto graphql-ws', () => {
       '--message',
       '{ hello }',
     ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const s = r.summary!;
     // Open only after connection_ack: 5 openings timed, none failed.
     expect(s.connections).toMatchObject({ opened: 5, failed: 0 });
     expect(s.connect_ms.count).toBe(5);
