@@ -198,9 +198,28 @@ function hasTmux() {
   return spawnSync('tmux', ['-V']).status === 0;
 }
 
+/**
+ * A tmux server of this run's own, its socket in the run's folder: another user of the default one (a test
+ * run) may kill it mid-run. One idle session keeps it up between sessions (a server exits with its last
+ * session, and a session started while it exits fails); it is killed with the server once the bench ends.
+ */
+const tmuxSocket = join(work, 'tmux');
+let hasTmuxServer = false;
+function startTmuxServer() {
+  if (hasTmuxServer) return;
+  execFileSync('tmux', ['-S', tmuxSocket, 'new-session', '-d', '-s', 'keep', 'sleep 3600']);
+  hasTmuxServer = true;
+  process.once('exit', stopTmuxServer);
+}
+function stopTmuxServer() {
+  if (hasTmuxServer) spawnSync('tmux', ['-S', tmuxSocket, 'kill-server']);
+  hasTmuxServer = false;
+}
+
 function tmuxSession(command) {
   const session = `wsx-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
+  startTmuxServer();
+  const tmux = (...args) => execFileSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8' });
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
   const screen = () => {
     try {
@@ -220,30 +239,46 @@ function tmuxSession(command) {
     screen,
     waitFor,
     keys: (...keys) => tmux('send-keys', '-t', session, ...keys),
-    kill: () => spawnSync('tmux', ['kill-session', '-t', session]),
+    kill: () => spawnSync('tmux', ['-S', tmuxSocket, 'kill-session', '-t', session]),
   };
 }
 
-/** Launch to the first screen that shows `● open`: the TUI against a script that prints the same. */
+/**
+ * Launch to the first screen that shows `● open`: the TUI against a script that prints the same. wsx keeps
+ * its code caches in a folder of this run (another wsx build on the machine removes the caches of builds
+ * not its own from the shared one), made by one untimed session that quits as a user does: the rows
+ * measure every launch after the first. (A session killed with its tmux window writes no cache.)
+ */
 async function launch() {
   const server = await startServer('echo');
-  const env = `CI=false NO_COLOR=1 XDG_STATE_HOME=${work}`;
+  const env = `CI=false NO_COLOR=1 XDG_STATE_HOME=${work} XDG_CACHE_HOME=${work}`;
   const argv = {
     raw: `${env} ${node} ${join(root, 'bench/raw-open.mjs')} ${server.url}`,
     wsx: `${env} ${node} ${wsxBin} ${server.url}`,
   };
-  const results = await interleaved(config.launchRuns, async (name) => {
-    const startedAt = performance.now();
-    const session = tmuxSession(argv[name]);
+  try {
+    const warmUp = tmuxSession(`${argv.wsx}; echo wsx-exited; sleep 30`);
     try {
-      await session.waitFor((s) => s.includes('● open'), 10_000, `${name}: ● open`);
-      return { wallMs: performance.now() - startedAt };
+      await warmUp.waitFor((s) => s.includes('● open'), 10_000, 'warm-up: ● open');
+      warmUp.keys('C-c');
+      await warmUp.waitFor((s) => s.includes('wsx-exited'), 10_000, 'warm-up: wsx to exit');
     } finally {
-      session.kill();
+      warmUp.kill();
     }
-  });
-  server.stop();
-  return results;
+    return await interleaved(config.launchRuns, async (name) => {
+      const startedAt = performance.now();
+      const session = tmuxSession(argv[name]);
+      try {
+        await session.waitFor((s) => s.includes('● open'), 10_000, `${name}: ● open`);
+        return { wallMs: performance.now() - startedAt };
+      } finally {
+        session.kill();
+      }
+    });
+  } finally {
+    // A failed part must not leave the server running: its IPC channel kept the bench alive until killed.
+    server.stop();
+  }
 }
 
 /**
@@ -283,8 +318,20 @@ async function flood(width = 0) {
     await session.waitFor((s) => s.includes(`↓ ${total} received`), 10_000, `↓ ${total} received`);
     session.keys('C-c');
     const deadline = Date.now() + 10_000;
-    while (!existsSync(usageFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { maxRssKiB: NaN };
+    // The hook writes its file at exit: read it once it parses (seen half-written once).
+    const readUsage = () => {
+      try {
+        return JSON.parse(readFileSync(usageFile, 'utf8'));
+      } catch {
+        return undefined;
+      }
+    };
+    let usage = readUsage();
+    while (usage === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      usage = readUsage();
+    }
+    usage ??= { maxRssKiB: NaN };
     return {
       total,
       keyMs,
@@ -329,6 +376,7 @@ const ec = await part('echo', echo);
 const la = hasTmux() ? await part('launch', launch) : undefined;
 const fl = hasTmux() ? await part('flood', flood) : undefined;
 const fw = hasTmux() ? await part('flood-wide', () => flood(wideRowChars)) : undefined;
+stopTmuxServer();
 rmSync(work, { recursive: true, force: true });
 const load1After = loadavg()[0];
 

@@ -14,6 +14,7 @@ import {
   inkWithoutAwait,
   noInkDevtools,
   screenDefines,
+  screenInject,
   yogaWithoutAwait,
 } from './dependency-edits.mjs';
 
@@ -60,6 +61,7 @@ await build({
     'import.meta.url': '__wsxImportMetaUrl',
     ...screenDefines,
   },
+  inject: screenInject,
   banner: { js: "var __wsxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   minifySyntax: true,

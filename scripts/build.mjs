@@ -35,6 +35,7 @@ import {
   inkWithoutAwait,
   noInkDevtools,
   screenDefines,
+  screenInject,
   yogaWithoutAwait,
 } from './dependency-edits.mjs';
 import { createHash } from 'node:crypto';
@@ -188,11 +189,12 @@ const asScript = {
  * `plugins` beside the dependency edits, `define` beside the usual ones) as dist/<name>.cjs; returns esbuild's result and the hash that
  * names the script's cache.
  */
-async function buildScript(entry, plugins, define = {}) {
+async function buildScript(entry, plugins, define = {}, inject = []) {
   const result = await build({
     ...common,
     ...asScript,
     define: { ...asScript.define, ...define },
+    inject,
     plugins: [...common.plugins, ...plugins],
     entryPoints: entry,
     outExtension: { '.js': '.cjs' },
@@ -224,6 +226,7 @@ const scripts = [
     { 'ui/screen': 'src/ui/screen.ts' },
     [noInkDevtools, yogaWithoutAwait, inkWithoutAwait],
     screenDefines,
+    screenInject,
   ),
 ];
 

@@ -3,6 +3,10 @@
 // original; test/scripts/ws-receiver-edit.test.ts checks ws's Receiver.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** src/text/graphemes.ts: the screen's grapheme segmenter and narrow-text test (see screenDefines). */
+const graphemesModule = fileURLToPath(new URL('../src/text/graphemes.ts', import.meta.url));
 
 /**
  * Small edits to dependencies' code, made only in the bundle. Each one names the file it edits and says
@@ -75,6 +79,38 @@ class Receiver extends Writable {`,
       }
 
       this.dataMessage(cb);`,
+        times: 1,
+      },
+    ],
+  },
+  {
+    // string-width (8; ink measures every text with it) built its RGI emoji regex when it loaded (60-104
+    // ms at load average 12-13) and compiled it at its first non-ASCII text (83-124 ms more), before the
+    // session's first frame (which shows a `●`). The regex is now built at its first use, and text of one-column characters
+    // that are graphemes of their own (src/text/graphemes.ts) is measured like ASCII, as its length: the
+    // regex, ICU's segmenter and the width tables gave exactly that for each of those characters.
+    // wrap-ansi's own older string-width (7) is left alone: ink calls it only for text wider than its box.
+    file: /[\\/]string-width[\\/]index\.js$/,
+    exceptIn: /[\\/]wrap-ansi[\\/]node_modules[\\/]/,
+    replace: [
+      {
+        from: "import stripAnsi from 'strip-ansi';",
+        to: `import { isNarrowText as wsxIsNarrowText } from ${JSON.stringify(graphemesModule)};
+import stripAnsi from 'strip-ansi';`,
+        times: 1,
+      },
+      {
+        from: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+        to: `let wsxRgiEmojiRegex;
+const rgiEmojiRegex = { test: (segment) => (wsxRgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment) };`,
+        times: 1,
+      },
+      {
+        // string-width's own fast path for printable ASCII, indented with tabs.
+        from: '\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}',
+        to:
+          '\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n' +
+          '\tif (ambiguousIsNarrow && wsxIsNarrowText(string)) {\n\t\treturn string.length;\n\t}',
         times: 1,
       },
     ],
@@ -223,8 +259,10 @@ export default class Output {`,
 export const editDependencies = {
   name: 'edit-dependencies',
   setup(b) {
-    for (const { file, replace } of edits)
+    for (const { file, exceptIn, replace } of edits)
       b.onLoad({ filter: file }, async (args) => {
+        // esbuild's filters are Go regular expressions, which have no lookbehind.
+        if (exceptIn?.test(args.path)) return undefined;
         let source = readFileSync(args.path, 'utf8');
         for (const { from, to, times } of replace) {
           const found = source.split(from).length - 1;
@@ -256,14 +294,20 @@ export const noInkDevtools = {
   },
 };
 
-/** esbuild defines for a build holding the screen (ink, yoga-layout). */
+/** esbuild defines for a build holding the screen (ink, yoga-layout); screenInject goes with them. */
 export const screenDefines = {
+  // Every Intl.Segmenter the screen's modules create (ink, string-width, slice-ansi, ansi-tokenize, the
+  // input line) is src/text/graphemes.ts's: ICU's only for text that needs it, created then.
+  'Intl.Segmenter': 'GraphemeSegmenter',
   // yoga-layout (ink's layout engine) loads its WebAssembly from a base64 `data:` URL with fetch() when
   // fetch exists, which makes Node 20 load and run undici: about 30 ms of CPU at the session's start
   // (--cpu-prof). Without fetch, the same Emscripten loader decodes the same string with atob(). No other
   // code of the screen calls fetch.
   fetch: 'undefined',
 };
+
+/** esbuild's inject for a build holding the screen: what screenDefines names. */
+export const screenInject = [graphemesModule];
 
 /**
  * yoga-layout (ink's layout engine) loads its WebAssembly with a top-level await, which a CommonJS script
@@ -275,6 +319,17 @@ export const screenDefines = {
 export const yogaWithoutAwait = {
   name: 'yoga-without-await',
   setup(b) {
+    // The loader's own copy of the wasm (~96 KiB of base64) is read only by the fetch it no longer makes:
+    // given instantiateWasm, it calls that and nothing else. Left out, the screen's bundle holds one copy.
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const copies = source.match(/"data:application\/octet-stream;base64,[A-Za-z0-9+/=]+"/g) ?? [];
+      if (copies.length !== 1)
+        throw new Error(
+          `${args.path}: expected one base64 wasm in yoga-layout's loader, found ${copies.length}`,
+        );
+      return { loader: 'js', contents: source.replace(copies[0], '"data:application/octet-stream;base64,"') };
+    });
     b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => {
       const loader = readFileSync(join(args.path, '../../binaries/yoga-wasm-base64-esm.js'), 'utf8');
       const wasm = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(loader)?.[1];

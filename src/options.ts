@@ -55,7 +55,13 @@ export interface Options {
   /** The saved connection this run was opened with (wsx @NAME): its saved messages come first. */
   profile?: string;
   /** --asyncapi: the loaded contract, its file's name and where --asyncapi-report writes. */
-  contract?: { file: string; contract: Contract; reportFile?: string };
+  contract?: {
+    file: string;
+    contract: Contract;
+    reportFile?: string;
+    /** --contract strict: a message that breaks the contract fails the run (exit 7); otherwise a warning. */
+    isStrict: boolean;
+  };
   /** Things to tell the user before the run starts (flags the chosen mode ignores), one line each. */
   warnings: string[];
   /** Interactive session: print the log into the terminal's scrollback instead of the full-screen lens. */

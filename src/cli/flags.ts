@@ -346,6 +346,17 @@ const clientRows = [
     profile: { key: 'asyncapiRole', type: 'text' },
   },
   {
+    flags: '--contract <mode>',
+    help: 'a message that breaks the contract: warn (a stderr line) or strict (the run fails, exit 7)',
+    group: 'Contracts:',
+    choices: ['warn', 'strict'],
+    default: 'warn',
+    // The session marks each row; failing a run by its exit code is for the line modes and scenarios.
+    modes: lineModes,
+    sharedWith: runAndProfiles,
+    profile: { key: 'contract', type: 'text' },
+  },
+  {
     flags: '--asyncapi-report <file>',
     help: 'write a JSON summary of the verdicts here when the run ends',
     group: 'Contracts:',

@@ -185,6 +185,7 @@ async function readContract(flags: RawFlags, url: string, env: Environment): Pro
   return {
     file,
     contract: loaded.contract,
+    isStrict: flags.contract === 'strict',
     ...(flags.asyncapiReport === undefined ? {} : { reportFile: flags.asyncapiReport }),
   };
 }

@@ -16,6 +16,11 @@ export type ContractRole = 'server' | 'client';
 /** One message the document names: where it is, and its payload schema's pointer (none: anything goes). */
 export interface MessageSpec {
   name: string;
+  /**
+   * Every name the document gives it: its `name`, `messageId` and key (not an index in a `oneOf`), for
+   * protocols whose envelope names the message (a Socket.IO event, a JSON-RPC method).
+   */
+  aliases: string[];
   description?: string;
   pointer: string;
   payloadPointer?: string;
@@ -30,6 +35,11 @@ export interface ChannelChoice {
   /** What wsx may receive and what it may send on it. */
   receives: MessageSpec[];
   sends: MessageSpec[];
+  /**
+   * 3.0: the messages wsx receives in reply to a message it sends, by the sent message's pointer (its
+   * operation's `reply`); empty for 2.x, which has no `reply`.
+   */
+  repliesTo: Map<string, MessageSpec[]>;
 }
 
 export interface ChannelEntry {
@@ -171,7 +181,11 @@ export function messageSpec(doc: AsyncApiDocument, raw: Json, at: string): Messa
             ? node.title
             : pointer
           : key;
-  const spec: MessageSpec = { name, pointer };
+  const isKeyAName = !/^\d+$/.test(key) && key !== 'message';
+  const aliases = [node.name, node.messageId, isKeyAName ? key : undefined].filter(
+    (a): a is string => typeof a === 'string',
+  );
+  const spec: MessageSpec = { name, aliases: [...new Set(aliases)], pointer };
   const description = node.summary ?? node.description;
   if (typeof description === 'string') spec.description = description;
   const format = node.schemaFormat;
@@ -280,6 +294,7 @@ export function pickChannel(
   const at = pointerOf(['channels', channel.name]);
   let serverSends: MessageSpec[];
   let serverReceives: MessageSpec[];
+  const repliesTo = new Map<string, MessageSpec[]>();
   if (doc.major === 2) {
     serverSends = operationMessages2(doc, channel.node.subscribe, at + '/subscribe');
     serverReceives = operationMessages2(doc, channel.node.publish, at + '/publish');
@@ -290,6 +305,11 @@ export function pickChannel(
     const receiveOps = operations3(doc, channel, 'receive');
     serverSends = [...sendOps.flatMap((o) => o.messages), ...receiveOps.flatMap((o) => o.replies)];
     serverReceives = [...receiveOps.flatMap((o) => o.messages), ...sendOps.flatMap((o) => o.replies)];
+    // wsx sends what the described side receives (flipped for a document describing the client).
+    for (const op of opts.role === 'server' ? receiveOps : sendOps)
+      for (const spec of op.messages)
+        if (op.replies.length > 0)
+          repliesTo.set(spec.pointer, unique([...(repliesTo.get(spec.pointer) ?? []), ...op.replies]));
   }
   const isServer = opts.role === 'server';
   return {
@@ -297,5 +317,6 @@ export function pickChannel(
     address: channel.address,
     receives: unique(isServer ? serverSends : serverReceives),
     sends: unique(isServer ? serverReceives : serverSends),
+    repliesTo,
   };
 }

@@ -11,8 +11,9 @@ export function describeViolation(direction: 'received' | 'sent', verdict: Messa
   const first = verdict.errors[0];
   const error = first ? `${first.path}: ${first.message}` : 'invalid';
   const more = verdict.errors.length > 1 ? ` (+${verdict.errors.length - 1} more)` : '';
-  const what =
-    verdict.message === undefined
+  const what = verdict.isUnknown
+    ? 'unknown'
+    : verdict.message === undefined
       ? 'no message matched'
       : verdict.isClosest
         ? `no message matched (closest ${verdict.message})`

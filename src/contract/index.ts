@@ -5,6 +5,7 @@
 import { pickChannel, type ContractRole } from './channel.js';
 import { ContractProblem, parseDocument } from './document.js';
 import { inlineFileRefs } from './file-refs.js';
+import { JsonRpcNaming } from './jsonrpc.js';
 import { planChannel, type ChannelPlan } from './plan.js';
 import { documentAjv, MessageChecker, type MessageParts, type MessageVerdict } from './validate.js';
 
@@ -22,8 +23,11 @@ export interface Contract {
   /** The names of the messages wsx may receive and send on it. */
   receives: string[];
   sends: string[];
-  /** The verdict on one text message that went `direction`. */
-  check(direction: ContractDirection, text: string): MessageVerdict;
+  /**
+   * The verdict on one text message that went `direction`; `answers` is the method of the request a
+   * JSON-RPC response answers (the --proto codec pairs the ids), which names the response's message.
+   */
+  check(direction: ContractDirection, text: string, answers?: string): MessageVerdict;
 }
 
 export interface ContractRequest {
@@ -38,7 +42,8 @@ export interface ContractRequest {
   /**
    * --proto: the protocol whose decoded messages are checked. Over STOMP a frame's body is the payload and
    * its headers are checked against the message's `headers` schema; over MQTT the publish's payload; over
-   * Socket.IO the event's name picks the message and its argument is the payload.
+   * Socket.IO the event's name picks the message and its argument is the payload; over JSON-RPC (and
+   * cdp) the method picks it and the whole JSON-RPC object is the payload.
    */
   proto?: string;
 }
@@ -73,9 +78,19 @@ function partsOf(proto: string | undefined, text: string): MessageParts | undefi
       headers: envelope.headers as Record<string, unknown>,
     };
   }
-  if (proto === 'mqtt' && 'topic' in envelope && 'payload' in envelope) {
+  if (proto === 'mqtt') {
+    // SUBSCRIBE, SUBACK, PUBACK…: the protocol's control frames, no messages of the channel.
+    if (!('topic' in envelope && 'payload' in envelope)) return undefined;
     const payload = envelope.payload;
-    return { payload: typeof payload === 'string' ? jsonOrText(payload) : payload };
+    const userProperties = envelope.userProperties;
+    // MQTT 5 user properties are the message's headers; a publish without any (every MQTT 3.1.1 one) has
+    // no headers to check: wsx cannot tell an MQTT 5 publish that sent none from a 3.1.1 one.
+    return {
+      payload: typeof payload === 'string' ? jsonOrText(payload) : payload,
+      ...(typeof userProperties === 'object' && userProperties !== null
+        ? { headers: userProperties as Record<string, unknown> }
+        : {}),
+    };
   }
   return { payload: value };
 }
@@ -92,12 +107,17 @@ export function loadContract(request: ContractRequest): { contract: Contract } |
     const ajv = documentAjv(doc);
     const received = new MessageChecker(doc, ajv, choice.receives);
     const sent = new MessageChecker(doc, ajv, choice.sends);
+    const jsonRpc =
+      request.proto === 'jsonrpc' || request.proto === 'cdp'
+        ? new JsonRpcNaming(doc, choice, { received, sent })
+        : undefined;
     return {
       contract: {
         channel: choice.name,
         receives: received.names,
         sends: sent.names,
-        check: (direction, text) => {
+        check: (direction, text, answers) => {
+          if (jsonRpc) return jsonRpc.check(direction, text, answers);
           const checker = direction === 'received' ? received : sent;
           if (request.proto !== 'stomp' && request.proto !== 'mqtt' && request.proto !== 'socketio')
             return checker.check(text);

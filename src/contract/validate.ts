@@ -27,6 +27,11 @@ export interface MessageVerdict {
   ambiguous?: string[];
   /** Invalid against several candidates: `message` is only the closest (none was picked by a discriminator). */
   isClosest?: boolean;
+  /**
+   * The envelope names a message the document does not have (a JSON-RPC method): neither valid nor a
+   * break of the contract (isValid is false, but it fails no run); `errors` says which name.
+   */
+  isUnknown?: boolean;
   errors: SchemaError[];
 }
 
@@ -40,8 +45,10 @@ interface Candidate {
 export interface MessageParts {
   payload: unknown;
   headers?: Record<string, unknown>;
-  /** The message's name, when the envelope says it (a Socket.IO event's name). */
+  /** The message's name, when the envelope says it (a Socket.IO event's name): those so named are tried first. */
   name?: string;
+  /** The only candidates to try, by pointer (never empty): the messages a JSON-RPC method names. */
+  among?: ReadonlySet<string>;
 }
 
 /** The key the whole document is registered under in ajv, so payloads' `#/components/…` refs resolve. */
@@ -93,12 +100,16 @@ export class MessageChecker {
   checkParts(parts: MessageParts): MessageVerdict {
     const value = parts.payload;
     let candidates = this.candidates;
-    const named = parts.name === undefined ? [] : candidates.filter((c) => c.spec.name === parts.name);
+    const among = parts.among;
+    if (among) candidates = candidates.filter((c) => among.has(c.spec.pointer));
+    const name = parts.name;
+    const named = name === undefined ? [] : candidates.filter((c) => c.spec.aliases.includes(name));
     if (named.length > 0) candidates = named;
     const d = this.discriminator;
     if (d && isObject(value) && d.property in value) {
       const picked = d.byValue.get(JSON.stringify(value[d.property]));
-      if (picked) candidates = [picked];
+      // Only among the candidates the envelope's name left: the name says more than a payload field.
+      if (picked && (candidates === this.candidates || candidates.includes(picked))) candidates = [picked];
     }
     const matched: Candidate[] = [];
     let closest:
@@ -161,6 +172,20 @@ function compile(ajv: Ajv, pointer: string | undefined, what: string): ValidateF
     const why = err instanceof Error ? err.message : String(err);
     throw new ContractProblem(`the ${what} schema cannot be compiled: ${why}`, pointer);
   }
+}
+
+/**
+ * The payload schema's `properties.NAME` of a message, after $refs (undefined when it has none): what a
+ * protocol envelope's fields say about it (a JSON-RPC `method` constant, an `error` member).
+ */
+export function payloadProperty(doc: AsyncApiDocument, spec: MessageSpec, name: string): Json | undefined {
+  if (spec.payloadPointer === undefined) return undefined;
+  const payload = follow(doc, { $ref: spec.payloadPointer }, spec.payloadPointer);
+  if (!isObject(payload.node) || !isObject(payload.node.properties)) return undefined;
+  const property = payload.node.properties[name];
+  return property === undefined
+    ? undefined
+    : follow(doc, property, `${payload.pointer}/properties/${name}`).node;
 }
 
 /** The one value a property schema allows (`const`, or an `enum` of one), JSON-encoded; undefined if not one. */

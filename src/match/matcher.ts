@@ -37,6 +37,8 @@ export type Condition =
 /** What a contract condition reads of a message: its verdict, set by whoever checked it (src/contract). */
 export interface VerdictView {
   isValid: boolean;
+  /** The document has no message of the name the envelope gives (a JSON-RPC method): neither valid nor invalid. */
+  isUnknown?: boolean;
   /** The message it matched, or (invalid) came closest to. */
   message?: string;
   ambiguous?: string[];
@@ -531,6 +533,11 @@ function contractMismatch(
   const name = condition.message;
   const isNamed =
     name === undefined || verdict.message === name || (verdict.ambiguous?.includes(name) ?? false);
+  // Neither valid nor invalid: said as the stderr line says it, "unknown: $.method: mul names no message…".
+  if (verdict.isUnknown) {
+    const first = verdict.errors[0];
+    return `unknown${first ? `: ${first.path}: ${first.message}` : ''}`;
+  }
   if (verdict.isValid === condition.isValid && isNamed) return undefined;
   if (!verdict.isValid) {
     // As the stderr line says it: "ticker invalid: $.price: must be number (got "high")".

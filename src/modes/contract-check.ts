@@ -1,5 +1,5 @@
 // --asyncapi in pipe and script runs: each message's verdict as a stderr line and a --jsonl field, the
-// counts behind exit code 7, and the --asyncapi-report summary.
+// counts behind exit code 7 (--contract strict), and the --asyncapi-report summary.
 
 import { writeFileSync } from 'node:fs';
 import { describeIoError } from '../text/io-error.js';
@@ -19,12 +19,16 @@ export interface ContractField {
   ambiguous?: string[];
   /** Invalid against several candidates: `message` is the closest one. */
   closest?: boolean;
+  /** The envelope names a message the document does not have (a JSON-RPC method): not counted as invalid. */
+  unknown?: boolean;
 }
 
 interface DirectionCounts {
   total: number;
   valid: number;
   invalid: number;
+  /** Messages the document has no message for by their envelope's name (a JSON-RPC method). */
+  unknown: number;
   /** Messages per matched (or, when invalid, closest) message name; "(none)" when there was no candidate. */
   byMessage: Record<string, number>;
 }
@@ -34,8 +38,8 @@ const MAX_REPORTED_VIOLATIONS = 100;
 
 export class ContractCheck {
   private readonly counts: Record<ContractDirection, DirectionCounts> = {
-    received: { total: 0, valid: 0, invalid: 0, byMessage: {} },
-    sent: { total: 0, valid: 0, invalid: 0, byMessage: {} },
+    received: { total: 0, valid: 0, invalid: 0, unknown: 0, byMessage: {} },
+    sent: { total: 0, valid: 0, invalid: 0, unknown: 0, byMessage: {} },
   };
   private readonly violations: (ContractField & { direction: ContractDirection; data: string })[] = [];
 
@@ -46,16 +50,20 @@ export class ContractCheck {
     private readonly secrets: string[],
   ) {}
 
-  /** Checks one text message, prints one stderr line if it breaks the contract (-q silences it). */
-  check(direction: ContractDirection, text: string): ContractField {
-    const verdict = this.setup.contract.check(direction, text);
+  /**
+   * Checks one text message, prints one stderr line if it breaks the contract or the document has no
+   * message of its name (-q silences them). `answers`: the method a JSON-RPC response answers.
+   */
+  check(direction: ContractDirection, text: string, answers?: string): ContractField {
+    const verdict = this.setup.contract.check(direction, text, answers);
     const counts = this.counts[direction];
     counts.total++;
-    counts[verdict.isValid ? 'valid' : 'invalid']++;
+    counts[verdict.isUnknown ? 'unknown' : verdict.isValid ? 'valid' : 'invalid']++;
     const name = verdict.message ?? '(none)';
     counts.byMessage[name] = (counts.byMessage[name] ?? 0) + 1;
     const field = fieldOf(verdict);
-    if (!verdict.isValid) {
+    if (verdict.isUnknown) this.diag.warn(`contract: ${describeViolation(direction, verdict)}`);
+    else if (!verdict.isValid) {
       this.diag.warn(`contract: ${describeViolation(direction, verdict)}`);
       if (this.violations.length < MAX_REPORTED_VIOLATIONS)
         this.violations.push({ direction, ...field, data: preview(text, 200) });
@@ -63,15 +71,18 @@ export class ContractCheck {
     return field;
   }
 
-  /** How a run that would have succeeded ends when messages broke the contract (exit 7). */
+  /**
+   * How a run that would have succeeded ends when messages broke the contract: with --contract strict it
+   * fails (exit 7); otherwise one closing warning counts them and the run's own ending stands.
+   */
   ending(): Ending | undefined {
     const broken = this.counts.received.invalid + this.counts.sent.invalid;
     if (broken === 0) return undefined;
     const what = broken === 1 ? '1 message' : `${broken} messages`;
-    return {
-      ended: 'contract-violated',
-      message: `${what} broke the contract (${this.setup.file}, channel ${this.setup.contract.channel})`,
-    };
+    const message = `${what} broke the contract (${this.setup.file}, channel ${this.setup.contract.channel})`;
+    if (this.setup.isStrict) return { ended: 'contract-violated', message };
+    this.diag.warn(`${message}; --contract strict fails the run on them (exit 7)`);
+    return undefined;
   }
 
   /** Writes --asyncapi-report, if asked; a failure is one stderr line, not a lost run. */
@@ -100,5 +111,6 @@ function fieldOf(verdict: MessageVerdict): ContractField {
     errors: verdict.errors,
     ...(verdict.ambiguous ? { ambiguous: verdict.ambiguous } : {}),
     ...(verdict.isClosest ? { closest: true } : {}),
+    ...(verdict.isUnknown ? { unknown: true } : {}),
   };
 }

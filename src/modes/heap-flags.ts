@@ -14,6 +14,9 @@
  */
 const heapFlags = ['--semi-space-growth-factor=1', '--heap-growing-percent=50'];
 
+/** The same flags at V8's own defaults (flag-definitions.h: 2, and 0 for "not set"), the same on all three. */
+const defaultHeapFlags = ['--semi-space-growth-factor=2', '--heap-growing-percent=0'];
+
 /** V8 majors the flags were measured on: Node 20, 22 and 24. */
 const measuredV8Majors = new Set([11, 12, 13]);
 
@@ -24,4 +27,13 @@ const measuredV8Majors = new Set([11, 12, 13]);
  */
 export function heapFlagsFor(v8Version: string): string[] {
   return measuredV8Majors.has(Number.parseInt(v8Version, 10)) ? heapFlags : [];
+}
+
+/**
+ * The V8 flags that put back what heapFlagsFor set, for a V8 of version `v8Version`. A code cache is
+ * accepted only under the flags it was made under: with V8's own values back when the session ends, the
+ * launcher's caches (made at exit) match the next run's start again.
+ */
+export function defaultHeapFlagsFor(v8Version: string): string[] {
+  return measuredV8Majors.has(Number.parseInt(v8Version, 10)) ? defaultHeapFlags : [];
 }

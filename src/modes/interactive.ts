@@ -11,7 +11,12 @@ import { maskSecrets } from '../text/mask.js';
 import { TranscriptWriter } from '../record/transcript-writer.js';
 import type { Connection } from '../core/connection.js';
 import { describeHandshake, negotiationNotes } from './handshake-view.js';
-import { heapFlagsFor } from './heap-flags.js';
+import { defaultHeapFlagsFor, heapFlagsFor } from './heap-flags.js';
+// The screen's store and what it needs, in the program (no React, no ink): the session creates the store
+// and starts the connection before it loads the screen.
+import { SessionStore } from '../ui/session/session-store.js';
+import { defaultLogLimits } from '../ui/log/log-buffer.js';
+import { inputHint } from '../ui/log/protocol-entry.js';
 
 /** Typed messages wait this long for a connection before they are dropped and shown as such, ms. */
 export const defaultTypedDeadlineMs = 30_000;
@@ -26,11 +31,6 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   // Written through an alias: a bundler that defines process.env.NODE_ENV at build time leaves this alone.
   const env = process.env;
   env.NODE_ENV ??= 'production';
-  // V8's heap sizing for a long session under a flood, on the V8s it was measured on (heap-flags.ts).
-  for (const flag of heapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
-  // The screen (ink, React, the components) loads only now: pipe and script runs never pay for it. The
-  // NODE_ENV above must be set first, for a run from source: React picks its build when it loads.
-  const ui = await import('../ui/screen.js');
   // Saved messages for /send, /save, /saved. Read whole before the screen changes: a malformed config or
   // project wsx.json stops the session here with its FILE:LINE line (exit 2), never half-loaded.
   const messages = MessageStore.load({
@@ -38,7 +38,6 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     projectFile: projectFile(process.cwd()),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
   });
-  const hasColour = ui.colourFor(process.env);
 
   // --record FILE: created before the screen opens, so a file that cannot be written stops the session
   // with its one stderr line (exit 2) instead of behind the alternate screen. A full disk later is a
@@ -80,15 +79,15 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   });
   const isLens = !options.isInline;
   const contract = options.contract?.contract;
-  const store = new ui.SessionStore(conn, {
+  const store = new SessionStore(conn, {
     showPingPong: options.showPingPong,
     ...(proto ? { proto } : {}),
     ...(contract ? { contract } : {}),
     ...(isLens
       ? {
           logLimits: {
-            ...ui.defaultLogLimits,
-            maxEntries: options.scrollback ?? ui.defaultLogLimits.maxEntries,
+            ...defaultLogLimits,
+            maxEntries: options.scrollback ?? defaultLogLimits.maxEntries,
           },
         }
       : {}),
@@ -99,12 +98,53 @@ export async function runInteractive(options: Options): Promise<Outcome> {
       at: Date.now(),
       text: `wsx demo: echo server on ${url}; Enter sends, Tab goes to the log, ? there lists keys`,
     });
-  if (proto) store.add({ kind: 'info', at: Date.now(), text: ui.inputHint(proto.codec.name) });
+  if (proto) store.add({ kind: 'info', at: Date.now(), text: inputHint(proto.codec.name) });
   noteWriteError = (text) => store.add({ kind: 'state', at: Date.now(), text, tone: 'warn' });
   // Flags this session ignores are said here, in the screen: written to stderr before the alternate
   // screen opened, they were hidden until the session ended.
   if (!options.isQuiet)
     for (const text of options.warnings) store.add({ kind: 'state', at: Date.now(), text, tone: 'warn' });
+  conn.on('handshake', (info) => {
+    const at = Date.now();
+    if (options.showHandshake) {
+      const lines = describeHandshake(info, options.secretHeaders).map((line) =>
+        maskSecrets(line, options.secrets),
+      );
+      store.add({ kind: 'info', at, text: lines.join('\n') });
+    }
+    const offered = {
+      protocols: options.connection.protocols ?? [],
+      compress: options.connection.compress === true,
+    };
+    // A subprotocol that --proto offered (graphql-transport-ws) is no news; one the user offered with -s is.
+    const isProtoChoice = proto !== undefined && offered.protocols.length === 0;
+    for (const text of negotiationNotes(isProtoChoice ? { ...info, protocol: '' } : info, offered))
+      store.add({ kind: 'info', at, text });
+  });
+  if (options.isInsecure)
+    store.add({
+      kind: 'state',
+      at: Date.now(),
+      text: 'TLS certificate verification is off (-k)',
+      tone: 'warn',
+    });
+  // The connection starts before the screen loads (~100 ms of the launch, measured): its handshake goes on
+  // meanwhile. The store above already listens, so nothing the server sends first is missed. One turn of
+  // the event loop lets the socket connect and send its upgrade request before the screen's load holds
+  // the thread.
+  conn.start();
+  await new Promise((resolve) => setImmediate(resolve));
+  // The screen (ink, React, the components) loads only now: pipe and script runs never pay for it. The
+  // NODE_ENV above must be set first, for a run from source: React picks its build when it loads.
+  let ui: typeof import('../ui/screen.js');
+  try {
+    ui = await import('../ui/screen.js');
+  } catch (err) {
+    store.dispose();
+    await conn.close(1000);
+    throw err;
+  }
+  const hasColour = ui.colourFor(process.env);
   // The demo's port changes every run: its history is keyed by a fixed name so it is found again.
   const historyFile = ui.historyPath(options.isDemo ? 'wsx-demo' : displayUrl, process.env);
   let hasReportedHistoryError = false;
@@ -117,6 +157,12 @@ export async function runInteractive(options: Options): Promise<Outcome> {
   process.stdout.write(terminalModes);
   const restoreTerminal = () => process.stdout.write(terminalRestore);
   process.once('exit', restoreTerminal);
+  // V8's heap sizing for a long session under a flood, on the V8s it was measured on (heap-flags.ts),
+  // from the first frame to the last: the program and the screen loaded under V8's own flags, and are back
+  // under them when the launcher makes their code caches at exit. A cache is accepted only under the flags
+  // it was made under; a session used to make none for the program (and the program's cache made by a
+  // pipe run was the only one a session could use).
+  for (const flag of heapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
   const app = ui.mount(
     {
       hasColour,
@@ -152,32 +198,8 @@ export async function runInteractive(options: Options): Promise<Outcome> {
     // times a second, so Ink may draw a key's echo as soon as React has it.
     { exitOnCtrlC: false, patchConsole: false, maxFps: 1000 },
   );
-  conn.on('handshake', (info) => {
-    const at = Date.now();
-    if (options.showHandshake) {
-      const lines = describeHandshake(info, options.secretHeaders).map((line) =>
-        maskSecrets(line, options.secrets),
-      );
-      store.add({ kind: 'info', at, text: lines.join('\n') });
-    }
-    const offered = {
-      protocols: options.connection.protocols ?? [],
-      compress: options.connection.compress === true,
-    };
-    // A subprotocol that --proto offered (graphql-transport-ws) is no news; one the user offered with -s is.
-    const isProtoChoice = proto !== undefined && offered.protocols.length === 0;
-    for (const text of negotiationNotes(isProtoChoice ? { ...info, protocol: '' } : info, offered))
-      store.add({ kind: 'info', at, text });
-  });
-  if (options.isInsecure)
-    store.add({
-      kind: 'state',
-      at: Date.now(),
-      text: 'TLS certificate verification is off (-k)',
-      tone: 'warn',
-    });
-  conn.start();
   await app.waitUntilExit();
+  for (const flag of defaultHeapFlagsFor(process.versions.v8)) setFlagsFromString(flag);
   process.off('exit', restoreTerminal);
   restoreTerminal();
   store.dispose();

@@ -85,7 +85,7 @@ export class LineReporter {
    */
   receivedProtocol(msg: ProtocolMessage): void {
     const isData = msg.kind !== 'complete';
-    const checked = isData ? this.checked('received', msg.text) : {};
+    const checked = isData ? this.checked('received', msg.text, msg.answers) : {};
     if (this.options.isJsonl) {
       this.event(isData ? 'recv' : 'complete', {
         ...(isData ? { type: 'text', data: msg.text, kind: msg.kind } : {}),
@@ -182,8 +182,12 @@ export class LineReporter {
   }
 
   /** --asyncapi's verdict on a text message, as the --jsonl field; nothing without a contract. */
-  private checked(direction: 'received' | 'sent', text: string): { contract?: ContractField } {
-    return this.contract ? { contract: this.contract.check(direction, text) } : {};
+  private checked(
+    direction: 'received' | 'sent',
+    text: string,
+    answers?: string,
+  ): { contract?: ContractField } {
+    return this.contract ? { contract: this.contract.check(direction, text, answers) } : {};
   }
 
   /** A message's --jsonl fields: its type, and its data as text or in the --binary-out encoding. */

@@ -55,6 +55,8 @@ export interface ProtocolMessage {
   isError?: boolean;
   /** The request, ack or operation this answers. */
   id?: string | number;
+  /** jsonrpc, cdp: the method of the request this response answers (when it answers one of ours). */
+  answers?: string;
   /** Round trip from our request to this answer, ms. */
   rttMs?: number;
   /** The lens's one-line summary, when the codec words it itself (Phoenix: `room:lobby new_msg {…}`). */

@@ -150,7 +150,7 @@ export function jsonRpcCodec(dialect: JsonRpcDialect = dialects.jsonrpc): Codec 
         text: shown,
         json: r,
         ...(id === undefined ? {} : { id }),
-        ...(req ? { rttMs: now - req.sentAt } : {}),
+        ...(req ? { rttMs: now - req.sentAt, answers: req.method } : {}),
         ...(isError ? { isError: true } : {}),
         frame,
       };

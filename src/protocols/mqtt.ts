@@ -36,10 +36,26 @@ interface Pending {
   sentAt: number;
 }
 
-/** A received PUBLISH as the user sees it: topic and payload (text when it is UTF-8), QoS, retain. */
-export function publishJson(p: { topic: string; payload: string | Buffer; qos: number; retain: boolean }) {
+/**
+ * A received PUBLISH as the user sees it: topic and payload (text when it is UTF-8), QoS, retain, and the
+ * MQTT 5 user properties when it has any (a value is an array when a name repeats).
+ */
+export function publishJson(p: {
+  topic: string;
+  payload: string | Buffer;
+  qos: number;
+  retain: boolean;
+  properties?: { userProperties?: Record<string, string | string[]> };
+}) {
   const payload = typeof p.payload === 'string' ? p.payload : textOrBinary(p.payload);
-  return { topic: p.topic, payload, qos: p.qos, retain: p.retain };
+  const userProperties = p.properties?.userProperties;
+  return {
+    topic: p.topic,
+    payload,
+    qos: p.qos,
+    retain: p.retain,
+    ...(userProperties && Object.keys(userProperties).length > 0 ? { userProperties } : {}),
+  };
 }
 
 function qosOf(value: string): QoS {

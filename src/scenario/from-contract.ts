@@ -11,7 +11,7 @@ const replyWithin = '5s';
 export function starterScenario(plan: ChannelPlan, documentPath: string): string {
   const lines = [
     `# A starter scenario for channel ${plan.channel} of ${documentPath}, written by wsx scenario: edit freely.`,
-    '# Every message sent and received is checked against the document; a violation fails the run (exit 7).',
+    '# Every message sent and received is checked against the document: each violation is said on stderr, and fails the run (exit 7) with --contract strict.',
     `asyncapi ${documentPath}`,
     plan.url === undefined
       ? '# connect URL (the document names no WebSocket server for this channel: add one, or pass --url)'

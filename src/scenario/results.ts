@@ -14,8 +14,8 @@ export interface StepSettings {
   stepTimeoutMs: number;
   /** Aborting ends the run at once; a numeric reason is the exit code (130 for SIGINT). */
   signal?: AbortSignal;
-  /** --asyncapi: every text message sent and received is checked; a violation fails the file (exit 7). */
-  contract?: { file: string; contract: Contract };
+  /** --asyncapi: every text message sent and received is checked; with isStrict a violation fails the file (exit 7). */
+  contract?: { file: string; contract: Contract; isStrict: boolean };
 }
 
 export interface RunSettings extends StepSettings {

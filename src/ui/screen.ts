@@ -6,10 +6,7 @@ import { render, type Instance, type RenderOptions } from 'ink';
 import React from 'react';
 import { App, type AppProps } from './App.js';
 
-export { SessionStore } from './session/session-store.js';
 export { appendHistory, historyPath, loadHistory } from './session/history-file.js';
-export { defaultLogLimits } from './log/log-buffer.js';
-export { inputHint } from './log/protocol-entry.js';
 
 /**
  * Whether the screen draws in colour. chalk honours --no-color but not NO_COLOR (no-color.org: set and not

@@ -304,3 +304,90 @@ describe('checking messages', () => {
     });
   });
 });
+
+/** JSON-RPC over one channel: `call` (any method, a generic request), `tick` (a notification), `answer`. */
+const rpcYaml = `
+asyncapi: 2.6.0
+info: { title: Rpc, version: 1.0.0 }
+channels:
+  /rpc:
+    publish:
+      message:
+        name: call
+        payload:
+          type: object
+          required: [method]
+          properties: { method: { type: string }, params: { type: array } }
+    subscribe:
+      message:
+        oneOf:
+          - name: tick
+            payload:
+              type: object
+              required: [method, params]
+              properties: { method: { const: tick }, params: { type: object, required: [n] } }
+          - name: answer
+            payload: { type: object, required: [id, result], properties: { result: { type: number } } }
+`;
+
+describe('checking JSON-RPC messages (--proto jsonrpc)', () => {
+  const rpc = () => load({ text: rpcYaml, url: 'ws://x/rpc', proto: 'jsonrpc' });
+
+  it('lets a generic request message (a method of any name) take any method: valid or invalid, not unknown', () => {
+    const v = rpc().check('sent', '{"jsonrpc":"2.0","method":"anything","params":[1],"id":1}');
+    expect(v).toMatchObject({ isValid: true, message: 'call' });
+    expect(rpc().check('sent', '{"method":"anything","params":{},"id":1}')).toEqual({
+      isValid: false,
+      message: 'call',
+      errors: [{ path: '$.params', message: 'must be array (got {})' }],
+    });
+  });
+
+  it('checks a notification against the message its method names, its errors its own', () => {
+    const v = rpc().check('received', '{"method":"tick","params":{}}');
+    expect(v).toMatchObject({
+      isValid: false,
+      message: 'tick',
+      errors: [{ path: '$.params', message: "must have required property 'n'" }],
+    });
+    expect(v.isClosest).toBeUndefined();
+  });
+
+  it('checks an error response against every message when the document names no error message', () => {
+    const v = rpc().check('received', '{"id":1,"error":{"code":-1,"message":"no"}}', 'anything');
+    expect(v).toMatchObject({ isValid: false, isClosest: true });
+    expect(v.isUnknown).toBeUndefined();
+  });
+
+  it('picks a Socket.IO event by the message key or messageId as well as its name', () => {
+    const doc = rpcYaml
+      .replace('- name: tick', '- messageId: tickId\n            name: tick')
+      .replace('/rpc:', '/socket.io/:');
+    const c = load({ text: doc, url: 'ws://x/socket.io/', proto: 'socketio' });
+    const v = c.check('received', '["tickId",{"method":"tick","params":{}}]');
+    expect(v).toMatchObject({ isValid: false, message: 'tick', errors: [{ path: '$.params' }] });
+    // Picked by its messageId, not the closest of every candidate.
+    expect(v.isClosest).toBeUndefined();
+  });
+});
+
+describe('checking a JSON-RPC batch wsx sends', () => {
+  const rpc = () => load({ text: rpcYaml, url: 'ws://x/rpc', proto: 'jsonrpc' });
+
+  it('checks each request on its own and names the one that breaks the document by its index', () => {
+    expect(
+      rpc().check('sent', '[{"method":"a","params":[1],"id":1},{"method":"b","params":[],"id":2}]'),
+    ).toEqual({
+      isValid: true,
+      message: 'call, call',
+      errors: [],
+    });
+    expect(
+      rpc().check('sent', '[{"method":"a","params":[1],"id":1},{"method":"b","params":{},"id":2}]'),
+    ).toMatchObject({
+      isValid: false,
+      message: 'call',
+      errors: [{ path: '$[1].params', message: 'must be array (got {})' }],
+    });
+  });
+});

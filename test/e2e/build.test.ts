@@ -138,6 +138,19 @@ describe('the bundled build (npm run build)', () => {
     expect(screen).not.toMatch(/node_modules\/(react-devtools-core|ink\/build\/devtools\.js)/);
   });
 
+  it("holds yoga-layout's WebAssembly once in the screen (~96 KiB of base64 the loader no longer reads)", () => {
+    const screen = readFileSync(join(dist, 'ui/screen.cjs'), 'utf8');
+    // "\0asm", the WebAssembly magic number, in base64.
+    expect(screen.match(/"AGFzbQ[A-Za-z0-9+/=]+"/g)).toHaveLength(1);
+  });
+
+  it("builds the screen with wsx's grapheme segmenter in place of every Intl.Segmenter (ICU's made only when text needs it)", () => {
+    const screen = readFileSync(join(dist, 'ui/screen.cjs'), 'utf8');
+    // ink, string-width, slice-ansi, ansi-tokenize and the input line each make one.
+    expect(screen.match(/new GraphemeSegmenter\(/g)?.length).toBeGreaterThanOrEqual(5);
+    expect(screen).not.toMatch(/new Intl\.Segmenter\b/);
+  });
+
   it('puts no class into both bundles, except those that never cross from one to the other', () => {
     // The program (dist/cli/wsx*.cjs) and dist/ui/screen.cjs each hold their own copy of a module both import: an error
     // thrown by one copy's class is not `instanceof` the other's (a mistyped --proto line once crashed the

@@ -1,11 +1,14 @@
-// AsyncAPI messages inside a protocol's envelope: STOMP frames carry headers, Socket.IO events name the message.
+// AsyncAPI messages inside a protocol's envelope: STOMP frames and MQTT 5 publishes carry headers, Socket.IO
+// events name the message.
 
+import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { runWsx } from '../helpers/run-wsx.js';
+import { collect, runWsx, spawnWsx, waitForOutput } from '../helpers/run-wsx.js';
+import { startMqtt5Server } from '../protocols/mqtt5-server.js';
 import { startStompServer } from '../protocols/stomp-server.js';
 import { startSocketIo } from '../protocols/servers.js';
 
@@ -39,10 +42,13 @@ describe('--asyncapi with --proto stomp', () => {
     const server = await startStompServer(defer);
     const doc = join(mkdtempSync(join(tmpdir(), 'wsx-headers-')), 'orders.yaml');
     writeFileSync(doc, ordersYaml);
-    const result = await runWsx(['--proto', 'stomp', server.url, '--asyncapi', doc, '-q', '--jsonl'], {
-      input:
-        'subscribe /q\nsend /q content-type:application/json {"id":1}\nsend /q content-type:text/plain {"id":2}\n',
-    });
+    const result = await runWsx(
+      ['--proto', 'stomp', server.url, '--asyncapi', doc, '--contract', 'strict', '-q', '--jsonl'],
+      {
+        input:
+          'subscribe /q\nsend /q content-type:application/json {"id":1}\nsend /q content-type:text/plain {"id":2}\n',
+      },
+    );
     // The text/plain order, once sent and once received; SUBSCRIBE is a control frame, not a message.
     expect(result.stderr).toBe(`wsx: 2 messages broke the contract (${doc}, channel orders)\n`);
     expect(result.code).toBe(7);
@@ -95,7 +101,7 @@ describe('--asyncapi with --proto socketio', () => {
     const { url } = await startSocketIo(defer);
     const doc = join(mkdtempSync(join(tmpdir(), 'wsx-sio-')), 'chat.yaml');
     writeFileSync(doc, chatYaml);
-    const result = await runWsx(['--proto', 'socketio', url, '--asyncapi', doc], {
+    const result = await runWsx(['--proto', 'socketio', url, '--asyncapi', doc, '--contract', 'strict'], {
       input: '["echo",{"x":1}]\n["echo",{"x":"no"}]\n',
     });
     expect(result.stderr).toBe(
@@ -103,6 +109,90 @@ describe('--asyncapi with --proto socketio', () => {
         'wsx: contract: sent echo invalid: $.x: must be integer (got "no")',
         'wsx: contract: received echo invalid: $.x: must be integer (got "no")',
         `wsx: 2 messages broke the contract (${doc}, channel root)`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(7);
+  });
+});
+
+/** Readings over MQTT 5: the publish's payload is the payload, its user properties are the headers. */
+const readingsYaml = `
+asyncapi: 3.0.0
+info: { title: Readings, version: 1.0.0 }
+channels:
+  mqtt:
+    address: /mqtt
+    messages:
+      reading:
+        name: reading
+        headers:
+          type: object
+          required: [unit]
+          properties: { unit: { enum: [C, F] } }
+        payload: { type: number }
+operations:
+  publish: { action: send, channel: { $ref: '#/channels/mqtt' } }
+`;
+
+describe('--asyncapi with --proto mqtt (MQTT 5)', () => {
+  it("checks a publish's user properties against the message's headers schema", async () => {
+    const server = await startMqtt5Server(defer);
+    const doc = join(mkdtempSync(join(tmpdir(), 'wsx-mqtt-headers-')), 'readings.yaml');
+    writeFileSync(doc, readingsYaml);
+    const child = spawnWsx([
+      '--proto',
+      'mqtt',
+      '--init',
+      '{"protocolVersion":5}',
+      server.url,
+      '--asyncapi',
+      doc,
+      '--contract',
+      'strict',
+      '--jsonl',
+    ]);
+    const done = collect(child, { keepStdinOpen: true });
+    const subscribed = waitForOutput(child.stdout, /suback/);
+    child.stdin.write('sub sensors/+\n');
+    await subscribed;
+    // Another client publishes with user properties (MQTT 5 §3.3.2.3.7: the broker forwards them as sent).
+    const publisher = mqtt.connect(server.url, { protocolVersion: 5, reconnectPeriod: 0 });
+    defer(() => publisher.endAsync(true));
+    await new Promise((resolve) => publisher.once('connect', resolve));
+    const bothSeen = waitForOutput(child.stdout, /sensors\/2[^\n]*\n/);
+    await publisher.publishAsync('sensors/1', '21.5', { properties: { userProperties: { unit: 'C' } } });
+    await publisher.publishAsync('sensors/2', '70', { properties: { userProperties: { unit: 'K' } } });
+    await bothSeen;
+    child.stdin.end();
+    const result = await done;
+    const recv = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; kind?: string; data?: string; contract?: unknown })
+      .filter((e) => e.event === 'recv' && e.kind === 'message');
+    expect(recv.map((e) => e.data)).toEqual([
+      '{"topic":"sensors/1","payload":"21.5","qos":0,"retain":false,"userProperties":{"unit":"C"}}',
+      '{"topic":"sensors/2","payload":"70","qos":0,"retain":false,"userProperties":{"unit":"K"}}',
+    ]);
+    expect(recv.map((e) => e.contract)).toEqual([
+      { message: 'reading', valid: true, errors: [] },
+      {
+        message: 'reading',
+        valid: false,
+        errors: [
+          {
+            path: 'headers$.unit',
+            message: 'must be equal to one of the allowed values ["C","F"] (got "K")',
+          },
+        ],
+      },
+    ]);
+    // SUBSCRIBE and SUBACK are the protocol's control frames, no messages of the channel: one violation.
+    expect(result.stderr).toBe(
+      [
+        'wsx: contract: received reading invalid: headers$.unit: must be equal to one of the allowed values ["C","F"] (got "K")',
+        `wsx: 1 message broke the contract (${doc}, channel mqtt)`,
         '',
       ].join('\n'),
     );

@@ -42,6 +42,8 @@ describe.skipIf(!hasWebsockets)('the Kraken public API document against a python
       `${url}/`,
       '--asyncapi',
       krakenDoc,
+      '--contract',
+      'strict',
       '-x',
       '{"event":"subscribe","pair":["XBT/USD"],"subscription":{"name":"ticker"}}',
       '--expect',

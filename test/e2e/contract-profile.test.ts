@@ -14,9 +14,12 @@ describe('a profile with --asyncapi', () => {
   it('saves the document with the profile, and a run of the profile breaks on a message against it (exit 7)', async () => {
     const server = await serverUntilCleanup(defer, { mode: 'echo' });
     const { env, file } = configHome('wsx-contract-profile-');
-    const saved = await runWsx(['profiles', 'add', 'q', `${server.url}/quotes`, '--asyncapi', quotesDoc], {
-      env,
-    });
+    const saved = await runWsx(
+      ['profiles', 'add', 'q', `${server.url}/quotes`, '--asyncapi', quotesDoc, '--contract', 'strict'],
+      {
+        env,
+      },
+    );
     expect(saved.code).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8')).profiles.q.asyncapi).toBe(quotesDoc);
     const r = await runWsx(['@q', '-x', '{"event":"ping","reqid":"notanumber"}', '--expect', 'ping'], {

@@ -42,7 +42,7 @@ describe('wsx scenario SPEC.yaml', () => {
     expect(made.stdout).toBe(
       [
         `# A starter scenario for channel quotes of ${quotesDoc}, written by wsx scenario: edit freely.`,
-        '# Every message sent and received is checked against the document; a violation fails the run (exit 7).',
+        '# Every message sent and received is checked against the document: each violation is said on stderr, and fails the run (exit 7) with --contract strict.',
         `asyncapi ${quotesDoc}`,
         'connect ws://localhost:8080/quotes',
         'send {"event":"ping","reqid":7}',

@@ -19,7 +19,17 @@ describe.skipIf(!hasSocketIo)('an AsyncAPI 2.6 Socket.IO document against a pyth
   it('a conforming exchange exits 0 and prints every event', async () => {
     const port = await startPythonServer(defer, serverScript);
     const result = await runWsx(
-      ['--proto', 'socketio', `http://127.0.0.1:${port}`, '--asyncapi', chatDoc, '--wait', '500ms'],
+      [
+        '--proto',
+        'socketio',
+        `http://127.0.0.1:${port}`,
+        '--asyncapi',
+        chatDoc,
+        '--contract',
+        'strict',
+        '--wait',
+        '500ms',
+      ],
       { input: '["say",{"text":"hi"}]\n' },
     );
     expect(result.stderr).toBe('');
@@ -32,7 +42,17 @@ describe.skipIf(!hasSocketIo)('an AsyncAPI 2.6 Socket.IO document against a pyth
   it('names a sent event and a received one that break the document, exit 7', async () => {
     const port = await startPythonServer(defer, serverScript, '--buggy');
     const result = await runWsx(
-      ['--proto', 'socketio', `http://127.0.0.1:${port}`, '--asyncapi', chatDoc, '--wait', '500ms'],
+      [
+        '--proto',
+        'socketio',
+        `http://127.0.0.1:${port}`,
+        '--asyncapi',
+        chatDoc,
+        '--contract',
+        'strict',
+        '--wait',
+        '500ms',
+      ],
       { input: '["say",{"text":""}]\n' },
     );
     expect(result.stderr).toBe(

@@ -91,7 +91,7 @@ describe('--asyncapi in pipe mode', () => {
   it('reports each message that breaks the contract on stderr, prints every message, exits 7', async () => {
     const s = await pushingServer([valid, badPrice, unknown, '{"event":"heartbeat"}']);
     const doc = writeDoc('ticker.yaml', tickerYaml);
-    const result = await runWsx([`${s.url}/feed`, '--asyncapi', doc, '--no-input']);
+    const result = await runWsx([`${s.url}/feed`, '--asyncapi', doc, '--contract', 'strict', '--no-input']);
     expect(result.stdout).toBe([valid, badPrice, unknown, '{"event":"heartbeat"}', ''].join('\n'));
     expect(result.stderr).toBe(
       [
@@ -104,12 +104,39 @@ describe('--asyncapi in pipe mode', () => {
     expect(result.code).toBe(7);
   });
 
+  it('without --contract strict, says each break and counts them at the end, but the run’s own ending stands (exit 0)', async () => {
+    const s = await pushingServer([valid, badPrice, '{"event":"heartbeat"}']);
+    const doc = writeDoc('ticker.yaml', tickerYaml);
+    const result = await runWsx([`${s.url}/feed`, '--asyncapi', doc, '--no-input']);
+    expect(result.stdout).toBe([valid, badPrice, '{"event":"heartbeat"}', ''].join('\n'));
+    expect(result.stderr).toBe(
+      [
+        'wsx: contract: received tickerUpdate invalid: $.price: must be number (got "high")',
+        `wsx: 1 message broke the contract (${doc}, channel /feed); --contract strict fails the run on them (exit 7)`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(0);
+    // -q silences the lines; the verdicts stay in --jsonl.
+    const quiet = await runWsx([
+      `${(await pushingServer([badPrice])).url}/feed`,
+      '--asyncapi',
+      doc,
+      '--no-input',
+      '-q',
+    ]);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.code).toBe(0);
+  });
+
   it('exits 0 and says nothing when every message conforms', async () => {
     const s = await pushingServer([valid, '{"event":"heartbeat"}']);
     const result = await runWsx([
       `${s.url}/feed`,
       '--asyncapi',
       writeDoc('t.yaml', tickerYaml),
+      '--contract',
+      'strict',
       '--no-input',
     ]);
     expect(result.stderr).toBe('');
@@ -121,9 +148,12 @@ describe('--asyncapi in pipe mode', () => {
     const s = await pushingServer([]);
     s.wss.on('connection', (ws) => ws.on('message', () => ws.close(1000)));
     const doc = writeDoc('t.yaml', tickerYaml);
-    const result = await runWsx([`${s.url}/feed`, '--asyncapi', doc, '--jsonl', '-q'], {
-      input: '{"event":"subscribe","pair":"BTC","extra":1}\n',
-    });
+    const result = await runWsx(
+      [`${s.url}/feed`, '--asyncapi', doc, '--contract', 'strict', '--jsonl', '-q'],
+      {
+        input: '{"event":"subscribe","pair":"BTC","extra":1}\n',
+      },
+    );
     const events = result.stdout
       .trim()
       .split('\n')
@@ -149,6 +179,8 @@ describe('--asyncapi in pipe mode', () => {
       `${s.url}/feed`,
       '--asyncapi',
       writeDoc('t.yaml', tickerYaml),
+      '--contract',
+      'strict',
       '--asyncapi-report',
       report,
       '--no-input',
@@ -156,7 +188,13 @@ describe('--asyncapi in pipe mode', () => {
     expect(result.code).toBe(7);
     const summary = JSON.parse(readFileSync(report, 'utf8')) as Record<string, unknown>;
     expect(summary.channel).toBe('/feed');
-    expect(summary.received).toEqual({ total: 3, valid: 2, invalid: 1, byMessage: { tickerUpdate: 3 } });
+    expect(summary.received).toEqual({
+      total: 3,
+      valid: 2,
+      invalid: 1,
+      unknown: 0,
+      byMessage: { tickerUpdate: 3 },
+    });
     expect(summary.violations).toEqual([
       {
         direction: 'received',
@@ -172,7 +210,17 @@ describe('--asyncapi in pipe mode', () => {
     const s = await pushingServer(['{"event":"ticker","price":"s3cret-token"}']);
     const report = join(mkdtempSync(join(tmpdir(), 'wsx-report-')), 'report.json');
     const doc = writeDoc('t.yaml', tickerYaml);
-    const args = [`${s.url}/feed`, '--bearer-env', 'TOKEN', '--asyncapi', doc, '--asyncapi-report', report];
+    const args = [
+      `${s.url}/feed`,
+      '--bearer-env',
+      'TOKEN',
+      '--asyncapi',
+      doc,
+      '--contract',
+      'strict',
+      '--asyncapi-report',
+      report,
+    ];
     const result = await runWsx([...args, '--no-input'], { env: { TOKEN: 's3cret-token' } });
     expect(result.code).toBe(7);
     expect(result.stderr).toContain('(got "***")');
@@ -187,6 +235,8 @@ describe('--asyncapi in pipe mode', () => {
       s.url,
       '--asyncapi',
       writeDoc('t.json', tickerJson),
+      '--contract',
+      'strict',
       '--channel',
       'feed',
       '--no-input',
@@ -203,7 +253,7 @@ describe('--asyncapi in pipe mode', () => {
     let connections = 0;
     s.wss.on('connection', () => connections++);
     const doc = writeDoc('t.json', tickerJson);
-    const result = await runWsx([`${s.url}/other`, '--asyncapi', doc, '--no-input']);
+    const result = await runWsx([`${s.url}/other`, '--asyncapi', doc, '--contract', 'strict', '--no-input']);
     expect(result.stderr).toBe(
       `wsx: ${doc}: no channel matches /other: the document has feed (/v2/feed) (choose one with --channel NAME) (at #/channels)\n`,
     );
@@ -213,7 +263,7 @@ describe('--asyncapi in pipe mode', () => {
 
   it('refuses a file that is not AsyncAPI with one line naming it, exit 2', async () => {
     const doc = writeDoc('openapi.yaml', 'openapi: 3.1.0\ninfo: {}\n');
-    const result = await runWsx(['ws://127.0.0.1:9/', '--asyncapi', doc]);
+    const result = await runWsx(['ws://127.0.0.1:9/', '--asyncapi', doc, '--contract', 'strict']);
     expect(result.stderr).toBe(
       `wsx: ${doc}: not an AsyncAPI document: no "asyncapi" version field (at #/asyncapi)\n`,
     );
@@ -228,6 +278,8 @@ describe('--asyncapi in script mode', () => {
       `${s.url}/feed`,
       '--asyncapi',
       writeDoc('t.yaml', tickerYaml),
+      '--contract',
+      'strict',
       '-x',
       '{"event":"subscribe","pair":"BTC"}',
       '--expect',
@@ -244,6 +296,8 @@ describe('--asyncapi in script mode', () => {
       `${s.url}/feed`,
       '--asyncapi',
       writeDoc('t.yaml', tickerYaml),
+      '--contract',
+      'strict',
       '-x',
       '{"event":"subscribe"}',
       '--expect',
@@ -307,7 +361,7 @@ describe('--asyncapi with --proto', () => {
         },
       }),
     );
-    const result = await runWsx([s.url, '--proto', 'jsonrpc', '--asyncapi', doc], {
+    const result = await runWsx([s.url, '--proto', 'jsonrpc', '--asyncapi', doc, '--contract', 'strict'], {
       input: '{"method":"quote","params":{}}\n{"method":"quote","params":{"bad":true}}\n',
     });
     expect(result.stdout.trim().split('\n')).toHaveLength(2);
@@ -339,9 +393,12 @@ describe('loading the contract code', () => {
       env: { WSX_IMPORT_LOG: without, NODE_OPTIONS: `--import ${hook}` },
     });
     const withIt = join(dir, 'with.log');
-    await runWsx([`${s.url}/feed`, '--no-input', '--asyncapi', writeDoc('t.yaml', tickerYaml)], {
-      env: { WSX_IMPORT_LOG: withIt, NODE_OPTIONS: `--import ${hook}` },
-    });
+    await runWsx(
+      [`${s.url}/feed`, '--no-input', '--asyncapi', writeDoc('t.yaml', tickerYaml), '--contract', 'strict'],
+      {
+        env: { WSX_IMPORT_LOG: withIt, NODE_OPTIONS: `--import ${hook}` },
+      },
+    );
     expect(readFileSync(without, 'utf8')).toMatch(/dist\/cli\/main\.js/);
     expect(readFileSync(without, 'utf8')).not.toMatch(/dist\/contract\/|node_modules\/(ajv|yaml)\//);
     expect(readFileSync(withIt, 'utf8')).toMatch(
@@ -360,14 +417,17 @@ describe('--asyncapi in wsx run', () => {
       `connect ${s.url}/feed\nsend {"event":"subscribe","pair":"BTC"}\nexpect /ticker/\n`,
     );
     const doc = writeDoc('t.yaml', tickerYaml);
-    const ok = await runWsx(['run', scenario, '--asyncapi', doc]);
+    const ok = await runWsx(['run', scenario, '--asyncapi', doc, '--contract', 'strict']);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     writeFileSync(scenario, `connect ${s.url}/feed\nsend {"event":"subscribe"}\nexpect /ticker/\n`);
-    const broken = await runWsx(['run', scenario, '--asyncapi', doc]);
+    const broken = await runWsx(['run', scenario, '--asyncapi', doc, '--contract', 'strict']);
     expect(broken.stderr).toBe(
       `wsx: ${scenario}:3: expect /ticker/: 1 message broke the contract (${doc}); the first: sent subscribe invalid: $: must have required property 'pair'\n`,
     );
     expect(broken.code).toBe(7);
+    // Without --contract strict the steps decide: they passed, so the file passes.
+    const lenient = await runWsx(['run', scenario, '--asyncapi', doc]);
+    expect(lenient.code).toBe(0);
   });
 });

@@ -166,6 +166,32 @@ describe.skipIf(!hasTmux)('interactive session in tmux', () => {
     await screenShows(session, 'WSX_EXIT=0');
   }, 30_000);
 
+  it('shows every message a server sends the moment it accepts, in the lens and --inline: the connection starts before the screen loads', async () => {
+    // The session connects while the screen (ink, React) still loads; the store listens from the start.
+    const server = await serverUntilCleanup(defer);
+    server.wss.on('connection', (ws) => {
+      for (let i = 1; i <= 5; i++) ws.send(`greeting ${i}`);
+    });
+    const dir = tempDirUntilCleanup(defer, 'wsx-greeting-');
+    for (const mode of ['', '--inline']) {
+      const session = startTmux(defer, `wsx-greeting${mode}`, [100, 25]);
+      typeWsx(
+        session,
+        `CI=false NO_COLOR=1 XDG_STATE_HOME=${dir}`,
+        `${server.url} --ping-interval 0 ${mode}`,
+      );
+      const rows = [1, 2, 3, 4, 5].map((i) => `← greeting ${i}`);
+      const screen = await screenShows(session, ['● open', '↓ 5 received', ...rows]);
+      // In order, each once.
+      expect(rows.map((row) => screen.indexOf(row))).toEqual(
+        rows.map((row) => screen.indexOf(row)).sort((a, b) => a - b),
+      );
+      for (const row of rows) expect(screen.split(row).length).toBe(2);
+      tmux('send-keys', '-t', session, 'C-c', '');
+      await screenShows(session, 'WSX_EXIT=0');
+    }
+  }, 25_000);
+
   it('lens: --binary talks to a binary-only server, its text shown as text; ignored flags are said in the screen', async () => {
     // Like websockify: binary frames only; a text frame is closed with 1003 (unsupported data).
     const server = await serverUntilCleanup(defer);

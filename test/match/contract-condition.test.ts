@@ -32,4 +32,17 @@ describe('valid NAME and invalid conditions', () => {
     expect(matches(readMatcher('invalid').matcher, new Subject(text, invalid('ticker')))).toBe(true);
     expect(matches(readMatcher('invalid ticker').matcher, new Subject(text, invalid('other')))).toBe(false);
   });
+
+  it('lets neither valid nor invalid hold for a message the document has no name for (unknown)', () => {
+    const unknown = {
+      isValid: false,
+      isUnknown: true,
+      errors: [{ path: '$.method', message: 'mul names no message the document has (add)' }],
+    };
+    const text = '{"method":"mul"}';
+    expect(matches(readMatcher('invalid').matcher, new Subject(text, unknown))).toBe(false);
+    expect(explainMismatch(readMatcher('valid add').matcher, new Subject(text, unknown))).toBe(
+      'valid add: unknown: $.method: mul names no message the document has (add)',
+    );
+  });
 });

@@ -1,7 +1,8 @@
 // An MQTT 5 broker over WebSocket on 127.0.0.1 port 0, for what the aedes broker cannot do (aedes 1.x
 // refuses protocol version 5 with CONNACK 1). Packets are read and written by mqtt-packet; the broker follows
 // the MQTT 5 spec for what the tests use: CONNACK reason codes and properties, SUBACK/UNSUBACK reason codes
-// per filter, PUBLISH routing with QoS 0/1/2 and PUBACK reason codes (0x10: no matching subscribers), PINGREQ.
+// per filter, PUBLISH routing with QoS 0/1/2 (user properties forwarded) and PUBACK reason codes (0x10: no
+// matching subscribers), PINGREQ.
 // Proved faithful by mqtt5.test.ts, which drives it with the official mqtt client at protocolVersion 5.
 
 import { createServer } from 'node:http';
@@ -114,6 +115,10 @@ export async function startMqtt5Server(
                   retain: false,
                   dup: false,
                   ...(qos > 0 ? { messageId: nextId++ } : {}),
+                  // §3.3.2.3.7: the server forwards the user properties unaltered, in order.
+                  ...(packet.properties?.userProperties
+                    ? { properties: { userProperties: packet.properties.userProperties } }
+                    : {}),
                 },
                 client,
               );

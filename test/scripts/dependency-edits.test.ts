@@ -28,6 +28,7 @@ interface Modules {
   tokenize: (text: string) => unknown[];
   styledCharsFromTokens: (tokens: unknown[]) => unknown[];
   styledCharsToString: (chars: unknown[]) => string;
+  stringWidth: (text: string, options?: { ambiguousIsNarrow?: boolean }) => number;
 }
 
 const require = createRequire(import.meta.url);
@@ -41,12 +42,15 @@ const sources = {
   measureText: join(inkBuild, 'measure-text.js'),
   wrapText: join(inkBuild, 'wrap-text.js'),
   tokenize: tokenizeIndex,
+  // string-width as ink finds it (not wrap-ansi's older copy, which the build leaves alone).
+  stringWidth: createRequire(join(inkBuild, 'output.js')).resolve('string-width'),
 };
 const entry = [
   `export { default as Output } from ${JSON.stringify(sources.output)};`,
   `export { default as measureText } from ${JSON.stringify(sources.measureText)};`,
   `export { default as wrapText } from ${JSON.stringify(sources.wrapText)};`,
   `export { tokenize, styledCharsFromTokens, styledCharsToString } from ${JSON.stringify(sources.tokenize)};`,
+  `export { default as stringWidth } from ${JSON.stringify(sources.stringWidth)};`,
 ].join('\n');
 
 let work: string;
@@ -68,11 +72,12 @@ beforeAll(async () => {
   });
   bundleText = readFileSync(outfile, 'utf8');
   edited = (await import(pathToFileURL(outfile).href)) as Modules;
-  const [output, measure, wrap, tokenize] = await Promise.all([
+  const [output, measure, wrap, tokenize, width] = await Promise.all([
     import(pathToFileURL(sources.output).href),
     import(pathToFileURL(sources.measureText).href),
     import(pathToFileURL(sources.wrapText).href),
     import(pathToFileURL(sources.tokenize).href),
+    import(pathToFileURL(sources.stringWidth).href),
   ]);
   original = {
     Output: output.default,
@@ -81,6 +86,7 @@ beforeAll(async () => {
     tokenize: tokenize.tokenize,
     styledCharsFromTokens: tokenize.styledCharsFromTokens,
     styledCharsToString: tokenize.styledCharsToString,
+    stringWidth: width.default,
   };
 });
 
@@ -109,6 +115,29 @@ describe('the edited @alcalzone/ansi-tokenize', () => {
       expect(mine).toEqual(theirs);
       expect(edited.styledCharsToString(mine)).toBe(original.styledCharsToString(theirs));
     }
+  });
+});
+
+describe('the edited string-width', () => {
+  it('edits the bundle: the emoji regex built at its first use, narrow text measured as its length', () => {
+    expect(bundleText).toContain('wsxRgiEmojiRegex ??=');
+    expect(bundleText).toMatch(/ambiguousIsNarrow && \w*[iI]sNarrowText\(string\)/);
+  });
+
+  it('measures every text the same, ambiguous characters narrow or wide', () => {
+    const texts = [
+      ...lines,
+      '● open  ws://127.0.0.1:8080/  up 2.8s',
+      '── following ── 3 in buffer ── › ↑ 1 sent ↓ 1 received · … ✓ ✕ ⚠ ☺ ©',
+      'héllo wörld ñ Ωμέγα Привет ⌚ ☕ ❤️ 1️⃣ e\u0301 한글 \u200b\u00ad\t',
+      ...Array.from({ length: 0x2c00 - 0xa0 }, (_, i) => `${String.fromCharCode(0xa0 + i)}x`),
+    ];
+    for (const text of texts)
+      for (const ambiguousIsNarrow of [true, false])
+        expect([text, edited.stringWidth(text, { ambiguousIsNarrow })]).toEqual([
+          text,
+          original.stringWidth(text, { ambiguousIsNarrow }),
+        ]);
   });
 });
 

@@ -79,6 +79,12 @@ describe('App', () => {
     await waitForOutput(instance, 'unknown command /nope');
     instance.stdin.write('/binary 0001ff\r');
     await waitForOutput(instance, '→ ⟨binary 3 B⟩ 00 01 ff');
+    // The row shows once the bytes are written to the socket, the server reads them a moment later.
+    await until(
+      () => s.received.length > 0,
+      2000,
+      () => 'the server to receive the bytes',
+    );
     expect(s.received).toEqual(['<binary 3>']);
   });
 

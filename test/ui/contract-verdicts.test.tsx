@@ -5,7 +5,7 @@ import { cleanupAfterEach, serverUntilCleanup } from '../helpers/cleanup.js';
 import { renderApp } from '../helpers/app.js';
 import { SessionStore } from '../../src/ui/session/session-store.js';
 import { Connection } from '../../src/core/connection.js';
-import { type TestServer } from '../helpers/servers.js';
+import { until, type TestServer } from '../helpers/servers.js';
 import { stateReached } from '../helpers/connection.js';
 import { frameShows } from '../helpers/ink.js';
 import { loadContract, type Contract } from '../../src/contract/index.js';
@@ -75,6 +75,12 @@ describe('contract verdicts in the lens', () => {
     instance.stdin.write('\x1b[A');
     instance.stdin.write('\r');
     await frameShows(instance, '→ ✗ {"event":"subscribe","pair":"btc"}');
+    // The row shows once the line is written to the socket, the server reads it a moment later.
+    await until(
+      () => server.received.length > 0,
+      2000,
+      () => 'the server to receive the line',
+    );
     expect(server.received).toEqual(['{"event":"subscribe","pair":"btc"}']);
   });
 });

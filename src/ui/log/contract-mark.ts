@@ -31,7 +31,7 @@ export function markOf(
 
 function fromVerdict(v: MessageVerdict): ContractMark {
   return {
-    verdict: v.isValid ? 'valid' : 'invalid',
+    verdict: v.isUnknown ? 'unknown' : v.isValid ? 'valid' : 'invalid',
     ...(v.message === undefined ? {} : { message: v.message }),
     ...(v.description === undefined ? {} : { description: v.description }),
     errors: v.errors,

@@ -1,4 +1,6 @@
-// Collects a connection's events for the UI and publishes a new view at most ~30 times a second.
+// Collects a connection's events for the UI and publishes a new view at most ~30 times a second: news after
+// a quiet spell at once, news within a flush period of the last view at the period's end, and a change of
+// the connection's state at once whatever came before it.
 
 import type { Connection } from '../../core/connection.js';
 import type { Contract } from '../../contract/index.js';
@@ -67,6 +69,9 @@ export class SessionStore {
   private pending: LogEntry[] = [];
   private skipped = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** this.now() at which the pending flush runs, and at which the last one ran. */
+  private flushDueAt = 0;
+  private lastFlushAt = -Infinity;
   private readonly ticker: NodeJS.Timeout;
   private readonly detach: () => void;
   private readonly flushMs: number;
@@ -155,7 +160,9 @@ export class SessionStore {
     listen('state', (change) => {
       const described = describeStateChange(change);
       if (described) this.add({ kind: 'state', at: this.now(), ...described });
-      else this.schedule();
+      // The status line's "● open" is what a user waits for after starting a session: it waited up to a
+      // whole flush period (33 ms) behind the view that showed "connecting".
+      this.schedule({ isUrgent: true });
       // Lines a codec held for its opening (a Socket.IO CONNECT, a graphql-ws ack) never reached the
       // queue, so no `dropped` event names them: say so once the connection has ended for good. The
       // ProtocolSession listened first and has counted them by now.
@@ -229,15 +236,30 @@ export class SessionStore {
     this.listeners.clear();
   }
 
-  private schedule(): void {
-    if (this.flushTimer) return;
+  /**
+   * Publishes a new view once `flushMs` have passed since the last one, or on the next turn of the event
+   * loop when that is already so or the change `isUrgent`. Events of one turn share a view either way.
+   * (Each view used to wait a full period after its first event: a message after a quiet spell, or the
+   * session's first view, showed 33 ms late.)
+   */
+  private schedule({ isUrgent = false } = {}): void {
+    const now = this.now();
+    const dueAt = isUrgent
+      ? now
+      : Math.max(now, Math.min(this.lastFlushAt + this.flushMs, now + this.flushMs));
+    if (this.flushTimer) {
+      if (this.flushDueAt <= dueAt) return;
+      clearTimeout(this.flushTimer);
+    }
+    this.flushDueAt = dueAt;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
+      this.lastFlushAt = this.now();
       const isNew = this.hasNewEntries || this.pending.length > 0 || this.skipped > 0;
       this.hasNewEntries = false;
       this.view = this.buildView(this.view.entriesVersion + (isNew ? 1 : 0));
       for (const listener of this.listeners) listener();
-    }, this.flushMs);
+    }, dueAt - now);
   }
 
   private buildView(entriesVersion: number): SessionView {

@@ -24,14 +24,56 @@ describe('SessionStore', () => {
       const { conn, store, publishes } = setup();
       for (let i = 1; i <= 1000; i++) conn.emit('message', message(i));
       expect(publishes()).toBe(0);
-      vi.advanceTimersByTime(19);
-      expect(publishes()).toBe(0);
-      vi.advanceTimersByTime(1); // the 20 ms flush period
+      // After a quiet spell the burst is news at once, on the next turn of the event loop.
+      vi.advanceTimersByTime(1);
       expect(publishes()).toBe(1);
       // Two more flush periods: no second view for the same burst.
       vi.advanceTimersByTime(40);
       expect(publishes()).toBe(1);
       expect(store.getView().entriesVersion).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('publishes at most one view per flush period under a steady stream of messages', () => {
+    vi.useFakeTimers();
+    try {
+      const { conn, publishes } = setup();
+      conn.emit('message', message(0));
+      vi.advanceTimersByTime(1);
+      expect(publishes()).toBe(1);
+      // A message every ms for 200 ms after that view: one view per 20 ms period, each at its end.
+      for (let ms = 1; ms <= 200; ms++) {
+        conn.emit('message', message(ms));
+        vi.advanceTimersByTime(1);
+        if (ms === 18) expect(publishes()).toBe(1);
+        if (ms === 20) expect(publishes()).toBe(2);
+      }
+      expect(publishes()).toBeGreaterThanOrEqual(10);
+      expect(publishes()).toBeLessThanOrEqual(11);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('publishes a change of the connection state at once, even within a flush period of the last view', () => {
+    vi.useFakeTimers();
+    try {
+      const { conn, store, publishes } = setup();
+      conn.emit('message', message(1));
+      vi.advanceTimersByTime(1);
+      expect(publishes()).toBe(1);
+      conn.emit('message', message(2)); // waits for the end of the period
+      vi.advanceTimersByTime(2);
+      expect(publishes()).toBe(1);
+      conn.emit('state', { from: 'connecting', to: 'open', reason: 'handshake complete', attempt: 1 });
+      vi.advanceTimersByTime(1);
+      expect(publishes()).toBe(2);
+      // The message and the state change shared that view: nothing is left for the period's end.
+      vi.advanceTimersByTime(40);
+      expect(publishes()).toBe(2);
+      expect(store.getView().entriesVersion).toBe(2);
     } finally {
       vi.useRealTimers();
     }
