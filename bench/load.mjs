@@ -290,6 +290,8 @@ const push = rows.push.bind(rows);
 rows.push = (row) => (console.log(`  ${row[0]}: ${row[1]}`), push(row));
 /** Artillery's CPU for a run of one idle connection: its start-up, included in its per-CPU-second figure. */
 let artilleryStartCpuMs;
+/** The memory row's figures (KiB per idle connection), for the bare-socket row's ratios. */
+let idleKiB;
 /** wsx's figures of rows 1 and 2, for the Tsung rows beside them. */
 let wsxIdleKiB;
 let wsxEchoPerCpuS;
@@ -362,7 +364,26 @@ let wsxEchoPerCpuS;
       '<= 0.5x',
     ]);
   artilleryStartCpuMs = per.artilleryStartCpuMs;
+  idleKiB = per;
   wsxIdleKiB = per.wsx;
+}
+
+// 1b. The bare-socket floor: the same N plain TCP connections (`net.connect`, no handshake) from the same
+// source addresses, measured the same way. No WebSocket client in this runtime can cost less than this.
+{
+  const server = await echoServer();
+  const url = `ws://127.0.0.1:${server.port}`;
+  const bare = (n) =>
+    runClient([node, join(root, 'bench/raw-socket.mjs'), url, String(n), '2000', sources.join(',')]);
+  const one = await bare(1);
+  const many = await bare(conns);
+  server.stop();
+  const perConn = (many.maxRssKiB - one.maxRssKiB) / (conns - 1);
+  rows.push([
+    `client memory per idle connection at ${conns}, bare TCP socket`,
+    `bare socket ${fmt(perConn)} KiB; wsx ${fmt(idleKiB.wsx / perConn, 2)}x it, raw ws ${fmt(idleKiB.raw / perConn, 2)}x it; sockets opened ${JSON.parse(many.stdout || '{}').opened}`,
+    '(floor)',
+  ]);
 }
 
 // 2. Echo round trips per second per client CPU second, 1,000 connections, RTT recorded.

@@ -1,9 +1,10 @@
 // wsx load's engine: opens many cheap connections on one shared ticker, sends on an open-model schedule,
 // pairs replies with their sends and records latencies in histograms. No UI, no stdio: the mode reports.
 //
-// Cheap means: plain ws sockets without the core Connection's per-socket heartbeat, queue and timers
-// (one ticker serves every connection), permessage-deflate off unless asked, and one shared Map for the
-// sends awaiting a reply instead of an object per connection.
+// Cheap means: lean connections (lean-client.ts: a socket and one small object each, ws only where they
+// do not apply) without the core Connection's per-socket heartbeat, queue and timers (one ticker serves
+// every connection), permessage-deflate off unless asked, one sink for every connection's events instead
+// of closures per connection, and one shared Map for the sends awaiting a reply.
 
 import type { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +14,7 @@ import type { Codec, CodecContext, ProtocolMessage } from '../protocols/codec.js
 import { lookup, type JsonPath } from '../match/matcher.js';
 import { LoadMeasures, type LoadDriver } from './measures.js';
 import type { MessageMaker } from './message.js';
+import { LeanClient, leanUnsupported, type LoadConn, type LoadSink } from './lean-client.js';
 import { roundTripStart, SendSchedule } from './schedule.js';
 import { targetAt, type Stage } from './stages.js';
 
@@ -70,7 +72,8 @@ export interface LoadHooks {
 }
 
 interface LoadSocket {
-  ws: WebSocket;
+  /** A lean connection (lean-client.ts), or a ws WebSocket where the lean one does not apply. */
+  conn: LoadConn;
   /** {{conn}}: the connection's global number. */
   index: number;
   seq: number;
@@ -157,6 +160,17 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   private awaitingTotal = 0;
   /** The round-trip start of the send being handed to a codec: its frames' round trips start there. */
   private sendingScheduledAt: number | undefined;
+  /** The lean connections' shared settings, or undefined when these options need ws (leanUnsupported). */
+  private readonly lean: LeanClient<LoadSocket> | undefined;
+  /** Resolves closeAll's wait once the last socket is closed. */
+  private allClosed: (() => void) | undefined;
+  /** What every connection reports to: one object per run, so a connection carries no closures of its own. */
+  private readonly sink: LoadSink<LoadSocket> = {
+    open: (socket) => this.onSocketOpen(socket),
+    message: (socket, data, isBinary) => this.onMessage(socket, data, isBinary),
+    error: (socket, err) => this.onSocketError(socket, err),
+    close: (socket, code, reason) => this.onSocketClose(socket, code, reason),
+  };
 
   constructor(
     private readonly plan: LoadPlan,
@@ -167,6 +181,10 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
     // Half a tick's lead: each send leaves at the tick nearest its time (see SendSchedule).
     this.schedule = new SendSchedule(0, tickMs / 2);
     this.counts.target = plan.stages ? Math.max(...plan.stages.map((s) => s.target), 0) : plan.connections;
+    this.lean =
+      leanUnsupported(plan.url, plan.protocols, plan.wsOptions) === undefined
+        ? new LeanClient(plan.url, plan.protocols, plan.wsOptions, this.sink)
+        : undefined;
   }
 
   /** Connections open now. */
@@ -190,13 +208,8 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
     } catch (err) {
       return classifyError(err);
     }
-    return new Promise((resolve) => {
-      // With a codec the probe waits for the protocol's opening too: a refused namespace fails fast.
-      if (socket.codec) socket.settled = resolve;
-      else socket.ws.once('open', () => resolve(undefined));
-      socket.ws.once('error', (err) => resolve(classifyError(err)));
-      if (!socket.codec) socket.ws.once('close', () => resolve(undefined));
-    });
+    // Settled by the socket's open (with a codec: the protocol's opening), its first error, or its close.
+    return new Promise((resolve) => (socket.settled = resolve));
   }
 
   /** Runs the plan to its end (or until stop()); resolves when every socket is closed. */
@@ -261,7 +274,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
     while (target < this.peakTarget && this.open.length > target) {
       const socket = this.open.pop()!;
       socket.isClosing = true;
-      socket.ws.close(1000, 'load stage ramp-down');
+      socket.conn.close(1000, 'load stage ramp-down');
     }
   }
 
@@ -300,7 +313,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       } else if (key !== undefined && this.pending.size < maxPending) {
         this.pending.set(`${socket.index} ${key}`, from);
       }
-      socket.ws.send(text);
+      socket.conn.send(text);
       this.counts.sent++;
     }
   }
@@ -326,10 +339,10 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
   private contextOf(socket: LoadSocket): CodecContext {
     return (socket.ctx ??= {
       send: (frame, onWritten) => {
-        socket.ws.send(frame);
+        socket.conn.send(frame);
         onWritten?.(this.sendingScheduledAt ?? this.elapsedMs());
       },
-      sendOwn: (frame) => socket.ws.send(frame),
+      sendOwn: (frame) => socket.conn.send(frame),
       deliver: (msg) => this.onDecoded(socket, msg),
       ready: () => this.onOpened(socket),
       keepAlive: () => {},
@@ -337,7 +350,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       detail: () => {},
       reconnect: (why) => this.failSocket(socket, why),
       fail: (err) => this.failSocket(socket, err),
-      protocol: () => socket.ws.protocol,
+      protocol: () => socket.conn.protocol,
       now: () => this.elapsedMs(),
       setTimer: (ms, fn) => {
         const timer = setTimeout(fn, ms);
@@ -365,7 +378,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
 
   /** A connection ready for the run's sends: the socket's open, or the protocol's opening with a codec. */
   private onOpened(socket: LoadSocket): void {
-    socket.settled?.(undefined);
+    settle(socket, undefined);
     if (socket.isOpen || socket.hasFailed) return;
     this.connecting--;
     socket.isOpen = socket.hasOpened = true;
@@ -374,7 +387,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
     this.recordConnect(ms);
     if (this.isStopping || this.lifetime.signal.aborted) {
       socket.isClosing = true;
-      socket.ws.close(1001);
+      socket.conn.close(1001);
       return;
     }
     this.open.push(socket);
@@ -383,7 +396,7 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
 
   /** The protocol refused or gave up on a connection: counted once under `kind`, the socket cut off. */
   private failSocket(socket: LoadSocket, err: WsxError): void {
-    socket.settled?.(err);
+    settle(socket, err);
     if (socket.hasFailed) return;
     const wasConnecting = !socket.isOpen;
     socket.hasFailed = true;
@@ -393,34 +406,23 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       if (wasConnecting) this.counts.failed++;
       this.countError(err.kind);
     }
-    socket.ws.terminate();
+    socket.conn.terminate();
   }
 
   private openOne(): LoadSocket {
     const index = this.nextIndex++;
     const ips = this.plan.sourceIps;
-    const options: WebSocket.ClientOptions = {
-      ...this.plan.wsOptions,
+    const extra = {
       ...(ips.length > 0 ? { localAddress: ips[index % ips.length] } : {}),
       ...(this.plan.agentFor ? { agent: this.plan.agentFor(this.lifetime.signal) } : {}),
     };
     this.counts.attempts++;
     this.connecting++;
-    const startedAt = performance.now();
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(this.plan.url, this.plan.protocols, options);
-    } catch (err) {
-      this.connecting--;
-      this.counts.failed++;
-      this.countError(errorKind(err), err);
-      throw err;
-    }
     const socket: LoadSocket = {
-      ws,
+      conn: undefined as unknown as LoadConn,
       index,
       seq: 0,
-      startedAt,
+      startedAt: performance.now(),
       isOpen: false,
       isClosing: false,
       hasFailed: false,
@@ -429,61 +431,86 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
       received: 0,
       ...(this.plan.makeCodec ? { codec: this.plan.makeCodec() } : {}),
     };
-    this.sockets.add(socket);
-    ws.on('open', () => {
-      // With a codec the connection is ready for sends once the protocol's opening is done (ctx.ready).
-      if (socket.codec) socket.codec.opened(this.contextOf(socket));
-      else this.onOpened(socket);
-    });
-    ws.on('message', (data, isBinary) => this.onMessage(socket, data as Buffer, isBinary));
-    ws.on('error', (err) => {
-      const wasConnecting = !socket.isOpen && !socket.hasFailed;
-      socket.hasFailed = true;
-      socket.isOpen = false;
-      if (wasConnecting) this.connecting--;
-      // Cutting off the connections still opening when the run ends is wsx's doing, not the server's.
-      if (this.isStopping) return;
-      if (wasConnecting) this.counts.failed++;
+    try {
+      socket.conn = this.lean ? this.lean.open(socket, extra) : this.openWs(socket, extra);
+    } catch (err) {
+      this.connecting--;
+      this.counts.failed++;
       this.countError(errorKind(err), err);
-    });
-    ws.on('close', (code, reason) => {
-      this.sockets.delete(socket);
-      if (socket.codec) {
-        const refusal = socket.codec.closed(code, reason.toString(), this.contextOf(socket));
-        socket.codec.dispose();
-        socket.settled?.(
-          refusal ??
-            new WsxError(
-              'closed-by-peer',
-              `the server closed (${code}) before the protocol's opening finished`,
-              {
-                details: { closeCode: code, closeReason: reason.toString() },
-              },
-            ),
-        );
-        this.awaitingTotal -= socket.awaiting;
-        this.counts.unanswered += socket.awaiting;
-        socket.awaiting = 0;
-        // Opened as a socket but never ready: the protocol's opening failed (the server closed first).
-        if (!socket.hasOpened && !socket.hasFailed) {
-          socket.hasFailed = true;
-          this.connecting--;
-          if (!this.isStopping) {
-            this.counts.failed++;
-            this.countError(`close_${code}`);
-          }
+      throw err;
+    }
+    this.sockets.add(socket);
+    return socket;
+  }
+
+  /** The fallback: a ws WebSocket, its events passed to the same sink. */
+  private openWs(socket: LoadSocket, extra: WebSocket.ClientOptions): LoadConn {
+    const ws = new WebSocket(this.plan.url, this.plan.protocols, { ...this.plan.wsOptions, ...extra });
+    const sink = this.sink;
+    ws.on('open', () => sink.open(socket));
+    ws.on('message', (data, isBinary) => sink.message(socket, data as Buffer, isBinary));
+    ws.on('error', (err) => sink.error(socket, err));
+    ws.on('close', (code, reason) => sink.close(socket, code, reason));
+    return ws;
+  }
+
+  private onSocketOpen(socket: LoadSocket): void {
+    // With a codec the connection is ready for sends once the protocol's opening is done (ctx.ready).
+    if (socket.codec) socket.codec.opened(this.contextOf(socket));
+    else this.onOpened(socket);
+  }
+
+  private onSocketError(socket: LoadSocket, err: Error): void {
+    settle(socket, classifyError(err));
+    const wasConnecting = !socket.isOpen && !socket.hasFailed;
+    socket.hasFailed = true;
+    socket.isOpen = false;
+    if (wasConnecting) this.connecting--;
+    // Cutting off the connections still opening when the run ends is wsx's doing, not the server's.
+    if (this.isStopping) return;
+    if (wasConnecting) this.counts.failed++;
+    this.countError(errorKind(err), err);
+  }
+
+  private onSocketClose(socket: LoadSocket, code: number, reason: Buffer): void {
+    this.sockets.delete(socket);
+    if (socket.codec) {
+      const refusal = socket.codec.closed(code, reason.toString(), this.contextOf(socket));
+      socket.codec.dispose();
+      settle(
+        socket,
+        refusal ??
+          new WsxError(
+            'closed-by-peer',
+            `the server closed (${code}) before the protocol's opening finished`,
+            {
+              details: { closeCode: code, closeReason: reason.toString() },
+            },
+          ),
+      );
+      this.awaitingTotal -= socket.awaiting;
+      this.counts.unanswered += socket.awaiting;
+      socket.awaiting = 0;
+      // Opened as a socket but never ready: the protocol's opening failed (the server closed first).
+      if (!socket.hasOpened && !socket.hasFailed) {
+        socket.hasFailed = true;
+        this.connecting--;
+        if (!this.isStopping) {
+          this.counts.failed++;
+          this.countError(`close_${code}`);
         }
       }
-      const at = this.open.indexOf(socket);
-      if (at >= 0) this.open.splice(at, 1);
-      if (socket.hasOpened && !socket.isClosing && !this.isStopping) {
-        this.counts.lost++;
-        // One failure, one error: a socket an error ended was counted by its error.
-        if (!socket.hasFailed) this.countError(`close_${code}`);
-      }
-      socket.isOpen = false;
-    });
-    return socket;
+    }
+    settle(socket, undefined);
+    const at = this.open.indexOf(socket);
+    if (at >= 0) this.open.splice(at, 1);
+    if (socket.hasOpened && !socket.isClosing && !this.isStopping) {
+      this.counts.lost++;
+      // One failure, one error: a socket an error ended was counted by its error.
+      if (!socket.hasFailed) this.countError(`close_${code}`);
+    }
+    socket.isOpen = false;
+    if (this.sockets.size === 0) this.allClosed?.();
   }
 
   private onMessage(socket: LoadSocket, data: Buffer, isBinary: boolean): void {
@@ -552,20 +579,28 @@ export class LoadRun extends LoadMeasures implements LoadDriver {
     }
     this.pending.clear();
     this.fanoutPending.clear();
-    const closed = [...this.sockets].map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          socket.ws.once('close', () => resolve());
-          socket.isClosing = true;
-          if (socket.ws.readyState === WebSocket.OPEN) socket.ws.close(code);
-          else socket.ws.terminate();
-        }),
-    );
+    const closed = new Promise<void>((resolve) => (this.allClosed = resolve));
+    if (this.sockets.size === 0) this.allClosed?.();
+    // A copy: a connection still in its handshake may close at once, leaving the set while it is walked.
+    for (const socket of [...this.sockets]) {
+      socket.isClosing = true;
+      if (socket.conn.readyState === WebSocket.OPEN) socket.conn.close(code);
+      else socket.conn.terminate();
+    }
     const cutOff = setTimeout(() => {
-      for (const socket of this.sockets) socket.ws.terminate();
+      for (const socket of [...this.sockets]) socket.conn.terminate();
     }, this.plan.closeTimeoutMs);
-    await Promise.all(closed);
+    await closed;
     clearTimeout(cutOff);
     this.lifetime.abort();
   }
+}
+
+/** Hands the probe's wait its answer, once: the first of open, error or close. */
+function settle(socket: LoadSocket, err: WsxError | undefined): void {
+  const settled = socket.settled;
+  // Only the probe has one: writing the field on every record would give each a larger shape.
+  if (!settled) return;
+  socket.settled = undefined;
+  settled(err);
 }

@@ -137,6 +137,28 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   await loadHistograms();
   let interrupted: 'interrupted' | 'terminated' | undefined;
   const hooks: LoadHooks = { warning: (w) => io.stderr.write(`wsx: ${w.message}\n`) };
+  // Wait for --start-at before the run exists: its clock starts when it is made, and a wait inside it
+  // was counted in --duration (a 1 s run after a 1.5 s wait ended at once, having opened only its probe).
+  if (o.startAtMs !== undefined && o.startAtMs > Date.now()) {
+    if (!o.isQuiet)
+      io.stderr.write(`wsx: waiting until ${new Date(o.startAtMs).toISOString()} (--start-at)\n`);
+    const signal = await new Promise<NodeJS.Signals | undefined>((resolve) => {
+      const wait = setTimeout(() => {
+        process.off('SIGINT', onWaitSignal);
+        process.off('SIGTERM', onWaitSignal);
+        resolve(undefined);
+      }, o.startAtMs! - Date.now());
+      const onWaitSignal = (sig: NodeJS.Signals) => {
+        clearTimeout(wait);
+        process.off('SIGINT', onWaitSignal);
+        process.off('SIGTERM', onWaitSignal);
+        resolve(sig);
+      };
+      process.on('SIGINT', onWaitSignal);
+      process.on('SIGTERM', onWaitSignal);
+    });
+    if (signal) return { ended: signal === 'SIGINT' ? 'interrupted' : 'terminated' };
+  }
   const run: LoadDriver = o.makeDriver
     ? await o.makeDriver(hooks)
     : 'scenario' in o.plan
@@ -151,16 +173,6 @@ export async function runLoad(o: LoadModeOptions, io: Io): Promise<Outcome> {
   const timers: NodeJS.Timeout[] = [];
   let closeView: (() => void) | undefined;
   try {
-    if (o.startAtMs !== undefined && o.startAtMs > Date.now()) {
-      if (!o.isQuiet)
-        io.stderr.write(`wsx: waiting until ${new Date(o.startAtMs).toISOString()} (--start-at)\n`);
-      await new Promise<void>((resolve) => {
-        const wait = setTimeout(resolve, o.startAtMs! - Date.now());
-        process.once('SIGINT', () => (clearTimeout(wait), resolve()));
-        process.once('SIGTERM', () => (clearTimeout(wait), resolve()));
-      });
-      if (interrupted) return { ended: interrupted };
-    }
     const failure = await run.probe();
     if (failure) {
       run.stop();
