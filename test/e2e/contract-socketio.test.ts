@@ -15,23 +15,23 @@ if (!hasSocketIo)
     'python3-socketio is not installed: skipping the Socket.IO contract tests (.ci/run installs it)',
   );
 
+/** wsx against the python-socketio server on `port`, every event checked against the chat document. */
+const chatRun = (port: number) => [
+  '--proto',
+  'socketio',
+  `http://127.0.0.1:${port}`,
+  '--asyncapi',
+  chatDoc,
+  '--contract',
+  'strict',
+  '--wait',
+  '500ms',
+];
+
 describe.skipIf(!hasSocketIo)('an AsyncAPI 2.6 Socket.IO document against a python-socketio server', () => {
   it('a conforming exchange exits 0 and prints every event', async () => {
     const port = await startPythonServer(defer, serverScript);
-    const result = await runWsx(
-      [
-        '--proto',
-        'socketio',
-        `http://127.0.0.1:${port}`,
-        '--asyncapi',
-        chatDoc,
-        '--contract',
-        'strict',
-        '--wait',
-        '500ms',
-      ],
-      { input: '["say",{"text":"hi"}]\n' },
-    );
+    const result = await runWsx(chatRun(port), { input: '["say",{"text":"hi"}]\n' });
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(
       /^\["welcome",\{"room":"lobby","users":1\}\]\n\["said",\{"from":"\S+","text":"hi"\}\]\n$/,
@@ -41,20 +41,7 @@ describe.skipIf(!hasSocketIo)('an AsyncAPI 2.6 Socket.IO document against a pyth
 
   it('names a sent event and a received one that break the document, exit 7', async () => {
     const port = await startPythonServer(defer, serverScript, '--buggy');
-    const result = await runWsx(
-      [
-        '--proto',
-        'socketio',
-        `http://127.0.0.1:${port}`,
-        '--asyncapi',
-        chatDoc,
-        '--contract',
-        'strict',
-        '--wait',
-        '500ms',
-      ],
-      { input: '["say",{"text":""}]\n' },
-    );
+    const result = await runWsx(chatRun(port), { input: '["say",{"text":""}]\n' });
     expect(result.stderr).toBe(
       [
         'wsx: contract: sent say invalid: $.text: must NOT have fewer than 1 characters (got "")',
