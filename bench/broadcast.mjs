@@ -9,14 +9,11 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envInt, median } from './common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
 const wsxBin = process.env.WSX_BENCH_WSX ?? join(root, 'bin/wsx.js');
-const envInt = (name, fallback, max) => {
-  const v = Number(process.env[name] ?? fallback);
-  return Number.isInteger(v) && v > 0 ? Math.min(v, max) : fallback;
-};
 const subscribers = envInt('WSX_BENCH_BROADCAST_SUBS', 10_000, 19_000);
 const messages = envInt('WSX_BENCH_BROADCAST_MSGS', 20, 200);
 const sources = ['127.0.0.2', '127.0.0.3'];
@@ -65,7 +62,6 @@ function runClient(port) {
   );
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const servers = {
   raw: [node, join(root, 'bench/raw-broadcast-server.mjs')],
   wsx: [node, wsxBin, 'serve', '--mode', 'broadcast', '--port', '0', '--host', '127.0.0.1', '-q'],

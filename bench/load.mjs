@@ -22,16 +22,13 @@ import {
   ensureArtillery,
 } from './artillery-peer.mjs';
 import { runTsung, treeUsage, tsungConfig, tsungCounts, tsungMissing, tsungVersion } from './tsung-peer.mjs';
+import { envInt } from './common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'wsx-bench-load-'));
 const wsxBin = process.env.WSX_BENCH_WSX ?? join(root, 'bin/wsx.js');
 const usageHook = new URL('./report-usage.mjs', import.meta.url).href;
 const node = process.execPath;
-const envInt = (name, fallback, max) => {
-  const v = Number(process.env[name] ?? fallback);
-  return Number.isInteger(v) && v > 0 ? Math.min(v, max) : fallback;
-};
 const conns = envInt('WSX_BENCH_LOAD_CONNS', 19_000, 19_500);
 const rate = envInt('WSX_BENCH_LOAD_RATE', 20_000, 100_000);
 const sources = ['127.0.0.2', '127.0.0.3'];

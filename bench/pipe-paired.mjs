@@ -12,6 +12,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mode = process.argv[2] ?? 'pipe';
@@ -44,8 +45,6 @@ roots.forEach((wsxRoot, i) => {
   const wait = mode === 'echo-linger' ? [] : ['--wait', '0'];
   clients[name] = (url) => [join(wsxRoot, 'bin/wsx.js'), url, '-q', ...wait];
 });
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startServer(kind) {
   const child = fork(join(root, 'bench/server.mjs'), [kind], {

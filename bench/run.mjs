@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, wri
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envInt, median } from './common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'wsx-bench-'));
@@ -15,10 +16,6 @@ const usageHook = new URL('./report-usage.mjs', import.meta.url).href;
 const wsxBin = process.env.WSX_BENCH_WSX ?? join(root, 'bin/wsx.js');
 const node = process.execPath;
 
-function envInt(name, fallback, max) {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback;
-}
 const config = {
   smokeRuns: envInt('WSX_BENCH_SMOKE_RUNS', 15, 50),
   runs: envInt('WSX_BENCH_RUNS', 3, 10),
@@ -36,11 +33,6 @@ const only = new Set(
 );
 /** The wide flood's message length: wider than the 120-column screen, so ink cuts every row. */
 const wideRowChars = 239;
-
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
-};
 
 function withDeadline(promise, ms, what) {
   let timer;
