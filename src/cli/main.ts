@@ -64,12 +64,15 @@ async function profileFor(
   };
 }
 
+/** The first error stdout reported (see main). */
+let firstStdoutError: NodeJS.ErrnoException | undefined;
+
 /**
  * A reader that left is its own choice, as in pipe mode: not a failure. Any other write failure of a run
  * that otherwise succeeded fails it, with pipe mode's line.
  */
 function withStdoutFailure(outcome: Outcome, isVerbose: boolean): Outcome {
-  const stdoutError: NodeJS.ErrnoException | null = process.stdout.errored;
+  const stdoutError: NodeJS.ErrnoException | null = process.stdout.errored ?? firstStdoutError ?? null;
   if (!stdoutError || stdoutError.code === 'EPIPE' || verdictFor(outcome, { isVerbose }).code !== 0)
     return outcome;
   const message = `cannot write to stdout: ${stdoutError.code ?? stdoutError.message}`;
@@ -87,7 +90,9 @@ export async function main(argv: string[]): Promise<void> {
   // Help, --version, reporters and logs write to stdout directly. Without a listener, a reader that left
   // (`wsx --help | head -1`: EPIPE) or a full disk crashed wsx with a stack trace. The failure is read from
   // stdout.errored below; pipe and script runs also stop on it through their own listener (StdoutSink).
-  process.stdout.on('error', () => {});
+  // Kept here too: Node's stdout clears `errored` a tick after the error (its destroy() undestroys the stream),
+  // so a failed `wsx --help > /dev/full` read no error by the time the verdict was made, and exited 0.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => (firstStdoutError ??= err));
   const isVerbose = argv.includes('-v') || argv.includes('--verbose');
   const program = buildProgram(readVersion());
   program.exitOverride();
