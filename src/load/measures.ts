@@ -50,12 +50,25 @@ export class LoadMeasures {
     return taken;
   }
 
-  /** The load generator's own health over the run. */
+  /** Latencies recorded on another thread (a worker's): an interval's, or its whole run's at its end. */
+  protected addRecorded(part: 'interval' | 'run', recorded: { rtt: Histogram; connect: Histogram }): void {
+    (part === 'interval' ? this.intervalRtt : this.rtt).add(recorded.rtt);
+    (part === 'interval' ? this.intervalConnect : this.connect).add(recorded.connect);
+  }
+
+  /** The event loop's p99 delay over the run, ms: this thread's. */
+  protected eventLoopP99Ms(): number {
+    return this.eventLoop.count > 0 ? this.eventLoop.percentile(99) / 1e6 : 0;
+  }
+
+  /** The load generator's own health over the run (CPU: the whole process's, every thread). */
   clientHealth(): { eventLoopP99Ms: number; cpuPercent: number } {
     const cpu = process.cpuUsage(this.cpuAtStart);
     const wallMs = Math.max(1, this.elapsedMs());
-    const p99 = this.eventLoop.count > 0 ? this.eventLoop.percentile(99) / 1e6 : 0;
-    return { eventLoopP99Ms: p99, cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100 };
+    return {
+      eventLoopP99Ms: this.eventLoopP99Ms(),
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    };
   }
 }
 

@@ -5,10 +5,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { WsxError } from '../core/errors.js';
-import { decodeHistogram, newHistogram, type Histogram } from './histogram.js';
-import type { LoadDriver } from './measures.js';
+import { decodeHistogram } from './histogram.js';
+import { LoadMeasures, type LoadDriver } from './measures.js';
 import type { LoadHooks } from './runner.js';
-import { addCounts, emptyCounts, type LoadCounts } from './summary.js';
+import { addCounts, emptyCounts } from './summary.js';
 import type { FromWorker, ToWorker, WorkerSnapshot } from './worker-protocol.js';
 
 interface WorkerState {
@@ -19,16 +19,10 @@ interface WorkerState {
   isDone: boolean;
 }
 
-export class WorkerPool implements LoadDriver {
-  readonly rtt: Histogram = newHistogram();
-  readonly connect: Histogram = newHistogram();
-  private intervalRtt: Histogram = newHistogram();
-  private intervalConnect: Histogram = newHistogram();
+export class WorkerPool extends LoadMeasures implements LoadDriver {
   private readonly states: WorkerState[];
-  private readonly t0 = performance.now();
-  private readonly cpuAtStart = process.cpuUsage();
-  private endedAtMs: number | undefined;
-  private eventLoopP99Ms = 0;
+  /** The slowest worker's event-loop p99, ms. */
+  private slowestLoopP99Ms = 0;
   private isStopped = false;
 
   /**
@@ -41,18 +35,9 @@ export class WorkerPool implements LoadDriver {
     private readonly target: number,
     private readonly hooks: LoadHooks = {},
   ) {
+    super();
+    this.counts.target = target;
     this.states = Array.from({ length: count }, (_, i) => this.watch(start(i)));
-  }
-
-  get counts(): LoadCounts {
-    const sum = emptyCounts();
-    for (const s of this.states) if (s.latest) addCounts(sum, s.latest.counts);
-    if (this.states.every((s) => !s.latest)) sum.target = this.target;
-    return sum;
-  }
-
-  elapsedMs(): number {
-    return (this.endedAtMs ?? performance.now()) - this.t0;
   }
 
   openCount(): number {
@@ -83,21 +68,9 @@ export class WorkerPool implements LoadDriver {
     for (const s of this.states) this.post(s, { type: 'stop' });
   }
 
-  takeInterval(): { rtt: Histogram; connect: Histogram } {
-    const taken = { rtt: this.intervalRtt, connect: this.intervalConnect };
-    this.intervalRtt = newHistogram();
-    this.intervalConnect = newHistogram();
-    return taken;
-  }
-
-  /** The slowest worker's event-loop p99, and the whole process's CPU (up to the workers × 100 %). */
-  clientHealth(): { eventLoopP99Ms: number; cpuPercent: number } {
-    const cpu = process.cpuUsage(this.cpuAtStart);
-    const wallMs = Math.max(1, this.elapsedMs());
-    return {
-      eventLoopP99Ms: this.eventLoopP99Ms,
-      cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
-    };
+  /** The slowest worker's event-loop p99 (CPU in clientHealth is the whole process's: up to the workers × 100 %). */
+  protected override eventLoopP99Ms(): number {
+    return this.slowestLoopP99Ms;
   }
 
   /** A failed probe (stop before run) ends the workers now: their sockets go with them. */
@@ -109,10 +82,16 @@ export class WorkerPool implements LoadDriver {
     if (!s.isDone) s.worker.postMessage(message);
   }
 
+  /** A worker's latest figures: its counts replace its last ones in the sum, its interval is added. */
   private absorb(s: WorkerState, snapshot: WorkerSnapshot): void {
     s.latest = snapshot;
-    this.intervalRtt.add(decodeHistogram(snapshot.intervalRtt));
-    this.intervalConnect.add(decodeHistogram(snapshot.intervalConnect));
+    const sum = emptyCounts();
+    for (const state of this.states) if (state.latest) addCounts(sum, state.latest.counts);
+    Object.assign(this.counts, sum);
+    this.addRecorded('interval', {
+      rtt: decodeHistogram(snapshot.intervalRtt),
+      connect: decodeHistogram(snapshot.intervalConnect),
+    });
   }
 
   private watch(worker: Worker): WorkerState {
@@ -144,9 +123,8 @@ export class WorkerPool implements LoadDriver {
           break;
         case 'done':
           this.absorb(state, m.snapshot);
-          this.rtt.add(decodeHistogram(m.rtt));
-          this.connect.add(decodeHistogram(m.connect));
-          this.eventLoopP99Ms = Math.max(this.eventLoopP99Ms, m.health.eventLoopP99Ms);
+          this.addRecorded('run', { rtt: decodeHistogram(m.rtt), connect: decodeHistogram(m.connect) });
+          this.slowestLoopP99Ms = Math.max(this.slowestLoopP99Ms, m.health.eventLoopP99Ms);
           finish();
           break;
       }
